@@ -1,0 +1,639 @@
+/* catalog/parse.c — Markdown (cmark AST) → catalog model.
+ *
+ * One pass over the document with cmark's iterator, no recursion: headings and
+ * comment markers open categories; a list item that starts with a link is an
+ * entry, and a nested item that starts with a link is its sub-entry; other
+ * nested items describe their entry; everything else a reader wrote (paragraphs,
+ * code, quotes, prose items, HTML) is kept as a note with its source lines. */
+#include <cmark.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+
+typedef struct parser {
+    rd_catalog *cat;
+    const char *text;
+    size_t len;
+    size_t *line_start; /* byte offset of each line, 1-based: line_start[1] == 0 */
+    size_t nlines;
+    size_t cap_cat, cap_ent, cap_note;
+    rd_buf *desc; /* one description buffer per entry, moved to the arena at the end */
+    int heading;  /* current heading category, -1 before the first */
+    int marker;   /* current comment-marker category, -1 when none */
+    int top;      /* the category for content before the first heading, -1 until needed */
+    int oom;
+} parser;
+
+static void *grow(void *arr, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return arr;
+    size_t c = *cap ? *cap * 2 : 64;
+    void *p = realloc(arr, c * size);
+    if (p)
+        *cap = c;
+    return p;
+}
+
+static rd_pos pos_of(cmark_node *n)
+{
+    return (rd_pos){cmark_node_get_start_line(n), cmark_node_get_start_column(n)};
+}
+
+static char *trimmed_copy(parser *p, const char *s, size_t n)
+{
+    while (n && isspace((unsigned char)*s))
+        s++, n--;
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    char *c = rd_arena_strndup(p->cat->arena, s, n);
+    if (!c)
+        p->oom = 1;
+    return c ? c : "";
+}
+
+/* Appends the plain text of node's subtree: literals, a space for a soft break,
+ * a newline for a hard break or between blocks; raw HTML is dropped. */
+static void flatten(cmark_node *node, rd_buf *b)
+{
+    cmark_iter *it = cmark_iter_new(node);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        switch (cmark_node_get_type(n)) {
+        case CMARK_NODE_TEXT:
+        case CMARK_NODE_CODE:
+        case CMARK_NODE_CODE_BLOCK:
+            rd_buf_puts(b, cmark_node_get_literal(n));
+            break;
+        case CMARK_NODE_SOFTBREAK:
+            rd_buf_putc(b, ' ');
+            break;
+        case CMARK_NODE_LINEBREAK:
+            rd_buf_putc(b, '\n');
+            break;
+        case CMARK_NODE_PARAGRAPH:
+        case CMARK_NODE_HEADING:
+        case CMARK_NODE_ITEM:
+            if (ev == CMARK_EVENT_ENTER && b->len && b->data[b->len - 1] != '\n')
+                rd_buf_putc(b, '\n');
+            break;
+        default:
+            break;
+        }
+    }
+    cmark_iter_free(it);
+}
+
+static int add_category(parser *p, rd_category_kind kind, const char *name, int level,
+                        int parent, rd_pos pos)
+{
+    rd_catalog *cat = p->cat;
+    rd_category *arr = grow(cat->categories, &p->cap_cat, cat->ncategories, sizeof *arr);
+    if (!arr) {
+        p->oom = 1;
+        return -1;
+    }
+    cat->categories = arr;
+    int i = (int)cat->ncategories++;
+    arr[i] = (rd_category){kind, name, NULL, NULL, level, parent, pos};
+    return i;
+}
+
+/* The category that content belongs to now: the marker, else the heading, else
+ * a "(top)" category made the first time content comes before any heading. */
+static int current_category(parser *p)
+{
+    if (p->marker >= 0)
+        return p->marker;
+    if (p->heading >= 0)
+        return p->heading;
+    if (p->top < 0)
+        p->top = add_category(p, RD_CAT_TOP, "(top)", 0, -1, (rd_pos){1, 1});
+    return p->top;
+}
+
+static void on_heading(parser *p, cmark_node *n)
+{
+    rd_buf b = {0};
+    flatten(n, &b);
+    char *name = trimmed_copy(p, b.data ? b.data : "", b.len);
+    rd_buf_free(&b);
+    int level = cmark_node_get_heading_level(n);
+    int parent = p->heading;
+    while (parent >= 0 && p->cat->categories[parent].level >= level)
+        parent = p->cat->categories[parent].parent;
+    p->heading = add_category(p, RD_CAT_HEADING, name, level, parent, pos_of(n));
+    p->marker = -1;
+}
+
+/* Returns the name inside an HTML block that is exactly one `<!-- name -->`
+ * comment on one line, or NULL. Tool directives (markdownlint, prettier, doctoc)
+ * are comments, not categories. */
+static char *marker_name(parser *p, const char *html)
+{
+    while (isspace((unsigned char)*html))
+        html++;
+    if (strncmp(html, "<!--", 4) != 0)
+        return NULL;
+    const char *body = html + 4, *end = strstr(body, "-->");
+    if (!end)
+        return NULL;
+    const char *rest = end + 3;
+    while (isspace((unsigned char)*rest))
+        rest++;
+    if (*rest || memchr(body, '\n', (size_t)(end - body)))
+        return NULL;
+    char *name = trimmed_copy(p, body, (size_t)(end - body));
+    static const char *const directives[] = {"markdownlint", "prettier-ignore", "START doctoc",
+                                             "END doctoc", "toc", "/toc"};
+    if (!*name || strlen(name) > 80)
+        return NULL;
+    for (size_t i = 0; i < sizeof directives / sizeof *directives; i++)
+        if (strncmp(name, directives[i], strlen(directives[i])) == 0)
+            return NULL;
+    return name;
+}
+
+static int line_is_blank(const parser *p, int line)
+{
+    for (size_t i = p->line_start[line]; i < p->line_start[line + 1]; i++)
+        if (!isspace((unsigned char)p->text[i]))
+            return 0;
+    return 1;
+}
+
+static void add_note(parser *p, rd_note_kind kind, cmark_node *n, int category)
+{
+    rd_catalog *cat = p->cat;
+    rd_note *arr = grow(cat->notes, &p->cap_note, cat->nnotes, sizeof *arr);
+    if (!arr) {
+        p->oom = 1;
+        return;
+    }
+    cat->notes = arr;
+    int first = cmark_node_get_start_line(n), last = cmark_node_get_end_line(n);
+    int indent = cmark_node_get_start_column(n) - 1;
+    if (first < 1)
+        first = 1;
+    if (last < first)
+        last = first;
+    if ((size_t)last > p->nlines)
+        last = (int)p->nlines;
+    while (last > first && line_is_blank(p, last)) /* an item's span takes in blank lines */
+        last--;
+    /* The block's own lines, less the indentation of the container it sits in. */
+    rd_buf b = {0};
+    for (int l = first; l <= last; l++) {
+        size_t s = p->line_start[l], e = p->line_start[l + 1];
+        while (e > s && (p->text[e - 1] == '\n' || p->text[e - 1] == '\r'))
+            e--;
+        for (int k = 0; k < indent && s < e && p->text[s] == ' '; k++)
+            s++;
+        rd_buf_append(&b, p->text + s, e - s);
+        if (l < last)
+            rd_buf_putc(&b, '\n');
+    }
+    char *md = rd_arena_strndup(cat->arena, b.data ? b.data : "", b.len);
+    if (!md || b.oom)
+        p->oom = 1;
+    rd_buf_free(&b);
+    arr[cat->nnotes++] = (rd_note){kind, md ? md : "", category, pos_of(n)};
+}
+
+/* The link an item starts with: its first block is a paragraph whose first
+ * inline is a link. */
+static cmark_node *leading_link(cmark_node *item)
+{
+    cmark_node *para = cmark_node_first_child(item);
+    if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
+        return NULL;
+    cmark_node *first = cmark_node_first_child(para);
+    return first && cmark_node_get_type(first) == CMARK_NODE_LINK ? first : NULL;
+}
+
+/* The identifier a link-less item consists of ("gorm", "database/sql",
+ * "reflect.DeepEqual"), or NULL when the item is prose. */
+static const char *identifier_item(cmark_node *item)
+{
+    cmark_node *para = cmark_node_first_child(item);
+    if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
+        return NULL;
+    cmark_node *t = cmark_node_first_child(para);
+    if (!t || cmark_node_next(t) || cmark_node_get_type(t) != CMARK_NODE_TEXT)
+        return NULL;
+    const char *s = cmark_node_get_literal(t);
+    if (!isalpha((unsigned char)s[0]) && s[0] != '_')
+        return NULL;
+    for (const char *c = s; *c; c++)
+        if (!isalnum((unsigned char)*c) && !strchr("_./-", *c))
+            return NULL;
+    return s;
+}
+
+static int add_entry(parser *p, const char *name, int parent, rd_pos pos, rd_pos link_pos)
+{
+    rd_catalog *cat = p->cat;
+    size_t cap = p->cap_ent;
+    rd_entry *arr = grow(cat->entries, &p->cap_ent, cat->nentries, sizeof *arr);
+    if (arr && cap != p->cap_ent) {
+        rd_buf *d = realloc(p->desc, p->cap_ent * sizeof *d);
+        if (!d) {
+            p->cap_ent = cap; /* arr is valid at the larger size; keep the smaller cap */
+            cat->entries = arr;
+            p->oom = 1;
+            return -1;
+        }
+        memset(d + cap, 0, (p->cap_ent - cap) * sizeof *d);
+        p->desc = d;
+    }
+    if (!arr) {
+        p->oom = 1;
+        return -1;
+    }
+    cat->entries = arr;
+    int i = (int)cat->nentries++;
+    int category = parent >= 0 ? arr[parent].category : current_category(p);
+    arr[i] = (rd_entry){.name = name, .category = category, .parent = parent, .pos = pos,
+                        .link_pos = link_pos, .description = ""};
+    return i;
+}
+
+static void set_url(parser *p, rd_entry *e, const char *raw)
+{
+    e->url_raw = trimmed_copy(p, raw, strlen(raw));
+    rd_url_info info;
+    if (rd_url_normalise(raw, &info) < 0) {
+        p->oom = 1;
+        return;
+    }
+    e->url_kind = info.kind;
+    e->missing_scheme = info.missing_scheme;
+    if (info.normalised)
+        e->url = rd_arena_strdup(p->cat->arena, info.normalised);
+    if (info.kind == RD_URL_INVALID)
+        e->url_error = rd_arena_strdup(p->cat->arena, info.error);
+    free(info.normalised);
+}
+
+/* Appends one line of description, separated from what is there by a newline. */
+static void describe(rd_buf *d, const char *s, size_t n)
+{
+    while (n && isspace((unsigned char)*s))
+        s++, n--;
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    if (!n)
+        return;
+    if (d->len)
+        rd_buf_putc(d, '\n');
+    rd_buf_append(d, s, n);
+}
+
+/* Makes an entry of an item that starts with `link`; returns its index. The
+ * text after the link, less a leading "-", "–", "—" or ":", describes it. */
+static int on_link_item(parser *p, cmark_node *item, cmark_node *link, int parent)
+{
+    rd_buf b = {0};
+    flatten(link, &b);
+    char *name = trimmed_copy(p, b.data ? b.data : "", b.len);
+    rd_buf_reset(&b);
+    int i = add_entry(p, name, parent, pos_of(item), pos_of(link));
+    if (i < 0) {
+        rd_buf_free(&b);
+        return -1;
+    }
+    set_url(p, &p->cat->entries[i], cmark_node_get_url(link));
+    for (cmark_node *n = cmark_node_next(link); n; n = cmark_node_next(n))
+        flatten(n, &b);
+    const char *s = b.data ? b.data : "";
+    while (isspace((unsigned char)*s))
+        s++;
+    if (*s == '-' || *s == ':')
+        s++;
+    else if (!strncmp(s, "\xE2\x80\x93", 3) || !strncmp(s, "\xE2\x80\x94", 3)) /* – — */
+        s += 3;
+    describe(&p->desc[i], s, strlen(s));
+    rd_buf_free(&b);
+    return i;
+}
+
+static int is_anchor(cmark_node *link)
+{
+    return cmark_node_get_url(link)[0] == '#';
+}
+
+/* The entry an item belongs to: the item around its list, or -1 at the top. */
+static int owner_entry(cmark_node *item, int *nested)
+{
+    cmark_node *list = cmark_node_parent(item);
+    cmark_node *outer = list ? cmark_node_parent(list) : NULL;
+    *nested = outer && cmark_node_get_type(outer) == CMARK_NODE_ITEM;
+    return *nested ? (int)(intptr_t)cmark_node_get_user_data(outer) - 1 : -1;
+}
+
+/* Decides what a list item is. Returns 1 when the iterator should go on into
+ * the item's children (an entry with a link), 0 when its subtree is done. */
+static int on_item(parser *p, cmark_node *item)
+{
+    int nested;
+    int owner = owner_entry(item, &nested);
+    cmark_node *link = leading_link(item);
+    if (link && is_anchor(link)) {
+        p->cat->nnav++;
+        return 0;
+    }
+    if (link && (!nested || owner >= 0)) {
+        int i = on_link_item(p, item, link, owner);
+        cmark_node_set_user_data(item, (void *)(intptr_t)(i + 1));
+        return i >= 0;
+    }
+    rd_buf b = {0};
+    if (nested && owner >= 0) { /* a link-less line under an entry describes it */
+        flatten(item, &b);
+        describe(&p->desc[owner], b.data ? b.data : "", b.len);
+    } else if (!nested && identifier_item(item)) {
+        const char *id = identifier_item(item);
+        cmark_node *para = cmark_node_first_child(item);
+        int i = add_entry(p, rd_arena_strdup(p->cat->arena, id), -1, pos_of(item),
+                          pos_of(para));
+        for (cmark_node *n = cmark_node_next(para); n && i >= 0; n = cmark_node_next(n)) {
+            rd_buf_reset(&b);
+            flatten(n, &b);
+            describe(&p->desc[i], b.data ? b.data : "", b.len);
+        }
+    } else {
+        add_note(p, RD_NOTE_ITEM, item, current_category(p));
+    }
+    rd_buf_free(&b);
+    return 0;
+}
+
+/* A block inside an entry's item (other than its lists): a later paragraph
+ * adds to the description, anything else is a note of the entry's category. */
+static void on_block_in_entry(parser *p, cmark_node *n, int entry, rd_note_kind kind)
+{
+    if (kind == RD_NOTE_PARAGRAPH) {
+        if (n == cmark_node_first_child(cmark_node_parent(n)))
+            return; /* the paragraph with the link, already read */
+        rd_buf b = {0};
+        flatten(n, &b);
+        describe(&p->desc[entry], b.data ? b.data : "", b.len);
+        rd_buf_free(&b);
+    } else {
+        add_note(p, kind, n, p->cat->entries[entry].category);
+    }
+}
+
+static int note_kind(cmark_node_type t, rd_note_kind *kind)
+{
+    switch (t) {
+    case CMARK_NODE_PARAGRAPH: *kind = RD_NOTE_PARAGRAPH; return 1;
+    case CMARK_NODE_CODE_BLOCK: *kind = RD_NOTE_CODE; return 1;
+    case CMARK_NODE_BLOCK_QUOTE: *kind = RD_NOTE_QUOTE; return 1;
+    case CMARK_NODE_HTML_BLOCK: *kind = RD_NOTE_HTML; return 1;
+    default: return 0;
+    }
+}
+
+static void walk(parser *p, cmark_node *doc)
+{
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_event_type ev;
+    while (!p->oom && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        cmark_node *n = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(n);
+        cmark_node *parent = cmark_node_parent(n);
+        int in_entry = parent && cmark_node_get_type(parent) == CMARK_NODE_ITEM
+                           ? (int)(intptr_t)cmark_node_get_user_data(parent) - 1
+                           : -1;
+        rd_note_kind kind;
+        int descend = 0;
+        if (t == CMARK_NODE_DOCUMENT || t == CMARK_NODE_LIST) {
+            descend = 1;
+        } else if (t == CMARK_NODE_HEADING) {
+            on_heading(p, n);
+        } else if (t == CMARK_NODE_ITEM) {
+            descend = on_item(p, n);
+        } else if (t == CMARK_NODE_HTML_BLOCK && in_entry < 0 &&
+                   marker_name(p, cmark_node_get_literal(n))) {
+            int parent_cat = p->heading >= 0 ? p->heading : current_category(p);
+            int level = p->cat->categories[parent_cat].level + 1;
+            p->marker = add_category(p, RD_CAT_MARKER, marker_name(p, cmark_node_get_literal(n)),
+                                     level, parent_cat, pos_of(n));
+        } else if (note_kind(t, &kind)) {
+            if (in_entry >= 0)
+                on_block_in_entry(p, n, in_entry, kind);
+            else
+                add_note(p, kind, n, current_category(p));
+        }
+        if (!descend) /* skip the subtree: its EXIT moves on to the next sibling */
+            cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+    }
+    cmark_iter_free(it);
+}
+
+/* Refuses text that is not UTF-8 or holds NUL bytes, naming the line and
+ * column, and records where each line starts (cmark's idea of a line: "\n",
+ * "\r\n" or a lone "\r" ends one). */
+static int index_lines(parser *p, const char *file, rd_error *err)
+{
+    const unsigned char *s = (const unsigned char *)p->text;
+    size_t cap = 1024, n = 1;
+    size_t *ls = malloc(cap * sizeof *ls);
+    if (!ls)
+        return rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
+    ls[0] = ls[1] = 0;
+    size_t line_begin = 0;
+    for (size_t i = 0; i < p->len;) {
+        unsigned char c = s[i];
+        size_t next = i + 1;
+        if (c == 0 || c >= 0x80) {
+            uint32_t cp;
+            int len = c ? rd_utf8_decode(s + i, p->len - i, &cp) : 0;
+            if (len == 0) {
+                free(ls);
+                return rd_error_set(err, RD_EINPUT,
+                                    c ? "%s:%zu:%zu: invalid UTF-8 (byte 0x%02X); the catalog "
+                                        "must be UTF-8 text"
+                                      : "%s:%zu:%zu: NUL byte%.0u; this is not a text file",
+                                    file, n, i - line_begin + 1, c);
+            }
+            next = i + (size_t)len;
+        } else if (c == '\n' || c == '\r') {
+            if (c == '\r' && i + 1 < p->len && s[i + 1] == '\n')
+                next++;
+            if (n + 2 > cap) {
+                size_t *q = realloc(ls, cap * 2 * sizeof *ls);
+                if (!q) {
+                    free(ls);
+                    return rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
+                }
+                ls = q;
+                cap *= 2;
+            }
+            ls[++n] = next;
+            line_begin = next;
+        }
+        i = next;
+    }
+    ls[n + 1] = p->len; /* sentinel: the end of the last line */
+    p->line_start = ls;
+    p->nlines = n;
+    return RD_OK;
+}
+
+/* Refuses documents nested deeper than RD_MAX_DEPTH (lists in lists, quotes in
+ * quotes, emphasis in emphasis), naming where the limit is crossed. */
+/* cmark's leaves: nodes the iterator enters but never exits. */
+static int is_leaf(cmark_node_type t)
+{
+    return t == CMARK_NODE_THEMATIC_BREAK || t == CMARK_NODE_CODE_BLOCK ||
+           t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_TEXT || t == CMARK_NODE_SOFTBREAK ||
+           t == CMARK_NODE_LINEBREAK || t == CMARK_NODE_CODE || t == CMARK_NODE_HTML_INLINE;
+}
+
+static int check_depth(cmark_node *doc, const char *file, rd_error *err)
+{
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_event_type ev;
+    int depth = 0, rc = RD_OK;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev == CMARK_EVENT_EXIT) {
+            depth--;
+        } else if (!is_leaf(cmark_node_get_type(n)) && ++depth > RD_MAX_DEPTH + 1) {
+            rc = rd_error_set(err, RD_EINPUT,
+                              "%s:%d:%d: nested more than %d levels deep; refusing to read "
+                              "further",
+                              file, cmark_node_get_start_line(n), cmark_node_get_start_column(n),
+                              RD_MAX_DEPTH);
+            break;
+        }
+    }
+    cmark_iter_free(it);
+    return rc;
+}
+
+/* Gives every category a slug unique in the catalog ("-2", "-3"... on a
+ * clash, in document order, so slugs are stable) and its path of slugs. */
+static int assign_slugs(parser *p)
+{
+    rd_catalog *cat = p->cat;
+    rd_strmap seen = {0};
+    rd_buf b = {0};
+    int rc = RD_OK;
+    for (size_t i = 0; i < cat->ncategories && rc == RD_OK; i++) {
+        rd_category *c = &cat->categories[i];
+        rd_buf_reset(&b);
+        rd_slugify(c->name, &b);
+        if (b.len == 0)
+            rd_buf_puts(&b, "section");
+        size_t base = b.len;
+        char *slug = NULL;
+        for (int k = 2; rc == RD_OK; k++) {
+            slug = rd_arena_strndup(cat->arena, b.data, b.len);
+            rc = slug ? rd_strmap_add(&seen, slug, (int)i, NULL) : RD_ENOMEM;
+            if (rc == 1) {
+                rc = RD_OK;
+                break;
+            }
+            b.len = base;
+            rd_buf_printf(&b, "-%d", k);
+        }
+        c->slug = slug;
+        rd_buf_reset(&b);
+        if (c->parent >= 0) {
+            rd_buf_puts(&b, cat->categories[c->parent].path);
+            rd_buf_putc(&b, '/');
+        }
+        rd_buf_puts(&b, c->slug ? c->slug : "");
+        if (rc == RD_OK && (b.oom || !(c->path = rd_arena_strndup(cat->arena, b.data, b.len))))
+            rc = RD_ENOMEM;
+    }
+    rd_strmap_free(&seen);
+    rd_buf_free(&b);
+    return rc;
+}
+
+static void parser_done(parser *p)
+{
+    for (size_t i = 0; i < p->cap_ent && p->desc; i++) {
+        if (i < p->cat->nentries && p->desc[i].len) {
+            char *d = rd_arena_strndup(p->cat->arena, p->desc[i].data, p->desc[i].len);
+            if (!d || p->desc[i].oom)
+                p->oom = 1;
+            else
+                p->cat->entries[i].description = d;
+        }
+        rd_buf_free(&p->desc[i]);
+    }
+    free(p->desc);
+    free(p->line_start);
+}
+
+int rd_catalog_parse(const char *file, const char *text, size_t len, long long max_input,
+                     rd_catalog **out, rd_error *err)
+{
+    *out = NULL;
+    if (max_input <= 0)
+        max_input = RD_DEFAULT_MAX_INPUT;
+    if ((long long)len > max_input)
+        return rd_error_set(err, RD_EINPUT, "%s: %.1f MiB of text is over the %.1f MiB limit",
+                            file, len / 1048576.0, max_input / 1048576.0);
+    rd_catalog *cat = calloc(1, sizeof *cat);
+    rd_arena *arena = rd_arena_new();
+    if (!cat || !arena) {
+        free(cat);
+        rd_arena_free(arena);
+        return rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
+    }
+    cat->arena = arena;
+    cat->file = rd_arena_strdup(arena, file);
+    parser p = {.cat = cat, .text = text, .len = len, .heading = -1, .marker = -1, .top = -1};
+    int rc = index_lines(&p, file, err);
+    cmark_node *doc = NULL;
+    if (rc == RD_OK) {
+        doc = cmark_parse_document(text, len, CMARK_OPT_SOURCEPOS);
+        rc = doc ? check_depth(doc, file, err)
+                 : rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
+    }
+    if (rc == RD_OK) {
+        walk(&p, doc);
+        if (!p.oom && assign_slugs(&p) < 0)
+            p.oom = 1;
+    }
+    cmark_node_free(doc);
+    parser_done(&p);
+    if (rc == RD_OK && p.oom)
+        rc = rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
+    if (rc < 0) {
+        rd_catalog_free(cat);
+        return rc;
+    }
+    *out = cat;
+    return RD_OK;
+}
+
+void rd_catalog_free(rd_catalog *cat)
+{
+    if (!cat)
+        return;
+    free(cat->categories);
+    free(cat->entries);
+    free(cat->notes);
+    rd_arena_free(cat->arena);
+    free(cat);
+}
+
+size_t rd_catalog_count(const rd_catalog *cat, int c)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cat->nentries; i++)
+        n += cat->entries[i].category == c;
+    return n;
+}

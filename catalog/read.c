@@ -1,0 +1,96 @@
+/* catalog/read.c — reading a catalog file and refusing what is not a text file. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "catalog.h"
+
+int rd_read_file(const char *path, long long max_bytes, char **data, size_t *len, rd_error *err)
+{
+    *data = NULL;
+    *len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return rd_error_set(err, errno == ENOENT ? RD_ENOTFOUND : RD_EINPUT, "%s: %s", path,
+                            strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        int e = errno;
+        close(fd);
+        return rd_error_set(err, RD_EINPUT, "%s: %s", path, strerror(e));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        return rd_error_set(err, RD_EINPUT, "%s: is a directory, not a Markdown file", path);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return rd_error_set(err, RD_EINPUT, "%s: not a regular file", path);
+    }
+    if (max_bytes > 0 && st.st_size > max_bytes) {
+        close(fd);
+        return rd_error_set(err, RD_EINPUT,
+                            "%s: file is %.1f MiB, larger than the %.1f MiB limit "
+                            "(raise it with --max-input)",
+                            path, st.st_size / 1048576.0, max_bytes / 1048576.0);
+    }
+    size_t cap = (size_t)st.st_size + 1, n = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        close(fd);
+        return rd_error_set(err, RD_ENOMEM, "%s: out of memory", path);
+    }
+    for (;;) {
+        if (n + 1 == cap) { /* the file grew while we read it */
+            if (max_bytes > 0 && (long long)n >= max_bytes) {
+                free(buf);
+                close(fd);
+                return rd_error_set(err, RD_EINPUT, "%s: file is larger than the limit", path);
+            }
+            char *p = realloc(buf, cap * 2);
+            if (!p) {
+                free(buf);
+                close(fd);
+                return rd_error_set(err, RD_ENOMEM, "%s: out of memory", path);
+            }
+            buf = p;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, buf + n, cap - 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+            free(buf);
+            close(fd);
+            return rd_error_set(err, RD_EINPUT, "%s: %s", path, strerror(e));
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    return RD_OK;
+}
+
+int rd_catalog_load(const char *path, long long max_input, rd_catalog **out, rd_error *err)
+{
+    char *text;
+    size_t len;
+    *out = NULL;
+    if (max_input <= 0)
+        max_input = RD_DEFAULT_MAX_INPUT;
+    int rc = rd_read_file(path, max_input, &text, &len, err);
+    if (rc < 0)
+        return rc;
+    rc = rd_catalog_parse(path, text, len, max_input, out, err);
+    free(text);
+    return rc;
+}

@@ -1,0 +1,51 @@
+/* cli/cli.h — the command-line tool: settings, exit codes, sub-commands.
+ * cli/ is the only place that prints or exits. */
+#ifndef RD_CLI_H
+#define RD_CLI_H
+
+#include <stdio.h>
+
+#include "../catalog/catalog.h"
+#include "../db/db.h"
+
+/* Exit codes: stable, documented in --help and the README. */
+typedef enum rd_exit {
+    RD_EXIT_OK = 0,          /* all good */
+    RD_EXIT_FINDINGS = 1,    /* broken links, lint errors (with --strict: warnings) */
+    RD_EXIT_USAGE = 2,       /* bad usage or bad input; nothing was written */
+    RD_EXIT_INTERNAL = 3,    /* internal or database error */
+    RD_EXIT_INTERRUPTED = 130
+} rd_exit;
+
+/* Every setting, parsed once from argv; defaults live in rd_config_defaults. */
+typedef struct rd_config {
+    const char *command;
+    const char *file;    /* the catalog, for commands that read one */
+    const char *db_path; /* --db, or derived from the catalog's folder */
+    char *db_owned;      /* storage for a derived db_path */
+    int verbosity;       /* -q: -1, default 0, -v: 1 */
+    const char *format;  /* --format; NULL for the command's default */
+    int strict;          /* lint: warnings count as errors */
+    const char *category, *search;
+    long long max_input; /* --max-input, bytes */
+} rd_config;
+
+/* Maps an RD_E* code to an exit code. */
+rd_exit rd_exit_for(int code);
+
+/* Prints "refdex: message" to stderr. */
+void rd_cli_error(const rd_error *err);
+
+int rd_cmd_ingest(rd_config *cfg);
+int rd_cmd_lint(rd_config *cfg);
+int rd_cmd_update(rd_config *cfg);
+int rd_cmd_query(rd_config *cfg);
+int rd_cmd_categories(rd_config *cfg);
+
+/* Prints the category tree of an open database in cfg->format. */
+int rd_print_categories(rd_db *db, const char *format, FILE *out, rd_error *err);
+
+/* Columns a UTF-8 string takes on a terminal (wide CJK characters count 2). */
+int rd_display_width(const char *s);
+
+#endif

@@ -1,0 +1,198 @@
+/* cli/commands.c — ingest, lint, and update (the main job). */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Reads and parses cfg->file; the caller frees *text and the catalog. */
+static int load(const rd_config *cfg, rd_catalog **cat, char **text, size_t *len)
+{
+    rd_error err = {0};
+    double t0 = now_ms();
+    int rc = rd_read_file(cfg->file, cfg->max_input, text, len, &err);
+    if (rc == RD_OK)
+        rc = rd_catalog_parse(cfg->file, *text, *len, cfg->max_input, cat, &err);
+    if (rc < 0) {
+        free(*text);
+        *text = NULL;
+        rd_cli_error(&err);
+        return rd_exit_for(rc);
+    }
+    if (cfg->verbosity > 0)
+        fprintf(stderr, "refdex: read %s (%zu bytes) in %.1f ms\n", cfg->file, *len,
+                now_ms() - t0);
+    return RD_EXIT_OK;
+}
+
+typedef struct lint_counts {
+    size_t errors, warnings, notes;
+} lint_counts;
+
+/* Prints diagnostics as text (or JSON) to out and counts them by severity. */
+static int print_diags(const rd_config *cfg, const rd_diag *d, size_t n, FILE *out,
+                       int json, lint_counts *counts)
+{
+    memset(counts, 0, sizeof *counts);
+    for (size_t i = 0; i < n; i++) {
+        counts->errors += d[i].severity == RD_SEV_ERROR;
+        counts->warnings += d[i].severity == RD_SEV_WARNING;
+        counts->notes += d[i].severity == RD_SEV_NOTE;
+    }
+    if (json) {
+        rd_error err = {0};
+        char *text;
+        int rc = rd_diags_json(cfg->file, d, n, &text, &err);
+        if (rc < 0) {
+            rd_cli_error(&err);
+            return rd_exit_for(rc);
+        }
+        fprintf(out, "%s\n", text);
+        free(text);
+        return RD_EXIT_OK;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (cfg->verbosity < 0 && d[i].severity != RD_SEV_ERROR)
+            continue;
+        fprintf(out, "%s:%d:%d: %s: %s: %s\n", cfg->file, d[i].pos.line, d[i].pos.col,
+                rd_severity_name(d[i].severity), d[i].rule, d[i].message);
+    }
+    return RD_EXIT_OK;
+}
+
+static int lint_failed(const rd_config *cfg, const lint_counts *c)
+{
+    return c->errors > 0 || (cfg->strict && c->warnings > 0);
+}
+
+int rd_cmd_lint(rd_config *cfg)
+{
+    const char *fmt = cfg->format ? cfg->format : "text";
+    if (strcmp(fmt, "text") && strcmp(fmt, "json")) {
+        fprintf(stderr, "refdex: lint --format is text or json, not '%s'\n", fmt);
+        return RD_EXIT_USAGE;
+    }
+    rd_catalog *cat = NULL;
+    char *text = NULL;
+    size_t len;
+    int rc = load(cfg, &cat, &text, &len);
+    if (rc != RD_EXIT_OK)
+        return rc;
+    rd_diag *d = NULL;
+    size_t n = 0;
+    rd_error err = {0};
+    lint_counts counts = {0};
+    if (rd_lint(cat, &d, &n, &err) < 0) {
+        rd_cli_error(&err);
+        rc = RD_EXIT_INTERNAL;
+    } else {
+        rc = print_diags(cfg, d, n, stdout, !strcmp(fmt, "json"), &counts);
+    }
+    if (rc == RD_EXIT_OK && cfg->verbosity >= 0 && strcmp(fmt, "json"))
+        fprintf(stderr, "%s: %zu errors, %zu warnings, %zu notes in %zu entries\n", cfg->file,
+                counts.errors, counts.warnings, counts.notes, cat->nentries);
+    if (rc == RD_EXIT_OK && lint_failed(cfg, &counts))
+        rc = RD_EXIT_FINDINGS;
+    free(d);
+    free(text);
+    rd_catalog_free(cat);
+    return rc;
+}
+
+/* Stores the catalog; prints what happened unless quiet. */
+static int store(const rd_config *cfg, const rd_catalog *cat, const char *text, size_t len,
+                 FILE *out)
+{
+    rd_error err = {0};
+    rd_db *db = NULL;
+    rd_ingest_stats st;
+    double t0 = now_ms();
+    int rc = rd_db_open(cfg->db_path, 0, &db, &err);
+    if (rc == RD_OK)
+        rc = rd_db_ingest(db, cat, text, len, &st, &err);
+    rd_db_close(db);
+    if (rc < 0) {
+        rd_cli_error(&err);
+        return rd_exit_for(rc);
+    }
+    if (cfg->verbosity >= 0) {
+        if (st.unchanged)
+            fprintf(out, "%s: unchanged since the last ingest into %s (%lld entries)\n",
+                    cfg->file, cfg->db_path, (long long)st.entries);
+        else
+            fprintf(out,
+                    "%s: %lld entries in %lld categories, %lld notes; %lld URLs in %s "
+                    "(%lld new)\n",
+                    cfg->file, (long long)st.entries, (long long)st.categories,
+                    (long long)st.notes, (long long)st.urls_total, cfg->db_path,
+                    (long long)st.urls_new);
+    }
+    if (cfg->verbosity > 0)
+        fprintf(stderr, "refdex: stored in %.1f ms\n", now_ms() - t0);
+    return RD_EXIT_OK;
+}
+
+int rd_cmd_ingest(rd_config *cfg)
+{
+    rd_catalog *cat = NULL;
+    char *text = NULL;
+    size_t len;
+    int rc = load(cfg, &cat, &text, &len);
+    if (rc == RD_EXIT_OK)
+        rc = store(cfg, cat, text, len, stdout);
+    free(text);
+    rd_catalog_free(cat);
+    return rc;
+}
+
+int rd_cmd_update(rd_config *cfg)
+{
+    const char *fmt = cfg->format ? cfg->format : "table";
+    if (strcmp(fmt, "table") && strcmp(fmt, "tsv") && strcmp(fmt, "json")) {
+        fprintf(stderr, "refdex: update --format is table, tsv or json, not '%s'\n", fmt);
+        return RD_EXIT_USAGE;
+    }
+    rd_catalog *cat = NULL;
+    char *text = NULL;
+    size_t len;
+    int rc = load(cfg, &cat, &text, &len);
+    rd_diag *d = NULL;
+    size_t n = 0;
+    lint_counts counts = {0};
+    rd_error err = {0};
+    if (rc == RD_EXIT_OK && rd_lint(cat, &d, &n, &err) < 0) {
+        rd_cli_error(&err);
+        rc = RD_EXIT_INTERNAL;
+    }
+    if (rc == RD_EXIT_OK)
+        rc = print_diags(cfg, d, n, stderr, 0, &counts);
+    if (rc == RD_EXIT_OK)
+        rc = store(cfg, cat, text, len, stderr);
+    if (rc == RD_EXIT_OK) {
+        rd_db *db = NULL;
+        int e = rd_db_open(cfg->db_path, RD_DB_READONLY, &db, &err);
+        if (e == RD_OK)
+            e = rd_print_categories(db, fmt, stdout, &err);
+        rd_db_close(db);
+        if (e < 0) {
+            rd_cli_error(&err);
+            rc = rd_exit_for(e);
+        }
+    }
+    if (rc == RD_EXIT_OK && cfg->verbosity >= 0)
+        fprintf(stderr, "%s: %zu errors, %zu warnings, %zu notes\n", cfg->file, counts.errors,
+                counts.warnings, counts.notes);
+    if (rc == RD_EXIT_OK && lint_failed(cfg, &counts))
+        rc = RD_EXIT_FINDINGS;
+    free(d);
+    free(text);
+    rd_catalog_free(cat);
+    return rc;
+}

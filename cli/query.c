@@ -1,0 +1,247 @@
+/* cli/query.c — `query` and `categories`: tables, TSV, JSON. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int rd_display_width(const char *s)
+{
+    int w = 0;
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        int len = rd_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        if (len == 0)
+            len = 1, cp = '?';
+        w += rd_is_cjk(cp) ? 2 : 1;
+        i += (size_t)len;
+    }
+    return w;
+}
+
+/* Prints s padded with spaces to width columns. */
+static void pad(FILE *out, const char *s, int width)
+{
+    fputs(s, out);
+    for (int w = rd_display_width(s); w < width; w++)
+        fputc(' ', out);
+}
+
+/* A TSV field: tabs and line breaks become spaces. */
+static void tsv_field(FILE *out, const char *s, int last)
+{
+    for (; s && *s; s++)
+        fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, out);
+    fputc(last ? '\n' : '\t', out);
+}
+
+static int check_format(const char *cmd, const char *fmt)
+{
+    if (!strcmp(fmt, "table") || !strcmp(fmt, "tsv") || !strcmp(fmt, "json"))
+        return RD_EXIT_OK;
+    fprintf(stderr, "refdex: %s --format is table, tsv or json, not '%s'\n", cmd, fmt);
+    return RD_EXIT_USAGE;
+}
+
+static int open_db(const rd_config *cfg, rd_db **db)
+{
+    rd_error err = {0};
+    int rc = rd_db_open(cfg->db_path, RD_DB_READONLY, db, &err);
+    if (rc < 0) {
+        rd_cli_error(&err);
+        return rd_exit_for(rc);
+    }
+    return RD_EXIT_OK;
+}
+
+/* ---- query ---- */
+
+typedef struct row {
+    int depth, line;
+    char *name, *url, *category, *status, *description;
+} row;
+
+typedef struct rows {
+    row *v;
+    size_t n, cap;
+    int oom;
+} rows;
+
+static char *dup_or_empty(const char *s)
+{
+    return strdup(s ? s : "");
+}
+
+static int collect(const rd_entry_row *r, void *ud)
+{
+    rows *rs = ud;
+    if (rs->n == rs->cap) {
+        size_t cap = rs->cap ? rs->cap * 2 : 64;
+        row *v = realloc(rs->v, cap * sizeof *v);
+        if (!v)
+            return rs->oom = RD_ENOMEM;
+        rs->v = v;
+        rs->cap = cap;
+    }
+    const char *status = r->result ? r->result : r->url ? "unchecked" : "";
+    row *o = &rs->v[rs->n++];
+    *o = (row){r->depth, r->line, dup_or_empty(r->name), dup_or_empty(r->url),
+               dup_or_empty(r->category), dup_or_empty(status), dup_or_empty(r->description)};
+    if (!o->name || !o->url || !o->category || !o->status || !o->description)
+        return rs->oom = RD_ENOMEM;
+    return 0;
+}
+
+static void free_rows(rows *rs)
+{
+    for (size_t i = 0; i < rs->n; i++) {
+        free(rs->v[i].name);
+        free(rs->v[i].url);
+        free(rs->v[i].category);
+        free(rs->v[i].status);
+        free(rs->v[i].description);
+    }
+    free(rs->v);
+}
+
+/* Entries grouped under their category, names aligned, descriptions below. */
+static void print_table(const rows *rs, FILE *out)
+{
+    int wname = 4, wstatus = 6;
+    for (size_t i = 0; i < rs->n; i++) {
+        int w = rd_display_width(rs->v[i].name) + 2 * rs->v[i].depth;
+        if (w > wname)
+            wname = w;
+        if ((int)strlen(rs->v[i].status) > wstatus)
+            wstatus = (int)strlen(rs->v[i].status);
+    }
+    if (wname > 40)
+        wname = 40;
+    const char *group = NULL;
+    for (size_t i = 0; i < rs->n; i++) {
+        const row *r = &rs->v[i];
+        if (!group || strcmp(group, r->category)) {
+            fprintf(out, "%s%s\n", group ? "\n" : "", r->category);
+            group = r->category;
+        }
+        fprintf(out, "  %*s", 2 * r->depth, "");
+        pad(out, r->name, wname - 2 * r->depth);
+        fputs("  ", out);
+        pad(out, r->status[0] ? r->status : "-", wstatus);
+        fprintf(out, "  %s\n", r->url[0] ? r->url : "(no link)");
+        const char *d = r->description;
+        while (*d) {
+            size_t n = strcspn(d, "\n");
+            fprintf(out, "  %*s%*s  %.*s\n", wname, "", wstatus + 2, "", (int)n, d);
+            d += n + (d[n] == '\n');
+        }
+    }
+}
+
+int rd_cmd_query(rd_config *cfg)
+{
+    const char *fmt = cfg->format ? cfg->format : "table";
+    int rc = check_format("query", fmt);
+    rd_db *db = NULL;
+    if (rc == RD_EXIT_OK)
+        rc = open_db(cfg, &db);
+    if (rc != RD_EXIT_OK)
+        return rc;
+    rd_query q = {cfg->category, cfg->search};
+    rd_error err = {0};
+    int e;
+    if (!strcmp(fmt, "json")) {
+        char *json = NULL;
+        e = rd_db_query_json(db, &q, &json, &err);
+        if (e == RD_OK)
+            printf("%s\n", json);
+        free(json);
+    } else {
+        rows rs = {0};
+        e = rd_db_query(db, &q, collect, &rs, &err);
+        if (rs.oom)
+            rd_error_set(&err, RD_ENOMEM, "out of memory");
+        if (e == RD_OK && !strcmp(fmt, "tsv")) {
+            fputs("category\tdepth\tname\turl\tstatus\tline\tdescription\n", stdout);
+            for (size_t i = 0; i < rs.n; i++) {
+                const row *r = &rs.v[i];
+                printf("%s\t%d\t", r->category, r->depth);
+                tsv_field(stdout, r->name, 0);
+                tsv_field(stdout, r->url, 0);
+                printf("%s\t%d\t", r->status, r->line);
+                tsv_field(stdout, r->description, 1);
+            }
+        } else if (e == RD_OK) {
+            print_table(&rs, stdout);
+            if (cfg->verbosity >= 0)
+                fprintf(stderr, "%zu entries\n", rs.n);
+        }
+        free_rows(&rs);
+    }
+    rd_db_close(db);
+    if (e < 0) {
+        rd_cli_error(&err);
+        return rd_exit_for(e);
+    }
+    return RD_EXIT_OK;
+}
+
+/* ---- categories ---- */
+
+typedef struct cat_print {
+    FILE *out;
+    int tsv;
+} cat_print;
+
+static int print_category(const rd_category_row *r, void *ud)
+{
+    cat_print *cp = ud;
+    if (cp->tsv) {
+        fprintf(cp->out, "%s\t%d\t", r->path, r->depth);
+        tsv_field(cp->out, r->name, 0);
+        fprintf(cp->out, "%lld\t%lld\t%d\n", (long long)r->entries, (long long)r->total,
+                r->line);
+        return 0;
+    }
+    fprintf(cp->out, "%*s", 2 * r->depth, "");
+    pad(cp->out, r->name, 32 - 2 * r->depth);
+    fprintf(cp->out, " %7lld %7lld  %s\n", (long long)r->entries, (long long)r->total, r->path);
+    return 0;
+}
+
+int rd_print_categories(rd_db *db, const char *format, FILE *out, rd_error *err)
+{
+    if (!strcmp(format, "json")) {
+        char *json = NULL;
+        int rc = rd_db_categories_json(db, &json, err);
+        if (rc == RD_OK)
+            fprintf(out, "%s\n", json);
+        free(json);
+        return rc;
+    }
+    cat_print cp = {out, !strcmp(format, "tsv")};
+    if (cp.tsv)
+        fputs("path\tdepth\tname\tentries\ttotal\tline\n", out);
+    else
+        fprintf(out, "%-32s %7s %7s  %s\n", "CATEGORY", "ENTRIES", "TOTAL", "PATH");
+    return rd_db_categories(db, print_category, &cp, err);
+}
+
+int rd_cmd_categories(rd_config *cfg)
+{
+    const char *fmt = cfg->format ? cfg->format : "table";
+    int rc = check_format("categories", fmt);
+    rd_db *db = NULL;
+    if (rc == RD_EXIT_OK)
+        rc = open_db(cfg, &db);
+    if (rc != RD_EXIT_OK)
+        return rc;
+    rd_error err = {0};
+    int e = rd_print_categories(db, fmt, stdout, &err);
+    rd_db_close(db);
+    if (e < 0) {
+        rd_cli_error(&err);
+        return rd_exit_for(e);
+    }
+    return RD_EXIT_OK;
+}

@@ -1,0 +1,94 @@
+/* common/rd.h — what every module shares: the error type, the arena, growable
+ * buffers and small UTF-8 helpers. Plain C, no library dependencies. */
+#ifndef RD_COMMON_H
+#define RD_COMMON_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RD_VERSION "0.1.0"
+
+/* Error codes: 0 is success, every failure is negative. */
+enum {
+    RD_OK = 0,
+    RD_EINPUT = -1,    /* bad input: unreadable, not text, too large, too deep */
+    RD_ENOMEM = -2,    /* out of memory */
+    RD_EIO = -3,       /* file system error */
+    RD_EDB = -4,       /* SQLite error */
+    RD_ENOTFOUND = -5, /* a named thing (category, file) does not exist */
+    RD_EUSAGE = -6,    /* bad arguments to an API or a command */
+    RD_EINTERNAL = -7  /* a bug */
+};
+
+typedef struct rd_error {
+    int code;
+    char msg[1024];
+} rd_error;
+
+/* Sets *err (when err is not NULL) and returns code, so callers can write
+ * `return rd_error_set(err, RD_EINPUT, "%s:%d: ...", ...)`. */
+int rd_error_set(rd_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---- arena: many small allocations freed at once ---- */
+typedef struct rd_arena rd_arena;
+
+/* Returns a new arena; free it with rd_arena_free. NULL when out of memory. */
+rd_arena *rd_arena_new(void);
+/* Frees the arena and everything allocated from it; NULL is harmless. */
+void rd_arena_free(rd_arena *a);
+/* Returns n zeroed bytes that live as long as the arena; NULL when out of memory. */
+void *rd_arena_alloc(rd_arena *a, size_t n);
+/* Returns a NUL-terminated copy of s[0..n) owned by the arena. */
+char *rd_arena_strndup(rd_arena *a, const char *s, size_t n);
+char *rd_arena_strdup(rd_arena *a, const char *s);
+
+/* ---- growable byte buffer, always NUL-terminated ---- */
+typedef struct rd_buf {
+    char *data; /* owned; free with rd_buf_free */
+    size_t len;
+    size_t cap;
+    int oom; /* set once an append failed; later appends are no-ops */
+} rd_buf;
+
+void rd_buf_append(rd_buf *b, const char *s, size_t n);
+void rd_buf_puts(rd_buf *b, const char *s);
+void rd_buf_putc(rd_buf *b, char c);
+void rd_buf_printf(rd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Empties the buffer, keeping its memory. */
+void rd_buf_reset(rd_buf *b);
+void rd_buf_free(rd_buf *b);
+/* Hands the buffer's memory to the caller, who must free() it; the buffer is reset. */
+char *rd_buf_take(rd_buf *b);
+
+/* ---- UTF-8 ---- */
+
+/* Decodes one code point at s[0..n); returns its length in bytes (1..4) and stores
+ * it in *cp, or returns 0 when the bytes there are not valid UTF-8. */
+int rd_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
+/* True for code points written without spaces between words (CJK ideographs,
+ * kana, hangul): the search index treats each of them as a word of its own. */
+int rd_is_cjk(uint32_t cp);
+
+/* ---- sizes as users write them ---- */
+
+/* Parses "512", "64K", "16M", "1G" (binary units) into bytes. */
+int rd_parse_size(const char *text, int64_t *bytes);
+
+
+
+/* ---- string → int map (open addressing); keys are borrowed, not copied ---- */
+typedef struct rd_strmap {
+    const char **keys;
+    int *values;
+    size_t cap, len;
+} rd_strmap;
+
+/* Adds key → value unless key is there. Returns 1 when added, 0 when present
+ * (its value is stored in *existing when not NULL), RD_ENOMEM on failure. The
+ * key must outlive the map. */
+int rd_strmap_add(rd_strmap *m, const char *key, int value, int *existing);
+void rd_strmap_free(rd_strmap *m);
+#endif

@@ -1,0 +1,238 @@
+/* db/db.c — opening the database, its schema and migrations. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+/* Migration i brings the schema from version i to i + 1. Append, never edit:
+ * a database in the field may be at any version. */
+static const char *const migrations[] = {
+    /* 1: the catalog, URLs, and check history */
+    "CREATE TABLE catalog ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  file TEXT NOT NULL,"
+    "  source TEXT NOT NULL,"             /* the Markdown as ingested */
+    "  ingested_at TEXT NOT NULL"
+    ");"
+    "CREATE TABLE categories ("
+    "  id INTEGER PRIMARY KEY,"
+    "  parent_id INTEGER REFERENCES categories(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('heading', 'marker', 'top')),"
+    "  name TEXT NOT NULL,"
+    "  slug TEXT NOT NULL UNIQUE,"
+    "  path TEXT NOT NULL UNIQUE,"        /* slugs: ref/log */
+    "  name_path TEXT NOT NULL,"          /* names: ref/log, ref/网络 */
+    "  level INTEGER NOT NULL,"
+    "  line INTEGER NOT NULL,"
+    "  col INTEGER NOT NULL,"
+    "  ord INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX categories_parent ON categories(parent_id);"
+    "CREATE TABLE urls ("
+    "  id INTEGER PRIMARY KEY,"
+    "  url TEXT NOT NULL UNIQUE,"         /* normalised */
+    "  kind TEXT NOT NULL CHECK (kind IN ('web', 'mailto', 'file', 'relative', 'other')),"
+    "  first_seen TEXT NOT NULL"
+    ");"
+    "CREATE TABLE entries ("
+    "  id INTEGER PRIMARY KEY,"
+    "  category_id INTEGER NOT NULL REFERENCES categories(id) ON DELETE CASCADE,"
+    "  parent_id INTEGER REFERENCES entries(id) ON DELETE CASCADE,"
+    "  url_id INTEGER REFERENCES urls(id),"
+    "  name TEXT NOT NULL,"
+    "  url_raw TEXT,"                     /* as written; NULL for a link-less entry */
+    "  description TEXT NOT NULL,"
+    "  depth INTEGER NOT NULL,"
+    "  line INTEGER NOT NULL,"
+    "  col INTEGER NOT NULL,"
+    "  ord INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX entries_category ON entries(category_id, ord);"
+    "CREATE INDEX entries_parent ON entries(parent_id);"
+    "CREATE INDEX entries_url ON entries(url_id);"
+    "CREATE TABLE notes ("
+    "  id INTEGER PRIMARY KEY,"
+    "  category_id INTEGER REFERENCES categories(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('paragraph', 'code', 'quote', 'item', 'html')),"
+    "  markdown TEXT NOT NULL,"
+    "  line INTEGER NOT NULL,"
+    "  col INTEGER NOT NULL,"
+    "  ord INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE runs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  started_at TEXT NOT NULL,"
+    "  finished_at TEXT,"
+    "  outcome TEXT,"                     /* completed, interrupted, deadline */
+    "  options TEXT"                      /* JSON of the settings used */
+    ");"
+    "CREATE TABLE checks ("
+    "  id INTEGER PRIMARY KEY,"
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    "  url_id INTEGER NOT NULL REFERENCES urls(id) ON DELETE CASCADE,"
+    "  result TEXT NOT NULL CHECK (result IN ('ok', 'redirect', 'broken', 'timeout', 'error',"
+    "                                         'excluded', 'cached', 'cancelled', 'ratelimited')),"
+    "  status_code INTEGER,"
+    "  final_url TEXT,"
+    "  redirects INTEGER NOT NULL DEFAULT 0,"
+    "  elapsed_ms INTEGER,"
+    "  bytes INTEGER,"
+    "  error TEXT,"
+    "  title TEXT,"
+    "  checked_at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX checks_url ON checks(url_id, id);"
+    "CREATE INDEX checks_run ON checks(run_id);"
+    "CREATE VIRTUAL TABLE entries_fts USING fts5(name, description, category);",
+};
+
+enum { SCHEMA_LATEST = sizeof migrations / sizeof *migrations };
+
+int rd_db_schema_latest(void)
+{
+    return SCHEMA_LATEST;
+}
+
+const char *rd_db_sqlite_version(void)
+{
+    return sqlite3_libversion();
+}
+
+int rd_db_fail(rd_db *db, rd_error *err, const char *doing)
+{
+    return rd_error_set(err, RD_EDB, "%s: %s: %s", db->path, doing, sqlite3_errmsg(db->h));
+}
+
+int rd_db_prepare(rd_db *db, const char *sql, sqlite3_stmt **st, rd_error *err)
+{
+    if (sqlite3_prepare_v2(db->h, sql, -1, st, NULL) != SQLITE_OK)
+        return rd_db_fail(db, err, "preparing a statement");
+    return RD_OK;
+}
+
+int rd_db_exec(rd_db *db, const char *sql, rd_error *err)
+{
+    if (sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return rd_db_fail(db, err, "executing");
+    return RD_OK;
+}
+
+char *rd_db_column_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return strdup(t ? (const char *)t : "");
+}
+
+int rd_db_schema_version(rd_db *db)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static int migrate(rd_db *db, rd_error *err)
+{
+    int v = rd_db_schema_version(db);
+    if (v < 0)
+        return rd_db_fail(db, err, "reading the schema version");
+    if (v > SCHEMA_LATEST)
+        return rd_error_set(err, RD_EDB,
+                            "%s: schema version %d is newer than this refdex knows (%d); "
+                            "upgrade refdex",
+                            db->path, v, SCHEMA_LATEST);
+    for (; v < SCHEMA_LATEST; v++) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+        int rc = rd_db_exec(db, "BEGIN IMMEDIATE", err);
+        if (rc == RD_OK)
+            rc = rd_db_exec(db, migrations[v], err);
+        if (rc == RD_OK)
+            rc = rd_db_exec(db, pragma, err);
+        if (rc == RD_OK)
+            rc = rd_db_exec(db, "COMMIT", err);
+        if (rc < 0) {
+            sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+            return rc;
+        }
+    }
+    return RD_OK;
+}
+
+int rd_db_open(const char *path, int flags, rd_db **out, rd_error *err)
+{
+    *out = NULL;
+    struct stat st;
+    int readonly = flags & RD_DB_READONLY;
+    if (readonly && stat(path, &st) < 0)
+        return rd_error_set(err, RD_ENOTFOUND,
+                            "%s: no database here yet; run 'refdex ingest CATALOG' first", path);
+    rd_db *db = calloc(1, sizeof *db);
+    if (!db || !(db->path = strdup(path))) {
+        free(db);
+        return rd_error_set(err, RD_ENOMEM, "%s: out of memory", path);
+    }
+    int oflags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int rc = RD_OK;
+    if (sqlite3_open_v2(path, &db->h, oflags, NULL) != SQLITE_OK)
+        rc = rd_db_fail(db, err, "opening");
+    if (rc == RD_OK) {
+        sqlite3_extended_result_codes(db->h, 1);
+        sqlite3_busy_timeout(db->h, 5000);
+        rc = rd_db_exec(db, "PRAGMA foreign_keys = ON", err);
+    }
+    /* Reading the schema version is the first real read: a file that is not
+     * a database fails here, with SQLite's own words. */
+    if (rc == RD_OK && rd_db_schema_version(db) < 0)
+        rc = rd_db_fail(db, err, "reading");
+    if (rc == RD_OK && !readonly)
+        rc = rd_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err);
+    if (rc == RD_OK && !readonly)
+        rc = migrate(db, err);
+    if (rc == RD_OK && readonly && rd_db_schema_version(db) != SCHEMA_LATEST)
+        rc = rd_error_set(err, RD_EDB,
+                          "%s: schema version %d, this refdex reads %d; run 'refdex ingest' "
+                          "to migrate it",
+                          path, rd_db_schema_version(db), SCHEMA_LATEST);
+    if (rc < 0) {
+        rd_db_close(db);
+        return rc;
+    }
+    *out = db;
+    return RD_OK;
+}
+
+void rd_db_close(rd_db *db)
+{
+    if (!db)
+        return;
+    sqlite3_close(db->h);
+    free(db->path);
+    free(db);
+}
+
+char *rd_fts_spaced(const char *text)
+{
+    rd_buf b = {0};
+    const unsigned char *s = (const unsigned char *)text;
+    size_t n = strlen(text);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        int len = rd_utf8_decode(s + i, n - i, &cp);
+        if (len == 0)
+            len = 1, cp = 0;
+        int cjk = rd_is_cjk(cp);
+        if (cjk)
+            rd_buf_putc(&b, ' ');
+        rd_buf_append(&b, text + i, (size_t)len);
+        if (cjk)
+            rd_buf_putc(&b, ' ');
+        i += (size_t)len;
+    }
+    return rd_buf_take(&b);
+}

@@ -1,0 +1,93 @@
+/* db/db.h — the SQLite store: schema and migrations, ingest, queries, JSON.
+ *
+ * Every SQL statement of the program lives in db/. The database keeps one
+ * catalog (categories, entries, notes, its source text) and every URL ever
+ * linked with its check history, which survives edits of the catalog. */
+#ifndef RD_DB_H
+#define RD_DB_H
+
+#include <stdint.h>
+
+#include "../catalog/catalog.h"
+
+typedef struct rd_db rd_db;
+
+enum { RD_DB_READONLY = 1 }; /* open flags; the default creates and migrates */
+
+/* The schema version this build writes (PRAGMA user_version). */
+int rd_db_schema_latest(void);
+
+/* Opens (creating and migrating unless RD_DB_READONLY) the database at path.
+ * On success stores a handle in *out that the caller closes with rd_db_close.
+ * A missing file with RD_DB_READONLY is RD_ENOTFOUND. */
+int rd_db_open(const char *path, int flags, rd_db **out, rd_error *err);
+/* Closes the handle; NULL is harmless. */
+void rd_db_close(rd_db *db);
+/* The schema version of the open database. */
+int rd_db_schema_version(rd_db *db);
+
+typedef struct rd_ingest_stats {
+    int unchanged; /* the same source was ingested already: nothing was written */
+    int64_t categories, entries, notes, urls_new, urls_total;
+} rd_ingest_stats;
+
+/* Replaces the stored catalog with cat (parsed from source[0..len)) in one
+ * transaction; URLs and their check history are kept. Ingesting the same
+ * source again writes nothing and sets stats->unchanged. */
+int rd_db_ingest(rd_db *db, const rd_catalog *cat, const char *source, size_t len,
+                 rd_ingest_stats *stats, rd_error *err);
+
+/* ---- queries ---- */
+
+typedef struct rd_query {
+    const char *category; /* name, slug, path or name path, any case; NULL for all */
+    const char *search;   /* words to find (FTS5, prefix match); NULL for all */
+} rd_query;
+
+typedef struct rd_entry_row {
+    int64_t id, parent_id; /* parent_id 0 at the top */
+    int depth;             /* 0 for a result, 1 for its sub-entry, ... */
+    const char *name, *url, *url_raw, *description, *category;
+    int line, col;
+    const char *result; /* latest check result, or NULL when never checked */
+    int status_code;    /* 0 when none */
+    const char *checked_at;
+} rd_entry_row;
+
+/* Calls cb for every matching entry in catalog order, each result followed by
+ * its sub-entries. Strings are valid only during the call. A non-zero return
+ * from cb stops the walk and is returned. A category that matches nothing is
+ * RD_ENOTFOUND with a message that names it. */
+int rd_db_query(rd_db *db, const rd_query *q, int (*cb)(const rd_entry_row *, void *),
+                void *ud, rd_error *err);
+
+/* The same entries as a JSON array built by SQLite, sub-entries nested under
+ * "sub_entries". The caller frees *json with free(). */
+int rd_db_query_json(rd_db *db, const rd_query *q, char **json, rd_error *err);
+
+typedef struct rd_category_row {
+    int64_t id;
+    int depth;
+    const char *name, *slug, *path, *kind;
+    int line;
+    int64_t entries; /* entries in the category itself, sub-entries included */
+    int64_t total;   /* with all sub-categories */
+} rd_category_row;
+
+/* Calls cb for every category in catalog order (a tree walk: parents first). */
+int rd_db_categories(rd_db *db, int (*cb)(const rd_category_row *, void *), void *ud,
+                     rd_error *err);
+/* The category tree as JSON (nested "children"); the caller frees *json. */
+int rd_db_categories_json(rd_db *db, char **json, rd_error *err);
+
+/* The catalog file name recorded at the last ingest ("" before any). */
+int rd_db_catalog_file(rd_db *db, char **file, rd_error *err);
+
+/* Lint diagnostics as a JSON array, built with SQLite's JSON functions in an
+ * in-memory database. The caller frees *json. */
+int rd_diags_json(const char *file, const rd_diag *d, size_t n, char **json, rd_error *err);
+
+/* Versions of the libraries behind the program, for --version. */
+const char *rd_db_sqlite_version(void);
+
+#endif

@@ -1,0 +1,32 @@
+/* db/internal.h — shared by the files of db/, not part of its interface. */
+#ifndef RD_DB_INTERNAL_H
+#define RD_DB_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "db.h"
+
+struct rd_db {
+    sqlite3 *h;
+    char *path;
+};
+
+/* Sets err from the handle's last error, naming the database; returns RD_EDB. */
+int rd_db_fail(rd_db *db, rd_error *err, const char *doing);
+
+/* Prepares sql on the handle; on failure sets err and returns RD_EDB. */
+int rd_db_prepare(rd_db *db, const char *sql, sqlite3_stmt **st, rd_error *err);
+
+/* Runs sql that returns no rows (one or more statements). */
+int rd_db_exec(rd_db *db, const char *sql, rd_error *err);
+
+/* Returns the text for the search index: like the input, with a space on each
+ * side of every CJK character so that each is a word of its own (unicode61
+ * does not split "日志库" otherwise). The caller frees it; NULL when out of
+ * memory. */
+char *rd_fts_spaced(const char *text);
+
+/* Copies column i of a row as a malloc'd string (the caller frees it). */
+char *rd_db_column_dup(sqlite3_stmt *st, int i);
+
+#endif

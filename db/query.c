@@ -1,0 +1,349 @@
+/* db/query.c — entries by category and search, the category tree, JSON. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* A category matches by name, slug, slug path or name path, in any case. */
+#define CATEGORY_MATCHES                                                                       \
+    "(lower(name) = lower(?1) OR slug = lower(?1) OR lower(path) = lower(?1)"                  \
+    " OR lower(name_path) = lower(?1))"
+
+/* The entries that answer a query: those of the matching categories (and
+ * their sub-categories) that match the search, with all their sub-entries. */
+#define HITS_CTE                                                                               \
+    "WITH RECURSIVE sel(id) AS ("                                                              \
+    "  SELECT id FROM categories WHERE ?1 IS NULL OR " CATEGORY_MATCHES                        \
+    "  UNION SELECT c.id FROM categories c JOIN sel ON c.parent_id = sel.id),"                 \
+    " hits(id) AS ("                                                                           \
+    "  SELECT e.id FROM entries e WHERE e.category_id IN sel"                                  \
+    "   AND (?2 IS NULL OR e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?2))" \
+    "  UNION SELECT e.id FROM entries e JOIN hits h ON e.parent_id = h.id) "
+
+#define ENTRY_FROM                                                                             \
+    " FROM entries e JOIN categories c ON c.id = e.category_id"                                \
+    " LEFT JOIN urls u ON u.id = e.url_id"                                                     \
+    " LEFT JOIN checks k ON k.id = (SELECT max(id) FROM checks WHERE url_id = e.url_id)"       \
+    " WHERE e.id IN hits"
+
+/* Turns what a user typed into an FTS5 query: every word must match, as a
+ * prefix, and each word is a quoted string so no character is syntax. */
+static char *fts_query(const char *text)
+{
+    rd_buf b = {0};
+    const char *s = text;
+    for (;;) {
+        while (*s == ' ' || *s == '\t' || *s == '\n')
+            s++;
+        if (!*s)
+            break;
+        size_t n = strcspn(s, " \t\n");
+        char *word = strndup(s, n), *spaced = word ? rd_fts_spaced(word) : NULL;
+        if (!spaced) {
+            free(word);
+            rd_buf_free(&b);
+            return NULL;
+        }
+        if (b.len)
+            rd_buf_putc(&b, ' ');
+        rd_buf_putc(&b, '"');
+        for (const char *c = spaced; *c; c++) {
+            if (*c == '"')
+                rd_buf_putc(&b, '"');
+            rd_buf_putc(&b, *c);
+        }
+        rd_buf_puts(&b, "\"*");
+        free(word);
+        free(spaced);
+        s += n;
+    }
+    return rd_buf_take(&b);
+}
+
+/* Binds ?1 (category) and ?2 (FTS query, owned by the caller). */
+static void bind_query(sqlite3_stmt *st, const rd_query *q, const char *match)
+{
+    if (q->category)
+        sqlite3_bind_text(st, 1, q->category, -1, SQLITE_STATIC);
+    if (match)
+        sqlite3_bind_text(st, 2, match, -1, SQLITE_STATIC);
+}
+
+/* Checks that the category exists and prepares the FTS query in *match
+ * (NULL without a search; an all-blank search matches everything). */
+static int query_begin(rd_db *db, const rd_query *q, char **match, rd_error *err)
+{
+    *match = NULL;
+    if (q->category) {
+        sqlite3_stmt *st;
+        int rc = rd_db_prepare(db, "SELECT count(*) FROM categories WHERE " CATEGORY_MATCHES,
+                               &st, err);
+        if (rc < 0)
+            return rc;
+        bind_query(st, q, NULL);
+        int found = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+        sqlite3_finalize(st);
+        if (found < 0)
+            return rd_db_fail(db, err, "finding the category");
+        if (found == 0)
+            return rd_error_set(err, RD_ENOTFOUND,
+                                "no category matches '%s' (see 'refdex categories')",
+                                q->category);
+    }
+    if (q->search && !(*match = fts_query(q->search)))
+        return rd_error_set(err, RD_ENOMEM, "out of memory");
+    if (*match && !**match) {
+        free(*match);
+        *match = NULL;
+    }
+    return RD_OK;
+}
+
+int rd_db_query(rd_db *db, const rd_query *q, int (*cb)(const rd_entry_row *, void *),
+                void *ud, rd_error *err)
+{
+    static const char sql[] =
+        HITS_CTE "SELECT e.id, coalesce(e.parent_id, 0), e.depth, e.name, u.url, e.url_raw,"
+                 " e.description, c.path, e.line, e.col, k.result, coalesce(k.status_code, 0),"
+                 " k.checked_at, (e.parent_id IS NULL OR e.parent_id NOT IN hits)" ENTRY_FROM
+                 " ORDER BY e.ord";
+    char *match;
+    int rc = query_begin(db, q, &match, err);
+    sqlite3_stmt *st = NULL;
+    if (rc == RD_OK)
+        rc = rd_db_prepare(db, sql, &st, err);
+    if (rc == RD_OK)
+        bind_query(st, q, match);
+    int base = 0, s;
+    while (rc == RD_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        rd_entry_row r;
+        r.id = sqlite3_column_int64(st, 0);
+        r.parent_id = sqlite3_column_int64(st, 1);
+        if (sqlite3_column_int(st, 13))
+            base = sqlite3_column_int(st, 2); /* a result: its subtree follows it */
+        r.depth = sqlite3_column_int(st, 2) - base;
+        r.name = (const char *)sqlite3_column_text(st, 3);
+        r.url = (const char *)sqlite3_column_text(st, 4);
+        r.url_raw = (const char *)sqlite3_column_text(st, 5);
+        r.description = (const char *)sqlite3_column_text(st, 6);
+        r.category = (const char *)sqlite3_column_text(st, 7);
+        r.line = sqlite3_column_int(st, 8);
+        r.col = sqlite3_column_int(st, 9);
+        r.result = (const char *)sqlite3_column_text(st, 10);
+        r.status_code = sqlite3_column_int(st, 11);
+        r.checked_at = (const char *)sqlite3_column_text(st, 12);
+        rc = cb(&r, ud);
+    }
+    if (rc == RD_OK && s != SQLITE_DONE)
+        rc = rd_db_fail(db, err, "querying entries");
+    sqlite3_finalize(st);
+    free(match);
+    return rc;
+}
+
+/* Nests rows of temp table `t` (id, parent, depth, obj) bottom-up: each row's
+ * obj gets its children's objs, in id order, under `key`. */
+static int nest_json(rd_db *db, const char *update, const char *maxdepth, rd_error *err)
+{
+    sqlite3_stmt *st = NULL, *up = NULL;
+    int rc = rd_db_prepare(db, maxdepth, &st, err);
+    int max = 0;
+    if (rc == RD_OK && sqlite3_step(st) == SQLITE_ROW)
+        max = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (rc == RD_OK)
+        rc = rd_db_prepare(db, update, &up, err);
+    for (int d = max; rc == RD_OK && d >= 0; d--) {
+        sqlite3_bind_int(up, 1, d);
+        if (sqlite3_step(up) != SQLITE_DONE)
+            rc = rd_db_fail(db, err, "building JSON");
+        sqlite3_reset(up);
+    }
+    sqlite3_finalize(up);
+    return rc;
+}
+
+/* Runs a statement that returns one text value and hands a copy to *out. */
+static int select_text(rd_db *db, const char *sql, char **out, rd_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = rd_db_prepare(db, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        if (!(*out = rd_db_column_dup(st, 0)))
+            rc = rd_error_set(err, RD_ENOMEM, "out of memory");
+    } else {
+        rc = rd_db_fail(db, err, "reading");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int rd_db_query_json(rd_db *db, const rd_query *q, char **json, rd_error *err)
+{
+    static const char setup[] =
+        "CREATE TEMP TABLE IF NOT EXISTS qe(id INTEGER PRIMARY KEY, parent INTEGER,"
+        " depth INTEGER NOT NULL, obj TEXT NOT NULL); DELETE FROM temp.qe;";
+    static const char fill[] =
+        HITS_CTE "INSERT INTO temp.qe SELECT e.id, e.parent_id, e.depth, json_object("
+                 "'name', e.name, 'url', u.url, 'url_raw', e.url_raw,"
+                 " 'description', e.description, 'category', c.path, 'line', e.line,"
+                 " 'col', e.col, 'status', k.result, 'status_code', k.status_code,"
+                 " 'checked_at', k.checked_at, 'sub_entries', json('[]'))" ENTRY_FROM
+                 " ORDER BY e.ord";
+    /* ids follow catalog order, so ORDER BY id keeps sub-entries in order */
+    static const char update[] =
+        "UPDATE temp.qe SET obj = json_set(obj, '$.sub_entries', (SELECT json_group_array("
+        "json(c.obj)) FROM (SELECT obj FROM temp.qe c WHERE c.parent = qe.id ORDER BY c.id) c))"
+        " WHERE depth = ?1 AND id IN (SELECT parent FROM temp.qe)";
+    static const char result[] =
+        "SELECT json_group_array(json(obj)) FROM (SELECT obj FROM temp.qe WHERE parent IS NULL"
+        " OR parent NOT IN (SELECT id FROM temp.qe) ORDER BY id)";
+    char *match;
+    *json = NULL;
+    int rc = query_begin(db, q, &match, err);
+    sqlite3_stmt *st = NULL;
+    if (rc == RD_OK)
+        rc = rd_db_exec(db, setup, err);
+    if (rc == RD_OK)
+        rc = rd_db_prepare(db, fill, &st, err);
+    if (rc == RD_OK) {
+        bind_query(st, q, match);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = rd_db_fail(db, err, "querying entries");
+    }
+    sqlite3_finalize(st);
+    free(match);
+    if (rc == RD_OK)
+        rc = nest_json(db, update, "SELECT max(depth) FROM temp.qe", err);
+    if (rc == RD_OK)
+        rc = select_text(db, result, json, err);
+    return rc;
+}
+
+/* Fills temp.qc with the category tree: depth, own and total entry counts. */
+static int category_tree(rd_db *db, rd_error *err)
+{
+    static const char fill[] =
+        "CREATE TEMP TABLE IF NOT EXISTS qc(id INTEGER PRIMARY KEY, parent INTEGER,"
+        " depth INTEGER NOT NULL, own INTEGER NOT NULL, total INTEGER, obj TEXT);"
+        "DELETE FROM temp.qc;"
+        "WITH RECURSIVE tree(id, depth) AS ("
+        "  SELECT id, 0 FROM categories WHERE parent_id IS NULL"
+        "  UNION ALL SELECT c.id, t.depth + 1 FROM categories c JOIN tree t ON c.parent_id = t.id)"
+        " INSERT INTO temp.qc(id, parent, depth, own)"
+        " SELECT c.id, c.parent_id, t.depth,"
+        "  (SELECT count(*) FROM entries e WHERE e.category_id = c.id)"
+        " FROM categories c JOIN tree t ON t.id = c.id;";
+    static const char update[] =
+        "UPDATE temp.qc SET total = own + coalesce((SELECT sum(c.total) FROM temp.qc c"
+        " WHERE c.parent = qc.id), 0) WHERE depth = ?1";
+    int rc = rd_db_exec(db, fill, err);
+    if (rc == RD_OK)
+        rc = nest_json(db, update, "SELECT max(depth) FROM temp.qc", err);
+    return rc;
+}
+
+int rd_db_categories(rd_db *db, int (*cb)(const rd_category_row *, void *), void *ud,
+                     rd_error *err)
+{
+    static const char sql[] =
+        "SELECT c.id, q.depth, c.name, c.slug, c.path, c.kind, c.line, q.own, q.total"
+        " FROM categories c JOIN temp.qc q ON q.id = c.id ORDER BY c.ord";
+    int rc = category_tree(db, err);
+    sqlite3_stmt *st = NULL;
+    if (rc == RD_OK)
+        rc = rd_db_prepare(db, sql, &st, err);
+    int s = SQLITE_DONE;
+    while (rc == RD_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        rd_category_row r = {
+            .id = sqlite3_column_int64(st, 0),
+            .depth = sqlite3_column_int(st, 1),
+            .name = (const char *)sqlite3_column_text(st, 2),
+            .slug = (const char *)sqlite3_column_text(st, 3),
+            .path = (const char *)sqlite3_column_text(st, 4),
+            .kind = (const char *)sqlite3_column_text(st, 5),
+            .line = sqlite3_column_int(st, 6),
+            .entries = sqlite3_column_int64(st, 7),
+            .total = sqlite3_column_int64(st, 8),
+        };
+        rc = cb(&r, ud);
+    }
+    if (rc == RD_OK && s != SQLITE_DONE)
+        rc = rd_db_fail(db, err, "listing categories");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int rd_db_categories_json(rd_db *db, char **json, rd_error *err)
+{
+    static const char objects[] =
+        "UPDATE temp.qc SET obj = (SELECT json_object('name', c.name, 'slug', c.slug,"
+        " 'path', c.path, 'kind', c.kind, 'line', c.line, 'entries', qc.own,"
+        " 'total', qc.total, 'children', (SELECT json_group_array(json(k.obj)) FROM"
+        " (SELECT obj FROM temp.qc k WHERE k.parent = qc.id ORDER BY k.id) k))"
+        " FROM categories c WHERE c.id = qc.id) WHERE depth = ?1";
+    static const char result[] =
+        "SELECT json_group_array(json(obj)) FROM (SELECT obj FROM temp.qc WHERE parent IS NULL"
+        " ORDER BY id)";
+    *json = NULL;
+    int rc = category_tree(db, err);
+    if (rc == RD_OK)
+        rc = nest_json(db, objects, "SELECT max(depth) FROM temp.qc", err);
+    if (rc == RD_OK)
+        rc = select_text(db, result, json, err);
+    return rc;
+}
+
+int rd_db_catalog_file(rd_db *db, char **file, rd_error *err)
+{
+    return select_text(db, "SELECT coalesce((SELECT file FROM catalog WHERE id = 1), '')", file,
+                       err);
+}
+
+int rd_diags_json(const char *file, const rd_diag *d, size_t n, char **json, rd_error *err)
+{
+    static const char setup[] =
+        "CREATE TABLE d(severity TEXT, rule TEXT, line INTEGER, col INTEGER, message TEXT)";
+    static const char ins[] = "INSERT INTO d VALUES (?1, ?2, ?3, ?4, ?5)";
+    static const char result[] =
+        "SELECT json_group_array(json_object('file', ?1, 'line', line, 'col', col,"
+        " 'severity', severity, 'rule', rule, 'message', message)) FROM (SELECT * FROM d"
+        " ORDER BY rowid)";
+    char mempath[] = ":memory:";
+    rd_db mem = {.path = mempath};
+    *json = NULL;
+    if (sqlite3_open(":memory:", &mem.h) != SQLITE_OK) {
+        sqlite3_close(mem.h);
+        return rd_error_set(err, RD_EDB, "cannot open an in-memory database");
+    }
+    sqlite3_stmt *st = NULL;
+    int rc = rd_db_exec(&mem, setup, err);
+    if (rc == RD_OK)
+        rc = rd_db_prepare(&mem, ins, &st, err);
+    for (size_t i = 0; rc == RD_OK && i < n; i++) {
+        sqlite3_bind_text(st, 1, rd_severity_name(d[i].severity), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, d[i].rule, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, d[i].pos.line);
+        sqlite3_bind_int(st, 4, d[i].pos.col);
+        sqlite3_bind_text(st, 5, d[i].message, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = rd_db_fail(&mem, err, "storing a diagnostic");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == RD_OK)
+        rc = rd_db_prepare(&mem, result, &st, err);
+    if (rc == RD_OK) {
+        sqlite3_bind_text(st, 1, file, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_ROW)
+            rc = rd_db_fail(&mem, err, "building JSON");
+        else if (!(*json = rd_db_column_dup(st, 0)))
+            rc = rd_error_set(err, RD_ENOMEM, "out of memory");
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(mem.h);
+    return rc;
+}
