@@ -87,7 +87,7 @@ typedef struct rd_catalog {
 
 /* Limits that keep hostile input from costing unbounded time or memory. */
 enum {
-    RD_MAX_DEPTH = 64, /* nested blocks (lists, items, quotes) or inlines */
+    RD_MAX_DEPTH = 64, /* nested lists, quotes and inline spans (emphasis, links) */
 };
 #define RD_DEFAULT_MAX_INPUT (32LL << 20)
 

@@ -489,12 +489,13 @@ static int index_lines(parser *p, const char *file, rd_error *err)
 
 /* Refuses documents nested deeper than RD_MAX_DEPTH (lists in lists, quotes in
  * quotes, emphasis in emphasis), naming where the limit is crossed. */
-/* cmark's leaves: nodes the iterator enters but never exits. */
-static int is_leaf(cmark_node_type t)
+/* Nodes that make a level of nesting: a list (with its item), a quote, an
+ * inline span. Leaves are entered but never exited, so they never count. */
+static int is_level(cmark_node_type t)
 {
-    return t == CMARK_NODE_THEMATIC_BREAK || t == CMARK_NODE_CODE_BLOCK ||
-           t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_TEXT || t == CMARK_NODE_SOFTBREAK ||
-           t == CMARK_NODE_LINEBREAK || t == CMARK_NODE_CODE || t == CMARK_NODE_HTML_INLINE;
+    return t == CMARK_NODE_LIST || t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_EMPH ||
+           t == CMARK_NODE_STRONG || t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE ||
+           t == CMARK_NODE_CUSTOM_BLOCK || t == CMARK_NODE_CUSTOM_INLINE;
 }
 
 static int check_depth(cmark_node *doc, const char *file, rd_error *err)
@@ -504,9 +505,11 @@ static int check_depth(cmark_node *doc, const char *file, rd_error *err)
     int depth = 0, rc = RD_OK;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *n = cmark_iter_get_node(it);
+        if (!is_level(cmark_node_get_type(n)))
+            continue;
         if (ev == CMARK_EVENT_EXIT) {
             depth--;
-        } else if (!is_leaf(cmark_node_get_type(n)) && ++depth > RD_MAX_DEPTH + 1) {
+        } else if (++depth > RD_MAX_DEPTH) {
             rc = rd_error_set(err, RD_EINPUT,
                               "%s:%d:%d: nested more than %d levels deep; refusing to read "
                               "further",
@@ -607,7 +610,8 @@ int rd_catalog_parse(const char *file, const char *text, size_t len, long long m
         if (!p.oom && assign_slugs(&p) < 0)
             p.oom = 1;
     }
-    cmark_node_free(doc);
+    if (doc) /* unlike free(), cmark_node_free does not take NULL */
+        cmark_node_free(doc);
     parser_done(&p);
     if (rc == RD_OK && p.oom)
         rc = rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);

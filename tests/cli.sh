@@ -1,0 +1,209 @@
+#!/bin/sh
+# tests/cli.sh REFDEX CASE — the command line as a user runs it: exit codes,
+# output, and bad input that must leave the database as it was.
+# Each case runs in a fresh temporary folder, removed afterwards.
+set -u
+REFDEX=$1
+CASE=$2
+DATA=$(cd "$(dirname "$0")" && pwd)/data
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK" || exit 1
+failures=0 checks=0
+
+fail() { failures=$((failures + 1)); echo "  FAIL: $*" >&2; }
+
+# expect_exit CODE CMD...: runs CMD, keeps its stdout in out.txt, stderr in err.txt
+expect_exit() {
+    want=$1; shift
+    checks=$((checks + 1))
+    "$@" >out.txt 2>err.txt
+    got=$?
+    [ "$got" -eq "$want" ] || { fail "'$*' exited $got, expected $want"; sed 's/^/    /' err.txt >&2; }
+}
+# expect_in FILE TEXT: FILE holds the fixed string TEXT
+expect_in() {
+    checks=$((checks + 1))
+    grep -qF -- "$2" "$1" || { fail "$1 lacks '$2'"; sed 's/^/    /' "$1" >&2; }
+}
+expect_not_in() {
+    checks=$((checks + 1))
+    ! grep -qF -- "$2" "$1" || fail "$1 has '$2'"
+}
+# db_state DB: a fingerprint of every row, to show a database did not change
+db_state() { sqlite3 "$1" .dump | md5sum; }
+
+case_help() {
+    expect_exit 0 "$REFDEX" --help
+    for w in update ingest lint query categories "exit codes" "130" "--db PATH"; do
+        expect_in out.txt "$w"
+    done
+    expect_exit 2 "$REFDEX"
+    expect_in err.txt "usage: refdex COMMAND"
+    expect_exit 2 "$REFDEX" frobnicate
+    expect_in err.txt "unknown command 'frobnicate'"
+    for c in update ingest lint query categories; do
+        expect_exit 0 "$REFDEX" "$c" --help
+        expect_in out.txt "refdex $c"
+    done
+    expect_exit 2 "$REFDEX" query --bogus
+    expect_in err.txt "unknown option '--bogus'"
+    expect_exit 2 "$REFDEX" lint
+    expect_in err.txt "'lint' needs a catalog FILE"
+    expect_exit 2 "$REFDEX" ingest x.md --search y
+    expect_in err.txt "'ingest' does not take --search"
+    expect_exit 2 "$REFDEX" query --category
+    expect_in err.txt "--category needs a value"
+    expect_exit 2 "$REFDEX" lint a.md b.md
+    expect_in err.txt "unexpected argument 'b.md'"
+    expect_exit 2 "$REFDEX" ingest a.md --max-input lots
+    expect_in err.txt "--max-input takes a size"
+}
+
+case_version() {
+    expect_exit 0 "$REFDEX" --version
+    for lib in "refdex 0." "cmark 0." "sqlite 3." "libcurl " "libxml2 2."; do
+        expect_in out.txt "$lib"
+    done
+}
+
+case_update_seed() {
+    cp "$DATA/seed.md" catalog.md
+    expect_exit 0 "$REFDEX" update catalog.md
+    expect_in err.txt "catalog.md:45:3: warning: missing-scheme: 'github.com/pkg/errors'"
+    expect_in err.txt "57 entries in 13 categories"
+    expect_in err.txt "0 errors, 2 warnings, 7 notes"
+    expect_in out.txt "CATEGORY"
+    expect_in out.txt "  log                                  5       5  ref/log"
+    expect_in out.txt "ref                                    2      52  ref"
+    [ -f refdex.db ] || fail "update made no refdex.db beside the catalog"
+    expect_exit 0 "$REFDEX" update catalog.md --format json
+    expect_in err.txt "unchanged"
+    expect_in out.txt '"name":"ref","slug":"ref","path":"ref","kind":"heading"'
+    expect_exit 1 "$REFDEX" update catalog.md --strict -q
+    expect_not_in err.txt "note:"
+}
+
+case_ingest() {
+    mkdir sub && cp "$DATA/seed.md" sub/list.md
+    expect_exit 0 "$REFDEX" ingest sub/list.md
+    expect_in out.txt "sub/list.md: 57 entries in 13 categories, 3 notes; 50 URLs in sub/refdex.db (50 new)"
+    expect_exit 0 "$REFDEX" ingest sub/list.md
+    expect_in out.txt "unchanged"
+    expect_exit 0 "$REFDEX" ingest sub/list.md --db other.db -q
+    [ ! -s out.txt ] || fail "-q printed: $(cat out.txt)"
+    [ -f other.db ] || fail "--db other.db was not made"
+    printf '## one\n- [a](https://a.example/)\n' > sub/list.md
+    expect_exit 0 "$REFDEX" ingest sub/list.md
+    expect_in out.txt "1 entries in 1 categories, 0 notes; 51 URLs in sub/refdex.db (1 new)"
+}
+
+case_lint() {
+    printf '## x\n- [a](javascript:alert(1))\n- [b](github.com/b/c)\n' > bad.md
+    expect_exit 1 "$REFDEX" lint bad.md
+    expect_in out.txt "bad.md:2:3: error: unsafe-scheme: 'javascript:alert(1)'"
+    expect_in err.txt "bad.md: 1 errors, 1 warnings, 0 notes in 2 entries"
+    expect_exit 1 "$REFDEX" lint bad.md --format json
+    checks=$((checks + 1))
+    [ "$(sqlite3 :memory: "SELECT json_valid(readfile('out.txt')) AND json_array_length(readfile('out.txt')) = 2 AND json_extract(readfile('out.txt'), '\$[0].rule') = 'unsafe-scheme'")" = 1 ] ||
+        fail "lint --format json is not the expected JSON: $(cat out.txt)"
+    printf '## x\n- [b](github.com/b/c)\n' > warn.md
+    expect_exit 0 "$REFDEX" lint warn.md
+    expect_exit 1 "$REFDEX" lint warn.md --strict
+    expect_exit 2 "$REFDEX" lint warn.md --format xml
+    [ ! -e refdex.db ] || fail "lint wrote a database"
+}
+
+case_query() {
+    cp "$DATA/seed.md" catalog.md
+    expect_exit 2 "$REFDEX" query --category log
+    expect_in err.txt "refdex.db: no database here yet; run 'refdex ingest CATALOG' first"
+    "$REFDEX" ingest -q catalog.md || fail "ingest failed"
+    expect_exit 0 "$REFDEX" query --category log
+    expect_in out.txt "ref/log"
+    expect_in out.txt "    go-logr/logr  unchecked  https://github.com/go-logr/logr"
+    expect_in out.txt "对性能和内存分配做了极致的优化"
+    expect_in err.txt "5 entries"
+    expect_exit 0 "$REFDEX" query --category REF/LOG --format tsv
+    expect_in out.txt "category	depth	name	url	status	line	description"
+    expect_in out.txt "ref/log	1	go-logr/logr	https://github.com/go-logr/logr	unchecked	95	"
+    expect_exit 0 "$REFDEX" query --search 日志 --format json
+    checks=$((checks + 1))
+    [ "$(sqlite3 :memory: "SELECT json_extract(readfile('out.txt'), '\$[0].name') || json_array_length(readfile('out.txt'))")" = negroni1 ] ||
+        fail "query --search 日志 --format json: $(cat out.txt)"
+    expect_exit 0 "$REFDEX" query --category 数据库
+    expect_in out.txt "gorm"
+    expect_in out.txt "(no link)"
+    expect_exit 2 "$REFDEX" query --category nope
+    expect_in err.txt "no category matches 'nope'"
+    expect_exit 2 "$REFDEX" query --format xml
+    expect_exit 0 "$REFDEX" categories --format tsv
+    expect_in out.txt "ref/u7f51-u7edc	1	网络	6	6	71"
+    expect_exit 0 "$REFDEX" categories
+    expect_in out.txt "  网络                                 6       6  ref/u7f51-u7edc"
+}
+
+case_bad_database() {
+    head -c 100000 /dev/urandom > refdex.db
+    expect_exit 3 "$REFDEX" query
+    expect_in err.txt "refdex.db: "
+    expect_in err.txt "not a database"
+    cp "$DATA/seed.md" catalog.md
+    expect_exit 3 "$REFDEX" ingest catalog.md
+}
+
+# bad_input NAME: ingest of NAME must exit 2 with a message naming it and leave
+# the database exactly as it was; extra arguments are expected message parts.
+bad_input() {
+    name=$1; shift
+    before=$(db_state refdex.db)
+    expect_exit 2 "$REFDEX" ingest "$name" --db refdex.db
+    expect_in err.txt "refdex: $name"
+    for part in "$@"; do expect_in err.txt "$part"; done
+    checks=$((checks + 1))
+    [ "$(db_state refdex.db)" = "$before" ] || fail "ingest of $name changed the database"
+    expect_exit 2 "$REFDEX" lint "$name"
+    expect_exit 2 "$REFDEX" update "$name" --db fresh.db
+    checks=$((checks + 1))
+    [ ! -e fresh.db ] || { fail "update of $name created a database"; rm -f fresh.db; }
+}
+
+case_bad_input() {
+    "$REFDEX" ingest -q "$DATA/seed.md" --db refdex.db || fail "seed ingest failed"
+    bad_input missing.md "No such file"
+    mkdir folder.md
+    bad_input folder.md "is a directory"
+    printf '## x\n- [a](https://a.example/)\n\0\1\2 binary\n' > nul.md
+    bad_input nul.md "nul.md:3:1: NUL byte"
+    cp "$(command -v sqlite3)" binary.md
+    bad_input binary.md "binary.md:1:" "not a text file"
+    printf '## x\n- [caf\351](https://a.example/)\n' > latin1.md
+    bad_input latin1.md "latin1.md:2:7: invalid UTF-8 (byte 0xE9)"
+    { printf '## big\n'; yes '+ [x](https://x.example/) - a line of a catalog that is far too big' | head -c 52428800; } > big.md
+    bad_input big.md "MiB limit" "--max-input"
+    awk 'BEGIN { for (i = 0; i < 100000; i++) printf "> "; print "deep" }' > deep.md
+    bad_input deep.md "deep.md:1:" "nested more than 64 levels"
+    awk 'BEGIN { print "## x"; for (i = 0; i < 100000; i++) { for (j = 0; j < i % 80; j++) printf "  "; print "- [e" i "](https://e.example/" i ")" } }' > stairs.md
+    expect_exit 2 "$REFDEX" lint stairs.md
+    expect_in err.txt "stairs.md:"
+    expect_in err.txt "nested more than 64 levels"
+}
+
+case_no_final_newline() {
+    printf '## x\n- [a](https://a.example/)\n- gorm' > nonl.md
+    expect_exit 0 "$REFDEX" ingest nonl.md
+    expect_in out.txt "2 entries in 1 categories"
+    expect_exit 0 "$REFDEX" query --category x --format tsv
+    expect_in out.txt "x	0	gorm		"
+}
+
+command -v "case_$CASE" >/dev/null 2>&1 || { echo "no case '$CASE'" >&2; exit 2; }
+"case_$CASE"
+if [ "$failures" -eq 0 ]; then
+    echo "ok   cli $CASE ($checks checks)"
+    echo "1 passed, 0 failed"
+    exit 0
+fi
+echo "FAIL cli $CASE ($failures of $checks checks failed)"
+echo "0 passed, 1 failed"
+exit 1

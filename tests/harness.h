@@ -1,0 +1,77 @@
+/* tests/harness.h — a small test runner: named cases, each runnable alone.
+ *
+ *   ./test_x            runs every case
+ *   ./test_x NAME       runs one (ctest registers one test per case)
+ *   ./test_x --list     prints the names
+ *
+ * CHECK prints what it checked when it fails and counts; a case fails when
+ * any CHECK in it failed. */
+#ifndef RD_TEST_HARNESS_H
+#define RD_TEST_HARNESS_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct rd_test_case {
+    const char *name;
+    void (*fn)(void);
+} rd_test_case;
+
+extern int rd_test_failures;
+extern int rd_test_checks;
+
+#define CHECK(cond)                                                                            \
+    do {                                                                                       \
+        rd_test_checks++;                                                                      \
+        if (!(cond)) {                                                                         \
+            rd_test_failures++;                                                                \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);          \
+        }                                                                                      \
+    } while (0)
+
+#define CHECK_INT(a, b)                                                                        \
+    do {                                                                                       \
+        long long a_ = (long long)(a), b_ = (long long)(b);                                    \
+        rd_test_checks++;                                                                      \
+        if (a_ != b_) {                                                                        \
+            rd_test_failures++;                                                                \
+            fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n", __FILE__, __LINE__,    \
+                    #a, a_, #b, b_);                                                           \
+        }                                                                                      \
+    } while (0)
+
+#define CHECK_STR(a, b)                                                                        \
+    do {                                                                                       \
+        const char *a_ = (a), *b_ = (b);                                                       \
+        rd_test_checks++;                                                                      \
+        if (!a_ || !b_ || strcmp(a_, b_) != 0) {                                               \
+            rd_test_failures++;                                                                \
+            fprintf(stderr, "%s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__, __LINE__, #a,  \
+                    a_ ? a_ : "(null)", b_ ? b_ : "(null)");                                   \
+        }                                                                                      \
+    } while (0)
+
+/* Stops the case at once when cond fails (the rest would crash). */
+#define REQUIRE(cond)                                                                          \
+    do {                                                                                       \
+        int ok_ = !!(cond); /* evaluated once: cond may have effects */                        \
+        rd_test_checks++;                                                                      \
+        if (!ok_) {                                                                            \
+            rd_test_failures++;                                                                \
+            fprintf(stderr, "%s:%d: REQUIRE failed: %s\n", __FILE__, __LINE__, #cond);        \
+            return;                                                                            \
+        }                                                                                      \
+    } while (0)
+
+int rd_test_main(int argc, char **argv, const rd_test_case *cases, size_t n);
+
+/* Where the test data lives (tests/), and the shared corpus; set by CMake. */
+#ifndef RD_TEST_DIR
+#define RD_TEST_DIR "tests"
+#endif
+#ifndef RD_SHARED_DIR
+#define RD_SHARED_DIR "../shared"
+#endif
+
+#endif

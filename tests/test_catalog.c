@@ -1,0 +1,321 @@
+/* tests/test_catalog.c — the parser on the seed catalog (exact) and on edge cases. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog/catalog.h"
+#include "harness.h"
+
+static rd_catalog *parse_text(const char *text)
+{
+    rd_catalog *cat = NULL;
+    rd_error err = {0};
+    if (rd_catalog_parse("t.md", text, strlen(text), 0, &cat, &err) < 0)
+        fprintf(stderr, "parse failed: %s\n", err.msg);
+    return cat;
+}
+
+static rd_catalog *load_seed(void)
+{
+    rd_catalog *cat = NULL;
+    rd_error err = {0};
+    if (rd_catalog_load(RD_TEST_DIR "/data/seed.md", 0, &cat, &err) < 0)
+        fprintf(stderr, "load failed: %s\n", err.msg);
+    return cat;
+}
+
+static const rd_entry *find_entry(const rd_catalog *cat, const char *name, int nth)
+{
+    for (size_t i = 0; i < cat->nentries; i++)
+        if (!strcmp(cat->entries[i].name, name) && nth-- == 0)
+            return &cat->entries[i];
+    return NULL;
+}
+
+static void seed_categories(void)
+{
+    rd_catalog *cat = load_seed();
+    REQUIRE(cat);
+    /* name, path, kind, entries (sub-entries included), line */
+    static const struct {
+        const char *name, *path;
+        rd_category_kind kind;
+        int entries, line;
+    } want[] = {
+        {"context", "context", RD_CAT_HEADING, 0, 2},
+        {"imports", "imports", RD_CAT_HEADING, 4, 10},
+        {"tips", "tips", RD_CAT_HEADING, 1, 16},
+        {"ref", "ref", RD_CAT_HEADING, 2, 28},
+        {"pkg", "ref/pkg", RD_CAT_MARKER, 7, 32},
+        {"3rd pkg", "ref/3rd-pkg", RD_CAT_MARKER, 2, 41},
+        {"k8s", "ref/k8s", RD_CAT_MARKER, 5, 49},
+        {"others", "ref/others", RD_CAT_MARKER, 6, 56},
+        {"网络", "ref/u7f51-u7edc", RD_CAT_MARKER, 6, 71},
+        {"debug", "ref/debug", RD_CAT_MARKER, 3, 84},
+        {"log", "ref/log", RD_CAT_MARKER, 5, 92},
+        {"develop", "ref/develop", RD_CAT_MARKER, 12, 100},
+        {"数据库", "ref/u6570-u636e-u5e93", RD_CAT_MARKER, 4, 125},
+    };
+    CHECK_INT(cat->ncategories, sizeof want / sizeof *want);
+    for (size_t i = 0; i < cat->ncategories && i < sizeof want / sizeof *want; i++) {
+        const rd_category *c = &cat->categories[i];
+        CHECK_STR(c->name, want[i].name);
+        CHECK_STR(c->path, want[i].path);
+        CHECK_INT(c->kind, want[i].kind);
+        CHECK_INT(c->pos.line, want[i].line);
+        CHECK_INT(rd_catalog_count(cat, (int)i), want[i].entries);
+        /* the nine markers sit under "ref"; headings at the top */
+        CHECK_INT(c->parent, c->kind == RD_CAT_MARKER ? 3 : -1);
+    }
+    CHECK_INT(cat->nentries, 57);
+    rd_catalog_free(cat);
+}
+
+static void seed_entries(void)
+{
+    rd_catalog *cat = load_seed();
+    REQUIRE(cat);
+    /* the link with a space before ')' */
+    const rd_entry *fmt = find_entry(cat, "fmt", 0);
+    REQUIRE(fmt);
+    CHECK_STR(fmt->url, "https://golang.org/pkg/fmt/");
+    CHECK_STR(fmt->url_raw, "https://golang.org/pkg/fmt/");
+    CHECK_INT(fmt->pos.line, 33);
+    CHECK_INT(fmt->link_pos.col, 3);
+    CHECK_STR(fmt->description, "");
+    /* "[plot ]": the name is trimmed; the nested item is its description */
+    const rd_entry *plot = find_entry(cat, "plot", 0);
+    REQUIRE(plot);
+    CHECK_STR(plot->description, "绘图");
+    CHECK_STR(cat->categories[plot->category].path, "ref/others");
+    /* the two scheme-less links */
+    const rd_entry *errors = find_entry(cat, "errors", 0);
+    REQUIRE(errors);
+    CHECK_STR(errors->url_raw, "github.com/pkg/errors");
+    CHECK_STR(errors->url, "https://github.com/pkg/errors");
+    CHECK(errors->missing_scheme);
+    CHECK_STR(errors->description, "add context to the failure path");
+    const rd_entry *glog = find_entry(cat, "glog", 0);
+    REQUIRE(glog);
+    CHECK_STR(glog->url, "https://github.com/golang/glog");
+    CHECK(glog->missing_scheme);
+    /* a description of two nested lines */
+    const rd_entry *negroni = find_entry(cat, "negroni", 0);
+    REQUIRE(negroni);
+    CHECK_STR(negroni->description, "http中间件\n添加日志或计算耗时");
+    CHECK_STR(find_entry(cat, "Go 每日一库", 0)->url, "https://darjun.github.io/");
+    rd_catalog_free(cat);
+}
+
+static void seed_sub_entries(void)
+{
+    rd_catalog *cat = load_seed();
+    REQUIRE(cat);
+    const rd_entry *logr = find_entry(cat, "go-logr/logr", 0);
+    REQUIRE(logr);
+    REQUIRE(logr->parent >= 0);
+    CHECK_STR(cat->entries[logr->parent].name, "glog");
+    CHECK_INT(logr->pos.line, 95);
+    CHECK_INT(logr->pos.col, 5);
+    CHECK_STR(cat->categories[logr->category].path, "ref/log");
+    size_t subs = 0;
+    for (size_t i = 0; i < cat->nentries; i++)
+        subs += cat->entries[i].parent >= 0;
+    CHECK_INT(subs, 1);
+    rd_catalog_free(cat);
+}
+
+static void seed_linkless(void)
+{
+    rd_catalog *cat = load_seed();
+    REQUIRE(cat);
+    static const char *const names[] = {"io", "log", "time", "net", "reflect.DeepEqual",
+                                        "gorm", "database/sql"};
+    size_t linkless = 0;
+    for (size_t i = 0; i < cat->nentries; i++)
+        linkless += cat->entries[i].url_raw == NULL;
+    CHECK_INT(linkless, 7);
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        /* "log" is also a linked entry in ref/log: the link-less one comes first */
+        const rd_entry *e = find_entry(cat, names[i], 0);
+        REQUIRE(e);
+        CHECK(e->url_raw == NULL && e->url == NULL);
+        CHECK_INT(e->url_kind, RD_URL_NONE);
+    }
+    CHECK_STR(find_entry(cat, "reflect.DeepEqual", 0)->description,
+              "func类型都为nil时相等，其他不相等");
+    /* the last line of the file has no final newline */
+    const rd_entry *sql = find_entry(cat, "database/sql", 0);
+    CHECK_INT(sql->pos.line, 129);
+    CHECK_STR(cat->categories[sql->category].name, "数据库");
+    rd_catalog_free(cat);
+}
+
+static void seed_notes(void)
+{
+    rd_catalog *cat = load_seed();
+    REQUIRE(cat);
+    REQUIRE(cat->nnotes == 3);
+    CHECK_INT(cat->notes[0].kind, RD_NOTE_ITEM);
+    CHECK_STR(cat->notes[0].markdown, "+ 简化请求在多个goroutine间的切换");
+    CHECK_STR(cat->notes[1].markdown,
+              "+ 每个reqeust都有一个goroutine处理\n"
+              "    + 可能会创建额外的goroutine\n"
+              "    + 多个goroutine处理一个request\n"
+              "    + 如果request超时，则所有的goroutine都应该被终止");
+    CHECK_STR(cat->categories[cat->notes[1].category].name, "context");
+    CHECK_INT(cat->notes[2].kind, RD_NOTE_CODE);
+    CHECK_INT(cat->notes[2].pos.line, 20);
+    CHECK_STR(cat->categories[cat->notes[2].category].name, "tips");
+    CHECK(strncmp(cat->notes[2].markdown, "```go\nArray1 :=", 15) == 0);
+    CHECK(strstr(cat->notes[2].markdown, "// true\n```") != NULL);
+    rd_catalog_free(cat);
+}
+
+static void edge_top_and_anchors(void)
+{
+    rd_catalog *cat = parse_text("- [a](https://a.example/) - first\n"
+                                 "- [Contents](#contents)\n"
+                                 "  - [Sub](#sub)\n"
+                                 "# Title\n"
+                                 "- [b](https://b.example/): second\n");
+    REQUIRE(cat);
+    CHECK_INT(cat->nentries, 2);
+    CHECK_INT(cat->nnav, 1);
+    CHECK_STR(cat->categories[cat->entries[0].category].name, "(top)");
+    CHECK_STR(cat->entries[0].description, "first");
+    CHECK_STR(cat->entries[1].description, "second");
+    CHECK_STR(cat->categories[cat->entries[1].category].path, "title");
+    rd_catalog_free(cat);
+}
+
+static void edge_nesting_and_slugs(void)
+{
+    rd_catalog *cat = parse_text("# A\n## B\n### C\n## B\n<!-- x y -->\n<!-- markdownlint-disable -->\n"
+                                 "* [e](http://E.Example:80/P?q#f) — dash\n"
+                                 "  more text\n"
+                                 "    * [s](https://s.example/)\n"
+                                 "      * [t](https://t.example/)\n"
+                                 "        plain line\n");
+    REQUIRE(cat);
+    REQUIRE(cat->ncategories == 5);
+    CHECK_STR(cat->categories[2].path, "a/b/c");
+    CHECK_STR(cat->categories[3].slug, "b-2"); /* the second "B" */
+    CHECK_STR(cat->categories[4].path, "a/b-2/x-y");
+    CHECK_INT(cat->nnotes, 1); /* the markdownlint directive is a note, not a category */
+    REQUIRE(cat->nentries == 3);
+    CHECK_STR(cat->entries[0].url, "http://e.example/P?q#f");
+    CHECK_STR(cat->entries[0].description, "dash more text");
+    CHECK_INT(cat->entries[1].parent, 0);
+    CHECK_INT(cat->entries[2].parent, 1);
+    CHECK_STR(cat->entries[2].description, "plain line");
+    CHECK_INT(cat->entries[2].category, 4);
+    rd_catalog_free(cat);
+}
+
+static void edge_crlf_and_no_newline(void)
+{
+    rd_catalog *cat = parse_text("## x\r\n\r\n+ [a](https://a.example/)\r\n    + desc\r\n+ b");
+    REQUIRE(cat);
+    REQUIRE(cat->nentries == 2);
+    CHECK_STR(cat->entries[0].description, "desc");
+    CHECK_STR(cat->entries[1].name, "b");
+    CHECK_INT(cat->entries[1].pos.line, 5);
+    rd_catalog_free(cat);
+}
+
+static void edge_prose_is_kept(void)
+{
+    rd_catalog *cat = parse_text("## x\nSome *prose* here.\n\n> quoted\n\n- just some words\n"
+                                 "- see [this](https://x.example/) later\n\n<div>raw</div>\n");
+    REQUIRE(cat);
+    CHECK_INT(cat->nentries, 0);
+    REQUIRE(cat->nnotes == 5);
+    CHECK_INT(cat->notes[0].kind, RD_NOTE_PARAGRAPH);
+    CHECK_STR(cat->notes[0].markdown, "Some *prose* here.");
+    CHECK_INT(cat->notes[1].kind, RD_NOTE_QUOTE);
+    CHECK_INT(cat->notes[2].kind, RD_NOTE_ITEM);
+    CHECK_STR(cat->notes[3].markdown, "- see [this](https://x.example/) later");
+    CHECK_INT(cat->notes[4].kind, RD_NOTE_HTML);
+    rd_catalog_free(cat);
+}
+
+static void bad_input_is_refused(void)
+{
+    static const struct {
+        const char *text;
+        size_t len;
+        const char *msg;
+    } bad[] = {
+        {"## ok\nfine\xff\n", 12, "t.md:2:5: invalid UTF-8 (byte 0xFF)"},
+        {"ab\ncd\0e", 8, "t.md:2:3: NUL byte"},
+        {"\xed\xa0\x80", 3, "t.md:1:1: invalid UTF-8"}, /* a UTF-16 surrogate */
+        {"\xc0\xaf", 2, "t.md:1:1: invalid UTF-8"},     /* an overlong '/' */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        rd_catalog *cat = (rd_catalog *)1;
+        rd_error err = {0};
+        CHECK_INT(rd_catalog_parse("t.md", bad[i].text, bad[i].len, 0, &cat, &err), RD_EINPUT);
+        CHECK(cat == NULL);
+        CHECK(strncmp(err.msg, bad[i].msg, strlen(bad[i].msg)) == 0);
+        if (strncmp(err.msg, bad[i].msg, strlen(bad[i].msg)))
+            fprintf(stderr, "  got: %s\n", err.msg);
+    }
+}
+
+static void deep_nesting_is_refused(void)
+{
+    size_t depth = 100000;
+    char *text = malloc(2 * depth + 3);
+    REQUIRE(text);
+    for (size_t i = 0; i < depth; i++)
+        memcpy(text + 2 * i, "> ", 2);
+    memcpy(text + 2 * depth, "x\n", 3);
+    rd_catalog *cat = NULL;
+    rd_error err = {0};
+    CHECK_INT(rd_catalog_parse("deep.md", text, strlen(text), 0, &cat, &err), RD_EINPUT);
+    CHECK(strstr(err.msg, "deep.md:1:") == err.msg);
+    CHECK(strstr(err.msg, "nested more than 64 levels") != NULL);
+    free(text);
+    /* 63 nested lists and a link in the last are 64 levels: fine */
+    rd_buf b = {0};
+    for (int i = 0; i < RD_MAX_DEPTH - 1; i++)
+        rd_buf_puts(&b, "- ");
+    rd_buf_puts(&b, "[x](https://x.example/)\n");
+    cat = parse_text(b.data);
+    CHECK(cat != NULL);
+    CHECK_INT(cat ? cat->nnotes : 0, 1); /* outer items have no link: one prose item */
+    rd_catalog_free(cat);
+    b.len -= strlen("[x](https://x.example/)\n");
+    rd_buf_puts(&b, "> *x*\n"); /* 63 lists, a quote, an emphasis: 65 */
+    cat = parse_text(b.data);
+    CHECK(cat == NULL);
+    rd_buf_free(&b);
+}
+
+static void too_large_is_refused(void)
+{
+    rd_catalog *cat = NULL;
+    rd_error err = {0};
+    CHECK_INT(rd_catalog_parse("big.md", "0123456789", 10, 5, &cat, &err), RD_EINPUT);
+    CHECK(strstr(err.msg, "big.md: ") == err.msg);
+    CHECK(strstr(err.msg, "limit") != NULL);
+}
+
+int main(int argc, char **argv)
+{
+    static const rd_test_case cases[] = {
+        {"seed_categories", seed_categories},
+        {"seed_entries", seed_entries},
+        {"seed_sub_entries", seed_sub_entries},
+        {"seed_linkless", seed_linkless},
+        {"seed_notes", seed_notes},
+        {"edge_top_and_anchors", edge_top_and_anchors},
+        {"edge_nesting_and_slugs", edge_nesting_and_slugs},
+        {"edge_crlf_and_no_newline", edge_crlf_and_no_newline},
+        {"edge_prose_is_kept", edge_prose_is_kept},
+        {"bad_input_is_refused", bad_input_is_refused},
+        {"deep_nesting_is_refused", deep_nesting_is_refused},
+        {"too_large_is_refused", too_large_is_refused},
+    };
+    return rd_test_main(argc, argv, cases, sizeof cases / sizeof *cases);
+}

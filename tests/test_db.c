@@ -1,0 +1,453 @@
+/* tests/test_db.c — the SQLite store: migrations, ingest, history, search, JSON. */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "catalog/catalog.h"
+#include "db/db.h"
+#include "harness.h"
+
+#define SEED RD_TEST_DIR "/data/seed.md"
+
+static char db_path[256];
+
+/* A fresh database path for this case (in the build tree, removed first). */
+static const char *fresh_db(const char *name)
+{
+    snprintf(db_path, sizeof db_path, "%s/%s.db", RD_BINARY_DIR, name);
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        char p[300];
+        snprintf(p, sizeof p, "%s%s", db_path, suffixes[i]);
+        unlink(p);
+    }
+    return db_path;
+}
+
+typedef struct source {
+    char *text;
+    size_t len;
+    rd_catalog *cat;
+} source;
+
+static int parse_source(source *s, const char *file, char *text)
+{
+    rd_error err = {0};
+    s->text = text;
+    s->len = strlen(text);
+    if (rd_catalog_parse(file, s->text, s->len, 0, &s->cat, &err) < 0) {
+        fprintf(stderr, "%s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int load_seed(source *s)
+{
+    rd_error err = {0};
+    char *text;
+    size_t len;
+    if (rd_read_file(SEED, 0, &text, &len, &err) < 0)
+        return -1;
+    return parse_source(s, "catalog.md", text);
+}
+
+static void free_source(source *s)
+{
+    free(s->text);
+    rd_catalog_free(s->cat);
+}
+
+static int ingest(const char *path, source *s, rd_ingest_stats *st)
+{
+    rd_db *db = NULL;
+    rd_error err = {0};
+    int rc = rd_db_open(path, 0, &db, &err);
+    if (rc == RD_OK)
+        rc = rd_db_ingest(db, s->cat, s->text, s->len, st, &err);
+    if (rc < 0)
+        fprintf(stderr, "ingest: %s\n", err.msg);
+    rd_db_close(db);
+    return rc;
+}
+
+/* Runs one query on a raw connection and returns the first column as text. */
+static char *sql1(const char *path, const char *sql)
+{
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    char *out = NULL;
+    sqlite3_open(path, &h);
+    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+            out = strdup((const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+    } else {
+        fprintf(stderr, "sql1: %s\n", sqlite3_errmsg(h));
+    }
+    sqlite3_close(h);
+    return out;
+}
+
+static void check_sql(const char *path, const char *sql, const char *want, int line)
+{
+    char *got = sql1(path, sql);
+    rd_test_checks++;
+    if (!got || strcmp(got, want)) {
+        rd_test_failures++;
+        fprintf(stderr, "%s:%d: %s\n  gave \"%s\", expected \"%s\"\n", __FILE__, line, sql,
+                got ? got : "(null)", want);
+    }
+    free(got);
+}
+#define CHECK_SQL(path, sql, want) check_sql(path, sql, want, __LINE__)
+
+static void migrate_from_empty(void)
+{
+    const char *path = fresh_db("migrate");
+    rd_db *db = NULL;
+    rd_error err = {0};
+    REQUIRE(rd_db_open(path, 0, &db, &err) == RD_OK);
+    CHECK_INT(rd_db_schema_version(db), rd_db_schema_latest());
+    rd_db_close(db);
+    CHECK_SQL(path, "PRAGMA journal_mode", "wal");
+    CHECK_SQL(path,
+              "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type ="
+              " 'table' AND name NOT LIKE 'entries_fts_%' ORDER BY name)",
+              "catalog,categories,checks,entries,entries_fts,notes,runs,urls");
+    /* opening again migrates nothing and keeps the version */
+    REQUIRE(rd_db_open(path, 0, &db, &err) == RD_OK);
+    CHECK_INT(rd_db_schema_version(db), rd_db_schema_latest());
+    rd_db_close(db);
+}
+
+static void ingest_seed(void)
+{
+    const char *path = fresh_db("ingest");
+    source s;
+    REQUIRE(load_seed(&s) == 0);
+    rd_ingest_stats st;
+    REQUIRE(ingest(path, &s, &st) == RD_OK);
+    CHECK_INT(st.unchanged, 0);
+    CHECK_INT(st.entries, 57);
+    CHECK_INT(st.categories, 13);
+    CHECK_INT(st.urls_new, 50);
+    CHECK_INT(st.urls_total, 50);
+    CHECK_SQL(path, "SELECT count(*) FROM entries WHERE url_id IS NULL", "7");
+    CHECK_SQL(path, "SELECT count(*) FROM notes", "3");
+    CHECK_SQL(path, "SELECT name_path FROM categories WHERE slug = 'u7f51-u7edc'", "ref/网络");
+    CHECK_SQL(path,
+              "SELECT p.name FROM entries e JOIN entries p ON p.id = e.parent_id"
+              " WHERE e.name = 'go-logr/logr'",
+              "glog");
+    CHECK_SQL(path, "SELECT url_raw || ' ' || u.url FROM entries e JOIN urls u ON u.id ="
+                    " e.url_id WHERE name = 'errors'",
+              "github.com/pkg/errors https://github.com/pkg/errors");
+    CHECK_SQL(path, "SELECT count(*) FROM pragma_foreign_key_check", "0");
+    free_source(&s);
+}
+
+static void reingest_changes_nothing(void)
+{
+    const char *path = fresh_db("reingest");
+    source s;
+    REQUIRE(load_seed(&s) == 0);
+    rd_ingest_stats st;
+    REQUIRE(ingest(path, &s, &st) == RD_OK);
+    /* data_version on another connection moves only when someone commits */
+    sqlite3 *watch;
+    sqlite3_open(path, &watch);
+    sqlite3_stmt *dv;
+    sqlite3_prepare_v2(watch, "PRAGMA data_version", -1, &dv, NULL);
+    sqlite3_step(dv);
+    int before = sqlite3_column_int(dv, 0);
+    sqlite3_reset(dv);
+    REQUIRE(ingest(path, &s, &st) == RD_OK);
+    CHECK_INT(st.unchanged, 1);
+    CHECK_INT(st.urls_new, 0);
+    sqlite3_step(dv);
+    CHECK_INT(sqlite3_column_int(dv, 0), before);
+    sqlite3_finalize(dv);
+    sqlite3_close(watch);
+    free_source(&s);
+}
+
+static void history_survives_edit(void)
+{
+    const char *path = fresh_db("history");
+    source s;
+    REQUIRE(load_seed(&s) == 0);
+    rd_ingest_stats st;
+    REQUIRE(ingest(path, &s, &st) == RD_OK);
+    sqlite3 *h;
+    sqlite3_open(path, &h);
+    CHECK(sqlite3_exec(h,
+                       "INSERT INTO runs(id, started_at) VALUES (1, '2026-01-01T00:00:00Z');"
+                       "INSERT INTO checks(run_id, url_id, result, status_code, checked_at)"
+                       " SELECT 1, id, 'ok', 200, '2026-01-01T00:00:01Z' FROM urls"
+                       " WHERE url IN ('https://github.com/golang/glog',"
+                       "               'https://golang.org/pkg/fmt/')",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(h);
+    free_source(&s);
+    /* the edit: fmt goes, a new entry comes, glog moves to another line */
+    REQUIRE(parse_source(&s, "catalog.md",
+                         strdup("## ref\n<!-- log -->\n+ [new](https://new.example/)\n"
+                                "+ [glog](github.com/golang/glog)\n")) == 0);
+    REQUIRE(ingest(path, &s, &st) == RD_OK);
+    CHECK_INT(st.unchanged, 0);
+    CHECK_INT(st.urls_new, 1);
+    CHECK_INT(st.urls_total, 51);
+    CHECK_SQL(path, "SELECT count(*) FROM checks", "2");
+    CHECK_SQL(path, "SELECT count(*) FROM entries", "2");
+    CHECK_SQL(path, "SELECT count(*) FROM entries_fts", "2");
+    CHECK_SQL(path, "SELECT count(*) FROM categories", "2");
+    /* glog's check is found through its URL, on its new line */
+    CHECK_SQL(path,
+              "SELECT e.line || ' ' || k.result || ' ' || k.status_code FROM entries e"
+              " JOIN checks k ON k.url_id = e.url_id WHERE e.name = 'glog'",
+              "4 ok 200");
+    free_source(&s);
+}
+
+static void failed_ingest_rolls_back(void)
+{
+    const char *path = fresh_db("rollback");
+    source s;
+    REQUIRE(load_seed(&s) == 0);
+    rd_ingest_stats st;
+    REQUIRE(ingest(path, &s, &st) == RD_OK);
+    free_source(&s);
+    /* a trigger makes the 2nd entry of the next ingest fail, mid-transaction */
+    sqlite3 *h;
+    sqlite3_open(path, &h);
+    CHECK(sqlite3_exec(h,
+                       "CREATE TRIGGER boom BEFORE INSERT ON entries WHEN new.name = 'boom'"
+                       " BEGIN SELECT RAISE(ABORT, 'boom refused'); END",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(h);
+    REQUIRE(parse_source(&s, "catalog.md",
+                         strdup("## x\n- [a](https://a.example/)\n- [boom](https://b.example/)\n"))
+            == 0);
+    rd_db *db = NULL;
+    rd_error err = {0};
+    REQUIRE(rd_db_open(path, 0, &db, &err) == RD_OK);
+    CHECK_INT(rd_db_ingest(db, s.cat, s.text, s.len, &st, &err), RD_EDB);
+    CHECK(strstr(err.msg, "boom refused") != NULL);
+    CHECK(strstr(err.msg, path) == err.msg);
+    rd_db_close(db);
+    CHECK_SQL(path, "SELECT count(*) FROM entries", "57");
+    CHECK_SQL(path, "SELECT count(*) FROM urls", "50");
+    CHECK_SQL(path, "SELECT count(*) FROM categories WHERE name = 'x'", "0");
+    CHECK_SQL(path, "PRAGMA integrity_check", "ok");
+    free_source(&s);
+}
+
+/* Collects "name/depth" of every row a query gives, joined by spaces. */
+static int collect(const rd_entry_row *r, void *ud)
+{
+    rd_buf *b = ud;
+    rd_buf_printf(b, "%s%s/%d", b->len ? " " : "", r->name, r->depth);
+    return 0;
+}
+
+static char *run_query(const char *path, const char *category, const char *search, int *rc)
+{
+    rd_db *db = NULL;
+    rd_error err = {0};
+    rd_buf b = {0};
+    rd_query q = {category, search};
+    *rc = rd_db_open(path, RD_DB_READONLY, &db, &err);
+    if (*rc == RD_OK)
+        *rc = rd_db_query(db, &q, collect, &b, &err);
+    rd_db_close(db);
+    return rd_buf_take(&b);
+}
+
+static void expect_query(const char *path, const char *category, const char *search,
+                         const char *want, int line)
+{
+    int rc;
+    char *got = run_query(path, category, search, &rc);
+    rd_test_checks++;
+    if (rc != RD_OK || strcmp(got, want)) {
+        rd_test_failures++;
+        fprintf(stderr, "%s:%d: query(%s, %s) gave \"%s\" (rc %d), expected \"%s\"\n",
+                __FILE__, line, category ? category : "-", search ? search : "-", got, rc,
+                want);
+    }
+    free(got);
+}
+#define EXPECT_QUERY(c, s, want) expect_query(path, c, s, want, __LINE__)
+
+static const char *seeded_db(const char *name)
+{
+    const char *path = fresh_db(name);
+    source s;
+    rd_ingest_stats st;
+    if (load_seed(&s) < 0 || ingest(path, &s, &st) < 0)
+        return NULL;
+    free_source(&s);
+    return path;
+}
+
+static void query_by_category(void)
+{
+    const char *path = seeded_db("category");
+    REQUIRE(path);
+    const char *log = "log/0 glog/0 go-logr/logr/1 logrus/0 zap/0";
+    EXPECT_QUERY("log", NULL, log);
+    EXPECT_QUERY("LOG", NULL, log);
+    EXPECT_QUERY("ref/log", NULL, log);
+    EXPECT_QUERY("Ref/Log", NULL, log);
+    EXPECT_QUERY("3rd pkg", NULL, "kelseyhightower/envconfig/0 errors/0");
+    EXPECT_QUERY("3rd-pkg", NULL, "kelseyhightower/envconfig/0 errors/0");
+    EXPECT_QUERY("网络", NULL, "GoPacket/0 gentleman/0 negroni/0 net/rpc/0 jsonrpc/0 twirp/0");
+    EXPECT_QUERY("ref/数据库", NULL, "sqlc/0 gorm/0 xorm/0 database/sql/0");
+    EXPECT_QUERY("imports", NULL, "io/0 log/0 time/0 net/0");
+    int rc;
+    char *all = run_query(path, "ref", NULL, &rc); /* with every sub-category */
+    CHECK_INT(rc, RD_OK);
+    size_t n = 0; /* rows end in "/DEPTH" then a space or the end */
+    for (const char *c = all; *c; c++)
+        n += c[0] == '/' && c[1] >= '0' && c[1] <= '9' && (c[2] == ' ' || c[2] == '\0');
+    CHECK_INT(n, 52);
+    CHECK(strncmp(all, "查找Go包/0 Go 每日一库/0 fmt/0 ", 30) == 0);
+    free(all);
+    free(run_query(path, "nope", NULL, &rc));
+    CHECK_INT(rc, RD_ENOTFOUND);
+}
+
+static void query_by_search(void)
+{
+    const char *path = seeded_db("search");
+    REQUIRE(path);
+    EXPECT_QUERY(NULL, "日志", "negroni/0");
+    EXPECT_QUERY(NULL, "内存", "buntdb/0 zap/0");
+    EXPECT_QUERY(NULL, "logr", "go-logr/logr/0 logrus/0");
+    EXPECT_QUERY(NULL, "ZAP", "zap/0");
+    EXPECT_QUERY(NULL, "net/rpc", "net/rpc/0");
+    EXPECT_QUERY(NULL, "glog", "glog/0 go-logr/logr/1"); /* a hit brings its sub-entries */
+    EXPECT_QUERY(NULL, "environment struct", "kelseyhightower/envconfig/0");
+    EXPECT_QUERY(NULL, "\"unbalanced ( AND", "");
+    EXPECT_QUERY("develop", "dig", "dig/0");
+    EXPECT_QUERY("log", "内存", "zap/0");
+    EXPECT_QUERY("develop", "内存", "");
+}
+
+static void json_output(void)
+{
+    const char *path = seeded_db("json");
+    REQUIRE(path);
+    rd_db *db = NULL;
+    rd_error err = {0};
+    REQUIRE(rd_db_open(path, RD_DB_READONLY, &db, &err) == RD_OK);
+    char *entries = NULL, *cats = NULL;
+    rd_query q = {"log", NULL};
+    CHECK_INT(rd_db_query_json(db, &q, &entries, &err), RD_OK);
+    CHECK_INT(rd_db_categories_json(db, &cats, &err), RD_OK);
+    rd_db_close(db);
+    REQUIRE(entries && cats);
+    /* read the JSON back with SQLite's own parser */
+    sqlite3 *h;
+    sqlite3_open(":memory:", &h);
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(h,
+                       "SELECT json_valid(?1), json_array_length(?1),"
+                       " json_extract(?1, '$[1].name'), json_extract(?1, '$[1].url'),"
+                       " json_extract(?1, '$[1].sub_entries[0].name'),"
+                       " json_extract(?1, '$[1].sub_entries[0].line'),"
+                       " json_type(?1, '$[0].status'), json_extract(?1, '$[3].description'),"
+                       " json_extract(?1, '$[0].category'),"
+                       " json_valid(?2), json_array_length(?2), json_extract(?2, '$[3].name'),"
+                       " json_array_length(?2, '$[3].children'), json_extract(?2, '$[3].total'),"
+                       " json_extract(?2, '$[3].children[4].name')",
+                       -1, &st, NULL);
+    sqlite3_bind_text(st, 1, entries, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, cats, -1, SQLITE_STATIC);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    CHECK_INT(sqlite3_column_int(st, 0), 1);
+    CHECK_INT(sqlite3_column_int(st, 1), 4);
+    CHECK_STR((const char *)sqlite3_column_text(st, 2), "glog");
+    CHECK_STR((const char *)sqlite3_column_text(st, 3), "https://github.com/golang/glog");
+    CHECK_STR((const char *)sqlite3_column_text(st, 4), "go-logr/logr");
+    CHECK_INT(sqlite3_column_int(st, 5), 95);
+    CHECK_STR((const char *)sqlite3_column_text(st, 6), "null");
+    CHECK_STR((const char *)sqlite3_column_text(st, 7), "对性能和内存分配做了极致的优化");
+    CHECK_STR((const char *)sqlite3_column_text(st, 8), "ref/log");
+    CHECK_INT(sqlite3_column_int(st, 9), 1);
+    CHECK_INT(sqlite3_column_int(st, 10), 4);
+    CHECK_STR((const char *)sqlite3_column_text(st, 11), "ref");
+    CHECK_INT(sqlite3_column_int(st, 12), 9);
+    CHECK_INT(sqlite3_column_int(st, 13), 52);
+    CHECK_STR((const char *)sqlite3_column_text(st, 14), "网络");
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    free(entries);
+    free(cats);
+}
+
+static void bad_databases(void)
+{
+    rd_db *db = NULL;
+    rd_error err = {0};
+    /* not there: read-only opening says what to do */
+    const char *path = fresh_db("missing");
+    CHECK_INT(rd_db_open(path, RD_DB_READONLY, &db, &err), RD_ENOTFOUND);
+    CHECK(strstr(err.msg, "refdex ingest") != NULL);
+    CHECK(access(path, F_OK) != 0); /* and it was not created */
+    /* not a database */
+    path = fresh_db("garbage");
+    FILE *f = fopen(path, "wb");
+    REQUIRE(f);
+    for (int i = 0; i < 512; i++)
+        fputs("this is not a database ", f);
+    fclose(f);
+    CHECK_INT(rd_db_open(path, 0, &db, &err), RD_EDB);
+    CHECK(strstr(err.msg, path) == err.msg);
+    CHECK(strstr(err.msg, "not a database") != NULL);
+    /* from a newer refdex */
+    path = fresh_db("newer");
+    sqlite3 *h;
+    sqlite3_open(path, &h);
+    sqlite3_exec(h, "PRAGMA user_version = 999", NULL, NULL, NULL);
+    sqlite3_close(h);
+    CHECK_INT(rd_db_open(path, 0, &db, &err), RD_EDB);
+    CHECK(strstr(err.msg, "newer") != NULL);
+    CHECK_SQL(path, "PRAGMA user_version", "999");
+}
+
+static void diags_json(void)
+{
+    rd_diag d[2] = {{RD_SEV_WARNING, "missing-scheme", {45, 3}, "it's \"quoted\"\n"},
+                    {RD_SEV_NOTE, "no-url", {127, 3}, "'gorm' has no link"}};
+    char *json = NULL;
+    rd_error err = {0};
+    REQUIRE(rd_diags_json("cat\"alog.md", d, 2, &json, &err) == RD_OK);
+    CHECK_STR(json, "[{\"file\":\"cat\\\"alog.md\",\"line\":45,\"col\":3,\"severity\":\"warning\","
+                    "\"rule\":\"missing-scheme\",\"message\":\"it's \\\"quoted\\\"\\n\"},"
+                    "{\"file\":\"cat\\\"alog.md\",\"line\":127,\"col\":3,\"severity\":\"note\","
+                    "\"rule\":\"no-url\",\"message\":\"'gorm' has no link\"}]");
+    free(json);
+    REQUIRE(rd_diags_json("x.md", NULL, 0, &json, &err) == RD_OK);
+    CHECK_STR(json, "[]");
+    free(json);
+}
+
+int main(int argc, char **argv)
+{
+    static const rd_test_case cases[] = {
+        {"migrate_from_empty", migrate_from_empty},
+        {"ingest_seed", ingest_seed},
+        {"reingest_changes_nothing", reingest_changes_nothing},
+        {"history_survives_edit", history_survives_edit},
+        {"failed_ingest_rolls_back", failed_ingest_rolls_back},
+        {"query_by_category", query_by_category},
+        {"query_by_search", query_by_search},
+        {"json_output", json_output},
+        {"bad_databases", bad_databases},
+        {"diags_json", diags_json},
+    };
+    return rd_test_main(argc, argv, cases, sizeof cases / sizeof *cases);
+}

@@ -1,0 +1,132 @@
+/* tests/test_units.c — the small pieces: UTF-8, slugs, URLs, sizes, the map. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog/catalog.h"
+#include "harness.h"
+
+static void url_normalise(void)
+{
+    static const struct {
+        const char *raw, *want;
+        rd_url_kind kind;
+        int missing_scheme;
+    } cases[] = {
+        {"https://golang.org/pkg/fmt/ ", "https://golang.org/pkg/fmt/", RD_URL_WEB, 0},
+        {"  HTTPS://GitHub.COM/Foo?x=1#Frag", "https://github.com/Foo?x=1#Frag", RD_URL_WEB, 0},
+        {"github.com/pkg/errors", "https://github.com/pkg/errors", RD_URL_WEB, 1},
+        {"www.example.org", "https://www.example.org/", RD_URL_WEB, 1},
+        {"example.com:8080/x", "https://example.com:8080/x", RD_URL_WEB, 1},
+        {"https://pkg.go.dev", "https://pkg.go.dev/", RD_URL_WEB, 0},
+        {"http://x.org:80/a", "http://x.org/a", RD_URL_WEB, 0},
+        {"https://x.org:8443/a", "https://x.org:8443/a", RD_URL_WEB, 0},
+        {"http://[::1]:8080/", "http://[::1]:8080/", RD_URL_WEB, 0},
+        {"mailto:a@b.example", "mailto:a@b.example", RD_URL_MAILTO, 0},
+        {"docs/readme.md", "docs/readme.md", RD_URL_RELATIVE, 0},
+        {"readme.md", "readme.md", RD_URL_RELATIVE, 0},
+        {"../up.md", "../up.md", RD_URL_RELATIVE, 0},
+        {"file:///etc/hosts", "file:///etc/hosts", RD_URL_FILE, 0},
+        {"FTP://x.org/", "ftp://x.org/", RD_URL_OTHER, 0},
+        {"javascript:alert(1)", NULL, RD_URL_UNSAFE, 0},
+        {"JavaScript:alert(1)", NULL, RD_URL_UNSAFE, 0},
+        {"data:text/html,<b>", NULL, RD_URL_UNSAFE, 0},
+        {"vbscript:x", NULL, RD_URL_UNSAFE, 0},
+        {"mailto:nobody", NULL, RD_URL_INVALID, 0},
+        {"http://", NULL, RD_URL_INVALID, 0},
+        {"https://exa mple.com/", NULL, RD_URL_INVALID, 0},
+        {"", NULL, RD_URL_INVALID, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        rd_url_info info;
+        REQUIRE(rd_url_normalise(cases[i].raw, &info) == RD_OK);
+        if (info.kind != cases[i].kind)
+            fprintf(stderr, "  for '%s':\n", cases[i].raw);
+        CHECK_INT(info.kind, cases[i].kind);
+        CHECK_INT(info.missing_scheme, cases[i].missing_scheme);
+        if (cases[i].want)
+            CHECK_STR(info.normalised, cases[i].want);
+        else
+            CHECK(info.normalised == NULL);
+        if (cases[i].kind == RD_URL_INVALID)
+            CHECK(info.error[0] != '\0');
+        free(info.normalised);
+    }
+}
+
+static void slugs(void)
+{
+    static const struct {
+        const char *name, *slug;
+    } cases[] = {
+        {"3rd pkg", "3rd-pkg"},
+        {"Advanced Console UIs", "advanced-console-uis"},
+        {"  Go's  --  tools!  ", "gos-tools"},
+        {"网络", "u7f51-u7edc"},
+        {"数据库", "u6570-u636e-u5e93"},
+        {"Go 每日一库", "go-u6bcf-u65e5-u4e00-u5e93"},
+        {"Café", "caf-ue9"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        rd_buf b = {0};
+        rd_slugify(cases[i].name, &b);
+        CHECK_STR(b.data ? b.data : "", cases[i].slug);
+        rd_buf_free(&b);
+    }
+}
+
+static void utf8(void)
+{
+    uint32_t cp = 0;
+    CHECK_INT(rd_utf8_decode((const unsigned char *)"A", 1, &cp), 1);
+    CHECK_INT(cp, 'A');
+    CHECK_INT(rd_utf8_decode((const unsigned char *)"\xe7\xbd\x91", 3, &cp), 3);
+    CHECK_INT(cp, 0x7f51);
+    CHECK_INT(rd_utf8_decode((const unsigned char *)"\xf0\x9f\x98\x80", 4, &cp), 4);
+    CHECK_INT(cp, 0x1f600);
+    CHECK_INT(rd_utf8_decode((const unsigned char *)"\xe7\xbd", 2, &cp), 0);  /* cut short */
+    CHECK_INT(rd_utf8_decode((const unsigned char *)"\xc0\x80", 2, &cp), 0);  /* overlong */
+    CHECK_INT(rd_utf8_decode((const unsigned char *)"\xed\xb0\x80", 3, &cp), 0); /* surrogate */
+    CHECK_INT(rd_utf8_decode((const unsigned char *)"\xf4\x90\x80\x80", 4, &cp), 0);
+    CHECK_INT(rd_utf8_decode((const unsigned char *)"\x80", 1, &cp), 0);
+    CHECK(rd_is_cjk(0x65e5) && rd_is_cjk(0xac00) && !rd_is_cjk('a') && !rd_is_cjk(0xe9));
+}
+
+static void sizes(void)
+{
+    int64_t v = 0;
+    CHECK(rd_parse_size("512", &v) == RD_OK && v == 512);
+    CHECK(rd_parse_size("64K", &v) == RD_OK && v == 65536);
+    CHECK(rd_parse_size("16M", &v) == RD_OK && v == 16 << 20);
+    CHECK(rd_parse_size("1GiB", &v) == RD_OK && v == 1 << 30);
+    CHECK(rd_parse_size("2mb", &v) == RD_OK && v == 2 << 20);
+    CHECK(rd_parse_size("", &v) == RD_EUSAGE);
+    CHECK(rd_parse_size("-1", &v) == RD_EUSAGE);
+    CHECK(rd_parse_size("12Q", &v) == RD_EUSAGE);
+    CHECK(rd_parse_size("99999999999999999999", &v) == RD_EUSAGE);
+    CHECK(rd_parse_size("99999999999G", &v) == RD_EUSAGE);
+}
+
+static void strmap(void)
+{
+    rd_strmap m = {0};
+    char keys[1000][8];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(keys[i], sizeof keys[i], "k%d", i);
+        CHECK_INT(rd_strmap_add(&m, keys[i], i, NULL), 1);
+    }
+    int existing = -1;
+    CHECK_INT(rd_strmap_add(&m, "k500", 7, &existing), 0);
+    CHECK_INT(existing, 500);
+    CHECK_INT(m.len, 1000);
+    rd_strmap_free(&m);
+}
+
+int main(int argc, char **argv)
+{
+    static const rd_test_case cases[] = {
+        {"url_normalise", url_normalise}, {"slugs", slugs}, {"utf8", utf8},
+        {"sizes", sizes},                 {"strmap", strmap},
+    };
+    return rd_test_main(argc, argv, cases, sizeof cases / sizeof *cases);
+}
