@@ -173,6 +173,9 @@ int rd_cmd_update(rd_config *cfg)
     }
     if (rc == RD_EXIT_OK)
         rc = print_diags(cfg, d, n, stderr, 0, &counts);
+    if (rc == RD_EXIT_OK && cfg->verbosity >= 0)
+        fprintf(stderr, "%s: %zu errors, %zu warnings, %zu notes\n", cfg->file, counts.errors,
+                counts.warnings, counts.notes);
     if (rc == RD_EXIT_OK)
         rc = store(cfg, cat, text, len, stderr);
     if (rc == RD_EXIT_OK) {
@@ -186,9 +189,6 @@ int rd_cmd_update(rd_config *cfg)
             rc = rd_exit_for(e);
         }
     }
-    if (rc == RD_EXIT_OK && cfg->verbosity >= 0)
-        fprintf(stderr, "%s: %zu errors, %zu warnings, %zu notes\n", cfg->file, counts.errors,
-                counts.warnings, counts.notes);
     if (rc == RD_EXIT_OK && lint_failed(cfg, &counts))
         rc = RD_EXIT_FINDINGS;
     free(d);

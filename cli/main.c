@@ -61,11 +61,12 @@ static const struct command {
      "  Stores FILE in the database in one transaction. Ingesting the same file again\n"
      "  changes nothing; an edited file replaces the catalog and keeps every URL's\n"
      "  check history."},
-    {"lint", rd_cmd_lint, O_FORMAT | O_STRICT | O_MAXIN, 1,
+    {"lint", rd_cmd_lint, O_DB | O_FORMAT | O_STRICT | O_MAXIN, 1,
      "refdex lint FILE [--format text|json] [--strict]\n"
-     "  Rules: bad-url, unsafe-scheme (errors); missing-scheme, duplicate-url, no-url,\n"
-     "  empty-name (warnings); http-not-https (note). Exit 1 on errors (--strict:\n"
-     "  on warnings too). Reads no database."},
+     "  Rules: bad-url, unsafe-scheme (errors); missing-scheme, duplicate-url,\n"
+     "  empty-name (warnings); no-url, http-not-https (notes). Exit 1 on errors\n"
+     "  (--strict: on warnings too). Reads and writes no database (--db is accepted\n"
+     "  and unused, so every command takes the same options)."},
     {"query", rd_cmd_query, O_DB | O_FORMAT | O_CATEGORY | O_SEARCH, 0,
      "refdex query [--category NAME|SLUG|PATH] [--search TEXT] [--format table|tsv|json]\n"
      "          [--db PATH]\n"
