@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "internal.h"
 
 typedef struct parser {
     rd_catalog *cat;
@@ -437,58 +438,6 @@ static void walk(parser *p, cmark_node *doc)
     cmark_iter_free(it);
 }
 
-/* Refuses text that is not UTF-8 or holds NUL bytes, naming the line and
- * column, and records where each line starts (cmark's idea of a line: "\n",
- * "\r\n" or a lone "\r" ends one). */
-static int index_lines(parser *p, const char *file, rd_error *err)
-{
-    const unsigned char *s = (const unsigned char *)p->text;
-    size_t cap = 1024, n = 1;
-    size_t *ls = malloc(cap * sizeof *ls);
-    if (!ls)
-        return rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
-    ls[0] = ls[1] = 0;
-    size_t line_begin = 0;
-    for (size_t i = 0; i < p->len;) {
-        unsigned char c = s[i];
-        size_t next = i + 1;
-        if (c == 0 || c >= 0x80) {
-            uint32_t cp;
-            int len = c ? rd_utf8_decode(s + i, p->len - i, &cp) : 0;
-            if (len == 0) {
-                free(ls);
-                return rd_error_set(err, RD_EINPUT,
-                                    c ? "%s:%zu:%zu: invalid UTF-8 (byte 0x%02X); the catalog "
-                                        "must be UTF-8 text"
-                                      : "%s:%zu:%zu: NUL byte%.0u; this is not a text file",
-                                    file, n, i - line_begin + 1, c);
-            }
-            next = i + (size_t)len;
-        } else if (c == '\n' || c == '\r') {
-            if (c == '\r' && i + 1 < p->len && s[i + 1] == '\n')
-                next++;
-            if (n + 2 > cap) {
-                size_t *q = realloc(ls, cap * 2 * sizeof *ls);
-                if (!q) {
-                    free(ls);
-                    return rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
-                }
-                ls = q;
-                cap *= 2;
-            }
-            ls[++n] = next;
-            line_begin = next;
-        }
-        i = next;
-    }
-    ls[n + 1] = p->len; /* sentinel: the end of the last line */
-    p->line_start = ls;
-    p->nlines = n;
-    return RD_OK;
-}
-
-/* Refuses documents nested deeper than RD_MAX_DEPTH (lists in lists, quotes in
- * quotes, emphasis in emphasis), naming where the limit is crossed. */
 /* Nodes that make a level of nesting: a list (with its item), a quote, an
  * inline span. Leaves are entered but never exited, so they never count. */
 static int is_level(cmark_node_type t)
@@ -598,7 +547,7 @@ int rd_catalog_parse(const char *file, const char *text, size_t len, long long m
     cat->arena = arena;
     cat->file = rd_arena_strdup(arena, file);
     parser p = {.cat = cat, .text = text, .len = len, .heading = -1, .marker = -1, .top = -1};
-    int rc = index_lines(&p, file, err);
+    int rc = rd_text_lines(file, text, len, &p.line_start, &p.nlines, err);
     cmark_node *doc = NULL;
     if (rc == RD_OK) {
         doc = cmark_parse_document(text, len, CMARK_OPT_SOURCEPOS);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "internal.h"
 
 int rd_read_file(const char *path, long long max_bytes, char **data, size_t *len, rd_error *err)
 {
@@ -94,3 +95,58 @@ int rd_catalog_load(const char *path, long long max_input, rd_catalog **out, rd_
     free(text);
     return rc;
 }
+
+int rd_text_lines(const char *file, const char *text, size_t len, size_t **line_start,
+                  size_t *nlines, rd_error *err)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t cap = 1024, n = 1;
+    size_t *ls = malloc(cap * sizeof *ls);
+    if (!ls)
+        return rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
+    ls[0] = ls[1] = 0;
+    size_t line_begin = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = s[i];
+        size_t next = i + 1;
+        if (c == 0 || c >= 0x80) {
+            uint32_t cp;
+            int n_bytes = c ? rd_utf8_decode(s + i, len - i, &cp) : 0;
+            if (n_bytes == 0) {
+                free(ls);
+                size_t col = i - line_begin + 1;
+                if (c == 0)
+                    return rd_error_set(err, RD_EINPUT,
+                                        "%s:%zu:%zu: NUL byte; this is not a text file", file,
+                                        n, col);
+                return rd_error_set(err, RD_EINPUT,
+                                    "%s:%zu:%zu: invalid UTF-8 (byte 0x%02X); the catalog must "
+                                    "be UTF-8 text",
+                                    file, n, col, c);
+            }
+            next = i + (size_t)n_bytes;
+        } else if (c == '\n' || c == '\r') {
+            if (c == '\r' && i + 1 < len && s[i + 1] == '\n')
+                next++;
+            if (n + 2 > cap) {
+                size_t *q = realloc(ls, cap * 2 * sizeof *ls);
+                if (!q) {
+                    free(ls);
+                    return rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
+                }
+                ls = q;
+                cap *= 2;
+            }
+            ls[++n] = next;
+            line_begin = next;
+        }
+        i = next;
+    }
+    ls[n + 1] = len; /* sentinel: the end of the last line */
+    *line_start = ls;
+    *nlines = n;
+    return RD_OK;
+}
+
+/* Refuses documents nested deeper than RD_MAX_DEPTH (lists in lists, quotes in
+ * quotes, emphasis in emphasis), naming where the limit is crossed. */
