@@ -218,7 +218,29 @@ int rd_is_cjk(uint32_t cp)
            || (cp >= 0x20000 && cp <= 0x3FFFF); /* supplementary ideographs */
 }
 
-/* ---- sizes ---- */
+/* ---- durations and sizes ---- */
+
+int rd_parse_duration_ms(const char *text, int64_t *ms)
+{
+    static const struct {
+        const char *unit;
+        int64_t ms;
+    } units[] = {{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}, {"d", 86400000}, {"", 1000}};
+    if (!text || !isdigit((unsigned char)text[0]))
+        return RD_EUSAGE;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno || v > 1000000000ULL)
+        return RD_EUSAGE;
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++) {
+        if (strcmp(end, units[i].unit) == 0) {
+            *ms = (int64_t)v * units[i].ms;
+            return RD_OK;
+        }
+    }
+    return RD_EUSAGE;
+}
 
 int rd_parse_size(const char *text, int64_t *bytes)
 {

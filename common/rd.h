@@ -72,7 +72,11 @@ int rd_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
  * kana, hangul): the search index treats each of them as a word of its own. */
 int rd_is_cjk(uint32_t cp);
 
-/* ---- sizes as users write them ---- */
+/* ---- durations and sizes as users write them ---- */
+
+/* Parses "500ms", "5s", "2m", "1h", "7d" or a bare number of seconds into
+ * milliseconds. Returns 0, or RD_EUSAGE when the text is not a duration. */
+int rd_parse_duration_ms(const char *text, int64_t *ms);
 
 /* Parses "512", "64K", "16M", "1G" (binary units) into bytes. */
 int rd_parse_size(const char *text, int64_t *bytes);

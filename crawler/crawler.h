@@ -1,0 +1,86 @@
+/* crawler/crawler.h — checking links concurrently with libcurl's multi interface.
+ *
+ * rd_crawl checks a list of http(s) URLs under one run context: each link gets
+ * its own child context (--timeout) shared by all its transfers (HEAD, the GET
+ * fallback, retries, redirect hops), scheduled under a global and a per-host
+ * limit, and ends with a definite result that is handed to a callback as soon
+ * as it is known. The crawler never prints and never touches the database. */
+#ifndef RD_CRAWLER_H
+#define RD_CRAWLER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/rd.h"
+#include "context.h"
+
+typedef enum rd_result {
+    RD_RES_OK,
+    RD_RES_REDIRECT,    /* a permanent hop (301/308): the catalog should change */
+    RD_RES_BROKEN,      /* 4xx/5xx after retries */
+    RD_RES_TIMEOUT,     /* the link's deadline passed */
+    RD_RES_ERROR,       /* DNS, TLS, refused connection, refused address, bad URL */
+    RD_RES_EXCLUDED,    /* --exclude / --include */
+    RD_RES_CACHED,      /* a fresh earlier result reused (--max-age) */
+    RD_RES_CANCELLED,   /* the run ended (deadline, Ctrl-C) first */
+    RD_RES_RATELIMITED, /* 429 whose Retry-After does not fit the deadline */
+    RD_RES_COUNT
+} rd_result;
+
+/* The name stored and shown: "ok", "redirect", "broken", ... */
+const char *rd_result_name(rd_result r);
+
+typedef struct rd_check {
+    rd_result result;
+    int status;           /* the last HTTP status, 0 when none */
+    const char *final_url; /* after redirects, NULL when there were none; valid in the callback */
+    int redirects;        /* hops followed */
+    int attempts;         /* transfers made (HEAD, GET, retries) */
+    int64_t elapsed_ms;   /* from the link's start to its result */
+    int64_t bytes;        /* body bytes read */
+    char error[256];      /* why, for error/timeout/broken; "" otherwise */
+    char title[256];      /* the page's <title>, when a page was read */
+} rd_check;
+
+typedef struct rd_status_range {
+    int lo, hi;
+} rd_status_range;
+
+typedef struct rd_crawl_opts {
+    int concurrency;          /* transfers in flight at most (default 128) */
+    int per_host;             /* per host (default 8) */
+    int64_t host_interval_ms; /* least time between two requests to a host (0) */
+    int64_t timeout_ms;       /* per link (default 20 s) */
+    int retries;              /* after the first attempt (default 2) */
+    int64_t max_bytes;        /* of a body (default 1 MiB) */
+    int use_head;             /* HEAD first, GET when the server refuses HEAD */
+    int allow_private;        /* loopback and private addresses may be fetched */
+    const rd_status_range *accept; /* statuses counted as ok (default 200..299) */
+    size_t naccept;
+    const char *user_agent;
+    int cancel_fd; /* readable when the run must stop (a signal's self-pipe), or -1 */
+} rd_crawl_opts;
+
+/* The defaults, in one place. */
+void rd_crawl_opts_default(rd_crawl_opts *o);
+
+/* Called once per link, in the order results are known. `index` is the
+ * link's position in the input. Return non-zero to stop the run (every link
+ * still open then ends as cancelled). */
+typedef int (*rd_crawl_cb)(void *ud, size_t index, const rd_check *check);
+
+typedef struct rd_crawl_stats {
+    size_t done, count[RD_RES_COUNT];
+    int64_t elapsed_ms;
+    size_t resolved; /* links whose host resolved and connected, for "network down?" */
+} rd_crawl_stats;
+
+/* Checks urls[0..n) under `run`. Returns 0 when every link has a result
+ * (cancelled ones included), or an RD_E* code when the crawler itself failed. */
+int rd_crawl(const rd_crawl_opts *o, rd_ctx *run, const char *const *urls, size_t n,
+             rd_crawl_cb cb, void *ud, rd_crawl_stats *stats, rd_error *err);
+
+/* Parses "200..299,403" into a malloc'd array (the caller frees it). */
+int rd_parse_status_ranges(const char *text, rd_status_range **out, size_t *n);
+
+#endif

@@ -1,0 +1,496 @@
+/* crawler/engine.c — the multi loop: contexts, scheduling, outcomes.
+ *
+ * libcurl's socket API with epoll: curl says which sockets to watch and when
+ * its timer fires; the loop sleeps until the nearest of that timer, a link's
+ * deadline, a back-off wake-up or a host interval, and never longer. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* ---- slots ---- */
+
+static slot *slot_new(engine *g, uint32_t link, int64_t now)
+{
+    slot *s = g->free_slots;
+    if (s)
+        g->free_slots = s->next_free;
+    else if (!(s = malloc(sizeof *s)))
+        return NULL;
+    memset(s, 0, sizeof *s);
+    s->eng = g;
+    s->link = link;
+    s->started_ms = now;
+    rd_ctx_child(&s->ctx, g->run, now, g->o->timeout_ms);
+    s->head = g->o->use_head;
+    if (!(s->url = strdup(g->urls[link]))) {
+        s->next_free = g->free_slots;
+        g->free_slots = s;
+        return NULL;
+    }
+    if (g->nactive == g->cap_active) {
+        size_t cap = g->cap_active ? g->cap_active * 2 : 256;
+        slot **a = realloc(g->active, cap * sizeof *a);
+        if (!a) {
+            free(s->url);
+            s->next_free = g->free_slots;
+            g->free_slots = s;
+            return NULL;
+        }
+        g->active = a;
+        g->cap_active = cap;
+    }
+    s->active_at = g->nactive;
+    g->active[g->nactive++] = s;
+    g->slot_of[link] = s;
+    return s;
+}
+
+/* Hands the result to the caller and frees what the link held. */
+static void finish(engine *g, slot *s, rd_result r, int64_t now)
+{
+    rd_transfer_end(g, s);
+    if (s->holds_slot)
+        rd_sched_release(&g->sched, s->link);
+    s->check.result = r;
+    s->check.elapsed_ms = now - s->started_ms;
+    s->check.final_url = s->visited[0] && strcmp(s->url, g->urls[s->link]) ? s->url : NULL;
+    g->stats->done++;
+    g->stats->count[r]++;
+    g->stats->resolved += s->connected;
+    if (g->cb(g->ud, s->link, &s->check))
+        g->stop = 1;
+    for (int i = 0; i <= RD_MAX_REDIRECTS; i++)
+        free(s->visited[i]);
+    free(s->url);
+    rd_buf_free(&s->page);
+    g->slot_of[s->link] = NULL;
+    slot *last = g->active[--g->nactive];
+    g->active[s->active_at] = last;
+    last->active_at = s->active_at;
+    s->next_free = g->free_slots;
+    g->free_slots = s;
+}
+
+/* Ends a link with an error text. */
+static void fail(engine *g, slot *s, rd_result r, int64_t now, const char *why)
+{
+    snprintf(s->check.error, sizeof s->check.error, "%s", why);
+    finish(g, s, r, now);
+}
+
+/* The link's context ended: its own deadline is a timeout; the run's end
+ * (deadline or cancel) is a cancellation. */
+static void ended(engine *g, slot *s, int64_t now)
+{
+    rd_ctx_state run = rd_ctx_state_at(g->run, now);
+    if (run != RD_CTX_LIVE) {
+        fail(g, s, RD_RES_CANCELLED, now,
+             run == RD_CTX_CANCELLED ? "the run was cancelled" : "the run's deadline passed");
+        return;
+    }
+    snprintf(s->check.error, sizeof s->check.error, "no answer within %lld ms",
+             (long long)(now - s->started_ms));
+    finish(g, s, RD_RES_TIMEOUT, now);
+}
+
+/* Waits before the next attempt, within the link's deadline: the slot goes
+ * back to the scheduler meanwhile. Returns 0 when the wait does not fit. */
+static int back_off(engine *g, slot *s, int64_t delay_ms, int64_t now)
+{
+    int64_t left = rd_ctx_remaining_ms(&s->ctx, now);
+    if (left >= 0 && delay_ms >= left)
+        return 0;
+    rd_transfer_end(g, s);
+    if (s->holds_slot) {
+        rd_sched_release(&g->sched, s->link);
+        s->holds_slot = 0;
+    }
+    s->wake_ms = now + (delay_ms > 0 ? delay_ms : 1);
+    return 1;
+}
+
+/* Exponential back-off with jitter: 200 ms, 400 ms, 800 ms... plus up to half. */
+static int64_t retry_delay(int failures)
+{
+    int64_t base = 200LL << (failures > 8 ? 8 : failures - 1);
+    return base + rand() % (base / 2 + 1);
+}
+
+/* ---- outcomes ---- */
+
+static int accepted(const rd_crawl_opts *o, long status)
+{
+    for (size_t i = 0; i < o->naccept; i++)
+        if (status >= o->accept[i].lo && status <= o->accept[i].hi)
+            return 1;
+    return 0;
+}
+
+/* Follows a 3xx to its Location, as a new hop under the same context. */
+static void redirect(engine *g, slot *s, long status, const char *location, int64_t now)
+{
+    int hops = s->check.redirects;
+    if (hops >= RD_MAX_REDIRECTS) {
+        fail(g, s, RD_RES_ERROR, now, "more than 10 redirects");
+        return;
+    }
+    if (!strcmp(s->url, location)) {
+        fail(g, s, RD_RES_ERROR, now, "redirect loop");
+        return;
+    }
+    for (int i = 0; i < hops && s->visited[i]; i++)
+        if (!strcmp(s->visited[i], location)) {
+            fail(g, s, RD_RES_ERROR, now, "redirect loop");
+            return;
+        }
+    char *next = strdup(location);
+    if (!next) {
+        fail(g, s, RD_RES_ERROR, now, "out of memory");
+        return;
+    }
+    s->visited[hops] = s->url;
+    s->url = next;
+    s->check.redirects++;
+    s->permanent |= status == 301 || status == 308;
+    if (status == 303)
+        s->head = 0;
+    rd_transfer_end(g, s);
+    if (rd_transfer_start(g, s, now) < 0)
+        fail(g, s, RD_RES_ERROR, now, "could not start a transfer");
+}
+
+static void on_http(engine *g, slot *s, long status, int64_t now)
+{
+    const rd_crawl_opts *o = g->o;
+    char *location = NULL, *ctype = NULL;
+    curl_off_t retry_after = 0;
+    s->check.status = (int)status;
+    curl_easy_getinfo(s->easy, CURLINFO_REDIRECT_URL, &location);
+    curl_easy_getinfo(s->easy, CURLINFO_CONTENT_TYPE, &ctype);
+    curl_easy_getinfo(s->easy, CURLINFO_RETRY_AFTER, &retry_after);
+    if (status >= 300 && status < 400 && location && !accepted(o, status)) {
+        redirect(g, s, status, location, now);
+        return;
+    }
+    if (s->head && (status == 405 || status == 501 || status == 400 || status == 403)) {
+        s->head = 0; /* servers that refuse HEAD: ask again with GET */
+        rd_transfer_end(g, s);
+        if (rd_transfer_start(g, s, now) < 0)
+            fail(g, s, RD_RES_ERROR, now, "could not start a transfer");
+        return;
+    }
+    if (accepted(o, status)) {
+        if (s->page.len && ctype && strstr(ctype, "html"))
+            rd_html_title(s->page.data, s->page.len, s->check.title, sizeof s->check.title);
+        finish(g, s, s->permanent ? RD_RES_REDIRECT : RD_RES_OK, now);
+        return;
+    }
+    if (status == 429) {
+        int64_t wait = retry_after > 0 ? (int64_t)retry_after * 1000 : retry_delay(s->failures + 1);
+        if (s->failures++ < o->retries + 1 && back_off(g, s, wait, now))
+            return;
+        snprintf(s->check.error, sizeof s->check.error,
+                 "HTTP 429: rate limited; Retry-After %llds does not fit the deadline",
+                 (long long)retry_after);
+        finish(g, s, RD_RES_RATELIMITED, now);
+        return;
+    }
+    if (status >= 500 && s->failures++ < o->retries && back_off(g, s, retry_delay(s->failures), now))
+        return;
+    snprintf(s->check.error, sizeof s->check.error, "HTTP %ld", status);
+    finish(g, s, RD_RES_BROKEN, now);
+}
+
+static int retryable(CURLcode rc)
+{
+    return rc == CURLE_COULDNT_CONNECT || rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR ||
+           rc == CURLE_GOT_NOTHING || rc == CURLE_PARTIAL_FILE || rc == CURLE_HTTP2 ||
+           rc == CURLE_HTTP2_STREAM;
+}
+
+/* A transfer ended: decide what the link does next. */
+static void on_done(engine *g, slot *s, CURLcode rc, int64_t now)
+{
+    long status = 0;
+    char *ip = NULL;
+    curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(s->easy, CURLINFO_PRIMARY_IP, &ip);
+    s->connected |= status > 0 || (ip && *ip);
+    if (rc == CURLE_WRITE_ERROR && s->capped)
+        rc = CURLE_OK; /* we stopped reading at --max-bytes: the status stands */
+    if (rc == CURLE_OK && status > 0) {
+        on_http(g, s, status, now);
+        return;
+    }
+    if (s->refused[0]) {
+        fail(g, s, RD_RES_ERROR, now, s->refused);
+        return;
+    }
+    if (rc == CURLE_OPERATION_TIMEDOUT || rd_ctx_state_at(&s->ctx, now) != RD_CTX_LIVE) {
+        ended(g, s, now);
+        return;
+    }
+    if (retryable(rc) && s->failures++ < g->o->retries &&
+        back_off(g, s, retry_delay(s->failures), now))
+        return;
+    fail(g, s, RD_RES_ERROR, now, s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc));
+}
+
+/* ---- curl's callbacks for the socket API ---- */
+
+static int on_socket(CURL *e, curl_socket_t fd, int what, void *ud, void *known)
+{
+    engine *g = ud;
+    (void)e;
+    if (what == CURL_POLL_REMOVE) {
+        epoll_ctl(g->epfd, EPOLL_CTL_DEL, fd, NULL);
+        curl_multi_assign(g->multi, fd, NULL);
+        return 0;
+    }
+    struct epoll_event ev = {0};
+    ev.data.fd = fd;
+    ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+    if (epoll_ctl(g->epfd, known ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) < 0 && !known &&
+        errno == EEXIST)
+        epoll_ctl(g->epfd, EPOLL_CTL_MOD, fd, &ev);
+    if (!known)
+        curl_multi_assign(g->multi, fd, g);
+    return 0;
+}
+
+static int on_timer(CURLM *m, long timeout_ms, void *ud)
+{
+    engine *g = ud;
+    (void)m;
+    g->timer_ms = timeout_ms < 0 ? -1 : rd_now_ms() + timeout_ms;
+    return 0;
+}
+
+/* ---- the loop ---- */
+
+static void reap(engine *g)
+{
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(g->multi, &left))) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        slot *s = NULL;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
+        on_done(g, s, msg->data.result, rd_now_ms());
+    }
+}
+
+/* A result for a link that never started (cancelled before its turn, or a
+ * URL without a host). */
+static void report_unstarted(engine *g, uint32_t link, rd_result r, const char *why)
+{
+    rd_check c = {.result = r};
+    snprintf(c.error, sizeof c.error, "%s", why);
+    g->stats->done++;
+    g->stats->count[r]++;
+    if (g->cb(g->ud, link, &c))
+        g->stop = 1;
+}
+
+/* Ends every link still open, at once: the run was cancelled or its
+ * deadline passed. Links still queued end the same way. */
+static void end_run(engine *g, int64_t now)
+{
+    const char *why = g->stop || rd_ctx_state_at(g->run, now) == RD_CTX_CANCELLED
+                          ? "the run was cancelled"
+                          : "the run's deadline passed";
+    while (g->nactive)
+        fail(g, g->active[g->nactive - 1], RD_RES_CANCELLED, now, why);
+    int64_t link;
+    while ((link = rd_sched_pop_any(&g->sched)) >= 0)
+        report_unstarted(g, (uint32_t)link, RD_RES_CANCELLED, why);
+}
+
+/* Ends links whose own deadline passed (their transfers go at once), and
+ * wakes those whose back-off is over. Returns the nearest time to look again. */
+static int64_t sweep(engine *g, int64_t now)
+{
+    int64_t next = 0;
+    for (size_t i = 0; i < g->nactive;) {
+        slot *s = g->active[i];
+        if (rd_ctx_state_at(&s->ctx, now) != RD_CTX_LIVE) {
+            ended(g, s, now); /* moves another slot to i */
+            continue;
+        }
+        if (s->wake_ms && s->wake_ms <= now) {
+            s->wake_ms = 0;
+            if (rd_sched_requeue(&g->sched, s->link) < 0)
+                g->failed = 1;
+        }
+        int64_t d = rd_ctx_deadline(&s->ctx);
+        if (d && (!next || d < next))
+            next = d;
+        if (s->wake_ms && (!next || s->wake_ms < next))
+            next = s->wake_ms;
+        i++;
+    }
+    return next;
+}
+
+/* Starts every link the scheduler allows now. */
+static int64_t dispatch(engine *g, int64_t now)
+{
+    int64_t wake = 0, link;
+    while (!g->failed && (link = rd_sched_next(&g->sched, now, &wake)) >= 0) {
+        slot *s = g->slot_of[link];
+        if (!s && !(s = slot_new(g, (uint32_t)link, now))) {
+            g->failed = 1;
+            break;
+        }
+        s->holds_slot = 1;
+        if (rd_transfer_start(g, s, now) < 0)
+            fail(g, s, RD_RES_ERROR, now, "could not start a transfer");
+    }
+    return wake;
+}
+
+/* How long to sleep: until the nearest of curl's timer, a deadline, a
+ * back-off wake-up or a host interval. */
+static int wait_ms(const engine *g, int64_t now, int64_t next_event, int64_t sched_wake)
+{
+    int64_t t = -1;
+    int64_t cand[3] = {g->timer_ms, next_event ? next_event : -1, sched_wake ? sched_wake : -1};
+    for (int i = 0; i < 3; i++)
+        if (cand[i] >= 0 && (t < 0 || cand[i] < t))
+            t = cand[i];
+    int64_t run_deadline = rd_ctx_deadline(g->run);
+    if (run_deadline && (t < 0 || run_deadline < t))
+        t = run_deadline;
+    if (t < 0)
+        return 1000; /* nothing scheduled: look again in a second anyway */
+    t -= now;
+    return t <= 0 ? 0 : t > 1000 ? 1000 : (int)t;
+}
+
+static void poll_once(engine *g, int timeout)
+{
+    struct epoll_event ev[64];
+    int n = epoll_wait(g->epfd, ev, 64, timeout);
+    int running;
+    for (int i = 0; i < n; i++) {
+        int fd = ev[i].data.fd;
+        if (fd == g->o->cancel_fd) {
+            rd_ctx_cancel(g->run);
+            continue;
+        }
+        int flags = (ev[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
+                    (ev[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
+                    (ev[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
+        curl_multi_socket_action(g->multi, fd, flags, &running);
+        reap(g);
+    }
+    if (g->timer_ms >= 0 && rd_now_ms() >= g->timer_ms) {
+        g->timer_ms = -1;
+        curl_multi_socket_action(g->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+        reap(g);
+    }
+}
+
+/* Queues every link under its host; a URL without one ends at once. */
+static int queue_links(engine *g)
+{
+    CURLU *u = curl_url();
+    if (!u)
+        return RD_ENOMEM;
+    int rc = RD_OK;
+    for (size_t i = 0; i < g->n && rc == RD_OK; i++) {
+        char *host = NULL;
+        CURLUcode uc = curl_url_set(u, CURLUPART_URL, g->urls[i], 0);
+        if (uc == CURLUE_OK)
+            uc = curl_url_get(u, CURLUPART_HOST, &host, 0);
+        if (uc == CURLUE_OK)
+            rc = rd_sched_push(&g->sched, (uint32_t)i, host, 0);
+        else
+            report_unstarted(g, (uint32_t)i, RD_RES_ERROR, curl_url_strerror(uc));
+        curl_free(host);
+    }
+    curl_url_cleanup(u);
+    return rc;
+}
+
+static int engine_init(engine *g)
+{
+    g->timer_ms = -1;
+    g->epfd = epoll_create1(EPOLL_CLOEXEC);
+    g->multi = curl_multi_init();
+    g->slot_of = calloc(g->n ? g->n : 1, sizeof *g->slot_of);
+    g->cap_pool = (size_t)g->o->concurrency;
+    g->pool = calloc(g->cap_pool ? g->cap_pool : 1, sizeof *g->pool);
+    if (g->epfd < 0 || !g->multi || !g->slot_of || !g->pool ||
+        rd_sched_init(&g->sched, g->n, g->o->concurrency, g->o->per_host,
+                      g->o->host_interval_ms) < 0)
+        return RD_ENOMEM;
+    curl_multi_setopt(g->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(g->multi, CURLMOPT_SOCKETDATA, g);
+    curl_multi_setopt(g->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+    curl_multi_setopt(g->multi, CURLMOPT_TIMERDATA, g);
+    curl_multi_setopt(g->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+    curl_multi_setopt(g->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)g->o->per_host);
+    if (g->o->cancel_fd >= 0) {
+        struct epoll_event ev = {.events = EPOLLIN, .data.fd = g->o->cancel_fd};
+        epoll_ctl(g->epfd, EPOLL_CTL_ADD, g->o->cancel_fd, &ev);
+    }
+    return RD_OK;
+}
+
+static void engine_free(engine *g)
+{
+    while (g->nactive) /* only after an internal failure */
+        finish(g, g->active[g->nactive - 1], RD_RES_CANCELLED, rd_now_ms());
+    for (size_t i = 0; i < g->npool; i++)
+        curl_easy_cleanup(g->pool[i]);
+    while (g->free_slots) {
+        slot *s = g->free_slots;
+        g->free_slots = s->next_free;
+        free(s);
+    }
+    if (g->multi)
+        curl_multi_cleanup(g->multi);
+    if (g->epfd >= 0)
+        close(g->epfd);
+    rd_sched_free(&g->sched);
+    free(g->slot_of);
+    free(g->active);
+    free(g->pool);
+}
+
+int rd_crawl(const rd_crawl_opts *o, rd_ctx *run, const char *const *urls, size_t n,
+             rd_crawl_cb cb, void *ud, rd_crawl_stats *stats, rd_error *err)
+{
+    engine g = {.o = o, .run = run, .urls = urls, .n = n, .cb = cb, .ud = ud, .stats = stats,
+                .epfd = -1};
+    memset(stats, 0, sizeof *stats);
+    int64_t t0 = rd_now_ms();
+    int rc = engine_init(&g);
+    if (rc == RD_OK)
+        rc = queue_links(&g);
+    while (rc == RD_OK && stats->done < n && !g.failed) {
+        int64_t now = rd_now_ms();
+        if (g.stop || rd_ctx_state_at(run, now) != RD_CTX_LIVE) {
+            end_run(&g, now);
+            break;
+        }
+        int64_t next = sweep(&g, now);
+        int64_t wake = dispatch(&g, now);
+        if (stats->done < n)
+            poll_once(&g, wait_ms(&g, rd_now_ms(), next, wake));
+    }
+    if (rc == RD_OK && g.failed)
+        rc = RD_ENOMEM;
+    engine_free(&g);
+    stats->elapsed_ms = rd_now_ms() - t0;
+    if (rc < 0)
+        return rd_error_set(err, rc, "the link checker failed: %s",
+                            rc == RD_ENOMEM ? "out of memory" : "internal error");
+    return RD_OK;
+}

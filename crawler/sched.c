@@ -1,0 +1,138 @@
+/* crawler/sched.c — per-host FIFO queues, round-robin, limits. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sched.h"
+
+#include "../common/rd.h"
+
+int rd_sched_init(rd_sched *s, size_t nlinks, int concurrency, int per_host,
+                  int64_t interval_ms)
+{
+    memset(s, 0, sizeof *s);
+    s->concurrency = concurrency > 0 ? concurrency : 1;
+    s->per_host = per_host > 0 ? per_host : 1;
+    s->interval_ms = interval_ms;
+    s->host_of = malloc((nlinks ? nlinks : 1) * sizeof *s->host_of);
+    return s->host_of ? RD_OK : RD_ENOMEM;
+}
+
+void rd_sched_free(rd_sched *s)
+{
+    for (size_t i = 0; i < s->nhosts; i++) {
+        free(s->hosts[i].name);
+        free(s->hosts[i].queue);
+    }
+    free(s->hosts);
+    free(s->host_of);
+    memset(s, 0, sizeof *s);
+}
+
+/* Hosts are few (tens to thousands) and looked up once per link. */
+static long find_host(rd_sched *s, const char *name)
+{
+    for (size_t i = s->nhosts; i-- > 0;)
+        if (!strcmp(s->hosts[i].name, name))
+            return (long)i;
+    if (s->nhosts == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 16;
+        rd_host *h = realloc(s->hosts, cap * sizeof *h);
+        if (!h)
+            return -1;
+        s->hosts = h;
+        s->cap = cap;
+    }
+    rd_host *h = &s->hosts[s->nhosts];
+    memset(h, 0, sizeof *h);
+    if (!(h->name = strdup(name)))
+        return -1;
+    return (long)s->nhosts++;
+}
+
+static int enqueue(rd_sched *s, rd_host *h, uint32_t link, int front)
+{
+    if (h->len == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 8;
+        uint32_t *q = malloc(cap * sizeof *q);
+        if (!q)
+            return RD_ENOMEM;
+        for (size_t i = 0; i < h->len; i++)
+            q[i] = h->queue[(h->head + i) % h->cap];
+        free(h->queue);
+        h->queue = q;
+        h->head = 0;
+        h->cap = cap;
+    }
+    if (front) {
+        h->head = (h->head + h->cap - 1) % h->cap;
+        h->queue[h->head] = link;
+    } else {
+        h->queue[(h->head + h->len) % h->cap] = link;
+    }
+    h->len++;
+    s->queued++;
+    return RD_OK;
+}
+
+int rd_sched_push(rd_sched *s, uint32_t link, const char *host, int front)
+{
+    long i = find_host(s, host);
+    if (i < 0)
+        return RD_ENOMEM;
+    s->host_of[link] = (uint32_t)i;
+    return enqueue(s, &s->hosts[i], link, front);
+}
+
+int rd_sched_requeue(rd_sched *s, uint32_t link)
+{
+    return enqueue(s, &s->hosts[s->host_of[link]], link, 1);
+}
+
+int64_t rd_sched_next(rd_sched *s, int64_t now_ms, int64_t *wake_ms)
+{
+    *wake_ms = 0;
+    if (s->inflight >= s->concurrency || s->queued == 0)
+        return -1;
+    for (size_t k = 0; k < s->nhosts; k++) {
+        size_t i = (s->rr + k) % s->nhosts;
+        rd_host *h = &s->hosts[i];
+        if (h->len == 0 || h->inflight >= s->per_host)
+            continue;
+        if (s->interval_ms && now_ms < h->next_ok_ms) {
+            if (!*wake_ms || h->next_ok_ms < *wake_ms)
+                *wake_ms = h->next_ok_ms;
+            continue;
+        }
+        uint32_t link = h->queue[h->head];
+        h->head = (h->head + 1) % h->cap;
+        h->len--;
+        s->queued--;
+        h->inflight++;
+        s->inflight++;
+        h->next_ok_ms = now_ms + s->interval_ms;
+        s->rr = i + 1; /* the next host goes first next time */
+        return link;
+    }
+    return -1;
+}
+
+void rd_sched_release(rd_sched *s, uint32_t link)
+{
+    s->hosts[s->host_of[link]].inflight--;
+    s->inflight--;
+}
+
+int64_t rd_sched_pop_any(rd_sched *s)
+{
+    for (size_t i = 0; i < s->nhosts; i++) {
+        rd_host *h = &s->hosts[i];
+        if (h->len) {
+            uint32_t link = h->queue[h->head];
+            h->head = (h->head + 1) % h->cap;
+            h->len--;
+            s->queued--;
+            return link;
+        }
+    }
+    return -1;
+}

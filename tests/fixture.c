@@ -1,0 +1,243 @@
+/* tests/fixture.c — the fixture server described in fixture.h. One thread per
+ * connection, so a handler may sleep; every sleep checks `stopping`. */
+#include "fixture.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { MAX_IDS = 256 };
+
+struct rd_fixture {
+    struct MHD_Daemon *d;
+    int port;
+    atomic_int stopping;
+    atomic_int hits, inflight, max_inflight;
+    pthread_mutex_t lock;
+    char *ids[MAX_IDS]; /* "flaky:x", "limited:y", "count:z" */
+    int id_hits[MAX_IDS];
+    int nids;
+};
+
+/* Counts a hit for key and returns how many there were before. */
+static int seen(rd_fixture *f, const char *kind, const char *id)
+{
+    char key[256];
+    snprintf(key, sizeof key, "%s:%s", kind, id);
+    pthread_mutex_lock(&f->lock);
+    int before = 0, i;
+    for (i = 0; i < f->nids && strcmp(f->ids[i], key); i++)
+        ;
+    if (i < f->nids)
+        before = f->id_hits[i]++;
+    else if (f->nids < MAX_IDS) {
+        f->ids[f->nids] = strdup(key);
+        f->id_hits[f->nids++] = 1;
+    }
+    pthread_mutex_unlock(&f->lock);
+    return before;
+}
+
+/* Sleeps ms in small steps; returns 0 when the server is stopping. */
+static int nap(rd_fixture *f, long ms)
+{
+    for (long t = 0; t < ms; t += 20) {
+        if (atomic_load(&f->stopping))
+            return 0;
+        struct timespec ts = {0, 20 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    return !atomic_load(&f->stopping);
+}
+
+static enum MHD_Result send_text(struct MHD_Connection *c, unsigned status, const char *body,
+                                 const char *location, const char *retry_after)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
+    MHD_add_response_header(r, "Content-Type", "text/html; charset=utf-8");
+    if (location)
+        MHD_add_response_header(r, "Location", location);
+    if (retry_after)
+        MHD_add_response_header(r, "Retry-After", retry_after);
+    enum MHD_Result ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result page(struct MHD_Connection *c, const char *name)
+{
+    char body[512];
+    snprintf(body, sizeof body,
+             "<!DOCTYPE html><html><head><title>Fixture %s</title></head>"
+             "<body><p>%s</p></body></html>",
+             name, name);
+    return send_text(c, 200, body, NULL, NULL);
+}
+
+typedef struct stream {
+    rd_fixture *f;
+    int drip; /* one byte a second, else endless */
+    int sent;
+} stream;
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    stream *s = cls;
+    (void)pos;
+    if (s->drip) {
+        if (s->sent >= 60 || !nap(s->f, 1000))
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        buf[0] = 'x';
+        s->sent++;
+        return 1;
+    }
+    if (atomic_load(&s->f->stopping))
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    memset(buf, 'x', max);
+    return (ssize_t)max;
+}
+
+static enum MHD_Result send_stream(rd_fixture *f, struct MHD_Connection *c, int drip)
+{
+    stream *s = calloc(1, sizeof *s);
+    s->f = f;
+    s->drip = drip;
+    struct MHD_Response *r =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, drip ? 1 : 16384, stream_read, s,
+                                          free);
+    MHD_add_response_header(r, "Content-Type", "text/html");
+    enum MHD_Result ret = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result slow(rd_fixture *f, struct MHD_Connection *c, long ms)
+{
+    int now = atomic_fetch_add(&f->inflight, 1) + 1;
+    int max = atomic_load(&f->max_inflight);
+    while (now > max && !atomic_compare_exchange_weak(&f->max_inflight, &max, now))
+        ;
+    nap(f, ms);
+    atomic_fetch_sub(&f->inflight, 1);
+    return page(c, "slow");
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *data,
+                              size_t *data_size, void **state)
+{
+    rd_fixture *f = cls;
+    (void)version, (void)data, (void)data_size;
+    if (!*state) { /* headers only so far; answer on the second call */
+        *state = f;
+        return MHD_YES;
+    }
+    atomic_fetch_add(&f->hits, 1);
+    int head = !strcmp(method, "HEAD");
+    char loc[128];
+    if (!strncmp(url, "/ok/", 4))
+        return page(c, url + 4);
+    if (!strncmp(url, "/status/", 8))
+        return send_text(c, (unsigned)atoi(url + 8), "status", NULL, NULL);
+    if (!strncmp(url, "/flaky/", 7))
+        return seen(f, "flaky", url + 7) ? page(c, "flaky") : send_text(c, 500, "oops", 0, 0);
+    if (!strncmp(url, "/chain/", 7)) {
+        int n = atoi(url + 7);
+        if (n <= 0)
+            return page(c, "chain end");
+        snprintf(loc, sizeof loc, "/chain/%d", n - 1);
+        return send_text(c, 301, "moved", loc, NULL);
+    }
+    if (!strcmp(url, "/found"))
+        return send_text(c, 302, "found", "/ok/found", NULL);
+    if (!strcmp(url, "/perm"))
+        return send_text(c, 308, "moved", "/ok/moved", NULL);
+    if (!strcmp(url, "/loop/a") || !strcmp(url, "/loop/b"))
+        return send_text(c, 302, "loop", url[6] == 'a' ? "/loop/b" : "/loop/a", NULL);
+    if (!strcmp(url, "/nohead"))
+        return head ? send_text(c, 405, "no HEAD", NULL, NULL) : page(c, "nohead");
+    if (!strncmp(url, "/limited/", 9)) {
+        const char *after = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "s");
+        return seen(f, "limited", url + 9) ? page(c, "limited")
+                                           : send_text(c, 429, "slow down", NULL,
+                                                       after ? after : "1");
+    }
+    if (!strcmp(url, "/hang")) {
+        nap(f, 600000);
+        return MHD_NO;
+    }
+    if (!strcmp(url, "/drip") || !strcmp(url, "/endless"))
+        return send_stream(f, c, url[1] == 'd');
+    if (!strncmp(url, "/slow/", 6))
+        return slow(f, c, atol(url + 6));
+    if (!strncmp(url, "/count/", 7)) {
+        seen(f, "count", url + 7);
+        return page(c, "count");
+    }
+    return send_text(c, 404, "not found", NULL, NULL);
+}
+
+rd_fixture *rd_fixture_start(void)
+{
+    rd_fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    pthread_mutex_init(&f->lock, NULL);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    f->d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0,
+                            NULL, NULL, handle, f, MHD_OPTION_SOCK_ADDR, &a,
+                            MHD_OPTION_CONNECTION_LIMIT, 2000u, MHD_OPTION_END);
+    const union MHD_DaemonInfo *info =
+        f->d ? MHD_get_daemon_info(f->d, MHD_DAEMON_INFO_BIND_PORT) : NULL;
+    if (!info) {
+        rd_fixture_stop(f);
+        return NULL;
+    }
+    f->port = info->port;
+    return f;
+}
+
+int rd_fixture_port(const rd_fixture *f)
+{
+    return f->port;
+}
+
+int rd_fixture_hits(rd_fixture *f, const char *id)
+{
+    if (!id)
+        return atomic_load(&f->hits);
+    char key[256];
+    snprintf(key, sizeof key, "count:%s", id);
+    int n = 0;
+    pthread_mutex_lock(&f->lock);
+    for (int i = 0; i < f->nids; i++)
+        if (!strcmp(f->ids[i], key))
+            n = f->id_hits[i];
+    pthread_mutex_unlock(&f->lock);
+    return n;
+}
+
+int rd_fixture_max_inflight(rd_fixture *f)
+{
+    return atomic_load(&f->max_inflight);
+}
+
+void rd_fixture_stop(rd_fixture *f)
+{
+    if (!f)
+        return;
+    atomic_store(&f->stopping, 1);
+    if (f->d)
+        MHD_stop_daemon(f->d);
+    for (int i = 0; i < f->nids; i++)
+        free(f->ids[i]);
+    pthread_mutex_destroy(&f->lock);
+    free(f);
+}

@@ -1,0 +1,35 @@
+/* tests/fixture.h — an HTTP fixture server on 127.0.0.1 (libmicrohttpd), for
+ * the crawler's tests. It binds an ephemeral port and serves:
+ *
+ *   /ok/ANY            200, an HTML page titled "Fixture ANY"
+ *   /status/N          status N
+ *   /flaky/ID          500 the first time for each ID, then 200
+ *   /chain/N           301 to /chain/N-1; /chain/0 is 200
+ *   /found             302 to /ok/found
+ *   /perm              308 to /ok/moved
+ *   /loop/a, /loop/b   302 to each other
+ *   /nohead            405 to HEAD, 200 to GET
+ *   /limited/ID?s=S    429 with Retry-After: S (default 1) the first time, then 200
+ *   /hang              never answers (until the server stops)
+ *   /drip              200, then one byte a second
+ *   /endless           200 and a body that never ends
+ *   /slow/MS           200 after MS milliseconds; counts requests in flight
+ *   /count/ID          200; counts hits per ID
+ *
+ * Every request counts in hits; /slow requests in max_inflight. */
+#ifndef RD_FIXTURE_H
+#define RD_FIXTURE_H
+
+typedef struct rd_fixture rd_fixture;
+
+/* Starts the server; NULL on failure. */
+rd_fixture *rd_fixture_start(void);
+int rd_fixture_port(const rd_fixture *f);
+/* Requests seen for /count/ID (or for all paths when id is NULL). */
+int rd_fixture_hits(rd_fixture *f, const char *id);
+/* The most /slow requests in flight at once, since the start. */
+int rd_fixture_max_inflight(rd_fixture *f);
+/* Ends open requests (hang, drip, endless) and stops; NULL is harmless. */
+void rd_fixture_stop(rd_fixture *f);
+
+#endif

@@ -1,0 +1,370 @@
+/* tests/test_crawler.c — contexts without the network, then the crawler
+ * against the fixture server on 127.0.0.1. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crawler/crawler.h"
+#include "fixture.h"
+#include "harness.h"
+
+static void context_tree(void)
+{
+    rd_ctx run, a, b;
+    rd_ctx_init(&run, 1000, 5000); /* deadline 6000 */
+    rd_ctx_child(&a, &run, 1000, 2000); /* own deadline 3000 */
+    rd_ctx_child(&b, &run, 2000, 0);    /* only the parent's */
+    CHECK_INT(rd_ctx_deadline(&a), 3000);
+    CHECK_INT(rd_ctx_deadline(&b), 6000);
+    CHECK_INT(rd_ctx_remaining_ms(&a, 2500), 500);
+    CHECK_INT(rd_ctx_remaining_ms(&a, 3500), 0);
+    CHECK_INT(rd_ctx_state_at(&a, 2999), RD_CTX_LIVE);
+    CHECK_INT(rd_ctx_state_at(&a, 3000), RD_CTX_DEADLINE);
+    CHECK_INT(rd_ctx_state_at(&b, 5999), RD_CTX_LIVE);
+    CHECK_INT(rd_ctx_state_at(&b, 6000), RD_CTX_DEADLINE);
+    /* a child never outlives its parent */
+    rd_ctx c;
+    rd_ctx_child(&c, &a, 1000, 60000);
+    CHECK_INT(rd_ctx_deadline(&c), 3000);
+    /* cancelling the parent cancels the children, and wins over a deadline */
+    rd_ctx_cancel(&run);
+    CHECK_INT(rd_ctx_state_at(&b, 2000), RD_CTX_CANCELLED);
+    CHECK_INT(rd_ctx_state_at(&c, 9000), RD_CTX_CANCELLED);
+    /* no deadline at all */
+    rd_ctx free_run;
+    rd_ctx_init(&free_run, 0, 0);
+    CHECK_INT(rd_ctx_remaining_ms(&free_run, 123), -1);
+    CHECK_INT(rd_ctx_state_at(&free_run, 1 << 30), RD_CTX_LIVE);
+}
+
+static void durations_and_ranges(void)
+{
+    int64_t ms = 0;
+    CHECK(rd_parse_duration_ms("500ms", &ms) == RD_OK && ms == 500);
+    CHECK(rd_parse_duration_ms("5s", &ms) == RD_OK && ms == 5000);
+    CHECK(rd_parse_duration_ms("2m", &ms) == RD_OK && ms == 120000);
+    CHECK(rd_parse_duration_ms("1h", &ms) == RD_OK && ms == 3600000);
+    CHECK(rd_parse_duration_ms("7d", &ms) == RD_OK && ms == 7 * 86400000LL);
+    CHECK(rd_parse_duration_ms("30", &ms) == RD_OK && ms == 30000);
+    CHECK(rd_parse_duration_ms("5x", &ms) == RD_EUSAGE);
+    CHECK(rd_parse_duration_ms("-5s", &ms) == RD_EUSAGE);
+    CHECK(rd_parse_duration_ms("", &ms) == RD_EUSAGE);
+    rd_status_range *r;
+    size_t n;
+    REQUIRE(rd_parse_status_ranges("200..299,403", &r, &n) == RD_OK);
+    CHECK(n == 2 && r[0].lo == 200 && r[0].hi == 299 && r[1].lo == 403 && r[1].hi == 403);
+    free(r);
+    CHECK(rd_parse_status_ranges("200..", &r, &n) == RD_EUSAGE);
+    CHECK(rd_parse_status_ranges("299..200", &r, &n) == RD_EUSAGE);
+    CHECK(rd_parse_status_ranges("20", &r, &n) == RD_EUSAGE);
+    CHECK(rd_parse_status_ranges("200,", &r, &n) == RD_EUSAGE);
+}
+
+/* ---- against the fixture ---- */
+
+typedef struct got {
+    rd_check c;
+    char final_url[256];
+    int calls;
+} got;
+
+typedef struct run_result {
+    got *g;
+    rd_crawl_stats stats;
+    int rc;
+} run_result;
+
+static int collect(void *ud, size_t index, const rd_check *c)
+{
+    got *g = &((got *)ud)[index];
+    g->c = *c;
+    g->c.final_url = NULL;
+    snprintf(g->final_url, sizeof g->final_url, "%s", c->final_url ? c->final_url : "");
+    g->calls++;
+    return 0;
+}
+
+static rd_fixture *fx;
+static char urls_buf[64][128];
+
+/* Builds http://127.0.0.1:PORT/path URLs. */
+static const char *const *fixture_urls(const char *const *paths, size_t n)
+{
+    static const char *ptrs[64];
+    for (size_t i = 0; i < n; i++) {
+        if (!strncmp(paths[i], "http", 4))
+            snprintf(urls_buf[i], sizeof urls_buf[i], "%s", paths[i]);
+        else
+            snprintf(urls_buf[i], sizeof urls_buf[i], "http://127.0.0.1:%d%s",
+                     rd_fixture_port(fx), paths[i]);
+        ptrs[i] = urls_buf[i];
+    }
+    return ptrs;
+}
+
+static run_result crawl(const rd_crawl_opts *o, int64_t deadline_ms, const char *const *paths,
+                        size_t n)
+{
+    run_result r = {calloc(n, sizeof(got)), {0}, 0};
+    rd_ctx run;
+    rd_ctx_init(&run, rd_now_ms(), deadline_ms);
+    rd_error err = {0};
+    r.rc = rd_crawl(o, &run, fixture_urls(paths, n), n, collect, r.g, &r.stats, &err);
+    if (r.rc)
+        fprintf(stderr, "rd_crawl: %s\n", err.msg);
+    return r;
+}
+
+static rd_crawl_opts fixture_opts(void)
+{
+    rd_crawl_opts o;
+    rd_crawl_opts_default(&o);
+    o.allow_private = 1;
+    o.timeout_ms = 5000;
+    return o;
+}
+
+static void results(void)
+{
+    static const char *const paths[] = {"/ok/a", "/status/404", "/flaky/r1", "/chain/3",
+                                        "/found", "/perm", "/loop/a", "/status/503"};
+    rd_crawl_opts o = fixture_opts();
+    run_result r = crawl(&o, 0, paths, 8);
+    REQUIRE(r.rc == RD_OK);
+    got *g = r.g;
+    for (int i = 0; i < 8; i++)
+        CHECK_INT(g[i].calls, 1);
+    CHECK_INT(g[0].c.result, RD_RES_OK);
+    CHECK_INT(g[0].c.status, 200);
+    CHECK_STR(g[0].c.title, "Fixture a");
+    CHECK(g[0].c.bytes > 50);
+    CHECK_INT(g[1].c.result, RD_RES_BROKEN);
+    CHECK_INT(g[1].c.status, 404);
+    CHECK_STR(g[1].c.error, "HTTP 404");
+    CHECK_INT(g[2].c.result, RD_RES_OK); /* 500, then 200 on the retry */
+    CHECK_INT(g[2].c.attempts, 2);
+    CHECK_INT(g[3].c.result, RD_RES_REDIRECT); /* 301 ×3: permanent */
+    CHECK_INT(g[3].c.redirects, 3);
+    CHECK(strstr(g[3].final_url, "/chain/0") != NULL);
+    CHECK_INT(g[4].c.result, RD_RES_OK); /* 302: informational */
+    CHECK_INT(g[4].c.redirects, 1);
+    CHECK(strstr(g[4].final_url, "/ok/found") != NULL);
+    CHECK_INT(g[5].c.result, RD_RES_REDIRECT); /* 308 */
+    CHECK_INT(g[6].c.result, RD_RES_ERROR);
+    CHECK_STR(g[6].c.error, "redirect loop");
+    CHECK_INT(g[7].c.result, RD_RES_BROKEN); /* 503 three times */
+    CHECK_INT(g[7].c.attempts, 3);
+    CHECK_INT(r.stats.done, 8);
+    CHECK_INT(r.stats.resolved, 8);
+    free(r.g);
+}
+
+static void head_then_get(void)
+{
+    static const char *const paths[] = {"/nohead", "/ok/h"};
+    rd_crawl_opts o = fixture_opts();
+    o.use_head = 1;
+    run_result r = crawl(&o, 0, paths, 2);
+    REQUIRE(r.rc == RD_OK);
+    CHECK_INT(r.g[0].c.result, RD_RES_OK);
+    CHECK_INT(r.g[0].c.attempts, 2); /* HEAD 405, then GET */
+    CHECK_INT(r.g[1].c.attempts, 1);
+    CHECK_INT(r.g[1].c.bytes, 0); /* HEAD reads no body */
+    free(r.g);
+}
+
+static void retry_after(void)
+{
+    static const char *const paths[] = {"/limited/r1?s=1", "/limited/r2?s=30"};
+    rd_crawl_opts o = fixture_opts();
+    o.timeout_ms = 3000;
+    int64_t t0 = rd_now_ms();
+    run_result r = crawl(&o, 0, paths, 2);
+    REQUIRE(r.rc == RD_OK);
+    CHECK_INT(r.g[0].c.result, RD_RES_OK); /* waited 1 s, then 200 */
+    CHECK(r.g[0].c.elapsed_ms >= 950 && r.g[0].c.elapsed_ms < 2500);
+    CHECK_INT(r.g[1].c.result, RD_RES_RATELIMITED); /* 30 s does not fit in 3 s */
+    CHECK(r.g[1].c.elapsed_ms < 1000);
+    CHECK(rd_now_ms() - t0 < 2500);
+    free(r.g);
+}
+
+static void timeout_holds(void)
+{
+    static const char *const paths[] = {"/hang", "/drip"};
+    rd_crawl_opts o = fixture_opts();
+    o.timeout_ms = 1200;
+    int64_t t0 = rd_now_ms();
+    run_result r = crawl(&o, 0, paths, 2);
+    int64_t took = rd_now_ms() - t0;
+    REQUIRE(r.rc == RD_OK);
+    for (int i = 0; i < 2; i++) {
+        CHECK_INT(r.g[i].c.result, RD_RES_TIMEOUT);
+        CHECK(r.g[i].c.elapsed_ms >= 1200 && r.g[i].c.elapsed_ms < 1500);
+    }
+    CHECK(took < 1600); /* both at their deadline, not later */
+    free(r.g);
+}
+
+static void body_cap(void)
+{
+    static const char *const paths[] = {"/endless"};
+    rd_crawl_opts o = fixture_opts();
+    o.max_bytes = 100000;
+    run_result r = crawl(&o, 0, paths, 1);
+    REQUIRE(r.rc == RD_OK);
+    CHECK_INT(r.g[0].c.result, RD_RES_OK);
+    CHECK_INT(r.g[0].c.bytes, 100000);
+    CHECK(r.g[0].c.elapsed_ms < 2000);
+    free(r.g);
+}
+
+static void per_host_limit(void)
+{
+    const char *paths[24];
+    for (int i = 0; i < 24; i++)
+        paths[i] = "/slow/150";
+    rd_crawl_opts o = fixture_opts();
+    o.per_host = 3;
+    run_result r = crawl(&o, 0, paths, 24);
+    REQUIRE(r.rc == RD_OK);
+    CHECK_INT(rd_fixture_max_inflight(fx), 3);
+    CHECK_INT(r.stats.count[RD_RES_OK], 24);
+    /* 24 links, 3 at a time, 150 ms each: 8 rounds */
+    CHECK(r.stats.elapsed_ms >= 8 * 150 && r.stats.elapsed_ms < 8 * 150 + 800);
+    free(r.g);
+}
+
+static void refused_addresses(void)
+{
+    static const char *const paths[] = {"http://169.254.169.254/latest/meta-data/",
+                                        "http://[fe80::1]/", "/ok/private"};
+    rd_crawl_opts o = fixture_opts();
+    o.allow_private = 0;
+    run_result r = crawl(&o, 0, paths, 3);
+    REQUIRE(r.rc == RD_OK);
+    CHECK_INT(r.g[0].c.result, RD_RES_ERROR);
+    CHECK(strstr(r.g[0].c.error, "169.254.169.254: a link-local address") != NULL);
+    CHECK_INT(r.g[1].c.result, RD_RES_ERROR);
+    CHECK_INT(r.g[2].c.result, RD_RES_ERROR);
+    CHECK(strstr(r.g[2].c.error, "loopback address (allow with --allow-private)") != NULL);
+    CHECK_INT(r.stats.resolved, 0);
+    o.allow_private = 1; /* link-local stays refused */
+    r = (free(r.g), crawl(&o, 0, paths, 3));
+    CHECK_INT(r.g[0].c.result, RD_RES_ERROR);
+    CHECK_INT(r.g[2].c.result, RD_RES_OK);
+    free(r.g);
+}
+
+static void run_deadline_cancels_all(void)
+{
+    const char *paths[12];
+    for (int i = 0; i < 12; i++)
+        paths[i] = i < 10 ? "/hang" : "/ok/quick";
+    rd_crawl_opts o = fixture_opts();
+    o.timeout_ms = 20000;
+    o.per_host = 4; /* most of the hangs wait in the queue */
+    int64_t t0 = rd_now_ms();
+    run_result r = crawl(&o, 600, paths, 12);
+    int64_t took = rd_now_ms() - t0;
+    REQUIRE(r.rc == RD_OK);
+    CHECK(took >= 600 && took < 900);
+    CHECK_INT(r.stats.done, 12);
+    CHECK_INT(r.stats.count[RD_RES_CANCELLED], 12 - r.stats.count[RD_RES_OK]);
+    for (int i = 0; i < 10; i++) {
+        CHECK_INT(r.g[i].c.result, RD_RES_CANCELLED);
+        CHECK(r.g[i].c.elapsed_ms < 900);
+    }
+    CHECK_STR(r.g[0].c.error, "the run's deadline passed");
+    free(r.g);
+}
+
+static void *write_later(void *fd)
+{
+    usleep(300 * 1000);
+    if (write(*(int *)fd, "x", 1) != 1)
+        perror("write");
+    return NULL;
+}
+
+static void cancel_ends_at_once(void)
+{
+    const char *paths[6];
+    for (int i = 0; i < 6; i++)
+        paths[i] = "/hang";
+    int p[2];
+    REQUIRE(pipe(p) == 0);
+    rd_crawl_opts o = fixture_opts();
+    o.cancel_fd = p[0];
+    pthread_t t;
+    pthread_create(&t, NULL, write_later, &p[1]);
+    int64_t t0 = rd_now_ms();
+    run_result r = crawl(&o, 0, paths, 6);
+    int64_t took = rd_now_ms() - t0;
+    pthread_join(t, NULL);
+    REQUIRE(r.rc == RD_OK);
+    CHECK(took >= 300 && took < 600);
+    CHECK_INT(r.stats.count[RD_RES_CANCELLED], 6);
+    CHECK_STR(r.g[5].c.error, "the run was cancelled");
+    close(p[0]);
+    close(p[1]);
+    free(r.g);
+}
+
+static void connection_refused(void)
+{
+    static const char *const paths[] = {"http://127.0.0.1:1/"};
+    rd_crawl_opts o = fixture_opts();
+    run_result r = crawl(&o, 0, paths, 1);
+    REQUIRE(r.rc == RD_OK);
+    CHECK_INT(r.g[0].c.result, RD_RES_ERROR);
+    CHECK_INT(r.g[0].c.attempts, 3); /* retried twice */
+    CHECK(strstr(r.g[0].c.error, "onnect") != NULL);
+    CHECK_INT(r.stats.resolved, 0);
+    free(r.g);
+}
+
+static void fixture_case(void (*fn)(void))
+{
+    fx = rd_fixture_start();
+    if (!fx) {
+        CHECK(!"the fixture server did not start");
+        return;
+    }
+    fn();
+    rd_fixture_stop(fx);
+    fx = NULL;
+}
+
+#define FX(name)                                                                               \
+    static void fx_##name(void) { fixture_case(name); }
+FX(results)
+FX(head_then_get)
+FX(retry_after)
+FX(timeout_holds)
+FX(body_cap)
+FX(per_host_limit)
+FX(refused_addresses)
+FX(run_deadline_cancels_all)
+FX(cancel_ends_at_once)
+FX(connection_refused)
+
+int main(int argc, char **argv)
+{
+    static const rd_test_case cases[] = {
+        {"context_tree", context_tree},
+        {"durations_and_ranges", durations_and_ranges},
+        {"results", fx_results},
+        {"head_then_get", fx_head_then_get},
+        {"retry_after", fx_retry_after},
+        {"timeout_holds", fx_timeout_holds},
+        {"body_cap", fx_body_cap},
+        {"per_host_limit", fx_per_host_limit},
+        {"refused_addresses", fx_refused_addresses},
+        {"run_deadline_cancels_all", fx_run_deadline_cancels_all},
+        {"cancel_ends_at_once", fx_cancel_ends_at_once},
+        {"connection_refused", fx_connection_refused},
+    };
+    return rd_test_main(argc, argv, cases, sizeof cases / sizeof *cases);
+}
