@@ -6,7 +6,9 @@
 #include <stdio.h>
 
 #include "../catalog/catalog.h"
+#include "../crawler/crawler.h"
 #include "../db/db.h"
+#include "../render/render.h"
 
 /* Exit codes: stable, documented in --help and the README. */
 typedef enum rd_exit {
@@ -17,7 +19,9 @@ typedef enum rd_exit {
     RD_EXIT_INTERRUPTED = 130
 } rd_exit;
 
-/* Every setting, parsed once from argv; defaults live in rd_config_defaults. */
+enum { RD_MAX_PATTERNS = 32 };
+
+/* Every setting, parsed once from argv; defaults are set in main(). */
 typedef struct rd_config {
     const char *command;
     const char *file;    /* the catalog, for commands that read one */
@@ -28,6 +32,15 @@ typedef struct rd_config {
     int strict;          /* lint: warnings count as errors */
     const char *category, *search;
     long long max_input; /* --max-input, bytes */
+    /* check */
+    rd_crawl_opts crawl;
+    rd_status_range *accept; /* --accept, owned */
+    int64_t deadline_ms;     /* --deadline, 0: none */
+    int64_t max_age_ms;      /* --max-age, 0: always check */
+    const char *exclude[RD_MAX_PATTERNS], *include[RD_MAX_PATTERNS];
+    int nexclude, ninclude;
+    const char *output; /* -o FILE */
+    int no_check;       /* update: skip the link check */
 } rd_config;
 
 /* Maps an RD_E* code to an exit code. */
@@ -41,6 +54,21 @@ int rd_cmd_lint(rd_config *cfg);
 int rd_cmd_update(rd_config *cfg);
 int rd_cmd_query(rd_config *cfg);
 int rd_cmd_categories(rd_config *cfg);
+int rd_cmd_check(rd_config *cfg);
+
+/* Checks the links of the ingested catalog (cfg->file, already in the
+ * database) and writes the report in `format` to out. *failing gets the
+ * number of links that fail the check; *network_down is set when no server
+ * could be reached for any web link (said on stderr). Returns an exit code. */
+int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *failing,
+                 int *network_down);
+
+/* Reads and parses cfg->file; the caller frees *text and the catalog.
+ * Prints why on failure and returns an exit code. */
+int rd_cli_load(const rd_config *cfg, rd_catalog **cat, char **text, size_t *len);
+/* Stores the catalog in cfg->db_path; says what happened on out unless quiet. */
+int rd_cli_store(const rd_config *cfg, const rd_catalog *cat, const char *text, size_t len,
+                 FILE *out);
 
 /* Prints the category tree of an open database in cfg->format. */
 int rd_print_categories(rd_db *db, const char *format, FILE *out, rd_error *err);

@@ -12,8 +12,7 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* Reads and parses cfg->file; the caller frees *text and the catalog. */
-static int load(const rd_config *cfg, rd_catalog **cat, char **text, size_t *len)
+int rd_cli_load(const rd_config *cfg, rd_catalog **cat, char **text, size_t *len)
 {
     rd_error err = {0};
     double t0 = now_ms();
@@ -82,7 +81,7 @@ int rd_cmd_lint(rd_config *cfg)
     rd_catalog *cat = NULL;
     char *text = NULL;
     size_t len;
-    int rc = load(cfg, &cat, &text, &len);
+    int rc = rd_cli_load(cfg, &cat, &text, &len);
     if (rc != RD_EXIT_OK)
         return rc;
     rd_diag *d = NULL;
@@ -106,8 +105,7 @@ int rd_cmd_lint(rd_config *cfg)
     return rc;
 }
 
-/* Stores the catalog; prints what happened unless quiet. */
-static int store(const rd_config *cfg, const rd_catalog *cat, const char *text, size_t len,
+int rd_cli_store(const rd_config *cfg, const rd_catalog *cat, const char *text, size_t len,
                  FILE *out)
 {
     rd_error err = {0};
@@ -122,7 +120,7 @@ static int store(const rd_config *cfg, const rd_catalog *cat, const char *text, 
         rd_cli_error(&err);
         return rd_exit_for(rc);
     }
-    if (cfg->verbosity >= 0) {
+    if (cfg->verbosity >= 0 && out) {
         if (st.unchanged)
             fprintf(out, "%s: unchanged since the last ingest into %s (%lld entries)\n",
                     cfg->file, cfg->db_path, (long long)st.entries);
@@ -144,9 +142,9 @@ int rd_cmd_ingest(rd_config *cfg)
     rd_catalog *cat = NULL;
     char *text = NULL;
     size_t len;
-    int rc = load(cfg, &cat, &text, &len);
+    int rc = rd_cli_load(cfg, &cat, &text, &len);
     if (rc == RD_EXIT_OK)
-        rc = store(cfg, cat, text, len, stdout);
+        rc = rd_cli_store(cfg, cat, text, len, stdout);
     free(text);
     rd_catalog_free(cat);
     return rc;
@@ -162,7 +160,7 @@ int rd_cmd_update(rd_config *cfg)
     rd_catalog *cat = NULL;
     char *text = NULL;
     size_t len;
-    int rc = load(cfg, &cat, &text, &len);
+    int rc = rd_cli_load(cfg, &cat, &text, &len);
     rd_diag *d = NULL;
     size_t n = 0;
     lint_counts counts = {0};
@@ -177,7 +175,12 @@ int rd_cmd_update(rd_config *cfg)
         fprintf(stderr, "%s: %zu errors, %zu warnings, %zu notes\n", cfg->file, counts.errors,
                 counts.warnings, counts.notes);
     if (rc == RD_EXIT_OK)
-        rc = store(cfg, cat, text, len, stderr);
+        rc = rd_cli_store(cfg, cat, text, len, stderr);
+    if (rc == RD_EXIT_OK && !cfg->no_check) { /* reported; failing on it is check's job */
+        size_t failing;
+        int network_down;
+        rc = rd_run_check(cfg, RD_REPORT_TEXT, stderr, &failing, &network_down);
+    }
     if (rc == RD_EXIT_OK) {
         rd_db *db = NULL;
         int e = rd_db_open(cfg->db_path, RD_DB_READONLY, &db, &err);

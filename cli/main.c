@@ -12,38 +12,59 @@ static const char usage_text[] =
     "usage: refdex COMMAND [OPTIONS] [FILE]\n"
     "\n"
     "refdex keeps a categorised Markdown list of library references honest:\n"
-    "it parses catalog.md into a SQLite index, lints it, and answers queries.\n"
+    "it parses catalog.md into a SQLite index, lints it, checks its links, and\n"
+    "answers queries by category.\n"
     "\n"
     "commands:\n"
-    "  update FILE       the main job: ingest FILE, lint it, print the categories\n"
+    "  update FILE       the main job: ingest FILE, lint it, check its links,\n"
+    "                    print the categories\n"
+    "  check FILE        ingest FILE and check every link (the CI job)\n"
     "  ingest FILE       parse FILE and store it in the database (one transaction)\n"
     "  lint FILE         report problems as FILE:LINE:COL: SEVERITY: RULE: message\n"
     "  query             list entries by --category and/or --search, with link health\n"
     "  categories        print the category tree with entry counts\n"
     "\n"
-    "options (where they apply; 'refdex COMMAND --help' says which):\n"
+    "common options ('refdex COMMAND --help' says which a command takes):\n"
     "  --db PATH         database file (default: refdex.db beside FILE, or ./refdex.db)\n"
-    "  --format FMT      lint: text|json; query, categories: table|tsv|json\n"
+    "  --format FMT      lint: text|json; query, categories: table|tsv|json;\n"
+    "                    check: text|json|junit|github|markdown\n"
     "  --category NAME   query: a category's name, slug or path (ref/log), any case;\n"
     "                    its sub-categories are included\n"
     "  --search TEXT     query: entries whose name, description or category match\n"
     "                    every word of TEXT (as a prefix; CJK text works)\n"
-    "  --strict          lint, update: warnings count as errors\n"
+    "  --strict          lint: warnings fail; check: timeouts and rate limits fail\n"
     "  --max-input SIZE  refuse catalogs larger than SIZE (default 32M)\n"
     "  -q, --quiet       print only errors and requested data\n"
     "  -v, --verbose     say more about what is done\n"
     "  -h, --help        this text;  --version  versions of refdex and its libraries\n"
     "\n"
+    "check options (durations: 500ms, 5s, 2m, 1h, 7d; a bare number is seconds):\n"
+    "  --timeout D        per link, for all its transfers together (default 20s)\n"
+    "  --deadline D       for the whole run (default none)\n"
+    "  --concurrency N    transfers in flight (default 128)\n"
+    "  --per-host N       transfers in flight per host (default 8)\n"
+    "  --host-interval D  least time between requests to one host (default 0)\n"
+    "  --retries N        after timeouts of a connection, errors and 5xx (default 2)\n"
+    "  --method get|head  head: HEAD first, GET when refused (default get)\n"
+    "  --max-bytes SIZE   of a body read (default 1M)\n"
+    "  --accept LIST      statuses that are fine (default 200..299), e.g. 200..299,403\n"
+    "  --exclude RE, --include RE   skip URLs matching / check only URLs matching\n"
+    "                     (POSIX extended regex; repeatable)\n"
+    "  --max-age D        reuse a URL's good result younger than D (cached)\n"
+    "  --allow-private    fetch loopback and private addresses (never link-local)\n"
+    "  -o, --output FILE  write the report to FILE\n"
+    "\n"
     "exit codes:\n"
     "  0    all good\n"
-    "  1    findings: lint errors (with --strict, warnings too)\n"
+    "  1    findings: broken links (check), lint errors (lint, update)\n"
     "  2    bad usage or bad input (unreadable, not UTF-8 text, too large or too\n"
     "       deeply nested, unknown category); nothing was written\n"
-    "  3    internal or database error\n"
-    "  130  interrupted\n";
+    "  3    internal or database error, or no network at all (check)\n"
+    "  130  interrupted (check: the results so far are saved)\n";
 
 /* Which options each command takes. */
-enum { O_DB = 1, O_FORMAT = 2, O_CATEGORY = 4, O_SEARCH = 8, O_STRICT = 16, O_MAXIN = 32 };
+enum { O_DB = 1, O_FORMAT = 2, O_CATEGORY = 4, O_SEARCH = 8, O_STRICT = 16, O_MAXIN = 32,
+       O_CHECK = 64, O_NOCHECK = 128 };
 
 static const struct command {
     const char *name;
@@ -52,10 +73,23 @@ static const struct command {
     int needs_file;
     const char *synopsis;
 } commands[] = {
-    {"update", rd_cmd_update, O_DB | O_STRICT | O_MAXIN | O_FORMAT, 1,
-     "refdex update FILE [--db PATH] [--strict] [--format table|tsv|json]\n"
-     "  Ingests FILE, prints lint diagnostics on stderr and the categories on stdout.\n"
-     "  Exit 1 when lint finds errors."},
+    {"update", rd_cmd_update, O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_NOCHECK, 1,
+     "refdex update FILE [--db PATH] [--strict] [--format table|tsv|json] [--no-check]\n"
+     "          [check options]\n"
+     "  Ingests FILE, prints lint diagnostics and the link check on stderr, and the\n"
+     "  categories on stdout. Exit 1 when lint finds errors; broken links are\n"
+     "  reported, and failing on them is the job of 'refdex check'. --no-check skips\n"
+     "  the link check (no network)."},
+    {"check", rd_cmd_check, O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK, 1,
+     "refdex check FILE [--format text|json|junit|github|markdown] [-o FILE]\n"
+     "          [--timeout D] [--deadline D] [--concurrency N] [--per-host N]\n"
+     "          [--host-interval D] [--retries N] [--method get|head] [--max-bytes SIZE]\n"
+     "          [--accept LIST] [--exclude RE] [--include RE] [--max-age D]\n"
+     "          [--allow-private] [--strict] [--db PATH]\n"
+     "  Ingests FILE, checks every link under its own deadline, stores each result,\n"
+     "  and reports problems as FILE:LINE:COL. Exit 1 when a link is broken (or with\n"
+     "  --strict, timed out or rate limited), 3 when no host could be reached at all,\n"
+     "  130 when interrupted (results so far are kept)."},
     {"ingest", rd_cmd_ingest, O_DB | O_MAXIN, 1,
      "refdex ingest FILE [--db PATH]\n"
      "  Stores FILE in the database in one transaction. Ingesting the same file again\n"
@@ -110,39 +144,157 @@ static int usage_error(const char *fmt, const char *arg)
     return RD_EXIT_USAGE;
 }
 
+enum {
+    OPT_DB = 256, OPT_FORMAT, OPT_CATEGORY, OPT_SEARCH, OPT_STRICT, OPT_MAXIN, OPT_TIMEOUT,
+    OPT_DEADLINE, OPT_CONCURRENCY, OPT_PER_HOST, OPT_HOST_INTERVAL, OPT_RETRIES, OPT_MAX_BYTES,
+    OPT_METHOD, OPT_ACCEPT, OPT_EXCLUDE, OPT_INCLUDE, OPT_MAX_AGE, OPT_ALLOW_PRIVATE, OPT_OUTPUT,
+    OPT_NO_CHECK
+};
+
+static const struct option longopts[] = {
+    {"db", required_argument, NULL, OPT_DB},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"category", required_argument, NULL, OPT_CATEGORY},
+    {"search", required_argument, NULL, OPT_SEARCH},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"max-input", required_argument, NULL, OPT_MAXIN},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"deadline", required_argument, NULL, OPT_DEADLINE},
+    {"concurrency", required_argument, NULL, OPT_CONCURRENCY},
+    {"per-host", required_argument, NULL, OPT_PER_HOST},
+    {"host-interval", required_argument, NULL, OPT_HOST_INTERVAL},
+    {"retries", required_argument, NULL, OPT_RETRIES},
+    {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
+    {"method", required_argument, NULL, OPT_METHOD},
+    {"accept", required_argument, NULL, OPT_ACCEPT},
+    {"exclude", required_argument, NULL, OPT_EXCLUDE},
+    {"include", required_argument, NULL, OPT_INCLUDE},
+    {"max-age", required_argument, NULL, OPT_MAX_AGE},
+    {"allow-private", no_argument, NULL, OPT_ALLOW_PRIVATE},
+    {"output", required_argument, NULL, OPT_OUTPUT},
+    {"no-check", no_argument, NULL, OPT_NO_CHECK},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+
+/* "--name" of an option code, for messages. */
+static const char *option_name(int opt)
+{
+    if (opt == 'o')
+        return "-o";
+    for (const struct option *o = longopts; o->name; o++)
+        if (o->val == opt)
+            return o->name;
+    return "?";
+}
+
+/* The option bit an option needs in its command, or 0 for everyone's. */
+static int option_bit(int opt)
+{
+    switch (opt) {
+    case OPT_DB: return O_DB;
+    case OPT_FORMAT: return O_FORMAT;
+    case OPT_CATEGORY: return O_CATEGORY;
+    case OPT_SEARCH: return O_SEARCH;
+    case OPT_STRICT: return O_STRICT;
+    case OPT_MAXIN: return O_MAXIN;
+    case OPT_NO_CHECK: return O_NOCHECK;
+    case 'q': case 'v': case 'h': case ':': case '?': return 0;
+    default: return O_CHECK;
+    }
+}
+
+static int parse_count(const char *name, const char *arg, int lo, int hi, int *out)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (*arg == '\0' || *end || v < lo || v > hi) {
+        fprintf(stderr, "refdex: %s takes a whole number from %d to %d, not '%s'\n", name, lo,
+                hi, arg);
+        return RD_EXIT_USAGE;
+    }
+    *out = (int)v;
+    return -1;
+}
+
+static int parse_duration(const char *name, const char *arg, int64_t *out)
+{
+    if (rd_parse_duration_ms(arg, out) == RD_OK)
+        return -1;
+    fprintf(stderr, "refdex: %s takes a duration such as 500ms, 5s, 2m, 1h or 7d, not '%s'\n",
+            name, arg);
+    return RD_EXIT_USAGE;
+}
+
+/* The options of `check`. Returns -1 to go on, or an exit code. */
+static int parse_check_option(int c, const char *arg, rd_config *cfg)
+{
+    rd_crawl_opts *o = &cfg->crawl;
+    int64_t v;
+    switch (c) {
+    case OPT_TIMEOUT: return parse_duration("--timeout", arg, &o->timeout_ms);
+    case OPT_DEADLINE: return parse_duration("--deadline", arg, &cfg->deadline_ms);
+    case OPT_MAX_AGE: return parse_duration("--max-age", arg, &cfg->max_age_ms);
+    case OPT_HOST_INTERVAL: return parse_duration("--host-interval", arg, &o->host_interval_ms);
+    case OPT_CONCURRENCY: return parse_count("--concurrency", arg, 1, 65536, &o->concurrency);
+    case OPT_PER_HOST: return parse_count("--per-host", arg, 1, 65536, &o->per_host);
+    case OPT_RETRIES: return parse_count("--retries", arg, 0, 20, &o->retries);
+    case OPT_ALLOW_PRIVATE: o->allow_private = 1; return -1;
+    case OPT_OUTPUT: cfg->output = arg; return -1;
+    case OPT_MAX_BYTES:
+        if (rd_parse_size(arg, &v) < 0 || v <= 0)
+            return usage_error("--max-bytes takes a size such as 1M, not '%s'", arg);
+        o->max_bytes = v;
+        return -1;
+    case OPT_METHOD:
+        if (strcmp(arg, "get") && strcmp(arg, "head"))
+            return usage_error("--method is get or head, not '%s'", arg);
+        o->use_head = !strcmp(arg, "head");
+        return -1;
+    case OPT_ACCEPT:
+        free(cfg->accept);
+        if (rd_parse_status_ranges(arg, &cfg->accept, &o->naccept) < 0)
+            return usage_error("--accept takes statuses such as 200..299,403, not '%s'", arg);
+        o->accept = cfg->accept;
+        return -1;
+    case OPT_EXCLUDE:
+    case OPT_INCLUDE: {
+        int *n = c == OPT_EXCLUDE ? &cfg->nexclude : &cfg->ninclude;
+        if (*n == RD_MAX_PATTERNS)
+            return usage_error("at most 32 patterns each for --exclude and --include%s", "");
+        (c == OPT_EXCLUDE ? cfg->exclude : cfg->include)[(*n)++] = arg;
+        return -1;
+    }
+    }
+    return usage_error("unknown option '%s'", arg);
+}
+
 /* Parses the options after the command name into cfg. Returns -1 to go on,
  * or an exit code. */
 static int parse_options(const struct command *cmd, int argc, char **argv, rd_config *cfg)
 {
-    static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'd'},       {"format", required_argument, NULL, 'f'},
-        {"category", required_argument, NULL, 'c'}, {"search", required_argument, NULL, 's'},
-        {"strict", no_argument, NULL, 'S'},         {"max-input", required_argument, NULL, 'M'},
-        {"quiet", no_argument, NULL, 'q'},          {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
-    static const struct { int opt, bit; const char *name; } gated[] = {
-        {'d', O_DB, "--db"}, {'f', O_FORMAT, "--format"}, {'c', O_CATEGORY, "--category"},
-        {'s', O_SEARCH, "--search"}, {'S', O_STRICT, "--strict"}, {'M', O_MAXIN, "--max-input"}};
-    int c;
+    int c, rc = -1;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":qvh", longopts, NULL)) != -1) {
-        for (size_t i = 0; i < sizeof gated / sizeof *gated; i++) {
-            if (gated[i].opt == c && !(cmd->options & gated[i].bit)) {
-                fprintf(stderr, "refdex: '%s' does not take %s\nTry 'refdex %s --help'.\n",
-                        cmd->name, gated[i].name, cmd->name);
-                return RD_EXIT_USAGE;
-            }
+    while (rc < 0 && (c = getopt_long(argc, argv, ":qvho:", longopts, NULL)) != -1) {
+        int bit = c == 'o' ? O_CHECK : option_bit(c);
+        if (bit && !(cmd->options & bit)) {
+            fprintf(stderr, "refdex: '%s' does not take %s%s\nTry 'refdex %s --help'.\n",
+                    cmd->name, c == 'o' ? "" : "--", option_name(c), cmd->name);
+            return RD_EXIT_USAGE;
         }
         switch (c) {
-        case 'd': cfg->db_path = optarg; break;
-        case 'f': cfg->format = optarg; break;
-        case 'c': cfg->category = optarg; break;
-        case 's': cfg->search = optarg; break;
-        case 'S': cfg->strict = 1; break;
+        case OPT_DB: cfg->db_path = optarg; break;
+        case OPT_FORMAT: cfg->format = optarg; break;
+        case OPT_CATEGORY: cfg->category = optarg; break;
+        case OPT_SEARCH: cfg->search = optarg; break;
+        case OPT_STRICT: cfg->strict = 1; break;
         case 'q': cfg->verbosity = -1; break;
         case 'v': cfg->verbosity = 1; break;
-        case 'M': {
+        case 'o': cfg->output = optarg; break;
+        case OPT_NO_CHECK: cfg->no_check = 1; break;
+        case OPT_MAXIN: {
             int64_t v;
             if (rd_parse_size(optarg, &v) < 0 || v <= 0)
                 return usage_error("--max-input takes a size such as 64M, not '%s'", optarg);
@@ -151,9 +303,12 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         }
         case 'h': printf("usage: %s\n", cmd->synopsis); return RD_EXIT_OK;
         case ':': return usage_error("%s needs a value", argv[optind - 1]);
-        default: return usage_error("unknown option '%s'", argv[optind - 1]);
+        case '?': return usage_error("unknown option '%s'", argv[optind - 1]);
+        default: rc = parse_check_option(c, optarg, cfg);
         }
     }
+    if (rc >= 0)
+        return rc;
     if (cmd->needs_file) {
         if (optind >= argc)
             return usage_error("'%s' needs a catalog FILE", cmd->name);
@@ -200,9 +355,12 @@ int main(int argc, char **argv)
                                              : "unknown command '%s'",
                            argv[1]);
     rd_config cfg = {.command = cmd->name, .max_input = RD_DEFAULT_MAX_INPUT};
+    rd_crawl_opts_default(&cfg.crawl);
     int rc = parse_options(cmd, argc - 1, argv + 1, &cfg);
-    if (rc >= 0)
+    if (rc >= 0) {
+        free(cfg.accept);
         return rc;
+    }
     if (!cfg.db_path) {
         cfg.db_owned = cfg.file ? db_beside(cfg.file) : strdup("refdex.db");
         if (!cfg.db_owned) {
@@ -219,6 +377,7 @@ int main(int argc, char **argv)
     rc = cmd->run(&cfg);
     curl_global_cleanup();
     free(cfg.db_owned);
+    free(cfg.accept);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         perror("refdex: writing output");
         return rc ? rc : RD_EXIT_INTERNAL;

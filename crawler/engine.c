@@ -487,6 +487,7 @@ int rd_crawl(const rd_crawl_opts *o, rd_ctx *run, const char *const *urls, size_
     }
     if (rc == RD_OK && g.failed)
         rc = RD_ENOMEM;
+    stats->hosts = g.sched.nhosts;
     engine_free(&g);
     stats->elapsed_ms = rd_now_ms() - t0;
     if (rc < 0)

@@ -144,7 +144,9 @@ int rd_transfer_start(engine *g, slot *s, int64_t now_ms)
     curl_easy_setopt(e, CURLOPT_USERAGENT, o->user_agent);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    /* over TLS, wait for the first connection to a host to say whether it
+     * multiplexes (HTTP/2) rather than opening more; plain http is HTTP/1.1 */
+    curl_easy_setopt(e, CURLOPT_PIPEWAIT, (long)!strncmp(s->url, "https:", 6));
     curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 8192L); /* memory per transfer in flight */
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, s->errbuf);
     s->easy = e;

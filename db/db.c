@@ -211,6 +211,7 @@ void rd_db_close(rd_db *db)
 {
     if (!db)
         return;
+    sqlite3_finalize(db->check_ins);
     sqlite3_close(db->h);
     free(db->path);
     free(db);

@@ -150,8 +150,8 @@ static int put_entries(ingest *in, rd_ingest_stats *stats)
         sqlite3_bind_text(st, 6, e->url_raw, -1, SQLITE_STATIC); /* NULL binds NULL */
         sqlite3_bind_text(st, 7, e->description, -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 8, depth[i]);
-        sqlite3_bind_int(st, 9, e->pos.line);
-        sqlite3_bind_int(st, 10, e->pos.col);
+        sqlite3_bind_int(st, 9, e->link_pos.line); /* where the link is: reports point there */
+        sqlite3_bind_int(st, 10, e->link_pos.col);
         rc = step_done(in, st, "storing an entry");
         if (rc < 0)
             break;

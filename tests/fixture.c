@@ -22,6 +22,7 @@ struct rd_fixture {
     char *ids[MAX_IDS]; /* "flaky:x", "limited:y", "count:z" */
     int id_hits[MAX_IDS];
     int nids;
+    FILE *log;
 };
 
 /* Counts a hit for key and returns how many there were before. */
@@ -139,6 +140,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return MHD_YES;
     }
     atomic_fetch_add(&f->hits, 1);
+    if (f->log) {
+        pthread_mutex_lock(&f->lock);
+        fprintf(f->log, "%s %s\n", method, url);
+        fflush(f->log);
+        pthread_mutex_unlock(&f->lock);
+    }
     int head = !strcmp(method, "HEAD");
     char loc[128];
     if (!strncmp(url, "/ok/", 4))
@@ -222,6 +229,11 @@ int rd_fixture_hits(rd_fixture *f, const char *id)
             n = f->id_hits[i];
     pthread_mutex_unlock(&f->lock);
     return n;
+}
+
+void rd_fixture_log(rd_fixture *f, FILE *log)
+{
+    f->log = log;
 }
 
 int rd_fixture_max_inflight(rd_fixture *f)

@@ -20,6 +20,8 @@
 #ifndef RD_FIXTURE_H
 #define RD_FIXTURE_H
 
+#include <stdio.h>
+
 typedef struct rd_fixture rd_fixture;
 
 /* Starts the server; NULL on failure. */
@@ -29,6 +31,8 @@ int rd_fixture_port(const rd_fixture *f);
 int rd_fixture_hits(rd_fixture *f, const char *id);
 /* The most /slow requests in flight at once, since the start. */
 int rd_fixture_max_inflight(rd_fixture *f);
+/* Writes "METHOD PATH" for every request to log (flushed), from now on. */
+void rd_fixture_log(rd_fixture *f, FILE *log);
 /* Ends open requests (hang, drip, endless) and stops; NULL is harmless. */
 void rd_fixture_stop(rd_fixture *f);
 

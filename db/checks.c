@@ -1,0 +1,215 @@
+/* db/checks.c — link-check runs: targets, results in small batches, reports. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+
+static char *col_dup_or_null(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : rd_db_column_dup(st, i);
+}
+
+int rd_db_targets(rd_db *db, int64_t max_age_ms, rd_target **out, size_t *n, rd_error *err)
+{
+    /* URLs in the order the catalog first uses them, with the latest check
+     * when it was good and is younger than max_age */
+    static const char sql[] =
+        "SELECT u.id, u.url, u.kind, k.result, k.final_url, k.title, k.status_code"
+        " FROM urls u JOIN (SELECT url_id, min(ord) AS first FROM entries"
+        "  WHERE url_id IS NOT NULL GROUP BY url_id) f ON f.url_id = u.id"
+        " LEFT JOIN checks k ON ?1 > 0 AND k.id = (SELECT max(id) FROM checks"
+        "  WHERE url_id = u.id AND result IN ('ok', 'redirect', 'cached'))"
+        "  AND (julianday('now') - julianday(k.checked_at)) * 86400000.0 < ?1"
+        " ORDER BY f.first";
+    sqlite3_stmt *st;
+    *out = NULL;
+    *n = 0;
+    int rc = rd_db_prepare(db, sql, &st, err), s;
+    sqlite3_bind_int64(st, 1, max_age_ms);
+    size_t cap = 0;
+    while (rc == RD_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 256;
+            rd_target *t = realloc(*out, cap * sizeof *t);
+            if (!t) {
+                rc = rd_error_set(err, RD_ENOMEM, "out of memory");
+                break;
+            }
+            *out = t;
+        }
+        rd_target *t = &(*out)[(*n)++];
+        memset(t, 0, sizeof *t);
+        t->url_id = sqlite3_column_int64(st, 0);
+        t->url = rd_db_column_dup(st, 1);
+        t->kind = rd_db_column_dup(st, 2);
+        t->fresh = sqlite3_column_type(st, 3) != SQLITE_NULL;
+        t->fresh_result = col_dup_or_null(st, 3);
+        t->fresh_final_url = col_dup_or_null(st, 4);
+        t->fresh_title = col_dup_or_null(st, 5);
+        t->fresh_status = sqlite3_column_int(st, 6);
+        if (!t->url || !t->kind)
+            rc = rd_error_set(err, RD_ENOMEM, "out of memory");
+    }
+    if (rc == RD_OK && s != SQLITE_DONE)
+        rc = rd_db_fail(db, err, "listing URLs");
+    sqlite3_finalize(st);
+    if (rc < 0) {
+        rd_targets_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+void rd_targets_free(rd_target *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(t[i].url);
+        free(t[i].kind);
+        free(t[i].fresh_result);
+        free(t[i].fresh_final_url);
+        free(t[i].fresh_title);
+    }
+    free(t);
+}
+
+int rd_db_run_begin(rd_db *db, const rd_run_options *o, int64_t *run_id, rd_error *err)
+{
+    static const char sql[] =
+        "INSERT INTO runs(started_at, options) VALUES (strftime('%Y-%m-%dT%H:%M:%fZ'),"
+        " json_object('timeout_ms', ?1, 'deadline_ms', nullif(?2, 0), 'max_age_ms',"
+        " nullif(?3, 0), 'max_bytes', ?4, 'host_interval_ms', ?5, 'concurrency', ?6,"
+        " 'per_host', ?7, 'retries', ?8, 'method', iif(?9, 'head', 'get')))";
+    static const char ins[] =
+        "INSERT INTO checks(run_id, url_id, result, status_code, final_url, redirects,"
+        " elapsed_ms, bytes, error, title, checked_at) VALUES (?1, ?2, ?3, nullif(?4, 0), ?5,"
+        " ?6, ?7, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ'))";
+    sqlite3_stmt *st;
+    int rc = rd_db_prepare(db, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    int64_t v[] = {o->timeout_ms,       o->deadline_ms, o->max_age_ms, o->max_bytes,
+                   o->host_interval_ms, o->concurrency, o->per_host,   o->retries,
+                   o->head};
+    for (int i = 0; i < 9; i++)
+        sqlite3_bind_int64(st, i + 1, v[i]);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = rd_db_fail(db, err, "starting a run");
+    sqlite3_finalize(st);
+    *run_id = sqlite3_last_insert_rowid(db->h);
+    if (rc == RD_OK && !db->check_ins &&
+        sqlite3_prepare_v3(db->h, ins, -1, SQLITE_PREPARE_PERSISTENT, &db->check_ins, NULL))
+        rc = rd_db_fail(db, err, "preparing");
+    return rc;
+}
+
+/* Each result is committed as it comes (WAL, synchronous=NORMAL: no fsync per
+ * commit), so a kill at any moment loses only the links still in flight. */
+int rd_db_check_add(rd_db *db, int64_t run_id, int64_t url_id, const rd_check_row *c,
+                    rd_error *err)
+{
+    sqlite3_stmt *st = db->check_ins;
+    sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_int64(st, 2, url_id);
+    sqlite3_bind_text(st, 3, c->result, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, c->status_code);
+    sqlite3_bind_text(st, 5, c->final_url, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 6, c->redirects);
+    sqlite3_bind_int64(st, 7, c->elapsed_ms);
+    sqlite3_bind_int64(st, 8, c->bytes);
+    sqlite3_bind_text(st, 9, c->error && *c->error ? c->error : NULL, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 10, c->title && *c->title ? c->title : NULL, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (s != SQLITE_DONE)
+        return rd_db_fail(db, err, "storing a check");
+    return RD_OK;
+}
+
+int rd_db_run_end(rd_db *db, int64_t run_id, const char *outcome, rd_error *err)
+{
+    static const char sql[] = "UPDATE runs SET finished_at = strftime('%Y-%m-%dT%H:%M:%fZ'),"
+                              " outcome = ?2 WHERE id = ?1";
+    sqlite3_stmt *st = NULL;
+    int rc = rd_db_prepare(db, sql, &st, err);
+    if (rc == RD_OK) {
+        sqlite3_bind_int64(st, 1, run_id);
+        sqlite3_bind_text(st, 2, outcome, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = rd_db_fail(db, err, "ending a run");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* A run's checks joined to the entries that link each URL. */
+#define REPORT_FROM                                                                            \
+    " FROM checks k JOIN urls u ON u.id = k.url_id"                                            \
+    " LEFT JOIN entries e ON e.url_id = k.url_id"                                              \
+    " LEFT JOIN categories c ON c.id = e.category_id"                                          \
+    " WHERE k.run_id = ?1"
+
+int rd_db_report(rd_db *db, int64_t run_id, int (*cb)(const rd_report_row *, void *),
+                 void *ud, rd_error *err)
+{
+    static const char sql[] =
+        "SELECT u.url, k.result, k.final_url, k.error, k.title, coalesce(k.status_code, 0),"
+        " k.redirects, coalesce(k.elapsed_ms, 0), e.name, c.path, coalesce(e.line, 0),"
+        " coalesce(e.col, 0), row_number() OVER (PARTITION BY k.id ORDER BY e.ord) = 1"
+        REPORT_FROM " ORDER BY c.ord IS NULL, c.ord, e.ord, k.id";
+    sqlite3_stmt *st;
+    int rc = rd_db_prepare(db, sql, &st, err), s = SQLITE_DONE;
+    if (rc == RD_OK)
+        sqlite3_bind_int64(st, 1, run_id);
+    while (rc == RD_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        rd_report_row r = {
+            .url = (const char *)sqlite3_column_text(st, 0),
+            .result = (const char *)sqlite3_column_text(st, 1),
+            .final_url = (const char *)sqlite3_column_text(st, 2),
+            .error = (const char *)sqlite3_column_text(st, 3),
+            .title = (const char *)sqlite3_column_text(st, 4),
+            .status_code = sqlite3_column_int(st, 5),
+            .redirects = sqlite3_column_int(st, 6),
+            .elapsed_ms = sqlite3_column_int64(st, 7),
+            .entry = (const char *)sqlite3_column_text(st, 8),
+            .category = (const char *)sqlite3_column_text(st, 9),
+            .line = sqlite3_column_int(st, 10),
+            .col = sqlite3_column_int(st, 11),
+            .first = sqlite3_column_int(st, 12),
+        };
+        rc = cb(&r, ud);
+    }
+    if (rc == RD_OK && s != SQLITE_DONE)
+        rc = rd_db_fail(db, err, "reading the run");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, char **json,
+                      rd_error *err)
+{
+    static const char sql[] =
+        "SELECT json_group_array(json(obj)) FROM (SELECT json_object('url', u.url,"
+        " 'result', k.result, 'status', k.status_code, 'final_url', k.final_url,"
+        " 'redirects', k.redirects, 'elapsed_ms', k.elapsed_ms, 'bytes', k.bytes,"
+        " 'error', k.error, 'title', k.title, 'checked_at', k.checked_at,"
+        " 'entries', (SELECT json_group_array(json_object('name', e.name, 'category', c.path,"
+        "   'file', ?2, 'line', e.line, 'col', e.col, 'location', ?2 || ':' || e.line || ':'"
+        "   || e.col)) FROM (SELECT * FROM entries WHERE url_id = k.url_id ORDER BY ord) e"
+        "   JOIN categories c ON c.id = e.category_id)) AS obj"
+        " FROM checks k JOIN urls u ON u.id = k.url_id WHERE k.run_id = ?1 ORDER BY k.id)";
+    sqlite3_stmt *st;
+    *json = NULL;
+    int rc = rd_db_prepare(db, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_text(st, 2, file, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        rc = rd_db_fail(db, err, "building JSON");
+    else if (!(*json = rd_db_column_dup(st, 0)))
+        rc = rd_error_set(err, RD_ENOMEM, "out of memory");
+    sqlite3_finalize(st);
+    return rc;
+}

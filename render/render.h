@@ -1,0 +1,40 @@
+/* render/render.h — what refdex writes for people and programs: check
+ * reports (text, JSON, JUnit XML, GitHub annotations, Markdown). XML is built
+ * with libxml2, JSON by SQLite; nothing here prints on its own: output goes
+ * to the FILE the caller gives. */
+#ifndef RD_RENDER_H
+#define RD_RENDER_H
+
+#include <stdio.h>
+
+#include "../crawler/crawler.h"
+#include "../db/db.h"
+
+typedef enum rd_report_format {
+    RD_REPORT_TEXT,
+    RD_REPORT_JSON,
+    RD_REPORT_JUNIT,
+    RD_REPORT_GITHUB,
+    RD_REPORT_MARKDOWN
+} rd_report_format;
+
+/* "text", "json", ... → the format; -1 when unknown. */
+int rd_report_format_parse(const char *name);
+
+typedef struct rd_report_summary {
+    size_t count[RD_RES_COUNT];
+    size_t total;
+    int64_t elapsed_ms;
+    int strict; /* --strict: timeouts, rate limits and cancellations fail too */
+} rd_report_summary;
+
+/* Whether a result fails the check (broken, error; with strict also timeout,
+ * ratelimited and cancelled). */
+int rd_result_fails(const char *result, int strict);
+
+/* Writes the report of run_id in `format` to out. `file` is the catalog's
+ * name as the user wrote it, for file:line:col. */
+int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_format format,
+                    const rd_report_summary *sum, FILE *out, rd_error *err);
+
+#endif

@@ -1,0 +1,301 @@
+/* render/report.c — check reports in five formats. */
+#include <libxml/xmlwriter.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+
+int rd_report_format_parse(const char *name)
+{
+    static const char *const names[] = {"text", "json", "junit", "github", "markdown"};
+    for (int i = 0; i < 5; i++)
+        if (!strcmp(name, names[i]))
+            return i;
+    return -1;
+}
+
+int rd_result_fails(const char *result, int strict)
+{
+    return !strcmp(result, "broken") || !strcmp(result, "error") ||
+           (strict && (!strcmp(result, "timeout") || !strcmp(result, "ratelimited") ||
+                       !strcmp(result, "cancelled")));
+}
+
+/* Worth a line in a report: anything but ok, cached, excluded, and temporary
+ * redirects (informational). */
+static int worth_reporting(const rd_report_row *r)
+{
+    return strcmp(r->result, "ok") && strcmp(r->result, "cached") &&
+           strcmp(r->result, "excluded");
+}
+
+/* "HTTP 404", "→ https://new/", or the error text. */
+static void detail(const rd_report_row *r, char *buf, size_t n)
+{
+    if (!strcmp(r->result, "redirect") && r->final_url)
+        snprintf(buf, n, "moved permanently to %s", r->final_url);
+    else if (r->error)
+        snprintf(buf, n, "%s", r->error);
+    else if (r->status_code)
+        snprintf(buf, n, "HTTP %d", r->status_code);
+    else
+        buf[0] = '\0';
+}
+
+static void summary_line(const rd_report_summary *s, FILE *out)
+{
+    fprintf(out, "%zu links:", s->total);
+    int first = 1;
+    for (int r = 0; r < RD_RES_COUNT; r++) {
+        if (!s->count[r] && r != RD_RES_OK)
+            continue;
+        fprintf(out, "%s %zu %s", first ? "" : ",", s->count[r], rd_result_name((rd_result)r));
+        first = 0;
+    }
+    fprintf(out, " in %.1f s\n", s->elapsed_ms / 1000.0);
+}
+
+/* ---- text ---- */
+
+typedef struct text_state {
+    FILE *out;
+    const char *file;
+    char category[512];
+    int any;
+} text_state;
+
+static int text_row(const rd_report_row *r, void *ud)
+{
+    text_state *t = ud;
+    if (!worth_reporting(r))
+        return 0;
+    const char *cat = r->category ? r->category : "(no longer in the catalog)";
+    if (!t->any || strcmp(t->category, cat)) {
+        fprintf(t->out, "%s%s\n", t->any ? "\n" : "", cat);
+        snprintf(t->category, sizeof t->category, "%s", cat);
+    }
+    t->any = 1;
+    char why[600];
+    detail(r, why, sizeof why);
+    fprintf(t->out, "  %s:%d:%d: %s: %s %s%s%s\n", t->file, r->line, r->col, r->result,
+            r->entry ? r->entry : "", r->url, why[0] ? " — " : "", why);
+    return 0;
+}
+
+/* ---- GitHub annotations ---- */
+
+/* Workflow commands take %, CR and LF escaped in data, and also : and , in
+ * properties. */
+static void gh_escape(FILE *out, const char *s, int property)
+{
+    for (; s && *s; s++) {
+        if (*s == '%')
+            fputs("%25", out);
+        else if (*s == '\r')
+            fputs("%0D", out);
+        else if (*s == '\n')
+            fputs("%0A", out);
+        else if (property && *s == ':')
+            fputs("%3A", out);
+        else if (property && *s == ',')
+            fputs("%2C", out);
+        else
+            fputc(*s, out);
+    }
+}
+
+typedef struct gh_state {
+    FILE *out;
+    const char *file;
+    int strict;
+} gh_state;
+
+static int github_row(const rd_report_row *r, void *ud)
+{
+    gh_state *g = ud;
+    if (!worth_reporting(r) || !r->line)
+        return 0;
+    char why[600], title[64];
+    detail(r, why, sizeof why);
+    snprintf(title, sizeof title, "%s link", r->result);
+    fprintf(g->out, "::%s file=", rd_result_fails(r->result, g->strict) ? "error" : "warning");
+    gh_escape(g->out, g->file, 1);
+    fprintf(g->out, ",line=%d,col=%d,title=", r->line, r->col);
+    gh_escape(g->out, title, 1);
+    fputs("::", g->out);
+    gh_escape(g->out, r->entry, 0);
+    fputs(": ", g->out);
+    gh_escape(g->out, r->url, 0);
+    fputs(" — ", g->out);
+    gh_escape(g->out, why, 0);
+    fputc('\n', g->out);
+    return 0;
+}
+
+/* ---- Markdown ---- */
+
+static void md_cell(FILE *out, const char *s)
+{
+    fputs("| ", out);
+    for (; s && *s; s++) {
+        if (*s == '|' || *s == '\\' || *s == '`' || *s == '<' || *s == '>' || *s == '[' ||
+            *s == ']' || *s == '*' || *s == '_')
+            fputc('\\', out);
+        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
+    }
+    fputc(' ', out);
+}
+
+typedef struct md_state {
+    FILE *out;
+    const char *file;
+    int rows;
+} md_state;
+
+static int markdown_row(const rd_report_row *r, void *ud)
+{
+    md_state *m = ud;
+    if (!worth_reporting(r))
+        return 0;
+    if (!m->rows++)
+        fputs("\n| where | entry | URL | result | detail |\n|---|---|---|---|---|\n", m->out);
+    char where[600], why[600];
+    snprintf(where, sizeof where, "%s:%d:%d", m->file, r->line, r->col);
+    detail(r, why, sizeof why);
+    md_cell(m->out, where);
+    md_cell(m->out, r->entry);
+    md_cell(m->out, r->url);
+    md_cell(m->out, r->result);
+    md_cell(m->out, why);
+    fputs("|\n", m->out);
+    return 0;
+}
+
+static void markdown_head(const rd_report_summary *s, FILE *out)
+{
+    fprintf(out, "### refdex: %zu links checked in %.1f s\n\n| result | links |\n|---|---:|\n",
+            s->total, s->elapsed_ms / 1000.0);
+    for (int r = 0; r < RD_RES_COUNT; r++)
+        if (s->count[r])
+            fprintf(out, "| %s | %zu |\n", rd_result_name((rd_result)r), s->count[r]);
+}
+
+/* ---- JUnit XML (libxml2's writer: escaping by construction) ---- */
+
+typedef struct junit_state {
+    xmlTextWriterPtr w;
+    const char *file;
+    int strict, failed;
+} junit_state;
+
+static int junit_row(const rd_report_row *r, void *ud)
+{
+    junit_state *j = ud;
+    if (!r->first) /* one testcase per link, at its first entry */
+        return 0;
+    xmlTextWriterPtr w = j->w;
+    char name[2600], where[600], why[600], time[32];
+    snprintf(name, sizeof name, "%s %s", r->entry ? r->entry : "", r->url);
+    snprintf(where, sizeof where, "%s:%d:%d", j->file, r->line, r->col);
+    snprintf(time, sizeof time, "%.3f", r->elapsed_ms / 1000.0);
+    detail(r, why, sizeof why);
+    int rc = xmlTextWriterStartElement(w, BAD_CAST "testcase");
+    xmlTextWriterWriteAttribute(w, BAD_CAST "classname",
+                                BAD_CAST(r->category ? r->category : "refdex"));
+    xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST name);
+    xmlTextWriterWriteAttribute(w, BAD_CAST "file", BAD_CAST j->file);
+    xmlTextWriterWriteFormatAttribute(w, BAD_CAST "line", "%d", r->line);
+    xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST time);
+    if (rd_result_fails(r->result, j->strict)) {
+        xmlTextWriterStartElement(w, BAD_CAST "failure");
+        xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST r->result);
+        xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST why);
+        xmlTextWriterWriteFormatString(w, "%s: %s %s", where, r->url, why);
+        xmlTextWriterEndElement(w);
+    } else if (!strcmp(r->result, "excluded") || !strcmp(r->result, "cancelled")) {
+        xmlTextWriterStartElement(w, BAD_CAST "skipped");
+        xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST r->result);
+        xmlTextWriterEndElement(w);
+    } else if (worth_reporting(r)) {
+        xmlTextWriterWriteFormatElement(w, BAD_CAST "system-out", "%s: %s: %s %s", where,
+                                        r->result, r->url, why);
+    }
+    if (xmlTextWriterEndElement(w) < 0 || rc < 0)
+        j->failed = 1;
+    return 0;
+}
+
+static int write_junit(rd_db *db, int64_t run_id, const char *file,
+                       const rd_report_summary *s, FILE *out, rd_error *err)
+{
+    xmlBufferPtr buf = xmlBufferCreate();
+    xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+    if (!w) {
+        xmlBufferFree(buf);
+        return rd_error_set(err, RD_ENOMEM, "out of memory");
+    }
+    size_t failures = 0;
+    for (int r = 0; r < RD_RES_COUNT; r++)
+        if (rd_result_fails(rd_result_name((rd_result)r), s->strict))
+            failures += s->count[r];
+    xmlTextWriterSetIndent(w, 1);
+    xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
+    xmlTextWriterStartElement(w, BAD_CAST "testsuites");
+    xmlTextWriterStartElement(w, BAD_CAST "testsuite");
+    xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "refdex links");
+    xmlTextWriterWriteFormatAttribute(w, BAD_CAST "tests", "%zu", s->total);
+    xmlTextWriterWriteFormatAttribute(w, BAD_CAST "failures", "%zu", failures);
+    xmlTextWriterWriteAttribute(w, BAD_CAST "errors", BAD_CAST "0");
+    xmlTextWriterWriteFormatAttribute(w, BAD_CAST "skipped", "%zu",
+                                      s->count[RD_RES_EXCLUDED] + s->count[RD_RES_CANCELLED]);
+    xmlTextWriterWriteFormatAttribute(w, BAD_CAST "time", "%.3f", s->elapsed_ms / 1000.0);
+    junit_state j = {w, file, s->strict, 0};
+    int rc = rd_db_report(db, run_id, junit_row, &j, err);
+    xmlTextWriterEndDocument(w); /* closes the open elements */
+    xmlFreeTextWriter(w);
+    if (rc == RD_OK && j.failed)
+        rc = rd_error_set(err, RD_EINTERNAL, "writing the JUnit report failed");
+    if (rc == RD_OK)
+        fwrite(xmlBufferContent(buf), 1, (size_t)xmlBufferLength(buf), out);
+    xmlBufferFree(buf);
+    return rc;
+}
+
+int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_format format,
+                    const rd_report_summary *sum, FILE *out, rd_error *err)
+{
+    int rc = RD_OK;
+    switch (format) {
+    case RD_REPORT_TEXT: {
+        text_state t = {out, file, "", 0};
+        rc = rd_db_report(db, run_id, text_row, &t, err);
+        if (t.any)
+            fputc('\n', out);
+        summary_line(sum, out);
+        break;
+    }
+    case RD_REPORT_JSON: {
+        char *json = NULL;
+        rc = rd_db_report_json(db, run_id, file, &json, err);
+        if (rc == RD_OK)
+            fprintf(out, "%s\n", json);
+        free(json);
+        break;
+    }
+    case RD_REPORT_JUNIT:
+        rc = write_junit(db, run_id, file, sum, out, err);
+        break;
+    case RD_REPORT_GITHUB: {
+        gh_state g = {out, file, sum->strict};
+        rc = rd_db_report(db, run_id, github_row, &g, err);
+        break;
+    }
+    case RD_REPORT_MARKDOWN: {
+        md_state m = {out, file, 0};
+        markdown_head(sum, out);
+        rc = rd_db_report(db, run_id, markdown_row, &m, err);
+        break;
+    }
+    }
+    return rc;
+}

@@ -1,0 +1,222 @@
+#!/bin/sh
+# tests/check.sh REFDEX FIXTURE CASE — `refdex check` end to end against the
+# fixture server on 127.0.0.1 (started here, stopped here, and stopping by
+# itself after two minutes in any case). No other address is ever contacted.
+set -u
+REFDEX=$1
+FIXTURE=$2
+CASE=$3
+WORK=$(mktemp -d)
+FIX_PID=
+trap '[ -n "$FIX_PID" ] && kill "$FIX_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+cd "$WORK" || exit 1
+failures=0 checks=0
+
+fail() { failures=$((failures + 1)); echo "  FAIL: $*" >&2; }
+expect_exit() {
+    want=$1; shift
+    checks=$((checks + 1))
+    "$@" >out.txt 2>err.txt
+    got=$?
+    [ "$got" -eq "$want" ] || { fail "'$*' exited $got, expected $want"; sed 's/^/    /' err.txt out.txt >&2; }
+}
+expect_in() {
+    checks=$((checks + 1))
+    grep -qF -- "$2" "$1" || { fail "$1 lacks '$2'"; sed 's/^/    /' "$1" >&2; }
+}
+# sql QUERY: one value from the database
+sql() { sqlite3 refdex.db "$1"; }
+expect_sql() {
+    checks=$((checks + 1))
+    got=$(sql "$1")
+    [ "$got" = "$2" ] || fail "$1 gave '$got', expected '$2'"
+}
+
+start_fixture() {
+    "$FIXTURE" --lifetime 120 > fixture.log &
+    FIX_PID=$!
+    for _ in $(seq 100); do [ -s fixture.log ] && break; sleep 0.05; done
+    PORT=$(head -n 1 fixture.log)
+    [ -n "$PORT" ] || { echo "the fixture server did not start" >&2; exit 1; }
+    BASE="http://127.0.0.1:$PORT"
+}
+# requests PATH: how many requests the fixture saw for PATH
+requests() { grep -c " $1\$" fixture.log; }
+
+# A catalog over the fixture: line numbers matter to the expectations below.
+write_catalog() {
+    cat > catalog.md <<EOC
+# Fixture
+
+## good
+- [page]($BASE/ok/page) - fine
+- [moved for a while]($BASE/found)
+
+## bad
+- [gone]($BASE/status/404)
+- [moved]($BASE/chain/2)
+- [loop]($BASE/loop/a)
+- [slow]($BASE/hang)
+EOC
+}
+
+case_results() {
+    start_fixture
+    write_catalog
+    expect_exit 1 "$REFDEX" check catalog.md --allow-private --timeout 1s
+    expect_in out.txt "fixture/bad"
+    expect_in out.txt "  catalog.md:8:3: broken: gone $BASE/status/404 — HTTP 404"
+    expect_in out.txt "  catalog.md:9:3: redirect: moved $BASE/chain/2 — moved permanently to $BASE/chain/0"
+    expect_in out.txt "  catalog.md:10:3: error: loop $BASE/loop/a — redirect loop"
+    expect_in out.txt "  catalog.md:11:3: timeout: slow $BASE/hang — no answer within"
+    expect_in out.txt "6 links: 2 ok, 1 redirect, 1 broken, 1 timeout, 1 error in"
+    checks=$((checks + 1))
+    [ ! -s err.txt ] || fail "stderr is not a terminal, yet: $(cat err.txt)"
+    expect_sql "SELECT count(*) FROM runs WHERE outcome = 'completed'" 1
+    expect_sql "SELECT result || ' ' || status_code || ' ' || redirects FROM checks k JOIN urls u ON u.id = k.url_id WHERE u.url LIKE '%/chain/2'" "redirect 200 2"
+    expect_sql "SELECT title FROM checks k JOIN urls u ON u.id = k.url_id WHERE u.url LIKE '%/ok/page'" "Fixture page"
+    # the health shows in queries
+    expect_exit 0 "$REFDEX" query --category bad --format tsv
+    expect_in out.txt "fixture/bad	0	gone	$BASE/status/404	broken	8	"
+    # without --allow-private, loopback is refused, and says how to allow it
+    expect_exit 1 "$REFDEX" check catalog.md --timeout 1s
+    expect_in out.txt "refused to connect to 127.0.0.1: a loopback address (allow with --allow-private)"
+}
+
+case_exit_codes() {
+    start_fixture
+    printf '## x\n- [a](%s/ok/a)\n- [b](%s/status/403)\n' "$BASE" "$BASE" > c.md
+    expect_exit 1 "$REFDEX" check c.md --allow-private
+    expect_exit 0 "$REFDEX" check c.md --allow-private --accept 200..299,403
+    printf '## x\n- [a](%s/ok/a)\n- [slow](%s/hang)\n' "$BASE" "$BASE" > t.md
+    expect_exit 0 "$REFDEX" check t.md --allow-private --timeout 500ms
+    expect_in out.txt "1 timeout"
+    expect_exit 1 "$REFDEX" check t.md --allow-private --timeout 500ms --strict
+    for bad in "--timeout 5x" "--deadline soon" "--accept 99" "--concurrency 0" \
+               "--method post" "--format xml" "--exclude (" "--max-bytes lots"; do
+        # shellcheck disable=SC2086
+        expect_exit 2 "$REFDEX" check t.md $bad
+    done
+    expect_in err.txt "--max-bytes takes a size"
+    expect_exit 2 "$REFDEX" check missing.md
+}
+
+case_formats() {
+    start_fixture
+    write_catalog
+    expect_exit 1 "$REFDEX" check catalog.md --allow-private --timeout 1s --format json
+    checks=$((checks + 1))
+    [ "$(sqlite3 :memory: "SELECT json_array_length(readfile('out.txt')) || ' ' || (SELECT json_extract(value, '\$.entries[0].location') || ' ' || json_extract(value, '\$.status') FROM json_each(readfile('out.txt')) WHERE json_extract(value, '\$.result') = 'broken')")" = "6 catalog.md:8:3 404" ] ||
+        fail "check --format json: $(cat out.txt)"
+    expect_exit 1 "$REFDEX" check catalog.md --allow-private --timeout 1s --format junit -o report.xml
+    checks=$((checks + 1))
+    xmllint --noout report.xml || fail "report.xml is not well-formed XML"
+    expect_in report.xml '<testsuite name="refdex links" tests="6" failures="2" errors="0" skipped="0"'
+    expect_in report.xml '<failure type="broken" message="HTTP 404">catalog.md:8:3: '
+    checks=$((checks + 1))
+    [ "$(grep -c '<testcase ' report.xml)" -eq 6 ] || fail "not one testcase per link"
+    expect_exit 1 "$REFDEX" check catalog.md --allow-private --timeout 1s --format github
+    expect_in out.txt "::error file=catalog.md,line=8,col=3,title=broken link::gone: $BASE/status/404 — HTTP 404"
+    expect_in out.txt "::warning file=catalog.md,line=11,col=3,title=timeout link::slow: "
+    expect_exit 1 "$REFDEX" check catalog.md --allow-private --timeout 1s --format markdown
+    expect_in out.txt "| result | links |"
+    expect_in out.txt "| catalog.md:8:3 | gone | $BASE/status/404 | broken | HTTP 404 |"
+}
+
+case_cache_and_filters() {
+    start_fixture
+    printf '## x\n- [a](%s/count/a)\n- [b](%s/count/b)\n- [c](%s/ok/c)\n' "$BASE" "$BASE" "$BASE" > c.md
+    expect_exit 0 "$REFDEX" check c.md --allow-private
+    expect_exit 0 "$REFDEX" check c.md --allow-private --max-age 1h
+    expect_in out.txt "3 links: 0 ok, 3 cached in"
+    checks=$((checks + 1))
+    [ "$(requests /count/a)" -eq 1 ] || fail "a cached URL was fetched again"
+    expect_exit 0 "$REFDEX" check c.md --allow-private --max-age 1h --exclude '/count/' 
+    expect_in out.txt "2 excluded"
+    expect_exit 0 "$REFDEX" check c.md --allow-private --include '/count/b$'
+    expect_in out.txt "1 ok, 2 excluded"
+    checks=$((checks + 1))
+    [ "$(requests /count/b)" -eq 2 ] && [ "$(requests /count/a)" -eq 1 ] ||
+        fail "filters fetched what they should not: $(cat fixture.log)"
+    # the same URL in two entries is fetched once, reported for both
+    printf '## x\n- [a](%s/count/d)\n- [again](%s/count/d)\n' "$BASE" "$BASE" > d.md
+    expect_exit 0 "$REFDEX" check d.md --allow-private --db d.db
+    checks=$((checks + 1))
+    [ "$(requests /count/d)" -eq 1 ] || fail "a URL used twice was fetched twice"
+}
+
+case_files_and_mail() {
+    mkdir docs && echo hi > docs/there.md
+    printf '## x\n- [there](docs/there.md#top)\n- [missing](docs/missing.md)\n- [mail](mailto:a@b.example)\n' > f.md
+    expect_exit 1 "$REFDEX" check f.md
+    expect_in out.txt "f.md:3:3: broken: missing docs/missing.md — no such file: docs/missing.md"
+    expect_in out.txt "3 links: 2 ok, 1 broken in"
+}
+
+case_deadline() {
+    start_fixture
+    { echo '## x'; for i in $(seq 1 20); do echo "- [h$i]($BASE/hang?$i)"; done; } > h.md
+    start=$(date +%s%N)
+    expect_exit 0 "$REFDEX" check h.md --allow-private --deadline 1s --per-host 5
+    took=$(( ($(date +%s%N) - start) / 1000000 ))
+    checks=$((checks + 1))
+    [ "$took" -lt 2500 ] || fail "--deadline 1s took $took ms"
+    expect_in out.txt "20 links: 0 ok, 20 cancelled in"
+    expect_sql "SELECT outcome FROM runs" "deadline"
+    expect_sql "SELECT count(*) FROM checks WHERE result = 'cancelled' AND error = 'the run''s deadline passed'" 20
+    expect_exit 1 "$REFDEX" check h.md --allow-private --deadline 1s --strict
+}
+
+case_interrupt() {
+    start_fixture
+    { echo '## x'; for i in $(seq 1 40); do echo "- [s$i]($BASE/slow/300?$i)"; done; } > s.md
+    "$REFDEX" check s.md --allow-private --per-host 2 > out.txt 2> err.txt &
+    pid=$!
+    sleep 1.5
+    kill -INT "$pid"
+    wait "$pid"
+    rc=$?
+    checks=$((checks + 1))
+    [ "$rc" -eq 130 ] || fail "SIGINT: exit $rc, expected 130"
+    expect_in err.txt "interrupted; the results so far are saved in refdex.db"
+    expect_sql "SELECT outcome FROM runs" "interrupted"
+    expect_sql "SELECT count(*) >= 6 AND count(*) < 40 FROM checks WHERE result = 'ok'" 1
+    expect_sql "SELECT count(*) FROM checks" 40
+}
+
+case_kill() {
+    start_fixture
+    { echo '## x'; for i in $(seq 1 40); do echo "- [s$i]($BASE/slow/300?$i)"; done; } > s.md
+    "$REFDEX" check s.md --allow-private --per-host 2 > out.txt 2> err.txt &
+    pid=$!
+    sleep 1.6
+    kill -KILL "$pid"
+    wait "$pid" 2>/dev/null
+    expect_sql "PRAGMA integrity_check" "ok"
+    # 2 at a time, 300 ms each: by 1.6 s, 8 or 10 were done and stored
+    expect_sql "SELECT count(*) >= 8 FROM checks WHERE result = 'ok'" 1
+    expect_sql "SELECT count(*) FROM runs WHERE finished_at IS NULL" 1
+    # and the next run works on the same database
+    expect_exit 0 "$REFDEX" check s.md --allow-private --per-host 20 --max-age 1h
+    expect_in out.txt "40 links:"
+}
+
+case_network_down() {
+    printf '## x\n- [a](http://127.0.0.1:1/a)\n- [b](http://127.0.0.2:1/b)\n' > n.md
+    expect_exit 3 "$REFDEX" check n.md --allow-private --retries 0
+    expect_in err.txt "the network looks unavailable"
+    printf '## x\n- [a](http://127.0.0.1:1/a)\n' > one.md
+    expect_exit 1 "$REFDEX" check one.md --allow-private --retries 0 --db one.db
+    expect_in out.txt "one.md:2:3: error: a http://127.0.0.1:1/a"
+}
+
+command -v "case_$CASE" >/dev/null 2>&1 || { echo "no case '$CASE'" >&2; exit 2; }
+"case_$CASE"
+if [ "$failures" -eq 0 ]; then
+    echo "ok   check $CASE ($checks checks)"
+    echo "1 passed, 0 failed"
+    exit 0
+fi
+echo "FAIL check $CASE ($failures of $checks checks failed)"
+echo "0 passed, 1 failed"
+exit 1
