@@ -128,7 +128,7 @@ int rd_text_lines(const char *file, const char *text, size_t len, size_t **line_
         } else if (c == '\n' || c == '\r') {
             if (c == '\r' && i + 1 < len && s[i + 1] == '\n')
                 next++;
-            if (n + 2 > cap) {
+            if (n + 3 > cap) { /* room for this line and the end sentinel */
                 size_t *q = realloc(ls, cap * 2 * sizeof *ls);
                 if (!q) {
                     free(ls);

@@ -1,4 +1,5 @@
 /* tests/test_catalog.c — the parser on the seed catalog (exact) and on edge cases. */
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -301,6 +302,40 @@ static void too_large_is_refused(void)
     CHECK(strstr(err.msg, "limit") != NULL);
 }
 
+/* Every input the fuzzer ever crashed on (fuzz/crashes/) now parses. */
+static void fuzz_crashes(void)
+{
+    DIR *d = opendir(RD_TEST_DIR "/../fuzz/crashes");
+    REQUIRE(d);
+    struct dirent *de;
+    int n = 0;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        char path[512];
+        snprintf(path, sizeof path, "%s/../fuzz/crashes/%s", RD_TEST_DIR, de->d_name);
+        rd_catalog *cat = NULL;
+        rd_error err = {0};
+        int rc = rd_catalog_load(path, 0, &cat, &err);
+        CHECK(rc == RD_OK || rc == RD_EINPUT);
+        rd_catalog_free(cat);
+        n++;
+    }
+    closedir(d);
+    CHECK(n >= 3);
+    /* the first one: a line count at the line index's growth boundary */
+    for (int lines = 1020; lines < 1026; lines++) {
+        char *text = malloc((size_t)lines + 1);
+        REQUIRE(text);
+        memset(text, '\n', (size_t)lines);
+        text[lines] = '\0';
+        rd_catalog *cat = parse_text(text);
+        CHECK(cat != NULL && cat->nentries == 0);
+        rd_catalog_free(cat);
+        free(text);
+    }
+}
+
 int main(int argc, char **argv)
 {
     static const rd_test_case cases[] = {
@@ -316,6 +351,7 @@ int main(int argc, char **argv)
         {"bad_input_is_refused", bad_input_is_refused},
         {"deep_nesting_is_refused", deep_nesting_is_refused},
         {"too_large_is_refused", too_large_is_refused},
+        {"fuzz_crashes", fuzz_crashes},
     };
     return rd_test_main(argc, argv, cases, sizeof cases / sizeof *cases);
 }
