@@ -41,6 +41,8 @@ typedef struct rd_config {
     int nexclude, ninclude;
     const char *output; /* -o FILE */
     int no_check;       /* update: skip the link check */
+    const char *out_dir; /* render: --out, or "site" beside the catalog */
+    char *out_owned;
 } rd_config;
 
 /* Maps an RD_E* code to an exit code. */
@@ -55,6 +57,11 @@ int rd_cmd_update(rd_config *cfg);
 int rd_cmd_query(rd_config *cfg);
 int rd_cmd_categories(rd_config *cfg);
 int rd_cmd_check(rd_config *cfg);
+int rd_cmd_render(rd_config *cfg);
+
+/* Renders the site of the database into cfg->out_dir (made beside the
+ * catalog when not given) and says where, unless quiet. Returns an exit code. */
+int rd_render_to(rd_config *cfg, FILE *msgs);
 
 /* Checks the links of the ingested catalog (cfg->file, already in the
  * database) and writes the report in `format` to out. *failing gets the

@@ -181,6 +181,8 @@ int rd_cmd_update(rd_config *cfg)
         int network_down;
         rc = rd_run_check(cfg, RD_REPORT_TEXT, stderr, &failing, &network_down);
     }
+    if (rc == RD_EXIT_OK)
+        rc = rd_render_to(cfg, stderr);
     if (rc == RD_EXIT_OK) {
         rd_db *db = NULL;
         int e = rd_db_open(cfg->db_path, RD_DB_READONLY, &db, &err);
@@ -197,5 +199,56 @@ int rd_cmd_update(rd_config *cfg)
     free(d);
     free(text);
     rd_catalog_free(cat);
+    return rc;
+}
+
+/* "site" in the catalog's folder. */
+static char *beside(const char *file, const char *name)
+{
+    const char *slash = strrchr(file, '/');
+    size_t dir = slash ? (size_t)(slash - file) + 1 : 0;
+    char *p = malloc(dir + strlen(name) + 1);
+    if (p) {
+        memcpy(p, file, dir);
+        strcpy(p + dir, name);
+    }
+    return p;
+}
+
+int rd_render_to(rd_config *cfg, FILE *msgs)
+{
+    if (!cfg->out_dir && !(cfg->out_dir = cfg->out_owned = beside(cfg->file, "site"))) {
+        fputs("refdex: out of memory\n", stderr);
+        return RD_EXIT_INTERNAL;
+    }
+    rd_error err = {0};
+    rd_db *db = NULL;
+    double t0 = now_ms();
+    int rc = rd_db_open(cfg->db_path, RD_DB_READONLY, &db, &err);
+    if (rc == RD_OK)
+        rc = rd_render_site(db, cfg->out_dir, &err);
+    rd_db_close(db);
+    if (rc < 0) {
+        rd_cli_error(&err);
+        return rd_exit_for(rc);
+    }
+    if (cfg->verbosity >= 0 && msgs)
+        fprintf(msgs, "%s: wrote %s/index.html, %s/index.json and %s/c/ in %.0f ms\n", cfg->file,
+                cfg->out_dir, cfg->out_dir, cfg->out_dir, now_ms() - t0);
+    return RD_EXIT_OK;
+}
+
+int rd_cmd_render(rd_config *cfg)
+{
+    rd_catalog *cat = NULL;
+    char *text = NULL;
+    size_t len;
+    int rc = rd_cli_load(cfg, &cat, &text, &len);
+    if (rc == RD_EXIT_OK)
+        rc = rd_cli_store(cfg, cat, text, len, cfg->verbosity > 0 ? stderr : NULL);
+    free(text);
+    rd_catalog_free(cat);
+    if (rc == RD_EXIT_OK)
+        rc = rd_render_to(cfg, stdout);
     return rc;
 }

@@ -17,8 +17,9 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  update FILE       the main job: ingest FILE, lint it, check its links,\n"
-    "                    print the categories\n"
+    "                    render the site, print the categories\n"
     "  check FILE        ingest FILE and check every link (the CI job)\n"
+    "  render FILE       ingest FILE and write the HTML and JSON index (site/)\n"
     "  ingest FILE       parse FILE and store it in the database (one transaction)\n"
     "  lint FILE         report problems as FILE:LINE:COL: SEVERITY: RULE: message\n"
     "  query             list entries by --category and/or --search, with link health\n"
@@ -64,7 +65,7 @@ static const char usage_text[] =
 
 /* Which options each command takes. */
 enum { O_DB = 1, O_FORMAT = 2, O_CATEGORY = 4, O_SEARCH = 8, O_STRICT = 16, O_MAXIN = 32,
-       O_CHECK = 64, O_NOCHECK = 128 };
+       O_CHECK = 64, O_NOCHECK = 128, O_OUT = 256 };
 
 static const struct command {
     const char *name;
@@ -73,13 +74,21 @@ static const struct command {
     int needs_file;
     const char *synopsis;
 } commands[] = {
-    {"update", rd_cmd_update, O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_NOCHECK, 1,
-     "refdex update FILE [--db PATH] [--strict] [--format table|tsv|json] [--no-check]\n"
-     "          [check options]\n"
-     "  Ingests FILE, prints lint diagnostics and the link check on stderr, and the\n"
+    {"update", rd_cmd_update,
+     O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_NOCHECK | O_OUT, 1,
+     "refdex update FILE [--db PATH] [--out DIR] [--strict] [--format table|tsv|json]\n"
+     "          [--no-check] [check options]\n"
+     "  Ingests FILE, lints it, checks its links, renders the site (as 'render'),\n"
+     "  prints diagnostics, the link report and where the site is on stderr, and the\n"
      "  categories on stdout. Exit 1 when lint finds errors; broken links are\n"
      "  reported, and failing on them is the job of 'refdex check'. --no-check skips\n"
      "  the link check (no network)."},
+    {"render", rd_cmd_render, O_DB | O_MAXIN | O_OUT, 1,
+     "refdex render FILE [--out DIR] [--db PATH]\n"
+     "  Ingests FILE and writes the site: DIR/index.html (one self-contained page with\n"
+     "  a filter box; index.html#q=zap shares a filtered view), DIR/c/<slug>.html for\n"
+     "  each category, and DIR/index.json. DIR defaults to site/ beside FILE. Link\n"
+     "  health comes from the last check ('unchecked' before any)."},
     {"check", rd_cmd_check, O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK, 1,
      "refdex check FILE [--format text|json|junit|github|markdown] [-o FILE]\n"
      "          [--timeout D] [--deadline D] [--concurrency N] [--per-host N]\n"
@@ -148,7 +157,7 @@ enum {
     OPT_DB = 256, OPT_FORMAT, OPT_CATEGORY, OPT_SEARCH, OPT_STRICT, OPT_MAXIN, OPT_TIMEOUT,
     OPT_DEADLINE, OPT_CONCURRENCY, OPT_PER_HOST, OPT_HOST_INTERVAL, OPT_RETRIES, OPT_MAX_BYTES,
     OPT_METHOD, OPT_ACCEPT, OPT_EXCLUDE, OPT_INCLUDE, OPT_MAX_AGE, OPT_ALLOW_PRIVATE, OPT_OUTPUT,
-    OPT_NO_CHECK
+    OPT_NO_CHECK, OPT_OUT
 };
 
 static const struct option longopts[] = {
@@ -173,6 +182,7 @@ static const struct option longopts[] = {
     {"allow-private", no_argument, NULL, OPT_ALLOW_PRIVATE},
     {"output", required_argument, NULL, OPT_OUTPUT},
     {"no-check", no_argument, NULL, OPT_NO_CHECK},
+    {"out", required_argument, NULL, OPT_OUT},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -200,6 +210,7 @@ static int option_bit(int opt)
     case OPT_STRICT: return O_STRICT;
     case OPT_MAXIN: return O_MAXIN;
     case OPT_NO_CHECK: return O_NOCHECK;
+    case OPT_OUT: return O_OUT;
     case 'q': case 'v': case 'h': case ':': case '?': return 0;
     default: return O_CHECK;
     }
@@ -294,6 +305,7 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         case 'v': cfg->verbosity = 1; break;
         case 'o': cfg->output = optarg; break;
         case OPT_NO_CHECK: cfg->no_check = 1; break;
+        case OPT_OUT: cfg->out_dir = optarg; break;
         case OPT_MAXIN: {
             int64_t v;
             if (rd_parse_size(optarg, &v) < 0 || v <= 0)
@@ -377,6 +389,7 @@ int main(int argc, char **argv)
     rc = cmd->run(&cfg);
     curl_global_cleanup();
     free(cfg.db_owned);
+    free(cfg.out_owned);
     free(cfg.accept);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         perror("refdex: writing output");

@@ -27,6 +27,14 @@ int rd_db_exec(rd_db *db, const char *sql, rd_error *err);
  * memory. */
 char *rd_fts_spaced(const char *text);
 
+/* Runs `update` (which binds ?1 to a depth) for every depth from the value of
+ * `maxdepth` down to 0: how nested JSON is built bottom-up in a temp table. */
+int rd_db_nest_json(rd_db *db, const char *update, const char *maxdepth, rd_error *err);
+
+/* Runs a statement that returns one text value and hands a copy to *out
+ * (the caller frees it). */
+int rd_db_select_text(rd_db *db, const char *sql, char **out, rd_error *err);
+
 /* Copies column i of a row as a malloc'd string (the caller frees it). */
 char *rd_db_column_dup(sqlite3_stmt *st, int i);
 

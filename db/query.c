@@ -141,9 +141,7 @@ int rd_db_query(rd_db *db, const rd_query *q, int (*cb)(const rd_entry_row *, vo
     return rc;
 }
 
-/* Nests rows of temp table `t` (id, parent, depth, obj) bottom-up: each row's
- * obj gets its children's objs, in id order, under `key`. */
-static int nest_json(rd_db *db, const char *update, const char *maxdepth, rd_error *err)
+int rd_db_nest_json(rd_db *db, const char *update, const char *maxdepth, rd_error *err)
 {
     sqlite3_stmt *st = NULL, *up = NULL;
     int rc = rd_db_prepare(db, maxdepth, &st, err);
@@ -163,8 +161,7 @@ static int nest_json(rd_db *db, const char *update, const char *maxdepth, rd_err
     return rc;
 }
 
-/* Runs a statement that returns one text value and hands a copy to *out. */
-static int select_text(rd_db *db, const char *sql, char **out, rd_error *err)
+int rd_db_select_text(rd_db *db, const char *sql, char **out, rd_error *err)
 {
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
@@ -216,9 +213,9 @@ int rd_db_query_json(rd_db *db, const rd_query *q, char **json, rd_error *err)
     sqlite3_finalize(st);
     free(match);
     if (rc == RD_OK)
-        rc = nest_json(db, update, "SELECT max(depth) FROM temp.qe", err);
+        rc = rd_db_nest_json(db, update, "SELECT max(depth) FROM temp.qe", err);
     if (rc == RD_OK)
-        rc = select_text(db, result, json, err);
+        rc = rd_db_select_text(db, result, json, err);
     return rc;
 }
 
@@ -241,7 +238,7 @@ static int category_tree(rd_db *db, rd_error *err)
         " WHERE c.parent = qc.id), 0) WHERE depth = ?1";
     int rc = rd_db_exec(db, fill, err);
     if (rc == RD_OK)
-        rc = nest_json(db, update, "SELECT max(depth) FROM temp.qc", err);
+        rc = rd_db_nest_json(db, update, "SELECT max(depth) FROM temp.qc", err);
     return rc;
 }
 
@@ -290,15 +287,15 @@ int rd_db_categories_json(rd_db *db, char **json, rd_error *err)
     *json = NULL;
     int rc = category_tree(db, err);
     if (rc == RD_OK)
-        rc = nest_json(db, objects, "SELECT max(depth) FROM temp.qc", err);
+        rc = rd_db_nest_json(db, objects, "SELECT max(depth) FROM temp.qc", err);
     if (rc == RD_OK)
-        rc = select_text(db, result, json, err);
+        rc = rd_db_select_text(db, result, json, err);
     return rc;
 }
 
 int rd_db_catalog_file(rd_db *db, char **file, rd_error *err)
 {
-    return select_text(db, "SELECT coalesce((SELECT file FROM catalog WHERE id = 1), '')", file,
+    return rd_db_select_text(db, "SELECT coalesce((SELECT file FROM catalog WHERE id = 1), '')", file,
                        err);
 }
 

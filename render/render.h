@@ -1,5 +1,6 @@
-/* render/render.h — what refdex writes for people and programs: check
- * reports (text, JSON, JUnit XML, GitHub annotations, Markdown). XML is built
+/* render/render.h — what refdex writes for people and programs: the HTML and
+ * JSON index, and check reports (text, JSON, JUnit XML, GitHub annotations,
+ * Markdown). XML is built
  * with libxml2, JSON by SQLite; nothing here prints on its own: output goes
  * to the FILE the caller gives. */
 #ifndef RD_RENDER_H
@@ -36,5 +37,10 @@ int rd_result_fails(const char *result, int strict);
  * name as the user wrote it, for file:line:col. */
 int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_format format,
                     const rd_report_summary *sum, FILE *out, rd_error *err);
+
+/* Writes the site into outdir (made if missing): index.html with every
+ * category, c/<slug>.html for each category, and index.json. Files are
+ * replaced atomically (a temporary file, then rename). */
+int rd_render_site(rd_db *db, const char *outdir, rd_error *err);
 
 #endif

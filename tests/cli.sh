@@ -73,6 +73,8 @@ case_update_seed() {
     expect_exit 0 "$REFDEX" update catalog.md --exclude .
     expect_in err.txt "catalog.md:45:3: warning: missing-scheme: 'github.com/pkg/errors'"
     expect_in err.txt "50 links: 0 ok, 50 excluded in"
+    expect_in err.txt "catalog.md: wrote site/index.html, site/index.json and site/c/"
+    [ -f site/index.html ] || fail "update wrote no site/index.html"
     expect_in err.txt "57 entries in 13 categories"
     expect_in err.txt "0 errors, 2 warnings, 7 notes"
     expect_in out.txt "CATEGORY"

@@ -1,0 +1,136 @@
+/* db/site.c — what the HTML and JSON index read. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define LATEST_CHECK                                                                           \
+    " LEFT JOIN checks k ON k.id = (SELECT max(id) FROM checks WHERE url_id = e.url_id)"
+
+int rd_db_site_summary(rd_db *db, rd_site_summary *s, rd_error *err)
+{
+    static const char sql[] =
+        "SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM categories),"
+        " (SELECT count(DISTINCT url_id) FROM entries),"
+        " (SELECT count(DISTINCT e.url_id) FROM entries e JOIN checks k ON k.url_id = e.url_id),"
+        " (SELECT count(*) FROM (SELECT DISTINCT e.url_id FROM entries e" LATEST_CHECK
+        "   WHERE k.result IN ('broken', 'error'))),"
+        " coalesce((SELECT max(checked_at) FROM checks), ''),"
+        " coalesce((SELECT file FROM catalog WHERE id = 1), '')";
+    sqlite3_stmt *st;
+    memset(s, 0, sizeof *s);
+    int rc = rd_db_prepare(db, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        s->entries = sqlite3_column_int64(st, 0);
+        s->categories = sqlite3_column_int64(st, 1);
+        s->links = sqlite3_column_int64(st, 2);
+        s->checked = sqlite3_column_int64(st, 3);
+        s->failing = sqlite3_column_int64(st, 4);
+        snprintf(s->last_check, sizeof s->last_check, "%s", sqlite3_column_text(st, 5));
+        snprintf(s->file, sizeof s->file, "%s", sqlite3_column_text(st, 6));
+    } else {
+        rc = rd_db_fail(db, err, "summarising");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int rd_db_category_entries(rd_db *db, int64_t category_id,
+                           int (*cb)(const rd_site_entry *, void *), void *ud, rd_error *err)
+{
+    /* sub-entries share their parent's category, so catalog order (ord) puts
+     * each right after its parent; depth is relative to the category's top */
+    static const char sql[] =
+        "SELECT e.id, e.depth, e.name, u.url, e.url_raw, e.description, e.line, k.result,"
+        " coalesce(k.status_code, 0), k.final_url, k.checked_at,"
+        " coalesce(lead(e.depth) OVER (ORDER BY e.ord), -1)"
+        " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK
+        " WHERE e.category_id = ?1 ORDER BY e.ord";
+    sqlite3_stmt *st;
+    int rc = rd_db_prepare(db, sql, &st, err), s = SQLITE_DONE, base = -1;
+    if (rc == RD_OK)
+        sqlite3_bind_int64(st, 1, category_id);
+    while (rc == RD_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        int depth = sqlite3_column_int(st, 1);
+        if (base < 0)
+            base = depth;
+        rd_site_entry e = {
+            .id = sqlite3_column_int64(st, 0),
+            .depth = depth - base,
+            .last_child = sqlite3_column_int(st, 11) <= depth,
+            .name = (const char *)sqlite3_column_text(st, 2),
+            .url = (const char *)sqlite3_column_text(st, 3),
+            .url_raw = (const char *)sqlite3_column_text(st, 4),
+            .description = (const char *)sqlite3_column_text(st, 5),
+            .line = sqlite3_column_int(st, 6),
+            .result = (const char *)sqlite3_column_text(st, 7),
+            .status_code = sqlite3_column_int(st, 8),
+            .final_url = (const char *)sqlite3_column_text(st, 9),
+            .checked_at = (const char *)sqlite3_column_text(st, 10),
+        };
+        rc = cb(&e, ud);
+    }
+    if (rc == RD_OK && s != SQLITE_DONE)
+        rc = rd_db_fail(db, err, "reading entries");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int rd_db_category_notes(rd_db *db, int64_t category_id,
+                         int (*cb)(const char *kind, const char *markdown, int line, void *),
+                         void *ud, rd_error *err)
+{
+    static const char sql[] =
+        "SELECT kind, markdown, line FROM notes WHERE category_id = ?1 ORDER BY ord";
+    sqlite3_stmt *st;
+    int rc = rd_db_prepare(db, sql, &st, err), s = SQLITE_DONE;
+    if (rc == RD_OK)
+        sqlite3_bind_int64(st, 1, category_id);
+    while (rc == RD_OK && (s = sqlite3_step(st)) == SQLITE_ROW)
+        rc = cb((const char *)sqlite3_column_text(st, 0),
+                (const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2), ud);
+    if (rc == RD_OK && s != SQLITE_DONE)
+        rc = rd_db_fail(db, err, "reading notes");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int rd_db_index_json(rd_db *db, char **json, rd_error *err)
+{
+    /* entries nest bottom-up in a temporary table, as for queries */
+    static const char fill[] =
+        "CREATE TEMP TABLE IF NOT EXISTS ij(id INTEGER PRIMARY KEY, parent INTEGER,"
+        " category INTEGER, depth INTEGER NOT NULL, obj TEXT NOT NULL); DELETE FROM temp.ij;"
+        "INSERT INTO temp.ij SELECT e.id, e.parent_id, e.category_id, e.depth, json_object("
+        " 'name', e.name, 'url', e.url_raw, 'normalised_url', u.url,"
+        " 'description', e.description, 'line', e.line, 'col', e.col,"
+        " 'check', CASE WHEN k.id IS NULL THEN NULL ELSE json_object('result', k.result,"
+        "   'status', k.status_code, 'final_url', k.final_url, 'checked_at', k.checked_at) END,"
+        " 'sub_entries', json('[]'))"
+        " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK " ORDER BY e.ord;";
+    static const char nest[] =
+        "UPDATE temp.ij SET obj = json_set(obj, '$.sub_entries', (SELECT json_group_array("
+        "json(c.obj)) FROM (SELECT obj FROM temp.ij c WHERE c.parent = ij.id ORDER BY c.id) c))"
+        " WHERE depth = ?1 AND id IN (SELECT parent FROM temp.ij)";
+    static const char result[] =
+        "SELECT json_object('generator', 'refdex', 'schema_version', 1,"
+        " 'catalog', (SELECT file FROM catalog WHERE id = 1),"
+        " 'categories', (SELECT json_group_array(json(o)) FROM (SELECT json_object("
+        "  'name', c.name, 'slug', c.slug, 'path', c.path, 'kind', c.kind, 'level', c.level,"
+        "  'parent', (SELECT p.path FROM categories p WHERE p.id = c.parent_id), 'line', c.line,"
+        "  'notes', (SELECT json_group_array(json_object('kind', n.kind, 'markdown', n.markdown,"
+        "    'line', n.line)) FROM (SELECT * FROM notes WHERE category_id = c.id ORDER BY ord) n),"
+        "  'entries', (SELECT json_group_array(json(obj)) FROM (SELECT obj FROM temp.ij"
+        "    WHERE category = c.id AND parent IS NULL ORDER BY id))) AS o"
+        "  FROM categories c ORDER BY c.ord)))";
+    *json = NULL;
+    int rc = rd_db_exec(db, fill, err);
+    if (rc == RD_OK)
+        rc = rd_db_nest_json(db, nest, "SELECT max(depth) FROM temp.ij", err);
+    if (rc == RD_OK)
+        rc = rd_db_select_text(db, result, json, err);
+    return rc;
+}

@@ -1,0 +1,166 @@
+#!/bin/sh
+# tests/render.sh REFDEX CASE — `refdex render` end to end: the HTML read back
+# with libxml2's HTML parser (xmllint), the JSON against its schema, the same
+# bytes twice, hostile input, and a real browser (Debian's chromium, headless).
+set -u
+REFDEX=$1
+CASE=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
+DATA=$HERE/data
+ARTIFACTS=${RD_ARTIFACTS:-$PWD}
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK" || exit 1
+failures=0 checks=0
+
+fail() { failures=$((failures + 1)); echo "  FAIL: $*" >&2; }
+expect_exit() {
+    want=$1; shift
+    checks=$((checks + 1))
+    "$@" >out.txt 2>err.txt
+    got=$?
+    [ "$got" -eq "$want" ] || { fail "'$*' exited $got, expected $want"; sed 's/^/    /' err.txt >&2; }
+}
+# xpath FILE EXPR: the value of an XPath 1.0 expression over an HTML file
+xpath() { xmllint --html --xpath "$2" "$1" 2>/dev/null; }
+expect_xpath() {
+    checks=$((checks + 1))
+    got=$(xpath "$1" "$2")
+    [ "$got" = "$3" ] || fail "$1: $2 is '$got', expected '$3'"
+}
+
+case_html() {
+    cp "$DATA/seed.md" catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md
+    expect_exit 0 test -f site/index.html -a -f site/index.json -a -f site/c/log.html
+    h=site/index.html
+    expect_xpath $h 'count(//section[@class="category"])' 13
+    expect_xpath $h 'count(//li[@class="entry"])' 57
+    expect_xpath $h 'count(//nav//li)' 13
+    expect_xpath $h 'string(//nav//li[a="ref"]/span[@class="count"])' 52
+    expect_xpath $h 'string(//title)' catalog.md
+    # glog, its sub-entry nested under it, and the scheme-less link made https
+    expect_xpath $h 'string(//section[@id="log"]//li[a="glog"]/a/@href)' https://github.com/golang/glog
+    expect_xpath $h 'string(//section[@id="log"]//li[a="glog"]/ul/li/a)' go-logr/logr
+    expect_xpath $h 'string(//li[a="zap"]/span[@class="desc"])' 对性能和内存分配做了极致的优化
+    expect_xpath $h 'string(//li[a="zap"]/span[contains(@class,"badge")])' unchecked
+    # link-less entries are text, not links
+    expect_xpath $h 'count(//section[@id="imports"]//li//a)' 0
+    expect_xpath $h 'string(//section[@id="imports"]//li[1]/span[@class="name"])' io
+    # notes are rendered Markdown: the code block and the prose items
+    expect_xpath $h 'count(//section[@id="tips"]//pre/code)' 1
+    expect_xpath $h 'count(//section[@id="context"]//div[@class="notes"]//li)' 5
+    # the category page links back and has the same entries
+    expect_xpath site/c/log.html 'count(//li[@class="entry"])' 5
+    expect_xpath site/c/u7f51-u7edc.html 'string(//h2/a)' 网络
+    expect_xpath $h 'string(//section[@id="u7f51-u7edc"]/h2/a/@href)' c/u7f51-u7edc.html
+    # no CDN, no external script or style
+    expect_xpath $h 'count(//script[@src] | //link[@rel="stylesheet"])' 0
+}
+
+case_json() {
+    cp "$DATA/seed.md" catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md --out out
+    checks=$((checks + 1))
+    python3 - "$HERE/../render/index.schema.json" out/index.json <<'PY' || fail "index.json does not match its schema"
+import json, sys, jsonschema
+schema, doc = (json.load(open(p)) for p in sys.argv[1:3])
+jsonschema.Draft202012Validator.check_schema(schema)
+jsonschema.validate(doc, schema, cls=jsonschema.Draft202012Validator)
+PY
+    # round trip: the JSON holds what the database holds
+    checks=$((checks + 1))
+    counts=$(sqlite3 refdex.db "SELECT (SELECT json_array_length(readfile('out/index.json'), '\$.categories')) || ' ' || (SELECT count(*) FROM categories) || ' ' || (SELECT sum(json_array_length(value, '\$.entries')) FROM json_each(readfile('out/index.json'), '\$.categories')) || ' ' || (SELECT count(*) FROM entries WHERE parent_id IS NULL)")
+    [ "$counts" = "13 13 56 56" ] || fail "JSON vs database counts: $counts"
+    checks=$((checks + 1))
+    [ "$(sqlite3 :memory: "SELECT json_extract(value, '\$.entries[1].sub_entries[0].name') FROM json_each(readfile('out/index.json'), '\$.categories') WHERE json_extract(value, '\$.path') = 'ref/log'")" = go-logr/logr ] || fail "sub-entry not nested in JSON"
+    # a file that breaks the schema is caught (the check can fail)
+    sed 's/"schema_version":1/"schema_version":"1"/' out/index.json > bad.json
+    checks=$((checks + 1))
+    ! python3 -c "import json,sys,jsonschema; jsonschema.validate(json.load(open('bad.json')), json.load(open(sys.argv[1])))" "$HERE/../render/index.schema.json" 2>/dev/null || fail "the schema accepts a broken file"
+}
+
+case_deterministic() {
+    cp "$DATA/awesome-go.md" catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md --out a
+    expect_exit 0 "$REFDEX" render catalog.md --out b
+    checks=$((checks + 1))
+    diff -r a b >/dev/null || fail "two renders of the same database differ"
+    expect_xpath a/index.html 'count(//li[@class="entry"])' 3033
+}
+
+case_xss() {
+    cat > x.md <<'EOC'
+# </title><script>alert(1)</script>
+
+<!-- x"><script>alert(2)</script> -->
+- [<script>alert(3)</script>](https://ok.example/"onmouseover=alert(4)) - <img src=x onerror=alert(5)> desc
+- [js](javascript:alert(6))
+- [data](data:text/html;base64,PHNjcmlwdD5hbGVydCg3KTwvc2NyaXB0Pg==)
+- [vb](VBScript:msgbox(8))
+- [odd ‮ text ​ here](https://ok.example/u) - line one
+    - <svg onload=alert(9)>
+
+Some note <script>alert(10)</script>, [click](javascript:alert(11)), <b onclick=alert(12)>b</b>
+and ![img](javascript:alert(13)) and <a href="javascript:alert(14)">a</a>.
+EOC
+    expect_exit 0 "$REFDEX" render x.md
+    for f in site/index.html site/c/*.html; do
+        expect_xpath "$f" 'count(//script)' 1           # ours, the filter
+        expect_xpath "$f" 'count(//script[contains(., "alert")])' 0
+        expect_xpath "$f" 'count(//@*[starts-with(name(), "on")])' 0
+        expect_xpath "$f" 'count(//@*[contains(translate(., "JAVSCRIPTBD", "javscriptbd"), "javascript:") or contains(translate(., "VBSCRIPT", "vbscript"), "vbscript:") or starts-with(., "data:")])' 0
+        expect_xpath "$f" 'count(//svg | //iframe | //b | //object | //embed | //style[2])' 0
+        expect_xpath "$f" 'count(//img[@src != ""])' 0
+    done
+    h=site/index.html
+    # raw HTML in names is dropped by the parser; text that looks like markup is
+    # kept as text; quotes in URLs stay inside their attribute
+    expect_xpath $h 'string(//section[1]/h2/a)' 'alert(1)'
+    expect_xpath $h 'string(//section[2]/h2/a)' 'x"><script>alert(2)</script>'
+    expect_xpath $h 'string(//li[@class="entry"]/a[.="alert(3)"]/@href)' 'https://ok.example/%22onmouseover=alert(4)'
+    expect_xpath $h 'string(//li[@class="entry"]/span[.="js"]/@class)' name
+    expect_xpath $h 'string(//li[@class="entry"]/span[.="data"]/@class)' name
+    expect_xpath $h 'string(//li[@class="entry"]/a[@href="https://ok.example/u"])' 'odd ‮ text ​ here'
+    expect_xpath $h 'string(//div[@class="notes"]/p/a/@href)' ''
+}
+
+case_browser() {
+    cp "$DATA/seed.md" catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md
+    browser() {
+        timeout 90 chromium --headless --no-sandbox --disable-gpu \
+            --disable-background-networking --disable-component-update --disable-sync \
+            --no-first-run --user-data-dir="$WORK/profile" "$@" 2>/dev/null
+    }
+    browser --dump-dom "file://$WORK/site/index.html#q=zap" > dom.html
+    checks=$((checks + 1))
+    [ -s dom.html ] || fail "chromium printed no DOM"
+    # after the script ran: only zap's entry and its section are shown
+    expect_xpath dom.html 'count(//li[@class="entry" and not(@hidden)])' 1
+    expect_xpath dom.html 'string(//li[@class="entry" and not(@hidden)]/a)' zap
+    expect_xpath dom.html 'count(//section[not(@hidden)])' 1
+    expect_xpath dom.html 'string(//input[@id="q"]/@value)' ''
+    # ?q= works too, and a sub-entry's match keeps its parent shown
+    browser --dump-dom "file://$WORK/site/index.html?q=logr" > dom2.html
+    expect_xpath dom2.html 'count(//li[@class="entry" and not(@hidden)])' 3
+    expect_xpath dom2.html 'count(//li[a="glog" and not(@hidden)])' 1
+    # without a filter everything is visible
+    browser --dump-dom "file://$WORK/site/index.html" > dom3.html
+    expect_xpath dom3.html 'count(//li[@class="entry" and not(@hidden)])' 57
+    browser --window-size=1200,900 --screenshot="$ARTIFACTS/render-zap.png" \
+        "file://$WORK/site/index.html#q=zap" >/dev/null
+    checks=$((checks + 1))
+    [ -s "$ARTIFACTS/render-zap.png" ] || fail "no screenshot"
+}
+
+command -v "case_$CASE" >/dev/null 2>&1 || { echo "no case '$CASE'" >&2; exit 2; }
+"case_$CASE"
+if [ "$failures" -eq 0 ]; then
+    echo "ok   render $CASE ($checks checks)"
+    echo "1 passed, 0 failed"
+    exit 0
+fi
+echo "FAIL render $CASE ($failures of $checks checks failed)"
+echo "0 passed, 1 failed"
+exit 1
