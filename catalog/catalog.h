@@ -107,11 +107,20 @@ int rd_catalog_load(const char *path, long long max_input, rd_catalog **out, rd_
  * frees it), refusing directories and files over max_bytes. */
 int rd_read_file(const char *path, long long max_bytes, char **data, size_t *len, rd_error *err);
 
+/* The byte offset of a source position in text (lines end at "\n", "\r\n"
+ * or "\r", as cmark counts them); len when it lies past the end. */
+size_t rd_text_offset(const char *text, size_t len, rd_pos pos);
+
 /* Frees the catalog and all it holds; NULL is harmless. */
 void rd_catalog_free(rd_catalog *cat);
 
 /* Number of entries in category c itself (sub-entries included). */
 size_t rd_catalog_count(const rd_catalog *cat, int c);
+
+/* Whether a and b hold the same categories, entries (name, URL as written,
+ * description, nesting) and notes (the same when they render the same),
+ * whatever their positions. When not, says where in why. */
+int rd_catalog_same(const rd_catalog *a, const rd_catalog *b, char *why, size_t n);
 
 /* ---- URLs ---- */
 

@@ -175,6 +175,19 @@ static void add_note(parser *p, rd_note_kind kind, cmark_node *n, int category)
         return;
     }
     cat->notes = arr;
+    if (kind == RD_NOTE_HTML) {
+        /* the literal is the block exactly: cmark's end line for an HTML block
+         * closed by "-->" and the like is one line short */
+        const char *lit = cmark_node_get_literal(n);
+        size_t len = strlen(lit);
+        while (len && (lit[len - 1] == '\n' || lit[len - 1] == '\r'))
+            len--;
+        char *md = rd_arena_strndup(cat->arena, lit, len);
+        if (!md)
+            p->oom = 1;
+        arr[cat->nnotes++] = (rd_note){kind, md ? md : "", category, pos_of(n)};
+        return;
+    }
     int first = cmark_node_get_start_line(n), last = cmark_node_get_end_line(n);
     int indent = cmark_node_get_start_column(n) - 1;
     if (first < 1)

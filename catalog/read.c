@@ -150,3 +150,16 @@ int rd_text_lines(const char *file, const char *text, size_t len, size_t **line_
 
 /* Refuses documents nested deeper than RD_MAX_DEPTH (lists in lists, quotes in
  * quotes, emphasis in emphasis), naming where the limit is crossed. */
+
+size_t rd_text_offset(const char *text, size_t len, rd_pos pos)
+{
+    size_t i = 0;
+    for (int line = 1; line < pos.line && i < len; i++) {
+        if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
+            i++;
+        if (text[i] == '\n' || text[i] == '\r')
+            line++;
+    }
+    i += pos.col > 0 ? (size_t)pos.col - 1 : 0;
+    return i < len ? i : len;
+}

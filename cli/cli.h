@@ -3,6 +3,7 @@
 #ifndef RD_CLI_H
 #define RD_CLI_H
 
+#include <curl/curl.h>
 #include <stdio.h>
 
 #include "../catalog/catalog.h"
@@ -42,6 +43,8 @@ typedef struct rd_config {
     const char *output; /* -o FILE */
     int no_check;       /* update: skip the link check */
     const char *out_dir; /* render: --out, or "site" beside the catalog */
+    int fmt_check;       /* fmt --check; fix --dry-run */
+    int fmt_write;       /* fmt -w */
     char *out_owned;
 } rd_config;
 
@@ -58,6 +61,8 @@ int rd_cmd_query(rd_config *cfg);
 int rd_cmd_categories(rd_config *cfg);
 int rd_cmd_check(rd_config *cfg);
 int rd_cmd_render(rd_config *cfg);
+int rd_cmd_fmt(rd_config *cfg);
+int rd_cmd_fix(rd_config *cfg);
 
 /* Renders the site of the database into cfg->out_dir (made beside the
  * catalog when not given) and says where, unless quiet. Returns an exit code. */

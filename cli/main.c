@@ -20,6 +20,8 @@ static const char usage_text[] =
     "                    render the site, print the categories\n"
     "  check FILE        ingest FILE and check every link (the CI job)\n"
     "  render FILE       ingest FILE and write the HTML and JSON index (site/)\n"
+    "  fmt FILE          print FILE in the canonical style (-w: rewrite, --check)\n"
+    "  fix FILE          rewrite permanently redirected and scheme-less links\n"
     "  ingest FILE       parse FILE and store it in the database (one transaction)\n"
     "  lint FILE         report problems as FILE:LINE:COL: SEVERITY: RULE: message\n"
     "  query             list entries by --category and/or --search, with link health\n"
@@ -65,7 +67,7 @@ static const char usage_text[] =
 
 /* Which options each command takes. */
 enum { O_DB = 1, O_FORMAT = 2, O_CATEGORY = 4, O_SEARCH = 8, O_STRICT = 16, O_MAXIN = 32,
-       O_CHECK = 64, O_NOCHECK = 128, O_OUT = 256 };
+       O_CHECK = 64, O_NOCHECK = 128, O_OUT = 256, O_FMT = 512, O_DRYRUN = 1024 };
 
 static const struct command {
     const char *name;
@@ -99,6 +101,19 @@ static const struct command {
      "  and reports problems as FILE:LINE:COL. Exit 1 when a link is broken (or with\n"
      "  --strict, timed out or rate limited), 3 when no host could be reached at all,\n"
      "  130 when interrupted (results so far are kept)."},
+    {"fmt", rd_cmd_fmt, O_FMT | O_MAXIN | O_DB, 1,
+     "refdex fmt FILE [--check | -w]\n"
+     "  Prints FILE in the canonical style: ATX headings, one blank line around\n"
+     "  headings and comment markers, '-' bullets nested by their width, entries and\n"
+     "  notes as written. -w rewrites FILE (atomically); --check exits 1 and shows the\n"
+     "  first difference when FILE is not canonical. Refuses any output whose parsed\n"
+     "  catalog would differ from the input's."},
+    {"fix", rd_cmd_fix, O_DRYRUN | O_MAXIN | O_DB, 1,
+     "refdex fix FILE [--dry-run] [--db PATH]\n"
+     "  Rewrites links whose last check was a permanent redirect to their new URL,\n"
+     "  and scheme-less links to https://, changing only those bytes (atomically).\n"
+     "  A redirect to a login page or to the site's root is left alone, and said.\n"
+     "  --dry-run shows what would change."},
     {"ingest", rd_cmd_ingest, O_DB | O_MAXIN, 1,
      "refdex ingest FILE [--db PATH]\n"
      "  Stores FILE in the database in one transaction. Ingesting the same file again\n"
@@ -157,7 +172,7 @@ enum {
     OPT_DB = 256, OPT_FORMAT, OPT_CATEGORY, OPT_SEARCH, OPT_STRICT, OPT_MAXIN, OPT_TIMEOUT,
     OPT_DEADLINE, OPT_CONCURRENCY, OPT_PER_HOST, OPT_HOST_INTERVAL, OPT_RETRIES, OPT_MAX_BYTES,
     OPT_METHOD, OPT_ACCEPT, OPT_EXCLUDE, OPT_INCLUDE, OPT_MAX_AGE, OPT_ALLOW_PRIVATE, OPT_OUTPUT,
-    OPT_NO_CHECK, OPT_OUT
+    OPT_NO_CHECK, OPT_OUT, OPT_CHECK_ONLY, OPT_WRITE, OPT_DRY_RUN
 };
 
 static const struct option longopts[] = {
@@ -183,6 +198,9 @@ static const struct option longopts[] = {
     {"output", required_argument, NULL, OPT_OUTPUT},
     {"no-check", no_argument, NULL, OPT_NO_CHECK},
     {"out", required_argument, NULL, OPT_OUT},
+    {"check", no_argument, NULL, OPT_CHECK_ONLY},
+    {"write", no_argument, NULL, OPT_WRITE},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -191,8 +209,8 @@ static const struct option longopts[] = {
 /* "--name" of an option code, for messages. */
 static const char *option_name(int opt)
 {
-    if (opt == 'o')
-        return "-o";
+    if (opt == 'o' || opt == 'w')
+        return opt == 'o' ? "-o" : "-w";
     for (const struct option *o = longopts; o->name; o++)
         if (o->val == opt)
             return o->name;
@@ -211,6 +229,8 @@ static int option_bit(int opt)
     case OPT_MAXIN: return O_MAXIN;
     case OPT_NO_CHECK: return O_NOCHECK;
     case OPT_OUT: return O_OUT;
+    case OPT_CHECK_ONLY: case OPT_WRITE: case 'w': return O_FMT;
+    case OPT_DRY_RUN: return O_DRYRUN;
     case 'q': case 'v': case 'h': case ':': case '?': return 0;
     default: return O_CHECK;
     }
@@ -288,11 +308,11 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
     int c, rc = -1;
     optind = 1;
     opterr = 0;
-    while (rc < 0 && (c = getopt_long(argc, argv, ":qvho:", longopts, NULL)) != -1) {
+    while (rc < 0 && (c = getopt_long(argc, argv, ":qvho:w", longopts, NULL)) != -1) {
         int bit = c == 'o' ? O_CHECK : option_bit(c);
         if (bit && !(cmd->options & bit)) {
             fprintf(stderr, "refdex: '%s' does not take %s%s\nTry 'refdex %s --help'.\n",
-                    cmd->name, c == 'o' ? "" : "--", option_name(c), cmd->name);
+                    cmd->name, c == 'o' || c == 'w' ? "" : "--", option_name(c), cmd->name);
             return RD_EXIT_USAGE;
         }
         switch (c) {
@@ -306,6 +326,8 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         case 'o': cfg->output = optarg; break;
         case OPT_NO_CHECK: cfg->no_check = 1; break;
         case OPT_OUT: cfg->out_dir = optarg; break;
+        case OPT_CHECK_ONLY: case OPT_DRY_RUN: cfg->fmt_check = 1; break;
+        case OPT_WRITE: case 'w': cfg->fmt_write = 1; break;
         case OPT_MAXIN: {
             int64_t v;
             if (rd_parse_size(optarg, &v) < 0 || v <= 0)

@@ -185,6 +185,12 @@ int rd_db_category_notes(rd_db *db, int64_t category_id,
                          int (*cb)(const char *kind, const char *markdown, int line, void *),
                          void *ud, rd_error *err);
 
+/* The latest check of every URL of the catalog that has one. */
+int rd_db_latest_checks(rd_db *db,
+                        int (*cb)(const char *url, const char *result, const char *final_url,
+                                  void *),
+                        void *ud, rd_error *err);
+
 /* The whole index as JSON (see render/index.schema.json). The caller frees it. */
 int rd_db_index_json(rd_db *db, char **json, rd_error *err);
 

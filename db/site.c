@@ -134,3 +134,23 @@ int rd_db_index_json(rd_db *db, char **json, rd_error *err)
         rc = rd_db_select_text(db, result, json, err);
     return rc;
 }
+
+int rd_db_latest_checks(rd_db *db,
+                        int (*cb)(const char *url, const char *result, const char *final_url,
+                                  void *),
+                        void *ud, rd_error *err)
+{
+    static const char sql[] =
+        "SELECT u.url, k.result, k.final_url FROM urls u"
+        " JOIN checks k ON k.id = (SELECT max(id) FROM checks WHERE url_id = u.id)"
+        " WHERE u.id IN (SELECT url_id FROM entries)";
+    sqlite3_stmt *st;
+    int rc = rd_db_prepare(db, sql, &st, err), s = SQLITE_DONE;
+    while (rc == RD_OK && (s = sqlite3_step(st)) == SQLITE_ROW)
+        rc = cb((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+                (const char *)sqlite3_column_text(st, 2), ud);
+    if (rc == RD_OK && s != SQLITE_DONE)
+        rc = rd_db_fail(db, err, "reading checks");
+    sqlite3_finalize(st);
+    return rc;
+}

@@ -43,4 +43,10 @@ int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_forma
  * replaced atomically (a temporary file, then rename). */
 int rd_render_site(rd_db *db, const char *outdir, rd_error *err);
 
+/* The catalog text in canonical style (see render/markdown.c). Refuses, with
+ * RD_EINTERNAL, to return text whose catalog would differ from the input's.
+ * The caller frees *out. */
+int rd_markdown_format(const char *file, const char *text, size_t len, char **out,
+                       rd_error *err);
+
 #endif

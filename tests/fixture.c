@@ -161,6 +161,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         snprintf(loc, sizeof loc, "/chain/%d", n - 1);
         return send_text(c, 301, "moved", loc, NULL);
     }
+    if (!strcmp(url, "/sso"))
+        return send_text(c, 301, "moved", "/login?next=/sso", NULL);
+    if (!strcmp(url, "/login") || !strcmp(url, "/"))
+        return page(c, url[1] ? "login" : "home");
+    if (!strcmp(url, "/old-home"))
+        return send_text(c, 301, "moved", "/", NULL);
     if (!strcmp(url, "/found"))
         return send_text(c, 302, "found", "/ok/found", NULL);
     if (!strcmp(url, "/perm"))

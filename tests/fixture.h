@@ -6,6 +6,8 @@
  *   /flaky/ID          500 the first time for each ID, then 200
  *   /chain/N           301 to /chain/N-1; /chain/0 is 200
  *   /found             302 to /ok/found
+ *   /sso, /old-home    301 to /login?next=/sso, and to /
+ *   /login, /          200
  *   /perm              308 to /ok/moved
  *   /loop/a, /loop/b   302 to each other
  *   /nohead            405 to HEAD, 200 to GET

@@ -1,0 +1,131 @@
+#!/bin/sh
+# tests/edit.sh REFDEX FIXTURE CASE — the commands that rewrite the catalog:
+# fmt (canonical, idempotent, the same catalog) and fix (exact bytes).
+set -u
+REFDEX=$1
+FIXTURE=$2
+CASE=$3
+DATA=$(cd "$(dirname "$0")" && pwd)/data
+WORK=$(mktemp -d)
+FIX_PID=
+trap '[ -n "$FIX_PID" ] && kill "$FIX_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+cd "$WORK" || exit 1
+failures=0 checks=0
+
+fail() { failures=$((failures + 1)); echo "  FAIL: $*" >&2; }
+expect_exit() {
+    want=$1; shift
+    checks=$((checks + 1))
+    "$@" >out.txt 2>err.txt
+    got=$?
+    [ "$got" -eq "$want" ] || { fail "'$*' exited $got, expected $want"; sed 's/^/    /' err.txt >&2; }
+}
+expect_in() {
+    checks=$((checks + 1))
+    grep -qF -- "$2" "$1" || { fail "$1 lacks '$2'"; sed 's/^/    /' "$1" >&2; }
+}
+
+# model FILE: what the catalog says, independent of layout: every category
+# and entry with its nesting, read back from a database of its own
+model() {
+    rm -f m.db m.db-wal m.db-shm
+    "$REFDEX" ingest -q "$1" --db m.db || return 1
+    sqlite3 m.db "SELECT c.name_path, e.depth, e.name, coalesce(e.url_raw, '-'), e.description FROM entries e JOIN categories c ON c.id = e.category_id ORDER BY e.ord; SELECT kind, name_path FROM categories ORDER BY ord; SELECT kind, count(*) FROM notes GROUP BY kind"
+}
+
+# fmt_round FILE: fmt is idempotent and keeps the model
+fmt_round() {
+    expect_exit 0 "$REFDEX" fmt "$1"
+    cp out.txt once.md
+    expect_exit 0 "$REFDEX" fmt once.md
+    checks=$((checks + 1))
+    cmp -s out.txt once.md || fail "fmt is not idempotent on $1"
+    checks=$((checks + 1))
+    [ "$(model "$1")" = "$(model once.md)" ] || fail "fmt changed what $1 says"
+    expect_exit 0 "$REFDEX" fmt --check once.md
+}
+
+case_fmt_seed() {
+    cp "$DATA/seed.md" catalog.md
+    fmt_round catalog.md
+    expect_exit 1 "$REFDEX" fmt --check catalog.md
+    expect_in out.txt "catalog.md:1: - "
+    expect_in out.txt "catalog.md:1: + ## context"
+    expect_in err.txt "not in canonical form"
+    cp catalog.md before.md
+    expect_exit 0 "$REFDEX" fmt -w catalog.md
+    checks=$((checks + 1))
+    cmp -s catalog.md once.md || fail "fmt -w wrote something else than fmt prints"
+    expect_exit 0 "$REFDEX" fmt --check catalog.md
+    # what canonical means, on the seed
+    expect_in catalog.md "$(printf '## imports\n\n- io\n- log')"
+    expect_in catalog.md "$(printf -- '- [glog](github.com/golang/glog)\n  - [go-logr/logr](https://github.com/go-logr/logr)')"
+    expect_in catalog.md "$(printf '<!-- log -->\n\n- [log]')"
+    expect_in catalog.md "[fmt](https://golang.org/pkg/fmt/ )"
+    checks=$((checks + 1))
+    [ "$(tail -c 1 catalog.md | od -An -c | tr -d ' ')" = '\n' ] || fail "no final newline"
+}
+
+case_fmt_corpus() {
+    fmt_round "$DATA/awesome-go.md"
+}
+
+case_fmt_edge() {
+    printf 'Title\n=====\n\nSub *x*\n---\n\n1) one\n2) [two](https://two.example/)\n\n\n* [a](https://a.example/)\n\n* [b](https://b.example/)\n\n    more text\n\n+ [c](https://c.example/)\n  ```go\n  code\n    indented\n  ```\n+ [d](https://d.example/) - desc\r\n    - [e](https://e.example/)\n\n<!-- a\nmulti-line comment -->\n\n> quote\n> more\n\n    indented code\n\n## closed ##\n' > edge.md
+    fmt_round edge.md
+    expect_in once.md "# Title"
+    expect_in once.md "## Sub *x*"
+    expect_in once.md "## closed"
+    expect_in once.md "1. one"
+    expect_in once.md "    indented code"
+    expect_in once.md "$(printf -- '- [c](https://c.example/)\n\n  ```go\n  code\n    indented\n  ```')"
+    # bad input is refused as everywhere else
+    printf '## x\n\377\n' > bad.md
+    expect_exit 2 "$REFDEX" fmt bad.md
+    expect_in err.txt "bad.md:2:1: invalid UTF-8"
+}
+
+case_fix() {
+    "$FIXTURE" --lifetime 60 > fixture.log &
+    FIX_PID=$!
+    for _ in $(seq 100); do [ -s fixture.log ] && break; sleep 0.05; done
+    B="http://127.0.0.1:$(head -n 1 fixture.log)"
+    cat > catalog.md <<EOC
+## links
+
++ [chain]($B/chain/2) - three hops, permanent
++ [perm](<$B/perm>)
++ [temp]($B/found) - temporary: stays
++ [sso]($B/sso) - to a login page: stays
++ [home]($B/old-home) - to the root: stays
++ [bare](example.org/x) - no scheme
++ [fine]($B/ok/fine)
+EOC
+    expect_exit 0 "$REFDEX" check catalog.md --allow-private --exclude example.org
+    cp catalog.md before.md
+    expect_exit 0 "$REFDEX" fix catalog.md --dry-run
+    checks=$((checks + 1))
+    cmp -s catalog.md before.md || fail "--dry-run changed the file"
+    expect_in out.txt "catalog.md:3:3: $B/chain/2 -> $B/chain/0 (moved permanently)"
+    expect_exit 0 "$REFDEX" fix catalog.md
+    expect_in err.txt "catalog.md:6:3: left as is: $B/sso redirects to $B/login?next=/sso, but it goes to a login page"
+    expect_in err.txt "catalog.md:7:3: left as is: $B/old-home redirects to $B/, but it goes to the site's root page"
+    expect_in err.txt "catalog.md: 3 links fixed"
+    sed -e "s|$B/chain/2|$B/chain/0|" -e "s|<$B/perm>|<$B/ok/moved>|" \
+        -e "s|(example.org/x)|(https://example.org/x)|" before.md > expected.md
+    checks=$((checks + 1))
+    cmp -s catalog.md expected.md || { fail "fix wrote other bytes"; diff expected.md catalog.md >&2; }
+    expect_exit 0 "$REFDEX" fix catalog.md
+    expect_in err.txt "nothing to fix"
+}
+
+command -v "case_$CASE" >/dev/null 2>&1 || { echo "no case '$CASE'" >&2; exit 2; }
+"case_$CASE"
+if [ "$failures" -eq 0 ]; then
+    echo "ok   edit $CASE ($checks checks)"
+    echo "1 passed, 0 failed"
+    exit 0
+fi
+echo "FAIL edit $CASE ($failures of $checks checks failed)"
+echo "0 passed, 1 failed"
+exit 1
