@@ -31,6 +31,7 @@ typedef struct ingest {
     sqlite3_stmt *cat_ins, *url_ins, *url_get, *ent_ins, *fts_ins, *note_ins;
     rd_buf names; /* scratch for name paths */
     char **name_paths;
+    char **fts_paths; /* name paths as the search index takes them, once per category */
 } ingest;
 
 static const char sql_cat_ins[] =
@@ -60,7 +61,8 @@ static int put_categories(ingest *in)
 {
     const rd_catalog *cat = in->cat;
     in->name_paths = calloc(cat->ncategories ? cat->ncategories : 1, sizeof(char *));
-    if (!in->name_paths)
+    in->fts_paths = calloc(cat->ncategories ? cat->ncategories : 1, sizeof(char *));
+    if (!in->name_paths || !in->fts_paths)
         return rd_error_set(in->err, RD_ENOMEM, "out of memory");
     for (size_t i = 0; i < cat->ncategories; i++) {
         const rd_category *c = &cat->categories[i];
@@ -70,7 +72,8 @@ static int put_categories(ingest *in)
             rd_buf_putc(&in->names, '/');
         }
         rd_buf_puts(&in->names, c->name);
-        if (in->names.oom || !(in->name_paths[i] = strdup(in->names.data)))
+        if (in->names.oom || !(in->name_paths[i] = strdup(in->names.data)) ||
+            !(in->fts_paths[i] = rd_fts_spaced(in->names.data)))
             return rd_error_set(in->err, RD_ENOMEM, "out of memory");
         sqlite3_stmt *st = in->cat_ins;
         sqlite3_bind_int64(st, 1, (int64_t)i + 1);
@@ -156,8 +159,8 @@ static int put_entries(ingest *in, rd_ingest_stats *stats)
         if (rc < 0)
             break;
         char *name = rd_fts_spaced(e->name), *desc = rd_fts_spaced(e->description);
-        char *path = rd_fts_spaced(in->name_paths[e->category]);
-        if (!name || !desc || !path) {
+        const char *path = in->fts_paths[e->category];
+        if (!name || !desc) {
             rc = rd_error_set(in->err, RD_ENOMEM, "out of memory");
         } else {
             st = in->fts_ins;
@@ -169,7 +172,6 @@ static int put_entries(ingest *in, rd_ingest_stats *stats)
         }
         free(name);
         free(desc);
-        free(path);
     }
     free(depth);
     return rc;
@@ -293,7 +295,10 @@ int rd_db_ingest(rd_db *db, const rd_catalog *cat, const char *source, size_t le
     sqlite3_finalize(in.note_ins);
     for (size_t i = 0; in.name_paths && i < cat->ncategories; i++)
         free(in.name_paths[i]);
+    for (size_t i = 0; in.fts_paths && i < cat->ncategories; i++)
+        free(in.fts_paths[i]);
     free(in.name_paths);
+    free(in.fts_paths);
     rd_buf_free(&in.names);
     if (rc == RD_OK)
         rc = rd_db_exec(db, same ? "ROLLBACK" : "COMMIT", err);

@@ -181,7 +181,8 @@ int rd_db_query_json(rd_db *db, const rd_query *q, char **json, rd_error *err)
 {
     static const char setup[] =
         "CREATE TEMP TABLE IF NOT EXISTS qe(id INTEGER PRIMARY KEY, parent INTEGER,"
-        " depth INTEGER NOT NULL, obj TEXT NOT NULL); DELETE FROM temp.qe;";
+        " depth INTEGER NOT NULL, obj TEXT NOT NULL);"
+        "CREATE INDEX IF NOT EXISTS temp.qe_parent ON qe(parent, id); DELETE FROM temp.qe;";
     static const char fill[] =
         HITS_CTE "INSERT INTO temp.qe SELECT e.id, e.parent_id, e.depth, json_object("
                  "'name', e.name, 'url', u.url, 'url_raw', e.url_raw,"
@@ -225,6 +226,8 @@ static int category_tree(rd_db *db, rd_error *err)
     static const char fill[] =
         "CREATE TEMP TABLE IF NOT EXISTS qc(id INTEGER PRIMARY KEY, parent INTEGER,"
         " depth INTEGER NOT NULL, own INTEGER NOT NULL, total INTEGER, obj TEXT);"
+        "CREATE INDEX IF NOT EXISTS temp.qc_parent ON qc(parent, id);"
+        "CREATE INDEX IF NOT EXISTS temp.qc_depth ON qc(depth);"
         "DELETE FROM temp.qc;"
         "WITH RECURSIVE tree(id, depth) AS ("
         "  SELECT id, 0 FROM categories WHERE parent_id IS NULL"

@@ -103,7 +103,10 @@ int rd_db_index_json(rd_db *db, char **json, rd_error *err)
     /* entries nest bottom-up in a temporary table, as for queries */
     static const char fill[] =
         "CREATE TEMP TABLE IF NOT EXISTS ij(id INTEGER PRIMARY KEY, parent INTEGER,"
-        " category INTEGER, depth INTEGER NOT NULL, obj TEXT NOT NULL); DELETE FROM temp.ij;"
+        " category INTEGER, depth INTEGER NOT NULL, obj TEXT NOT NULL);"
+        "CREATE INDEX IF NOT EXISTS temp.ij_parent ON ij(parent, id);"
+        "CREATE INDEX IF NOT EXISTS temp.ij_category ON ij(category, parent, id);"
+        "DELETE FROM temp.ij;"
         "INSERT INTO temp.ij SELECT e.id, e.parent_id, e.category_id, e.depth, json_object("
         " 'name', e.name, 'url', e.url_raw, 'normalised_url', u.url,"
         " 'description', e.description, 'line', e.line, 'col', e.col,"

@@ -80,7 +80,7 @@ static void header(site *s, xmlNodePtr body, const char *title, int sub)
     attr(p, "class", "summary");
     if (sub) {
         xmlNodePtr back = el(p, "a", " · all categories");
-        attr(back, "href", "../index.html");
+        attr(back, "href", "index.html"); /* the page's <base> is the site's root */
     }
     xmlNodePtr q = el(h, "input", NULL);
     attr(q, "id", "q");
@@ -192,9 +192,9 @@ static int add_note(const char *kind, const char *markdown, int line, void *ud)
     return 0;
 }
 
-/* One category: heading, notes, entries. `page` names its own page, for the
- * index's links. */
-static int add_section(site *s, xmlNodePtr parent, const rd_category_row *c, int on_index)
+/* One category: heading, notes, entries. Its links are relative to the site's
+ * root: category pages say so with <base href="../">. */
+static int add_section(site *s, xmlNodePtr parent, const rd_category_row *c)
 {
     xmlNodePtr sec = el(parent, "section", NULL);
     attr(sec, "class", "category");
@@ -202,7 +202,7 @@ static int add_section(site *s, xmlNodePtr parent, const rd_category_row *c, int
     xmlNodePtr h2 = el(sec, "h2", NULL);
     xmlNodePtr a = el(h2, "a", c->name);
     rd_buf_reset(&s->scratch);
-    rd_buf_printf(&s->scratch, on_index ? "c/%s.html" : "../c/%s.html", c->slug);
+    rd_buf_printf(&s->scratch, "c/%s.html", c->slug);
     attr(a, "href", s->scratch.data);
     attr(el(h2, "span", c->path), "class", "path");
     xmlNodePtr notes = el(sec, "div", NULL);
@@ -233,29 +233,49 @@ static void add_script(xmlNodePtr body)
     el(body, "script", rd_asset_filter_js);
 }
 
-/* Serialises doc to path, in UTF-8 (text as is, not as references), through a
- * temporary file and a rename. */
+/* Whether path holds exactly data[0..n). */
+static int same_file(const char *path, const xmlChar *data, size_t n)
+{
+    struct stat st;
+    if (stat(path, &st) < 0 || (size_t)st.st_size != n)
+        return 0;
+    FILE *f = fopen(path, "rb");
+    char *old = f ? malloc(n + 1) : NULL;
+    int same = old && fread(old, 1, n + 1, f) == n && !memcmp(old, data, n);
+    free(old);
+    if (f)
+        fclose(f);
+    return same;
+}
+
+/* Serialises doc to path in UTF-8, through a temporary file and a rename. A
+ * page that would not change is left as it is (and keeps its time stamp). */
 static int save(site *s, htmlDocPtr doc, const char *path)
 {
-    rd_buf tmp = {0};
-    rd_buf_printf(&tmp, "%s.tmp", path);
-    xmlOutputBufferPtr ob =
-        tmp.data ? xmlOutputBufferCreateFilename(tmp.data, xmlFindCharEncodingHandler("UTF-8"), 0)
-                 : NULL;
-    int ok = 0;
-    if (ob) {
-        htmlDocContentDumpFormatOutput(ob, doc, "UTF-8", 0);
-        ok = xmlOutputBufferClose(ob) >= 0;
-    }
-    if (ok && rename(tmp.data, path) == 0) {
+    xmlOutputBufferPtr ob = xmlAllocOutputBuffer(NULL);
+    if (!ob)
+        return rd_error_set(s->err, RD_ENOMEM, "out of memory");
+    htmlDocContentDumpFormatOutput(ob, doc, "UTF-8", 0);
+    const xmlChar *data = xmlOutputBufferGetContent(ob);
+    size_t n = xmlOutputBufferGetSize(ob);
+    int rc = RD_OK;
+    if (!data) {
+        rc = rd_error_set(s->err, RD_ENOMEM, "out of memory");
+    } else if (!same_file(path, data, n)) {
+        rd_buf tmp = {0};
+        rd_buf_printf(&tmp, "%s.tmp", path);
+        FILE *f = tmp.data ? fopen(tmp.data, "wb") : NULL;
+        int ok = f && fwrite(data, 1, n, f) == n;
+        ok = f && fclose(f) == 0 && ok;
+        if (!ok || rename(tmp.data, path) < 0) {
+            rc = rd_error_set(s->err, RD_EIO, "%s: cannot write: %s", path, strerror(errno));
+            if (tmp.data)
+                unlink(tmp.data);
+        }
         rd_buf_free(&tmp);
-        return RD_OK;
     }
-    int e = errno;
-    if (tmp.data)
-        unlink(tmp.data);
-    rd_buf_free(&tmp);
-    return rd_error_set(s->err, RD_EIO, "%s: cannot write: %s", path, e ? strerror(e) : "?");
+    xmlOutputBufferClose(ob);
+    return rc;
 }
 
 typedef struct nav_state {
@@ -285,14 +305,17 @@ static int on_category(const rd_category_row *c, void *ud)
     char count[32];
     snprintf(count, sizeof count, "%lld", (long long)c->total);
     attr(el(li, "span", count), "class", "count");
-    int rc = add_section(s, n->main, c, 1);
-    /* the category's own page */
+    int rc = add_section(s, n->main, c);
+    /* the category's own page: the same section, copied */
     xmlNodePtr body;
     htmlDocPtr doc = page_new(c->name, &body);
+    xmlNodePtr base = xmlNewDocNode(doc, NULL, BAD_CAST "base", NULL);
+    attr(base, "href", "../");
+    xmlAddPrevSibling(xmlDocGetRootElement(doc)->children->children, base);
     header(s, body, c->path, 1);
     xmlNodePtr main = el(body, "main", NULL);
     if (rc == RD_OK)
-        rc = add_section(s, main, c, 0);
+        xmlAddChild(main, xmlDocCopyNode(n->main->last, doc, 1));
     add_script(body);
     rd_buf path = {0};
     rd_buf_printf(&path, "%s/c/%s.html", s->outdir, c->slug);
