@@ -299,14 +299,7 @@ int rd_cmd_check(rd_config *cfg)
                         "not '%s'\n", cfg->format);
         return RD_EXIT_USAGE;
     }
-    rd_catalog *cat = NULL;
-    char *text = NULL;
-    size_t len;
-    int rc = rd_cli_load(cfg, &cat, &text, &len);
-    if (rc == RD_EXIT_OK)
-        rc = rd_cli_store(cfg, cat, text, len, cfg->verbosity > 0 ? stderr : NULL);
-    free(text);
-    rd_catalog_free(cat);
+    int rc = rd_cli_ingest(cfg, cfg->verbosity > 0 ? stderr : NULL);
     if (rc != RD_EXIT_OK)
         return rc;
     FILE *out = stdout;

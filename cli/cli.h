@@ -82,6 +82,9 @@ int rd_cli_load(const rd_config *cfg, rd_catalog **cat, char **text, size_t *len
 int rd_cli_store(const rd_config *cfg, const rd_catalog *cat, const char *text, size_t len,
                  FILE *out);
 
+/* Reads, parses and stores cfg->file (rd_cli_load, then rd_cli_store). */
+int rd_cli_ingest(const rd_config *cfg, FILE *msgs);
+
 /* Prints the category tree of an open database in cfg->format. */
 int rd_print_categories(rd_db *db, const char *format, FILE *out, rd_error *err);
 

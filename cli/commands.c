@@ -137,17 +137,22 @@ int rd_cli_store(const rd_config *cfg, const rd_catalog *cat, const char *text, 
     return RD_EXIT_OK;
 }
 
-int rd_cmd_ingest(rd_config *cfg)
+int rd_cli_ingest(const rd_config *cfg, FILE *msgs)
 {
     rd_catalog *cat = NULL;
     char *text = NULL;
     size_t len;
     int rc = rd_cli_load(cfg, &cat, &text, &len);
     if (rc == RD_EXIT_OK)
-        rc = rd_cli_store(cfg, cat, text, len, stdout);
+        rc = rd_cli_store(cfg, cat, text, len, msgs);
     free(text);
     rd_catalog_free(cat);
     return rc;
+}
+
+int rd_cmd_ingest(rd_config *cfg)
+{
+    return rd_cli_ingest(cfg, stdout);
 }
 
 int rd_cmd_update(rd_config *cfg)
@@ -240,14 +245,7 @@ int rd_render_to(rd_config *cfg, FILE *msgs)
 
 int rd_cmd_render(rd_config *cfg)
 {
-    rd_catalog *cat = NULL;
-    char *text = NULL;
-    size_t len;
-    int rc = rd_cli_load(cfg, &cat, &text, &len);
-    if (rc == RD_EXIT_OK)
-        rc = rd_cli_store(cfg, cat, text, len, cfg->verbosity > 0 ? stderr : NULL);
-    free(text);
-    rd_catalog_free(cat);
+    int rc = rd_cli_ingest(cfg, cfg->verbosity > 0 ? stderr : NULL);
     if (rc == RD_EXIT_OK)
         rc = rd_render_to(cfg, stdout);
     return rc;

@@ -2,28 +2,11 @@
 # tests/check.sh REFDEX FIXTURE CASE — `refdex check` end to end against the
 # fixture server on 127.0.0.1 (started here, stopped here, and stopping by
 # itself after two minutes in any case). No other address is ever contacted.
-set -u
 REFDEX=$1
 FIXTURE=$2
 CASE=$3
-WORK=$(mktemp -d)
-FIX_PID=
-trap '[ -n "$FIX_PID" ] && kill "$FIX_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
-failures=0 checks=0
+. "$(dirname "$0")/lib.sh"
 
-fail() { failures=$((failures + 1)); echo "  FAIL: $*" >&2; }
-expect_exit() {
-    want=$1; shift
-    checks=$((checks + 1))
-    "$@" >out.txt 2>err.txt
-    got=$?
-    [ "$got" -eq "$want" ] || { fail "'$*' exited $got, expected $want"; sed 's/^/    /' err.txt out.txt >&2; }
-}
-expect_in() {
-    checks=$((checks + 1))
-    grep -qF -- "$2" "$1" || { fail "$1 lacks '$2'"; sed 's/^/    /' "$1" >&2; }
-}
 # sql QUERY: one value from the database
 sql() { sqlite3 refdex.db "$1"; }
 expect_sql() {
@@ -32,14 +15,6 @@ expect_sql() {
     [ "$got" = "$2" ] || fail "$1 gave '$got', expected '$2'"
 }
 
-start_fixture() {
-    "$FIXTURE" --lifetime 120 > fixture.log &
-    FIX_PID=$!
-    for _ in $(seq 100); do [ -s fixture.log ] && break; sleep 0.05; done
-    PORT=$(head -n 1 fixture.log)
-    [ -n "$PORT" ] || { echo "the fixture server did not start" >&2; exit 1; }
-    BASE="http://127.0.0.1:$PORT"
-}
 # requests PATH: how many requests the fixture saw for PATH
 requests() { grep -c " $1\$" fixture.log; }
 
@@ -211,13 +186,4 @@ case_network_down() {
     expect_in out.txt "one.md:2:3: error: a http://127.0.0.1:1/a"
 }
 
-command -v "case_$CASE" >/dev/null 2>&1 || { echo "no case '$CASE'" >&2; exit 2; }
-"case_$CASE"
-if [ "$failures" -eq 0 ]; then
-    echo "ok   check $CASE ($checks checks)"
-    echo "1 passed, 0 failed"
-    exit 0
-fi
-echo "FAIL check $CASE ($failures of $checks checks failed)"
-echo "0 passed, 1 failed"
-exit 1
+run_case check

@@ -2,34 +2,10 @@
 # tests/cli.sh REFDEX CASE — the command line as a user runs it: exit codes,
 # output, and bad input that must leave the database as it was.
 # Each case runs in a fresh temporary folder, removed afterwards.
-set -u
 REFDEX=$1
 CASE=$2
-DATA=$(cd "$(dirname "$0")" && pwd)/data
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
-failures=0 checks=0
+. "$(dirname "$0")/lib.sh"
 
-fail() { failures=$((failures + 1)); echo "  FAIL: $*" >&2; }
-
-# expect_exit CODE CMD...: runs CMD, keeps its stdout in out.txt, stderr in err.txt
-expect_exit() {
-    want=$1; shift
-    checks=$((checks + 1))
-    "$@" >out.txt 2>err.txt
-    got=$?
-    [ "$got" -eq "$want" ] || { fail "'$*' exited $got, expected $want"; sed 's/^/    /' err.txt >&2; }
-}
-# expect_in FILE TEXT: FILE holds the fixed string TEXT
-expect_in() {
-    checks=$((checks + 1))
-    grep -qF -- "$2" "$1" || { fail "$1 lacks '$2'"; sed 's/^/    /' "$1" >&2; }
-}
-expect_not_in() {
-    checks=$((checks + 1))
-    ! grep -qF -- "$2" "$1" || fail "$1 has '$2'"
-}
 # db_state DB: a fingerprint of every row, to show a database did not change
 db_state() { sqlite3 "$1" .dump | md5sum; }
 
@@ -202,13 +178,4 @@ case_no_final_newline() {
     expect_in out.txt "x	0	gorm		"
 }
 
-command -v "case_$CASE" >/dev/null 2>&1 || { echo "no case '$CASE'" >&2; exit 2; }
-"case_$CASE"
-if [ "$failures" -eq 0 ]; then
-    echo "ok   cli $CASE ($checks checks)"
-    echo "1 passed, 0 failed"
-    exit 0
-fi
-echo "FAIL cli $CASE ($failures of $checks checks failed)"
-echo "0 passed, 1 failed"
-exit 1
+run_case cli

@@ -1,29 +1,10 @@
 #!/bin/sh
 # tests/edit.sh REFDEX FIXTURE CASE — the commands that rewrite the catalog:
 # fmt (canonical, idempotent, the same catalog) and fix (exact bytes).
-set -u
 REFDEX=$1
 FIXTURE=$2
 CASE=$3
-DATA=$(cd "$(dirname "$0")" && pwd)/data
-WORK=$(mktemp -d)
-FIX_PID=
-trap '[ -n "$FIX_PID" ] && kill "$FIX_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
-failures=0 checks=0
-
-fail() { failures=$((failures + 1)); echo "  FAIL: $*" >&2; }
-expect_exit() {
-    want=$1; shift
-    checks=$((checks + 1))
-    "$@" >out.txt 2>err.txt
-    got=$?
-    [ "$got" -eq "$want" ] || { fail "'$*' exited $got, expected $want"; sed 's/^/    /' err.txt >&2; }
-}
-expect_in() {
-    checks=$((checks + 1))
-    grep -qF -- "$2" "$1" || { fail "$1 lacks '$2'"; sed 's/^/    /' "$1" >&2; }
-}
+. "$(dirname "$0")/lib.sh"
 
 # model FILE: what the catalog says, independent of layout: every category
 # and entry with its nesting, read back from a database of its own
@@ -86,10 +67,8 @@ case_fmt_edge() {
 }
 
 case_fix() {
-    "$FIXTURE" --lifetime 60 > fixture.log &
-    FIX_PID=$!
-    for _ in $(seq 100); do [ -s fixture.log ] && break; sleep 0.05; done
-    B="http://127.0.0.1:$(head -n 1 fixture.log)"
+    start_fixture
+    B=$BASE
     cat > catalog.md <<EOC
 ## links
 
@@ -119,13 +98,4 @@ EOC
     expect_in err.txt "nothing to fix"
 }
 
-command -v "case_$CASE" >/dev/null 2>&1 || { echo "no case '$CASE'" >&2; exit 2; }
-"case_$CASE"
-if [ "$failures" -eq 0 ]; then
-    echo "ok   edit $CASE ($checks checks)"
-    echo "1 passed, 0 failed"
-    exit 0
-fi
-echo "FAIL edit $CASE ($failures of $checks checks failed)"
-echo "0 passed, 1 failed"
-exit 1
+run_case edit

@@ -2,25 +2,12 @@
 # tests/render.sh REFDEX CASE — `refdex render` end to end: the HTML read back
 # with libxml2's HTML parser (xmllint), the JSON against its schema, the same
 # bytes twice, hostile input, and a real browser (Debian's chromium, headless).
-set -u
 REFDEX=$1
 CASE=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-DATA=$HERE/data
 ARTIFACTS=${RD_ARTIFACTS:-$PWD}
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-cd "$WORK" || exit 1
-failures=0 checks=0
+. "$(dirname "$0")/lib.sh"
+HERE=$TESTS
 
-fail() { failures=$((failures + 1)); echo "  FAIL: $*" >&2; }
-expect_exit() {
-    want=$1; shift
-    checks=$((checks + 1))
-    "$@" >out.txt 2>err.txt
-    got=$?
-    [ "$got" -eq "$want" ] || { fail "'$*' exited $got, expected $want"; sed 's/^/    /' err.txt >&2; }
-}
 # xpath FILE EXPR: the value of an XPath 1.0 expression over an HTML file
 xpath() { xmllint --html --xpath "$2" "$1" 2>/dev/null; }
 expect_xpath() {
@@ -154,13 +141,4 @@ case_browser() {
     [ -s "$ARTIFACTS/render-zap.png" ] || fail "no screenshot"
 }
 
-command -v "case_$CASE" >/dev/null 2>&1 || { echo "no case '$CASE'" >&2; exit 2; }
-"case_$CASE"
-if [ "$failures" -eq 0 ]; then
-    echo "ok   render $CASE ($checks checks)"
-    echo "1 passed, 0 failed"
-    exit 0
-fi
-echo "FAIL render $CASE ($failures of $checks checks failed)"
-echo "0 passed, 1 failed"
-exit 1
+run_case render

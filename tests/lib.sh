@@ -1,0 +1,56 @@
+# tests/lib.sh — what the shell tests share; sourced after they set REFDEX,
+# CASE and (for the fixture) FIXTURE. Each case runs in a fresh temporary
+# folder, removed afterwards with any fixture server it started.
+set -u
+TESTS=$(cd "$(dirname "$0")" && pwd)
+DATA=$TESTS/data
+WORK=$(mktemp -d)
+FIX_PID=
+trap '[ -n "$FIX_PID" ] && kill "$FIX_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+cd "$WORK" || exit 1
+failures=0 checks=0
+
+fail() { failures=$((failures + 1)); echo "  FAIL: $*" >&2; }
+
+# expect_exit CODE CMD...: runs CMD, keeps its stdout in out.txt, stderr in err.txt
+expect_exit() {
+    want=$1; shift
+    checks=$((checks + 1))
+    "$@" >out.txt 2>err.txt
+    got=$?
+    [ "$got" -eq "$want" ] || { fail "'$*' exited $got, expected $want"; sed 's/^/    /' err.txt out.txt >&2; }
+}
+# expect_in FILE TEXT: FILE holds the fixed string TEXT
+expect_in() {
+    checks=$((checks + 1))
+    grep -qF -- "$2" "$1" || { fail "$1 lacks '$2'"; sed 's/^/    /' "$1" >&2; }
+}
+expect_not_in() {
+    checks=$((checks + 1))
+    ! grep -qF -- "$2" "$1" || fail "$1 has '$2'"
+}
+
+# start_fixture: the fixture server on an ephemeral 127.0.0.1 port (it stops
+# by itself after two minutes in any case); sets PORT and BASE
+start_fixture() {
+    "$FIXTURE" --lifetime 120 > fixture.log &
+    FIX_PID=$!
+    for _ in $(seq 100); do [ -s fixture.log ] && break; sleep 0.05; done
+    PORT=$(head -n 1 fixture.log)
+    [ -n "$PORT" ] || { echo "the fixture server did not start" >&2; exit 1; }
+    BASE="http://127.0.0.1:$PORT"
+}
+
+# run_case NAME: runs case_NAME and prints the verdict ctest and CI read
+run_case() {
+    command -v "case_$CASE" >/dev/null 2>&1 || { echo "no case '$CASE'" >&2; exit 2; }
+    "case_$CASE"
+    if [ "$failures" -eq 0 ]; then
+        echo "ok   $1 $CASE ($checks checks)"
+        echo "1 passed, 0 failed"
+        exit 0
+    fi
+    echo "FAIL $1 $CASE ($failures of $checks checks failed)"
+    echo "0 passed, 1 failed"
+    exit 1
+}
