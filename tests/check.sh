@@ -186,4 +186,16 @@ case_network_down() {
     expect_in out.txt "one.md:2:3: error: a http://127.0.0.1:1/a"
 }
 
+case_progress() {
+    start_fixture
+    { echo '## x'; for i in $(seq 1 6); do echo "- [s$i]($BASE/slow/200?$i)"; done; } > p.md
+    # on a terminal (script(1) gives it one) a progress line is drawn on stderr
+    checks=$((checks + 1))
+    script -qec "'$REFDEX' check p.md --allow-private --per-host 1 -o report.txt" /dev/null > tty.txt 2>&1 ||
+        fail "check under a terminal failed: $(cat tty.txt)"
+    expect_in tty.txt "checked, 0 failing"
+    expect_in tty.txt "/6 checked"
+    expect_in report.txt "6 links: 6 ok"
+}
+
 run_case check

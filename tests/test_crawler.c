@@ -236,6 +236,21 @@ static void per_host_limit(void)
     free(r.g);
 }
 
+static void host_interval(void)
+{
+    const char *paths[5];
+    for (int i = 0; i < 5; i++)
+        paths[i] = "/ok/spaced";
+    rd_crawl_opts o = fixture_opts();
+    o.host_interval_ms = 200;
+    run_result r = crawl(&o, 0, paths, 5);
+    REQUIRE(r.rc == RD_OK);
+    CHECK_INT(r.stats.count[RD_RES_OK], 5);
+    /* five requests to one host, 200 ms apart: the last starts 800 ms in */
+    CHECK(r.stats.elapsed_ms >= 800 && r.stats.elapsed_ms < 1500);
+    free(r.g);
+}
+
 static void refused_addresses(void)
 {
     static const char *const paths[] = {"http://169.254.169.254/latest/meta-data/",
@@ -346,6 +361,7 @@ FX(timeout_holds)
 FX(body_cap)
 FX(per_host_limit)
 FX(refused_addresses)
+FX(host_interval)
 FX(run_deadline_cancels_all)
 FX(cancel_ends_at_once)
 FX(connection_refused)
@@ -362,6 +378,7 @@ int main(int argc, char **argv)
         {"body_cap", fx_body_cap},
         {"per_host_limit", fx_per_host_limit},
         {"refused_addresses", fx_refused_addresses},
+        {"host_interval", fx_host_interval},
         {"run_deadline_cancels_all", fx_run_deadline_cancels_all},
         {"cancel_ends_at_once", fx_cancel_ends_at_once},
         {"connection_refused", fx_connection_refused},
