@@ -248,54 +248,92 @@ static int same_file(const char *path, const xmlChar *data, size_t n)
     return same;
 }
 
-/* Serialises doc to path in UTF-8, through a temporary file and a rename. A
- * page that would not change is left as it is (and keeps its time stamp). */
-static int save(site *s, htmlDocPtr doc, const char *path)
+/* Writes data[0..n) to path through a temporary file and a rename. A page
+ * that would not change is left as it is (and keeps its time stamp). */
+static int save_bytes(site *s, const char *path, const char *data, size_t n)
+{
+    if (same_file(path, (const xmlChar *)data, n))
+        return RD_OK;
+    rd_buf tmp = {0};
+    rd_buf_printf(&tmp, "%s.tmp", path);
+    FILE *f = tmp.data ? fopen(tmp.data, "wb") : NULL;
+    int ok = f && fwrite(data, 1, n, f) == n;
+    ok = f && fclose(f) == 0 && ok;
+    int rc = RD_OK;
+    if (!ok || rename(tmp.data, path) < 0) {
+        rc = rd_error_set(s->err, RD_EIO, "%s: cannot write: %s", path, strerror(errno));
+        if (tmp.data)
+            unlink(tmp.data);
+    }
+    rd_buf_free(&tmp);
+    return rc;
+}
+
+/* Appends the UTF-8 serialisation of node (a whole document when node is
+ * NULL) to out: libxml2 writes every byte of the markup. */
+static int dump(htmlDocPtr doc, xmlNodePtr node, rd_buf *out)
 {
     xmlOutputBufferPtr ob = xmlAllocOutputBuffer(NULL);
     if (!ob)
-        return rd_error_set(s->err, RD_ENOMEM, "out of memory");
-    htmlDocContentDumpFormatOutput(ob, doc, "UTF-8", 0);
+        return RD_ENOMEM;
+    if (node)
+        htmlNodeDumpFormatOutput(ob, doc, node, "UTF-8", 0);
+    else
+        htmlDocContentDumpFormatOutput(ob, doc, "UTF-8", 0);
     const xmlChar *data = xmlOutputBufferGetContent(ob);
-    size_t n = xmlOutputBufferGetSize(ob);
-    int rc = RD_OK;
-    if (!data) {
-        rc = rd_error_set(s->err, RD_ENOMEM, "out of memory");
-    } else if (!same_file(path, data, n)) {
-        rd_buf tmp = {0};
-        rd_buf_printf(&tmp, "%s.tmp", path);
-        FILE *f = tmp.data ? fopen(tmp.data, "wb") : NULL;
-        int ok = f && fwrite(data, 1, n, f) == n;
-        ok = f && fclose(f) == 0 && ok;
-        if (!ok || rename(tmp.data, path) < 0) {
-            rc = rd_error_set(s->err, RD_EIO, "%s: cannot write: %s", path, strerror(errno));
-            if (tmp.data)
-                unlink(tmp.data);
-        }
-        rd_buf_free(&tmp);
-    }
+    if (data)
+        rd_buf_append(out, (const char *)data, xmlOutputBufferGetSize(ob));
     xmlOutputBufferClose(ob);
-    return rc;
+    return data && !out->oom ? RD_OK : RD_ENOMEM;
+}
+
+/* A page is written as its skeleton cut where the sections go: the part
+ * before, the sections, the part after. */
+#define SECTIONS_MARK "<!--refdex:sections-->"
+
+typedef struct frame {
+    rd_buf head, tail;
+} frame;
+
+/* Serialises a skeleton whose <main> holds only the mark, and cuts it there. */
+static int cut(htmlDocPtr doc, xmlNodePtr main, frame *f)
+{
+    xmlAddChild(main, xmlNewDocComment(doc, BAD_CAST "refdex:sections"));
+    rd_buf all = {0};
+    int rc = dump(doc, NULL, &all);
+    const char *m = rc == RD_OK ? strstr(all.data, SECTIONS_MARK) : NULL;
+    if (m) {
+        rd_buf_append(&f->head, all.data, (size_t)(m - all.data));
+        rd_buf_puts(&f->tail, m + strlen(SECTIONS_MARK));
+    }
+    rd_buf_free(&all);
+    return m && !f->head.oom && !f->tail.oom ? RD_OK : RD_ENOMEM;
+}
+
+static void frame_free(frame *f)
+{
+    rd_buf_free(&f->head);
+    rd_buf_free(&f->tail);
 }
 
 typedef struct nav_state {
     site *s;
     xmlNodePtr lists[RD_MAX_DEPTH + 2]; /* the nav <ul> at each depth */
     xmlNodePtr last_li[RD_MAX_DEPTH + 2];
-    xmlNodePtr main;
-    int rc;
+    rd_category_row *rows; /* the categories, kept for the second pass */
+    size_t n, cap;
+    int oom;
 } nav_state;
 
-/* For each category in tree order: a nav item, a section of the index, and a
- * page of its own. */
+/* First pass, for each category in tree order: a nav item, and a copy of the
+ * row for the second pass. */
 static int on_category(const rd_category_row *c, void *ud)
 {
     nav_state *n = ud;
     site *s = n->s;
     int d = c->depth < RD_MAX_DEPTH ? c->depth : RD_MAX_DEPTH;
-    if (d > 0 && !n->lists[d]) {
+    if (d > 0 && !n->lists[d])
         n->lists[d] = el(n->last_li[d - 1], "ul", NULL);
-    }
     n->lists[d + 1] = NULL;
     xmlNodePtr li = el(n->lists[d], "li", NULL);
     n->last_li[d] = li;
@@ -305,24 +343,62 @@ static int on_category(const rd_category_row *c, void *ud)
     char count[32];
     snprintf(count, sizeof count, "%lld", (long long)c->total);
     attr(el(li, "span", count), "class", "count");
-    int rc = add_section(s, n->main, c);
-    /* the category's own page: the same section, copied */
+    if (n->n == n->cap) {
+        size_t cap = n->cap ? n->cap * 2 : 64;
+        rd_category_row *r = realloc(n->rows, cap * sizeof *r);
+        if (!r)
+            return n->oom = RD_ENOMEM;
+        n->rows = r;
+        n->cap = cap;
+    }
+    rd_category_row *r = &n->rows[n->n++];
+    *r = *c;
+    r->name = strdup(c->name);
+    r->slug = strdup(c->slug);
+    r->path = strdup(c->path);
+    r->kind = NULL;
+    return r->name && r->slug && r->path ? 0 : (n->oom = RD_ENOMEM);
+}
+
+/* Second pass, for each category: its section, built in a scratch document,
+ * serialised once into the index and once into a page of its own, then
+ * freed, so the whole site is never one tree in memory. */
+static int write_category(site *s, const rd_category_row *c, rd_buf *index)
+{
+    htmlDocPtr scratch = htmlNewDocNoDtD(NULL, NULL);
+    scratch->encoding = xmlStrdup(BAD_CAST "UTF-8");
+    xmlNodePtr holder = xmlNewDocNode(scratch, NULL, BAD_CAST "main", NULL);
+    xmlDocSetRootElement(scratch, holder);
+    int rc = add_section(s, holder, c);
+    rd_buf sec = {0};
+    if (rc == RD_OK)
+        rc = dump(scratch, holder->children, &sec);
+    xmlFreeDoc(scratch);
+    rd_buf_append(index, sec.data ? sec.data : "", sec.len);
+    /* the page: a small skeleton around the same bytes */
     xmlNodePtr body;
     htmlDocPtr doc = page_new(c->name, &body);
     xmlNodePtr base = xmlNewDocNode(doc, NULL, BAD_CAST "base", NULL);
     attr(base, "href", "../");
     xmlAddPrevSibling(xmlDocGetRootElement(doc)->children->children, base);
     header(s, body, c->path, 1);
+    frame f = {0};
     xmlNodePtr main = el(body, "main", NULL);
-    if (rc == RD_OK)
-        xmlAddChild(main, xmlDocCopyNode(n->main->last, doc, 1));
     add_script(body);
-    rd_buf path = {0};
+    if (rc == RD_OK)
+        rc = cut(doc, main, &f);
+    xmlFreeDoc(doc);
+    rd_buf page = {0}, path = {0};
+    rd_buf_append(&page, f.head.data, f.head.len);
+    rd_buf_append(&page, sec.data ? sec.data : "", sec.len);
+    rd_buf_append(&page, f.tail.data, f.tail.len);
     rd_buf_printf(&path, "%s/c/%s.html", s->outdir, c->slug);
     if (rc == RD_OK)
-        rc = path.oom ? RD_ENOMEM : save(s, doc, path.data);
+        rc = page.oom || path.oom ? RD_ENOMEM : save_bytes(s, path.data, page.data, page.len);
+    rd_buf_free(&page);
     rd_buf_free(&path);
-    xmlFreeDoc(doc);
+    rd_buf_free(&sec);
+    frame_free(&f);
     return rc;
 }
 
@@ -367,24 +443,44 @@ int rd_render_site(rd_db *db, const char *outdir, rd_error *err)
         rc = rd_db_site_summary(db, &s.sum, err);
     if (rc < 0)
         return rc;
+    const char *title = s.sum.file[0] ? s.sum.file : "refdex";
     xmlNodePtr body;
-    htmlDocPtr doc = page_new(s.sum.file[0] ? s.sum.file : "refdex", &body);
-    header(&s, body, s.sum.file[0] ? s.sum.file : "refdex", 0);
+    htmlDocPtr doc = page_new(title, &body);
+    header(&s, body, title, 0);
     xmlNodePtr layout = el(body, "div", NULL);
     attr(layout, "class", "layout");
     xmlNodePtr nav = el(layout, "nav", NULL);
     attr(nav, "aria-label", "Categories");
-    nav_state n = {.s = &s, .main = NULL};
+    nav_state n = {.s = &s};
     n.lists[0] = el(nav, "ul", NULL);
-    n.main = el(layout, "main", NULL);
-    rc = rd_db_categories(db, on_category, &n, err);
+    xmlNodePtr main = el(layout, "main", NULL);
     add_script(body);
+    rc = rd_db_categories(db, on_category, &n, err);
+    if (rc == RD_OK && n.oom)
+        rc = rd_error_set(err, RD_ENOMEM, "out of memory");
+    frame f = {0};
+    if (rc == RD_OK && cut(doc, main, &f) < 0)
+        rc = rd_error_set(err, RD_ENOMEM, "out of memory");
+    xmlFreeDoc(doc);
+    rd_buf index = {0};
+    rd_buf_append(&index, f.head.data, f.head.len);
+    for (size_t i = 0; rc == RD_OK && i < n.n; i++)
+        rc = write_category(&s, &n.rows[i], &index);
+    rd_buf_append(&index, f.tail.data, f.tail.len);
     rd_buf path = {0};
     rd_buf_printf(&path, "%s/index.html", outdir);
     if (rc == RD_OK)
-        rc = save(&s, doc, path.data);
+        rc = index.oom || path.oom ? rd_error_set(err, RD_ENOMEM, "out of memory")
+                                   : save_bytes(&s, path.data, index.data, index.len);
     rd_buf_free(&path);
-    xmlFreeDoc(doc);
+    rd_buf_free(&index);
+    frame_free(&f);
+    for (size_t i = 0; i < n.n; i++) {
+        free((char *)n.rows[i].name);
+        free((char *)n.rows[i].slug);
+        free((char *)n.rows[i].path);
+    }
+    free(n.rows);
     if (rc == RD_OK)
         rc = write_json(&s);
     rd_buf_free(&s.scratch);
