@@ -57,6 +57,7 @@ typedef struct checker {
     rd_report_summary sum;
     size_t failing;
     int64_t started_ms, last_progress_ms;
+    int64_t batch_since; /* when the oldest uncommitted result came */
     int progress; /* stderr is a terminal */
     rd_error err;
     int db_failed;
@@ -85,10 +86,22 @@ static int record(checker *c, size_t t, rd_result r, const rd_check_row *row)
 {
     c->sum.count[r]++;
     c->failing += rd_result_fails(row->result, c->cfg->strict);
+    if (!rd_db_batch_pending(c->db))
+        c->batch_since = rd_now_ms();
     if (!c->db_failed && rd_db_check_add(c->db, c->run_id, c->targets[t].url_id, row, &c->err) < 0)
         c->db_failed = 1;
     progress(c, 0);
     return c->db_failed; /* a database that fails stops the run */
+}
+
+/* Commits waiting results once they are RD_TICK_MS old, even when no other
+ * result comes to push them (the last links may take their whole timeout). */
+static void on_tick(void *ud, int64_t now)
+{
+    checker *c = ud;
+    if (!c->db_failed && rd_db_batch_pending(c->db) && now - c->batch_since >= RD_TICK_MS &&
+        rd_db_checks_commit(c->db, &c->err) < 0)
+        c->db_failed = 1;
 }
 
 static int on_result(void *ud, size_t index, const rd_check *k)
@@ -203,6 +216,7 @@ static int crawl_web(checker *c, const char **urls, size_t nweb, rd_crawl_stats 
     rd_ctx_init(&run, rd_now_ms(), cfg->deadline_ms);
     rd_crawl_opts o = cfg->crawl;
     o.cancel_fd = signal_pipe[0];
+    o.tick = on_tick;
     memset(st, 0, sizeof *st);
     if (got_signal)
         rd_ctx_cancel(&run);

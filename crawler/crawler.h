@@ -59,7 +59,13 @@ typedef struct rd_crawl_opts {
     size_t naccept;
     const char *user_agent;
     int cancel_fd; /* readable when the run must stop (a signal's self-pipe), or -1 */
+    /* Called on every turn of the loop, at least every RD_TICK_MS, with the
+     * callback's ud (for work that must not wait for the next result, such as
+     * committing a batch); NULL for none. */
+    void (*tick)(void *ud, int64_t now_ms);
 } rd_crawl_opts;
+
+enum { RD_TICK_MS = 100 };
 
 /* The defaults, in one place. */
 void rd_crawl_opts_default(rd_crawl_opts *o);

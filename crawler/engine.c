@@ -366,10 +366,11 @@ static int wait_ms(const engine *g, int64_t now, int64_t next_event, int64_t sch
     int64_t run_deadline = rd_ctx_deadline(g->run);
     if (run_deadline && (t < 0 || run_deadline < t))
         t = run_deadline;
+    /* never longer than a tick, so a pending batch of results is committed */
     if (t < 0)
-        return 1000; /* nothing scheduled: look again in a second anyway */
+        return RD_TICK_MS;
     t -= now;
-    return t <= 0 ? 0 : t > 1000 ? 1000 : (int)t;
+    return t <= 0 ? 0 : t > RD_TICK_MS ? RD_TICK_MS : (int)t;
 }
 
 static void poll_once(engine *g, int timeout)
@@ -482,6 +483,8 @@ int rd_crawl(const rd_crawl_opts *o, rd_ctx *run, const char *const *urls, size_
         }
         int64_t next = sweep(&g, now);
         int64_t wake = dispatch(&g, now);
+        if (o->tick)
+            o->tick(ud, now);
         if (stats->done < n)
             poll_once(&g, wait_ms(&g, rd_now_ms(), next, wake));
     }

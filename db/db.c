@@ -200,10 +200,12 @@ int rd_db_open(const char *path, int flags, rd_db **out, rd_error *err)
         rc = rd_db_fail(db, err, "reading");
     if (rc == RD_OK && !readonly)
         rc = rd_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err);
-    /* reads (render, query) touch the whole file: map it, and cache more of it */
+    /* reads (render, query) touch the whole file: map it (read-only opens
+     * only: a check run keeps its memory small), and cache more of it */
+    if (rc == RD_OK && readonly)
+        rc = rd_db_exec(db, "PRAGMA mmap_size = 268435456", err);
     if (rc == RD_OK)
-        rc = rd_db_exec(db, "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -32768;"
-                            " PRAGMA temp_store = MEMORY", err);
+        rc = rd_db_exec(db, "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY", err);
     if (rc == RD_OK && !readonly)
         rc = migrate(db, err);
     if (rc == RD_OK && readonly && rd_db_schema_version(db) != SCHEMA_LATEST)
@@ -223,6 +225,8 @@ void rd_db_close(rd_db *db)
 {
     if (!db)
         return;
+    if (db->in_batch)
+        sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
     sqlite3_finalize(db->check_ins);
     sqlite3_close(db->h);
     free(db->path);

@@ -7,6 +7,7 @@
 #define RD_DB_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../catalog/catalog.h"
 
@@ -128,9 +129,15 @@ typedef struct rd_run_options {
 
 /* Records the start of a run. */
 int rd_db_run_begin(rd_db *db, const rd_run_options *o, int64_t *run_id, rd_error *err);
-/* Stores one result, committed at once: a kill loses only links in flight. */
+/* Stores one result in the open batch (a transaction begun as needed and
+ * committed every 64 results); rd_db_checks_commit commits it now. A caller
+ * that commits at least every 100 ms loses, when killed, only the links in
+ * flight and those finished in the last 100 ms. */
 int rd_db_check_add(rd_db *db, int64_t run_id, int64_t url_id, const rd_check_row *c,
                     rd_error *err);
+int rd_db_checks_commit(rd_db *db, rd_error *err);
+/* Whether results wait in an open batch. */
+int rd_db_batch_pending(const rd_db *db);
 /* Records how the run ended ("completed", "interrupted", "deadline"). */
 int rd_db_run_end(rd_db *db, int64_t run_id, const char *outcome, rd_error *err);
 
@@ -147,9 +154,10 @@ typedef struct rd_report_row {
 /* Calls cb for every check of the run, by category and catalog order. */
 int rd_db_report(rd_db *db, int64_t run_id, int (*cb)(const rd_report_row *, void *),
                  void *ud, rd_error *err);
-/* The run's checks as JSON: one object per URL with the entries using it.
- * The caller frees *json. */
-int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, char **json,
+/* Writes the run's checks to out as a JSON array: one object per URL (built by
+ * SQLite) with the entries using it, written as each row comes, so a large
+ * report is never one string in memory. */
+int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, FILE *out,
                       rd_error *err);
 
 /* ---- the site (render) ---- */

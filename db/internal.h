@@ -10,6 +10,7 @@ struct rd_db {
     sqlite3 *h;
     char *path;
     sqlite3_stmt *check_ins; /* prepared once for a run */
+    int in_batch, batch_rows; /* an open transaction of results */
 };
 
 /* Sets err from the handle's last error, naming the database; returns RD_EDB. */

@@ -274,14 +274,9 @@ int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_forma
         summary_line(sum, out);
         break;
     }
-    case RD_REPORT_JSON: {
-        char *json = NULL;
-        rc = rd_db_report_json(db, run_id, file, &json, err);
-        if (rc == RD_OK)
-            fprintf(out, "%s\n", json);
-        free(json);
+    case RD_REPORT_JSON:
+        rc = rd_db_report_json(db, run_id, file, out, err);
         break;
-    }
     case RD_REPORT_JUNIT:
         rc = write_junit(db, run_id, file, sum, out, err);
         break;
