@@ -273,7 +273,14 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
         }
     }
     c.sum.elapsed_ms = rd_now_ms() - c.started_ms;
-    if (e == RD_OK)
+    /* no server of several hosts could be reached: say so, once, rather than
+     * call every link broken (one dead host is just that); the text report is
+     * then only its summary, the others keep every row */
+    *network_down = !got_signal && st.hosts > 1 && st.resolved == 0 &&
+                    st.count[RD_RES_ERROR] == nweb;
+    if (e == RD_OK && *network_down && format == RD_REPORT_TEXT)
+        rd_report_summary_line(&c.sum, out);
+    else if (e == RD_OK)
         e = rd_report_write(c.db, c.run_id, cfg->file, format, &c.sum, out, &c.err);
     if (signal_pipe[0] >= 0)
         remove_signals();
@@ -295,13 +302,10 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
                 cfg->db_path);
         return RD_EXIT_INTERRUPTED;
     }
-    /* no server of several hosts could be reached: say so, once, rather than
-     * call every link broken (one dead host is just that) */
-    if (st.hosts > 1 && st.resolved == 0 && st.count[RD_RES_ERROR] == nweb) {
+    if (*network_down)
         fprintf(stderr, "refdex: the network looks unavailable: no server could be reached "
-                        "for any of the %zu web links\n", nweb);
-        *network_down = 1;
-    }
+                        "for any of the %zu web links (%zu hosts); nothing was checked\n",
+                nweb, st.hosts);
     return RD_EXIT_OK;
 }
 

@@ -33,6 +33,9 @@ typedef struct rd_report_summary {
  * ratelimited and cancelled). */
 int rd_result_fails(const char *result, int strict);
 
+/* "N links: A ok, B broken ... in S s", the text report's last line. */
+void rd_report_summary_line(const rd_report_summary *s, FILE *out);
+
 /* Writes the report of run_id in `format` to out. `file` is the catalog's
  * name as the user wrote it, for file:line:col. */
 int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_format format,

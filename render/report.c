@@ -42,7 +42,7 @@ static void detail(const rd_report_row *r, char *buf, size_t n)
         buf[0] = '\0';
 }
 
-static void summary_line(const rd_report_summary *s, FILE *out)
+void rd_report_summary_line(const rd_report_summary *s, FILE *out)
 {
     fprintf(out, "%zu links:", s->total);
     int first = 1;
@@ -271,7 +271,7 @@ int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_forma
         rc = rd_db_report(db, run_id, text_row, &t, err);
         if (t.any)
             fputc('\n', out);
-        summary_line(sum, out);
+        rd_report_summary_line(sum, out);
         break;
     }
     case RD_REPORT_JSON:

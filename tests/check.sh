@@ -180,7 +180,9 @@ case_kill() {
 case_network_down() {
     printf '## x\n- [a](http://127.0.0.1:1/a)\n- [b](http://127.0.0.2:1/b)\n' > n.md
     expect_exit 3 "$REFDEX" check n.md --allow-private --retries 0
-    expect_in err.txt "the network looks unavailable"
+    expect_in err.txt "the network looks unavailable: no server could be reached for any of the 2 web links (2 hosts); nothing was checked"
+    expect_in out.txt "2 links: 0 ok, 2 error in"
+    expect_not_in out.txt "127.0.0.1:1/a"
     printf '## x\n- [a](http://127.0.0.1:1/a)\n' > one.md
     expect_exit 1 "$REFDEX" check one.md --allow-private --retries 0 --db one.db
     expect_in out.txt "one.md:2:3: error: a http://127.0.0.1:1/a"
