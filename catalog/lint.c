@@ -20,16 +20,12 @@ static rd_diag *add(diags *d, rd_severity sev, const char *rule, rd_pos pos)
 {
     if (d->oom)
         return NULL;
-    if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 32;
-        rd_diag *v = realloc(d->v, cap * sizeof *v);
-        if (!v) {
-            d->oom = 1;
-            return NULL;
-        }
-        d->v = v;
-        d->cap = cap;
+    rd_diag *v = rd_grow(d->v, &d->cap, d->n, sizeof *v);
+    if (!v) {
+        d->oom = 1;
+        return NULL;
     }
+    d->v = v;
     rd_diag *g = &d->v[d->n++];
     g->severity = sev;
     g->rule = rule;

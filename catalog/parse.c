@@ -27,17 +27,6 @@ typedef struct parser {
     int oom;
 } parser;
 
-static void *grow(void *arr, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return arr;
-    size_t c = *cap ? *cap * 2 : 64;
-    void *p = realloc(arr, c * size);
-    if (p)
-        *cap = c;
-    return p;
-}
-
 static rd_pos pos_of(cmark_node *n)
 {
     return (rd_pos){cmark_node_get_start_line(n), cmark_node_get_start_column(n)};
@@ -92,7 +81,7 @@ static int add_category(parser *p, rd_category_kind kind, const char *name, int 
                         int parent, rd_pos pos)
 {
     rd_catalog *cat = p->cat;
-    rd_category *arr = grow(cat->categories, &p->cap_cat, cat->ncategories, sizeof *arr);
+    rd_category *arr = rd_grow(cat->categories, &p->cap_cat, cat->ncategories, sizeof *arr);
     if (!arr) {
         p->oom = 1;
         return -1;
@@ -169,7 +158,7 @@ static int line_is_blank(const parser *p, int line)
 static void add_note(parser *p, rd_note_kind kind, cmark_node *n, int category)
 {
     rd_catalog *cat = p->cat;
-    rd_note *arr = grow(cat->notes, &p->cap_note, cat->nnotes, sizeof *arr);
+    rd_note *arr = rd_grow(cat->notes, &p->cap_note, cat->nnotes, sizeof *arr);
     if (!arr) {
         p->oom = 1;
         return;
@@ -251,7 +240,7 @@ static int add_entry(parser *p, const char *name, int parent, rd_pos pos, rd_pos
 {
     rd_catalog *cat = p->cat;
     size_t cap = p->cap_ent;
-    rd_entry *arr = grow(cat->entries, &p->cap_ent, cat->nentries, sizeof *arr);
+    rd_entry *arr = rd_grow(cat->entries, &p->cap_ent, cat->nentries, sizeof *arr);
     if (arr && cap != p->cap_ent) {
         rd_buf *d = realloc(p->desc, p->cap_ent * sizeof *d);
         if (!d) {

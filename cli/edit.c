@@ -98,46 +98,39 @@ typedef struct change {
     const char *why;
 } change;
 
+typedef struct last_check {
+    char *url, *result, *final; /* final may be NULL */
+} last_check;
+
 typedef struct latest {
-    rd_strmap index; /* url → position in the arrays */
-    char **url, **result, **final;
+    rd_strmap index; /* url → position in v */
+    last_check *v;
     size_t n, cap;
 } latest;
 
 static int keep_latest(const char *url, const char *result, const char *final_url, void *ud)
 {
     latest *l = ud;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        char **u = realloc(l->url, cap * sizeof *u), **r = NULL, **f = NULL;
-        if (u)
-            l->url = u;
-        if (u && (r = realloc(l->result, cap * sizeof *r)))
-            l->result = r;
-        if (r && (f = realloc(l->final, cap * sizeof *f)))
-            l->final = f;
-        if (!f)
-            return RD_ENOMEM;
-        l->cap = cap;
-    }
-    l->url[l->n] = strdup(url);
-    l->result[l->n] = strdup(result);
-    l->final[l->n] = final_url ? strdup(final_url) : NULL;
-    if (!l->url[l->n] || !l->result[l->n])
+    last_check *v = rd_grow(l->v, &l->cap, l->n, sizeof *v);
+    if (!v)
         return RD_ENOMEM;
-    return rd_strmap_add(&l->index, l->url[l->n], (int)l->n, NULL) < 0 ? RD_ENOMEM : (l->n++, 0);
+    l->v = v;
+    last_check *c = &l->v[l->n];
+    *c = (last_check){strdup(url), strdup(result), final_url ? strdup(final_url) : NULL};
+    l->n++; /* counted now, so free_latest frees it whatever happens next */
+    if (!c->url || !c->result || (final_url && !c->final))
+        return RD_ENOMEM;
+    return rd_strmap_add(&l->index, c->url, (int)l->n - 1, NULL) < 0 ? RD_ENOMEM : 0;
 }
 
 static void free_latest(latest *l)
 {
     for (size_t i = 0; i < l->n; i++) {
-        free(l->url[i]);
-        free(l->result[i]);
-        free(l->final[i]);
+        free(l->v[i].url);
+        free(l->v[i].result);
+        free(l->v[i].final);
     }
-    free(l->url);
-    free(l->result);
-    free(l->final);
+    free(l->v);
     rd_strmap_free(&l->index);
 }
 
@@ -192,24 +185,24 @@ static int find_destination(const char *text, size_t len, const rd_entry *e, siz
 /* What fix would change: permanent redirects (from the last check) and
  * scheme-less links. Skipped ones are said on stderr. */
 static size_t plan_fixes(const rd_config *cfg, const rd_catalog *cat, const char *text,
-                         size_t len, latest *l, change *out)
+                         size_t len, const latest *l, change *out)
 {
     size_t n = 0;
     for (size_t i = 0; i < cat->nentries; i++) {
         const rd_entry *e = &cat->entries[i];
         if (!e->url_raw || !e->url)
             continue;
-        int k = -1;
+        int k = rd_strmap_get(&l->index, e->url);
         const char *with = NULL, *why = NULL;
-        if (rd_strmap_add(&l->index, e->url, -1, &k) == 0 && k >= 0 &&
-            !strcmp(l->result[k], "redirect") && l->final[k]) {
-            const char *bad = suspicious_target(e->url, l->final[k]);
+        if (k >= 0 &&
+            !strcmp(l->v[k].result, "redirect") && l->v[k].final) {
+            const char *bad = suspicious_target(e->url, l->v[k].final);
             if (bad) {
                 fprintf(stderr, "%s:%d:%d: left as is: %s redirects to %s, but %s\n", cfg->file,
-                        e->link_pos.line, e->link_pos.col, e->url_raw, l->final[k], bad);
+                        e->link_pos.line, e->link_pos.col, e->url_raw, l->v[k].final, bad);
                 continue;
             }
-            with = l->final[k], why = "moved permanently";
+            with = l->v[k].final, why = "moved permanently";
         } else if (e->missing_scheme) {
             with = e->url, why = "no scheme";
         }

@@ -75,14 +75,10 @@ static char *dup_or_empty(const char *s)
 static int collect(const rd_entry_row *r, void *ud)
 {
     rows *rs = ud;
-    if (rs->n == rs->cap) {
-        size_t cap = rs->cap ? rs->cap * 2 : 64;
-        row *v = realloc(rs->v, cap * sizeof *v);
-        if (!v)
-            return rs->oom = RD_ENOMEM;
-        rs->v = v;
-        rs->cap = cap;
-    }
+    row *v = rd_grow(rs->v, &rs->cap, rs->n, sizeof *v);
+    if (!v)
+        return rs->oom = RD_ENOMEM;
+    rs->v = v;
     const char *status = r->result ? r->result : r->url ? "unchecked" : "";
     row *o = &rs->v[rs->n++];
     *o = (row){r->depth, r->line, dup_or_empty(r->name), dup_or_empty(r->url),

@@ -94,6 +94,19 @@ char *rd_arena_strdup(rd_arena *a, const char *s)
     return rd_arena_strndup(a, s, strlen(s));
 }
 
+/* ---- growable arrays ---- */
+
+void *rd_grow(void *arr, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return arr;
+    size_t c = *cap ? *cap * 2 : 16;
+    void *p = realloc(arr, c * size);
+    if (p)
+        *cap = c;
+    return p;
+}
+
 /* ---- buffers ---- */
 
 static int buf_reserve(rd_buf *b, size_t extra)
@@ -323,6 +336,16 @@ int rd_strmap_add(rd_strmap *m, const char *key, int value, int *existing)
     m->values[j] = value;
     m->len++;
     return 1;
+}
+
+int rd_strmap_get(const rd_strmap *m, const char *key)
+{
+    if (!m->cap)
+        return -1;
+    for (size_t j = hash_str(key) & (m->cap - 1); m->keys[j]; j = (j + 1) & (m->cap - 1))
+        if (strcmp(m->keys[j], key) == 0)
+            return m->values[j];
+    return -1;
 }
 
 void rd_strmap_free(rd_strmap *m)

@@ -44,6 +44,13 @@ void *rd_arena_alloc(rd_arena *a, size_t n);
 char *rd_arena_strndup(rd_arena *a, const char *s, size_t n);
 char *rd_arena_strdup(rd_arena *a, const char *s);
 
+/* ---- growable arrays ---- */
+
+/* Returns arr with room for at least n + 1 elements of size bytes (doubling
+ * cap, which it updates), or NULL when out of memory (arr is then unchanged
+ * and still the caller's). Use: `T *p = rd_grow(v, &cap, n, sizeof *v)`. */
+void *rd_grow(void *arr, size_t *cap, size_t n, size_t size);
+
 /* ---- growable byte buffer, always NUL-terminated ---- */
 typedef struct rd_buf {
     char *data; /* owned; free with rd_buf_free */
@@ -94,5 +101,7 @@ typedef struct rd_strmap {
  * (its value is stored in *existing when not NULL), RD_ENOMEM on failure. The
  * key must outlive the map. */
 int rd_strmap_add(rd_strmap *m, const char *key, int value, int *existing);
+/* The value of key, or -1 when it is not there. */
+int rd_strmap_get(const rd_strmap *m, const char *key);
 void rd_strmap_free(rd_strmap *m);
 #endif

@@ -34,14 +34,10 @@ static long find_host(rd_sched *s, const char *name)
     for (size_t i = s->nhosts; i-- > 0;)
         if (!strcmp(s->hosts[i].name, name))
             return (long)i;
-    if (s->nhosts == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 16;
-        rd_host *h = realloc(s->hosts, cap * sizeof *h);
-        if (!h)
-            return -1;
-        s->hosts = h;
-        s->cap = cap;
-    }
+    rd_host *hosts = rd_grow(s->hosts, &s->cap, s->nhosts, sizeof *hosts);
+    if (!hosts)
+        return -1;
+    s->hosts = hosts;
     rd_host *h = &s->hosts[s->nhosts];
     memset(h, 0, sizeof *h);
     if (!(h->name = strdup(name)))

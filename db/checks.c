@@ -29,15 +29,12 @@ int rd_db_targets(rd_db *db, int64_t max_age_ms, rd_target **out, size_t *n, rd_
     sqlite3_bind_int64(st, 1, max_age_ms);
     size_t cap = 0;
     while (rc == RD_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 256;
-            rd_target *t = realloc(*out, cap * sizeof *t);
-            if (!t) {
-                rc = rd_error_set(err, RD_ENOMEM, "out of memory");
-                break;
-            }
-            *out = t;
+        rd_target *grown = rd_grow(*out, &cap, *n, sizeof *grown);
+        if (!grown) {
+            rc = rd_error_set(err, RD_ENOMEM, "out of memory");
+            break;
         }
+        *out = grown;
         rd_target *t = &(*out)[(*n)++];
         memset(t, 0, sizeof *t);
         t->url_id = sqlite3_column_int64(st, 0);

@@ -343,14 +343,10 @@ static int on_category(const rd_category_row *c, void *ud)
     char count[32];
     snprintf(count, sizeof count, "%lld", (long long)c->total);
     attr(el(li, "span", count), "class", "count");
-    if (n->n == n->cap) {
-        size_t cap = n->cap ? n->cap * 2 : 64;
-        rd_category_row *r = realloc(n->rows, cap * sizeof *r);
-        if (!r)
-            return n->oom = RD_ENOMEM;
-        n->rows = r;
-        n->cap = cap;
-    }
+    rd_category_row *rows = rd_grow(n->rows, &n->cap, n->n, sizeof *rows);
+    if (!rows)
+        return n->oom = RD_ENOMEM;
+    n->rows = rows;
     rd_category_row *r = &n->rows[n->n++];
     *r = *c;
     r->name = strdup(c->name);

@@ -119,6 +119,8 @@ static void strmap(void)
     CHECK_INT(rd_strmap_add(&m, "k500", 7, &existing), 0);
     CHECK_INT(existing, 500);
     CHECK_INT(m.len, 1000);
+    CHECK_INT(rd_strmap_get(&m, "k999"), 999);
+    CHECK_INT(rd_strmap_get(&m, "k1000"), -1);
     rd_strmap_free(&m);
 }
 
