@@ -70,12 +70,14 @@ static void header(site *s, xmlNodePtr body, const char *title, int sub)
 {
     xmlNodePtr h = el(body, "header", NULL);
     el(h, "h1", title);
-    char line[400];
+    char line[400], when[48] = "";
+    if (s->sum.last_check[0]) /* 2026-11-25T10:27:42.666Z → 2026-11-25 10:27 UTC */
+        snprintf(when, sizeof when, " · last check %.10s %.5s UTC", s->sum.last_check,
+                 s->sum.last_check + (strlen(s->sum.last_check) > 11 ? 11 : 0));
     snprintf(line, sizeof line,
-             "%lld entries in %lld categories · %lld links, %lld checked, %lld failing%s%s",
+             "%lld entries in %lld categories · %lld links, %lld checked, %lld failing%s",
              (long long)s->sum.entries, (long long)s->sum.categories, (long long)s->sum.links,
-             (long long)s->sum.checked, (long long)s->sum.failing,
-             s->sum.last_check[0] ? " · last check " : "", s->sum.last_check);
+             (long long)s->sum.checked, (long long)s->sum.failing, when);
     xmlNodePtr p = el(h, "p", line);
     attr(p, "class", "summary");
     if (sub) {
@@ -142,12 +144,12 @@ static int add_entry(const rd_site_entry *e, void *ud)
         attr(b, "class", cls);
     }
     if (e->result && !strcmp(e->result, "redirect") && e->final_url) {
-        xmlNodePtr to = el(li, safe_href(e->final_url) ? "a" : "span", "→ moved");
+        rd_buf_reset(&s->scratch);
+        rd_buf_printf(&s->scratch, "→ %s", e->final_url);
+        xmlNodePtr to = el(li, safe_href(e->final_url) ? "a" : "span", s->scratch.data);
         attr(to, "class", "moved");
-        if (safe_href(e->final_url)) {
+        if (safe_href(e->final_url))
             attr(to, "href", e->final_url);
-            attr(to, "title", e->final_url);
-        }
     }
     if (e->checked_at) {
         char day[11];

@@ -53,6 +53,11 @@ case_results() {
     # the health shows in queries
     expect_exit 0 "$REFDEX" query --category bad --format tsv
     expect_in out.txt "fixture/bad	0	gone	$BASE/status/404	broken	8	"
+    # the page shows the health: broken with its code, the new URL of a move
+    expect_exit 0 "$REFDEX" render catalog.md
+    expect_in site/index.html '<span class="badge broken">broken 404</span>'
+    expect_in site/index.html "<a class=\"moved\" href=\"$BASE/chain/0\">→ $BASE/chain/0</a>"
+    expect_in site/index.html "6 links, 6 checked, 2 failing · last check 20"
     # without --allow-private, loopback is refused, and says how to allow it
     expect_exit 1 "$REFDEX" check catalog.md --timeout 1s
     expect_in out.txt "refused to connect to 127.0.0.1: a loopback address (allow with --allow-private)"
