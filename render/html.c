@@ -428,7 +428,7 @@ static int make_dirs(const char *outdir, rd_error *err)
     rd_buf_printf(&b, "%s/c", outdir);
     int rc = RD_OK;
     if ((mkdir(outdir, 0777) < 0 && errno != EEXIST) || (mkdir(b.data, 0777) < 0 && errno != EEXIST))
-        rc = rd_error_set(err, RD_EIO, "%s: cannot create: %s", outdir, strerror(errno));
+        rc = rd_error_set(err, RD_EUSAGE, "%s: cannot create: %s", outdir, strerror(errno));
     rd_buf_free(&b);
     return rc;
 }

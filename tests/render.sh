@@ -41,6 +41,9 @@ case_html() {
     expect_xpath site/c/log.html 'count(//li[@class="entry"])' 5
     expect_xpath site/c/u7f51-u7edc.html 'string(//h2/a)' 网络
     expect_xpath $h 'string(//section[@id="u7f51-u7edc"]/h2/a/@href)' c/u7f51-u7edc.html
+    # an --out that cannot be made is the user's to fix: exit 2, said plainly
+    expect_exit 2 "$REFDEX" render catalog.md --out /nonexistent/site
+    expect_in err.txt "/nonexistent/site: cannot create: No such file or directory"
     # no CDN, no external script or style
     expect_xpath $h 'count(//script[@src] | //link[@rel="stylesheet"])' 0
 }
