@@ -31,18 +31,14 @@ static slot *slot_new(engine *g, uint32_t link, int64_t now)
         g->free_slots = s;
         return NULL;
     }
-    if (g->nactive == g->cap_active) {
-        size_t cap = g->cap_active ? g->cap_active * 2 : 256;
-        slot **a = realloc(g->active, cap * sizeof *a);
-        if (!a) {
-            free(s->url);
-            s->next_free = g->free_slots;
-            g->free_slots = s;
-            return NULL;
-        }
-        g->active = a;
-        g->cap_active = cap;
+    slot **a = rd_grow(g->active, &g->cap_active, g->nactive, sizeof *a);
+    if (!a) {
+        free(s->url);
+        s->next_free = g->free_slots;
+        g->free_slots = s;
+        return NULL;
     }
+    g->active = a;
     s->active_at = g->nactive;
     g->active[g->nactive++] = s;
     g->slot_of[link] = s;
@@ -58,6 +54,7 @@ static void finish(engine *g, slot *s, rd_result r, int64_t now)
     s->check.result = r;
     s->check.elapsed_ms = now - s->started_ms;
     s->check.final_url = s->visited[0] && strcmp(s->url, g->urls[s->link]) ? s->url : NULL;
+    g->finished[s->link] = 1;
     g->stats->done++;
     g->stats->count[r]++;
     g->stats->resolved += s->connected;
@@ -291,6 +288,7 @@ static void report_unstarted(engine *g, uint32_t link, rd_result r, const char *
 {
     rd_check c = {.result = r};
     snprintf(c.error, sizeof c.error, "%s", why);
+    g->finished[link] = 1;
     g->stats->done++;
     g->stats->count[r]++;
     if (g->cb(g->ud, link, &c))
@@ -308,7 +306,8 @@ static void end_run(engine *g, int64_t now)
         fail(g, g->active[g->nactive - 1], RD_RES_CANCELLED, now, why);
     int64_t link;
     while ((link = rd_sched_pop_any(&g->sched)) >= 0)
-        report_unstarted(g, (uint32_t)link, RD_RES_CANCELLED, why);
+        if (!g->finished[link])
+            report_unstarted(g, (uint32_t)link, RD_RES_CANCELLED, why);
 }
 
 /* Ends links whose own deadline passed (their transfers go at once), and
@@ -342,6 +341,10 @@ static int64_t dispatch(engine *g, int64_t now)
 {
     int64_t wake = 0, link;
     while (!g->failed && (link = rd_sched_next(&g->sched, now, &wake)) >= 0) {
+        if (g->finished[link]) { /* woken from back-off, then its deadline passed */
+            rd_sched_release(&g->sched, (uint32_t)link);
+            continue;
+        }
         slot *s = g->slot_of[link];
         if (!s && !(s = slot_new(g, (uint32_t)link, now))) {
             g->failed = 1;
@@ -425,9 +428,10 @@ static int engine_init(engine *g)
     g->epfd = epoll_create1(EPOLL_CLOEXEC);
     g->multi = curl_multi_init();
     g->slot_of = calloc(g->n ? g->n : 1, sizeof *g->slot_of);
+    g->finished = calloc(g->n ? g->n : 1, 1);
     g->cap_pool = (size_t)g->o->concurrency;
     g->pool = calloc(g->cap_pool ? g->cap_pool : 1, sizeof *g->pool);
-    if (g->epfd < 0 || !g->multi || !g->slot_of || !g->pool ||
+    if (g->epfd < 0 || !g->multi || !g->slot_of || !g->finished || !g->pool ||
         rd_sched_init(&g->sched, g->n, g->o->concurrency, g->o->per_host,
                       g->o->host_interval_ms) < 0)
         return RD_ENOMEM;
@@ -461,6 +465,7 @@ static void engine_free(engine *g)
         close(g->epfd);
     rd_sched_free(&g->sched);
     free(g->slot_of);
+    free(g->finished);
     free(g->active);
     free(g->pool);
 }

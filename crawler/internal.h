@@ -50,6 +50,7 @@ struct engine {
     int64_t timer_ms; /* curl's timer, absolute; -1: none */
     rd_sched sched;
     slot **slot_of; /* link → its slot while it has one */
+    uint8_t *finished; /* link → it has its result (a woken back-off may still be queued) */
     slot **active;
     size_t nactive, cap_active;
     slot *free_slots;

@@ -251,6 +251,24 @@ static void host_interval(void)
     free(r.g);
 }
 
+/* A link woken from back-off waits for its host, and its deadline passes
+ * there: it ends once, as a timeout, and is not started again later. */
+static void deadline_while_requeued(void)
+{
+    static const char *const paths[] = {"/flaky/requeued", "/hang"};
+    rd_crawl_opts o = fixture_opts();
+    o.per_host = 1;
+    o.timeout_ms = 900;
+    run_result r = crawl(&o, 0, paths, 2);
+    REQUIRE(r.rc == RD_OK);
+    CHECK_INT(r.g[0].calls, 1);
+    CHECK_INT(r.g[1].calls, 1);
+    CHECK_INT(r.stats.done, 2);
+    CHECK_INT(r.g[1].c.result, RD_RES_TIMEOUT);
+    CHECK(r.g[0].c.result == RD_RES_TIMEOUT || r.g[0].c.result == RD_RES_OK);
+    free(r.g);
+}
+
 static void refused_addresses(void)
 {
     static const char *const paths[] = {"http://169.254.169.254/latest/meta-data/",
@@ -362,6 +380,7 @@ FX(body_cap)
 FX(per_host_limit)
 FX(refused_addresses)
 FX(host_interval)
+FX(deadline_while_requeued)
 FX(run_deadline_cancels_all)
 FX(cancel_ends_at_once)
 FX(connection_refused)
@@ -379,6 +398,7 @@ int main(int argc, char **argv)
         {"per_host_limit", fx_per_host_limit},
         {"refused_addresses", fx_refused_addresses},
         {"host_interval", fx_host_interval},
+        {"deadline_while_requeued", fx_deadline_while_requeued},
         {"run_deadline_cancels_all", fx_run_deadline_cancels_all},
         {"cancel_ends_at_once", fx_cancel_ends_at_once},
         {"connection_refused", fx_connection_refused},
