@@ -199,7 +199,8 @@ int rd_db_latest_checks(rd_db *db,
                                   void *),
                         void *ud, rd_error *err);
 
-/* The whole index as JSON (see render/index.schema.json). The caller frees it. */
-int rd_db_index_json(rd_db *db, char **json, rd_error *err);
+/* Writes the whole index as JSON to out (see render/index.schema.json): one
+ * object, its categories written as each comes. */
+int rd_db_index_json(rd_db *db, FILE *out, rd_error *err);
 
 #endif

@@ -98,7 +98,7 @@ int rd_db_category_notes(rd_db *db, int64_t category_id,
     return rc;
 }
 
-int rd_db_index_json(rd_db *db, char **json, rd_error *err)
+int rd_db_index_json(rd_db *db, FILE *out, rd_error *err)
 {
     /* entries nest bottom-up in a temporary table, as for queries */
     static const char fill[] =
@@ -118,23 +118,43 @@ int rd_db_index_json(rd_db *db, char **json, rd_error *err)
         "UPDATE temp.ij SET obj = json_set(obj, '$.sub_entries', (SELECT json_group_array("
         "json(c.obj)) FROM (SELECT obj FROM temp.ij c WHERE c.parent = ij.id ORDER BY c.id) c))"
         " WHERE depth = ?1 AND id IN (SELECT parent FROM temp.ij)";
-    static const char result[] =
-        "SELECT json_object('generator', 'refdex', 'schema_version', 1,"
-        " 'catalog', (SELECT file FROM catalog WHERE id = 1),"
-        " 'categories', (SELECT json_group_array(json(o)) FROM (SELECT json_object("
-        "  'name', c.name, 'slug', c.slug, 'path', c.path, 'kind', c.kind, 'level', c.level,"
-        "  'parent', (SELECT p.path FROM categories p WHERE p.id = c.parent_id), 'line', c.line,"
-        "  'notes', (SELECT json_group_array(json_object('kind', n.kind, 'markdown', n.markdown,"
-        "    'line', n.line)) FROM (SELECT * FROM notes WHERE category_id = c.id ORDER BY ord) n),"
-        "  'entries', (SELECT json_group_array(json(obj)) FROM (SELECT obj FROM temp.ij"
-        "    WHERE category = c.id AND parent IS NULL ORDER BY id))) AS o"
-        "  FROM categories c ORDER BY c.ord)))";
-    *json = NULL;
+    /* the top object without its closing brace; categories follow one by one,
+     * so the whole index is never one string (nor parsed again) */
+    static const char head[] =
+        "SELECT rtrim(json_object('generator', 'refdex', 'schema_version', 1,"
+        " 'catalog', (SELECT file FROM catalog WHERE id = 1)), '}')";
+    static const char categories[] =
+        "SELECT json_object("
+        " 'name', c.name, 'slug', c.slug, 'path', c.path, 'kind', c.kind, 'level', c.level,"
+        " 'parent', (SELECT p.path FROM categories p WHERE p.id = c.parent_id), 'line', c.line,"
+        " 'notes', (SELECT json_group_array(json_object('kind', n.kind, 'markdown', n.markdown,"
+        "   'line', n.line)) FROM (SELECT * FROM notes WHERE category_id = c.id ORDER BY ord) n),"
+        " 'entries', (SELECT json_group_array(json(obj)) FROM (SELECT obj FROM temp.ij"
+        "   WHERE category = c.id AND parent IS NULL ORDER BY id)))"
+        " FROM categories c ORDER BY c.ord";
+    char *top = NULL;
     int rc = rd_db_exec(db, fill, err);
     if (rc == RD_OK)
         rc = rd_db_nest_json(db, nest, "SELECT max(depth) FROM temp.ij", err);
     if (rc == RD_OK)
-        rc = rd_db_select_text(db, result, json, err);
+        rc = rd_db_select_text(db, head, &top, err);
+    sqlite3_stmt *st = NULL;
+    if (rc == RD_OK)
+        rc = rd_db_prepare(db, categories, &st, err);
+    if (rc == RD_OK) {
+        fprintf(out, "%s,\"categories\":[", top);
+        int s, n = 0;
+        while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+            if (n++)
+                fputc(',', out);
+            fputs((const char *)sqlite3_column_text(st, 0), out);
+        }
+        fputs("]}\n", out);
+        if (s != SQLITE_DONE)
+            rc = rd_db_fail(db, err, "building JSON");
+    }
+    sqlite3_finalize(st);
+    free(top);
     return rc;
 }
 

@@ -402,21 +402,18 @@ static int write_category(site *s, const rd_category_row *c, rd_buf *index)
 
 static int write_json(site *s)
 {
-    char *json = NULL;
-    int rc = rd_db_index_json(s->db, &json, s->err);
     rd_buf path = {0}, tmp = {0};
     rd_buf_printf(&path, "%s/index.json", s->outdir);
     rd_buf_printf(&tmp, "%s/index.json.tmp", s->outdir);
-    if (rc == RD_OK) {
-        FILE *f = fopen(tmp.data, "wb");
-        int ok = f && fputs(json, f) >= 0 && fputc('\n', f) != EOF;
-        ok = f && fclose(f) == 0 && ok;
-        if (!ok || rename(tmp.data, path.data) < 0) {
-            rc = rd_error_set(s->err, RD_EIO, "%s: cannot write: %s", path.data, strerror(errno));
-            unlink(tmp.data);
-        }
-    }
-    free(json);
+    FILE *f = path.oom || tmp.oom ? NULL : fopen(tmp.data, "wb");
+    int rc = f ? rd_db_index_json(s->db, f, s->err)
+               : rd_error_set(s->err, RD_EIO, "%s: cannot write: %s", tmp.data ? tmp.data : "?",
+                              strerror(errno));
+    int closed = f ? fclose(f) : 0;
+    if (rc == RD_OK && (closed != 0 || rename(tmp.data, path.data) < 0))
+        rc = rd_error_set(s->err, RD_EIO, "%s: cannot write: %s", path.data, strerror(errno));
+    if (rc < 0 && tmp.data)
+        unlink(tmp.data);
     rd_buf_free(&path);
     rd_buf_free(&tmp);
     return rc;
