@@ -221,20 +221,13 @@ int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, FILE *out,
         "   JOIN categories c ON c.id = e.category_id))"
         " FROM checks k JOIN urls u ON u.id = k.url_id WHERE k.run_id = ?1 ORDER BY k.id";
     sqlite3_stmt *st;
-    int rc = rd_db_prepare(db, sql, &st, err), s, n = 0;
+    int rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_int64(st, 1, run_id);
     sqlite3_bind_text(st, 2, file, -1, SQLITE_STATIC);
     fputc('[', out);
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n++)
-            fputc(',', out);
-        fputs((const char *)sqlite3_column_text(st, 0), out);
-    }
+    rc = rd_db_write_json_rows(db, st, out, err);
     fputs("]\n", out);
-    if (s != SQLITE_DONE)
-        rc = rd_db_fail(db, err, "building JSON");
-    sqlite3_finalize(st);
     return rc;
 }

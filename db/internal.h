@@ -3,6 +3,7 @@
 #define RD_DB_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdio.h>
 
 #include "db.h"
 
@@ -35,6 +36,11 @@ int rd_db_nest_json(rd_db *db, const char *update, const char *maxdepth, rd_erro
 /* Runs a statement that returns one text value and hands a copy to *out
  * (the caller frees it). */
 int rd_db_select_text(rd_db *db, const char *sql, char **out, rd_error *err);
+
+/* Steps st (one JSON text per row, made by SQLite) and writes the rows to out
+ * as the items of a JSON array, comma-separated, without the brackets; then
+ * finalizes st. A large result is never one string in memory. */
+int rd_db_write_json_rows(rd_db *db, sqlite3_stmt *st, FILE *out, rd_error *err);
 
 /* Copies column i of a row as a malloc'd string (the caller frees it). */
 char *rd_db_column_dup(sqlite3_stmt *st, int i);

@@ -296,12 +296,19 @@ int rd_db_categories_json(rd_db *db, char **json, rd_error *err)
     return rc;
 }
 
-int rd_db_catalog_file(rd_db *db, char **file, rd_error *err)
+int rd_db_write_json_rows(rd_db *db, sqlite3_stmt *st, FILE *out, rd_error *err)
 {
-    return rd_db_select_text(db, "SELECT coalesce((SELECT file FROM catalog WHERE id = 1), '')", file,
-                       err);
+    int s, n = 0, rc = RD_OK;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n++)
+            fputc(',', out);
+        fputs((const char *)sqlite3_column_text(st, 0), out);
+    }
+    if (s != SQLITE_DONE)
+        rc = rd_db_fail(db, err, "building JSON");
+    sqlite3_finalize(st);
+    return rc;
 }
-
 int rd_diags_json(const char *file, const rd_diag *d, size_t n, char **json, rd_error *err)
 {
     static const char setup[] =

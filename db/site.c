@@ -143,17 +143,11 @@ int rd_db_index_json(rd_db *db, FILE *out, rd_error *err)
         rc = rd_db_prepare(db, categories, &st, err);
     if (rc == RD_OK) {
         fprintf(out, "%s,\"categories\":[", top);
-        int s, n = 0;
-        while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-            if (n++)
-                fputc(',', out);
-            fputs((const char *)sqlite3_column_text(st, 0), out);
-        }
+        rc = rd_db_write_json_rows(db, st, out, err); /* finalizes st */
         fputs("]}\n", out);
-        if (s != SQLITE_DONE)
-            rc = rd_db_fail(db, err, "building JSON");
+    } else {
+        sqlite3_finalize(st);
     }
-    sqlite3_finalize(st);
     free(top);
     return rc;
 }
