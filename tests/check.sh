@@ -147,11 +147,17 @@ case_deadline() {
     expect_exit 1 "$REFDEX" check h.md --allow-private --deadline 1s --strict
 }
 
-case_interrupt() {
+# start_slow_check: refdex check in the background on 40 links of 300 ms, two
+# at a time (6 s in all); sets pid
+start_slow_check() {
     start_fixture
     { echo '## x'; for i in $(seq 1 40); do echo "- [s$i]($BASE/slow/300?$i)"; done; } > s.md
     "$REFDEX" check s.md --allow-private --per-host 2 > out.txt 2> err.txt &
     pid=$!
+}
+
+case_interrupt() {
+    start_slow_check
     sleep 1.5
     kill -INT "$pid"
     wait "$pid"
@@ -165,10 +171,7 @@ case_interrupt() {
 }
 
 case_kill() {
-    start_fixture
-    { echo '## x'; for i in $(seq 1 40); do echo "- [s$i]($BASE/slow/300?$i)"; done; } > s.md
-    "$REFDEX" check s.md --allow-private --per-host 2 > out.txt 2> err.txt &
-    pid=$!
+    start_slow_check
     sleep 1.6
     kill -KILL "$pid"
     wait "$pid" 2>/dev/null
