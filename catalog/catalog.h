@@ -1,9 +1,9 @@
 /* catalog/catalog.h — the catalog model: Markdown in, plain data out.
  *
  * rd_catalog_parse reads a Markdown list with cmark and builds categories
- * (headings and `<!-- name -->` markers), entries (list items that start with a
- * link, plus link-less identifier items), sub-entries and notes, each with its
- * source position. The model is plain data meant to be read: every string and
+ * (headings, `<!-- name -->` markers and group labels), entries (list items
+ * that start with a link, plus link-less identifier items), sub-entries and
+ * notes, each with its source position. The model is plain data meant to be read: every string and
  * array lives in the catalog's arena and goes away with rd_catalog_free. */
 #ifndef RD_CATALOG_H
 #define RD_CATALOG_H
@@ -20,7 +20,8 @@ typedef struct rd_pos {
 typedef enum rd_category_kind {
     RD_CAT_HEADING, /* a Markdown heading */
     RD_CAT_MARKER,  /* an HTML comment `<!-- name -->` under a heading */
-    RD_CAT_TOP      /* content before the first heading */
+    RD_CAT_TOP,     /* content before the first heading */
+    RD_CAT_GROUP    /* a link-less list item whose nested list holds entries */
 } rd_category_kind;
 
 typedef struct rd_category {
@@ -28,9 +29,14 @@ typedef struct rd_category {
     const char *name; /* as written, trimmed */
     const char *slug; /* URL- and file-name-safe, unique in the catalog, stable */
     const char *path; /* slugs from the root, joined with '/': "ref/log" */
-    int level;        /* heading level; a marker is its heading's level + 1 */
+    int level;        /* heading level; a marker or group is its parent's level + 1 */
     int parent;       /* index into categories, -1 at the top */
     rd_pos pos;
+    /* a group's own words after its label ("- Lunar - text") and its own link
+     * ("- KeyStore - [awesome-keystore](url)"); "" and NULL for other kinds */
+    const char *description;
+    const char *url_raw; /* as written, trimmed */
+    const char *url;     /* normalised; NULL when invalid */
 } rd_category;
 
 typedef enum rd_url_kind {
@@ -56,6 +62,11 @@ typedef struct rd_entry {
     int parent;              /* index into entries for a sub-entry, else -1 */
     rd_pos pos;              /* the list item */
     rd_pos link_pos;         /* the link (the item's text for link-less entries) */
+    /* what stood between the link and its description as written (" - ",
+     * ": ", "" ...), and how many bytes of description came from the link's
+     * own line; the style rules of lint read them */
+    const char *separator;
+    size_t inline_len;
 } rd_entry;
 
 typedef enum rd_note_kind {
@@ -73,6 +84,22 @@ typedef struct rd_note {
     rd_pos pos;
 } rd_note;
 
+/* An in-page link (`[Tools](#tools)`), as a table of contents has them. */
+typedef struct rd_nav {
+    const char *text;   /* the link text */
+    const char *target; /* the fragment, without '#' */
+    rd_pos pos;
+} rd_nav;
+
+/* Something CommonMark reads silently that a person most likely did not
+ * mean (a missing space after a bullet, an odd indent...): the parser sees
+ * it, lint reports it under `rule`. */
+typedef struct rd_finding {
+    const char *rule; /* static */
+    rd_pos pos;
+    const char *message;
+} rd_finding;
+
 typedef struct rd_catalog {
     const char *file; /* the name used in messages */
     rd_category *categories;
@@ -81,7 +108,12 @@ typedef struct rd_catalog {
     size_t nentries;
     rd_note *notes;
     size_t nnotes;
-    size_t nnav; /* in-page anchor links (a table of contents), not entries */
+    rd_nav *nav; /* in-page anchor links (a table of contents), not entries */
+    size_t nnav;
+    const char **ids; /* ids and names of HTML anchors (`<a name="x">`) */
+    size_t nids;
+    rd_finding *findings; /* in document order */
+    size_t nfindings;
     rd_arena *arena;
 } rd_catalog;
 
@@ -90,6 +122,12 @@ enum {
     RD_MAX_DEPTH = 64, /* nested lists, quotes and inline spans (emphasis, links) */
 };
 #define RD_DEFAULT_MAX_INPUT (32LL << 20)
+
+/* The version of what rd_catalog_parse makes of a text. Raise it whenever the
+ * same Markdown gives a different catalog, so that a stored catalog is read
+ * again even though its source has not changed. 2: groups, badges, links at
+ * any depth. */
+enum { RD_MODEL_VERSION = 2 };
 
 /* Parses len bytes of Markdown named `file` (for messages). The text must be
  * UTF-8 without NUL bytes, at most RD_DEFAULT_MAX_INPUT unless the caller has

@@ -2,6 +2,8 @@
 #ifndef RD_CATALOG_INTERNAL_H
 #define RD_CATALOG_INTERNAL_H
 
+#include <cmark.h>
+
 #include "catalog.h"
 
 /* Refuses text that is not UTF-8 or holds NUL bytes, naming file, line and
@@ -10,5 +12,51 @@
  * ends at "\n", "\r\n" or a lone "\r", as cmark counts lines. */
 int rd_text_lines(const char *file, const char *text, size_t len, size_t **line_start,
                   size_t *nlines, rd_error *err);
+
+/* ---- inline.c: what the inlines of a list item say ---- */
+
+/* Appends the plain text of node's subtree: literals, a space for a soft break,
+ * a newline for a hard break or between blocks. Raw HTML and images (badges,
+ * logos) are not text and are left out. */
+void rd_flatten(cmark_node *node, rd_buf *b);
+
+/* The link that makes an item an entry: the first inline of its first
+ * paragraph, also as `[[name](url)]` (sets *bracketed) and inside emphasis
+ * (`**[name](url)**`). NULL when the item does not start with a link. */
+cmark_node *rd_leading_link(cmark_node *item, int *bracketed);
+
+/* Whether a link points into the page itself ("#anchor"). */
+int rd_is_anchor_link(cmark_node *link);
+
+/* Appends the text of the paragraph after link (link may sit inside emphasis). */
+void rd_text_after(cmark_node *link, rd_buf *b);
+
+/* How many bytes of s a separator before a description takes: spaces, then
+ * "-", ":", "–" or "—", then spaces. Only the spaces when there is none. */
+size_t rd_skip_separator(const char *s);
+
+/* Names an entry whose link holds only images: the words after the link up to
+ * a " - " (their length in *used), or else the URL's last path segment. */
+void rd_badge_name(const char *url, const char *rest, rd_buf *name, size_t *used);
+
+/* The identifier a link-less item consists of ("gorm", "database/sql",
+ * "reflect.DeepEqual"), or NULL when the item is prose. */
+const char *rd_identifier_item(cmark_node *item);
+
+/* Reads a group's label, "Name", "Name - words" or "Name - [text](url)", into
+ * name and desc; returns its own link (not an anchor), or NULL. */
+cmark_node *rd_group_label(cmark_node *item, rd_buf *name, rd_buf *desc);
+
+/* Whether a comment's text is a tool directive (`BEGIN mktoc`, `toc`,
+ * `markdownlint-disable`, `lint disable`...), which is never a category. */
+int rd_is_directive(const char *name);
+
+/* ---- slips.c ---- */
+
+/* Adds to cat->findings what CommonMark reads silently in the document but a
+ * person most likely did not mean; see the rules in lint.c. Returns RD_ENOMEM
+ * or 0. */
+int rd_find_slips(rd_catalog *cat, cmark_node *doc, const char *text, const size_t *line_start,
+                  size_t nlines);
 
 #endif

@@ -2,9 +2,14 @@
  *
  * One pass over the document with cmark's iterator, no recursion: headings and
  * comment markers open categories; a list item that starts with a link is an
- * entry, and a nested item that starts with a link is its sub-entry; other
- * nested items describe their entry; everything else a reader wrote (paragraphs,
- * code, quotes, prose items, HTML) is kept as a note with its source lines. */
+ * entry at any depth, and one nested in an entry's item is its sub-entry; a
+ * link-less item whose nested lists hold entries is a group (a category of its
+ * own); other items nested under an entry describe it; everything else a
+ * reader wrote (paragraphs, code, quotes, prose items, HTML) is kept as a note
+ * with its source lines.
+ *
+ * Each item the walk goes into is tagged (cmark's user data) with what it
+ * became, so its children know their entry or group. */
 #include <cmark.h>
 #include <ctype.h>
 #include <stdlib.h>
@@ -19,7 +24,7 @@ typedef struct parser {
     size_t len;
     size_t *line_start; /* byte offset of each line, 1-based: line_start[1] == 0 */
     size_t nlines;
-    size_t cap_cat, cap_ent, cap_note;
+    size_t cap_cat, cap_ent, cap_note, cap_nav;
     rd_buf *desc; /* one description buffer per entry, moved to the arena at the end */
     int heading;  /* current heading category, -1 before the first */
     int marker;   /* current comment-marker category, -1 when none */
@@ -44,39 +49,6 @@ static char *trimmed_copy(parser *p, const char *s, size_t n)
     return c ? c : "";
 }
 
-/* Appends the plain text of node's subtree: literals, a space for a soft break,
- * a newline for a hard break or between blocks; raw HTML is dropped. */
-static void flatten(cmark_node *node, rd_buf *b)
-{
-    cmark_iter *it = cmark_iter_new(node);
-    cmark_event_type ev;
-    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-        cmark_node *n = cmark_iter_get_node(it);
-        switch (cmark_node_get_type(n)) {
-        case CMARK_NODE_TEXT:
-        case CMARK_NODE_CODE:
-        case CMARK_NODE_CODE_BLOCK:
-            rd_buf_puts(b, cmark_node_get_literal(n));
-            break;
-        case CMARK_NODE_SOFTBREAK:
-            rd_buf_putc(b, ' ');
-            break;
-        case CMARK_NODE_LINEBREAK:
-            rd_buf_putc(b, '\n');
-            break;
-        case CMARK_NODE_PARAGRAPH:
-        case CMARK_NODE_HEADING:
-        case CMARK_NODE_ITEM:
-            if (ev == CMARK_EVENT_ENTER && b->len && b->data[b->len - 1] != '\n')
-                rd_buf_putc(b, '\n');
-            break;
-        default:
-            break;
-        }
-    }
-    cmark_iter_free(it);
-}
-
 static int add_category(parser *p, rd_category_kind kind, const char *name, int level,
                         int parent, rd_pos pos)
 {
@@ -88,7 +60,7 @@ static int add_category(parser *p, rd_category_kind kind, const char *name, int 
     }
     cat->categories = arr;
     int i = (int)cat->ncategories++;
-    arr[i] = (rd_category){kind, name, NULL, NULL, level, parent, pos};
+    arr[i] = (rd_category){kind, name, NULL, NULL, level, parent, pos, "", NULL, NULL};
     return i;
 }
 
@@ -108,7 +80,7 @@ static int current_category(parser *p)
 static void on_heading(parser *p, cmark_node *n)
 {
     rd_buf b = {0};
-    flatten(n, &b);
+    rd_flatten(n, &b);
     char *name = trimmed_copy(p, b.data ? b.data : "", b.len);
     rd_buf_free(&b);
     int level = cmark_node_get_heading_level(n);
@@ -120,8 +92,8 @@ static void on_heading(parser *p, cmark_node *n)
 }
 
 /* Returns the name inside an HTML block that is exactly one `<!-- name -->`
- * comment on one line, or NULL. Tool directives (markdownlint, prettier, doctoc)
- * are comments, not categories. */
+ * comment on one line, or NULL. Tool directives (markdownlint, prettier, doctoc,
+ * mktoc...: rd_is_directive) are comments, not categories. */
 static char *marker_name(parser *p, const char *html)
 {
     while (isspace((unsigned char)*html))
@@ -137,13 +109,8 @@ static char *marker_name(parser *p, const char *html)
     if (*rest || memchr(body, '\n', (size_t)(end - body)))
         return NULL;
     char *name = trimmed_copy(p, body, (size_t)(end - body));
-    static const char *const directives[] = {"markdownlint", "prettier-ignore", "START doctoc",
-                                             "END doctoc", "toc", "/toc"};
-    if (!*name || strlen(name) > 80)
+    if (!*name || strlen(name) > 80 || rd_is_directive(name))
         return NULL;
-    for (size_t i = 0; i < sizeof directives / sizeof *directives; i++)
-        if (strncmp(name, directives[i], strlen(directives[i])) == 0)
-            return NULL;
     return name;
 }
 
@@ -206,37 +173,55 @@ static void add_note(parser *p, rd_note_kind kind, cmark_node *n, int category)
     arr[cat->nnotes++] = (rd_note){kind, md ? md : "", category, pos_of(n)};
 }
 
-/* The link an item starts with: its first block is a paragraph whose first
- * inline is a link. */
-static cmark_node *leading_link(cmark_node *item)
+/* What an item the walk went into became: its entry or group, or nothing
+ * (an item that only passes its context on, such as a table of contents
+ * line, is tagged with its parent's tag). Kept in cmark's user data. */
+enum { TAG_NONE = 0, TAG_ENTRY = 1, TAG_GROUP = 2 };
+
+static intptr_t tag_of(int kind, int index)
 {
-    cmark_node *para = cmark_node_first_child(item);
-    if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
-        return NULL;
-    cmark_node *first = cmark_node_first_child(para);
-    return first && cmark_node_get_type(first) == CMARK_NODE_LINK ? first : NULL;
+    return ((intptr_t)index << 2) | kind;
 }
 
-/* The identifier a link-less item consists of ("gorm", "database/sql",
- * "reflect.DeepEqual"), or NULL when the item is prose. */
-static const char *identifier_item(cmark_node *item)
+static int tag_kind(intptr_t tag)
 {
-    cmark_node *para = cmark_node_first_child(item);
-    if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
-        return NULL;
-    cmark_node *t = cmark_node_first_child(para);
-    if (!t || cmark_node_next(t) || cmark_node_get_type(t) != CMARK_NODE_TEXT)
-        return NULL;
-    const char *s = cmark_node_get_literal(t);
-    if (!isalpha((unsigned char)s[0]) && s[0] != '_')
-        return NULL;
-    for (const char *c = s; *c; c++)
-        if (!isalnum((unsigned char)*c) && !strchr("_./-", *c))
-            return NULL;
-    return s;
+    return (int)(tag & 3);
 }
 
-static int add_entry(parser *p, const char *name, int parent, rd_pos pos, rd_pos link_pos)
+static int tag_index(intptr_t tag)
+{
+    return (int)(tag >> 2);
+}
+
+static void set_tag(cmark_node *item, intptr_t tag)
+{
+    cmark_node_set_user_data(item, (void *)tag);
+}
+
+/* The tag of the item a node sits in (a block in an item, or an item in a
+ * list in an item); TAG_NONE outside items. */
+static intptr_t context_of(cmark_node *n)
+{
+    cmark_node *up = cmark_node_parent(n);
+    if (up && cmark_node_get_type(up) == CMARK_NODE_LIST)
+        up = cmark_node_parent(up);
+    if (!up || cmark_node_get_type(up) != CMARK_NODE_ITEM)
+        return TAG_NONE;
+    return (intptr_t)cmark_node_get_user_data(up);
+}
+
+/* The category that what sits in a context belongs to. */
+static int context_category(parser *p, intptr_t ctx)
+{
+    switch (tag_kind(ctx)) {
+    case TAG_ENTRY: return p->cat->entries[tag_index(ctx)].category;
+    case TAG_GROUP: return tag_index(ctx);
+    default: return current_category(p);
+    }
+}
+
+static int add_entry(parser *p, const char *name, int parent, int category, rd_pos pos,
+                     rd_pos link_pos)
 {
     rd_catalog *cat = p->cat;
     size_t cap = p->cap_ent;
@@ -258,27 +243,37 @@ static int add_entry(parser *p, const char *name, int parent, rd_pos pos, rd_pos
     }
     cat->entries = arr;
     int i = (int)cat->nentries++;
-    int category = parent >= 0 ? arr[parent].category : current_category(p);
     arr[i] = (rd_entry){.name = name, .category = category, .parent = parent, .pos = pos,
-                        .link_pos = link_pos, .description = ""};
+                        .link_pos = link_pos, .description = "", .separator = ""};
     return i;
+}
+
+/* Reads a link destination: as written (trimmed) and normalised. */
+static void read_url(parser *p, const char *raw, const char **url_raw, rd_url_info *info,
+                     const char **url)
+{
+    *url_raw = trimmed_copy(p, raw, strlen(raw));
+    *url = NULL;
+    if (rd_url_normalise(raw, info) < 0) {
+        p->oom = 1;
+        info->kind = RD_URL_INVALID;
+        info->normalised = NULL;
+        return;
+    }
+    if (info->normalised && !(*url = rd_arena_strdup(p->cat->arena, info->normalised)))
+        p->oom = 1;
+    free(info->normalised);
+    info->normalised = NULL;
 }
 
 static void set_url(parser *p, rd_entry *e, const char *raw)
 {
-    e->url_raw = trimmed_copy(p, raw, strlen(raw));
     rd_url_info info;
-    if (rd_url_normalise(raw, &info) < 0) {
-        p->oom = 1;
-        return;
-    }
+    read_url(p, raw, &e->url_raw, &info, &e->url);
     e->url_kind = info.kind;
     e->missing_scheme = info.missing_scheme;
-    if (info.normalised)
-        e->url = rd_arena_strdup(p->cat->arena, info.normalised);
     if (info.kind == RD_URL_INVALID)
         e->url_error = rd_arena_strdup(p->cat->arena, info.error);
-    free(info.normalised);
 }
 
 /* Appends one line of description, separated from what is there by a newline. */
@@ -295,99 +290,182 @@ static void describe(rd_buf *d, const char *s, size_t n)
     rd_buf_append(d, s, n);
 }
 
-/* Makes an entry of an item that starts with `link`; returns its index. The
- * text after the link, less a leading "-", "–", "—" or ":", describes it. */
-static int on_link_item(parser *p, cmark_node *item, cmark_node *link, int parent)
+/* The separator as written, shared when it is the usual one. */
+static const char *separator_copy(parser *p, const char *s, size_t n)
 {
-    rd_buf b = {0};
-    flatten(link, &b);
-    char *name = trimmed_copy(p, b.data ? b.data : "", b.len);
-    rd_buf_reset(&b);
-    int i = add_entry(p, name, parent, pos_of(item), pos_of(link));
-    if (i < 0) {
-        rd_buf_free(&b);
-        return -1;
+    if (n == 0)
+        return "";
+    if (n == 3 && !memcmp(s, " - ", 3))
+        return " - ";
+    char *c = rd_arena_strndup(p->cat->arena, s, n);
+    if (!c)
+        p->oom = 1;
+    return c ? c : "";
+}
+
+/* Makes an entry of an item that starts with `link`; returns its index. The
+ * text after the link, less a separator ("-", "–", "—" or ":"), describes it.
+ * A link that holds only a badge is named by the words after it, or its URL. */
+static int on_link_item(parser *p, cmark_node *item, cmark_node *link, int bracketed,
+                        int owner, int category)
+{
+    rd_buf b = {0}, rest = {0};
+    rd_flatten(link, &b);
+    rd_text_after(link, &rest);
+    const char *s = rest.data ? rest.data : "";
+    if (bracketed) { /* `[[name](url)] - desc`: the closing bracket is not text */
+        while (isspace((unsigned char)*s))
+            s++;
+        s += *s == ']';
     }
-    set_url(p, &p->cat->entries[i], cmark_node_get_url(link));
-    for (cmark_node *n = cmark_node_next(link); n; n = cmark_node_next(n))
-        flatten(n, &b);
-    const char *s = b.data ? b.data : "";
-    while (isspace((unsigned char)*s))
-        s++;
-    if (*s == '-' || *s == ':')
-        s++;
-    else if (!strncmp(s, "\xE2\x80\x93", 3) || !strncmp(s, "\xE2\x80\x94", 3)) /* – — */
-        s += 3;
-    describe(&p->desc[i], s, strlen(s));
+    char *name = trimmed_copy(p, b.data ? b.data : "", b.len);
+    if (!*name && cmark_node_first_child(link)) { /* a badge, not a link with no text */
+        size_t used;
+        rd_buf_reset(&b);
+        rd_badge_name(cmark_node_get_url(link), s, &b, &used);
+        name = trimmed_copy(p, b.data ? b.data : "", b.len);
+        s += used;
+    }
+    int i = add_entry(p, name, owner, category, pos_of(item), pos_of(link));
+    if (i >= 0) {
+        rd_entry *e = &p->cat->entries[i];
+        set_url(p, e, cmark_node_get_url(link));
+        size_t k = rd_skip_separator(s);
+        describe(&p->desc[i], s + k, strlen(s + k));
+        e->inline_len = p->desc[i].len;
+        if (e->inline_len)
+            e->separator = separator_copy(p, s, k);
+    }
     rd_buf_free(&b);
+    rd_buf_free(&rest);
     return i;
 }
 
-static int is_anchor(cmark_node *link)
+/* Whether an item's nested lists hold an item that starts with a link (not
+ * an anchor) at any depth: that makes a link-less item a group. */
+static int holds_entries(cmark_node *item)
 {
-    return cmark_node_get_url(link)[0] == '#';
+    cmark_iter *it = cmark_iter_new(item);
+    cmark_event_type ev;
+    int found = 0;
+    while (!found && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER || n == item)
+            continue;
+        cmark_node_type t = cmark_node_get_type(n);
+        if (t == CMARK_NODE_ITEM) {
+            int bracketed;
+            cmark_node *link = rd_leading_link(n, &bracketed);
+            found = link && !rd_is_anchor_link(link);
+        } else if (t != CMARK_NODE_LIST) {
+            cmark_iter_reset(it, n, CMARK_EVENT_EXIT); /* only lists nest entries */
+        }
+    }
+    cmark_iter_free(it);
+    return found;
 }
 
-/* The entry an item belongs to: the item around its list, or -1 at the top. */
-static int owner_entry(cmark_node *item, int *nested)
+/* Makes a group category of a label item; returns its index. */
+static int on_group(parser *p, cmark_node *item, int parent)
 {
-    cmark_node *list = cmark_node_parent(item);
-    cmark_node *outer = list ? cmark_node_parent(list) : NULL;
-    *nested = outer && cmark_node_get_type(outer) == CMARK_NODE_ITEM;
-    return *nested ? (int)(intptr_t)cmark_node_get_user_data(outer) - 1 : -1;
+    rd_buf name = {0}, desc = {0};
+    cmark_node *link = rd_group_label(item, &name, &desc);
+    int level = p->cat->categories[parent].level + 1;
+    int c = add_category(p, RD_CAT_GROUP, trimmed_copy(p, name.data ? name.data : "", name.len),
+                         level, parent, pos_of(cmark_node_first_child(item)));
+    if (c >= 0) {
+        rd_category *g = &p->cat->categories[c];
+        if (desc.len)
+            g->description = trimmed_copy(p, desc.data, desc.len);
+        if (link) {
+            rd_url_info info;
+            read_url(p, cmark_node_get_url(link), &g->url_raw, &info, &g->url);
+        }
+    }
+    if (name.oom || desc.oom)
+        p->oom = 1;
+    rd_buf_free(&name);
+    rd_buf_free(&desc);
+    return c;
 }
 
-/* Decides what a list item is. Returns 1 when the iterator should go on into
- * the item's children (an entry with a link), 0 when its subtree is done. */
+static void add_nav(parser *p, cmark_node *link)
+{
+    rd_catalog *cat = p->cat;
+    rd_nav *arr = rd_grow(cat->nav, &p->cap_nav, cat->nnav, sizeof *arr);
+    if (!arr) {
+        p->oom = 1;
+        return;
+    }
+    cat->nav = arr;
+    rd_buf b = {0};
+    rd_flatten(link, &b);
+    const char *target = cmark_node_get_url(link) + 1;
+    arr[cat->nnav++] = (rd_nav){trimmed_copy(p, b.data ? b.data : "", b.len),
+                                trimmed_copy(p, target, strlen(target)), pos_of(link)};
+    if (b.oom)
+        p->oom = 1;
+    rd_buf_free(&b);
+}
+
+/* A link-less item that is an identifier ("+ gorm") is an entry without a
+ * link; the blocks after its line describe it. */
+static void on_identifier(parser *p, cmark_node *item, const char *id, int category)
+{
+    cmark_node *para = cmark_node_first_child(item);
+    char *name = rd_arena_strdup(p->cat->arena, id);
+    int i = name ? add_entry(p, name, -1, category, pos_of(item), pos_of(para)) : -1;
+    rd_buf b = {0};
+    for (cmark_node *n = cmark_node_next(para); n && i >= 0; n = cmark_node_next(n)) {
+        rd_buf_reset(&b);
+        rd_flatten(n, &b);
+        describe(&p->desc[i], b.data ? b.data : "", b.len);
+    }
+    if (!name)
+        p->oom = 1;
+    rd_buf_free(&b);
+}
+
+/* Decides what a list item is and tags it. Returns 1 when the walk should go
+ * on into the item's children, 0 when its subtree is done. */
 static int on_item(parser *p, cmark_node *item)
 {
-    int nested;
-    int owner = owner_entry(item, &nested);
-    cmark_node *link = leading_link(item);
-    if (link && is_anchor(link)) {
-        p->cat->nnav++;
-        return 0;
+    intptr_t ctx = context_of(item);
+    int bracketed;
+    cmark_node *link = rd_leading_link(item, &bracketed);
+    if (link && rd_is_anchor_link(link)) { /* navigation: its nested lines may be entries */
+        add_nav(p, link);
+        set_tag(item, ctx);
+        return 1;
     }
-    if (link && (!nested || owner >= 0)) {
-        int i = on_link_item(p, item, link, owner);
-        cmark_node_set_user_data(item, (void *)(intptr_t)(i + 1));
+    int owner = tag_kind(ctx) == TAG_ENTRY ? tag_index(ctx) : -1;
+    if (link) {
+        int i = on_link_item(p, item, link, bracketed, owner, context_category(p, ctx));
+        set_tag(item, tag_of(TAG_ENTRY, i));
         return i >= 0;
     }
-    rd_buf b = {0};
-    if (nested && owner >= 0) { /* a link-less line under an entry describes it */
-        flatten(item, &b);
-        describe(&p->desc[owner], b.data ? b.data : "", b.len);
-    } else if (!nested && identifier_item(item)) {
-        const char *id = identifier_item(item);
-        cmark_node *para = cmark_node_first_child(item);
-        int i = add_entry(p, rd_arena_strdup(p->cat->arena, id), -1, pos_of(item),
-                          pos_of(para));
-        for (cmark_node *n = cmark_node_next(para); n && i >= 0; n = cmark_node_next(n)) {
-            rd_buf_reset(&b);
-            flatten(n, &b);
-            describe(&p->desc[i], b.data ? b.data : "", b.len);
+    cmark_node *first = cmark_node_first_child(item);
+    if (holds_entries(item)) {
+        if (!first || cmark_node_get_type(first) != CMARK_NODE_PARAGRAPH) {
+            set_tag(item, ctx); /* "* * [x](url)": an item with no words of its own */
+            return 1;
         }
-    } else {
-        add_note(p, RD_NOTE_ITEM, item, current_category(p));
+        int c = on_group(p, item, context_category(p, ctx));
+        set_tag(item, tag_of(TAG_GROUP, c));
+        return c >= 0;
     }
-    rd_buf_free(&b);
-    return 0;
-}
-
-/* A block inside an entry's item (other than its lists): a later paragraph
- * adds to the description, anything else is a note of the entry's category. */
-static void on_block_in_entry(parser *p, cmark_node *n, int entry, rd_note_kind kind)
-{
-    if (kind == RD_NOTE_PARAGRAPH) {
-        if (n == cmark_node_first_child(cmark_node_parent(n)))
-            return; /* the paragraph with the link, already read */
+    const char *id;
+    if (owner >= 0) { /* a link-less line under an entry describes it */
         rd_buf b = {0};
-        flatten(n, &b);
-        describe(&p->desc[entry], b.data ? b.data : "", b.len);
+        rd_flatten(item, &b);
+        describe(&p->desc[owner], b.data ? b.data : "", b.len);
         rd_buf_free(&b);
+    } else if ((id = rd_identifier_item(item))) {
+        on_identifier(p, item, id, context_category(p, ctx));
     } else {
-        add_note(p, kind, n, p->cat->entries[entry].category);
+        add_note(p, RD_NOTE_ITEM, item, context_category(p, ctx));
     }
+    return 0;
 }
 
 static int note_kind(cmark_node_type t, rd_note_kind *kind)
@@ -401,6 +479,34 @@ static int note_kind(cmark_node_type t, rd_note_kind *kind)
     }
 }
 
+/* A block other than a list or heading. In an item, the first paragraph is
+ * the item's own line (read with the item); under an entry, a later paragraph
+ * adds to its description; anything else is a note of its category. At the
+ * top, a lone `<!-- name -->` comment is a marker category. */
+static void on_block(parser *p, cmark_node *n, cmark_node_type t)
+{
+    cmark_node *parent = cmark_node_parent(n);
+    int in_item = cmark_node_get_type(parent) == CMARK_NODE_ITEM;
+    intptr_t ctx = in_item ? (intptr_t)cmark_node_get_user_data(parent) : TAG_NONE;
+    rd_note_kind kind;
+    const char *marker;
+    if (in_item && t == CMARK_NODE_PARAGRAPH && n == cmark_node_first_child(parent))
+        return;
+    if (t == CMARK_NODE_HTML_BLOCK && !in_item &&
+        (marker = marker_name(p, cmark_node_get_literal(n)))) {
+        int parent_cat = p->heading >= 0 ? p->heading : current_category(p);
+        int level = p->cat->categories[parent_cat].level + 1;
+        p->marker = add_category(p, RD_CAT_MARKER, marker, level, parent_cat, pos_of(n));
+    } else if (t == CMARK_NODE_PARAGRAPH && tag_kind(ctx) == TAG_ENTRY) {
+        rd_buf b = {0};
+        rd_flatten(n, &b);
+        describe(&p->desc[tag_index(ctx)], b.data ? b.data : "", b.len);
+        rd_buf_free(&b);
+    } else if (note_kind(t, &kind)) {
+        add_note(p, kind, n, context_category(p, ctx));
+    }
+}
+
 static void walk(parser *p, cmark_node *doc)
 {
     cmark_iter *it = cmark_iter_new(doc);
@@ -410,30 +516,15 @@ static void walk(parser *p, cmark_node *doc)
             continue;
         cmark_node *n = cmark_iter_get_node(it);
         cmark_node_type t = cmark_node_get_type(n);
-        cmark_node *parent = cmark_node_parent(n);
-        int in_entry = parent && cmark_node_get_type(parent) == CMARK_NODE_ITEM
-                           ? (int)(intptr_t)cmark_node_get_user_data(parent) - 1
-                           : -1;
-        rd_note_kind kind;
         int descend = 0;
-        if (t == CMARK_NODE_DOCUMENT || t == CMARK_NODE_LIST) {
+        if (t == CMARK_NODE_DOCUMENT || t == CMARK_NODE_LIST)
             descend = 1;
-        } else if (t == CMARK_NODE_HEADING) {
+        else if (t == CMARK_NODE_HEADING)
             on_heading(p, n);
-        } else if (t == CMARK_NODE_ITEM) {
+        else if (t == CMARK_NODE_ITEM)
             descend = on_item(p, n);
-        } else if (t == CMARK_NODE_HTML_BLOCK && in_entry < 0 &&
-                   marker_name(p, cmark_node_get_literal(n))) {
-            int parent_cat = p->heading >= 0 ? p->heading : current_category(p);
-            int level = p->cat->categories[parent_cat].level + 1;
-            p->marker = add_category(p, RD_CAT_MARKER, marker_name(p, cmark_node_get_literal(n)),
-                                     level, parent_cat, pos_of(n));
-        } else if (note_kind(t, &kind)) {
-            if (in_entry >= 0)
-                on_block_in_entry(p, n, in_entry, kind);
-            else
-                add_note(p, kind, n, current_category(p));
-        }
+        else
+            on_block(p, n, t);
         if (!descend) /* skip the subtree: its EXIT moves on to the next sibling */
             cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
     }
@@ -560,6 +651,8 @@ int rd_catalog_parse(const char *file, const char *text, size_t len, long long m
         walk(&p, doc);
         if (!p.oom && assign_slugs(&p) < 0)
             p.oom = 1;
+        if (!p.oom && rd_find_slips(cat, doc, text, p.line_start, p.nlines) < 0)
+            p.oom = 1;
     }
     if (doc) /* unlike free(), cmark_node_free does not take NULL */
         cmark_node_free(doc);
@@ -581,6 +674,9 @@ void rd_catalog_free(rd_catalog *cat)
     free(cat->categories);
     free(cat->entries);
     free(cat->notes);
+    free(cat->nav);
+    free(cat->ids);
+    free(cat->findings);
     rd_arena_free(cat->arena);
     free(cat);
 }

@@ -63,6 +63,7 @@ int rd_cmd_check(rd_config *cfg);
 int rd_cmd_render(rd_config *cfg);
 int rd_cmd_fmt(rd_config *cfg);
 int rd_cmd_fix(rd_config *cfg);
+int rd_cmd_parse(rd_config *cfg);
 
 /* Renders the site of the database into cfg->out_dir (made beside the
  * catalog when not given) and says where, unless quiet. Returns an exit code. */

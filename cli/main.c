@@ -130,6 +130,12 @@ static const struct command {
      "  empty-name (warnings); no-url, http-not-https (notes). Exit 1 on errors\n"
      "  (--strict: on warnings too). Reads and writes no database (--db is accepted\n"
      "  and unused, so every command takes the same options)."},
+    {"parse", rd_cmd_parse, O_MAXIN | O_DB, 1,
+     "refdex parse FILE\n"
+     "  Prints how refdex reads FILE, as a tree: each category (heading, marker or\n"
+     "  group) with its entries, sub-entries and notes, then the in-page navigation\n"
+     "  links and what lint would report as slips, each with LINE:COL. Reads and\n"
+     "  writes no database."},
     {"query", rd_cmd_query, O_DB | O_FORMAT | O_CATEGORY | O_SEARCH, 0,
      "refdex query [--category NAME|SLUG|PATH] [--search TEXT] [--format table|tsv|json]\n"
      "          [--db PATH]\n"

@@ -94,6 +94,36 @@ static const char *const migrations[] = {
     "CREATE INDEX checks_run ON checks(run_id);"
     "CREATE INDEX notes_category ON notes(category_id, ord);"
     "CREATE VIRTUAL TABLE entries_fts USING fts5(name, description, category);",
+
+    /* 2: group categories (a link-less list item whose nested list holds
+     * entries) with their own words and link; and the version of the parser
+     * that made the stored catalog, so a newer parser re-reads the same source.
+     * A CHECK constraint cannot be altered: the table is rebuilt (SQLite's
+     * twelve steps; migrate() turns foreign keys off around it). */
+    "CREATE TABLE categories_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  parent_id INTEGER REFERENCES categories(id) ON DELETE CASCADE,"
+    "  kind TEXT NOT NULL CHECK (kind = 'heading' OR kind = 'marker' OR kind = 'top'"
+    "                           OR kind = 'group'),"
+    "  name TEXT NOT NULL,"
+    "  slug TEXT NOT NULL UNIQUE,"
+    "  path TEXT NOT NULL UNIQUE,"
+    "  name_path TEXT NOT NULL,"
+    "  level INTEGER NOT NULL,"
+    "  line INTEGER NOT NULL,"
+    "  col INTEGER NOT NULL,"
+    "  ord INTEGER NOT NULL,"
+    "  description TEXT NOT NULL DEFAULT '',"  /* a group's words after its label */
+    "  url_raw TEXT,"                         /* a group's own link, as written */
+    "  url TEXT"                              /* normalised */
+    ");"
+    "INSERT INTO categories_new(id, parent_id, kind, name, slug, path, name_path, level, line,"
+    " col, ord) SELECT id, parent_id, kind, name, slug, path, name_path, level, line, col, ord"
+    " FROM categories;"
+    "DROP TABLE categories;"
+    "ALTER TABLE categories_new RENAME TO categories;"
+    "CREATE INDEX categories_parent ON categories(parent_id);"
+    "ALTER TABLE catalog ADD COLUMN model INTEGER NOT NULL DEFAULT 1;",
 };
 
 enum { SCHEMA_LATEST = sizeof migrations / sizeof *migrations };
@@ -144,6 +174,23 @@ int rd_db_schema_version(rd_db *db)
     return v;
 }
 
+/* Fails when a row points at a row that is not there. */
+static int foreign_keys_hold(rd_db *db, rd_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = rd_db_prepare(db, "PRAGMA foreign_key_check", &st, err);
+    if (rc < 0)
+        return rc;
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW)
+        rc = rd_error_set(err, RD_EDB, "%s: migrating: a row of %s points at a missing row",
+                          db->path, (const char *)sqlite3_column_text(st, 0));
+    else if (s != SQLITE_DONE)
+        rc = rd_db_fail(db, err, "checking foreign keys");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int migrate(rd_db *db, rd_error *err)
 {
     int v = rd_db_schema_version(db);
@@ -154,22 +201,32 @@ static int migrate(rd_db *db, rd_error *err)
                             "%s: schema version %d is newer than this refdex knows (%d); "
                             "upgrade refdex",
                             db->path, v, SCHEMA_LATEST);
-    for (; v < SCHEMA_LATEST; v++) {
+    if (v == SCHEMA_LATEST)
+        return RD_OK;
+    /* A migration may rebuild a table that others reference: with foreign
+     * keys on, dropping the old one would delete every row that points at
+     * it. They are checked before each commit instead. */
+    int rc = rd_db_exec(db, "PRAGMA foreign_keys = OFF", err);
+    for (; rc == RD_OK && v < SCHEMA_LATEST; v++) {
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
-        int rc = rd_db_exec(db, "BEGIN IMMEDIATE", err);
+        rc = rd_db_exec(db, "BEGIN IMMEDIATE", err);
         if (rc == RD_OK)
             rc = rd_db_exec(db, migrations[v], err);
+        if (rc == RD_OK)
+            rc = foreign_keys_hold(db, err);
         if (rc == RD_OK)
             rc = rd_db_exec(db, pragma, err);
         if (rc == RD_OK)
             rc = rd_db_exec(db, "COMMIT", err);
-        if (rc < 0) {
+        if (rc < 0)
             sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-            return rc;
-        }
     }
-    return RD_OK;
+    if (rc == RD_OK)
+        rc = rd_db_exec(db, "PRAGMA foreign_keys = ON", err);
+    else
+        sqlite3_exec(db->h, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    return rc;
 }
 
 int rd_db_open(const char *path, int flags, rd_db **out, rd_error *err)

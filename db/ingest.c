@@ -5,7 +5,8 @@
 #include "internal.h"
 
 static const char *const kind_names[] = {
-    [RD_CAT_HEADING] = "heading", [RD_CAT_MARKER] = "marker", [RD_CAT_TOP] = "top"};
+    [RD_CAT_HEADING] = "heading", [RD_CAT_MARKER] = "marker", [RD_CAT_TOP] = "top",
+    [RD_CAT_GROUP] = "group"};
 static const char *const note_kinds[] = {[RD_NOTE_PARAGRAPH] = "paragraph",
                                          [RD_NOTE_CODE] = "code",
                                          [RD_NOTE_QUOTE] = "quote",
@@ -36,7 +37,8 @@ typedef struct ingest {
 
 static const char sql_cat_ins[] =
     "INSERT INTO categories(id, parent_id, kind, name, slug, path, name_path, level, line, col,"
-    " ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1)";
+    " ord, description, url_raw, url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1, ?11,"
+    " ?12, ?13)";
 static const char sql_url_ins[] =
     "INSERT OR IGNORE INTO urls(url, kind, first_seen)"
     " VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ'))";
@@ -89,6 +91,9 @@ static int put_categories(ingest *in)
         sqlite3_bind_int(st, 8, c->level);
         sqlite3_bind_int(st, 9, c->pos.line);
         sqlite3_bind_int(st, 10, c->pos.col);
+        sqlite3_bind_text(st, 11, c->description, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 12, c->url_raw, -1, SQLITE_STATIC); /* NULL binds NULL */
+        sqlite3_bind_text(st, 13, c->url, -1, SQLITE_STATIC);
         int rc = step_done(in, st, "storing a category");
         if (rc < 0)
             return rc;
@@ -199,17 +204,20 @@ static int put_notes(ingest *in)
     return RD_OK;
 }
 
-/* True when the stored catalog came from the same file with the same bytes. */
+/* True when the stored catalog came from the same file with the same bytes,
+ * read by a parser that makes the same model of them. */
 static int same_source(rd_db *db, const char *file, const char *source, size_t len, int *same,
                        rd_error *err)
 {
-    static const char sql[] = "SELECT file = ?1 AND source = ?2 FROM catalog WHERE id = 1";
+    static const char sql[] =
+        "SELECT file = ?1 AND source = ?2 AND model = ?3 FROM catalog WHERE id = 1";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(st, 1, file, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, source, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, RD_MODEL_VERSION);
     int s = sqlite3_step(st);
     *same = s == SQLITE_ROW && sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
@@ -221,8 +229,8 @@ static int replace_catalog(ingest *in, const char *source, size_t len, rd_ingest
     static const char clear[] = "DELETE FROM entries_fts; DELETE FROM notes;"
                                 " DELETE FROM entries; DELETE FROM categories;";
     static const char sql_catalog[] =
-        "INSERT OR REPLACE INTO catalog(id, file, source, ingested_at)"
-        " VALUES (1, ?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ'))";
+        "INSERT OR REPLACE INTO catalog(id, file, source, ingested_at, model)"
+        " VALUES (1, ?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ'), ?3)";
     int rc = rd_db_exec(in->db, clear, in->err);
     if (rc == RD_OK)
         rc = rd_db_prepare(in->db, sql_cat_ins, &in->cat_ins, in->err);
@@ -248,6 +256,7 @@ static int replace_catalog(ingest *in, const char *source, size_t len, rd_ingest
     if (rc == RD_OK) {
         sqlite3_bind_text(st, 1, in->cat->file, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, source, (int)len, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, RD_MODEL_VERSION);
         rc = step_done(in, st, "storing the catalog source");
     }
     sqlite3_finalize(st);

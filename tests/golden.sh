@@ -1,16 +1,22 @@
 #!/bin/sh
-# tests/golden.sh REFDEX FILE.md EXPECTED — runs `refdex lint` on FILE.md (from
-# its folder, so names in the output are as a user sees them) and compares the
-# output and exit code with EXPECTED, whose last line is "exit N".
+# tests/golden.sh REFDEX COMMAND FILE.md EXPECTED — runs `refdex COMMAND` (lint,
+# parse) on FILE.md (from its folder, so names in the output are as a user sees
+# them) and compares the output and exit code with EXPECTED, whose last line is
+# "exit N". With RD_BLESS=1 in the environment it writes EXPECTED instead (read
+# the diff before committing it).
 set -u
-refdex=$1 md=$2 expected=$3
-actual=$(cd "$(dirname "$md")" && "$refdex" lint "$(basename "$md")" 2>/dev/null; echo "exit $?")
+refdex=$1 command=$2 md=$3 expected=$4
+actual=$(cd "$(dirname "$md")" && "$refdex" "$command" "$(basename "$md")" 2>/dev/null; echo "exit $?")
+if [ "${RD_BLESS:-}" = 1 ]; then
+    printf '%s\n' "$actual" > "$expected"
+    echo "wrote $expected"
+fi
 if [ "$actual" = "$(cat "$expected")" ]; then
-    echo "ok   lint $md matches $expected"
+    echo "ok   $command $md matches $expected"
     echo "1 passed, 0 failed"
     exit 0
 fi
-echo "FAIL lint $md differs from $expected:"
+echo "FAIL $command $md differs from $expected:"
 printf '%s\n' "$actual" | diff -u "$expected" - || true
 echo "0 passed, 1 failed"
 exit 1

@@ -122,6 +122,44 @@ static void migrate_from_empty(void)
     rd_db_close(db);
 }
 
+/* A database made by refdex 0.1.0 (schema 1: no groups) upgrades in place:
+ * check history kept, and the same source read again by the newer parser. */
+static void upgrade_from_v1(void)
+{
+    const char *path = fresh_db("upgrade");
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "cp '%s/data/v1.db' '%s'", RD_TEST_DIR, path);
+    REQUIRE(system(cmd) == 0);
+    CHECK_SQL(path, "PRAGMA user_version", "1");
+    CHECK_SQL(path, "SELECT group_concat(name, ',') FROM entries", "omega,Streaming");
+    rd_db *db = NULL;
+    rd_error err = {0};
+    REQUIRE(rd_db_open(path, 0, &db, &err) == RD_OK);
+    CHECK_INT(rd_db_schema_version(db), rd_db_schema_latest());
+    rd_db_close(db);
+    CHECK_SQL(path, "PRAGMA integrity_check", "ok");
+    CHECK_SQL(path, "SELECT count(*) FROM entries", "2"); /* nothing lost on the way */
+    CHECK_SQL(path, "SELECT count(*) FROM checks", "1");
+    /* the same bytes, ingested again, are read by the new parser */
+    source s;
+    char *text;
+    size_t len;
+    REQUIRE(rd_read_file(RD_TEST_DIR "/data/v1.md", 0, &text, &len, &err) == RD_OK);
+    REQUIRE(parse_source(&s, "catalog.md", text) == 0);
+    rd_ingest_stats st;
+    REQUIRE(ingest(path, &s, &st) == RD_OK);
+    CHECK_INT(st.unchanged, 0);
+    CHECK_SQL(path, "SELECT group_concat(kind || ':' || path, ',') FROM categories",
+              "heading:widgets,heading:widgets/parsers,group:widgets/parsers/streaming");
+    CHECK_SQL(path, "SELECT group_concat(name, ',') FROM entries", "omega,alpha-parse");
+    CHECK_SQL(path, "SELECT k.result FROM checks k JOIN urls u ON u.id = k.url_id"
+                    " WHERE u.url = 'https://example.com/omega'", "ok");
+    CHECK_SQL(path, "SELECT count(*) FROM pragma_foreign_key_check", "0");
+    REQUIRE(ingest(path, &s, &st) == RD_OK);
+    CHECK_INT(st.unchanged, 1);
+    free_source(&s);
+}
+
 static void ingest_seed(void)
 {
     const char *path = fresh_db("ingest");
@@ -439,6 +477,7 @@ int main(int argc, char **argv)
 {
     static const rd_test_case cases[] = {
         {"migrate_from_empty", migrate_from_empty},
+        {"upgrade_from_v1", upgrade_from_v1},
         {"ingest_seed", ingest_seed},
         {"reingest_changes_nothing", reingest_changes_nothing},
         {"history_survives_edit", history_survives_edit},
