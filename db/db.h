@@ -70,6 +70,9 @@ typedef struct rd_category_row {
     int64_t id;
     int depth;
     const char *name, *slug, *path, *kind;
+    const char *description; /* a group's own words, "" otherwise */
+    const char *url_raw;     /* a group's own link as written, or NULL */
+    const char *url;         /* the same normalised, or NULL */
     int line;
     int64_t entries; /* entries in the category itself, sub-entries included */
     int64_t total;   /* with all sub-categories */

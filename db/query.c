@@ -249,8 +249,8 @@ int rd_db_categories(rd_db *db, int (*cb)(const rd_category_row *, void *), void
                      rd_error *err)
 {
     static const char sql[] =
-        "SELECT c.id, q.depth, c.name, c.slug, c.path, c.kind, c.line, q.own, q.total"
-        " FROM categories c JOIN temp.qc q ON q.id = c.id ORDER BY c.ord";
+        "SELECT c.id, q.depth, c.name, c.slug, c.path, c.kind, c.line, q.own, q.total,"
+        " c.description, c.url_raw, c.url FROM categories c JOIN temp.qc q ON q.id = c.id ORDER BY c.ord";
     int rc = category_tree(db, err);
     sqlite3_stmt *st = NULL;
     if (rc == RD_OK)
@@ -267,6 +267,9 @@ int rd_db_categories(rd_db *db, int (*cb)(const rd_category_row *, void *), void
             .line = sqlite3_column_int(st, 6),
             .entries = sqlite3_column_int64(st, 7),
             .total = sqlite3_column_int64(st, 8),
+            .description = (const char *)sqlite3_column_text(st, 9),
+            .url_raw = (const char *)sqlite3_column_text(st, 10),
+            .url = (const char *)sqlite3_column_text(st, 11),
         };
         rc = cb(&r, ud);
     }
@@ -280,7 +283,8 @@ int rd_db_categories_json(rd_db *db, char **json, rd_error *err)
 {
     static const char objects[] =
         "UPDATE temp.qc SET obj = (SELECT json_object('name', c.name, 'slug', c.slug,"
-        " 'path', c.path, 'kind', c.kind, 'line', c.line, 'entries', qc.own,"
+        " 'path', c.path, 'kind', c.kind, 'line', c.line, 'description', c.description,"
+        " 'url', c.url_raw, 'entries', qc.own,"
         " 'total', qc.total, 'children', (SELECT json_group_array(json(k.obj)) FROM"
         " (SELECT obj FROM temp.qc k WHERE k.parent = qc.id ORDER BY k.id) k))"
         " FROM categories c WHERE c.id = qc.id) WHERE depth = ?1";

@@ -121,11 +121,12 @@ int rd_db_index_json(rd_db *db, FILE *out, rd_error *err)
     /* the top object without its closing brace; categories follow one by one,
      * so the whole index is never one string (nor parsed again) */
     static const char head[] =
-        "SELECT rtrim(json_object('generator', 'refdex', 'schema_version', 1,"
+        "SELECT rtrim(json_object('generator', 'refdex', 'schema_version', 2,"
         " 'catalog', (SELECT file FROM catalog WHERE id = 1)), '}')";
     static const char categories[] =
         "SELECT json_object("
         " 'name', c.name, 'slug', c.slug, 'path', c.path, 'kind', c.kind, 'level', c.level,"
+        " 'description', c.description, 'url', c.url_raw,"
         " 'parent', (SELECT p.path FROM categories p WHERE p.id = c.parent_id), 'line', c.line,"
         " 'notes', (SELECT json_group_array(json_object('kind', n.kind, 'markdown', n.markdown,"
         "   'line', n.line)) FROM (SELECT * FROM notes WHERE category_id = c.id ORDER BY ord) n),"

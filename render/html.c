@@ -207,6 +207,15 @@ static int add_section(site *s, xmlNodePtr parent, const rd_category_row *c)
     rd_buf_printf(&s->scratch, "c/%s.html", c->slug);
     attr(a, "href", s->scratch.data);
     attr(el(h2, "span", c->path), "class", "path");
+    if (c->description && c->description[0])
+        attr(el(sec, "p", c->description), "class", "about");
+    if (c->url_raw) { /* a group's own link, shown as written */
+        xmlNodePtr p = el(sec, "p", NULL);
+        attr(p, "class", "about");
+        xmlNodePtr link = el(p, safe_href(c->url) ? "a" : "span", c->url_raw);
+        if (safe_href(c->url))
+            attr(link, "href", c->url);
+    }
     xmlNodePtr notes = el(sec, "div", NULL);
     attr(notes, "class", "notes");
     int rc = rd_db_category_notes(s->db, c->id, add_note, notes, s->err);
@@ -355,7 +364,13 @@ static int on_category(const rd_category_row *c, void *ud)
     r->slug = strdup(c->slug);
     r->path = strdup(c->path);
     r->kind = NULL;
-    return r->name && r->slug && r->path ? 0 : (n->oom = RD_ENOMEM);
+    r->description = strdup(c->description ? c->description : "");
+    r->url_raw = c->url_raw ? strdup(c->url_raw) : NULL;
+    r->url = c->url ? strdup(c->url) : NULL;
+    return r->name && r->slug && r->path && r->description && (r->url_raw || !c->url_raw) &&
+                   (r->url || !c->url)
+               ? 0
+               : (n->oom = RD_ENOMEM);
 }
 
 /* Second pass, for each category: its section, built in a scratch document,
@@ -474,6 +489,9 @@ int rd_render_site(rd_db *db, const char *outdir, rd_error *err)
         free((char *)n.rows[i].name);
         free((char *)n.rows[i].slug);
         free((char *)n.rows[i].path);
+        free((char *)n.rows[i].description);
+        free((char *)n.rows[i].url_raw);
+        free((char *)n.rows[i].url);
     }
     free(n.rows);
     if (rc == RD_OK)
