@@ -37,6 +37,7 @@ typedef struct rd_category {
     const char *description;
     const char *url_raw; /* as written, trimmed */
     const char *url;     /* normalised; NULL when invalid */
+    const char *anchor;  /* a heading's id on GitHub ("awesome-c--"), else NULL */
 } rd_category;
 
 typedef enum rd_url_kind {
@@ -67,6 +68,7 @@ typedef struct rd_entry {
      * own line; the style rules of lint read them */
     const char *separator;
     size_t inline_len;
+    size_t prose_len; /* of those, how many are prose (not trailing tags) */
 } rd_entry;
 
 typedef enum rd_note_kind {
@@ -91,6 +93,12 @@ typedef struct rd_nav {
     rd_pos pos;
 } rd_nav;
 
+/* An id or name of raw HTML (`<a name="x"></a>`), a target of in-page links. */
+typedef struct rd_anchor {
+    const char *id;
+    int line;
+} rd_anchor;
+
 /* Something CommonMark reads silently that a person most likely did not
  * mean (a missing space after a bullet, an odd indent...): the parser sees
  * it, lint reports it under `rule`. */
@@ -110,7 +118,7 @@ typedef struct rd_catalog {
     size_t nnotes;
     rd_nav *nav; /* in-page anchor links (a table of contents), not entries */
     size_t nnav;
-    const char **ids; /* ids and names of HTML anchors (`<a name="x">`) */
+    rd_anchor *ids; /* HTML anchors (`<a name="x">`, `id="x"`) */
     size_t nids;
     rd_finding *findings; /* in document order */
     size_t nfindings;
@@ -181,6 +189,11 @@ int rd_url_normalise(const char *raw, rd_url_info *info);
  * other ASCII runs as '-', and each non-ASCII code point as "u" + hex. */
 void rd_slugify(const char *name, rd_buf *b);
 
+/* Writes into b the anchor GitHub gives a heading whose text is name (as
+ * rendered, untrimmed): lower case, spaces as '-', punctuation and symbols
+ * left out, letters of every script kept. */
+void rd_github_anchor(const char *name, rd_buf *b);
+
 /* ---- lint ---- */
 
 typedef enum rd_severity { RD_SEV_NOTE, RD_SEV_WARNING, RD_SEV_ERROR } rd_severity;
@@ -192,9 +205,34 @@ typedef struct rd_diag {
     char message[400];
 } rd_diag;
 
-/* Runs every lint rule over the catalog. On success stores a malloc'd array
- * sorted by position in *out (the caller frees it) and its length in *n. */
-int rd_lint(const rd_catalog *cat, rd_diag **out, size_t *n, rd_error *err);
+/* A lint rule: its name (what --disable takes), its severity, whether it is
+ * on by default, and one line on what it reports. */
+typedef struct rd_lint_rule {
+    const char *name;
+    rd_severity severity;
+    int on;
+    const char *about;
+} rd_lint_rule;
+
+/* Every rule, in a fixed order; *n gets how many. */
+const rd_lint_rule *rd_lint_rules(size_t *n);
+
+/* Which rules run: a bit per rule of rd_lint_rules. */
+typedef struct rd_lint_opts {
+    unsigned long long on;
+} rd_lint_opts;
+
+/* The rules that are on by default. */
+void rd_lint_opts_default(rd_lint_opts *o);
+/* Switches the rules named in list ("a,b" or "a b") on or off. An unknown
+ * name is RD_EUSAGE, with a message that names it. */
+int rd_lint_opts_set(rd_lint_opts *o, const char *list, int on, rd_error *err);
+
+/* Runs the rules that opts has on (NULL: the defaults) over the catalog. On
+ * success stores a malloc'd array sorted by position in *out (the caller frees
+ * it) and its length in *n. */
+int rd_lint(const rd_catalog *cat, const rd_lint_opts *opts, rd_diag **out, size_t *n,
+            rd_error *err);
 
 /* "note", "warning" or "error". */
 const char *rd_severity_name(rd_severity s);

@@ -87,12 +87,34 @@ int rd_is_anchor_link(cmark_node *link)
     return cmark_node_get_url(link)[0] == '#';
 }
 
-void rd_text_after(cmark_node *link, rd_buf *b)
+/* Whether text written after a link is prose, not the tags lists put at the
+ * end of a line ("(Demo, Source Code)", "`MIT` `Go`", badges): words, or a
+ * full stop after a code span. */
+static int is_prose(cmark_node *n, const char *s, size_t len)
 {
+    cmark_node_type t = cmark_node_get_type(n);
+    if (t != CMARK_NODE_TEXT && t != CMARK_NODE_EMPH && t != CMARK_NODE_STRONG)
+        return 0;
+    cmark_node *only = cmark_node_first_child(n); /* `**[back to top](#top)**` is a link */
+    if (t != CMARK_NODE_TEXT && is_type(only, CMARK_NODE_LINK) && !cmark_node_next(only))
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (isalnum((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80 || strchr(".!?", s[i]))
+            return 1;
+    return 0;
+}
+
+void rd_text_after(cmark_node *link, rd_buf *b, size_t *prose_end)
+{
+    *prose_end = b->len;
     for (cmark_node *at = link; at && !is_type(at, CMARK_NODE_PARAGRAPH);
          at = cmark_node_parent(at))
-        for (cmark_node *n = cmark_node_next(at); n; n = cmark_node_next(n))
+        for (cmark_node *n = cmark_node_next(at); n; n = cmark_node_next(n)) {
+            size_t from = b->len;
             rd_flatten(n, b);
+            if (is_prose(n, b->data ? b->data + from : "", b->len - from))
+                *prose_end = b->len;
+        }
 }
 
 /* Where a separator between a name and its description starts in s, and
@@ -111,17 +133,33 @@ static const char *find_separator(const char *s, size_t *n)
     return best;
 }
 
+/* The length of a dash or colon at s that separates, or 0. */
+static size_t dash_at(const char *s)
+{
+    if (s[0] == '-' || s[0] == ':')
+        return 1;
+    if (!strncmp(s, "\xE2\x80\x93", 3) || !strncmp(s, "\xE2\x80\x94", 3)) /* – — */
+        return 3;
+    return 0;
+}
+
 size_t rd_skip_separator(const char *s)
 {
-    size_t i = 0;
+    size_t i = 0, n;
     while (isspace((unsigned char)s[i]))
         i++;
-    if (s[i] == '-' || s[i] == ':')
-        i++;
-    else if (!strncmp(s + i, "\xE2\x80\x93", 3) || !strncmp(s + i, "\xE2\x80\x94", 3))
-        i += 3;
-    else
+    /* a tag between the link and its dash: ":zap: - ", "`⚠` - " (a word
+     * with no space; a colon only as an emoji code's) */
+    const char *sep = find_separator(s + i, &n);
+    size_t tag = sep ? (size_t)(sep - (s + i)) : 0, d = dash_at(s + i);
+    if (tag && tag <= 24 && !memchr(s + i, ' ', tag) && (!d || (s[i] == ':' && tag > 2 &&
+                                                                s[i + tag - 1] == ':'))) {
+        i += tag + n - 1;
+        d = 1;
+    }
+    if (!d)
         return i;
+    i += d;
     while (isspace((unsigned char)s[i]))
         i++;
     return i;
@@ -154,7 +192,7 @@ void rd_badge_name(const char *url, const char *rest, rd_buf *name, size_t *used
     while (end > a && isspace((unsigned char)rest[end - 1]))
         end--;
     *used = 0;
-    if (end > a && !(sep == NULL && rd_skip_separator(rest) > a)) {
+    if (end > a && !(sep == NULL && dash_at(rest + a))) {
         rd_buf_append(name, rest + a, end - a);
         *used = sep ? (size_t)(sep - rest) : strlen(rest);
         return;
@@ -243,6 +281,7 @@ static const char *const directives[] = {
     "END",            "lint ",             "lint-",         "textlint",   "alex ",
     "cspell",         "spell-checker",     "vale ",         "eslint",     "omit in toc",
     "markdown-link-check", "AUTO-GENERATED", "ALL-CONTRIBUTORS", "remark-", "mdformat",
+    "MarkdownTOC", "/MarkdownTOC",
 };
 
 int rd_is_directive(const char *name)

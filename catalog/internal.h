@@ -28,11 +28,14 @@ cmark_node *rd_leading_link(cmark_node *item, int *bracketed);
 /* Whether a link points into the page itself ("#anchor"). */
 int rd_is_anchor_link(cmark_node *link);
 
-/* Appends the text of the paragraph after link (link may sit inside emphasis). */
-void rd_text_after(cmark_node *link, rd_buf *b);
+/* Appends the text of the paragraph after link (link may sit inside emphasis);
+ * *prose_end gets where its prose ends in b, before the tags lists put at the
+ * end of a line (links, code spans, badges, brackets). */
+void rd_text_after(cmark_node *link, rd_buf *b, size_t *prose_end);
 
 /* How many bytes of s a separator before a description takes: spaces, then
- * "-", ":", "–" or "—", then spaces. Only the spaces when there is none. */
+ * "-", ":", "–" or "—", then spaces; a short tag before a " - " is taken
+ * with it (":zap: - "). Only the spaces when there is none. */
 size_t rd_skip_separator(const char *s);
 
 /* Names an entry whose link holds only images: the words after the link up to

@@ -1,78 +1,417 @@
-/* catalog/lint.c — what is wrong or doubtful in a catalog, as diagnostics. */
+/* catalog/lint.c — what is wrong or doubtful in a catalog, as diagnostics.
+ *
+ * Every rule is in the table below, once: its name, severity, whether it is
+ * on by default, and what it reports. Rules about links read the model; the
+ * slips that CommonMark reads silently come from the parser (slips.c); the
+ * style rules are those awesome lists check with awesome-lint. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 
-#include "catalog.h"
+#include "internal.h"
+
+static const rd_lint_rule rules[] = {
+    {"bad-url", RD_SEV_ERROR, 1, "a link that is not a valid URL"},
+    {"unsafe-scheme", RD_SEV_ERROR, 1, "javascript:, data: or vbscript: links"},
+    {"missing-scheme", RD_SEV_WARNING, 1, "a link written as host/path, read as https://"},
+    {"duplicate-url", RD_SEV_WARNING, 1, "the same URL linked twice (entries and groups)"},
+    {"empty-name", RD_SEV_WARNING, 1, "a link with no text"},
+    {"no-space-after-bullet", RD_SEV_WARNING, 1,
+     "`-[x](url)`: read as text of the line above, not as an item"},
+    {"glued-line", RD_SEV_WARNING, 1,
+     "a line starting with a link glued to the item above (no blank line)"},
+    {"odd-indent", RD_SEV_WARNING, 1, "an odd indent that nests an item by accident"},
+    {"mixed-bullets", RD_SEV_WARNING, 1, "'*' after '-' (or '+'): a new list begins"},
+    {"html-hides-list", RD_SEV_WARNING, 1, "list lines swallowed by an HTML block (<details>)"},
+    {"dash-separator", RD_SEV_WARNING, 1, "link and description not separated by ' - '"},
+    {"description-case", RD_SEV_WARNING, 1, "a description that starts with a small letter"},
+    {"description-end", RD_SEV_WARNING, 1, "a description that does not end with . ! or ?"},
+    {"name-in-description", RD_SEV_WARNING, 1, "a description that starts with the name"},
+    {"toc-anchor", RD_SEV_WARNING, 1, "a table of contents link to no heading"},
+    {"toc-missing", RD_SEV_WARNING, 1, "a heading the table of contents leaves out"},
+    {"one-h1", RD_SEV_WARNING, 1, "more than one top-level heading"},
+    {"bold-heading", RD_SEV_WARNING, 1, "bold text on a line of its own instead of a heading"},
+    {"no-url", RD_SEV_NOTE, 1, "an entry without a link"},
+    {"http-not-https", RD_SEV_NOTE, 1, "a plain http link"},
+    {"table-links", RD_SEV_NOTE, 1, "links in a table, which are not read as entries"},
+    {"alphabetical", RD_SEV_NOTE, 0, "entries of a category out of alphabetical order"},
+};
+
+enum { NRULES = sizeof rules / sizeof *rules };
+
+const rd_lint_rule *rd_lint_rules(size_t *n)
+{
+    *n = NRULES;
+    return rules;
+}
 
 const char *rd_severity_name(rd_severity s)
 {
     return s == RD_SEV_ERROR ? "error" : s == RD_SEV_WARNING ? "warning" : "note";
 }
 
+static int rule_index(const char *name, size_t n)
+{
+    for (int i = 0; i < NRULES; i++)
+        if (strlen(rules[i].name) == n && !strncmp(rules[i].name, name, n))
+            return i;
+    return -1;
+}
+
+void rd_lint_opts_default(rd_lint_opts *o)
+{
+    o->on = 0;
+    for (int i = 0; i < NRULES; i++)
+        if (rules[i].on)
+            o->on |= 1ull << i;
+}
+
+int rd_lint_opts_set(rd_lint_opts *o, const char *list, int on, rd_error *err)
+{
+    for (const char *s = list; *s;) {
+        size_t n = strcspn(s, ", ");
+        if (n) {
+            int i = rule_index(s, n);
+            if (i < 0)
+                return rd_error_set(err, RD_EUSAGE,
+                                    "no lint rule is called '%.*s' (see 'refdex lint --rules')",
+                                    (int)n, s);
+            if (on)
+                o->on |= 1ull << i;
+            else
+                o->on &= ~(1ull << i);
+        }
+        s += n + (s[n] != '\0');
+    }
+    return RD_OK;
+}
+
 typedef struct diags {
+    const rd_lint_opts *opts;
     rd_diag *v;
     size_t n, cap;
     int oom;
 } diags;
 
-static rd_diag *add(diags *d, rd_severity sev, const char *rule, rd_pos pos)
+/* Adds a diagnostic of the named rule, unless the rule is off. */
+static void say(diags *d, const char *rule, rd_pos pos, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void say(diags *d, const char *rule, rd_pos pos, const char *fmt, ...)
 {
-    if (d->oom)
-        return NULL;
+    int r = rule_index(rule, strlen(rule));
+    if (d->oom || r < 0 || !(d->opts->on & (1ull << r)))
+        return;
     rd_diag *v = rd_grow(d->v, &d->cap, d->n, sizeof *v);
     if (!v) {
         d->oom = 1;
-        return NULL;
+        return;
     }
     d->v = v;
     rd_diag *g = &d->v[d->n++];
-    g->severity = sev;
-    g->rule = rule;
+    g->severity = rules[r].severity;
+    g->rule = rules[r].name;
     g->pos = pos;
-    g->message[0] = '\0';
-    return g;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(g->message, sizeof g->message, fmt, ap);
+    va_end(ap);
 }
 
-#define SAY(g, ...)                                                                            \
-    do {                                                                                       \
-        if (g)                                                                                 \
-            snprintf((g)->message, sizeof (g)->message, __VA_ARGS__);                          \
-    } while (0)
-
-static void lint_entry(diags *d, const rd_entry *e)
+static void lint_url(diags *d, const rd_entry *e)
 {
-    rd_diag *g;
-    if (!e->url_raw) {
-        g = add(d, RD_SEV_NOTE, "no-url", e->link_pos);
-        SAY(g, "'%s' has no link", e->name);
-        return;
-    }
-    if (!e->name[0]) {
-        g = add(d, RD_SEV_WARNING, "empty-name", e->link_pos);
-        SAY(g, "the link to %s has no text", e->url_raw);
-    }
+    if (!e->name[0])
+        say(d, "empty-name", e->link_pos, "the link to %s has no text", e->url_raw);
     switch (e->url_kind) {
     case RD_URL_INVALID:
-        g = add(d, RD_SEV_ERROR, "bad-url", e->link_pos);
-        SAY(g, "'%s' is not a valid URL: %s", e->url_raw, e->url_error ? e->url_error : "?");
+        say(d, "bad-url", e->link_pos, "'%s' is not a valid URL: %s", e->url_raw,
+            e->url_error ? e->url_error : "?");
         break;
     case RD_URL_UNSAFE:
-        g = add(d, RD_SEV_ERROR, "unsafe-scheme", e->link_pos);
-        SAY(g, "'%.60s' uses a scheme that is never made a live link", e->url_raw);
+        say(d, "unsafe-scheme", e->link_pos, "'%.60s' uses a scheme that is never made a live link",
+            e->url_raw);
         break;
     case RD_URL_WEB:
-        if (e->missing_scheme) {
-            g = add(d, RD_SEV_WARNING, "missing-scheme", e->link_pos);
-            SAY(g, "'%s' has no scheme; read as %s", e->url_raw, e->url);
-        } else if (strncmp(e->url, "http://", 7) == 0) {
-            g = add(d, RD_SEV_NOTE, "http-not-https", e->link_pos);
-            SAY(g, "%s is plain http; prefer https where the site offers it", e->url);
-        }
+        if (e->missing_scheme)
+            say(d, "missing-scheme", e->link_pos, "'%s' has no scheme; read as %s", e->url_raw,
+                e->url);
+        else if (strncmp(e->url, "http://", 7) == 0)
+            say(d, "http-not-https", e->link_pos,
+                "%s is plain http; prefer https where the site offers it", e->url);
         break;
     default:
         break;
     }
+}
+
+/* Where a description's sentence ends: before trailing tags in brackets
+ * ("[MIT]", "**[Deprecated]**", an unclosed "(" before links) and closing
+ * marks after its stop. */
+static size_t prose_end(const char *s, size_t n)
+{
+    for (;;) {
+        while (n && strchr(" \t\n\"'*_,;", s[n - 1]))
+            n--;
+        size_t open = n;
+        while (open && s[open - 1] != '[' && s[open - 1] != '(' && s[open - 1] != ']' &&
+               s[open - 1] != ')')
+            open--;
+        int tag = open && (s[open - 1] == '[' || s[open - 1] == '('); /* unclosed at the end */
+        if (!tag && n && (s[n - 1] == ']' || s[n - 1] == ')')) { /* a closed group */
+            char close = s[n - 1], opener = close == ']' ? '[' : '(';
+            size_t k = n - 1;
+            while (k && s[k - 1] != opener)
+                k--;
+            tag = k && (k == 1 || strchr(" *.!?", s[k - 2]) || (k >= 4 && (unsigned char)s[k - 2] >= 0x80));
+            open = k;
+        }
+        if (!tag || open - 1 == 0)
+            return n;
+        n = open - 1;
+    }
+}
+
+/* The style of an entry's own line: `[name](url) - Description.` */
+static void lint_style(diags *d, const rd_entry *e)
+{
+    if (!e->inline_len)
+        return;
+    const char *s = e->description;
+    size_t n = e->inline_len;
+    size_t sl = strlen(e->separator);
+    if (sl < 3 || strcmp(e->separator + sl - 3, " - ") != 0 || e->separator[0] != ' ')
+        say(d, "dash-separator", e->link_pos,
+            "'%s' is separated from its description by '%s'; awesome lists use ' - '", e->name,
+            e->separator);
+    /* a first word with a capital inside ("iOS", "gRPC", "jQuery") is a name,
+     * and one with a digit, dot, '_' or '/' an identifier ("i18n", "fs.watch") */
+    size_t w = strcspn(s, " ");
+    int name = 0;
+    for (size_t i = 1; i < w && i < n; i++)
+        name |= isupper((unsigned char)s[i]) || isdigit((unsigned char)s[i]) ||
+                strchr("._/", s[i]) != NULL;
+    if (islower((unsigned char)s[0]) && !name)
+        say(d, "description-case", e->link_pos,
+            "the description of '%s' starts with a small letter: '%.30s'", e->name, s);
+    size_t end = prose_end(s, e->prose_len);
+    static const char *const stops[] = {".", "!", "?", "\xE2\x80\xA6", "\xE3\x80\x82",
+                                        "\xEF\xBC\x81", "\xEF\xBC\x9F"}; /* … 。 ！ ？ */
+    int stopped = 0;
+    for (size_t i = 0; i < sizeof stops / sizeof *stops; i++) {
+        size_t k = strlen(stops[i]);
+        stopped |= end >= k && !memcmp(s + end - k, stops[i], k);
+    }
+    if (!stopped)
+        say(d, "description-end", e->link_pos,
+            "the description of '%s' does not end with '.', '!' or '?'", e->name);
+    size_t nl = strlen(e->name);
+    if (nl && n > nl && !strncasecmp(s, e->name, nl) && !isalnum((unsigned char)s[nl]))
+        say(d, "name-in-description", e->link_pos,
+            "the description of '%s' starts with its name; say what it is instead", e->name);
+}
+
+static void lint_entry(diags *d, const rd_entry *e)
+{
+    if (!e->url_raw) {
+        say(d, "no-url", e->link_pos, "'%s' has no link", e->name);
+        return;
+    }
+    lint_url(d, e);
+    lint_style(d, e);
+}
+
+/* Each URL linked once: entries, and the links of group labels. */
+static void lint_duplicates(diags *d, const rd_catalog *cat)
+{
+    rd_strmap urls = {0};
+    size_t total = cat->nentries + cat->ncategories;
+    for (size_t i = 0; i < total && !d->oom; i++) {
+        const rd_entry *e = i < cat->nentries ? &cat->entries[i] : NULL;
+        const rd_category *c = e ? NULL : &cat->categories[i - cat->nentries];
+        const char *url = e ? e->url : c->url;
+        if (!url || (e && e->url_kind == RD_URL_RELATIVE))
+            continue;
+        int first;
+        int added = rd_strmap_add(&urls, url, (int)i, &first);
+        if (added < 0) {
+            d->oom = 1;
+        } else if (added == 0) {
+            size_t f = (size_t)first;
+            const char *fname = f < cat->nentries ? cat->entries[f].name
+                                                  : cat->categories[f - cat->nentries].name;
+            int fline = f < cat->nentries ? cat->entries[f].link_pos.line
+                                          : cat->categories[f - cat->nentries].pos.line;
+            say(d, "duplicate-url", e ? e->link_pos : c->pos, "%s is also linked at line %d ('%s')",
+                url, fline, fname);
+        }
+    }
+    rd_strmap_free(&urls);
+}
+
+/* Entries of each category (sub-entries aside) in alphabetical order. */
+static void lint_order(diags *d, const rd_catalog *cat)
+{
+    int *last = malloc((cat->ncategories + 1) * sizeof *last);
+    if (!last) {
+        d->oom = 1;
+        return;
+    }
+    for (size_t c = 0; c < cat->ncategories; c++)
+        last[c] = -1;
+    for (size_t i = 0; i < cat->nentries; i++) {
+        const rd_entry *e = &cat->entries[i];
+        if (e->parent >= 0)
+            continue;
+        int prev = last[e->category];
+        if (prev >= 0 && strcasecmp(cat->entries[prev].name, e->name) > 0)
+            say(d, "alphabetical", e->link_pos, "'%s' comes after '%s' but sorts before it",
+                e->name, cat->entries[prev].name);
+        last[e->category] = (int)i;
+    }
+    free(last);
+}
+
+static void lint_headings(diags *d, const rd_catalog *cat)
+{
+    int h1 = -1;
+    for (size_t i = 0; i < cat->ncategories; i++) {
+        const rd_category *c = &cat->categories[i];
+        if (c->kind != RD_CAT_HEADING || c->level != 1)
+            continue;
+        if (h1 >= 0)
+            say(d, "one-h1", c->pos,
+                "a second top-level heading ('%s'; the first is at line %d): a list has one "
+                "title, and its sections are '##' headings",
+                c->name, cat->categories[h1].pos.line);
+        else
+            h1 = (int)i;
+    }
+}
+
+/* ---- the table of contents ---- */
+
+/* An in-page target as a browser compares it: percent-decoded, ASCII
+ * letters in lower case (GitHub's own anchors are all lower case). */
+static void fold_target(const char *t, rd_buf *out)
+{
+    for (; *t; t++) {
+        if (t[0] == '%' && isxdigit((unsigned char)t[1]) && isxdigit((unsigned char)t[2])) {
+            char hex[3] = {t[1], t[2], 0};
+            rd_buf_putc(out, (char)tolower((int)strtol(hex, NULL, 16)));
+            t += 2;
+        } else {
+            rd_buf_putc(out, (char)tolower((unsigned char)*t));
+        }
+    }
+}
+
+/* The table of contents: the longest run of navigation links with at most
+ * one line between them. Returns its length (0 without one) and its first
+ * index in *from. */
+static size_t toc_run(const rd_catalog *cat, size_t *from)
+{
+    size_t best = 0;
+    *from = 0;
+    for (size_t i = 0, start = 0; i < cat->nnav; i++) {
+        if (i > 0 && cat->nav[i].pos.line > cat->nav[i - 1].pos.line + 2)
+            start = i;
+        if (i + 1 - start > best) {
+            best = i + 1 - start;
+            *from = start;
+        }
+    }
+    return best >= 3 ? best : 0;
+}
+
+/* Anchors of the page: each heading's (a repeated one gets "-1", "-2"...,
+ * as GitHub numbers them) and HTML ids. Keys live in the arena. */
+static int page_anchors(const rd_catalog *cat, rd_arena *arena, rd_strmap *ids)
+{
+    rd_buf b = {0};
+    int rc = RD_OK;
+    for (size_t i = 0; i < cat->ncategories + cat->nids && rc == RD_OK; i++) {
+        rd_buf_reset(&b);
+        if (i < cat->ncategories) {
+            if (!cat->categories[i].anchor)
+                continue;
+            rd_buf_puts(&b, cat->categories[i].anchor);
+        } else {
+            fold_target(cat->ids[i - cat->ncategories].id, &b);
+        }
+        size_t base = b.len;
+        for (int k = 1; rc == RD_OK; k++) {
+            char *key = rd_arena_strndup(arena, b.data ? b.data : "", b.len);
+            int added = key ? rd_strmap_add(ids, key, (int)i, NULL) : RD_ENOMEM;
+            if (added != 0 || i >= cat->ncategories) {
+                rc = added < 0 ? added : RD_OK;
+                break;
+            }
+            b.len = base;
+            rd_buf_printf(&b, "-%d", k);
+        }
+    }
+    rc = b.oom ? RD_ENOMEM : rc;
+    rd_buf_free(&b);
+    return rc;
+}
+
+/* The heading an anchor of page_anchors stands for: itself, or for an HTML
+ * anchor the heading right below it (`<a name="x"></a>` then `## X`). */
+static int heading_of(const rd_catalog *cat, int at)
+{
+    if ((size_t)at < cat->ncategories)
+        return at;
+    int line = cat->ids[(size_t)at - cat->ncategories].line;
+    for (size_t i = 0; i < cat->ncategories; i++) { /* in document order */
+        const rd_category *c = &cat->categories[i];
+        if (c->kind == RD_CAT_HEADING && c->pos.line >= line)
+            return c->pos.line <= line + 3 ? (int)i : -1;
+    }
+    return -1;
+}
+
+/* Each navigation link points at an anchor of the page; the table of
+ * contents names every heading at the levels it covers. */
+static void lint_toc(diags *d, const rd_catalog *cat)
+{
+    rd_arena *arena = rd_arena_new();
+    rd_strmap ids = {0};
+    rd_buf b = {0};
+    unsigned char *linked = calloc(cat->ncategories + cat->nids + 1, 1);
+    if (!arena || !linked || page_anchors(cat, arena, &ids) < 0)
+        d->oom = 1;
+    size_t from = 0, run = d->oom ? 0 : toc_run(cat, &from);
+    int lo = 99, hi = 0;
+    for (size_t i = 0; i < cat->nnav && !d->oom; i++) {
+        rd_buf_reset(&b);
+        fold_target(cat->nav[i].target, &b);
+        int at = rd_strmap_get(&ids, b.data ? b.data : "");
+        if (at < 0) {
+            say(d, "toc-anchor", cat->nav[i].pos, "'#%s' ('%s') is not the anchor of a heading",
+                cat->nav[i].target, cat->nav[i].text);
+        } else if (run && i >= from && i < from + run && (at = heading_of(cat, at)) >= 0) {
+            linked[at] = 1;
+            int level = cat->categories[at].level;
+            lo = level < lo ? level : lo;
+            hi = level > hi ? level : hi;
+        }
+    }
+    int end = run ? cat->nav[from + run - 1].pos.line : 0;
+    for (size_t i = 0; run && i < cat->ncategories && !d->oom; i++) {
+        const rd_category *c = &cat->categories[i];
+        if (c->kind == RD_CAT_HEADING && c->pos.line > end && c->level >= lo &&
+            c->level <= hi && !linked[i])
+            say(d, "toc-missing", c->pos,
+                "the table of contents (line %d) has no link to '%s'",
+                cat->nav[from].pos.line, c->name);
+    }
+    d->oom |= b.oom;
+    rd_buf_free(&b);
+    free(linked);
+    rd_strmap_free(&ids);
+    rd_arena_free(arena);
 }
 
 static int by_position(const void *a, const void *b)
@@ -85,28 +424,25 @@ static int by_position(const void *a, const void *b)
     return strcmp(x->rule, y->rule);
 }
 
-int rd_lint(const rd_catalog *cat, rd_diag **out, size_t *n, rd_error *err)
+int rd_lint(const rd_catalog *cat, const rd_lint_opts *opts, rd_diag **out, size_t *n,
+            rd_error *err)
 {
-    diags d = {0};
-    rd_strmap urls = {0};
+    rd_lint_opts defaults;
+    if (!opts) {
+        rd_lint_opts_default(&defaults);
+        opts = &defaults;
+    }
+    diags d = {.opts = opts};
     *out = NULL;
     *n = 0;
-    for (size_t i = 0; i < cat->nentries && !d.oom; i++) {
-        const rd_entry *e = &cat->entries[i];
-        lint_entry(&d, e);
-        if (!e->url || e->url_kind == RD_URL_RELATIVE)
-            continue;
-        int first;
-        int added = rd_strmap_add(&urls, e->url, (int)i, &first);
-        if (added < 0) {
-            d.oom = 1;
-        } else if (added == 0) {
-            const rd_entry *f = &cat->entries[first];
-            rd_diag *g = add(&d, RD_SEV_WARNING, "duplicate-url", e->link_pos);
-            SAY(g, "%s is also linked at line %d ('%s')", e->url, f->link_pos.line, f->name);
-        }
-    }
-    rd_strmap_free(&urls);
+    for (size_t i = 0; i < cat->nentries && !d.oom; i++)
+        lint_entry(&d, &cat->entries[i]);
+    lint_duplicates(&d, cat);
+    lint_order(&d, cat);
+    lint_headings(&d, cat);
+    lint_toc(&d, cat);
+    for (size_t i = 0; i < cat->nfindings && !d.oom; i++)
+        say(&d, cat->findings[i].rule, cat->findings[i].pos, "%s", cat->findings[i].message);
     if (d.oom) {
         free(d.v);
         return rd_error_set(err, RD_ENOMEM, "%s: out of memory while linting", cat->file);

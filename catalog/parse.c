@@ -60,7 +60,7 @@ static int add_category(parser *p, rd_category_kind kind, const char *name, int 
     }
     cat->categories = arr;
     int i = (int)cat->ncategories++;
-    arr[i] = (rd_category){kind, name, NULL, NULL, level, parent, pos, "", NULL, NULL};
+    arr[i] = (rd_category){kind, name, NULL, NULL, level, parent, pos, "", NULL, NULL, NULL};
     return i;
 }
 
@@ -82,12 +82,20 @@ static void on_heading(parser *p, cmark_node *n)
     rd_buf b = {0};
     rd_flatten(n, &b);
     char *name = trimmed_copy(p, b.data ? b.data : "", b.len);
+    rd_buf anchor = {0}; /* from the text as rendered: "Awesome C++ [![badge]..." gives "awesome-c-" */
+    rd_github_anchor(b.data ? b.data : "", &anchor);
+    char *id = rd_arena_strndup(p->cat->arena, anchor.data ? anchor.data : "", anchor.len);
+    if (!id || b.oom || anchor.oom)
+        p->oom = 1;
+    rd_buf_free(&anchor);
     rd_buf_free(&b);
     int level = cmark_node_get_heading_level(n);
     int parent = p->heading;
     while (parent >= 0 && p->cat->categories[parent].level >= level)
         parent = p->cat->categories[parent].parent;
     p->heading = add_category(p, RD_CAT_HEADING, name, level, parent, pos_of(n));
+    if (p->heading >= 0)
+        p->cat->categories[p->heading].anchor = id;
     p->marker = -1;
 }
 
@@ -311,7 +319,8 @@ static int on_link_item(parser *p, cmark_node *item, cmark_node *link, int brack
 {
     rd_buf b = {0}, rest = {0};
     rd_flatten(link, &b);
-    rd_text_after(link, &rest);
+    size_t prose_end;
+    rd_text_after(link, &rest, &prose_end);
     const char *s = rest.data ? rest.data : "";
     if (bracketed) { /* `[[name](url)] - desc`: the closing bracket is not text */
         while (isspace((unsigned char)*s))
@@ -326,6 +335,7 @@ static int on_link_item(parser *p, cmark_node *item, cmark_node *link, int brack
         name = trimmed_copy(p, b.data ? b.data : "", b.len);
         s += used;
     }
+    size_t prose = rest.data && rest.data + prose_end > s ? (size_t)(rest.data + prose_end - s) : 0;
     int i = add_entry(p, name, owner, category, pos_of(item), pos_of(link));
     if (i >= 0) {
         rd_entry *e = &p->cat->entries[i];
@@ -335,6 +345,9 @@ static int on_link_item(parser *p, cmark_node *item, cmark_node *link, int brack
         e->inline_len = p->desc[i].len;
         if (e->inline_len)
             e->separator = separator_copy(p, s, k);
+        e->prose_len = prose > k ? prose - k : 0; /* describe() dropped no leading space */
+        if (e->prose_len > e->inline_len)
+            e->prose_len = e->inline_len;
     }
     rd_buf_free(&b);
     rd_buf_free(&rest);

@@ -81,12 +81,12 @@ static int is_type(cmark_node *n, cmark_node_type t)
     return n && cmark_node_get_type(n) == t;
 }
 
-/* At most 40 bytes of a line, for a message (cut at a UTF-8 boundary). */
+/* At most 60 bytes of a line, for a message (cut at a UTF-8 boundary). */
 static int quote_len(const char *p, size_t n)
 {
-    if (n <= 40)
+    if (n <= 60)
         return (int)n;
-    size_t k = 40;
+    size_t k = 60;
     while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
         k--;
     return (int)k;
@@ -108,10 +108,11 @@ static void paragraph_lines(slips *s, cmark_node *para)
         size_t rest = n - k;
         int emphasis = q[0] == '*' && memmem(q, rest, ")*", 2); /* `*[x](url)*` */
         if (rest >= 2 && strchr("-*+", q[0]) && q[1] == '[' && !emphasis) {
+            int ql = quote_len(q, rest);
             add(s, "no-space-after-bullet", l, (int)k + 1,
-                "'%.*s' has no space after '%c', so it is read as text of the line above, "
-                "not as an item; write '%c %.*s'",
-                quote_len(q, rest), q, q[0], q[0], quote_len(q + 1, rest - 1), q + 1);
+                "'%.*s%s' has no space after '%c', so it is read as text of the line above, "
+                "not as an item; put a space after the '%c'",
+                ql, q, (size_t)ql < rest ? "..." : "", q[0], q[0]);
             continue;
         }
         if (l == first || !in_item || w >= content_col)
@@ -119,11 +120,12 @@ static void paragraph_lines(slips *s, cmark_node *para)
         size_t e = 0;
         while (e < rest && e < 2 && (q[e] == '*' || q[e] == '_'))
             e++;
+        int ql = quote_len(q, rest);
         if (e < rest && q[e] == '[')
             add(s, "glued-line", l, (int)k + 1,
-                "'%.*s' follows the item above with no blank line, so it is read as part "
+                "'%.*s%s' follows the item above with no blank line, so it is read as part "
                 "of that item's text; put a blank line before it",
-                quote_len(q, rest), q);
+                ql, q, (size_t)ql < rest ? "..." : "");
     }
 }
 
@@ -215,17 +217,26 @@ static void top_paragraph(slips *s, cmark_node *para)
         return;
     }
     cmark_node *only = cmark_node_first_child(para);
-    if ((is_type(only, CMARK_NODE_STRONG) || is_type(only, CMARK_NODE_EMPH)) &&
-        !cmark_node_next(only) && count_links(only) == 0) {
-        rd_buf b = {0};
-        rd_flatten(only, &b);
+    if (!is_type(only, CMARK_NODE_STRONG) || cmark_node_next(only) || count_links(only) > 0)
+        return;
+    /* a short title, not a sentence in bold (nor italics, which lists use to
+     * describe a section) */
+    rd_buf b = {0};
+    rd_flatten(only, &b);
+    const char *t = b.data ? b.data : "";
+    size_t n = b.len;
+    while (n && t[n - 1] == ' ')
+        n--;
+    int sentence = n > 60 || (n && strchr(".!?", t[n - 1])) ||
+                   (n >= 3 && (!memcmp(t + n - 3, "\xE3\x80\x82", 3) ||  /* 。 */
+                               !memcmp(t + n - 3, "\xEF\xBC\x81", 3)));  /* ！ */
+    if (n && !sentence)
         add(s, "bold-heading", first, cmark_node_get_start_column(para),
-            "'%s' is emphasised text on a line of its own; make it a heading so that it is "
-            "a category",
-            b.data ? b.data : "");
-        s->oom |= b.oom;
-        rd_buf_free(&b);
-    }
+            "'%.*s' is bold text on a line of its own; make it a heading so that it is a "
+            "category",
+            (int)n, t);
+    s->oom |= b.oom;
+    rd_buf_free(&b);
 }
 
 /* List lines inside an HTML block: without a blank line after `<details>` or
@@ -248,13 +259,14 @@ static void html_block(slips *s, cmark_node *html)
     }
     if (hidden)
         add(s, "html-hides-list", first, 1,
-            "%d list line%s from here on sit inside an HTML block, so they are not read as "
-            "entries; put a blank line after the HTML tag above them",
-            hidden, hidden == 1 ? "" : "s");
+            "%d list line%s from here on %s inside an HTML block, so %s not read as "
+            "entries; put a blank line after the HTML tag above",
+            hidden, hidden == 1 ? "" : "s", hidden == 1 ? "sits" : "sit",
+            hidden == 1 ? "it is" : "they are");
 }
 
 /* Adds the values of name="..." and id="..." attributes in raw HTML. */
-static void html_ids(slips *s, const char *html)
+static void html_ids(slips *s, const char *html, int line)
 {
     for (const char *p = html; (p = strpbrk(p, "ni")) != NULL; p++) {
         size_t k = !strncmp(p, "name=", 5) ? 5 : !strncmp(p, "id=", 3) ? 3 : 0;
@@ -266,7 +278,7 @@ static void html_ids(slips *s, const char *html)
         const char *v = p + k + 1, *end = strchr(v, q);
         if (!end)
             return;
-        const char **arr = rd_grow(s->cat->ids, &s->cap_ids, s->cat->nids, sizeof *arr);
+        rd_anchor *arr = rd_grow(s->cat->ids, &s->cap_ids, s->cat->nids, sizeof *arr);
         char *id = arr ? rd_arena_strndup(s->cat->arena, v, (size_t)(end - v)) : NULL;
         if (arr)
             s->cat->ids = arr;
@@ -274,9 +286,17 @@ static void html_ids(slips *s, const char *html)
             s->oom = 1;
             return;
         }
-        s->cat->ids[s->cat->nids++] = id;
+        s->cat->ids[s->cat->nids++] = (rd_anchor){id, line};
         p = end;
     }
+}
+
+/* An inline's line: cmark gives source positions to blocks only. */
+static int line_of(cmark_node *n)
+{
+    while (n && !cmark_node_get_start_line(n))
+        n = cmark_node_parent(n);
+    return n ? cmark_node_get_start_line(n) : 0;
 }
 
 int rd_find_slips(rd_catalog *cat, cmark_node *doc, const char *text, const size_t *line_start,
@@ -303,10 +323,10 @@ int rd_find_slips(rd_catalog *cat, cmark_node *doc, const char *text, const size
             break;
         case CMARK_NODE_HTML_BLOCK:
             html_block(&s, n);
-            html_ids(&s, cmark_node_get_literal(n));
+            html_ids(&s, cmark_node_get_literal(n), cmark_node_get_start_line(n));
             break;
         case CMARK_NODE_HTML_INLINE:
-            html_ids(&s, cmark_node_get_literal(n));
+            html_ids(&s, cmark_node_get_literal(n), line_of(n));
             break;
         default:
             break;

@@ -88,7 +88,7 @@ int rd_cmd_lint(rd_config *cfg)
     size_t n = 0;
     rd_error err = {0};
     lint_counts counts = {0};
-    if (rd_lint(cat, &d, &n, &err) < 0) {
+    if (rd_lint(cat, &cfg->lint, &d, &n, &err) < 0) {
         rd_cli_error(&err);
         rc = RD_EXIT_INTERNAL;
     } else {
@@ -170,7 +170,7 @@ int rd_cmd_update(rd_config *cfg)
     size_t n = 0;
     lint_counts counts = {0};
     rd_error err = {0};
-    if (rc == RD_EXIT_OK && rd_lint(cat, &d, &n, &err) < 0) {
+    if (rc == RD_EXIT_OK && rd_lint(cat, &cfg->lint, &d, &n, &err) < 0) {
         rd_cli_error(&err);
         rc = RD_EXIT_INTERNAL;
     }

@@ -42,6 +42,8 @@ static const char usage_text[] =
     "  --no-check        update: do not check links\n"
     "  -w, --check       fmt: rewrite FILE / exit 1 when it is not canonical\n"
     "  --dry-run         fix: show what would change\n"
+    "  --disable RULES   lint, update: turn lint rules off (comma-separated);\n"
+    "  --enable RULES    turn them on; 'refdex lint --rules' lists them\n"
     "  -q, --quiet       print only errors and requested data\n"
     "  -v, --verbose     say more about what is done\n"
     "  -h, --help        this text;  --version  versions of refdex and its libraries\n"
@@ -72,7 +74,8 @@ static const char usage_text[] =
 
 /* Which options each command takes. */
 enum { O_DB = 1, O_FORMAT = 2, O_CATEGORY = 4, O_SEARCH = 8, O_STRICT = 16, O_MAXIN = 32,
-       O_CHECK = 64, O_NOCHECK = 128, O_OUT = 256, O_FMT = 512, O_DRYRUN = 1024 };
+       O_CHECK = 64, O_NOCHECK = 128, O_OUT = 256, O_FMT = 512, O_DRYRUN = 1024,
+       O_LINT = 2048 };
 
 static const struct command {
     const char *name;
@@ -82,9 +85,9 @@ static const struct command {
     const char *synopsis;
 } commands[] = {
     {"update", rd_cmd_update,
-     O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_NOCHECK | O_OUT, 1,
+     O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_NOCHECK | O_OUT | O_LINT, 1,
      "refdex update FILE [--db PATH] [--out DIR] [--strict] [--format table|tsv|json]\n"
-     "          [--no-check] [check options]\n"
+     "          [--no-check] [--disable RULES] [--enable RULES] [check options]\n"
      "  Ingests FILE, lints it, checks its links, renders the site (as 'render'),\n"
      "  prints diagnostics, the link report and where the site is on stderr, and the\n"
      "  categories on stdout. Exit 1 when lint finds errors; broken links are\n"
@@ -124,12 +127,17 @@ static const struct command {
      "  Stores FILE in the database in one transaction. Ingesting the same file again\n"
      "  changes nothing; an edited file replaces the catalog and keeps every URL's\n"
      "  check history."},
-    {"lint", rd_cmd_lint, O_DB | O_FORMAT | O_STRICT | O_MAXIN, 1,
-     "refdex lint FILE [--format text|json] [--strict]\n"
-     "  Rules: bad-url, unsafe-scheme (errors); missing-scheme, duplicate-url,\n"
-     "  empty-name (warnings); no-url, http-not-https (notes). Exit 1 on errors\n"
-     "  (--strict: on warnings too). Reads and writes no database (--db is accepted\n"
-     "  and unused, so every command takes the same options)."},
+    {"lint", rd_cmd_lint, O_DB | O_FORMAT | O_STRICT | O_MAXIN | O_LINT, 1,
+     "refdex lint FILE [--format text|json] [--strict] [--disable RULES] [--enable RULES]\n"
+     "       refdex lint --rules\n"
+     "  Reports broken and doubtful links (bad-url, unsafe-scheme are errors), what\n"
+     "  CommonMark reads silently but was hardly meant (a bullet with no space, an odd\n"
+     "  indent, a line glued to an item, mixed bullets, lists inside HTML), and the\n"
+     "  style awesome lists keep (' - ' before a description, which starts with a\n"
+     "  capital and ends with '.', the table of contents, one title). --rules lists\n"
+     "  every rule; --disable and --enable take rule names, comma-separated\n"
+     "  ('alphabetical' is off by default). Exit 1 on errors (--strict: on warnings\n"
+     "  too). Reads and writes no database (--db is accepted and unused)."},
     {"parse", rd_cmd_parse, O_MAXIN | O_DB, 1,
      "refdex parse FILE\n"
      "  Prints how refdex reads FILE, as a tree: each category (heading, marker or\n"
@@ -183,7 +191,8 @@ enum {
     OPT_DB = 256, OPT_FORMAT, OPT_CATEGORY, OPT_SEARCH, OPT_STRICT, OPT_MAXIN, OPT_TIMEOUT,
     OPT_DEADLINE, OPT_CONCURRENCY, OPT_PER_HOST, OPT_HOST_INTERVAL, OPT_RETRIES, OPT_MAX_BYTES,
     OPT_METHOD, OPT_ACCEPT, OPT_EXCLUDE, OPT_INCLUDE, OPT_MAX_AGE, OPT_ALLOW_PRIVATE, OPT_OUTPUT,
-    OPT_NO_CHECK, OPT_OUT, OPT_CHECK_ONLY, OPT_WRITE, OPT_DRY_RUN
+    OPT_NO_CHECK, OPT_OUT, OPT_CHECK_ONLY, OPT_WRITE, OPT_DRY_RUN, OPT_DISABLE, OPT_ENABLE,
+    OPT_RULES
 };
 
 static const struct option longopts[] = {
@@ -212,6 +221,9 @@ static const struct option longopts[] = {
     {"check", no_argument, NULL, OPT_CHECK_ONLY},
     {"write", no_argument, NULL, OPT_WRITE},
     {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"disable", required_argument, NULL, OPT_DISABLE},
+    {"enable", required_argument, NULL, OPT_ENABLE},
+    {"rules", no_argument, NULL, OPT_RULES},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -242,9 +254,20 @@ static int option_bit(int opt)
     case OPT_OUT: return O_OUT;
     case OPT_CHECK_ONLY: case OPT_WRITE: case 'w': return O_FMT;
     case OPT_DRY_RUN: return O_DRYRUN;
+    case OPT_DISABLE: case OPT_ENABLE: case OPT_RULES: return O_LINT;
     case 'q': case 'v': case 'h': case ':': case '?': return 0;
     default: return O_CHECK;
     }
+}
+
+/* `lint --rules`: every rule, its severity, and whether it is on by default. */
+static void print_rules(void)
+{
+    size_t n;
+    const rd_lint_rule *r = rd_lint_rules(&n);
+    for (size_t i = 0; i < n; i++)
+        printf("%-22s %-8s %-4s %s\n", r[i].name, rd_severity_name(r[i].severity),
+               r[i].on ? "on" : "off", r[i].about);
 }
 
 static int parse_count(const char *name, const char *arg, int lo, int hi, int *out)
@@ -339,6 +362,15 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         case OPT_OUT: cfg->out_dir = optarg; break;
         case OPT_CHECK_ONLY: case OPT_DRY_RUN: cfg->fmt_check = 1; break;
         case OPT_WRITE: case 'w': cfg->fmt_write = 1; break;
+        case OPT_RULES: print_rules(); return RD_EXIT_OK;
+        case OPT_DISABLE: case OPT_ENABLE: {
+            rd_error err = {0};
+            if (rd_lint_opts_set(&cfg->lint, optarg, c == OPT_ENABLE, &err) < 0) {
+                rd_cli_error(&err);
+                return RD_EXIT_USAGE;
+            }
+            break;
+        }
         case OPT_MAXIN: {
             int64_t v;
             if (rd_parse_size(optarg, &v) < 0 || v <= 0)
@@ -401,6 +433,7 @@ int main(int argc, char **argv)
                            argv[1]);
     rd_config cfg = {.command = cmd->name, .max_input = RD_DEFAULT_MAX_INPUT};
     rd_crawl_opts_default(&cfg.crawl);
+    rd_lint_opts_default(&cfg.lint);
     int rc = parse_options(cmd, argc - 1, argv + 1, &cfg);
     if (rc >= 0) {
         free(cfg.accept);

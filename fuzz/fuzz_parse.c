@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_model(cat);
     rd_diag *diags = NULL;
     size_t ndiags = 0;
-    if (rd_lint(cat, &diags, &ndiags, &err) == RD_OK)
+    if (rd_lint(cat, NULL, &diags, &ndiags, &err) == RD_OK)
         for (size_t i = 0; i < ndiags; i++) {
             CHECK(diags[i].rule && diags[i].message[0]);
             CHECK(i == 0 || pos_le(diags[i - 1].pos, diags[i].pos)); /* sorted by position */

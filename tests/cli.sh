@@ -93,6 +93,19 @@ case_lint() {
     expect_exit 1 "$REFDEX" lint warn.md --strict
     expect_exit 2 "$REFDEX" lint warn.md --format xml
     [ ! -e refdex.db ] || fail "lint wrote a database"
+    # rules are switched off and on by name
+    expect_exit 0 "$REFDEX" lint warn.md --strict --disable missing-scheme
+    expect_not_in out.txt "missing-scheme"
+    printf '## x\n- [zeta](https://z.example/) - Last.\n- [alpha](https://a.example/) - First.\n' > order.md
+    expect_exit 0 "$REFDEX" lint order.md
+    expect_not_in out.txt "alphabetical"
+    expect_exit 0 "$REFDEX" lint order.md --enable alphabetical,one-h1
+    expect_in out.txt "order.md:3:3: note: alphabetical: 'alpha' comes after 'zeta' but sorts before it"
+    expect_exit 2 "$REFDEX" lint order.md --disable no-such-rule
+    expect_in err.txt "no lint rule is called 'no-such-rule' (see 'refdex lint --rules')"
+    expect_exit 0 "$REFDEX" lint --rules
+    expect_in out.txt "alphabetical           note     off"
+    expect_in out.txt "odd-indent             warning  on"
 }
 
 case_query() {
