@@ -150,8 +150,9 @@ size_t rd_skip_separator(const char *s)
         i++;
     /* a tag between the link and its dash: ":zap: - ", "`⚠` - " (a word
      * with no space; a colon only as an emoji code's) */
-    const char *sep = find_separator(s + i, &n);
-    size_t tag = sep ? (size_t)(sep - (s + i)) : 0, d = dash_at(s + i);
+    size_t d = dash_at(s + i);
+    const char *sep = !d || s[i] == ':' ? find_separator(s + i, &n) : NULL;
+    size_t tag = sep ? (size_t)(sep - (s + i)) : 0;
     if (tag && tag <= 24 && !memchr(s + i, ' ', tag) && (!d || (s[i] == ':' && tag > 2 &&
                                                                 s[i + tag - 1] == ':'))) {
         i += tag + n - 1;

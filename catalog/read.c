@@ -107,6 +107,11 @@ int rd_text_lines(const char *file, const char *text, size_t len, size_t **line_
     ls[0] = ls[1] = 0;
     size_t line_begin = 0;
     for (size_t i = 0; i < len;) {
+        /* the common case first: a run of ASCII other than NUL and line ends */
+        while (i < len && (unsigned char)(s[i] - 1) < 0x7F && s[i] != '\n' && s[i] != '\r')
+            i++;
+        if (i == len)
+            break;
         unsigned char c = s[i];
         size_t next = i + 1;
         if (c == 0 || c >= 0x80) {

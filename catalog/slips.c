@@ -299,6 +299,16 @@ static int line_of(cmark_node *n)
     return n ? cmark_node_get_start_line(n) : 0;
 }
 
+/* The anchors among a paragraph's or heading's inlines (`## <a name="x"></a>
+ * Title`); the walk then skips the inlines, which hold nothing else. */
+static void inline_ids(slips *s, cmark_node *block, cmark_iter *it)
+{
+    for (cmark_node *k = cmark_node_first_child(block); k; k = cmark_node_next(k))
+        if (is_type(k, CMARK_NODE_HTML_INLINE))
+            html_ids(s, cmark_node_get_literal(k), line_of(block));
+    cmark_iter_reset(it, block, CMARK_EVENT_EXIT);
+}
+
 int rd_find_slips(rd_catalog *cat, cmark_node *doc, const char *text, const size_t *line_start,
                   size_t nlines)
 {
@@ -314,6 +324,10 @@ int rd_find_slips(rd_catalog *cat, cmark_node *doc, const char *text, const size
             paragraph_lines(&s, n);
             if (is_type(cmark_node_parent(n), CMARK_NODE_DOCUMENT))
                 top_paragraph(&s, n);
+            inline_ids(&s, n, it);
+            break;
+        case CMARK_NODE_HEADING:
+            inline_ids(&s, n, it);
             break;
         case CMARK_NODE_ITEM:
             item_indent(&s, n);
@@ -324,9 +338,6 @@ int rd_find_slips(rd_catalog *cat, cmark_node *doc, const char *text, const size
         case CMARK_NODE_HTML_BLOCK:
             html_block(&s, n);
             html_ids(&s, cmark_node_get_literal(n), cmark_node_get_start_line(n));
-            break;
-        case CMARK_NODE_HTML_INLINE:
-            html_ids(&s, cmark_node_get_literal(n), line_of(n));
             break;
         default:
             break;
