@@ -24,6 +24,7 @@ static const char usage_text[] =
     "  fix FILE          rewrite permanently redirected and scheme-less links\n"
     "  ingest FILE       parse FILE and store it in the database (one transaction)\n"
     "  lint FILE         report problems as FILE:LINE:COL: SEVERITY: RULE: message\n"
+    "  parse FILE        show how FILE is read: categories, entries, notes, slips\n"
     "  query             list entries by --category and/or --search, with link health\n"
     "  categories        print the category tree with entry counts\n"
     "\n"

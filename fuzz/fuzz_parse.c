@@ -17,8 +17,11 @@ static void check_model(const rd_catalog *cat)
     int ncat = (int)cat->ncategories, nent = (int)cat->nentries;
     for (int i = 0; i < ncat; i++) {
         const rd_category *c = &cat->categories[i];
-        CHECK(c->name && c->slug && c->path);
+        CHECK(c->name && c->slug && c->path && c->description);
         CHECK(c->parent >= -1 && c->parent < i);
+        /* a group sits under a category and has words of its own */
+        CHECK(c->kind != RD_CAT_GROUP || (c->parent >= 0 && c->level > 0));
+        CHECK(!c->url || c->url_raw);
         /* quadratic, so only on small models; the fuzzer keeps inputs small anyway */
         for (int j = 0; ncat < 200 && j < i; j++)
             CHECK(strcmp(c->slug, cat->categories[j].slug) != 0);
@@ -28,7 +31,15 @@ static void check_model(const rd_catalog *cat)
         CHECK(e->name && e->description);
         CHECK(e->category >= 0 && e->category < ncat);
         CHECK(e->parent >= -1 && e->parent < i);
+        /* a sub-entry belongs to its parent's category */
+        CHECK(e->parent < 0 || cat->entries[e->parent].category == e->category);
+        CHECK(e->separator && e->prose_len <= e->inline_len);
+        CHECK(e->inline_len <= strlen(e->description));
     }
+    for (size_t i = 0; i < cat->nnav; i++)
+        CHECK(cat->nav[i].text && cat->nav[i].target);
+    for (size_t i = 0; i < cat->nfindings; i++)
+        CHECK(cat->findings[i].rule && cat->findings[i].message[0]);
     for (size_t i = 0; i < cat->nnotes; i++) {
         const rd_note *n = &cat->notes[i];
         CHECK(n->markdown && n->category >= -1 && n->category < ncat);

@@ -137,6 +137,34 @@ case_query() {
     expect_in out.txt "  网络                                 6       6  ref/u7f51-u7edc"
 }
 
+# Group labels (`- Promises` over linked items) are categories: query,
+# categories and lint treat them so, and a heading's query includes them.
+case_groups() {
+    cp "$TESTS/model/r1-identifier-label.md" list.md
+    cp "$TESTS/model/r3-label-with-description.md" lunar.md
+    "$REFDEX" ingest -q list.md || fail "ingest failed"
+    expect_exit 0 "$REFDEX" query --category parsers
+    expect_in out.txt "widgets/parsers/streaming"
+    expect_in out.txt "  alpha-parse     unchecked  https://example.com/alpha"
+    expect_in out.txt "    beta-plugins  unchecked  https://example.org/beta-plugins"
+    expect_in out.txt "widgets/parsers/batch"
+    expect_not_in out.txt "(no link)"
+    expect_in err.txt "4 entries"
+    expect_exit 0 "$REFDEX" query --category streaming
+    expect_in err.txt "3 entries"
+    expect_exit 0 "$REFDEX" query --search gamma --format tsv
+    expect_in out.txt "widgets/parsers/batch	0	gamma-parse	https://example.net/gamma"
+    expect_exit 0 "$REFDEX" categories --format tsv
+    expect_in out.txt "widgets/parsers/streaming	2	Streaming	3	3"
+    expect_exit 0 "$REFDEX" lint list.md
+    expect_not_in out.txt "no-url"
+    "$REFDEX" ingest -q lunar.md --db lunar.db || fail "ingest failed"
+    expect_exit 0 "$REFDEX" categories --format json --db lunar.db
+    checks=$((checks + 1))
+    [ "$(sqlite3 :memory: "SELECT json_extract(readfile('out.txt'), '\$[0].children[0].children[0].description')")" = "A platform whose name has no link." ] ||
+        fail "the group's description is not in categories --format json: $(cat out.txt)"
+}
+
 case_bad_database() {
     head -c 100000 /dev/urandom > refdex.db
     expect_exit 3 "$REFDEX" query
