@@ -163,9 +163,10 @@ void rd_catalog_free(rd_catalog *cat);
 /* Number of entries in category c itself (sub-entries included). */
 size_t rd_catalog_count(const rd_catalog *cat, int c);
 
-/* Whether a and b hold the same categories, entries (name, URL as written,
- * description, nesting) and notes (the same when they render the same),
- * whatever their positions. When not, says where in why. */
+/* Whether a and b hold the same categories (with a group's words and link),
+ * entries (name, URL as written, description, nesting), navigation targets
+ * and notes (the same when they render the same), whatever their positions.
+ * When not, says where in why. */
 int rd_catalog_same(const rd_catalog *a, const rd_catalog *b, char *why, size_t n);
 
 /* ---- URLs ---- */

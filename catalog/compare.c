@@ -37,7 +37,8 @@ int rd_catalog_same(const rd_catalog *a, const rd_catalog *b, char *why, size_t 
     for (size_t i = 0; i < a->ncategories; i++) {
         const rd_category *x = &a->categories[i], *y = &b->categories[i];
         if (x->kind != y->kind || x->level != y->level || x->parent != y->parent ||
-            !same_str(x->name, y->name) || !same_str(x->path, y->path)) {
+            !same_str(x->name, y->name) || !same_str(x->path, y->path) ||
+            !same_str(x->description, y->description) || !same_str(x->url_raw, y->url_raw)) {
             snprintf(why, n, "category '%s' (line %d) differs", x->name, x->pos.line);
             return 0;
         }
@@ -48,6 +49,13 @@ int rd_catalog_same(const rd_catalog *a, const rd_catalog *b, char *why, size_t 
             !same_str(x->name, y->name) || !same_str(x->url_raw, y->url_raw) ||
             !same_str(x->description, y->description)) {
             snprintf(why, n, "entry '%s' (line %d) differs", x->name, x->pos.line);
+            return 0;
+        }
+    }
+    for (size_t i = 0; i < a->nnav; i++) {
+        if (!same_str(a->nav[i].target, b->nav[i].target)) {
+            snprintf(why, n, "the link to #%s (line %d) differs", a->nav[i].target,
+                     a->nav[i].pos.line);
             return 0;
         }
     }
