@@ -85,7 +85,7 @@ static void progress(checker *c, int final)
 static int record(checker *c, size_t t, rd_result r, const rd_check_row *row)
 {
     c->sum.count[r]++;
-    c->failing += rd_result_fails(row->result, c->cfg->strict);
+    c->failing += rd_result_fails(r, c->cfg->strict);
     if (!rd_db_batch_pending(c->db))
         c->batch_since = rd_now_ms();
     if (!c->db_failed && rd_db_check_add(c->db, c->run_id, c->targets[t].url_id, row, &c->err) < 0)

@@ -1,18 +1,9 @@
-/* crawler/config.c — the crawler's defaults, result names, status ranges. */
+/* crawler/config.c — the crawler's defaults and status ranges. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crawler.h"
-
-static const char *const result_names[RD_RES_COUNT] = {
-    "ok", "redirect", "broken", "timeout", "error", "excluded", "cached", "cancelled",
-    "ratelimited"};
-
-const char *rd_result_name(rd_result r)
-{
-    return r < RD_RES_COUNT ? result_names[r] : "?";
-}
 
 void rd_crawl_opts_default(rd_crawl_opts *o)
 {

@@ -12,23 +12,8 @@
 #include <stdint.h>
 
 #include "../common/rd.h"
+#include "../common/result.h"
 #include "context.h"
-
-typedef enum rd_result {
-    RD_RES_OK,
-    RD_RES_REDIRECT,    /* a permanent hop (301/308): the catalog should change */
-    RD_RES_BROKEN,      /* 4xx/5xx after retries */
-    RD_RES_TIMEOUT,     /* the link's deadline passed */
-    RD_RES_ERROR,       /* DNS, TLS, refused connection, refused address, bad URL */
-    RD_RES_EXCLUDED,    /* --exclude / --include */
-    RD_RES_CACHED,      /* a fresh earlier result reused (--max-age) */
-    RD_RES_CANCELLED,   /* the run ended (deadline, Ctrl-C) first */
-    RD_RES_RATELIMITED, /* 429 whose Retry-After does not fit the deadline */
-    RD_RES_COUNT
-} rd_result;
-
-/* The name stored and shown: "ok", "redirect", "broken", ... */
-const char *rd_result_name(rd_result r);
 
 typedef struct rd_check {
     rd_result result;

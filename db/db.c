@@ -229,6 +229,15 @@ static int migrate(rd_db *db, rd_error *err)
     return rc;
 }
 
+/* rd_fails(result, strict): which results fail, for SQL, from the one list
+ * in common/result.c. */
+static void sql_fails(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *name = (const char *)sqlite3_value_text(argv[0]);
+    sqlite3_result_int(ctx, rd_result_name_fails(name, sqlite3_value_int(argv[1])));
+}
+
 int rd_db_open(const char *path, int flags, rd_db **out, rd_error *err)
 {
     *out = NULL;
@@ -249,7 +258,12 @@ int rd_db_open(const char *path, int flags, rd_db **out, rd_error *err)
     if (rc == RD_OK) {
         sqlite3_extended_result_codes(db->h, 1);
         sqlite3_busy_timeout(db->h, 5000);
-        rc = rd_db_exec(db, "PRAGMA foreign_keys = ON", err);
+        if (sqlite3_create_function(db->h, "rd_fails", 2,
+                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                    sql_fails, NULL, NULL) != SQLITE_OK)
+            rc = rd_db_fail(db, err, "opening");
+        if (rc == RD_OK)
+            rc = rd_db_exec(db, "PRAGMA foreign_keys = ON", err);
     }
     /* Reading the schema version is the first real read: a file that is not
      * a database fails here, with SQLite's own words. */

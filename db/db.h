@@ -169,7 +169,7 @@ typedef struct rd_site_summary {
 } rd_site_summary;
 
 /* Counts for the page header: links = URLs in the catalog, checked = with a
- * check, failing = whose latest check is broken or error. */
+ * check, failing = whose latest check fails (rd_result_fails, not strict). */
 int rd_db_site_summary(rd_db *db, rd_site_summary *s, rd_error *err);
 
 typedef struct rd_site_entry {

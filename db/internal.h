@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 
+#include "../common/result.h"
 #include "db.h"
 
 struct rd_db {

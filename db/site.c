@@ -15,7 +15,7 @@ int rd_db_site_summary(rd_db *db, rd_site_summary *s, rd_error *err)
         " (SELECT count(DISTINCT url_id) FROM entries),"
         " (SELECT count(DISTINCT e.url_id) FROM entries e JOIN checks k ON k.url_id = e.url_id),"
         " (SELECT count(*) FROM (SELECT DISTINCT e.url_id FROM entries e" LATEST_CHECK
-        "   WHERE k.result IN ('broken', 'error'))),"
+        "   WHERE rd_fails(k.result, 0))),"
         " coalesce((SELECT max(checked_at) FROM checks), ''),"
         " coalesce((SELECT file FROM catalog WHERE id = 1), '')";
     sqlite3_stmt *st;

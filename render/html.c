@@ -99,7 +99,8 @@ static const char *badge_text(const rd_site_entry *e, char *buf, size_t n)
         return NULL;
     if (!e->result)
         return "unchecked";
-    if ((!strcmp(e->result, "broken") || !strcmp(e->result, "ratelimited")) && e->status_code) {
+    int r = rd_result_parse(e->result);
+    if ((r == RD_RES_BROKEN || r == RD_RES_RATELIMITED) && e->status_code) {
         snprintf(buf, n, "%s %d", e->result, e->status_code);
         return buf;
     }

@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "../crawler/crawler.h"
+#include "../common/result.h"
 #include "../db/db.h"
 
 typedef enum rd_report_format {
@@ -28,10 +28,6 @@ typedef struct rd_report_summary {
     int64_t elapsed_ms;
     int strict; /* --strict: timeouts, rate limits and cancellations fail too */
 } rd_report_summary;
-
-/* Whether a result fails the check (broken, error; with strict also timeout,
- * ratelimited and cancelled). */
-int rd_result_fails(const char *result, int strict);
 
 /* "N links: A ok, B broken ... in S s", the text report's last line. */
 void rd_report_summary_line(const rd_report_summary *s, FILE *out);

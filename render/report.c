@@ -14,19 +14,12 @@ int rd_report_format_parse(const char *name)
     return -1;
 }
 
-int rd_result_fails(const char *result, int strict)
-{
-    return !strcmp(result, "broken") || !strcmp(result, "error") ||
-           (strict && (!strcmp(result, "timeout") || !strcmp(result, "ratelimited") ||
-                       !strcmp(result, "cancelled")));
-}
-
 /* Worth a line in a report: anything but ok, cached, excluded, and temporary
  * redirects (informational). */
 static int worth_reporting(const rd_report_row *r)
 {
-    return strcmp(r->result, "ok") && strcmp(r->result, "cached") &&
-           strcmp(r->result, "excluded");
+    int k = rd_result_parse(r->result);
+    return k != RD_RES_OK && k != RD_RES_CACHED && k != RD_RES_EXCLUDED;
 }
 
 /* "HTTP 404", "→ https://new/", or the error text. */
@@ -118,7 +111,7 @@ static int github_row(const rd_report_row *r, void *ud)
     char why[600], title[64];
     detail(r, why, sizeof why);
     snprintf(title, sizeof title, "%s link", r->result);
-    fprintf(g->out, "::%s file=", rd_result_fails(r->result, g->strict) ? "error" : "warning");
+    fprintf(g->out, "::%s file=", rd_result_name_fails(r->result, g->strict) ? "error" : "warning");
     gh_escape(g->out, g->file, 1);
     fprintf(g->out, ",line=%d,col=%d,title=", r->line, r->col);
     gh_escape(g->out, title, 1);
@@ -206,7 +199,7 @@ static int junit_row(const rd_report_row *r, void *ud)
     xmlTextWriterWriteAttribute(w, BAD_CAST "file", BAD_CAST j->file);
     xmlTextWriterWriteFormatAttribute(w, BAD_CAST "line", "%d", r->line);
     xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST time);
-    if (rd_result_fails(r->result, j->strict)) {
+    if (rd_result_name_fails(r->result, j->strict)) {
         xmlTextWriterStartElement(w, BAD_CAST "failure");
         xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST r->result);
         xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST why);
@@ -236,7 +229,7 @@ static int write_junit(rd_db *db, int64_t run_id, const char *file,
     }
     size_t failures = 0;
     for (int r = 0; r < RD_RES_COUNT; r++)
-        if (rd_result_fails(rd_result_name((rd_result)r), s->strict))
+        if (rd_result_fails((rd_result)r, s->strict))
             failures += s->count[r];
     xmlTextWriterSetIndent(w, 1);
     xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);

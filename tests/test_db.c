@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "catalog/catalog.h"
+#include "common/result.h"
 #include "db/db.h"
 #include "harness.h"
 
@@ -158,6 +159,59 @@ static void upgrade_from_v1(void)
     REQUIRE(ingest(path, &s, &st) == RD_OK);
     CHECK_INT(st.unchanged, 1);
     free_source(&s);
+}
+
+/* The results of common/result.c are exactly what the checks table accepts
+ * and what render/index.schema.json allows, in the same order. */
+static void result_names_everywhere(void)
+{
+    const char *path = fresh_db("results");
+    rd_db *db = NULL;
+    rd_error err = {0};
+    REQUIRE(rd_db_open(path, 0, &db, &err) == RD_OK);
+    rd_db_close(db);
+    sqlite3 *h;
+    REQUIRE(sqlite3_open(path, &h) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(h, "INSERT INTO runs(id, started_at) VALUES (1, 'now');"
+                            "INSERT INTO urls(id, url, kind, first_seen) VALUES (1, 'https://x/',"
+                            " 'web', 'now')", NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_stmt *st;
+    REQUIRE(sqlite3_prepare_v2(h, "INSERT INTO checks(run_id, url_id, result, checked_at)"
+                                  " VALUES (1, 1, ?1, 'now')", -1, &st, NULL) == SQLITE_OK);
+    for (int r = 0; r <= RD_RES_COUNT; r++) { /* RD_RES_COUNT: a name that is none */
+        const char *name = r < RD_RES_COUNT ? rd_result_name((rd_result)r) : "bogus";
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        int s = sqlite3_step(st);
+        sqlite3_reset(st);
+        if ((s == SQLITE_DONE) != (r < RD_RES_COUNT))
+            fprintf(stderr, "checks.result %s '%s'\n", s == SQLITE_DONE ? "takes" : "refuses", name);
+        CHECK((s == SQLITE_DONE) == (r < RD_RES_COUNT));
+        CHECK_INT(rd_result_parse(name), r < RD_RES_COUNT ? r : -1);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    /* the schema's list, in order */
+    char *schema;
+    size_t len;
+    REQUIRE(rd_read_file(RD_TEST_DIR "/../render/index.schema.json", 0, &schema, &len, &err) ==
+            RD_OK);
+    const char *at = strstr(schema, "\"result\": {\"enum\": [");
+    REQUIRE(at);
+    at = strchr(at, '[');
+    int r = 0;
+    for (const char *q = strchr(at, '"'); q && q < strchr(at, ']'); q = strchr(q, '"'), r++) {
+        const char *end = strchr(q + 1, '"');
+        REQUIRE(end && r < RD_RES_COUNT);
+        CHECK_INT((long long)(end - q - 1), (long long)strlen(rd_result_name((rd_result)r)));
+        CHECK(!strncmp(q + 1, rd_result_name((rd_result)r), (size_t)(end - q - 1)));
+        q = end + 1;
+    }
+    CHECK_INT(r, RD_RES_COUNT);
+    free(schema);
+    /* which fail, plain and --strict */
+    CHECK(rd_result_fails(RD_RES_BROKEN, 0) && rd_result_fails(RD_RES_ERROR, 0));
+    CHECK(!rd_result_fails(RD_RES_TIMEOUT, 0) && rd_result_fails(RD_RES_TIMEOUT, 1));
+    CHECK(!rd_result_fails(RD_RES_REDIRECT, 1) && !rd_result_fails(RD_RES_CACHED, 1));
 }
 
 static void ingest_seed(void)
@@ -478,6 +532,7 @@ int main(int argc, char **argv)
     static const rd_test_case cases[] = {
         {"migrate_from_empty", migrate_from_empty},
         {"upgrade_from_v1", upgrade_from_v1},
+        {"result_names_everywhere", result_names_everywhere},
         {"ingest_seed", ingest_seed},
         {"reingest_changes_nothing", reingest_changes_nothing},
         {"history_survives_edit", history_survives_edit},
