@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "../common/rd.h"
+#include "../common/result.h"
 
 typedef struct rd_pos {
     int line; /* 1-based */
@@ -194,6 +195,49 @@ void rd_slugify(const char *name, rd_buf *b);
  * rendered, untrimmed): lower case, spaces as '-', punctuation and symbols
  * left out, letters of every script kept. */
 void rd_github_anchor(const char *name, rd_buf *b);
+
+/* ---- fix: links that moved ---- */
+
+/* What fix knows of a URL: the result of its latest check. */
+typedef struct rd_fix_check {
+    rd_result result;
+    const char *final_url; /* for a redirect, where it ends; may be NULL */
+} rd_fix_check;
+
+/* Looks up the latest check of a normalised URL; NULL when there is none. */
+typedef const rd_fix_check *(*rd_fix_lookup)(const char *url, void *ud);
+
+/* One link fix changes, or leaves alone and says why. */
+typedef struct rd_fix {
+    int entry;       /* index into the catalog's entries */
+    size_t at, len;  /* the bytes of the text replaced */
+    char *with;      /* the new destination (malloc'd), as written into the text */
+    const char *why; /* "moved permanently", "no scheme" */
+    int skipped;     /* left as is: note says why */
+    char note[320];
+} rd_fix;
+
+/* Plans the fixes of cat (parsed from text): a link whose latest check is a
+ * permanent redirect moves to its target, a scheme-less one gets https://. A
+ * target that is a login page, the site's root, not http(s), or not found in
+ * the text is skipped. Stores a malloc'd array in *out (free it with
+ * rd_fix_free) and its length in *n. */
+int rd_fix_plan(const rd_catalog *cat, const char *text, size_t len, rd_fix_lookup lookup,
+                void *ud, rd_fix **out, size_t *n, rd_error *err);
+
+/* Applies the planned fixes that are not skipped (sorting f by offset) and
+ * stores the new text in *out (the caller frees it). Refuses, with
+ * RD_EINTERNAL, text that would not parse to the same catalog with exactly
+ * those links changed. */
+int rd_fix_apply(const rd_catalog *cat, const char *text, size_t len, rd_fix *f, size_t n,
+                 char **out, rd_error *err);
+
+void rd_fix_free(rd_fix *f, size_t n);
+
+/* Writes url into out as a Markdown link destination: only http(s) (returns 0
+ * otherwise), with spaces, controls, non-ASCII bytes and ()<>"`\ and the like
+ * percent-encoded. */
+int rd_fix_destination(const char *url, rd_buf *out);
 
 /* ---- lint ---- */
 

@@ -91,15 +91,9 @@ int rd_cmd_fmt(rd_config *cfg)
 
 /* ---- fix ---- */
 
-typedef struct change {
-    size_t at, len;
-    const char *with;
-    const rd_entry *entry;
-    const char *why;
-} change;
-
 typedef struct last_check {
-    char *url, *result, *final; /* final may be NULL */
+    char *url, *final;
+    rd_fix_check check;
 } last_check;
 
 typedef struct latest {
@@ -116,162 +110,90 @@ static int keep_latest(const char *url, const char *result, const char *final_ur
         return RD_ENOMEM;
     l->v = v;
     last_check *c = &l->v[l->n];
-    *c = (last_check){strdup(url), strdup(result), final_url ? strdup(final_url) : NULL};
+    int r = rd_result_parse(result);
+    *c = (last_check){strdup(url), final_url ? strdup(final_url) : NULL,
+                      {r < 0 ? RD_RES_COUNT : (rd_result)r, NULL}};
+    c->check.final_url = c->final;
     l->n++; /* counted now, so free_latest frees it whatever happens next */
-    if (!c->url || !c->result || (final_url && !c->final))
+    if (!c->url || (final_url && !c->final))
         return RD_ENOMEM;
     return rd_strmap_add(&l->index, c->url, (int)l->n - 1, NULL) < 0 ? RD_ENOMEM : 0;
+}
+
+static const rd_fix_check *lookup_latest(const char *url, void *ud)
+{
+    const latest *l = ud;
+    int k = rd_strmap_get(&l->index, url);
+    return k >= 0 ? &l->v[k].check : NULL;
 }
 
 static void free_latest(latest *l)
 {
     for (size_t i = 0; i < l->n; i++) {
         free(l->v[i].url);
-        free(l->v[i].result);
         free(l->v[i].final);
     }
     free(l->v);
     rd_strmap_free(&l->index);
 }
 
-/* Why a redirect's target must not replace the link: a login page, or the
- * site's root when the link was not. NULL when it may. */
-static const char *suspicious_target(const char *from, const char *to)
+/* Says each planned fix (stdout) and each link left alone (stderr); returns
+ * how many change. */
+static size_t say_fixes(const rd_config *cfg, const rd_catalog *cat, const rd_fix *f, size_t n)
 {
-    static const char *const words[] = {"login", "signin", "sign-in", "sign_in", "auth",
-                                        "sso",   "session", "account"};
-    char *path = NULL, *query = NULL, *from_path = NULL;
-    CURLU *u = curl_url(), *f = curl_url();
-    const char *why = NULL;
-    if (!u || !f || curl_url_set(u, CURLUPART_URL, to, 0) ||
-        curl_url_set(f, CURLUPART_URL, from, 0)) {
-        why = "the new URL does not parse";
-    } else {
-        curl_url_get(u, CURLUPART_PATH, &path, 0);
-        curl_url_get(u, CURLUPART_QUERY, &query, 0);
-        curl_url_get(f, CURLUPART_PATH, &from_path, 0);
-        if (path && !strcmp(path, "/") && from_path && strcmp(from_path, "/"))
-            why = "it goes to the site's root page";
-        for (size_t i = 0; !why && i < sizeof words / sizeof *words; i++)
-            if ((path && strcasestr(path, words[i])) || (query && strcasestr(query, words[i])))
-                why = "it goes to a login page";
-    }
-    curl_free(path);
-    curl_free(query);
-    curl_free(from_path);
-    curl_url_cleanup(u);
-    curl_url_cleanup(f);
-    return why;
-}
-
-/* Where the entry's destination starts in text: after its "](" (and a "<"). */
-static int find_destination(const char *text, size_t len, const rd_entry *e, size_t *at)
-{
-    size_t start = rd_text_offset(text, len, e->link_pos), n = strlen(e->url_raw);
-    for (size_t i = start; i + 2 <= len && i < start + 8192; i++) {
-        if (text[i] != ']' || text[i + 1] != '(')
-            continue;
-        size_t d = i + 2;
-        while (d < len && (text[d] == ' ' || text[d] == '\t' || text[d] == '<'))
-            d++;
-        if (d + n <= len && !memcmp(text + d, e->url_raw, n)) {
-            *at = d;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* What fix would change: permanent redirects (from the last check) and
- * scheme-less links. Skipped ones are said on stderr. */
-static size_t plan_fixes(const rd_config *cfg, const rd_catalog *cat, const char *text,
-                         size_t len, const latest *l, change *out)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < cat->nentries; i++) {
-        const rd_entry *e = &cat->entries[i];
-        if (!e->url_raw || !e->url)
-            continue;
-        int k = rd_strmap_get(&l->index, e->url);
-        const char *with = NULL, *why = NULL;
-        if (k >= 0 &&
-            !strcmp(l->v[k].result, "redirect") && l->v[k].final) {
-            const char *bad = suspicious_target(e->url, l->v[k].final);
-            if (bad) {
-                fprintf(stderr, "%s:%d:%d: left as is: %s redirects to %s, but %s\n", cfg->file,
-                        e->link_pos.line, e->link_pos.col, e->url_raw, l->v[k].final, bad);
-                continue;
-            }
-            with = l->v[k].final, why = "moved permanently";
-        } else if (e->missing_scheme) {
-            with = e->url, why = "no scheme";
-        }
-        size_t at;
-        if (!with || !strcmp(with, e->url_raw))
-            continue;
-        if (!find_destination(text, len, e, &at)) {
-            fprintf(stderr, "%s:%d:%d: left as is: cannot find %s in the source\n", cfg->file,
-                    e->link_pos.line, e->link_pos.col, e->url_raw);
+    size_t changes = 0;
+    for (size_t i = 0; i < n; i++) {
+        const rd_entry *e = &cat->entries[f[i].entry];
+        if (f[i].skipped) {
+            fprintf(stderr, "%s:%d:%d: left as is: %s\n", cfg->file, e->link_pos.line,
+                    e->link_pos.col, f[i].note);
             continue;
         }
-        out[n++] = (change){at, strlen(e->url_raw), with, e, why};
+        printf("%s:%d:%d: %s -> %s (%s)\n", cfg->file, e->link_pos.line, e->link_pos.col,
+               e->url_raw, f[i].with, f[i].why);
+        changes++;
     }
-    return n;
-}
-
-static int by_offset(const void *a, const void *b)
-{
-    const change *x = a, *y = b;
-    return x->at < y->at ? -1 : x->at > y->at;
+    return changes;
 }
 
 int rd_cmd_fix(rd_config *cfg)
 {
     rd_catalog *cat = NULL;
-    char *text = NULL;
-    size_t len;
+    char *text = NULL, *out = NULL;
+    size_t len, n = 0;
     int rc = rd_cli_load(cfg, &cat, &text, &len);
     if (rc != RD_EXIT_OK)
         return rc;
     latest l = {0};
     rd_error err = {0};
     rd_db *db = NULL;
+    rd_fix *f = NULL;
     int e = rd_db_open(cfg->db_path, RD_DB_READONLY, &db, &err);
     if (e == RD_ENOTFOUND) /* never checked: only scheme-less links to fix */
         e = RD_OK;
     else if (e == RD_OK)
         e = rd_db_latest_checks(db, keep_latest, &l, &err);
     rd_db_close(db);
-    change *ch = e == RD_OK ? malloc((cat->nentries + 1) * sizeof *ch) : NULL;
-    if (e == RD_OK && !ch)
-        e = rd_error_set(&err, RD_ENOMEM, "out of memory");
+    if (e == RD_OK)
+        e = rd_fix_plan(cat, text, len, lookup_latest, &l, &f, &n, &err);
+    size_t changes = e == RD_OK ? say_fixes(cfg, cat, f, n) : 0;
+    if (e == RD_OK && changes)
+        e = rd_fix_apply(cat, text, len, f, n, &out, &err);
     if (e < 0) {
         rd_cli_error(&err);
         rc = rd_exit_for(e);
-    } else {
-        size_t n = plan_fixes(cfg, cat, text, len, &l, ch);
-        qsort(ch, n, sizeof *ch, by_offset);
-        rd_buf out = {0};
-        size_t from = 0;
-        for (size_t i = 0; i < n; i++) {
-            printf("%s:%d:%d: %s -> %s (%s)\n", cfg->file, ch[i].entry->link_pos.line,
-                   ch[i].entry->link_pos.col, ch[i].entry->url_raw, ch[i].with, ch[i].why);
-            rd_buf_append(&out, text + from, ch[i].at - from);
-            rd_buf_puts(&out, ch[i].with);
-            from = ch[i].at + ch[i].len;
-        }
-        rd_buf_append(&out, text + from, len - from);
-        if (n == 0 && cfg->verbosity >= 0)
-            fprintf(stderr, "%s: nothing to fix\n", cfg->file);
-        else if (n && cfg->fmt_check && cfg->verbosity >= 0)
-            fprintf(stderr, "%s: %zu links would change (--dry-run: not written)\n", cfg->file, n);
-        else if (n && write_atomically(cfg->file, out.data, out.len) < 0)
-            rc = RD_EXIT_INTERNAL;
-        else if (n && cfg->verbosity >= 0)
-            fprintf(stderr, "%s: %zu links fixed\n", cfg->file, n);
-        rd_buf_free(&out);
+    } else if (changes == 0 && cfg->verbosity >= 0) {
+        fprintf(stderr, "%s: nothing to fix\n", cfg->file);
+    } else if (changes && cfg->fmt_check && cfg->verbosity >= 0) {
+        fprintf(stderr, "%s: %zu links would change (--dry-run: not written)\n", cfg->file,
+                changes);
+    } else if (changes && !cfg->fmt_check && write_atomically(cfg->file, out, strlen(out)) < 0) {
+        rc = RD_EXIT_INTERNAL;
+    } else if (changes && !cfg->fmt_check && cfg->verbosity >= 0) {
+        fprintf(stderr, "%s: %zu links fixed\n", cfg->file, changes);
     }
-    free(ch);
+    rd_fix_free(f, n);
+    free(out);
     free_latest(&l);
     free(text);
     rd_catalog_free(cat);

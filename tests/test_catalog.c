@@ -342,6 +342,107 @@ static void fuzz_crashes(void)
     }
 }
 
+/* ---- fix ---- */
+
+typedef struct fake_checks {
+    const char *url[4];
+    rd_fix_check check[4];
+} fake_checks;
+
+static const rd_fix_check *fake_lookup(const char *url, void *ud)
+{
+    fake_checks *f = ud;
+    for (int i = 0; i < 4 && f->url[i]; i++)
+        if (!strcmp(f->url[i], url))
+            return &f->check[i];
+    return NULL;
+}
+
+/* Plans and applies the fixes of text; returns the new text (or NULL). */
+static char *fix_text(const char *text, fake_checks *fc, rd_fix **f, size_t *n, rd_catalog **cat)
+{
+    rd_error err = {0};
+    *cat = parse_text(text);
+    if (!*cat || rd_fix_plan(*cat, text, strlen(text), fake_lookup, fc, f, n, &err) < 0)
+        return NULL;
+    char *out = NULL;
+    if (rd_fix_apply(*cat, text, strlen(text), *f, *n, &out, &err) < 0)
+        fprintf(stderr, "apply: %s\n", err.msg);
+    return out;
+}
+
+static void fix_rules(void)
+{
+    const char *text = "## a\n- [moved](https://a.example/old) - Moved.\n"
+                       "- [login](<https://b.example/x>)\n"
+                       "- [bare](c.example/y)\n"
+                       "- [root](https://d.example/deep/page)\n";
+    fake_checks fc = {{"https://a.example/old", "https://b.example/x", "https://d.example/deep/page"},
+                      {{RD_RES_REDIRECT, "https://a.example/new"},
+                       {RD_RES_REDIRECT, "https://b.example/login?next=/x"},
+                       {RD_RES_REDIRECT, "https://d.example/"}}};
+    rd_fix *f = NULL;
+    size_t n = 0;
+    rd_catalog *cat = NULL;
+    char *out = fix_text(text, &fc, &f, &n, &cat);
+    REQUIRE(out);
+    CHECK_STR(out, "## a\n- [moved](https://a.example/new) - Moved.\n"
+                   "- [login](<https://b.example/x>)\n"
+                   "- [bare](https://c.example/y)\n"
+                   "- [root](https://d.example/deep/page)\n");
+    CHECK_INT(n, 4);
+    int skipped = 0;
+    for (size_t i = 0; i < n; i++) {
+        skipped += f[i].skipped;
+        if (f[i].skipped)
+            CHECK(strstr(f[i].note, "login page") || strstr(f[i].note, "site's root page"));
+    }
+    CHECK_INT(skipped, 2);
+    free(out);
+    rd_fix_free(f, n);
+    rd_catalog_free(cat);
+}
+
+/* A server chooses a redirect's target: it goes into the Markdown only
+ * percent-encoded, as one link, and never when it is not http(s). */
+static void fix_hostile_targets(void)
+{
+    const char *text = "- [x](https://h.example/a) - Desc.\n- [y](https://h.example/b)\n"
+                       "- [z](https://h.example/c)\n";
+    fake_checks fc = {{"https://h.example/a", "https://h.example/b", "https://h.example/c"},
+                      {{RD_RES_REDIRECT, "https://h.example/ok?x=1)+![p](http://h/pixel)+"
+                                         "[evil](javascript:alert(46))<b>`"},
+                       {RD_RES_REDIRECT, "javascript:alert(1)"},
+                       {RD_RES_REDIRECT, "https://h.example/x\n# Owned"}}};
+    rd_fix *f = NULL;
+    size_t n = 0;
+    rd_catalog *cat = NULL;
+    char *out = fix_text(text, &fc, &f, &n, &cat);
+    REQUIRE(out);
+    CHECK(strstr(out, "javascript") == NULL || strstr(out, "](javascript") == NULL);
+    CHECK(strstr(out, "(https://h.example/ok?x=1%29+!%5Bp%5D") == NULL); /* brackets are kept */
+    rd_catalog *again = parse_text(out);
+    REQUIRE(again);
+    CHECK_INT(again->nentries, 3);
+    CHECK_INT(again->ncategories, 1);
+    CHECK_STR(again->entries[0].url_raw, "https://h.example/ok?x=1%29+![p]%28http://h/pixel%29+"
+                                         "[evil]%28javascript:alert%2846%29%29%3Cb%3E%60");
+    CHECK(strchr(again->entries[0].url_raw, '\n') == NULL);
+    CHECK_STR(again->entries[0].description, "Desc.");
+    CHECK_STR(again->entries[1].url_raw, "https://h.example/b"); /* javascript: is refused */
+    CHECK_STR(again->entries[2].url_raw, "https://h.example/c"); /* so is what does not parse */
+    for (size_t i = 0; i < n; i++) {
+        if (f[i].entry == 1)
+            CHECK(f[i].skipped && strstr(f[i].note, "not an http(s) URL"));
+        if (f[i].entry == 2)
+            CHECK(f[i].skipped && strstr(f[i].note, "does not parse"));
+    }
+    free(out);
+    rd_fix_free(f, n);
+    rd_catalog_free(cat);
+    rd_catalog_free(again);
+}
+
 int main(int argc, char **argv)
 {
     static const rd_test_case cases[] = {
@@ -358,6 +459,8 @@ int main(int argc, char **argv)
         {"deep_nesting_is_refused", deep_nesting_is_refused},
         {"too_large_is_refused", too_large_is_refused},
         {"fuzz_crashes", fuzz_crashes},
+        {"fix_rules", fix_rules},
+        {"fix_hostile_targets", fix_hostile_targets},
     };
     return rd_test_main(argc, argv, cases, sizeof cases / sizeof *cases);
 }
