@@ -84,9 +84,6 @@ int rd_db_categories(rd_db *db, int (*cb)(const rd_category_row *, void *), void
 /* The category tree as JSON (nested "children"); the caller frees *json. */
 int rd_db_categories_json(rd_db *db, char **json, rd_error *err);
 
-/* Lint diagnostics as a JSON array, built with SQLite's JSON functions in an
- * in-memory database. The caller frees *json. */
-int rd_diags_json(const char *file, const rd_diag *d, size_t n, char **json, rd_error *err);
 
 /* Versions of the libraries behind the program, for --version. */
 const char *rd_db_sqlite_version(void);

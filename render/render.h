@@ -29,6 +29,10 @@ typedef struct rd_report_summary {
     int strict; /* --strict: timeouts, rate limits and cancellations fail too */
 } rd_report_summary;
 
+/* Lint diagnostics as a JSON array (file, line, col, severity, rule,
+ * message), built by SQLite's JSON functions. The caller frees *json. */
+int rd_diags_json(const char *file, const rd_diag *d, size_t n, char **json, rd_error *err);
+
 /* "N links: A ok, B broken ... in S s", the text report's last line. */
 void rd_report_summary_line(const rd_report_summary *s, FILE *out);
 

@@ -510,23 +510,6 @@ static void bad_databases(void)
     CHECK_SQL(path, "PRAGMA user_version", "999");
 }
 
-static void diags_json(void)
-{
-    rd_diag d[2] = {{RD_SEV_WARNING, "missing-scheme", {45, 3}, "it's \"quoted\"\n"},
-                    {RD_SEV_NOTE, "no-url", {127, 3}, "'gorm' has no link"}};
-    char *json = NULL;
-    rd_error err = {0};
-    REQUIRE(rd_diags_json("cat\"alog.md", d, 2, &json, &err) == RD_OK);
-    CHECK_STR(json, "[{\"file\":\"cat\\\"alog.md\",\"line\":45,\"col\":3,\"severity\":\"warning\","
-                    "\"rule\":\"missing-scheme\",\"message\":\"it's \\\"quoted\\\"\\n\"},"
-                    "{\"file\":\"cat\\\"alog.md\",\"line\":127,\"col\":3,\"severity\":\"note\","
-                    "\"rule\":\"no-url\",\"message\":\"'gorm' has no link\"}]");
-    free(json);
-    REQUIRE(rd_diags_json("x.md", NULL, 0, &json, &err) == RD_OK);
-    CHECK_STR(json, "[]");
-    free(json);
-}
-
 int main(int argc, char **argv)
 {
     static const rd_test_case cases[] = {
@@ -541,7 +524,6 @@ int main(int argc, char **argv)
         {"query_by_search", query_by_search},
         {"json_output", json_output},
         {"bad_databases", bad_databases},
-        {"diags_json", diags_json},
     };
     return rd_test_main(argc, argv, cases, sizeof cases / sizeof *cases);
 }
