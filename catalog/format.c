@@ -1,4 +1,4 @@
-/* render/markdown.c — the catalog in one canonical Markdown style (`fmt`).
+/* catalog/format.c — the catalog in one canonical Markdown style (`fmt`).
  *
  * Canonical: ATX headings; one blank line between top-level blocks (so around
  * every heading and comment marker); list items with "-" (ordered ones "N."),
@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render.h"
+#include "catalog.h"
+#include "internal.h"
 
 typedef struct src {
     const char *text;
@@ -18,33 +19,6 @@ typedef struct src {
     size_t *line; /* byte offset of each line start, 1-based, with a sentinel */
     size_t nlines;
 } src;
-
-static void index_src(src *s)
-{
-    size_t cap = 64, n = 1;
-    s->line = malloc(cap * sizeof *s->line);
-    if (!s->line)
-        return;
-    s->line[0] = s->line[1] = 0;
-    for (size_t i = 0; i < s->len; i++) {
-        if (s->text[i] != '\n' && s->text[i] != '\r')
-            continue;
-        if (s->text[i] == '\r' && i + 1 < s->len && s->text[i + 1] == '\n')
-            i++;
-        if (n + 3 > cap) {
-            size_t *p = realloc(s->line, (cap *= 2) * sizeof *p);
-            if (!p) {
-                free(s->line);
-                s->line = NULL;
-                return;
-            }
-            s->line = p;
-        }
-        s->line[++n] = i + 1;
-    }
-    s->line[n + 1] = s->len;
-    s->nlines = n;
-}
 
 /* Line l without its line break. */
 static const char *line_at(const src *s, int l, size_t *n)
@@ -282,8 +256,12 @@ int rd_markdown_format(const char *file, const char *text, size_t len, char **ou
     if (rc < 0)
         return rc;
     src s = {text, len, NULL, 0};
-    index_src(&s);
-    cmark_node *doc = s.line ? cmark_parse_document(text, len, CMARK_OPT_SOURCEPOS) : NULL;
+    rc = rd_text_lines(file, text, len, &s.line, &s.nlines, err);
+    if (rc < 0) {
+        rd_catalog_free(before);
+        return rc;
+    }
+    cmark_node *doc = cmark_parse_document(text, len, CMARK_OPT_SOURCEPOS);
     rd_buf b = {0};
     if (doc)
         children(&s, doc, 0, 1, 0, &b);
