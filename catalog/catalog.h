@@ -127,11 +127,21 @@ int rd_catalog_same(const rd_catalog *a, const rd_catalog *b, char *why, size_t 
 
 /* ---- fmt ---- */
 
-/* The catalog text in canonical style (see catalog/format.c). Refuses, with
- * RD_EINTERNAL, to return text whose catalog would differ from the input's.
- * The caller frees *out. */
-int rd_markdown_format(const char *file, const char *text, size_t len, char **out,
-                       rd_error *err);
+/* How fmt writes lists. A field left 0 means "as most of the document does". */
+typedef struct rd_fmt_style {
+    char bullet; /* '-', '*' or '+' for every bullet item */
+    int indent;  /* a nested item's indent from its parent item's marker: 1..8
+                  * spaces, or RD_FMT_TAB; kept from the marker's width (so it
+                  * nests) to 3 columns more (so it is not code) */
+} rd_fmt_style;
+enum { RD_FMT_TAB = -1, RD_FMT_MAX_INDENT = 8 };
+
+/* The catalog text in canonical style (see catalog/format.c), with lists in
+ * *style (NULL: the document's own). Refuses, with RD_EINTERNAL, to return
+ * text whose catalog would differ from the input's; a style out of range is
+ * RD_EUSAGE. The caller frees *out. */
+int rd_markdown_format(const char *file, const char *text, size_t len,
+                       const rd_fmt_style *style, char **out, rd_error *err);
 
 /* ---- URLs ---- */
 

@@ -1,65 +1,118 @@
-/* catalog/format.c — the catalog in one canonical Markdown style (`fmt`).
+/* catalog/format.c — the catalog in one canonical Markdown layout (`fmt`).
  *
  * Canonical: ATX headings; one blank line between top-level blocks (so around
- * every heading and comment marker); list items with "-" (ordered ones "N."),
- * nested by the width of their marker; adjacent lists joined. Everything else
- * is kept as written: the text of entries, notes, code, HTML. Lines come from
- * the source, so nothing is re-escaped. */
+ * every heading and comment marker); every bullet item with one bullet
+ * character and every nested list with one indent; ordered items "N.";
+ * adjacent lists joined. The bullet and the indent are by default the ones
+ * most of the document already uses (see catalog/format_style.c), so that
+ * formatting a list changes only the lines that were out of line with it.
+ * Everything else is kept as written: the text of entries, notes, code, HTML.
+ * Lines come from the source, so nothing is re-escaped.
+ *
+ * The writer recurses over list items; rd_catalog_parse has refused anything
+ * nested deeper than RD_MAX_DEPTH before it runs, so the depth is bounded. */
 #include <cmark.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "catalog.h"
-#include "internal.h"
-
-typedef struct src {
-    const char *text;
-    size_t len;
-    size_t *line; /* byte offset of each line start, 1-based, with a sentinel */
-    size_t nlines;
-} src;
+#include "format.h"
 
 /* Line l without its line break. */
-static const char *line_at(const src *s, int l, size_t *n)
+const char *rd_fmt_line(const rd_fmt *f, int l, size_t *n)
 {
-    size_t a = s->line[l], b = s->line[l + 1];
-    while (b > a && (s->text[b - 1] == '\n' || s->text[b - 1] == '\r'))
+    size_t a = f->line[l], b = f->line[l + 1];
+    while (b > a && (f->text[b - 1] == '\n' || f->text[b - 1] == '\r'))
         b--;
     *n = b - a;
-    return s->text + a;
+    return f->text + a;
 }
 
-static int blank_line(const src *s, int l)
+static int blank_line(const rd_fmt *f, int l)
 {
     size_t n;
-    const char *p = line_at(s, l, &n);
+    const char *p = rd_fmt_line(f, l, &n);
     for (size_t i = 0; i < n; i++)
         if (!isspace((unsigned char)p[i]))
             return 0;
     return 1;
 }
 
-/* The lines of a block with its container's indentation (up to strip spaces)
- * taken off; the first line starts at the block's own column. Blank lines at
- * its end (an item's span takes them in) are dropped. */
-static void block_lines(const src *s, cmark_node *n, int strip, rd_buf *out)
+int rd_fmt_columns(const char *p, size_t n)
+{
+    int col = 0;
+    for (size_t i = 0; i < n; i++)
+        col = p[i] == '\t' ? (col / 4 + 1) * 4 : col + 1;
+    return col;
+}
+
+/* ---- writing lines under the current item ---- */
+
+/* Writes one line of content: after the pending list marker when an item has
+ * just begun, else after the lead of the item it is in. An empty line stays
+ * empty (no trailing spaces). */
+static void put_line(rd_fmt *f, const char *p, size_t n)
+{
+    if (f->pending) {
+        rd_buf_append(f->out, f->marker.data, f->marker.len);
+        f->pending = 0;
+    } else if (n) {
+        rd_buf_append(f->out, f->lead.data, f->lead.len);
+    }
+    rd_buf_append(f->out, p, n);
+    rd_buf_putc(f->out, '\n');
+}
+
+/* put_line for each line of text (which ends with a newline). */
+static void put_lines(rd_fmt *f, const rd_buf *text)
+{
+    const char *p = text->data, *end = text->data + text->len;
+    while (p && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        put_line(f, p, n);
+        p += n + 1;
+    }
+}
+
+/* Appends line p[0..n) less up to cols columns of leading whitespace (tabs
+ * stop every 4 columns, as in CommonMark); a tab that reaches past cols leaves
+ * the columns it has left as spaces, so what follows keeps its place. */
+static void unindent(const char *p, size_t n, int cols, rd_buf *out)
+{
+    int col = 0;
+    size_t i = 0;
+    while (i < n && col < cols && (p[i] == ' ' || p[i] == '\t')) {
+        int next = p[i] == '\t' ? (col / 4 + 1) * 4 : col + 1;
+        i++;
+        for (int k = cols; k < next; k++)
+            rd_buf_putc(out, ' ');
+        col = next;
+    }
+    rd_buf_append(out, p + i, n - i);
+    rd_buf_putc(out, '\n');
+}
+
+/* The lines of a block with its container's indentation (strip columns) taken
+ * off; the first line starts at the block's own column, unless whole_first
+ * (indented code keeps its own indentation). Blank lines at its end (an
+ * item's span takes them in) are dropped. */
+static void block_lines(const rd_fmt *f, cmark_node *n, int strip, int whole_first, rd_buf *out)
 {
     int first = cmark_node_get_start_line(n), last = cmark_node_get_end_line(n);
-    if (last > (int)s->nlines)
-        last = (int)s->nlines;
-    while (last > first && blank_line(s, last))
+    if (last > (int)f->nlines)
+        last = (int)f->nlines;
+    while (last > first && blank_line(f, last))
         last--;
     size_t len;
     for (int l = first; l <= last; l++) {
-        const char *p = line_at(s, l, &len);
-        size_t skip = 0;
-        if (l == first) {
-            skip = (size_t)cmark_node_get_start_column(n) - 1;
-        } else {
-            while (skip < (size_t)strip && skip < len && p[skip] == ' ')
-                skip++;
+        const char *p = rd_fmt_line(f, l, &len);
+        if (l > first || whole_first) {
+            unindent(p, len, strip, out);
+            continue;
         }
+        size_t skip = (size_t)cmark_node_get_start_column(n) - 1;
         if (skip > len)
             skip = len;
         rd_buf_append(out, p + skip, len - skip);
@@ -67,21 +120,43 @@ static void block_lines(const src *s, cmark_node *n, int strip, rd_buf *out)
     }
 }
 
+/* The text of a setext heading: its lines up to the underline, joined. */
+static void setext_text(const rd_fmt *f, cmark_node *n, rd_buf *text)
+{
+    int first = cmark_node_get_start_line(n), last = cmark_node_get_end_line(n);
+    for (int l = first; l <= last && l <= (int)f->nlines; l++) {
+        size_t len, k = 0;
+        const char *p = rd_fmt_line(f, l, &len);
+        while (k < len && k < 3 && p[k] == ' ')
+            k++;
+        if (l > first && k < len && (p[k] == '=' || p[k] == '-')) {
+            char u = p[k];
+            while (k < len && p[k] == u)
+                k++;
+            while (k < len && isspace((unsigned char)p[k]))
+                k++;
+            if (k == len)
+                break; /* the underline */
+        }
+        if (text->len)
+            rd_buf_putc(text, ' ');
+        rd_buf_append(text, p, len);
+    }
+}
+
 /* An ATX heading's text as written, whatever its kind in the source. */
-static void heading(const src *s, cmark_node *n, rd_buf *out)
+static void heading(const rd_fmt *f, cmark_node *n, rd_buf *out)
 {
     int level = cmark_node_get_heading_level(n);
     for (int i = 0; i < level; i++)
         rd_buf_putc(out, '#');
-    int first = cmark_node_get_start_line(n), last = cmark_node_get_end_line(n);
     size_t len;
-    const char *p = line_at(s, first, &len);
-    size_t a = 0;
+    const char *p = rd_fmt_line(f, cmark_node_get_start_line(n), &len);
+    size_t a = (size_t)cmark_node_get_start_column(n) - 1;
     while (a < len && p[a] == ' ')
         a++;
-    int atx = a < len && p[a] == '#';
     rd_buf text = {0};
-    if (atx) {
+    if (a < len && p[a] == '#') {
         while (a < len && p[a] == '#')
             a++;
         size_t b = len;
@@ -93,25 +168,8 @@ static void heading(const src *s, cmark_node *n, rd_buf *out)
         if (c < b && (c == a || p[c - 1] == ' '))
             b = c;
         rd_buf_append(&text, p + a, b - a);
-    } else { /* setext: the text lines up to the underline, joined */
-        for (int l = first; l <= last && l <= (int)s->nlines; l++) {
-            p = line_at(s, l, &len);
-            size_t k = 0;
-            while (k < len && k < 3 && p[k] == ' ')
-                k++;
-            if (l > first && k < len && (p[k] == '=' || p[k] == '-')) {
-                char u = p[k];
-                while (k < len && p[k] == u)
-                    k++;
-                while (k < len && isspace((unsigned char)p[k]))
-                    k++;
-                if (k == len)
-                    break; /* the underline */
-            }
-            if (text.len)
-                rd_buf_putc(&text, ' ');
-            rd_buf_append(&text, p, len);
-        }
+    } else {
+        setext_text(f, n, &text);
     }
     const char *t = text.data ? text.data : "";
     while (isspace((unsigned char)*t))
@@ -127,147 +185,197 @@ static void heading(const src *s, cmark_node *n, rd_buf *out)
     rd_buf_free(&text);
 }
 
-static void children(const src *s, cmark_node *parent, int strip, int top, int tight,
-                     rd_buf *out);
-
-/* Indented code keeps its own indentation: only the container's comes off. */
-static void code_or_block(const src *s, cmark_node *n, int strip, rd_buf *out)
+static int fenced(const rd_fmt *f, cmark_node *n)
 {
     size_t len;
-    const char *p0 = line_at(s, cmark_node_get_start_line(n), &len);
+    const char *p = rd_fmt_line(f, cmark_node_get_start_line(n), &len);
     size_t at = (size_t)cmark_node_get_start_column(n) - 1;
-    int fenced = at + 3 <= len && (!strncmp(p0 + at, "```", 3) || !strncmp(p0 + at, "~~~", 3));
-    if (cmark_node_get_type(n) == CMARK_NODE_CODE_BLOCK && !fenced) {
-        int first = cmark_node_get_start_line(n), last = cmark_node_get_end_line(n);
-        size_t n_;
-        while (last > first && blank_line(s, last))
-            last--;
-        for (int l = first; l <= last; l++) {
-            const char *p = line_at(s, l, &n_);
-            size_t skip = 0;
-            while (skip < (size_t)strip && skip < n_ && p[skip] == ' ')
-                skip++;
-            rd_buf_append(out, p + skip, n_ - skip);
-            rd_buf_putc(out, '\n');
+    return at + 3 <= len && (!strncmp(p + at, "```", 3) || !strncmp(p + at, "~~~", 3));
+}
+
+/* A block other than a list, as lines with the container's indentation off. */
+static void leaf(const rd_fmt *f, cmark_node *n, int strip, rd_buf *out)
+{
+    cmark_node_type t = cmark_node_get_type(n);
+    if (t == CMARK_NODE_HEADING) {
+        heading(f, n, out);
+    } else if (t == CMARK_NODE_HTML_BLOCK) {
+        /* the literal is the block exactly (cmark's end line for an HTML
+         * block closed by "-->" and the like is one short) */
+        const char *lit = cmark_node_get_literal(n);
+        size_t len = strlen(lit);
+        while (len && (lit[len - 1] == '\n' || lit[len - 1] == '\r'))
+            len--;
+        rd_buf_append(out, lit, len);
+        rd_buf_putc(out, '\n');
+    } else {
+        block_lines(f, n, strip, t == CMARK_NODE_CODE_BLOCK && !fenced(f, n), out);
+    }
+}
+
+/* ---- lists ---- */
+
+static void children(rd_fmt *f, cmark_node *parent, int strip, int top, int tight);
+
+/* The lead of a list nested in the current item: the item's marker column
+ * plus the indent, but never less than the marker's width (the list would
+ * not be nested: "10. " needs 4) nor more than 3 past it (it would be code or
+ * paragraph text). A tab indent is topped up with spaces when a wide marker
+ * needs more than the tab gives. */
+static void nested_lead(const rd_fmt *f, rd_buf *out)
+{
+    size_t at = f->lead.len - (size_t)f->width; /* where the item's marker starts */
+    rd_buf_append(out, f->lead.data, at);
+    int base = rd_fmt_columns(f->lead.data, at), col = base, want;
+    if (f->style.indent == RD_FMT_TAB) {
+        rd_buf_putc(out, '\t');
+        want = col = rd_fmt_columns(out->data, out->len);
+    } else {
+        want = base + f->style.indent;
+    }
+    if (want < base + f->width)
+        want = base + f->width;
+    if (want > base + f->width + 3)
+        want = base + f->width + 3;
+    for (; col < want; col++)
+        rd_buf_putc(out, ' ');
+}
+
+/* Content column of an item in the source: where its first block starts,
+ * counted in columns, so that later lines lose exactly that much. */
+static int content_column(const rd_fmt *f, cmark_node *item)
+{
+    cmark_node *fc = cmark_node_first_child(item);
+    if (!fc)
+        return 0;
+    size_t len;
+    const char *p = rd_fmt_line(f, cmark_node_get_start_line(fc), &len);
+    size_t at = (size_t)cmark_node_get_start_column(fc) - 1;
+    return rd_fmt_columns(p, at < len ? at : len);
+}
+
+/* Writes one item: its marker after the list's lead (or right after the
+ * marker of an item that has just begun: "- - x"), its blocks after a lead as
+ * wide as the marker. */
+static void item(rd_fmt *f, cmark_node *it, const char *marker, const rd_buf *list_lead,
+                 int tight)
+{
+    rd_buf start = {0}, lead = {0};
+    if (f->pending)
+        rd_buf_append(&start, f->marker.data, f->marker.len);
+    else
+        rd_buf_append(&start, list_lead->data, list_lead->len);
+    rd_buf_puts(&start, marker);
+    for (size_t i = 0; i < start.len; i++) /* the lead is the start with its markers blanked */
+        rd_buf_putc(&lead, start.data[i] == '\t' ? '\t' : ' ');
+    rd_buf saved_lead = f->lead;
+    int saved_width = f->width;
+    f->lead = lead;
+    f->width = (int)strlen(marker);
+    rd_buf_reset(&f->marker);
+    rd_buf_append(&f->marker, start.data, start.len);
+    f->pending = 1;
+    children(f, it, content_column(f, it), 0, tight);
+    if (f->pending) { /* an empty item: the marker alone, without its space */
+        rd_buf_append(f->out, f->marker.data, f->marker.len - 1);
+        rd_buf_putc(f->out, '\n');
+        f->pending = 0;
+    }
+    f->oom |= start.oom | f->lead.oom;
+    rd_buf_free(&f->lead);
+    f->lead = saved_lead;
+    f->width = saved_width;
+    rd_buf_free(&start);
+}
+
+/* Writes the lists from first to last (adjacent, of one type) as one list:
+ * with one style of marker they would parse as one anyway. It is tight only
+ * when they all were. */
+static void list_run(rd_fmt *f, cmark_node *first, cmark_node *last)
+{
+    int tight = 1;
+    for (cmark_node *l = first;; l = cmark_node_next(l)) {
+        tight &= cmark_node_get_list_tight(l);
+        if (l == last)
+            break;
+    }
+    rd_buf lead = {0};
+    if (f->width)
+        nested_lead(f, &lead);
+    int ordered = cmark_node_get_list_type(first) == CMARK_ORDERED_LIST;
+    int number = cmark_node_get_list_start(first), first_item = 1;
+    for (cmark_node *l = first;; l = cmark_node_next(l)) {
+        for (cmark_node *it = cmark_node_first_child(l); it; it = cmark_node_next(it)) {
+            if (!first_item && !tight)
+                rd_buf_putc(f->out, '\n');
+            first_item = 0;
+            char marker[32] = {f->style.bullet, ' ', '\0'};
+            if (ordered)
+                snprintf(marker, sizeof marker, "%d. ", number++);
+            item(f, it, marker, &lead, tight);
         }
-        return;
+        if (l == last)
+            break;
     }
-    block_lines(s, n, strip, out);
+    f->oom |= lead.oom;
+    rd_buf_free(&lead);
 }
 
-/* Writes body under a list marker: the first line after it, the others
- * indented by its width (blank lines stay empty). */
-static void under_marker(const char *marker, const rd_buf *body, rd_buf *out)
+/* The blocks of the document (top) or of an item; strip is the columns of
+ * the container's indentation in the source. */
+static void children(rd_fmt *f, cmark_node *parent, int strip, int top, int tight)
 {
-    size_t width = strlen(marker);
-    if (!body->len) {
-        rd_buf_append(out, marker, width - 1); /* an empty item: "-" alone */
-        rd_buf_putc(out, '\n');
-        return;
-    }
-    const char *p = body->data, *end = body->data + body->len;
-    for (int first = 1; p < end; first = 0) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        if (first)
-            rd_buf_puts(out, marker);
-        else if (n)
-            for (size_t i = 0; i < width; i++)
-                rd_buf_putc(out, ' ');
-        rd_buf_append(out, p, n);
-        rd_buf_putc(out, '\n');
-        p += n + 1;
-    }
-}
-
-static void items(const src *s, cmark_node *list, int tight, int *number, int *first_item,
-                  rd_buf *out)
-{
-    int ordered = cmark_node_get_list_type(list) == CMARK_ORDERED_LIST;
-    for (cmark_node *item = cmark_node_first_child(list); item; item = cmark_node_next(item)) {
-        if (!*first_item && !tight)
-            rd_buf_putc(out, '\n');
-        *first_item = 0;
-        char marker[32] = "- ";
-        if (ordered)
-            snprintf(marker, sizeof marker, "%d. ", (*number)++);
-        cmark_node *fc = cmark_node_first_child(item);
-        rd_buf body = {0};
-        children(s, item, fc ? cmark_node_get_start_column(fc) - 1 : 0, 0, tight, &body);
-        under_marker(marker, &body, out);
-        rd_buf_free(&body);
-    }
-}
-
-/* The blocks of the document (top) or of an item. Adjacent lists of one type
- * are written as one list, since with one style of marker they would parse
- * as one anyway; the result is tight only when they all were. */
-static void children(const src *s, cmark_node *parent, int strip, int top, int tight,
-                     rd_buf *out)
-{
+    rd_buf block = {0};
     int first = 1;
-    for (cmark_node *c = cmark_node_first_child(parent); c;) {
+    for (cmark_node *c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) {
         if (!first && (top || !tight))
-            rd_buf_putc(out, '\n');
+            rd_buf_putc(f->out, '\n');
         first = 0;
-        cmark_node_type t = cmark_node_get_type(c);
-        if (t == CMARK_NODE_LIST) {
+        if (cmark_node_get_type(c) == CMARK_NODE_LIST) {
             cmark_node *end = c;
-            int run_tight = cmark_node_get_list_tight(c);
             while (cmark_node_next(end) &&
                    cmark_node_get_type(cmark_node_next(end)) == CMARK_NODE_LIST &&
-                   cmark_node_get_list_type(cmark_node_next(end)) == cmark_node_get_list_type(c)) {
+                   cmark_node_get_list_type(cmark_node_next(end)) == cmark_node_get_list_type(c))
                 end = cmark_node_next(end);
-                run_tight &= cmark_node_get_list_tight(end);
-            }
-            int number = cmark_node_get_list_start(c), first_item = 1;
-            for (cmark_node *l = c;; l = cmark_node_next(l)) {
-                items(s, l, run_tight, &number, &first_item, out);
-                if (l == end)
-                    break;
-            }
-            c = cmark_node_next(end);
+            list_run(f, c, end);
+            c = end;
             continue;
         }
-        if (t == CMARK_NODE_HEADING) {
-            heading(s, c, out);
-        } else if (t == CMARK_NODE_HTML_BLOCK) {
-            /* the literal is the block exactly (cmark's end line for an HTML
-             * block closed by "-->" and the like is one short) */
-            const char *lit = cmark_node_get_literal(c);
-            size_t n = strlen(lit);
-            while (n && (lit[n - 1] == '\n' || lit[n - 1] == '\r'))
-                n--;
-            rd_buf_append(out, lit, n);
-            rd_buf_putc(out, '\n');
-        } else {
-            code_or_block(s, c, strip, out);
-        }
-        c = cmark_node_next(c);
+        rd_buf_reset(&block);
+        leaf(f, c, strip, &block);
+        put_lines(f, &block);
     }
+    f->oom |= block.oom;
+    rd_buf_free(&block);
 }
 
-int rd_markdown_format(const char *file, const char *text, size_t len, char **out,
-                       rd_error *err)
+int rd_markdown_format(const char *file, const char *text, size_t len,
+                       const rd_fmt_style *style, char **out, rd_error *err)
 {
     *out = NULL;
+    rd_fmt_style want = style ? *style : (rd_fmt_style){0};
+    if ((want.bullet && !strchr("-*+", want.bullet)) ||
+        (want.indent != RD_FMT_TAB && (want.indent < 0 || want.indent > RD_FMT_MAX_INDENT)))
+        return rd_error_set(err, RD_EUSAGE, "%s: no such list style", file);
     rd_catalog *before = NULL, *after = NULL;
     int rc = rd_catalog_parse(file, text, len, 0, &before, err); /* UTF-8, depth, size */
     if (rc < 0)
         return rc;
-    src s = {text, len, NULL, 0};
-    rc = rd_text_lines(file, text, len, &s.line, &s.nlines, err);
-    if (rc < 0) {
-        rd_catalog_free(before);
-        return rc;
-    }
-    cmark_node *doc = cmark_parse_document(text, len, CMARK_OPT_SOURCEPOS);
     rd_buf b = {0};
-    if (doc)
-        children(&s, doc, 0, 1, 0, &b);
-    if (!doc || b.oom) {
+    rd_fmt f = {.text = text, .len = len, .out = &b};
+    rc = rd_text_lines(file, text, len, &f.line, &f.nlines, err);
+    cmark_node *doc = rc < 0 ? NULL : cmark_parse_document(text, len, CMARK_OPT_SOURCEPOS);
+    if (doc) {
+        rd_fmt_own_style(&f, doc, &f.style);
+        if (want.bullet)
+            f.style.bullet = want.bullet;
+        if (want.indent)
+            f.style.indent = want.indent;
+        children(&f, doc, 0, 1, 0);
+    }
+    if (rc == RD_OK && (!doc || b.oom || f.oom || f.marker.oom)) {
         rc = rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
-    } else {
+    } else if (rc == RD_OK) {
         /* the same catalog, or nothing: fmt must never lose what the user wrote */
         rc = rd_catalog_parse(file, b.data ? b.data : "", b.len, 0, &after, err);
         char why[256];
@@ -278,7 +386,9 @@ int rd_markdown_format(const char *file, const char *text, size_t len, char **ou
     }
     if (doc)
         cmark_node_free(doc);
-    free(s.line);
+    free(f.line);
+    rd_buf_free(&f.marker);
+    rd_buf_free(&f.lead);
     rd_catalog_free(before);
     rd_catalog_free(after);
     if (rc == RD_OK)

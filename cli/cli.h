@@ -45,6 +45,7 @@ typedef struct rd_config {
     const char *out_dir; /* render: --out, or "site" beside the catalog */
     int fmt_check;       /* fmt --check; fix --dry-run */
     int fmt_write;       /* fmt -w */
+    rd_fmt_style fmt_style; /* fmt --bullet, --indent; 0: the catalog's own */
     char *out_owned;
 } rd_config;
 

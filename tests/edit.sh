@@ -38,13 +38,67 @@ case_fmt_seed() {
     checks=$((checks + 1))
     cmp -s catalog.md once.md || fail "fmt -w wrote something else than fmt prints"
     expect_exit 0 "$REFDEX" fmt --check catalog.md
-    # what canonical means, on the seed
-    expect_in catalog.md "$(printf '## imports\n\n- io\n- log')"
-    expect_in catalog.md "$(printf -- '- [glog](github.com/golang/glog)\n  - [go-logr/logr](https://github.com/go-logr/logr)')"
-    expect_in catalog.md "$(printf '<!-- log -->\n\n- [log]')"
+    # what canonical means, on the seed: its own "+" bullets and 4-space nesting
+    expect_in catalog.md "$(printf '## imports\n\n+ io\n+ log')"
+    expect_in catalog.md "$(printf -- '+ [glog](github.com/golang/glog)\n    + [go-logr/logr](https://github.com/go-logr/logr)')"
+    expect_in catalog.md "$(printf '<!-- log -->\n\n+ [log]')"
     expect_in catalog.md "[fmt](https://golang.org/pkg/fmt/ )"
     checks=$((checks + 1))
+    ! grep -q '^ *- ' catalog.md || fail "fmt wrote '-' bullets in the seed"
+    # only blank lines move: every other line is as the maintainer wrote it
+    checks=$((checks + 1))
+    [ "$(grep -v '^$' before.md)" = "$(grep -v '^$' catalog.md)" ] || fail "fmt changed more than blank lines in the seed"
+    checks=$((checks + 1))
     [ "$(tail -c 1 catalog.md | od -An -c | tr -d ' ')" = '\n' ] || fail "no final newline"
+}
+
+# fmt keeps the list's own bullet and indent unless told; --bullet and --indent
+case_fmt_style() {
+    # awesome-nodejs nests with tabs
+    fmt_round "$DATA/awesome-nodejs.md"
+    tab_item=$(printf '^\t- ')
+    checks=$((checks + 1))
+    [ -z "$(grep "$tab_item" "$DATA/awesome-nodejs.md" | grep -vxFf once.md)" ] ||
+        fail "fmt did not keep awesome-nodejs's tab nesting"
+    # told otherwise
+    cp "$DATA/seed.md" catalog.md
+    expect_exit 0 "$REFDEX" fmt --bullet '*' --indent 2 catalog.md
+    cp out.txt star.md
+    expect_in star.md "$(printf -- '* [glog](github.com/golang/glog)\n  * [go-logr/logr](https://github.com/go-logr/logr)')"
+    checks=$((checks + 1))
+    ! grep -q '^ *[-+] ' star.md || fail "--bullet '*' left other bullets"
+    expect_exit 0 "$REFDEX" fmt --check --bullet '*' --indent 2 star.md
+    expect_exit 1 "$REFDEX" fmt --check star.md --bullet +
+    expect_exit 0 "$REFDEX" fmt --indent tab --bullet - catalog.md
+    expect_in out.txt "$(printf -- '- [glog](github.com/golang/glog)\n\t- [go-logr/logr]')"
+    # the most used bullet wins; lists it joins stay one catalog (the self-check)
+    printf '## a\n\n* [a](https://a.example/)\n* [b](https://b.example/)\n- [c](https://c.example/)\n\n## b\n\n- x\n' > mixed.md
+    fmt_round mixed.md
+    expect_in once.md "$(printf '* [b](https://b.example/)\n* [c](https://c.example/)')"
+    expect_in once.md "$(printf '## b\n\n* x')"
+    # an indent narrower than a wide marker still nests, and a wider one is not code
+    printf '8. a\n9. b\n   - [x](https://x.example/)\n10. c\n    - [y](https://y.example/)\n' > wide.md
+    expect_exit 0 "$REFDEX" fmt --indent 1 wide.md
+    expect_in out.txt "$(printf '9. b\n   - [x]')"
+    expect_in out.txt "$(printf '10. c\n    - [y]')"
+    expect_exit 0 "$REFDEX" fmt --indent 8 wide.md
+    expect_in out.txt "$(printf '9. b\n      - [x]')"
+    expect_in out.txt "$(printf '10. c\n       - [y]')"
+    printf '99. a\n100. b\n     - [z](https://z.example/)\n' > wider.md
+    expect_exit 0 "$REFDEX" fmt --indent tab wider.md
+    expect_in out.txt "$(printf '100. b\n\t - [z]')"
+    # bad values are bad usage
+    for bad in '--bullet x' '--bullet --' '--indent 0' '--indent 9' '--indent 2x' '--indent tabs'; do
+        # shellcheck disable=SC2086
+        expect_exit 2 "$REFDEX" fmt $bad catalog.md
+    done
+    expect_exit 2 "$REFDEX" fmt --bullet '' catalog.md
+    expect_in err.txt "--bullet is -, * or +"
+    expect_exit 2 "$REFDEX" fmt --indent 0 catalog.md
+    expect_in err.txt "--indent is a number of spaces from 1 to 8, or tab, not '0'"
+    expect_exit 2 "$REFDEX" lint --bullet '*' catalog.md
+    expect_exit 0 "$REFDEX" fmt --help
+    expect_in out.txt "--indent N|tab"
 }
 
 case_fmt_corpus() {
