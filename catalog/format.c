@@ -1,7 +1,8 @@
 /* catalog/format.c — the catalog in one canonical Markdown layout (`fmt`).
  *
  * Canonical: ATX headings; one blank line between top-level blocks (so around
- * every heading and comment marker); every bullet item with one bullet
+ * every heading and comment marker), between the items of a loose list, and
+ * inside an item only where the source has one; every bullet item with one bullet
  * character and every nested list with one indent; ordered items "N.";
  * adjacent lists joined. The bullet and the indent are by default the ones
  * most of the document already uses (see catalog/format_style.c), so that
@@ -215,7 +216,7 @@ static void leaf(const rd_fmt *f, cmark_node *n, int strip, rd_buf *out)
 
 /* ---- lists ---- */
 
-static void children(rd_fmt *f, cmark_node *parent, int strip, int top, int tight);
+static void children(rd_fmt *f, cmark_node *parent, int strip, int top);
 
 /* The lead of a list nested in the current item: the item's marker column
  * plus the indent, but never less than the marker's width (the list would
@@ -257,8 +258,7 @@ static int content_column(const rd_fmt *f, cmark_node *item)
 /* Writes one item: its marker after the list's lead (or right after the
  * marker of an item that has just begun: "- - x"), its blocks after a lead as
  * wide as the marker. */
-static void item(rd_fmt *f, cmark_node *it, const char *marker, const rd_buf *list_lead,
-                 int tight)
+static void item(rd_fmt *f, cmark_node *it, const char *marker, const rd_buf *list_lead)
 {
     rd_buf start = {0}, lead = {0};
     if (f->pending)
@@ -275,7 +275,7 @@ static void item(rd_fmt *f, cmark_node *it, const char *marker, const rd_buf *li
     rd_buf_reset(&f->marker);
     rd_buf_append(&f->marker, start.data, start.len);
     f->pending = 1;
-    children(f, it, content_column(f, it), 0, tight);
+    children(f, it, content_column(f, it), 0);
     if (f->pending) { /* an empty item: the marker alone, without its space */
         rd_buf_append(f->out, f->marker.data, f->marker.len - 1);
         rd_buf_putc(f->out, '\n');
@@ -312,7 +312,7 @@ static void list_run(rd_fmt *f, cmark_node *first, cmark_node *last)
             char marker[32] = {f->style.bullet, ' ', '\0'};
             if (ordered)
                 snprintf(marker, sizeof marker, "%d. ", number++);
-            item(f, it, marker, &lead, tight);
+            item(f, it, marker, &lead);
         }
         if (l == last)
             break;
@@ -321,14 +321,24 @@ static void list_run(rd_fmt *f, cmark_node *first, cmark_node *last)
     rd_buf_free(&lead);
 }
 
+/* Whether the source has a blank line just before line l. */
+static int blank_before(const rd_fmt *f, int l)
+{
+    return l > 1 && l - 1 <= (int)f->nlines && blank_line(f, l - 1);
+}
+
 /* The blocks of the document (top) or of an item; strip is the columns of
- * the container's indentation in the source. */
-static void children(rd_fmt *f, cmark_node *parent, int strip, int top, int tight)
+ * the container's indentation in the source. Top-level blocks are apart by
+ * one blank line. Inside an item a blank line goes exactly where the source
+ * has one: a blank line between two blocks of an item makes its list loose,
+ * so one added there would change how the item reads (a label item with
+ * nested entries in a loose list keeps them right under it). */
+static void children(rd_fmt *f, cmark_node *parent, int strip, int top)
 {
     rd_buf block = {0};
     int first = 1;
     for (cmark_node *c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) {
-        if (!first && (top || !tight))
+        if (!first && (top || blank_before(f, cmark_node_get_start_line(c))))
             rd_buf_putc(f->out, '\n');
         first = 0;
         if (cmark_node_get_type(c) == CMARK_NODE_LIST) {
@@ -371,7 +381,7 @@ int rd_markdown_format(const char *file, const char *text, size_t len,
             f.style.bullet = want.bullet;
         if (want.indent)
             f.style.indent = want.indent;
-        children(&f, doc, 0, 1, 0);
+        children(&f, doc, 0, 1);
     }
     if (rc == RD_OK && (!doc || b.oom || f.oom || f.marker.oom)) {
         rc = rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
