@@ -255,6 +255,29 @@ static int content_column(const rd_fmt *f, cmark_node *item)
     return rd_fmt_columns(p, at < len ? at : len);
 }
 
+/* What follows an item's marker on its line when no block of the item starts
+ * there: nothing, or a link reference definition (which is no block). */
+static const char *marker_rest(const rd_fmt *f, cmark_node *it, size_t *n)
+{
+    cmark_node *fc = cmark_node_first_child(it);
+    int l = cmark_node_get_start_line(it);
+    *n = 0;
+    if ((fc && cmark_node_get_start_line(fc) == l) || l < 1 || l > (int)f->nlines)
+        return NULL;
+    size_t len, at = (size_t)cmark_node_get_start_column(it) - 1;
+    const char *p = rd_fmt_line(f, l, &len);
+    if (at < len && strchr("-*+", p[at]))
+        at++;
+    while (at < len && isdigit((unsigned char)p[at]))
+        at++;
+    if (at < len && (p[at] == '.' || p[at] == ')'))
+        at++;
+    while (at < len && (p[at] == ' ' || p[at] == '\t'))
+        at++;
+    *n = at < len ? len - at : 0;
+    return p + at;
+}
+
 /* Writes one item: its marker after the list's lead (or right after the
  * marker of an item that has just begun: "- - x"), its blocks after a lead as
  * wide as the marker. */
@@ -275,6 +298,10 @@ static void item(rd_fmt *f, cmark_node *it, const char *marker, const rd_buf *li
     rd_buf_reset(&f->marker);
     rd_buf_append(&f->marker, start.data, start.len);
     f->pending = 1;
+    size_t rest_len;
+    const char *rest = marker_rest(f, it, &rest_len);
+    if (rest_len)
+        put_line(f, rest, rest_len);
     children(f, it, content_column(f, it), 0);
     if (f->pending) { /* an empty item: the marker alone, without its space */
         rd_buf_append(f->out, f->marker.data, f->marker.len - 1);
@@ -327,34 +354,111 @@ static int blank_before(const rd_fmt *f, int l)
     return l > 1 && l - 1 <= (int)f->nlines && blank_line(f, l - 1);
 }
 
-/* The blocks of the document (top) or of an item; strip is the columns of
- * the container's indentation in the source. Top-level blocks are apart by
- * one blank line. Inside an item a blank line goes exactly where the source
- * has one: a blank line between two blocks of an item makes its list loose,
- * so one added there would change how the item reads (a label item with
- * nested entries in a loose list keeps them right under it). */
+/* Writes the blank line that goes before a block starting at source line l,
+ * unless it is the first of its container: always at the top, and inside an
+ * item exactly where the source has one (a blank line between two blocks of
+ * an item makes its list loose, so one added there would change how the item
+ * reads: a label item with entries nested right under it, in a loose list). */
+static void separate(rd_fmt *f, int l, int top, int *first)
+{
+    if (!*first && (top || blank_before(f, l)))
+        rd_buf_putc(f->out, '\n');
+    *first = 0;
+}
+
+/* The last source line of block n. cmark's end line falls short for an HTML
+ * block closed by "-->" and the like, and so for a container ending in one. */
+static int last_line(cmark_node *n)
+{
+    int last = cmark_node_get_end_line(n);
+    for (;;) {
+        cmark_node_type t = cmark_node_get_type(n);
+        if (t != CMARK_NODE_DOCUMENT && t != CMARK_NODE_BLOCK_QUOTE && t != CMARK_NODE_LIST &&
+            t != CMARK_NODE_ITEM)
+            break;
+        if (!cmark_node_last_child(n))
+            return last;
+        n = cmark_node_last_child(n);
+        if (cmark_node_get_end_line(n) > last)
+            last = cmark_node_get_end_line(n);
+    }
+    if (cmark_node_get_type(n) == CMARK_NODE_HTML_BLOCK) {
+        const char *lit = cmark_node_get_literal(n);
+        size_t len = strlen(lit);
+        int lines = len && lit[len - 1] != '\n' && lit[len - 1] != '\r'; /* no break at its end */
+        for (const char *p = lit; *p; p++)
+            lines += *p == '\n' || (*p == '\r' && p[1] != '\n');
+        int end = cmark_node_get_start_line(n) + lines - 1;
+        if (end > last)
+            last = end;
+    }
+    return last;
+}
+
+/* Whether source lines from..to hold something other than blank lines. */
+static int holds_text(const rd_fmt *f, int from, int to)
+{
+    for (int l = from; l <= to && l <= (int)f->nlines; l++)
+        if (!blank_line(f, l))
+            return 1;
+    return 0;
+}
+
+/* Writes the lines from..to of the source that no block holds: link
+ * reference definitions, which cmark takes out of the tree (a paragraph of
+ * nothing else leaves no node behind), yet which links elsewhere need. Each
+ * run of them is a block. */
+static void unheld_lines(rd_fmt *f, int from, int to, int strip, int top, int *first)
+{
+    rd_buf run = {0};
+    if (to > (int)f->nlines)
+        to = (int)f->nlines;
+    for (int l = from; l <= to + 1; l++) {
+        if (l <= to && !blank_line(f, l)) {
+            if (!run.len)
+                separate(f, l, top, first);
+            size_t n;
+            const char *p = rd_fmt_line(f, l, &n);
+            unindent(p, n, strip, &run);
+        } else if (run.len) {
+            put_lines(f, &run);
+            rd_buf_reset(&run);
+        }
+    }
+    f->oom |= run.oom;
+    rd_buf_free(&run);
+}
+
+/* The blocks of the document (top) or of an item, with the lines between
+ * them that no block holds; strip is the columns of the container's
+ * indentation in the source. An item's first line (its marker's) is written
+ * by item(). Adjacent lists of one type become one, unless lines lie between
+ * them. */
 static void children(rd_fmt *f, cmark_node *parent, int strip, int top)
 {
     rd_buf block = {0};
-    int first = 1;
+    int first = 1, held = top ? 0 : cmark_node_get_start_line(parent);
     for (cmark_node *c = cmark_node_first_child(parent); c; c = cmark_node_next(c)) {
-        if (!first && (top || blank_before(f, cmark_node_get_start_line(c))))
-            rd_buf_putc(f->out, '\n');
-        first = 0;
+        unheld_lines(f, held + 1, cmark_node_get_start_line(c) - 1, strip, top, &first);
+        separate(f, cmark_node_get_start_line(c), top, &first);
         if (cmark_node_get_type(c) == CMARK_NODE_LIST) {
-            cmark_node *end = c;
-            while (cmark_node_next(end) &&
-                   cmark_node_get_type(cmark_node_next(end)) == CMARK_NODE_LIST &&
-                   cmark_node_get_list_type(cmark_node_next(end)) == cmark_node_get_list_type(c))
-                end = cmark_node_next(end);
+            cmark_node *end = c, *next;
+            while ((next = cmark_node_next(end)) &&
+                   cmark_node_get_type(next) == CMARK_NODE_LIST &&
+                   cmark_node_get_list_type(next) == cmark_node_get_list_type(c) &&
+                   !holds_text(f, last_line(end) + 1, cmark_node_get_start_line(next) - 1))
+                end = next;
             list_run(f, c, end);
             c = end;
-            continue;
+        } else {
+            rd_buf_reset(&block);
+            leaf(f, c, strip, &block);
+            put_lines(f, &block);
         }
-        rd_buf_reset(&block);
-        leaf(f, c, strip, &block);
-        put_lines(f, &block);
+        held = last_line(c);
     }
+    int end = top ? (int)f->nlines : last_line(parent);
+    unheld_lines(f, held + 1, end, strip, top, &first);
     f->oom |= block.oom;
     rd_buf_free(&block);
 }

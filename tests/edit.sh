@@ -111,8 +111,16 @@ case_fmt_style() {
     expect_in out.txt "--indent N|tab"
 }
 
+# every published list in tests/data formats, keeps its catalog, and a second
+# fmt changes nothing
 case_fmt_corpus() {
-    fmt_round "$DATA/awesome-go.md"
+    for md in "$DATA"/*.md; do
+        [ "$(basename "$md")" = README.md ] || fmt_round "$md"
+    done
+    # link reference definitions are no block in cmark's tree, yet the badges
+    # of awesome-mac-zh need them
+    expect_exit 0 "$REFDEX" fmt "$DATA/awesome-mac-zh.md"
+    expect_text out.txt "$(printf '[OSS Icon]: https://jaywcjlove.github.io/sb/ico/min-oss.svg "开源软件"\n[Freeware Icon]:')"
 }
 
 # the shapes of real lists (tests/model): each formats, keeps its catalog,
@@ -140,6 +148,11 @@ case_fmt_edge() {
     expect_in once.md "1. one"
     expect_in once.md "    indented code"
     expect_text once.md "$(printf -- '* [c](https://c.example/)\n  ```go\n  code\n    indented\n  ```')"
+    # link reference definitions stay where they are, even unused or alone in an item
+    printf -- '- [a]: https://a.example/\n- [one][a]\n\n[b]: https://b.example/\n  "title"\n\n- [two][b]\n\n<!-- x\ny -->\n[unused]: https://u.example/\n' > defs.md
+    fmt_round defs.md
+    expect_text once.md "$(printf -- '- [a]: https://a.example/\n- [one][a]\n\n[b]: https://b.example/\n  "title"\n\n- [two][b]')"
+    expect_text once.md "$(printf -- '<!-- x\ny -->\n\n[unused]: https://u.example/')"
     # bad input is refused as everywhere else
     printf '## x\n\377\n' > bad.md
     expect_exit 2 "$REFDEX" fmt bad.md
