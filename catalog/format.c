@@ -78,18 +78,19 @@ static void put_lines(rd_fmt *f, const rd_buf *text)
 }
 
 /* Appends line p[0..n) less up to cols columns of leading whitespace (tabs
- * stop every 4 columns, as in CommonMark); a tab that reaches past cols leaves
- * the columns it has left as spaces, so what follows keeps its place. */
+ * stop every 4 columns, as in CommonMark), so that a list indented with tabs
+ * loses its tabs as it loses its spaces. A tab that reaches past cols stays,
+ * as the parser keeps it in a note's text. */
 static void unindent(const char *p, size_t n, int cols, rd_buf *out)
 {
     int col = 0;
     size_t i = 0;
-    while (i < n && col < cols && (p[i] == ' ' || p[i] == '\t')) {
+    while (i < n && (p[i] == ' ' || p[i] == '\t')) {
         int next = p[i] == '\t' ? (col / 4 + 1) * 4 : col + 1;
-        i++;
-        for (int k = cols; k < next; k++)
-            rd_buf_putc(out, ' ');
+        if (next > cols)
+            break;
         col = next;
+        i++;
     }
     rd_buf_append(out, p + i, n - i);
     rd_buf_putc(out, '\n');

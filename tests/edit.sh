@@ -153,6 +153,9 @@ case_fmt_edge() {
     fmt_round defs.md
     expect_text once.md "$(printf -- '- [a]: https://a.example/\n- [one][a]\n\n[b]: https://b.example/\n  "title"\n\n- [two][b]')"
     expect_text once.md "$(printf -- '<!-- x\ny -->\n\n[unused]: https://u.example/')"
+    # a tab reaching past an item's indentation stays a tab (here: code after a blank line)
+    printf '4) [e](https://e.example/) - d\n\t\t+ a\n\n\t\t+ [b](https://b.example/) - d\n\t\t  more\n' > tabs.md
+    fmt_round tabs.md
     # bad input is refused as everywhere else
     printf '## x\n\377\n' > bad.md
     expect_exit 2 "$REFDEX" fmt bad.md
