@@ -187,12 +187,17 @@ static void heading(const rd_fmt *f, cmark_node *n, rd_buf *out)
     rd_buf_free(&text);
 }
 
-static int fenced(const rd_fmt *f, cmark_node *n)
+/* Whether code block n is fenced, in a container whose text starts at column
+ * strip. Indented code may start with ``` too: it is the one that starts 4
+ * columns or more into its container. */
+static int fenced(const rd_fmt *f, cmark_node *n, int strip)
 {
     size_t len;
     const char *p = rd_fmt_line(f, cmark_node_get_start_line(n), &len);
     size_t at = (size_t)cmark_node_get_start_column(n) - 1;
-    return at + 3 <= len && (!strncmp(p + at, "```", 3) || !strncmp(p + at, "~~~", 3));
+    if (at + 3 > len || rd_fmt_columns(p, at) - strip >= 4)
+        return 0;
+    return !strncmp(p + at, "```", 3) || !strncmp(p + at, "~~~", 3);
 }
 
 /* A block other than a list, as lines with the container's indentation off. */
@@ -211,7 +216,7 @@ static void leaf(const rd_fmt *f, cmark_node *n, int strip, rd_buf *out)
         rd_buf_append(out, lit, len);
         rd_buf_putc(out, '\n');
     } else {
-        block_lines(f, n, strip, t == CMARK_NODE_CODE_BLOCK && !fenced(f, n), out);
+        block_lines(f, n, strip, t == CMARK_NODE_CODE_BLOCK && !fenced(f, n, strip), out);
     }
 }
 

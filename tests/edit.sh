@@ -156,6 +156,11 @@ case_fmt_edge() {
     # a tab reaching past an item's indentation stays a tab (here: code after a blank line)
     printf '4) [e](https://e.example/) - d\n\t\t+ a\n\n\t\t+ [b](https://b.example/) - d\n\t\t  more\n' > tabs.md
     fmt_round tabs.md
+    # indented code whose first line is ``` is no fence
+    printf '    ```\n    code\n    ```\n\n- x\n\n      ```\n      y\n' > fence.md
+    fmt_round fence.md
+    checks=$((checks + 1))
+    cmp -s once.md fence.md || fail "fmt moved indented code that starts with \`\`\`"
     # bad input is refused as everywhere else
     printf '## x\n\377\n' > bad.md
     expect_exit 2 "$REFDEX" fmt bad.md
