@@ -97,9 +97,8 @@ static void unindent(const char *p, size_t n, int cols, rd_buf *out)
 }
 
 /* The lines of a block with its container's indentation (strip columns) taken
- * off; the first line starts at the block's own column, unless whole_first
- * (indented code keeps its own indentation). Blank lines at its end (an
- * item's span takes them in) are dropped. */
+ * off; the first line starts at the block's own column, unless whole_first.
+ * Blank lines at its end (an item's span takes them in) are dropped. */
 static void block_lines(const rd_fmt *f, cmark_node *n, int strip, int whole_first, rd_buf *out)
 {
     int first = cmark_node_get_start_line(n), last = cmark_node_get_end_line(n);
@@ -215,8 +214,16 @@ static void leaf(const rd_fmt *f, cmark_node *n, int strip, rd_buf *out)
             len--;
         rd_buf_append(out, lit, len);
         rd_buf_putc(out, '\n');
+    } else if (t == CMARK_NODE_CODE_BLOCK) {
+        /* Indented code keeps its own indentation, and a fence its indentation
+         * in the container, which comes off its lines: only a fence on its
+         * item's marker line starts where the marker leaves it. */
+        cmark_node *item = cmark_node_parent(n);
+        int on_marker = cmark_node_get_type(item) == CMARK_NODE_ITEM &&
+                        cmark_node_get_start_line(item) == cmark_node_get_start_line(n);
+        block_lines(f, n, strip, !fenced(f, n, strip) || !on_marker, out);
     } else {
-        block_lines(f, n, strip, t == CMARK_NODE_CODE_BLOCK && !fenced(f, n, strip), out);
+        block_lines(f, n, strip, 0, out);
     }
 }
 

@@ -161,6 +161,11 @@ case_fmt_edge() {
     fmt_round fence.md
     checks=$((checks + 1))
     cmp -s once.md fence.md || fail "fmt moved indented code that starts with \`\`\`"
+    # an indented fence stays indented: its indentation comes off its lines
+    printf '  ```\n  a\n  ```\n\n- [x](https://x.example/) - d\n\n     ```\n     code\n     ```\n' > fence2.md
+    fmt_round fence2.md
+    checks=$((checks + 1))
+    cmp -s once.md fence2.md || fail "fmt moved an indented fence"
     # bad input is refused as everywhere else
     printf '## x\n\377\n' > bad.md
     expect_exit 2 "$REFDEX" fmt bad.md
