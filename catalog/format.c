@@ -2,11 +2,12 @@
  *
  * Canonical: ATX headings; one blank line between top-level blocks (so around
  * every heading and comment marker), between the items of a loose list, and
- * inside an item only where the source has one; every bullet item with one bullet
- * character and every nested list with one indent; ordered items "N.";
- * adjacent lists joined. The bullet and the indent are by default the ones
- * most of the document already uses (see catalog/format_style.c), so that
- * formatting a list changes only the lines that were out of line with it.
+ * inside an item only where the source has one; every bullet item with one
+ * bullet character and every nested list with one indent; ordered items "N."
+ * with their numbers as written; adjacent lists joined. The bullet and the
+ * indent are by default the ones most of the document already uses (see
+ * catalog/format_style.c), so that formatting a list changes only the lines
+ * that were out of line with it.
  * Everything else is kept as written: the text of entries, notes, code, HTML.
  * Lines come from the source, so nothing is re-escaped.
  *
@@ -328,6 +329,22 @@ static void item(rd_fmt *f, cmark_node *it, const char *marker, const rd_buf *li
     rd_buf_free(&start);
 }
 
+/* An ordered item's marker: its number as written (a prose item is a note,
+ * and "1." renders apart from "2."; lists numbered 1, 1, 1 stay so), then ". ".
+ * The list's next number when the source says none. */
+static void ordered_marker(const rd_fmt *f, cmark_node *it, int next, char *marker, size_t n)
+{
+    size_t len, at = (size_t)cmark_node_get_start_column(it) - 1, digits = 0;
+    int l = cmark_node_get_start_line(it);
+    const char *p = l >= 1 && l <= (int)f->nlines ? rd_fmt_line(f, l, &len) : NULL;
+    while (p && at + digits < len && digits < 9 && isdigit((unsigned char)p[at + digits]))
+        digits++;
+    if (digits)
+        snprintf(marker, n, "%.*s. ", (int)digits, p + at);
+    else
+        snprintf(marker, n, "%d. ", next);
+}
+
 /* Writes the lists from first to last (adjacent, of one type) as one list:
  * with one style of marker they would parse as one anyway. It is tight only
  * when they all were. */
@@ -351,7 +368,7 @@ static void list_run(rd_fmt *f, cmark_node *first, cmark_node *last)
             first_item = 0;
             char marker[32] = {f->style.bullet, ' ', '\0'};
             if (ordered)
-                snprintf(marker, sizeof marker, "%d. ", number++);
+                ordered_marker(f, it, number++, marker, sizeof marker);
             item(f, it, marker, &lead);
         }
         if (l == last)
