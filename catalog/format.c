@@ -318,7 +318,7 @@ static void item(rd_fmt *f, cmark_node *it, const char *marker, const rd_buf *li
         put_line(f, rest, rest_len);
     children(f, it, content_column(f, it), 0);
     if (f->pending) { /* an empty item: the marker alone, without its space */
-        rd_buf_append(f->out, f->marker.data, f->marker.len - 1);
+        rd_buf_append(f->out, f->marker.data, f->marker.len ? f->marker.len - 1 : 0);
         rd_buf_putc(f->out, '\n');
         f->pending = 0;
     }
