@@ -1,10 +1,13 @@
-/* catalog/catalog.h — the catalog model: Markdown in, plain data out.
+/* catalog/catalog.h — the catalog model: Markdown in, plain data out, and the
+ * catalog's Markdown rewritten in canonical style (`fmt`).
  *
  * rd_catalog_parse reads a Markdown list with cmark and builds categories
  * (headings, `<!-- name -->` markers and group labels), entries (list items
  * that start with a link, plus link-less identifier items), sub-entries and
- * notes, each with its source position. The model is plain data meant to be read: every string and
- * array lives in the catalog's arena and goes away with rd_catalog_free. */
+ * notes, each with its source position. The model is plain data meant to be
+ * read: every string and array lives in the catalog's arena and goes away
+ * with rd_catalog_free. rd_markdown_format turns a catalog's text into the
+ * same catalog's text in one layout, and checks that with rd_catalog_same. */
 #ifndef RD_CATALOG_H
 #define RD_CATALOG_H
 
@@ -169,6 +172,24 @@ size_t rd_catalog_count(const rd_catalog *cat, int c);
  * and notes (the same when they render the same), whatever their positions.
  * When not, says where in why. */
 int rd_catalog_same(const rd_catalog *a, const rd_catalog *b, char *why, size_t n);
+
+/* ---- fmt ---- */
+
+/* How fmt writes lists. A field left 0 means "as most of the document does". */
+typedef struct rd_fmt_style {
+    char bullet; /* '-', '*' or '+' for every bullet item */
+    int indent;  /* a nested item's indent from its parent item's marker: 1..8
+                  * spaces, or RD_FMT_TAB; kept from the marker's width (so it
+                  * nests) to 3 columns more (so it is not code) */
+} rd_fmt_style;
+enum { RD_FMT_TAB = -1, RD_FMT_MAX_INDENT = 8 };
+
+/* The catalog text in canonical style (see catalog/format.c), with lists in
+ * *style (NULL: the document's own). Refuses, with RD_EINTERNAL, to return
+ * text whose catalog would differ from the input's; a style out of range is
+ * RD_EUSAGE. The caller frees *out. */
+int rd_markdown_format(const char *file, const char *text, size_t len,
+                       const rd_fmt_style *style, char **out, rd_error *err);
 
 /* ---- URLs ---- */
 

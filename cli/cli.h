@@ -46,6 +46,7 @@ typedef struct rd_config {
     int fmt_check;       /* fmt --check; fix --dry-run */
     int fmt_write;       /* fmt -w */
     rd_lint_opts lint;   /* --disable, --enable */
+    rd_fmt_style fmt_style; /* fmt --bullet, --indent; 0: the catalog's own */
     char *out_owned;
 } rd_config;
 

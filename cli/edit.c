@@ -61,7 +61,7 @@ int rd_cmd_fmt(rd_config *cfg)
     rd_error err = {0};
     int rc = rd_read_file(cfg->file, cfg->max_input, &text, &len, &err);
     if (rc == RD_OK)
-        rc = rd_markdown_format(cfg->file, text, len, &out, &err);
+        rc = rd_markdown_format(cfg->file, text, len, &cfg->fmt_style, &out, &err);
     if (rc < 0) {
         rd_cli_error(&err);
         free(text);

@@ -42,6 +42,10 @@ static const char usage_text[] =
     "  --out DIR         render, update: where the site goes (default site/ beside FILE)\n"
     "  --no-check        update: do not check links\n"
     "  -w, --check       fmt: rewrite FILE / exit 1 when it is not canonical\n"
+    "  --bullet -|*|+    fmt: the bullet of every bullet item (default: the one\n"
+    "                    most of FILE's items use)\n"
+    "  --indent N|tab    fmt: nested items N spaces (1..8) or a tab in from their\n"
+    "                    parent item (default: what most of FILE's nested items use)\n"
     "  --dry-run         fix: show what would change\n"
     "  --disable RULES   lint, update: turn lint rules off (comma-separated);\n"
     "  --enable RULES    turn them on; 'refdex lint --rules' lists them\n"
@@ -111,12 +115,16 @@ static const struct command {
      "  --strict, timed out or rate limited), 3 when no host could be reached at all,\n"
      "  130 when interrupted (results so far are kept)."},
     {"fmt", rd_cmd_fmt, O_FMT | O_MAXIN | O_DB, 1,
-     "refdex fmt FILE [--check | -w]\n"
+     "refdex fmt FILE [--check | -w] [--bullet -|*|+] [--indent N|tab]\n"
      "  Prints FILE in the canonical style: ATX headings, one blank line around\n"
-     "  headings and comment markers, '-' bullets nested by their width, entries and\n"
-     "  notes as written. -w rewrites FILE (atomically); --check exits 1 and shows the\n"
-     "  first difference when FILE is not canonical. Refuses any output whose parsed\n"
-     "  catalog would differ from the input's."},
+     "  headings and comment markers, one bullet and one nesting indent for every\n"
+     "  list, entries and notes as written. The bullet and the indent are the ones\n"
+     "  most of FILE uses, unless --bullet (-, * or +) or --indent (N spaces, 1..8,\n"
+     "  or tab) say otherwise; a nested item is always indented at least as wide as\n"
+     "  its parent's marker (\"10. \" needs 4) and at most 3 more. -w rewrites FILE\n"
+     "  (atomically); --check exits 1 and shows the first difference when FILE is\n"
+     "  not canonical. Refuses any output whose parsed catalog would differ from the\n"
+     "  input's."},
     {"fix", rd_cmd_fix, O_DRYRUN | O_MAXIN | O_DB, 1,
      "refdex fix FILE [--dry-run] [--db PATH]\n"
      "  Rewrites links whose last check was a permanent redirect to their new URL,\n"
@@ -193,7 +201,7 @@ enum {
     OPT_DEADLINE, OPT_CONCURRENCY, OPT_PER_HOST, OPT_HOST_INTERVAL, OPT_RETRIES, OPT_MAX_BYTES,
     OPT_METHOD, OPT_ACCEPT, OPT_EXCLUDE, OPT_INCLUDE, OPT_MAX_AGE, OPT_ALLOW_PRIVATE, OPT_OUTPUT,
     OPT_NO_CHECK, OPT_OUT, OPT_CHECK_ONLY, OPT_WRITE, OPT_DRY_RUN, OPT_DISABLE, OPT_ENABLE,
-    OPT_RULES
+    OPT_RULES, OPT_BULLET, OPT_INDENT
 };
 
 static const struct option longopts[] = {
@@ -225,6 +233,8 @@ static const struct option longopts[] = {
     {"disable", required_argument, NULL, OPT_DISABLE},
     {"enable", required_argument, NULL, OPT_ENABLE},
     {"rules", no_argument, NULL, OPT_RULES},
+    {"bullet", required_argument, NULL, OPT_BULLET},
+    {"indent", required_argument, NULL, OPT_INDENT},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -253,7 +263,7 @@ static int option_bit(int opt)
     case OPT_MAXIN: return O_MAXIN;
     case OPT_NO_CHECK: return O_NOCHECK;
     case OPT_OUT: return O_OUT;
-    case OPT_CHECK_ONLY: case OPT_WRITE: case 'w': return O_FMT;
+    case OPT_CHECK_ONLY: case OPT_WRITE: case 'w': case OPT_BULLET: case OPT_INDENT: return O_FMT;
     case OPT_DRY_RUN: return O_DRYRUN;
     case OPT_DISABLE: case OPT_ENABLE: case OPT_RULES: return O_LINT;
     case 'q': case 'v': case 'h': case ':': case '?': return 0;
@@ -291,6 +301,27 @@ static int parse_duration(const char *name, const char *arg, int64_t *out)
     fprintf(stderr, "refdex: %s takes a duration such as 500ms, 5s, 2m, 1h or 7d, not '%s'\n",
             name, arg);
     return RD_EXIT_USAGE;
+}
+
+/* fmt's --bullet and --indent. Returns -1 to go on, or an exit code. */
+static int parse_fmt_style(int c, const char *arg, rd_fmt_style *style)
+{
+    if (c == OPT_BULLET) {
+        if (strlen(arg) != 1 || !strchr("-*+", arg[0]))
+            return usage_error("--bullet is -, * or + (quote * from the shell), not '%s'", arg);
+        style->bullet = arg[0];
+        return -1;
+    }
+    if (!strcmp(arg, "tab")) {
+        style->indent = RD_FMT_TAB;
+        return -1;
+    }
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (*arg < '0' || *arg > '9' || *end || v < 1 || v > RD_FMT_MAX_INDENT)
+        return usage_error("--indent is a number of spaces from 1 to 8, or tab, not '%s'", arg);
+    style->indent = (int)v;
+    return -1;
 }
 
 /* The options of `check`. Returns -1 to go on, or an exit code. */
@@ -372,6 +403,7 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
             }
             break;
         }
+        case OPT_BULLET: case OPT_INDENT: rc = parse_fmt_style(c, optarg, &cfg->fmt_style); break;
         case OPT_MAXIN: {
             int64_t v;
             if (rd_parse_size(optarg, &v) < 0 || v <= 0)

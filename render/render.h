@@ -1,8 +1,8 @@
 /* render/render.h — what refdex writes for people and programs: the HTML and
  * JSON index, and check reports (text, JSON, JUnit XML, GitHub annotations,
- * Markdown). XML is built
- * with libxml2, JSON by SQLite; nothing here prints on its own: output goes
- * to the FILE the caller gives. */
+ * Markdown). XML is built with libxml2, JSON by SQLite; nothing here prints on
+ * its own: output goes to the FILE the caller gives. The catalog's own Markdown
+ * (`fmt`) is catalog/'s: see rd_markdown_format in catalog/catalog.h. */
 #ifndef RD_RENDER_H
 #define RD_RENDER_H
 
@@ -45,11 +45,5 @@ int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_forma
  * category, c/<slug>.html for each category, and index.json. Files are
  * replaced atomically (a temporary file, then rename). */
 int rd_render_site(rd_db *db, const char *outdir, rd_error *err);
-
-/* The catalog text in canonical style (see render/markdown.c). Refuses, with
- * RD_EINTERNAL, to return text whose catalog would differ from the input's.
- * The caller frees *out. */
-int rd_markdown_format(const char *file, const char *text, size_t len, char **out,
-                       rd_error *err);
 
 #endif

@@ -6,6 +6,16 @@ FIXTURE=$2
 CASE=$3
 . "$(dirname "$0")/lib.sh"
 
+# expect_text FILE TEXT: FILE holds TEXT, all its lines in a row (expect_in
+# takes each line of a pattern on its own)
+expect_text() {
+    checks=$((checks + 1))
+    case "$(cat "$1")" in
+    *"$2"*) ;;
+    *) fail "$1 lacks the lines:"; printf '%s\n' "$2" | sed 's/^/    | /' >&2 ;;
+    esac
+}
+
 # model FILE: what the catalog says, independent of layout: every category
 # and entry with its nesting, read back from a database of its own
 model() {
@@ -38,17 +48,95 @@ case_fmt_seed() {
     checks=$((checks + 1))
     cmp -s catalog.md once.md || fail "fmt -w wrote something else than fmt prints"
     expect_exit 0 "$REFDEX" fmt --check catalog.md
-    # what canonical means, on the seed
-    expect_in catalog.md "$(printf '## imports\n\n- io\n- log')"
-    expect_in catalog.md "$(printf -- '- [glog](github.com/golang/glog)\n  - [go-logr/logr](https://github.com/go-logr/logr)')"
-    expect_in catalog.md "$(printf '<!-- log -->\n\n- [log]')"
+    # what canonical means, on the seed: its own "+" bullets and 4-space nesting
+    expect_text catalog.md "$(printf '## imports\n\n+ io\n+ log')"
+    expect_text catalog.md "$(printf -- '+ [glog](github.com/golang/glog)\n    + [go-logr/logr](https://github.com/go-logr/logr)')"
+    expect_text catalog.md "$(printf '<!-- log -->\n\n+ [log]')"
     expect_in catalog.md "[fmt](https://golang.org/pkg/fmt/ )"
+    checks=$((checks + 1))
+    ! grep -q '^ *- ' catalog.md || fail "fmt wrote '-' bullets in the seed"
+    # only blank lines move: every other line is as the maintainer wrote it
+    checks=$((checks + 1))
+    [ "$(grep -v '^$' before.md)" = "$(grep -v '^$' catalog.md)" ] || fail "fmt changed more than blank lines in the seed"
     checks=$((checks + 1))
     [ "$(tail -c 1 catalog.md | od -An -c | tr -d ' ')" = '\n' ] || fail "no final newline"
 }
 
+# fmt keeps the list's own bullet and indent unless told; --bullet and --indent
+case_fmt_style() {
+    # awesome-nodejs nests with tabs
+    fmt_round "$DATA/awesome-nodejs.md"
+    tab_item=$(printf '^\t- ')
+    checks=$((checks + 1))
+    [ -z "$(grep "$tab_item" "$DATA/awesome-nodejs.md" | grep -vxFf once.md)" ] ||
+        fail "fmt did not keep awesome-nodejs's tab nesting"
+    # told otherwise
+    cp "$DATA/seed.md" catalog.md
+    expect_exit 0 "$REFDEX" fmt --bullet '*' --indent 2 catalog.md
+    cp out.txt star.md
+    expect_text star.md "$(printf -- '* [glog](github.com/golang/glog)\n  * [go-logr/logr](https://github.com/go-logr/logr)')"
+    checks=$((checks + 1))
+    ! grep -q '^ *[-+] ' star.md || fail "--bullet '*' left other bullets"
+    expect_exit 0 "$REFDEX" fmt --check --bullet '*' --indent 2 star.md
+    expect_exit 1 "$REFDEX" fmt --check star.md --bullet +
+    expect_exit 0 "$REFDEX" fmt --indent tab --bullet - catalog.md
+    expect_text out.txt "$(printf -- '- [glog](github.com/golang/glog)\n\t- [go-logr/logr]')"
+    # the most used bullet wins; lists it joins stay one catalog (the self-check)
+    printf '## a\n\n* [a](https://a.example/)\n* [b](https://b.example/)\n- [c](https://c.example/)\n\n## b\n\n- x\n' > mixed.md
+    fmt_round mixed.md
+    expect_text once.md "$(printf '* [b](https://b.example/)\n* [c](https://c.example/)')"
+    expect_text once.md "$(printf '## b\n\n* x')"
+    # an indent narrower than a wide marker still nests, and a wider one is not code
+    printf '8. a\n9. b\n   - [x](https://x.example/)\n10. c\n    - [y](https://y.example/)\n' > wide.md
+    expect_exit 0 "$REFDEX" fmt --indent 1 wide.md
+    expect_text out.txt "$(printf '9. b\n   - [x]')"
+    expect_text out.txt "$(printf '10. c\n    - [y]')"
+    expect_exit 0 "$REFDEX" fmt --indent 8 wide.md
+    expect_text out.txt "$(printf '9. b\n      - [x]')"
+    expect_text out.txt "$(printf '10. c\n       - [y]')"
+    printf '99. a\n100. b\n     - [z](https://z.example/)\n' > wider.md
+    expect_exit 0 "$REFDEX" fmt --indent tab wider.md
+    expect_text out.txt "$(printf '100. b\n\t - [z]')"
+    # bad values are bad usage
+    for bad in '--bullet x' '--bullet --' '--indent 0' '--indent 9' '--indent 2x' '--indent tabs'; do
+        # shellcheck disable=SC2086
+        expect_exit 2 "$REFDEX" fmt $bad catalog.md
+    done
+    expect_exit 2 "$REFDEX" fmt --bullet '' catalog.md
+    expect_in err.txt "--bullet is -, * or +"
+    expect_exit 2 "$REFDEX" fmt --indent 0 catalog.md
+    expect_in err.txt "--indent is a number of spaces from 1 to 8, or tab, not '0'"
+    expect_exit 2 "$REFDEX" lint --bullet '*' catalog.md
+    expect_exit 0 "$REFDEX" fmt --help
+    expect_in out.txt "--indent N|tab"
+}
+
+# every published list in tests/data formats, keeps its catalog, and a second
+# fmt changes nothing
 case_fmt_corpus() {
-    fmt_round "$DATA/awesome-go.md"
+    for md in "$DATA"/*.md; do
+        [ "$(basename "$md")" = README.md ] || fmt_round "$md"
+    done
+    # link reference definitions are no block in cmark's tree, yet the badges
+    # of awesome-mac-zh need them
+    expect_exit 0 "$REFDEX" fmt "$DATA/awesome-mac-zh.md"
+    expect_text out.txt "$(printf '[OSS Icon]: https://jaywcjlove.github.io/sb/ico/min-oss.svg "开源软件"\n[Freeware Icon]:')"
+}
+
+# the shapes of real lists (tests/model): each formats, keeps its catalog,
+# and a second fmt changes nothing
+case_fmt_models() {
+    for md in "$TESTS"/model/*.md; do
+        fmt_round "$md"
+    done
+    # a loose list whose first item is a label with entries nested right under
+    # it: fmt adds no blank line inside the item (that would change how it reads)
+    expect_exit 0 "$REFDEX" fmt "$TESTS/model/r9-fmt-loose-list-label.md"
+    checks=$((checks + 1))
+    cmp -s out.txt "$TESTS/model/r9-fmt-loose-list-label.md" || fail "fmt changed r9-fmt-loose-list-label.md"
+    printf -- '- a\n\n  more a\n- b\n  - [c](https://c.example/)\n' > loose.md
+    fmt_round loose.md
+    expect_text once.md "$(printf -- '- a\n\n  more a\n\n- b\n  - [c](https://c.example/)')"
 }
 
 case_fmt_edge() {
@@ -59,7 +147,29 @@ case_fmt_edge() {
     expect_in once.md "## closed"
     expect_in once.md "1. one"
     expect_in once.md "    indented code"
-    expect_in once.md "$(printf -- '- [c](https://c.example/)\n\n  ```go\n  code\n    indented\n  ```')"
+    expect_text once.md "$(printf -- '* [c](https://c.example/)\n  ```go\n  code\n    indented\n  ```')"
+    # link reference definitions stay where they are, even unused or alone in an item
+    printf -- '- [a]: https://a.example/\n- [one][a]\n\n[b]: https://b.example/\n  "title"\n\n- [two][b]\n\n<!-- x\ny -->\n[unused]: https://u.example/\n' > defs.md
+    fmt_round defs.md
+    expect_text once.md "$(printf -- '- [a]: https://a.example/\n- [one][a]\n\n[b]: https://b.example/\n  "title"\n\n- [two][b]')"
+    expect_text once.md "$(printf -- '<!-- x\ny -->\n\n[unused]: https://u.example/')"
+    # a tab reaching past an item's indentation stays a tab (here: code after a blank line)
+    printf '4) [e](https://e.example/) - d\n\t\t+ a\n\n\t\t+ [b](https://b.example/) - d\n\t\t  more\n' > tabs.md
+    fmt_round tabs.md
+    # indented code whose first line is ``` is no fence
+    printf '    ```\n    code\n    ```\n\n- x\n\n      ```\n      y\n' > fence.md
+    fmt_round fence.md
+    checks=$((checks + 1))
+    cmp -s once.md fence.md || fail "fmt moved indented code that starts with \`\`\`"
+    # an indented fence stays indented: its indentation comes off its lines
+    printf '  ```\n  a\n  ```\n\n- [x](https://x.example/) - d\n\n     ```\n     code\n     ```\n' > fence2.md
+    fmt_round fence2.md
+    checks=$((checks + 1))
+    cmp -s once.md fence2.md || fail "fmt moved an indented fence"
+    # ordered items keep their numbers: each prose item is a note, "1." apart from "2."
+    printf '# Steps\n\n1. first\n1. second\n1) third\n' > ones.md
+    fmt_round ones.md
+    expect_text once.md "$(printf '1. first\n1. second\n1. third')"
     # bad input is refused as everywhere else
     printf '## x\n\377\n' > bad.md
     expect_exit 2 "$REFDEX" fmt bad.md

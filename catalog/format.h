@@ -1,0 +1,38 @@
+/* catalog/format.h — shared by catalog/format.c (the writer) and
+ * catalog/format_style.c (the document's own list style); not part of
+ * catalog/'s interface. */
+#ifndef RD_CATALOG_FORMAT_H
+#define RD_CATALOG_FORMAT_H
+
+#include <cmark.h>
+
+#include "catalog.h"
+#include "internal.h"
+
+typedef struct rd_fmt {
+    const char *text;
+    size_t len;
+    size_t *line; /* where each line starts, from rd_text_lines */
+    size_t nlines;
+    rd_fmt_style style; /* what is written: a bullet and an indent, never 0 */
+    rd_buf *out;
+    rd_buf lead;   /* what each line of the current item's blocks starts with */
+    rd_buf marker; /* how the first line of an item not yet written starts */
+    int pending;   /* that marker is still to be written */
+    int width;     /* the current item's marker width; 0 outside items */
+    int oom;
+} rd_fmt;
+
+/* Line l (1-based) of the source without its line break; its length in *n. */
+const char *rd_fmt_line(const rd_fmt *f, int l, size_t *n);
+
+/* The columns p[0..n) takes, with tabs stopping every 4, as in CommonMark. */
+int rd_fmt_columns(const char *p, size_t n);
+
+/* Fills *style with the list style most of the document uses: the bullet of
+ * most bullet items, the indent of most nested items relative to their
+ * parent item. Either is what appears first on a tie, and '-' or 2 (as wide
+ * as the marker) when the document has no such items. */
+void rd_fmt_own_style(const rd_fmt *f, cmark_node *doc, rd_fmt_style *style);
+
+#endif
