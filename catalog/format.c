@@ -360,13 +360,16 @@ static void list_run(rd_fmt *f, cmark_node *first, cmark_node *last)
     if (f->width)
         nested_lead(f, &lead);
     int ordered = cmark_node_get_list_type(first) == CMARK_ORDERED_LIST;
-    int number = cmark_node_get_list_start(first), first_item = 1;
+    int number = cmark_node_get_list_start(first), first_item = 1, depth = 0;
+    for (cmark_node *up = cmark_node_parent(first); up; up = cmark_node_parent(up))
+        depth += cmark_node_get_type(up) == CMARK_NODE_LIST;
+    char bullet = f->bullets[depth < RD_FMT_LEVELS ? depth : RD_FMT_LEVELS - 1];
     for (cmark_node *l = first;; l = cmark_node_next(l)) {
         for (cmark_node *it = cmark_node_first_child(l); it; it = cmark_node_next(it)) {
             if (!first_item && !tight)
                 rd_buf_putc(f->out, '\n');
             first_item = 0;
-            char marker[32] = {f->style.bullet, ' ', '\0'};
+            char marker[32] = {bullet, ' ', '\0'};
             if (ordered)
                 ordered_marker(f, it, number++, marker, sizeof marker);
             item(f, it, marker, &lead);
@@ -511,8 +514,10 @@ int rd_markdown_format(const char *file, const char *text, size_t len,
     cmark_node *doc = rc < 0 ? NULL : cmark_parse_document(text, len, CMARK_OPT_SOURCEPOS);
     if (doc) {
         rd_fmt_own_style(&f, doc, &f.style);
-        if (want.bullet)
+        if (want.bullet) {
             f.style.bullet = want.bullet;
+            memset(f.bullets, want.bullet, sizeof f.bullets);
+        }
         if (want.indent)
             f.style.indent = want.indent;
         children(&f, doc, 0, 1);

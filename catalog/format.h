@@ -9,12 +9,15 @@
 #include "catalog.h"
 #include "internal.h"
 
+enum { RD_FMT_LEVELS = 8 }; /* deeper lists take the deepest level's bullet */
+
 typedef struct rd_fmt {
     const char *text;
     size_t len;
     size_t *line; /* where each line starts, from rd_text_lines */
     size_t nlines;
     rd_fmt_style style; /* what is written: a bullet and an indent, never 0 */
+    char bullets[RD_FMT_LEVELS]; /* the bullet of each level of nested lists */
     rd_buf *out;
     rd_buf lead;   /* what each line of the current item's blocks starts with */
     rd_buf marker; /* how the first line of an item not yet written starts */
@@ -31,8 +34,10 @@ int rd_fmt_columns(const char *p, size_t n);
 
 /* Fills *style with the list style most of the document uses: the bullet of
  * most bullet items, the indent of most nested items relative to their
- * parent item. Either is what appears first on a tie, and '-' or 2 (as wide
- * as the marker) when the document has no such items. */
-void rd_fmt_own_style(const rd_fmt *f, cmark_node *doc, rd_fmt_style *style);
+ * parent item; and f->bullets with the bullet most items of each level of
+ * nesting use ("*" at the top, "-" below is a style too), the document's
+ * where a level has none. Either is what appears first on a tie, and '-' or
+ * 2 (as wide as the marker) when the document has no such items. */
+void rd_fmt_own_style(rd_fmt *f, cmark_node *doc, rd_fmt_style *style);
 
 #endif

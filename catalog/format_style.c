@@ -69,10 +69,11 @@ static int nesting(const rd_fmt *f, cmark_node *it, cmark_node *parent)
     return (int)rn;
 }
 
-void rd_fmt_own_style(const rd_fmt *f, cmark_node *doc, rd_fmt_style *style)
+void rd_fmt_own_style(rd_fmt *f, cmark_node *doc, rd_fmt_style *style)
 {
     static const char bullets[] = "-*+";
-    tally bullet = {0}, indent = {0};
+    tally bullet = {0}, indent = {0}, level[RD_FMT_LEVELS];
+    memset(level, 0, sizeof level);
     cmark_iter *it = cmark_iter_new(doc);
     cmark_event_type ev;
     while (it && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -86,8 +87,14 @@ void rd_fmt_own_style(const rd_fmt *f, cmark_node *doc, rd_fmt_style *style)
             size_t len, at = (size_t)cmark_node_get_start_column(n) - 1;
             const char *p = rd_fmt_line(f, l, &len);
             const char *b = at < len && p[at] ? strchr(bullets, p[at]) : NULL;
-            if (b)
+            int depth = 0;
+            for (cmark_node *up = parent; up; up = cmark_node_parent(up))
+                depth += cmark_node_get_type(up) == CMARK_NODE_LIST;
+            if (b) {
                 vote(&bullet, (int)(b - bullets));
+                vote(&level[depth < RD_FMT_LEVELS ? depth : RD_FMT_LEVELS - 1],
+                     (int)(b - bullets));
+            }
         }
         if (parent && cmark_node_get_type(parent) == CMARK_NODE_ITEM) {
             int k = nesting(f, n, parent);
@@ -97,7 +104,12 @@ void rd_fmt_own_style(const rd_fmt *f, cmark_node *doc, rd_fmt_style *style)
     }
     if (it)
         cmark_iter_free(it);
-    style->bullet = bullets[winner(&bullet, 0)];
+    int overall = winner(&bullet, 0);
+    style->bullet = bullets[overall];
+    for (int d = 0, last = overall; d < RD_FMT_LEVELS; d++) { /* none: as the level above */
+        last = winner(&level[d], last);
+        f->bullets[d] = bullets[last];
+    }
     int k = winner(&indent, 2);
     style->indent = k == 0 ? RD_FMT_TAB : k;
 }

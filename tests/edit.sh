@@ -86,6 +86,10 @@ case_fmt_style() {
     fmt_round mixed.md
     expect_text once.md "$(printf '* [b](https://b.example/)\n* [c](https://c.example/)')"
     expect_text once.md "$(printf '## b\n\n* x')"
+    # each level of nesting keeps the bullet most of its items use
+    printf '* [a](https://a.example/)\n  - [b](https://b.example/)\n* [c](https://c.example/)\n  - [d](https://d.example/)\n  + [e](https://e.example/)\n' > levels.md
+    fmt_round levels.md
+    expect_text once.md "$(printf -- '* [c](https://c.example/)\n  - [d](https://d.example/)\n  - [e]')"
     # an indent narrower than a wide marker still nests, and a wider one is not code
     printf '8. a\n9. b\n   - [x](https://x.example/)\n10. c\n    - [y](https://y.example/)\n' > wide.md
     expect_exit 0 "$REFDEX" fmt --indent 1 wide.md
