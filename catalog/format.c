@@ -41,14 +41,6 @@ static int blank_line(const rd_fmt *f, int l)
     return 1;
 }
 
-int rd_fmt_columns(const char *p, size_t n)
-{
-    int col = 0;
-    for (size_t i = 0; i < n; i++)
-        col = p[i] == '\t' ? (col / 4 + 1) * 4 : col + 1;
-    return col;
-}
-
 /* ---- writing lines under the current item ---- */
 
 /* Writes one line of content: after the pending list marker when an item has
@@ -78,25 +70,6 @@ static void put_lines(rd_fmt *f, const rd_buf *text)
     }
 }
 
-/* Appends line p[0..n) less up to cols columns of leading whitespace (tabs
- * stop every 4 columns, as in CommonMark), so that a list indented with tabs
- * loses its tabs as it loses its spaces. A tab that reaches past cols stays,
- * as the parser keeps it in a note's text. */
-static void unindent(const char *p, size_t n, int cols, rd_buf *out)
-{
-    int col = 0;
-    size_t i = 0;
-    while (i < n && (p[i] == ' ' || p[i] == '\t')) {
-        int next = p[i] == '\t' ? (col / 4 + 1) * 4 : col + 1;
-        if (next > cols)
-            break;
-        col = next;
-        i++;
-    }
-    rd_buf_append(out, p + i, n - i);
-    rd_buf_putc(out, '\n');
-}
-
 /* The lines of a block with its container's indentation (strip columns) taken
  * off; the first line starts at the block's own column, unless whole_first.
  * Blank lines at its end (an item's span takes them in) are dropped. */
@@ -111,7 +84,8 @@ static void block_lines(const rd_fmt *f, cmark_node *n, int strip, int whole_fir
     for (int l = first; l <= last; l++) {
         const char *p = rd_fmt_line(f, l, &len);
         if (l > first || whole_first) {
-            unindent(p, len, strip, out);
+            rd_unindent(p, len, strip, out);
+            rd_buf_putc(out, '\n');
             continue;
         }
         size_t skip = (size_t)cmark_node_get_start_column(n) - 1;
@@ -195,7 +169,7 @@ static int fenced(const rd_fmt *f, cmark_node *n, int strip)
     size_t len;
     const char *p = rd_fmt_line(f, cmark_node_get_start_line(n), &len);
     size_t at = (size_t)cmark_node_get_start_column(n) - 1;
-    if (at + 3 > len || rd_fmt_columns(p, at) - strip >= 4)
+    if (at + 3 > len || rd_columns(p, at) - strip >= 4)
         return 0;
     return !strncmp(p + at, "```", 3) || !strncmp(p + at, "~~~", 3);
 }
@@ -241,10 +215,10 @@ static void nested_lead(const rd_fmt *f, rd_buf *out)
 {
     size_t at = f->lead.len - (size_t)f->width; /* where the item's marker starts */
     rd_buf_append(out, f->lead.data, at);
-    int base = rd_fmt_columns(f->lead.data, at), col = base, want;
+    int base = rd_columns(f->lead.data, at), col = base, want;
     if (f->style.indent == RD_FMT_TAB) {
         rd_buf_putc(out, '\t');
-        want = col = rd_fmt_columns(out->data, out->len);
+        want = col = rd_columns(out->data, out->len);
     } else {
         want = base + f->style.indent;
     }
@@ -266,7 +240,7 @@ static int content_column(const rd_fmt *f, cmark_node *item)
     size_t len;
     const char *p = rd_fmt_line(f, cmark_node_get_start_line(fc), &len);
     size_t at = (size_t)cmark_node_get_start_column(fc) - 1;
-    return rd_fmt_columns(p, at < len ? at : len);
+    return rd_columns(p, at < len ? at : len);
 }
 
 /* What follows an item's marker on its line when no block of the item starts
@@ -452,7 +426,8 @@ static void unheld_lines(rd_fmt *f, int from, int to, int strip, int top, int *f
                 separate(f, l, top, first);
             size_t n;
             const char *p = rd_fmt_line(f, l, &n);
-            unindent(p, n, strip, &run);
+            rd_unindent(p, n, strip, &run);
+            rd_buf_putc(&run, '\n');
         } else if (run.len) {
             put_lines(f, &run);
             rd_buf_reset(&run);

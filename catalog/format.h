@@ -29,9 +29,6 @@ typedef struct rd_fmt {
 /* Line l (1-based) of the source without its line break; its length in *n. */
 const char *rd_fmt_line(const rd_fmt *f, int l, size_t *n);
 
-/* The columns p[0..n) takes, with tabs stopping every 4, as in CommonMark. */
-int rd_fmt_columns(const char *p, size_t n);
-
 /* Fills *style with the list style most of the document uses: the bullet of
  * most bullet items, the indent of most nested items relative to their
  * parent item; and f->bullets with the bullet most items of each level of

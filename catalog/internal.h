@@ -13,6 +13,15 @@
 int rd_text_lines(const char *file, const char *text, size_t len, size_t **line_start,
                   size_t *nlines, rd_error *err);
 
+/* Appends p[0..n) less up to cols columns of its leading spaces and tabs (a
+ * tab stops every 4 columns, as in CommonMark): a container's indentation
+ * comes off a line whether it was written with spaces or tabs. A tab that
+ * reaches past cols stays. */
+void rd_unindent(const char *p, size_t n, int cols, rd_buf *out);
+
+/* The columns p[0..n) takes, with tabs stopping every 4. */
+int rd_columns(const char *p, size_t n);
+
 /* ---- inline.c: what the inlines of a list item say ---- */
 
 /* Appends the plain text of node's subtree: literals, a space for a soft break,

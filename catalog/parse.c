@@ -153,7 +153,7 @@ static void add_note(parser *p, rd_note_kind kind, cmark_node *n, int category)
         return;
     }
     int first = cmark_node_get_start_line(n), last = cmark_node_get_end_line(n);
-    int indent = cmark_node_get_start_column(n) - 1;
+    size_t lead = (size_t)cmark_node_get_start_column(n) - 1; /* bytes before the block */
     if (first < 1)
         first = 1;
     if (last < first)
@@ -162,15 +162,17 @@ static void add_note(parser *p, rd_note_kind kind, cmark_node *n, int category)
         last = (int)p->nlines;
     while (last > first && line_is_blank(p, last)) /* an item's span takes in blank lines */
         last--;
-    /* The block's own lines, less the indentation of the container it sits in. */
+    /* The block's own lines, less the indentation (in columns: tabs too) of
+     * the container it sits in. */
     rd_buf b = {0};
+    int indent = 0;
     for (int l = first; l <= last; l++) {
         size_t s = p->line_start[l], e = p->line_start[l + 1];
         while (e > s && (p->text[e - 1] == '\n' || p->text[e - 1] == '\r'))
             e--;
-        for (int k = 0; k < indent && s < e && p->text[s] == ' '; k++)
-            s++;
-        rd_buf_append(&b, p->text + s, e - s);
+        if (l == first)
+            indent = rd_columns(p->text + s, lead < e - s ? lead : e - s);
+        rd_unindent(p->text + s, e - s, indent, &b);
         if (l < last)
             rd_buf_putc(&b, '\n');
     }

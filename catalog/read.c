@@ -153,8 +153,27 @@ int rd_text_lines(const char *file, const char *text, size_t len, size_t **line_
     return RD_OK;
 }
 
-/* Refuses documents nested deeper than RD_MAX_DEPTH (lists in lists, quotes in
- * quotes, emphasis in emphasis), naming where the limit is crossed. */
+void rd_unindent(const char *p, size_t n, int cols, rd_buf *out)
+{
+    int col = 0;
+    size_t i = 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t')) {
+        int next = p[i] == '\t' ? (col / 4 + 1) * 4 : col + 1;
+        if (next > cols)
+            break;
+        col = next;
+        i++;
+    }
+    rd_buf_append(out, p + i, n - i);
+}
+
+int rd_columns(const char *p, size_t n)
+{
+    int col = 0;
+    for (size_t i = 0; i < n; i++)
+        col = p[i] == '\t' ? (col / 4 + 1) * 4 : col + 1;
+    return col;
+}
 
 size_t rd_text_offset(const char *text, size_t len, rd_pos pos)
 {

@@ -86,6 +86,12 @@ case_fmt_style() {
     fmt_round mixed.md
     expect_text once.md "$(printf '* [b](https://b.example/)\n* [c](https://c.example/)')"
     expect_text once.md "$(printf '## b\n\n* x')"
+    # code under a sub-entry, re-indented with tabs: its note loses the
+    # container's indentation by columns, tabs or spaces
+    printf -- '- [a](https://a.example/)\n    - [b](https://b.example/)\n\n        ```\n        code\n        ```\n' > code.md
+    expect_exit 0 "$REFDEX" fmt --indent tab code.md
+    cp out.txt tabbed.md
+    fmt_round tabbed.md
     # each level of nesting keeps the bullet most of its items use
     printf '* [a](https://a.example/)\n  - [b](https://b.example/)\n* [c](https://c.example/)\n  - [d](https://d.example/)\n  + [e](https://e.example/)\n' > levels.md
     fmt_round levels.md
