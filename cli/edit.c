@@ -6,30 +6,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/file.h"
 #include "cli.h"
 
-/* Replaces path with data[0..len), atomically, keeping its permissions. */
+/* Replaces the catalog at path with data[0..len), atomically, keeping its
+ * permissions and owner, and through a symlink to the file it names. */
 static int write_atomically(const char *path, const char *data, size_t len)
 {
-    struct stat st;
-    mode_t mode = stat(path, &st) == 0 ? st.st_mode & 07777 : 0644;
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (!tmp)
+    rd_error err = {0};
+    if (rd_write_file(path, data, len, RD_REPLACE_FOLLOW, &err) < 0) {
+        rd_cli_error(&err);
         return -1;
-    snprintf(tmp, n, "%s.refdex~", path);
-    FILE *f = fopen(tmp, "wb");
-    int ok = f && fwrite(data, 1, len, f) == len;
-    ok = f && fflush(f) == 0 && fsync(fileno(f)) == 0 && ok;
-    ok = f && fclose(f) == 0 && ok;
-    ok = ok && chmod(tmp, mode) == 0 && rename(tmp, path) == 0;
-    int e = errno;
-    if (!ok) {
-        unlink(tmp);
-        fprintf(stderr, "refdex: %s: cannot write: %s\n", path, strerror(e));
     }
-    free(tmp);
-    return ok ? 0 : -1;
+    return 0;
 }
 
 /* Where a and b first differ, as one hunk of lines: enough for --check. */

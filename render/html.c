@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/file.h"
 #include "render.h"
 
 extern const char rd_asset_site_css[], rd_asset_filter_js[];
@@ -245,11 +246,11 @@ static void add_script(xmlNodePtr body)
     el(body, "script", rd_asset_filter_js);
 }
 
-/* Whether path holds exactly data[0..n). */
+/* Whether path is a regular file (not a link) holding exactly data[0..n). */
 static int same_file(const char *path, const xmlChar *data, size_t n)
 {
     struct stat st;
-    if (stat(path, &st) < 0 || (size_t)st.st_size != n)
+    if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != n)
         return 0;
     FILE *f = fopen(path, "rb");
     char *old = f ? malloc(n + 1) : NULL;
@@ -260,25 +261,14 @@ static int same_file(const char *path, const xmlChar *data, size_t n)
     return same;
 }
 
-/* Writes data[0..n) to path through a temporary file and a rename. A page
- * that would not change is left as it is (and keeps its time stamp). */
+/* Writes data[0..n) to path through a temporary file and a rename (a link
+ * there is replaced, not followed). A page that would not change is left as
+ * it is (and keeps its time stamp). */
 static int save_bytes(site *s, const char *path, const char *data, size_t n)
 {
     if (same_file(path, (const xmlChar *)data, n))
         return RD_OK;
-    rd_buf tmp = {0};
-    rd_buf_printf(&tmp, "%s.tmp", path);
-    FILE *f = tmp.data ? fopen(tmp.data, "wb") : NULL;
-    int ok = f && fwrite(data, 1, n, f) == n;
-    ok = f && fclose(f) == 0 && ok;
-    int rc = RD_OK;
-    if (!ok || rename(tmp.data, path) < 0) {
-        rc = rd_error_set(s->err, RD_EIO, "%s: cannot write: %s", path, strerror(errno));
-        if (tmp.data)
-            unlink(tmp.data);
-    }
-    rd_buf_free(&tmp);
-    return rc;
+    return rd_write_file(path, data, n, 0, s->err);
 }
 
 /* Appends the UTF-8 serialisation of node (a whole document when node is
@@ -418,20 +408,18 @@ static int write_category(site *s, const rd_category_row *c, rd_buf *index)
 
 static int write_json(site *s)
 {
-    rd_buf path = {0}, tmp = {0};
+    rd_buf path = {0};
     rd_buf_printf(&path, "%s/index.json", s->outdir);
-    rd_buf_printf(&tmp, "%s/index.json.tmp", s->outdir);
-    FILE *f = path.oom || tmp.oom ? NULL : fopen(tmp.data, "wb");
-    int rc = f ? rd_db_index_json(s->db, f, s->err)
-               : rd_error_set(s->err, RD_EIO, "%s: cannot write: %s", tmp.data ? tmp.data : "?",
-                              strerror(errno));
-    int closed = f ? fclose(f) : 0;
-    if (rc == RD_OK && (closed != 0 || rename(tmp.data, path.data) < 0))
-        rc = rd_error_set(s->err, RD_EIO, "%s: cannot write: %s", path.data, strerror(errno));
-    if (rc < 0 && tmp.data)
-        unlink(tmp.data);
+    rd_replace r;
+    int rc = path.oom ? rd_error_set(s->err, RD_ENOMEM, "out of memory")
+                      : rd_replace_begin(&r, path.data, 0, s->err);
+    if (rc == RD_OK)
+        rc = rd_db_index_json(s->db, r.f, s->err);
+    if (rc == RD_OK)
+        rc = rd_replace_commit(&r, s->err);
+    else if (!path.oom)
+        rd_replace_abort(&r);
     rd_buf_free(&path);
-    rd_buf_free(&tmp);
     return rc;
 }
 

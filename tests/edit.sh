@@ -123,6 +123,30 @@ case_fmt_style() {
 
 # every published list in tests/data formats, keeps its catalog, and a second
 # fmt changes nothing
+# fmt -w and fix write a symlinked catalog through to its file, keeping its
+# mode; the link stays a link, and nothing is left beside it.
+case_write_through() {
+    mkdir real
+    printf '## x\n* [a](https://a.example/)\n' > real/list.md
+    chmod 640 real/list.md
+    ln -s real/list.md catalog.md
+    expect_exit 0 "$REFDEX" fmt -w catalog.md
+    checks=$((checks + 1))
+    [ -L catalog.md ] || fail "fmt -w replaced the link with a file"
+    expect_in real/list.md "$(printf '## x')"
+    checks=$((checks + 1))
+    [ "$(stat -c %a real/list.md)" = 640 ] || fail "fmt -w changed the mode to $(stat -c %a real/list.md)"
+    checks=$((checks + 1))
+    [ "$(grep -c '' real/list.md)" = 3 ] || fail "fmt -w did not rewrite the target: $(cat real/list.md)"
+    printf '## x\n\n* [a](a.example/x)\n' > real/list.md
+    expect_exit 0 "$REFDEX" fix catalog.md
+    expect_in real/list.md "(https://a.example/x)"
+    checks=$((checks + 1))
+    [ -L catalog.md ] && [ "$(stat -c %a real/list.md)" = 640 ] || fail "fix broke the link or the mode"
+    checks=$((checks + 1))
+    [ -z "$(ls -A real | grep -v '^list.md$')" ] || fail "files were left beside the catalog: $(ls -A real)"
+}
+
 case_fmt_corpus() {
     for md in "$DATA"/*.md; do
         [ "$(basename "$md")" = README.md ] || fmt_round "$md"

@@ -70,6 +70,26 @@ PY
     ! python3 -c "import json,sys,jsonschema; jsonschema.validate(json.load(open('bad.json')), json.load(open(sys.argv[1])))" "$HERE/../render/index.schema.json" 2>/dev/null || fail "the schema accepts a broken file"
 }
 
+# A link planted where render writes is replaced, never written through: a
+# pull request cannot make CI overwrite a file outside the site.
+case_symlinks() {
+    cp "$DATA/seed.md" catalog.md
+    mkdir -p site/c
+    echo precious > victim.txt
+    ln -s ../victim.txt site/index.json
+    ln -s ../../victim.txt site/c/log.html
+    for t in index.html index.json; do ln -s ../victim.txt "site/$t.tmp"; done
+    expect_exit 0 "$REFDEX" render catalog.md
+    checks=$((checks + 1))
+    [ "$(cat victim.txt)" = precious ] || fail "render wrote through a link: victim.txt is now $(head -c 80 victim.txt)"
+    checks=$((checks + 1))
+    [ -f site/index.json ] && [ ! -L site/index.json ] && [ ! -L site/c/log.html ] ||
+        fail "the links in site/ were not replaced by files"
+    expect_in site/index.json '"generator":"refdex"'
+    checks=$((checks + 1))
+    [ -z "$(find site -name '.*.??????')" ] || fail "temporary files were left: $(find site -name '.*')"
+}
+
 case_deterministic() {
     cp "$DATA/awesome-go.md" catalog.md
     expect_exit 0 "$REFDEX" render catalog.md --out a
