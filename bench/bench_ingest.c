@@ -19,6 +19,7 @@
 
 #include "catalog/catalog.h"
 #include "db/db.h"
+#include "db/ingest.h"
 
 enum { DEFAULT_REPEAT = 5, MAX_REPEAT = 1000 };
 

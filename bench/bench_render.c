@@ -17,7 +17,9 @@
 #include <unistd.h>
 
 #include "catalog/catalog.h"
+#include "db/checks.h"
 #include "db/db.h"
+#include "db/ingest.h"
 #include "render/render.h"
 
 static double now_ms(void)

@@ -8,7 +8,11 @@
 
 #include "../catalog/catalog.h"
 #include "../crawler/crawler.h"
+#include "../db/checks.h"
 #include "../db/db.h"
+#include "../db/ingest.h"
+#include "../db/pages.h"
+#include "../db/query.h"
 #include "../render/render.h"
 
 /* Exit codes: stable, documented in --help and the README. */

@@ -1,4 +1,5 @@
-/* db/checks.c — link-check runs: targets, results in small batches, reports. */
+/* db/checks.c — link-check runs: targets, results in small batches, reports,
+ * the latest check of each URL. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +9,31 @@
 static char *col_dup_or_null(sqlite3_stmt *st, int i)
 {
     return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : rd_db_column_dup(st, i);
+}
+
+typedef struct target_list {
+    rd_target *v;
+    size_t n, cap;
+} target_list;
+
+static int add_target(sqlite3_stmt *st, void *ud)
+{
+    target_list *l = ud;
+    rd_target *grown = rd_grow(l->v, &l->cap, l->n, sizeof *grown);
+    if (!grown)
+        return RD_ENOMEM;
+    l->v = grown;
+    rd_target *t = &l->v[l->n++];
+    memset(t, 0, sizeof *t);
+    t->url_id = sqlite3_column_int64(st, 0);
+    t->url = rd_db_column_dup(st, 1);
+    t->kind = rd_db_column_dup(st, 2);
+    t->fresh = sqlite3_column_type(st, 3) != SQLITE_NULL;
+    t->fresh_result = col_dup_or_null(st, 3);
+    t->fresh_final_url = col_dup_or_null(st, 4);
+    t->fresh_title = col_dup_or_null(st, 5);
+    t->fresh_status = sqlite3_column_int(st, 6);
+    return t->url && t->kind ? RD_OK : RD_ENOMEM;
 }
 
 int rd_db_targets(rd_db *db, int64_t max_age_ms, rd_target **out, size_t *n, rd_error *err)
@@ -23,40 +49,23 @@ int rd_db_targets(rd_db *db, int64_t max_age_ms, rd_target **out, size_t *n, rd_
         "  AND (julianday('now') - julianday(k.checked_at)) * 86400000.0 < ?1"
         " ORDER BY f.first";
     sqlite3_stmt *st;
+    target_list l = {0};
     *out = NULL;
     *n = 0;
-    int rc = rd_db_prepare(db, sql, &st, err), s;
-    sqlite3_bind_int64(st, 1, max_age_ms);
-    size_t cap = 0;
-    while (rc == RD_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        rd_target *grown = rd_grow(*out, &cap, *n, sizeof *grown);
-        if (!grown) {
-            rc = rd_error_set(err, RD_ENOMEM, "out of memory");
-            break;
-        }
-        *out = grown;
-        rd_target *t = &(*out)[(*n)++];
-        memset(t, 0, sizeof *t);
-        t->url_id = sqlite3_column_int64(st, 0);
-        t->url = rd_db_column_dup(st, 1);
-        t->kind = rd_db_column_dup(st, 2);
-        t->fresh = sqlite3_column_type(st, 3) != SQLITE_NULL;
-        t->fresh_result = col_dup_or_null(st, 3);
-        t->fresh_final_url = col_dup_or_null(st, 4);
-        t->fresh_title = col_dup_or_null(st, 5);
-        t->fresh_status = sqlite3_column_int(st, 6);
-        if (!t->url || !t->kind)
-            rc = rd_error_set(err, RD_ENOMEM, "out of memory");
+    int rc = rd_db_prepare(db, sql, &st, err);
+    if (rc == RD_OK) {
+        sqlite3_bind_int64(st, 1, max_age_ms);
+        rc = rd_db_each(db, st, add_target, &l, "listing URLs", err);
     }
-    if (rc == RD_OK && s != SQLITE_DONE)
-        rc = rd_db_fail(db, err, "listing URLs");
-    sqlite3_finalize(st);
+    if (rc == RD_ENOMEM)
+        rd_error_set(err, RD_ENOMEM, "out of memory");
     if (rc < 0) {
-        rd_targets_free(*out, *n);
-        *out = NULL;
-        *n = 0;
+        rd_targets_free(l.v, l.n);
+        return rc;
     }
-    return rc;
+    *out = l.v;
+    *n = l.n;
+    return RD_OK;
 }
 
 void rd_targets_free(rd_target *t, size_t n)
@@ -171,6 +180,32 @@ int rd_db_run_end(rd_db *db, int64_t run_id, const char *outcome, rd_error *err)
     " LEFT JOIN categories c ON c.id = e.category_id"                                          \
     " WHERE k.run_id = ?1"
 
+typedef struct report_cb {
+    int (*cb)(const rd_report_row *, void *);
+    void *ud;
+} report_cb;
+
+static int report_row(sqlite3_stmt *st, void *ud)
+{
+    report_cb *c = ud;
+    rd_report_row r = {
+        .url = RD_COL(st, 0),
+        .result = RD_COL(st, 1),
+        .final_url = RD_COL(st, 2),
+        .error = RD_COL(st, 3),
+        .title = RD_COL(st, 4),
+        .status_code = sqlite3_column_int(st, 5),
+        .redirects = sqlite3_column_int(st, 6),
+        .elapsed_ms = sqlite3_column_int64(st, 7),
+        .entry = RD_COL(st, 8),
+        .category = RD_COL(st, 9),
+        .line = sqlite3_column_int(st, 10),
+        .col = sqlite3_column_int(st, 11),
+        .first = sqlite3_column_int(st, 12),
+    };
+    return c->cb(&r, c->ud);
+}
+
 int rd_db_report(rd_db *db, int64_t run_id, int (*cb)(const rd_report_row *, void *),
                  void *ud, rd_error *err)
 {
@@ -180,31 +215,12 @@ int rd_db_report(rd_db *db, int64_t run_id, int (*cb)(const rd_report_row *, voi
         " coalesce(e.col, 0), row_number() OVER (PARTITION BY k.id ORDER BY e.ord) = 1"
         REPORT_FROM " ORDER BY c.ord IS NULL, c.ord, e.ord, k.id";
     sqlite3_stmt *st;
-    int rc = rd_db_prepare(db, sql, &st, err), s = SQLITE_DONE;
-    if (rc == RD_OK)
-        sqlite3_bind_int64(st, 1, run_id);
-    while (rc == RD_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        rd_report_row r = {
-            .url = (const char *)sqlite3_column_text(st, 0),
-            .result = (const char *)sqlite3_column_text(st, 1),
-            .final_url = (const char *)sqlite3_column_text(st, 2),
-            .error = (const char *)sqlite3_column_text(st, 3),
-            .title = (const char *)sqlite3_column_text(st, 4),
-            .status_code = sqlite3_column_int(st, 5),
-            .redirects = sqlite3_column_int(st, 6),
-            .elapsed_ms = sqlite3_column_int64(st, 7),
-            .entry = (const char *)sqlite3_column_text(st, 8),
-            .category = (const char *)sqlite3_column_text(st, 9),
-            .line = sqlite3_column_int(st, 10),
-            .col = sqlite3_column_int(st, 11),
-            .first = sqlite3_column_int(st, 12),
-        };
-        rc = cb(&r, ud);
-    }
-    if (rc == RD_OK && s != SQLITE_DONE)
-        rc = rd_db_fail(db, err, "reading the run");
-    sqlite3_finalize(st);
-    return rc;
+    int rc = rd_db_prepare(db, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, run_id);
+    report_cb c = {cb, ud};
+    return rd_db_each(db, st, report_row, &c, "reading the run", err);
 }
 
 int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, FILE *out,
@@ -230,4 +246,30 @@ int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, FILE *out,
     rc = rd_db_write_json_rows(db, st, out, err);
     fputs("]\n", out);
     return rc;
+}
+
+typedef struct latest_cb {
+    int (*cb)(const char *url, const char *result, const char *final_url, void *);
+    void *ud;
+} latest_cb;
+
+static int latest_row(sqlite3_stmt *st, void *ud)
+{
+    latest_cb *c = ud;
+    return c->cb(RD_COL(st, 0), RD_COL(st, 1), RD_COL(st, 2), c->ud);
+}
+
+int rd_db_latest_checks(rd_db *db,
+                        int (*cb)(const char *url, const char *result, const char *final_url,
+                                  void *),
+                        void *ud, rd_error *err)
+{
+    static const char sql[] =
+        "SELECT u.url, k.result, k.final_url FROM urls u"
+        " JOIN checks k ON k.id = (SELECT max(id) FROM checks WHERE url_id = u.id)"
+        " WHERE u.id IN (SELECT url_id FROM entries)";
+    sqlite3_stmt *st;
+    int rc = rd_db_prepare(db, sql, &st, err);
+    latest_cb c = {cb, ud};
+    return rc < 0 ? rc : rd_db_each(db, st, latest_row, &c, "reading checks", err);
 }

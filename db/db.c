@@ -157,6 +157,18 @@ int rd_db_exec(rd_db *db, const char *sql, rd_error *err)
     return RD_OK;
 }
 
+int rd_db_each(rd_db *db, sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *ud), void *ud,
+               const char *doing, rd_error *err)
+{
+    int s = SQLITE_DONE, rc = RD_OK;
+    while (rc == RD_OK && (s = sqlite3_step(st)) == SQLITE_ROW)
+        rc = row(st, ud);
+    if (rc == RD_OK && s != SQLITE_DONE)
+        rc = rd_db_fail(db, err, doing);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 char *rd_db_column_dup(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);

@@ -6,7 +6,11 @@
 #include <stdio.h>
 
 #include "../common/result.h"
+#include "checks.h"
 #include "db.h"
+#include "ingest.h"
+#include "pages.h"
+#include "query.h"
 
 struct rd_db {
     sqlite3 *h;
@@ -42,6 +46,15 @@ int rd_db_select_text(rd_db *db, const char *sql, char **out, rd_error *err);
  * as the items of a JSON array, comma-separated, without the brackets; then
  * finalizes st. A large result is never one string in memory. */
 int rd_db_write_json_rows(rd_db *db, sqlite3_stmt *st, FILE *out, rd_error *err);
+
+/* Steps st (prepared and bound by the caller) and calls row for each row
+ * until it returns non-zero (which is returned); then finalizes st. A step
+ * that fails sets err, naming what was being done. */
+int rd_db_each(rd_db *db, sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *ud), void *ud,
+               const char *doing, rd_error *err);
+
+/* Column i as text, NULL for NULL: valid until the next step. */
+#define RD_COL(st, i) ((const char *)sqlite3_column_text((st), (i)))
 
 /* Copies column i of a row as a malloc'd string (the caller frees it). */
 char *rd_db_column_dup(sqlite3_stmt *st, int i);

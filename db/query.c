@@ -99,6 +99,35 @@ static int query_begin(rd_db *db, const rd_query *q, char **match, rd_error *err
     return RD_OK;
 }
 
+typedef struct entry_cb {
+    int (*cb)(const rd_entry_row *, void *);
+    void *ud;
+    int base; /* the depth of the last result: its subtree follows it */
+} entry_cb;
+
+static int entry_row(sqlite3_stmt *st, void *ud)
+{
+    entry_cb *c = ud;
+    if (sqlite3_column_int(st, 13))
+        c->base = sqlite3_column_int(st, 2);
+    rd_entry_row r = {
+        .id = sqlite3_column_int64(st, 0),
+        .parent_id = sqlite3_column_int64(st, 1),
+        .depth = sqlite3_column_int(st, 2) - c->base,
+        .name = RD_COL(st, 3),
+        .url = RD_COL(st, 4),
+        .url_raw = RD_COL(st, 5),
+        .description = RD_COL(st, 6),
+        .category = RD_COL(st, 7),
+        .line = sqlite3_column_int(st, 8),
+        .col = sqlite3_column_int(st, 9),
+        .result = RD_COL(st, 10),
+        .status_code = sqlite3_column_int(st, 11),
+        .checked_at = RD_COL(st, 12),
+    };
+    return c->cb(&r, c->ud);
+}
+
 int rd_db_query(rd_db *db, const rd_query *q, int (*cb)(const rd_entry_row *, void *),
                 void *ud, rd_error *err)
 {
@@ -112,31 +141,11 @@ int rd_db_query(rd_db *db, const rd_query *q, int (*cb)(const rd_entry_row *, vo
     sqlite3_stmt *st = NULL;
     if (rc == RD_OK)
         rc = rd_db_prepare(db, sql, &st, err);
-    if (rc == RD_OK)
+    if (rc == RD_OK) {
         bind_query(st, q, match);
-    int base = 0, s;
-    while (rc == RD_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        rd_entry_row r;
-        r.id = sqlite3_column_int64(st, 0);
-        r.parent_id = sqlite3_column_int64(st, 1);
-        if (sqlite3_column_int(st, 13))
-            base = sqlite3_column_int(st, 2); /* a result: its subtree follows it */
-        r.depth = sqlite3_column_int(st, 2) - base;
-        r.name = (const char *)sqlite3_column_text(st, 3);
-        r.url = (const char *)sqlite3_column_text(st, 4);
-        r.url_raw = (const char *)sqlite3_column_text(st, 5);
-        r.description = (const char *)sqlite3_column_text(st, 6);
-        r.category = (const char *)sqlite3_column_text(st, 7);
-        r.line = sqlite3_column_int(st, 8);
-        r.col = sqlite3_column_int(st, 9);
-        r.result = (const char *)sqlite3_column_text(st, 10);
-        r.status_code = sqlite3_column_int(st, 11);
-        r.checked_at = (const char *)sqlite3_column_text(st, 12);
-        rc = cb(&r, ud);
+        entry_cb c = {cb, ud, 0};
+        rc = rd_db_each(db, st, entry_row, &c, "querying entries", err);
     }
-    if (rc == RD_OK && s != SQLITE_DONE)
-        rc = rd_db_fail(db, err, "querying entries");
-    sqlite3_finalize(st);
     free(match);
     return rc;
 }
@@ -245,6 +254,31 @@ static int category_tree(rd_db *db, rd_error *err)
     return rc;
 }
 
+typedef struct category_cb {
+    int (*cb)(const rd_category_row *, void *);
+    void *ud;
+} category_cb;
+
+static int category_row(sqlite3_stmt *st, void *ud)
+{
+    category_cb *c = ud;
+    rd_category_row r = {
+        .id = sqlite3_column_int64(st, 0),
+        .depth = sqlite3_column_int(st, 1),
+        .name = RD_COL(st, 2),
+        .slug = RD_COL(st, 3),
+        .path = RD_COL(st, 4),
+        .kind = RD_COL(st, 5),
+        .line = sqlite3_column_int(st, 6),
+        .entries = sqlite3_column_int64(st, 7),
+        .total = sqlite3_column_int64(st, 8),
+        .description = RD_COL(st, 9),
+        .url_raw = RD_COL(st, 10),
+        .url = RD_COL(st, 11),
+    };
+    return c->cb(&r, c->ud);
+}
+
 int rd_db_categories(rd_db *db, int (*cb)(const rd_category_row *, void *), void *ud,
                      rd_error *err)
 {
@@ -255,28 +289,8 @@ int rd_db_categories(rd_db *db, int (*cb)(const rd_category_row *, void *), void
     sqlite3_stmt *st = NULL;
     if (rc == RD_OK)
         rc = rd_db_prepare(db, sql, &st, err);
-    int s = SQLITE_DONE;
-    while (rc == RD_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        rd_category_row r = {
-            .id = sqlite3_column_int64(st, 0),
-            .depth = sqlite3_column_int(st, 1),
-            .name = (const char *)sqlite3_column_text(st, 2),
-            .slug = (const char *)sqlite3_column_text(st, 3),
-            .path = (const char *)sqlite3_column_text(st, 4),
-            .kind = (const char *)sqlite3_column_text(st, 5),
-            .line = sqlite3_column_int(st, 6),
-            .entries = sqlite3_column_int64(st, 7),
-            .total = sqlite3_column_int64(st, 8),
-            .description = (const char *)sqlite3_column_text(st, 9),
-            .url_raw = (const char *)sqlite3_column_text(st, 10),
-            .url = (const char *)sqlite3_column_text(st, 11),
-        };
-        rc = cb(&r, ud);
-    }
-    if (rc == RD_OK && s != SQLITE_DONE)
-        rc = rd_db_fail(db, err, "listing categories");
-    sqlite3_finalize(st);
-    return rc;
+    category_cb c = {cb, ud};
+    return rc < 0 ? rc : rd_db_each(db, st, category_row, &c, "listing categories", err);
 }
 
 int rd_db_categories_json(rd_db *db, char **json, rd_error *err)
@@ -300,16 +314,22 @@ int rd_db_categories_json(rd_db *db, char **json, rd_error *err)
     return rc;
 }
 
+typedef struct json_rows {
+    FILE *out;
+    int n;
+} json_rows;
+
+static int json_row(sqlite3_stmt *st, void *ud)
+{
+    json_rows *j = ud;
+    if (j->n++)
+        fputc(',', j->out);
+    fputs(RD_COL(st, 0), j->out);
+    return 0;
+}
+
 int rd_db_write_json_rows(rd_db *db, sqlite3_stmt *st, FILE *out, rd_error *err)
 {
-    int s, n = 0, rc = RD_OK;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n++)
-            fputc(',', out);
-        fputs((const char *)sqlite3_column_text(st, 0), out);
-    }
-    if (s != SQLITE_DONE)
-        rc = rd_db_fail(db, err, "building JSON");
-    sqlite3_finalize(st);
-    return rc;
+    json_rows j = {out, 0};
+    return rd_db_each(db, st, json_row, &j, "building JSON", err);
 }

@@ -9,7 +9,10 @@
 #include <stdio.h>
 
 #include "../common/result.h"
-#include "../db/db.h"
+#include "../catalog/catalog.h"
+#include "../db/checks.h"
+#include "../db/pages.h"
+#include "../db/query.h"
 
 typedef enum rd_report_format {
     RD_REPORT_TEXT,

@@ -7,6 +7,8 @@
 #include "catalog/catalog.h"
 #include "common/result.h"
 #include "db/db.h"
+#include "db/ingest.h"
+#include "db/query.h"
 #include "harness.h"
 
 #define SEED RD_TEST_DIR "/data/seed.md"

@@ -1,4 +1,4 @@
-/* db/site.c — what the HTML and JSON index read. */
+/* db/pages.c — what the HTML and JSON index read. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +38,35 @@ int rd_db_site_summary(rd_db *db, rd_site_summary *s, rd_error *err)
     return rc;
 }
 
+typedef struct site_entry_cb {
+    int (*cb)(const rd_site_entry *, void *);
+    void *ud;
+    int base; /* the category's top depth, from its first row */
+} site_entry_cb;
+
+static int site_entry_row(sqlite3_stmt *st, void *ud)
+{
+    site_entry_cb *c = ud;
+    int depth = sqlite3_column_int(st, 1);
+    if (c->base < 0)
+        c->base = depth;
+    rd_site_entry e = {
+        .id = sqlite3_column_int64(st, 0),
+        .depth = depth - c->base,
+        .last_child = sqlite3_column_int(st, 11) <= depth,
+        .name = RD_COL(st, 2),
+        .url = RD_COL(st, 3),
+        .url_raw = RD_COL(st, 4),
+        .description = RD_COL(st, 5),
+        .line = sqlite3_column_int(st, 6),
+        .result = RD_COL(st, 7),
+        .status_code = sqlite3_column_int(st, 8),
+        .final_url = RD_COL(st, 9),
+        .checked_at = RD_COL(st, 10),
+    };
+    return c->cb(&e, c->ud);
+}
+
 int rd_db_category_entries(rd_db *db, int64_t category_id,
                            int (*cb)(const rd_site_entry *, void *), void *ud, rd_error *err)
 {
@@ -50,33 +79,23 @@ int rd_db_category_entries(rd_db *db, int64_t category_id,
         " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK
         " WHERE e.category_id = ?1 ORDER BY e.ord";
     sqlite3_stmt *st;
-    int rc = rd_db_prepare(db, sql, &st, err), s = SQLITE_DONE, base = -1;
-    if (rc == RD_OK)
-        sqlite3_bind_int64(st, 1, category_id);
-    while (rc == RD_OK && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        int depth = sqlite3_column_int(st, 1);
-        if (base < 0)
-            base = depth;
-        rd_site_entry e = {
-            .id = sqlite3_column_int64(st, 0),
-            .depth = depth - base,
-            .last_child = sqlite3_column_int(st, 11) <= depth,
-            .name = (const char *)sqlite3_column_text(st, 2),
-            .url = (const char *)sqlite3_column_text(st, 3),
-            .url_raw = (const char *)sqlite3_column_text(st, 4),
-            .description = (const char *)sqlite3_column_text(st, 5),
-            .line = sqlite3_column_int(st, 6),
-            .result = (const char *)sqlite3_column_text(st, 7),
-            .status_code = sqlite3_column_int(st, 8),
-            .final_url = (const char *)sqlite3_column_text(st, 9),
-            .checked_at = (const char *)sqlite3_column_text(st, 10),
-        };
-        rc = cb(&e, ud);
-    }
-    if (rc == RD_OK && s != SQLITE_DONE)
-        rc = rd_db_fail(db, err, "reading entries");
-    sqlite3_finalize(st);
-    return rc;
+    int rc = rd_db_prepare(db, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, category_id);
+    site_entry_cb c = {cb, ud, -1};
+    return rd_db_each(db, st, site_entry_row, &c, "reading entries", err);
+}
+
+typedef struct note_cb {
+    int (*cb)(const char *kind, const char *markdown, int line, void *);
+    void *ud;
+} note_cb;
+
+static int note_row(sqlite3_stmt *st, void *ud)
+{
+    note_cb *c = ud;
+    return c->cb(RD_COL(st, 0), RD_COL(st, 1), sqlite3_column_int(st, 2), c->ud);
 }
 
 int rd_db_category_notes(rd_db *db, int64_t category_id,
@@ -86,16 +105,12 @@ int rd_db_category_notes(rd_db *db, int64_t category_id,
     static const char sql[] =
         "SELECT kind, markdown, line FROM notes WHERE category_id = ?1 ORDER BY ord";
     sqlite3_stmt *st;
-    int rc = rd_db_prepare(db, sql, &st, err), s = SQLITE_DONE;
-    if (rc == RD_OK)
-        sqlite3_bind_int64(st, 1, category_id);
-    while (rc == RD_OK && (s = sqlite3_step(st)) == SQLITE_ROW)
-        rc = cb((const char *)sqlite3_column_text(st, 0),
-                (const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2), ud);
-    if (rc == RD_OK && s != SQLITE_DONE)
-        rc = rd_db_fail(db, err, "reading notes");
-    sqlite3_finalize(st);
-    return rc;
+    int rc = rd_db_prepare(db, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, category_id);
+    note_cb c = {cb, ud};
+    return rd_db_each(db, st, note_row, &c, "reading notes", err);
 }
 
 int rd_db_index_json(rd_db *db, FILE *out, rd_error *err)
@@ -150,25 +165,5 @@ int rd_db_index_json(rd_db *db, FILE *out, rd_error *err)
         sqlite3_finalize(st);
     }
     free(top);
-    return rc;
-}
-
-int rd_db_latest_checks(rd_db *db,
-                        int (*cb)(const char *url, const char *result, const char *final_url,
-                                  void *),
-                        void *ud, rd_error *err)
-{
-    static const char sql[] =
-        "SELECT u.url, k.result, k.final_url FROM urls u"
-        " JOIN checks k ON k.id = (SELECT max(id) FROM checks WHERE url_id = u.id)"
-        " WHERE u.id IN (SELECT url_id FROM entries)";
-    sqlite3_stmt *st;
-    int rc = rd_db_prepare(db, sql, &st, err), s = SQLITE_DONE;
-    while (rc == RD_OK && (s = sqlite3_step(st)) == SQLITE_ROW)
-        rc = cb((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-                (const char *)sqlite3_column_text(st, 2), ud);
-    if (rc == RD_OK && s != SQLITE_DONE)
-        rc = rd_db_fail(db, err, "reading checks");
-    sqlite3_finalize(st);
     return rc;
 }

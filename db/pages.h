@@ -1,0 +1,46 @@
+/* db/pages.h — what the HTML and JSON index read: the summary, each
+ * category's entries and notes, and the whole index as JSON. */
+#ifndef RD_DB_PAGES_H
+#define RD_DB_PAGES_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "db.h"
+
+typedef struct rd_site_summary {
+    int64_t entries, categories, links, checked, failing;
+    char last_check[40]; /* "" when never checked */
+    char file[512];      /* the catalog's name */
+} rd_site_summary;
+
+/* Counts for the page header: links = URLs in the catalog, checked = with a
+ * check, failing = whose latest check fails (rd_result_fails, not strict). */
+int rd_db_site_summary(rd_db *db, rd_site_summary *s, rd_error *err);
+
+typedef struct rd_site_entry {
+    int64_t id;
+    int depth; /* 0 for an entry of the category, 1 for a sub-entry, ... */
+    int last_child; /* the next row is not its descendant */
+    const char *name, *url, *url_raw, *description;
+    int line;
+    const char *result; /* latest check, NULL when never checked */
+    int status_code;
+    const char *final_url, *checked_at;
+} rd_site_entry;
+
+/* Entries of one category (not of its sub-categories), in catalog order,
+ * each followed by its sub-entries. */
+int rd_db_category_entries(rd_db *db, int64_t category_id,
+                           int (*cb)(const rd_site_entry *, void *), void *ud, rd_error *err);
+
+/* Notes of one category, in catalog order. */
+int rd_db_category_notes(rd_db *db, int64_t category_id,
+                         int (*cb)(const char *kind, const char *markdown, int line, void *),
+                         void *ud, rd_error *err);
+
+/* Writes the whole index as JSON to out (see render/index.schema.json): one
+ * object, its categories written as each comes. */
+int rd_db_index_json(rd_db *db, FILE *out, rd_error *err);
+
+#endif

@@ -1,0 +1,55 @@
+/* db/query.h — entries by category and search, and the category tree, as
+ * rows or JSON (for `query` and `categories`). */
+#ifndef RD_DB_QUERY_H
+#define RD_DB_QUERY_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "db.h"
+
+typedef struct rd_query {
+    const char *category; /* name, slug, path or name path, any case; NULL for all */
+    const char *search;   /* words to find (FTS5, prefix match); NULL for all */
+} rd_query;
+
+typedef struct rd_entry_row {
+    int64_t id, parent_id; /* parent_id 0 at the top */
+    int depth;             /* 0 for a result, 1 for its sub-entry, ... */
+    const char *name, *url, *url_raw, *description, *category;
+    int line, col;
+    const char *result; /* latest check result, or NULL when never checked */
+    int status_code;    /* 0 when none */
+    const char *checked_at;
+} rd_entry_row;
+
+/* Calls cb for every matching entry in catalog order, each result followed by
+ * its sub-entries. Strings are valid only during the call. A non-zero return
+ * from cb stops the walk and is returned. A category that matches nothing is
+ * RD_ENOTFOUND with a message that names it. */
+int rd_db_query(rd_db *db, const rd_query *q, int (*cb)(const rd_entry_row *, void *),
+                void *ud, rd_error *err);
+
+/* The same entries as a JSON array built by SQLite, sub-entries nested under
+ * "sub_entries". The caller frees *json with free(). */
+int rd_db_query_json(rd_db *db, const rd_query *q, char **json, rd_error *err);
+
+typedef struct rd_category_row {
+    int64_t id;
+    int depth;
+    const char *name, *slug, *path, *kind;
+    const char *description; /* a group's own words, "" otherwise */
+    const char *url_raw;     /* a group's own link as written, or NULL */
+    const char *url;         /* the same normalised, or NULL */
+    int line;
+    int64_t entries; /* entries in the category itself, sub-entries included */
+    int64_t total;   /* with all sub-categories */
+} rd_category_row;
+
+/* Calls cb for every category in catalog order (a tree walk: parents first). */
+int rd_db_categories(rd_db *db, int (*cb)(const rd_category_row *, void *), void *ud,
+                     rd_error *err);
+/* The category tree as JSON (nested "children"); the caller frees *json. */
+int rd_db_categories_json(rd_db *db, char **json, rd_error *err);
+
+#endif
