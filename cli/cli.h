@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "../catalog/catalog.h"
+#include "../check/check.h"
 #include "../crawler/crawler.h"
 #include "../db/checks.h"
 #include "../db/db.h"
@@ -23,8 +24,6 @@ typedef enum rd_exit {
     RD_EXIT_INTERNAL = 3,    /* internal or database error */
     RD_EXIT_INTERRUPTED = 130
 } rd_exit;
-
-enum { RD_MAX_PATTERNS = 32 };
 
 /* Every setting, parsed once from argv; defaults are set in main(). */
 typedef struct rd_config {

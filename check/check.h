@@ -1,0 +1,52 @@
+/* check/check.h — checking the links of the stored catalog, one run: which
+ * links need no network (excluded by pattern, a fresh result cached, e-mail
+ * addresses, files beside the catalog), the others fetched by the crawler,
+ * every result stored as it comes, and whether the network was there at all.
+ *
+ * It reads and writes the database (db/) and drives the crawler (crawler/);
+ * it never prints: progress goes to a callback, and signals, progress lines
+ * and reports are the caller's. */
+#ifndef RD_CHECK_H
+#define RD_CHECK_H
+
+#include "../crawler/crawler.h"
+#include "../db/checks.h"
+
+enum { RD_MAX_PATTERNS = 32 }; /* --exclude, --include: each at most */
+
+/* What a run has done so far, and at its end how it went. */
+typedef struct rd_check_tally {
+    int64_t run_id;
+    size_t total;               /* links of the catalog */
+    size_t done, count[RD_RES_COUNT];
+    size_t failing;             /* results that fail the run (rd_result_fails) */
+    size_t web, hosts;          /* links fetched over the network, and their hosts */
+    int64_t started_ms, elapsed_ms;
+    int network_down;           /* links on several hosts, and not one server reached */
+    const char *outcome;        /* "completed", "interrupted" or "deadline" */
+} rd_check_tally;
+
+typedef struct rd_check_opts {
+    rd_crawl_opts crawl;        /* its cancel_fd stops the run (a signal's self-pipe) */
+    int64_t deadline_ms;        /* for the whole run; 0: none */
+    int64_t max_age_ms;         /* reuse a good result younger than this; 0: never */
+    const char *const *exclude; /* POSIX extended regexes: skip URLs matching any */
+    const char *const *include; /* check only URLs matching one */
+    int nexclude, ninclude;
+    const char *catalog;        /* the catalog's path: relative links are beside it */
+    int strict;                 /* timeouts, rate limits and cancellations fail too */
+    /* Called after each result is stored (progress); may be NULL. */
+    void (*on_result)(void *ud, const rd_check_tally *t);
+    /* Whether the run was stopped by the user (a signal) rather than its
+     * deadline, for its outcome; may be NULL. */
+    int (*interrupted)(void *ud);
+    void *ud;
+} rd_check_opts;
+
+/* Checks every link of the catalog stored in db as one run, storing each
+ * result, and fills *t. A pattern that does not compile is RD_EUSAGE and
+ * nothing is stored. Whatever happens after the run began, it ends with an
+ * outcome, and what was stored stays. */
+int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_error *err);
+
+#endif

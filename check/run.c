@@ -1,0 +1,229 @@
+/* check/run.c — one check run over the stored catalog's links. */
+#include <curl/curl.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "check.h"
+
+typedef struct run {
+    rd_db *db;
+    const rd_check_opts *o;
+    rd_check_tally *t;
+    rd_target *targets;
+    size_t *web; /* crawl index → target index */
+    regex_t ex[RD_MAX_PATTERNS], in[RD_MAX_PATTERNS];
+    int nex, nin;
+    int64_t batch_since; /* when the oldest uncommitted result came */
+    rd_error *err;
+    int db_failed;
+} run;
+
+/* Stores one result and counts it. Returns non-zero when the database
+ * failed, which stops the run. */
+static int record(run *r, size_t target, rd_result res, const rd_check_row *row)
+{
+    rd_check_tally *t = r->t;
+    t->count[res]++;
+    t->done++;
+    t->failing += rd_result_fails(res, r->o->strict);
+    if (!rd_db_batch_pending(r->db))
+        r->batch_since = rd_now_ms();
+    if (!r->db_failed &&
+        rd_db_check_add(r->db, t->run_id, r->targets[target].url_id, row, r->err) < 0)
+        r->db_failed = 1;
+    if (r->o->on_result)
+        r->o->on_result(r->o->ud, t);
+    return r->db_failed;
+}
+
+/* Commits waiting results once they are RD_TICK_MS old, even when no other
+ * result comes to push them (the last links may take their whole timeout). */
+static void on_tick(void *ud, int64_t now)
+{
+    run *r = ud;
+    if (!r->db_failed && rd_db_batch_pending(r->db) && now - r->batch_since >= RD_TICK_MS &&
+        rd_db_checks_commit(r->db, r->err) < 0)
+        r->db_failed = 1;
+}
+
+static int on_crawled(void *ud, size_t index, const rd_check *k)
+{
+    run *r = ud;
+    rd_check_row row = {rd_result_name(k->result), k->status, k->final_url, k->redirects,
+                        k->elapsed_ms, k->bytes, k->error, k->title};
+    return record(r, r->web[index], k->result, &row);
+}
+
+/* Relative and file: links name a file beside the catalog. */
+static void check_file(run *r, size_t target, const char *url, const char *kind)
+{
+    char *path = NULL, *decoded = NULL;
+    if (!strcmp(kind, "file")) {
+        CURLU *u = curl_url();
+        if (u && !curl_url_set(u, CURLUPART_URL, url, 0))
+            curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE);
+        curl_url_cleanup(u);
+    } else {
+        size_t n = strcspn(url, "?#");
+        decoded = curl_easy_unescape(NULL, url, (int)n, NULL);
+        const char *cat = r->o->catalog ? r->o->catalog : "";
+        const char *slash = strrchr(cat, '/');
+        int dir = slash ? (int)(slash - cat) + 1 : 0;
+        if (decoded && (path = malloc((size_t)dir + strlen(decoded) + 1)))
+            sprintf(path, "%.*s%s", dir, cat, decoded);
+    }
+    struct stat st;
+    char why[300] = "";
+    int ok = path && stat(path, &st) == 0;
+    if (!ok)
+        snprintf(why, sizeof why, "no such file: %s", path ? path : url);
+    rd_check_row row = {ok ? "ok" : "broken", 0, NULL, 0, 0, 0, why, NULL};
+    record(r, target, ok ? RD_RES_OK : RD_RES_BROKEN, &row);
+    if (!strcmp(kind, "file"))
+        curl_free(path);
+    else
+        free(path);
+    curl_free(decoded);
+}
+
+static int matches_any(const regex_t *re, int n, const char *url)
+{
+    for (int i = 0; i < n; i++)
+        if (regexec(&re[i], url, 0, NULL, 0) == 0)
+            return 1;
+    return 0;
+}
+
+static int compile_patterns(run *r)
+{
+    const rd_check_opts *o = r->o;
+    if (o->nexclude > RD_MAX_PATTERNS || o->ninclude > RD_MAX_PATTERNS)
+        return rd_error_set(r->err, RD_EUSAGE, "at most %d --exclude and %d --include patterns",
+                            RD_MAX_PATTERNS, RD_MAX_PATTERNS);
+    for (int k = 0; k < 2; k++) {
+        const char *const *pat = k ? o->include : o->exclude;
+        int n = k ? o->ninclude : o->nexclude;
+        regex_t *re = k ? r->in : r->ex;
+        int *done = k ? &r->nin : &r->nex;
+        for (; *done < n; (*done)++) {
+            int rc = regcomp(&re[*done], pat[*done], REG_EXTENDED | REG_NOSUB);
+            if (rc) {
+                char msg[200];
+                regerror(rc, &re[*done], msg, sizeof msg);
+                return rd_error_set(r->err, RD_EUSAGE, "--%s '%s': %s",
+                                    k ? "include" : "exclude", pat[*done], msg);
+            }
+        }
+    }
+    return RD_OK;
+}
+
+/* Decides every target that needs no network (excluded, cached, mailto,
+ * files, other schemes) and lists the web ones in urls; returns how many. */
+static size_t sort_targets(run *r, const char **urls)
+{
+    size_t nweb = 0;
+    for (size_t i = 0; i < r->t->total && !r->db_failed; i++) {
+        const rd_target *g = &r->targets[i];
+        int excluded = matches_any(r->ex, r->nex, g->url) ||
+                       (r->nin && !matches_any(r->in, r->nin, g->url));
+        if (excluded) {
+            rd_check_row row = {"excluded", 0, NULL, 0, 0, 0, "--exclude/--include", NULL};
+            record(r, i, RD_RES_EXCLUDED, &row);
+        } else if (g->fresh) {
+            rd_check_row row = {"cached", g->fresh_status, g->fresh_final_url, 0, 0, 0,
+                                NULL, g->fresh_title};
+            record(r, i, RD_RES_CACHED, &row);
+        } else if (!strcmp(g->kind, "mailto")) {
+            rd_check_row row = {"ok", 0, NULL, 0, 0, 0, "e-mail address: syntax only", NULL};
+            record(r, i, RD_RES_OK, &row);
+        } else if (!strcmp(g->kind, "relative") || !strcmp(g->kind, "file")) {
+            check_file(r, i, g->url, g->kind);
+        } else if (!strcmp(g->kind, "web")) {
+            r->web[nweb] = i;
+            urls[nweb++] = g->url;
+        } else {
+            rd_check_row row = {"excluded", 0, NULL, 0, 0, 0, "only http(s) links are fetched",
+                                NULL};
+            record(r, i, RD_RES_EXCLUDED, &row);
+        }
+    }
+    return nweb;
+}
+
+/* Fetches the web links under one run context (the run's deadline). */
+static int crawl_web(run *r, const char **urls, size_t nweb, rd_crawl_stats *st)
+{
+    rd_ctx ctx;
+    rd_ctx_init(&ctx, rd_now_ms(), r->o->deadline_ms);
+    rd_crawl_opts co = r->o->crawl;
+    co.tick = on_tick;
+    memset(st, 0, sizeof *st);
+    if (r->o->interrupted && r->o->interrupted(r->o->ud))
+        rd_ctx_cancel(&ctx);
+    return rd_crawl(&co, &ctx, urls, nweb, on_crawled, r, st, r->err);
+}
+
+/* Ends the run with its outcome, even after a failure: what was stored
+ * stays. Says whether the network looked down. */
+static int finish(run *r, const rd_crawl_stats *st, int rc)
+{
+    rd_check_tally *t = r->t;
+    int interrupted = r->o->interrupted && r->o->interrupted(r->o->ud);
+    t->outcome = interrupted ? "interrupted" : st->count[RD_RES_CANCELLED] ? "deadline"
+                                                                          : "completed";
+    rd_error end_err = {0};
+    int ended = rd_db_run_end(r->db, t->run_id, t->outcome, &end_err);
+    if (ended < 0 && rc == RD_OK) {
+        rc = ended;
+        *r->err = end_err;
+    }
+    t->hosts = st->hosts;
+    /* no server of several hosts could be reached: nothing was checked, so
+     * nothing is called broken (one dead host is just that) */
+    t->network_down = !interrupted && st->hosts > 1 && st->resolved == 0 &&
+                      st->count[RD_RES_ERROR] == t->web;
+    t->elapsed_ms = rd_now_ms() - t->started_ms;
+    return rc;
+}
+
+int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_error *err)
+{
+    memset(t, 0, sizeof *t);
+    t->started_ms = rd_now_ms();
+    t->outcome = "completed";
+    run r = {.db = db, .o = o, .t = t, .err = err};
+    rd_run_options ro = {o->crawl.timeout_ms, o->deadline_ms,     o->max_age_ms,
+                         o->crawl.max_bytes,  o->crawl.host_interval_ms,
+                         o->crawl.concurrency, o->crawl.per_host, o->crawl.retries,
+                         o->crawl.use_head};
+    const char **urls = NULL;
+    rd_crawl_stats st = {0};
+    int rc = compile_patterns(&r);
+    if (rc == RD_OK)
+        rc = rd_db_targets(db, o->max_age_ms, &r.targets, &t->total, err);
+    if (rc == RD_OK)
+        rc = rd_db_run_begin(db, &ro, &t->run_id, err);
+    if (rc == RD_OK) {
+        r.web = malloc((t->total ? t->total : 1) * sizeof *r.web);
+        urls = malloc((t->total ? t->total : 1) * sizeof *urls);
+        rc = r.web && urls ? RD_OK : rd_error_set(err, RD_ENOMEM, "out of memory");
+        if (rc == RD_OK)
+            t->web = sort_targets(&r, urls);
+        if (rc == RD_OK && !r.db_failed)
+            rc = crawl_web(&r, urls, t->web, &st);
+        if (rc == RD_OK && r.db_failed)
+            rc = err->code;
+        rc = finish(&r, &st, rc);
+    }
+    rd_targets_free(r.targets, t->total);
+    free(r.web);
+    free(urls);
+    for (int i = 0; i < r.nex; i++)
+        regfree(&r.ex[i]);
+    for (int i = 0; i < r.nin; i++)
+        regfree(&r.in[i]);
+    return rc;
+}

@@ -1,0 +1,198 @@
+/* tests/test_check.c — a check run (check/) over a stored catalog, against
+ * the fixture server on 127.0.0.1: what needs no network, what is fetched,
+ * what is stored, and when the network looks down. */
+#include <curl/curl.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check/check.h"
+#include "db/ingest.h"
+#include "fixture.h"
+#include "harness.h"
+
+typedef struct fx {
+    rd_fixture *server;
+    char dir[300], catalog[320], db[320];
+    rd_db *h;
+} fx;
+
+/* Writes text as catalog.md in a fresh folder, ingests it into a fresh
+ * database there, and opens it. */
+static int setup(fx *f, const char *name, const char *text)
+{
+    if (snprintf(f->dir, sizeof f->dir, "%s/check-%s", RD_BINARY_DIR, name) >= 280)
+        return -1;
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", f->dir, f->dir);
+    if (system(cmd) != 0)
+        return -1;
+    snprintf(f->catalog, sizeof f->catalog, "%s/catalog.md", f->dir);
+    snprintf(f->db, sizeof f->db, "%s/refdex.db", f->dir);
+    FILE *out = fopen(f->catalog, "w");
+    if (!out || fputs(text, out) < 0 || fclose(out) != 0)
+        return -1;
+    rd_error err = {0};
+    rd_catalog *cat = NULL;
+    rd_ingest_stats st;
+    int rc = rd_catalog_parse(f->catalog, text, strlen(text), 0, &cat, &err);
+    if (rc == RD_OK)
+        rc = rd_db_open(f->db, 0, &f->h, &err);
+    if (rc == RD_OK)
+        rc = rd_db_ingest(f->h, cat, text, strlen(text), &st, &err);
+    rd_catalog_free(cat);
+    if (rc < 0)
+        fprintf(stderr, "setup: %s\n", err.msg);
+    return rc;
+}
+
+static rd_check_opts opts(const fx *f)
+{
+    rd_check_opts o = {0};
+    rd_crawl_opts_default(&o.crawl);
+    o.crawl.allow_private = 1;
+    o.crawl.timeout_ms = 3000;
+    o.crawl.retries = 0;
+    o.catalog = f->catalog;
+    return o;
+}
+
+static char *stored(const fx *f, const char *sql)
+{
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    char *out = NULL;
+    sqlite3_open(f->db, &h);
+    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+            out = strdup((const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(h);
+    return out;
+}
+
+#define CHECK_STORED(f, sql, want)                                                             \
+    do {                                                                                       \
+        char *got_ = stored(f, sql);                                                           \
+        CHECK_STR(got_, want);                                                                 \
+        free(got_);                                                                            \
+    } while (0)
+
+/* Each kind of link is decided where it should be, and stored once. */
+static void sorts_and_stores(void)
+{
+    fx f = {0};
+    REQUIRE((f.server = rd_fixture_start()) != NULL);
+    char text[1024];
+    int port = rd_fixture_port(f.server);
+    snprintf(text, sizeof text,
+             "## links\n"
+             "- [fine](http://127.0.0.1:%d/ok/fine)\n"
+             "- [gone](http://127.0.0.1:%d/status/404)\n"
+             "- [skip](http://127.0.0.1:%d/ok/skipped)\n"
+             "- [mail](mailto:someone@example.org)\n"
+             "- [here](catalog.md)\n"
+             "- [missing](no-such-file.md)\n"
+             "- [ftp](ftp://example.org/x)\n",
+             port, port, port);
+    REQUIRE(setup(&f, "sorts", text) == RD_OK);
+    rd_check_opts o = opts(&f);
+    const char *ex[] = {"skipped$"};
+    o.exclude = ex;
+    o.nexclude = 1;
+    rd_check_tally t;
+    rd_error err = {0};
+    CHECK_INT(rd_check_links(f.h, &o, &t, &err), RD_OK);
+    CHECK_INT(t.total, 7);
+    CHECK_INT(t.done, 7);
+    CHECK_INT(t.web, 2); /* only the two http links that are not excluded go out */
+    CHECK_INT(t.count[RD_RES_OK], 3);
+    CHECK_INT(t.count[RD_RES_BROKEN], 2);
+    CHECK_INT(t.count[RD_RES_EXCLUDED], 2);
+    CHECK_INT(t.failing, 2);
+    CHECK_INT(t.network_down, 0);
+    CHECK_STR(t.outcome, "completed");
+    char want[1024];
+    snprintf(want, sizeof want,
+             "http://127.0.0.1:%d/ok/fine=ok http://127.0.0.1:%d/status/404=broken "
+             "http://127.0.0.1:%d/ok/skipped=excluded mailto:someone@example.org=ok "
+             "catalog.md=ok no-such-file.md=broken ftp://example.org/x=excluded",
+             port, port, port);
+    CHECK_STORED(&f, "SELECT group_concat(u.url || '=' || k.result, ' ') FROM (SELECT * FROM checks"
+                     " ORDER BY url_id) k JOIN urls u ON u.id = k.url_id",
+                 want);
+    snprintf(want, sizeof want, "no such file: %s/no-such-file.md", f.dir);
+    CHECK_STORED(&f, "SELECT k.error FROM checks k JOIN urls u ON u.id = k.url_id"
+                     " WHERE u.url = 'no-such-file.md'",
+                 want);
+    CHECK_STORED(&f, "SELECT outcome FROM runs", "completed");
+    rd_db_close(f.h);
+    rd_fixture_stop(f.server);
+}
+
+/* A good result younger than --max-age is reused, not fetched again. */
+static void cached_results(void)
+{
+    fx f = {0};
+    REQUIRE((f.server = rd_fixture_start()) != NULL);
+    char text[256];
+    snprintf(text, sizeof text, "- [c](http://127.0.0.1:%d/count/cached)\n",
+             rd_fixture_port(f.server));
+    REQUIRE(setup(&f, "cached", text) == RD_OK);
+    rd_check_opts o = opts(&f);
+    o.max_age_ms = 3600 * 1000;
+    rd_check_tally t;
+    rd_error err = {0};
+    REQUIRE(rd_check_links(f.h, &o, &t, &err) == RD_OK);
+    CHECK_INT(t.count[RD_RES_OK], 1);
+    REQUIRE(rd_check_links(f.h, &o, &t, &err) == RD_OK);
+    CHECK_INT(t.count[RD_RES_CACHED], 1);
+    CHECK_INT(t.web, 0);
+    CHECK_INT(rd_fixture_hits(f.server, "cached"), 1);
+    rd_db_close(f.h);
+    rd_fixture_stop(f.server);
+}
+
+/* No server of several hosts answers: the network looks down; one dead
+ * host is only that. A bad pattern stores nothing. */
+static void network_down(void)
+{
+    fx f = {0};
+    REQUIRE(setup(&f, "down", "- [a](http://127.0.0.2:1/)\n- [b](http://127.0.0.3:1/)\n") ==
+            RD_OK);
+    rd_check_opts o = opts(&f);
+    rd_check_tally t;
+    rd_error err = {0};
+    REQUIRE(rd_check_links(f.h, &o, &t, &err) == RD_OK);
+    CHECK_INT(t.count[RD_RES_ERROR], 2);
+    CHECK_INT(t.hosts, 2);
+    CHECK_INT(t.network_down, 1);
+    rd_db_close(f.h);
+    REQUIRE(setup(&f, "one-host", "- [a](http://127.0.0.2:1/a)\n- [b](http://127.0.0.2:1/b)\n") ==
+            RD_OK);
+    REQUIRE(rd_check_links(f.h, &o, &t, &err) == RD_OK);
+    CHECK_INT(t.count[RD_RES_ERROR], 2);
+    CHECK_INT(t.network_down, 0);
+    const char *ex[] = {"(unclosed"};
+    o.exclude = ex;
+    o.nexclude = 1;
+    CHECK_INT(rd_check_links(f.h, &o, &t, &err), RD_EUSAGE);
+    CHECK(strstr(err.msg, "--exclude '(unclosed'") != NULL);
+    CHECK_STORED(&f, "SELECT count(*) FROM runs", "1");
+    rd_db_close(f.h);
+}
+
+int main(int argc, char **argv)
+{
+    static const rd_test_case cases[] = {
+        {"sorts_and_stores", sorts_and_stores},
+        {"cached_results", cached_results},
+        {"network_down", network_down},
+    };
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    int rc = rd_test_main(argc, argv, cases, sizeof cases / sizeof *cases);
+    curl_global_cleanup();
+    return rc;
+}
