@@ -49,7 +49,7 @@ static int fake_checks(rd_db *db, rd_error *err)
         int broken = i % 20 == 7, moved = i % 50 == 3;
         rd_check_row row = {broken ? "broken" : moved ? "redirect" : "ok",
                             broken ? 404 : 200, moved ? "https://moved.example/new" : NULL,
-                            moved, 120, 5000, broken ? "HTTP 404" : NULL, "A page"};
+                            moved, 120, 5000, broken ? "HTTP 404" : NULL, "A page", 0};
         rc = rd_db_check_add(db, run, t[i].url_id, &row, err);
     }
     if (rc == RD_OK)

@@ -52,7 +52,7 @@ static int on_crawled(void *ud, size_t index, const rd_check *k)
 {
     run *r = ud;
     rd_check_row row = {rd_result_name(k->result), k->status, k->final_url, k->redirects,
-                        k->elapsed_ms, k->bytes, k->error, k->title};
+                        k->elapsed_ms, k->bytes, k->error, k->title, 0};
     return record(r, r->web[index], k->result, &row);
 }
 
@@ -79,7 +79,7 @@ static void check_file(run *r, size_t target, const char *url, const char *kind)
     int ok = path && stat(path, &st) == 0;
     if (!ok)
         snprintf(why, sizeof why, "no such file: %s", path ? path : url);
-    rd_check_row row = {ok ? "ok" : "broken", 0, NULL, 0, 0, 0, why, NULL};
+    rd_check_row row = {ok ? "ok" : "broken", 0, NULL, 0, 0, 0, why, NULL, 0};
     record(r, target, ok ? RD_RES_OK : RD_RES_BROKEN, &row);
     if (!strcmp(kind, "file"))
         curl_free(path);
@@ -130,14 +130,14 @@ static size_t sort_targets(run *r, const char **urls)
         int excluded = matches_any(r->ex, r->nex, g->url) ||
                        (r->nin && !matches_any(r->in, r->nin, g->url));
         if (excluded) {
-            rd_check_row row = {"excluded", 0, NULL, 0, 0, 0, "--exclude/--include", NULL};
+            rd_check_row row = {"excluded", 0, NULL, 0, 0, 0, "--exclude/--include", NULL, 0};
             record(r, i, RD_RES_EXCLUDED, &row);
         } else if (g->fresh) {
             rd_check_row row = {"cached", g->fresh_status, g->fresh_final_url, 0, 0, 0,
-                                NULL, g->fresh_title};
+                                NULL, g->fresh_title, g->fresh_id};
             record(r, i, RD_RES_CACHED, &row);
         } else if (!strcmp(g->kind, "mailto")) {
-            rd_check_row row = {"ok", 0, NULL, 0, 0, 0, "e-mail address: syntax only", NULL};
+            rd_check_row row = {"ok", 0, NULL, 0, 0, 0, "e-mail address: syntax only", NULL, 0};
             record(r, i, RD_RES_OK, &row);
         } else if (!strcmp(g->kind, "relative") || !strcmp(g->kind, "file")) {
             check_file(r, i, g->url, g->kind);
@@ -146,7 +146,7 @@ static size_t sort_targets(run *r, const char **urls)
             urls[nweb++] = g->url;
         } else {
             rd_check_row row = {"excluded", 0, NULL, 0, 0, 0, "only http(s) links are fetched",
-                                NULL};
+                                NULL, 0};
             record(r, i, RD_RES_EXCLUDED, &row);
         }
     }
@@ -172,19 +172,21 @@ static int finish(run *r, const rd_crawl_stats *st, int rc)
 {
     rd_check_tally *t = r->t;
     int interrupted = r->o->interrupted && r->o->interrupted(r->o->ud);
-    t->outcome = interrupted ? "interrupted" : st->count[RD_RES_CANCELLED] ? "deadline"
-                                                                          : "completed";
+    t->hosts = st->hosts;
+    /* no server of several hosts could be reached: nothing was checked, so
+     * nothing is called broken (one dead host is just that) */
+    t->network_down = !interrupted && st->hosts > 1 && st->resolved == 0 &&
+                      st->count[RD_RES_ERROR] == t->web;
+    t->outcome = interrupted                        ? "interrupted"
+                 : t->network_down                  ? "offline"
+                 : st->count[RD_RES_CANCELLED] ? "deadline"
+                                               : "completed";
     rd_error end_err = {0};
     int ended = rd_db_run_end(r->db, t->run_id, t->outcome, &end_err);
     if (ended < 0 && rc == RD_OK) {
         rc = ended;
         *r->err = end_err;
     }
-    t->hosts = st->hosts;
-    /* no server of several hosts could be reached: nothing was checked, so
-     * nothing is called broken (one dead host is just that) */
-    t->network_down = !interrupted && st->hosts > 1 && st->resolved == 0 &&
-                      st->count[RD_RES_ERROR] == t->web;
     t->elapsed_ms = rd_now_ms() - t->started_ms;
     return rc;
 }

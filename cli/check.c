@@ -95,13 +95,11 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
         e = rd_check_links(db, &o, &t, &err);
     if (p.on)
         fputs("\r\033[K", stderr);
-    rd_report_summary sum = {.total = t.total, .elapsed_ms = t.elapsed_ms, .strict = cfg->strict};
+    rd_report_summary sum = {.total = t.total, .elapsed_ms = t.elapsed_ms,
+                             .strict = cfg->strict, .offline = t.network_down};
     memcpy(sum.count, t.count, sizeof sum.count);
-    /* with no network the text report is its summary; the others keep every row */
     *network_down = t.network_down;
-    if (e == RD_OK && t.network_down && format == RD_REPORT_TEXT)
-        rd_report_summary_line(&sum, out);
-    else if (e == RD_OK)
+    if (e == RD_OK)
         e = rd_report_write(db, t.run_id, cfg->file, format, &sum, out, &err);
     if (signal_pipe[0] >= 0)
         remove_signals();

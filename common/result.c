@@ -35,6 +35,12 @@ int rd_result_fails(rd_result r, int strict)
     }
 }
 
+int rd_result_conclusive(rd_result r)
+{
+    return r != RD_RES_EXCLUDED && r != RD_RES_CACHED && r != RD_RES_CANCELLED &&
+           (unsigned)r < RD_RES_COUNT;
+}
+
 int rd_result_name_fails(const char *name, int strict)
 {
     int r = rd_result_parse(name);

@@ -27,6 +27,12 @@ int rd_result_parse(const char *name);
  * also timeout, ratelimited and cancelled. */
 int rd_result_fails(rd_result r, int strict);
 
+/* Whether a result says something about the link itself, so that it may
+ * become the link's status: ok, redirect, broken, error, timeout,
+ * ratelimited. An excluded or cancelled link and a cache hit say nothing new
+ * (and a run that found the network down says nothing: see check/). */
+int rd_result_conclusive(rd_result r);
+
 /* The same for a stored name; an unknown name does not fail. */
 int rd_result_name_fails(const char *name, int strict);
 

@@ -33,20 +33,21 @@ static int add_target(sqlite3_stmt *st, void *ud)
     t->fresh_final_url = col_dup_or_null(st, 4);
     t->fresh_title = col_dup_or_null(st, 5);
     t->fresh_status = sqlite3_column_int(st, 6);
+    t->fresh_id = sqlite3_column_int64(st, 7);
     return t->url && t->kind ? RD_OK : RD_ENOMEM;
 }
 
 int rd_db_targets(rd_db *db, int64_t max_age_ms, rd_target **out, size_t *n, rd_error *err)
 {
-    /* URLs in the order the catalog first uses them, with the latest check
-     * when it was good and is younger than max_age */
+    /* URLs in the order the catalog first uses them, with their status when
+     * it is good (ok, or a redirect, which fix needs) and younger than max_age */
     static const char sql[] =
-        "SELECT u.id, u.url, u.kind, k.result, k.final_url, k.title, k.status_code"
+        "SELECT u.id, u.url, u.kind, s.result, s.final_url, s.title, s.status_code, s.id"
         " FROM urls u JOIN (SELECT url_id, min(ord) AS first FROM entries"
         "  WHERE url_id IS NOT NULL GROUP BY url_id) f ON f.url_id = u.id"
-        " LEFT JOIN checks k ON ?1 > 0 AND k.id = (SELECT max(id) FROM checks"
-        "  WHERE url_id = u.id AND result IN ('ok', 'redirect', 'cached'))"
-        "  AND (julianday('now') - julianday(k.checked_at)) * 86400000.0 < ?1"
+        RD_STATUS_JOIN("k", "u.id")
+        " LEFT JOIN checks s ON ?1 > 0 AND s.id = k.id AND (s.result = 'ok' OR s.result ="
+        "  'redirect') AND (julianday('now') - julianday(s.checked_at)) * 86400000.0 < ?1"
         " ORDER BY f.first";
     sqlite3_stmt *st;
     target_list l = {0};
@@ -89,8 +90,9 @@ int rd_db_run_begin(rd_db *db, const rd_run_options *o, int64_t *run_id, rd_erro
         " 'per_host', ?7, 'retries', ?8, 'method', iif(?9, 'head', 'get')))";
     static const char ins[] =
         "INSERT INTO checks(run_id, url_id, result, status_code, final_url, redirects,"
-        " elapsed_ms, bytes, error, title, checked_at) VALUES (?1, ?2, ?3, nullif(?4, 0), ?5,"
-        " ?6, ?7, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ'))";
+        " elapsed_ms, bytes, error, title, checked_at, conclusive, cached_from) VALUES (?1, ?2,"
+        " ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ'), ?11,"
+        " nullif(?12, 0))";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)
@@ -148,6 +150,9 @@ int rd_db_check_add(rd_db *db, int64_t run_id, int64_t url_id, const rd_check_ro
     sqlite3_bind_int64(st, 8, c->bytes);
     sqlite3_bind_text(st, 9, c->error && *c->error ? c->error : NULL, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 10, c->title && *c->title ? c->title : NULL, -1, SQLITE_STATIC);
+    int r = rd_result_parse(c->result);
+    sqlite3_bind_int(st, 11, r >= 0 && rd_result_conclusive((rd_result)r));
+    sqlite3_bind_int64(st, 12, c->cached_from);
     int s = sqlite3_step(st);
     sqlite3_reset(st);
     if (s != SQLITE_DONE)
@@ -157,25 +162,33 @@ int rd_db_check_add(rd_db *db, int64_t run_id, int64_t url_id, const rd_check_ro
 
 int rd_db_run_end(rd_db *db, int64_t run_id, const char *outcome, rd_error *err)
 {
-    static const char sql[] = "UPDATE runs SET finished_at = strftime('%Y-%m-%dT%H:%M:%fZ'),"
-                              " outcome = ?2 WHERE id = ?1";
-    sqlite3_stmt *st = NULL;
+    /* a run that found no network said nothing about its links: none of its
+     * checks may become a status */
+    static const char sql[] =
+        "UPDATE runs SET finished_at = strftime('%Y-%m-%dT%H:%M:%fZ'), outcome = ?2"
+        " WHERE id = ?1;"
+        "UPDATE checks SET conclusive = 0 WHERE run_id = ?1 AND ?2 = 'offline'";
     int rc = rd_db_checks_commit(db, err);
-    if (rc == RD_OK)
-        rc = rd_db_prepare(db, sql, &st, err);
-    if (rc == RD_OK) {
+    const char *tail = sql;
+    for (int i = 0; rc == RD_OK && i < 2; i++) {
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(db->h, tail, -1, &st, &tail) != SQLITE_OK) {
+            rc = rd_db_fail(db, err, "ending a run");
+            break;
+        }
         sqlite3_bind_int64(st, 1, run_id);
         sqlite3_bind_text(st, 2, outcome, -1, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_DONE)
             rc = rd_db_fail(db, err, "ending a run");
+        sqlite3_finalize(st);
     }
-    sqlite3_finalize(st);
     return rc;
 }
 
 /* A run's checks joined to the entries that link each URL. */
 #define REPORT_FROM                                                                            \
     " FROM checks k JOIN urls u ON u.id = k.url_id"                                            \
+    " LEFT JOIN checks f ON f.id = k.cached_from"                                              \
     " LEFT JOIN entries e ON e.url_id = k.url_id"                                              \
     " LEFT JOIN categories c ON c.id = e.category_id"                                          \
     " WHERE k.run_id = ?1"
@@ -202,6 +215,8 @@ static int report_row(sqlite3_stmt *st, void *ud)
         .line = sqlite3_column_int(st, 10),
         .col = sqlite3_column_int(st, 11),
         .first = sqlite3_column_int(st, 12),
+        .cached_result = RD_COL(st, 13),
+        .cached_at = RD_COL(st, 14),
     };
     return c->cb(&r, c->ud);
 }
@@ -212,7 +227,8 @@ int rd_db_report(rd_db *db, int64_t run_id, int (*cb)(const rd_report_row *, voi
     static const char sql[] =
         "SELECT u.url, k.result, k.final_url, k.error, k.title, coalesce(k.status_code, 0),"
         " k.redirects, coalesce(k.elapsed_ms, 0), e.name, c.path, coalesce(e.line, 0),"
-        " coalesce(e.col, 0), row_number() OVER (PARTITION BY k.id ORDER BY e.ord) = 1"
+        " coalesce(e.col, 0), row_number() OVER (PARTITION BY k.id ORDER BY e.ord) = 1,"
+        " f.result, f.checked_at"
         REPORT_FROM " ORDER BY c.ord IS NULL, c.ord, e.ord, k.id";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
@@ -228,14 +244,16 @@ int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, FILE *out,
 {
     static const char sql[] =
         "SELECT json_object('url', u.url,"
-        " 'result', k.result, 'status', k.status_code, 'final_url', k.final_url,"
+        " 'result', k.result, 'cached_result', f.result, 'cached_at', f.checked_at,"
+        " 'status', k.status_code, 'final_url', k.final_url,"
         " 'redirects', k.redirects, 'elapsed_ms', k.elapsed_ms, 'bytes', k.bytes,"
         " 'error', k.error, 'title', k.title, 'checked_at', k.checked_at,"
         " 'entries', (SELECT json_group_array(json_object('name', e.name, 'category', c.path,"
         "   'file', ?2, 'line', e.line, 'col', e.col, 'location', ?2 || ':' || e.line || ':'"
         "   || e.col)) FROM (SELECT * FROM entries WHERE url_id = k.url_id ORDER BY ord) e"
         "   JOIN categories c ON c.id = e.category_id))"
-        " FROM checks k JOIN urls u ON u.id = k.url_id WHERE k.run_id = ?1 ORDER BY k.id";
+        " FROM checks k JOIN urls u ON u.id = k.url_id LEFT JOIN checks f ON f.id = k.cached_from"
+        " WHERE k.run_id = ?1 ORDER BY k.id";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)
@@ -265,9 +283,8 @@ int rd_db_latest_checks(rd_db *db,
                         void *ud, rd_error *err)
 {
     static const char sql[] =
-        "SELECT u.url, k.result, k.final_url FROM urls u"
-        " JOIN checks k ON k.id = (SELECT max(id) FROM checks WHERE url_id = u.id)"
-        " WHERE u.id IN (SELECT url_id FROM entries)";
+        "SELECT u.url, k.result, k.final_url FROM urls u" RD_STATUS_JOIN("k", "u.id")
+        " WHERE k.id IS NOT NULL AND u.id IN (SELECT url_id FROM entries)";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     latest_cb c = {cb, ud};

@@ -17,6 +17,7 @@ typedef struct rd_target {
     int fresh;
     char *fresh_result, *fresh_final_url, *fresh_title;
     int fresh_status;
+    int64_t fresh_id; /* the check reused */
 } rd_target;
 
 /* The URLs to check. With max_age_ms > 0, each URL's latest good result
@@ -33,6 +34,7 @@ typedef struct rd_check_row {
     int redirects;
     int64_t elapsed_ms, bytes;
     const char *error, *title;
+    int64_t cached_from; /* a cache hit: the check it reused; else 0 */
 } rd_check_row;
 
 /* The settings a run used, kept with it (as JSON). */
@@ -52,7 +54,10 @@ int rd_db_check_add(rd_db *db, int64_t run_id, int64_t url_id, const rd_check_ro
 int rd_db_checks_commit(rd_db *db, rd_error *err);
 /* Whether results wait in an open batch. */
 int rd_db_batch_pending(const rd_db *db);
-/* Records how the run ended ("completed", "interrupted", "deadline"). */
+/* Records how the run ended ("completed", "interrupted", "deadline", or
+ * "offline": no network, and then none of its checks becomes a status). A
+ * stored check counts for its link's status when its result is conclusive
+ * (rd_result_conclusive). */
 int rd_db_run_end(rd_db *db, int64_t run_id, const char *outcome, rd_error *err);
 
 /* One checked URL of a run with one entry that links it, for reports: a URL
@@ -63,6 +68,8 @@ typedef struct rd_report_row {
     int64_t elapsed_ms;
     const char *entry, *category; /* NULL when no entry links it any more */
     int line, col;
+    /* a cache hit: the result it reused and when that was checked; else NULL */
+    const char *cached_result, *cached_at;
 } rd_report_row;
 
 /* Calls cb for every check of the run, by category and catalog order. */

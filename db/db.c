@@ -124,6 +124,15 @@ static const char *const migrations[] = {
     "ALTER TABLE categories_new RENAME TO categories;"
     "CREATE INDEX categories_parent ON categories(parent_id);"
     "ALTER TABLE catalog ADD COLUMN model INTEGER NOT NULL DEFAULT 1;",
+
+    /* 3: a link's status is its latest conclusive check (DESIGN: "Link
+     * results"): which checks are conclusive is decided when they are stored
+     * (and undone for a run that found no network); a cache hit names the
+     * check it reused. */
+    "ALTER TABLE checks ADD COLUMN conclusive INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE checks ADD COLUMN cached_from INTEGER REFERENCES checks(id);"
+    "UPDATE checks SET conclusive = rd_conclusive(result);"
+    "CREATE INDEX checks_status ON checks(url_id, conclusive, id);",
 };
 
 enum { SCHEMA_LATEST = sizeof migrations / sizeof *migrations };
@@ -250,6 +259,15 @@ static void sql_fails(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, rd_result_name_fails(name, sqlite3_value_int(argv[1])));
 }
 
+/* rd_conclusive(result): for migration 3, which marks the checks stored
+ * before it. */
+static void sql_conclusive(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    int r = rd_result_parse((const char *)sqlite3_value_text(argv[0]));
+    sqlite3_result_int(ctx, r >= 0 && rd_result_conclusive((rd_result)r));
+}
+
 int rd_db_open(const char *path, int flags, rd_db **out, rd_error *err)
 {
     *out = NULL;
@@ -272,7 +290,10 @@ int rd_db_open(const char *path, int flags, rd_db **out, rd_error *err)
         sqlite3_busy_timeout(db->h, 5000);
         if (sqlite3_create_function(db->h, "rd_fails", 2,
                                     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                                    sql_fails, NULL, NULL) != SQLITE_OK)
+                                    sql_fails, NULL, NULL) != SQLITE_OK ||
+            sqlite3_create_function(db->h, "rd_conclusive", 1,
+                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                    sql_conclusive, NULL, NULL) != SQLITE_OK)
             rc = rd_db_fail(db, err, "opening");
         if (rc == RD_OK)
             rc = rd_db_exec(db, "PRAGMA foreign_keys = ON", err);

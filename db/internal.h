@@ -19,6 +19,13 @@ struct rd_db {
     int in_batch, batch_rows; /* an open transaction of results */
 };
 
+/* A link's status, as every view shows it: the latest conclusive check of
+ * the URL in column url_id, joined as `alias` (NULL columns when it has
+ * none). The one definition; checks.c decides what is conclusive. */
+#define RD_STATUS_JOIN(alias, url_id)                                                          \
+    " LEFT JOIN checks " alias " ON " alias ".id = (SELECT max(id) FROM checks"                 \
+    " WHERE url_id = " url_id " AND conclusive = 1)"
+
 /* Sets err from the handle's last error, naming the database; returns RD_EDB. */
 int rd_db_fail(rd_db *db, rd_error *err, const char *doing);
 

@@ -5,18 +5,17 @@
 
 #include "internal.h"
 
-#define LATEST_CHECK                                                                           \
-    " LEFT JOIN checks k ON k.id = (SELECT max(id) FROM checks WHERE url_id = e.url_id)"
+#define LATEST_CHECK RD_STATUS_JOIN("k", "e.url_id")
 
 int rd_db_site_summary(rd_db *db, rd_site_summary *s, rd_error *err)
 {
     static const char sql[] =
         "SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM categories),"
         " (SELECT count(DISTINCT url_id) FROM entries),"
-        " (SELECT count(DISTINCT e.url_id) FROM entries e JOIN checks k ON k.url_id = e.url_id),"
+        " (SELECT count(DISTINCT e.url_id) FROM entries e" LATEST_CHECK " WHERE k.id IS NOT NULL),"
         " (SELECT count(*) FROM (SELECT DISTINCT e.url_id FROM entries e" LATEST_CHECK
         "   WHERE rd_fails(k.result, 0))),"
-        " coalesce((SELECT max(checked_at) FROM checks), ''),"
+        " coalesce((SELECT max(checked_at) FROM checks WHERE conclusive = 1), ''),"
         " coalesce((SELECT file FROM catalog WHERE id = 1), '')";
     sqlite3_stmt *st;
     memset(s, 0, sizeof *s);

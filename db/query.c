@@ -23,7 +23,7 @@
 #define ENTRY_FROM                                                                             \
     " FROM entries e JOIN categories c ON c.id = e.category_id"                                \
     " LEFT JOIN urls u ON u.id = e.url_id"                                                     \
-    " LEFT JOIN checks k ON k.id = (SELECT max(id) FROM checks WHERE url_id = e.url_id)"       \
+    RD_STATUS_JOIN("k", "e.url_id")                                                            \
     " WHERE e.id IN hits"
 
 /* Turns what a user typed into an FTS5 query: every word must match, as a

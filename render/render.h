@@ -30,6 +30,7 @@ typedef struct rd_report_summary {
     size_t total;
     int64_t elapsed_ms;
     int strict; /* --strict: timeouts, rate limits and cancellations fail too */
+    int offline; /* the run found no network: every format says so, none lists a link */
 } rd_report_summary;
 
 /* Lint diagnostics as a JSON array (file, line, col, severity, rule,
@@ -40,7 +41,9 @@ int rd_diags_json(const char *file, const rd_diag *d, size_t n, char **json, rd_
 void rd_report_summary_line(const rd_report_summary *s, FILE *out);
 
 /* Writes the report of run_id in `format` to out. `file` is the catalog's
- * name as the user wrote it, for file:line:col. */
+ * name as the user wrote it, for file:line:col. A run that found no network
+ * (sum->offline) is reported as that, in every format, with no link called
+ * failing. */
 int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_format format,
                     const rd_report_summary *sum, FILE *out, rd_error *err);
 

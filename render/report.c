@@ -14,18 +14,32 @@ int rd_report_format_parse(const char *name)
     return -1;
 }
 
-/* Worth a line in a report: anything but ok, cached, excluded, and temporary
- * redirects (informational). */
+/* What a row says of its link: its result, or for a cache hit the result it
+ * reused ("redirect (cached)"). */
+static const char *shown(const rd_report_row *r, char *buf, size_t n)
+{
+    if (!r->cached_result)
+        return r->result;
+    snprintf(buf, n, "%s (cached)", r->cached_result);
+    return buf;
+}
+
+/* Worth a line in a report: anything but ok and excluded (a cache hit, when
+ * what it reused is). */
 static int worth_reporting(const rd_report_row *r)
 {
-    int k = rd_result_parse(r->result);
+    int k = rd_result_parse(r->cached_result ? r->cached_result : r->result);
     return k != RD_RES_OK && k != RD_RES_CACHED && k != RD_RES_EXCLUDED;
 }
 
 /* "HTTP 404", "→ https://new/", or the error text. */
 static void detail(const rd_report_row *r, char *buf, size_t n)
 {
-    if (!strcmp(r->result, "redirect") && r->final_url)
+    const char *res = r->cached_result ? r->cached_result : r->result;
+    if (!strcmp(res, "redirect") && r->final_url && r->cached_at)
+        snprintf(buf, n, "moved permanently to %s (as checked %.10s)", r->final_url,
+                 r->cached_at);
+    else if (!strcmp(res, "redirect") && r->final_url)
         snprintf(buf, n, "moved permanently to %s", r->final_url);
     else if (r->error)
         snprintf(buf, n, "%s", r->error);
@@ -68,10 +82,11 @@ static int text_row(const rd_report_row *r, void *ud)
         snprintf(t->category, sizeof t->category, "%s", cat);
     }
     t->any = 1;
-    char why[600];
+    char why[600], res[64];
     detail(r, why, sizeof why);
-    fprintf(t->out, "  %s:%d:%d: %s: %s %s%s%s\n", t->file, r->line, r->col, r->result,
-            r->entry ? r->entry : "", r->url, why[0] ? " — " : "", why);
+    fprintf(t->out, "  %s:%d:%d: %s: %s %s%s%s\n", t->file, r->line, r->col,
+            shown(r, res, sizeof res), r->entry ? r->entry : "", r->url, why[0] ? " — " : "",
+            why);
     return 0;
 }
 
@@ -108,9 +123,9 @@ static int github_row(const rd_report_row *r, void *ud)
     gh_state *g = ud;
     if (!worth_reporting(r) || !r->line)
         return 0;
-    char why[600], title[64];
+    char why[600], title[80], res[64];
     detail(r, why, sizeof why);
-    snprintf(title, sizeof title, "%s link", r->result);
+    snprintf(title, sizeof title, "%s link", shown(r, res, sizeof res));
     fprintf(g->out, "::%s file=", rd_result_name_fails(r->result, g->strict) ? "error" : "warning");
     gh_escape(g->out, g->file, 1);
     fprintf(g->out, ",line=%d,col=%d,title=", r->line, r->col);
@@ -152,13 +167,13 @@ static int markdown_row(const rd_report_row *r, void *ud)
         return 0;
     if (!m->rows++)
         fputs("\n| where | entry | URL | result | detail |\n|---|---|---|---|---|\n", m->out);
-    char where[600], why[600];
+    char where[600], why[600], res[64];
     snprintf(where, sizeof where, "%s:%d:%d", m->file, r->line, r->col);
     detail(r, why, sizeof why);
     md_cell(m->out, where);
     md_cell(m->out, r->entry);
     md_cell(m->out, r->url);
-    md_cell(m->out, r->result);
+    md_cell(m->out, shown(r, res, sizeof res));
     md_cell(m->out, why);
     fputs("|\n", m->out);
     return 0;
@@ -254,10 +269,42 @@ static int write_junit(rd_db *db, int64_t run_id, const char *file,
     return rc;
 }
 
+#define OFFLINE_NOTE "the network looked unavailable: no server could be reached, so no link was checked"
+
+/* A run that found no network, in each format: said once, no link listed. */
+static int write_offline(rd_report_format format, const rd_report_summary *s, FILE *out)
+{
+    switch (format) {
+    case RD_REPORT_TEXT:
+        rd_report_summary_line(s, out);
+        break;
+    case RD_REPORT_JSON:
+        fputs("[]\n", out);
+        break;
+    case RD_REPORT_GITHUB:
+        fputs("::warning title=refdex::" OFFLINE_NOTE "\n", out);
+        break;
+    case RD_REPORT_MARKDOWN:
+        fprintf(out, "### refdex: %zu links not checked\n\n%s.\n", s->total, OFFLINE_NOTE);
+        break;
+    case RD_REPORT_JUNIT:
+        fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n <testsuite "
+                     "name=\"refdex links\" tests=\"1\" failures=\"0\" errors=\"0\" "
+                     "skipped=\"1\" time=\"%.3f\">\n  <testcase classname=\"refdex\" "
+                     "name=\"network\">\n   <skipped message=\"%s\"/>\n  </testcase>\n "
+                     "</testsuite>\n</testsuites>\n",
+                s->elapsed_ms / 1000.0, OFFLINE_NOTE);
+        break;
+    }
+    return RD_OK;
+}
+
 int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_format format,
                     const rd_report_summary *sum, FILE *out, rd_error *err)
 {
     int rc = RD_OK;
+    if (sum->offline)
+        return write_offline(format, sum, out);
     switch (format) {
     case RD_REPORT_TEXT: {
         text_state t = {out, file, "", 0};

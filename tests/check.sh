@@ -196,6 +196,43 @@ case_network_down() {
     expect_in out.txt "one.md:2:3: error: a http://127.0.0.1:1/a"
 }
 
+# A link's status is its latest conclusive check: a cache hit, an excluded
+# link and a run that found no network never replace it, and every view
+# (query, fix, the reports) says the same.
+case_status_kept() {
+    start_fixture
+    printf '## x\n- [a](%s/ok/a)\n- [b](http://localhost:%s/ok/b)\n- [gone](%s/status/404)\n- [moved](%s/perm)\n' \
+        "$BASE" "$PORT" "$BASE" "$BASE" > s.md
+    expect_exit 1 "$REFDEX" check s.md --allow-private --retries 0
+    # a cache hit reports what it reused, and fix still sees the redirect
+    expect_exit 1 "$REFDEX" check s.md --allow-private --retries 0 --max-age 1d
+    expect_in out.txt "s.md:5:3: redirect (cached): moved $BASE/perm — moved permanently to $BASE/ok/moved (as checked"
+    expect_in out.txt "1 broken, 3 cached"
+    expect_exit 0 "$REFDEX" query --format tsv
+    expect_in out.txt "$(printf 'moved\t%s/perm\tredirect' "$BASE")"
+    expect_exit 0 "$REFDEX" fix s.md --dry-run
+    expect_in out.txt "s.md:5:3: $BASE/perm -> $BASE/ok/moved (moved permanently)"
+    # excluded: the broken link stays broken
+    expect_exit 0 "$REFDEX" check s.md --allow-private --exclude 'status/404|perm'
+    expect_exit 0 "$REFDEX" query --format tsv
+    expect_in out.txt "$(printf 'gone\t%s/status/404\tbroken' "$BASE")"
+    # the servers stop: the run finds no network, says so in every format,
+    # and the links keep what they were
+    kill "$FIX_PID"; wait "$FIX_PID" 2>/dev/null; FIX_PID=
+    expect_exit 3 "$REFDEX" check s.md --allow-private --retries 0 --format github
+    expect_in out.txt "::warning title=refdex::the network looked unavailable"
+    expect_not_in out.txt "::error"
+    expect_exit 3 "$REFDEX" check s.md --allow-private --retries 0 --format json
+    expect_in out.txt "[]"
+    expect_exit 0 "$REFDEX" query --format tsv
+    expect_in out.txt "$(printf 'a\t%s/ok/a\tok' "$BASE")"
+    expect_in out.txt "$(printf 'gone\t%s/status/404\tbroken' "$BASE")"
+    expect_not_in out.txt "	error	"
+    checks=$((checks + 1))
+    [ "$(sqlite3 refdex.db "SELECT outcome FROM runs ORDER BY id DESC LIMIT 1")" = offline ] ||
+        fail "the last run is not marked offline"
+}
+
 case_progress() {
     start_fixture
     { echo '## x'; for i in $(seq 1 6); do echo "- [s$i]($BASE/slow/200?$i)"; done; } > p.md

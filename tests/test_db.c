@@ -143,6 +143,7 @@ static void upgrade_from_v1(void)
     CHECK_SQL(path, "PRAGMA integrity_check", "ok");
     CHECK_SQL(path, "SELECT count(*) FROM entries", "2"); /* nothing lost on the way */
     CHECK_SQL(path, "SELECT count(*) FROM checks", "1");
+    CHECK_SQL(path, "SELECT conclusive FROM checks", "1"); /* its ok is the link's status */
     /* the same bytes, ingested again, are read by the new parser */
     source s;
     char *text;
