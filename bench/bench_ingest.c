@@ -95,7 +95,7 @@ static int run_once(const char *db_path, const char *file, const char *text, siz
         rc = rd_db_open(db_path, 0, &db, err);
     double t2 = now_ms();
     if (rc == RD_OK)
-        rc = rd_db_ingest(db, cat, text, len, &st, err);
+        rc = rd_db_ingest(db, cat, text, len, RD_INGEST_REPLACE, &st, err);
     double t3 = now_ms();
     rd_db_close(db);
     double t4 = now_ms();

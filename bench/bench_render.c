@@ -101,7 +101,7 @@ int main(int argc, char **argv)
     if (rc == RD_OK)
         rc = rd_db_open(db_path, 0, &db, &err);
     if (rc == RD_OK)
-        rc = rd_db_ingest(db, cat, text, len, &st, &err);
+        rc = rd_db_ingest(db, cat, text, len, RD_INGEST_REPLACE, &st, &err);
     if (rc == RD_OK && checked)
         rc = fake_checks(db, &err);
     double *ms = calloc((size_t)repeat, sizeof *ms);

@@ -49,6 +49,7 @@ typedef struct rd_config {
     int fmt_check;       /* fmt --check; fix --dry-run */
     int fmt_write;       /* fmt -w */
     rd_lint_opts lint;   /* --disable, --enable */
+    int force;           /* --force: replace another file's catalog in the database */
     rd_fmt_style fmt_style; /* fmt --bullet, --indent; 0: the catalog's own */
     char *out_owned;
 } rd_config;

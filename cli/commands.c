@@ -114,7 +114,7 @@ int rd_cli_store(const rd_config *cfg, const rd_catalog *cat, const char *text, 
     double t0 = now_ms();
     int rc = rd_db_open(cfg->db_path, 0, &db, &err);
     if (rc == RD_OK)
-        rc = rd_db_ingest(db, cat, text, len, &st, &err);
+        rc = rd_db_ingest(db, cat, text, len, cfg->force ? RD_INGEST_REPLACE : 0, &st, &err);
     rd_db_close(db);
     if (rc < 0) {
         rd_cli_error(&err);

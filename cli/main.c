@@ -47,12 +47,16 @@ static const char usage_text[] =
     "  --indent N|tab    fmt: nested items N spaces (1..8) or a tab in from their\n"
     "                    parent item (default: what most of FILE's nested items use)\n"
     "  --dry-run         fix: show what would change\n"
+    "  --force           ingest, update, check, render: replace a catalog of another\n"
+    "                    file in the database (two catalogs in one folder)\n"
     "  --disable RULES   lint, update: turn lint rules off (comma-separated);\n"
     "  --enable RULES    turn them on; 'refdex lint --rules' lists them\n"
     "  -q, --quiet       print only errors and requested data\n"
     "  -v, --verbose     say more about what is done\n"
     "  -h, --help        this text;  --version  versions of refdex and its libraries\n"
-    "\n"
+    "\n";
+
+static const char usage_more[] =
     "check options (durations: 500ms, 5s, 2m, 1h, 7d; a bare number is seconds):\n"
     "  --timeout D        per link, for all its transfers together (default 20s)\n"
     "  --deadline D       for the whole run (default none)\n"
@@ -80,7 +84,7 @@ static const char usage_text[] =
 /* Which options each command takes. */
 enum { O_DB = 1, O_FORMAT = 2, O_CATEGORY = 4, O_SEARCH = 8, O_STRICT = 16, O_MAXIN = 32,
        O_CHECK = 64, O_NOCHECK = 128, O_OUT = 256, O_FMT = 512, O_DRYRUN = 1024,
-       O_LINT = 2048 };
+       O_LINT = 2048, O_FORCE = 4096 };
 
 static const struct command {
     const char *name;
@@ -90,7 +94,7 @@ static const struct command {
     const char *synopsis;
 } commands[] = {
     {"update", rd_cmd_update,
-     O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_NOCHECK | O_OUT | O_LINT, 1,
+     O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_NOCHECK | O_OUT | O_LINT | O_FORCE, 1,
      "refdex update FILE [--db PATH] [--out DIR] [--strict] [--format table|tsv|json]\n"
      "          [--no-check] [--disable RULES] [--enable RULES] [check options]\n"
      "  Ingests FILE, lints it, checks its links, renders the site (as 'render'),\n"
@@ -98,13 +102,13 @@ static const struct command {
      "  categories on stdout. Exit 1 when lint finds errors; broken links are\n"
      "  reported, and failing on them is the job of 'refdex check'. --no-check skips\n"
      "  the link check (no network)."},
-    {"render", rd_cmd_render, O_DB | O_MAXIN | O_OUT, 1,
+    {"render", rd_cmd_render, O_DB | O_MAXIN | O_OUT | O_FORCE, 1,
      "refdex render FILE [--out DIR] [--db PATH]\n"
      "  Ingests FILE and writes the site: DIR/index.html (one self-contained page with\n"
      "  a filter box; index.html#q=zap shares a filtered view), DIR/c/<slug>.html for\n"
      "  each category, and DIR/index.json. DIR defaults to site/ beside FILE. Link\n"
      "  health comes from the last check ('unchecked' before any)."},
-    {"check", rd_cmd_check, O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK, 1,
+    {"check", rd_cmd_check, O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_FORCE, 1,
      "refdex check FILE [--format text|json|junit|github|markdown] [-o FILE]\n"
      "          [--timeout D] [--deadline D] [--concurrency N] [--per-host N]\n"
      "          [--host-interval D] [--retries N] [--method get|head] [--max-bytes SIZE]\n"
@@ -131,8 +135,8 @@ static const struct command {
      "  and scheme-less links to https://, changing only those bytes (atomically).\n"
      "  A redirect to a login page or to the site's root is left alone, and said.\n"
      "  --dry-run shows what would change."},
-    {"ingest", rd_cmd_ingest, O_DB | O_MAXIN, 1,
-     "refdex ingest FILE [--db PATH]\n"
+    {"ingest", rd_cmd_ingest, O_DB | O_MAXIN | O_FORCE, 1,
+     "refdex ingest FILE [--db PATH] [--max-input SIZE] [--force]\n"
      "  Stores FILE in the database in one transaction. Ingesting the same file again\n"
      "  changes nothing; an edited file replaces the catalog and keeps every URL's\n"
      "  check history."},
@@ -201,7 +205,7 @@ enum {
     OPT_DEADLINE, OPT_CONCURRENCY, OPT_PER_HOST, OPT_HOST_INTERVAL, OPT_RETRIES, OPT_MAX_BYTES,
     OPT_METHOD, OPT_ACCEPT, OPT_EXCLUDE, OPT_INCLUDE, OPT_MAX_AGE, OPT_ALLOW_PRIVATE, OPT_OUTPUT,
     OPT_NO_CHECK, OPT_OUT, OPT_CHECK_ONLY, OPT_WRITE, OPT_DRY_RUN, OPT_DISABLE, OPT_ENABLE,
-    OPT_RULES, OPT_BULLET, OPT_INDENT
+    OPT_RULES, OPT_BULLET, OPT_INDENT, OPT_FORCE
 };
 
 static const struct option longopts[] = {
@@ -233,6 +237,7 @@ static const struct option longopts[] = {
     {"disable", required_argument, NULL, OPT_DISABLE},
     {"enable", required_argument, NULL, OPT_ENABLE},
     {"rules", no_argument, NULL, OPT_RULES},
+    {"force", no_argument, NULL, OPT_FORCE},
     {"bullet", required_argument, NULL, OPT_BULLET},
     {"indent", required_argument, NULL, OPT_INDENT},
     {"quiet", no_argument, NULL, 'q'},
@@ -266,6 +271,7 @@ static int option_bit(int opt)
     case OPT_CHECK_ONLY: case OPT_WRITE: case 'w': case OPT_BULLET: case OPT_INDENT: return O_FMT;
     case OPT_DRY_RUN: return O_DRYRUN;
     case OPT_DISABLE: case OPT_ENABLE: case OPT_RULES: return O_LINT;
+    case OPT_FORCE: return O_FORCE;
     case 'q': case 'v': case 'h': case ':': case '?': return 0;
     default: return O_CHECK;
     }
@@ -395,6 +401,7 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         case OPT_CHECK_ONLY: case OPT_DRY_RUN: cfg->fmt_check = 1; break;
         case OPT_WRITE: case 'w': cfg->fmt_write = 1; break;
         case OPT_RULES: print_rules(); return RD_EXIT_OK;
+        case OPT_FORCE: cfg->force = 1; break;
         case OPT_DISABLE: case OPT_ENABLE: {
             rd_error err = {0};
             if (rd_lint_opts_set(&cfg->lint, optarg, c == OPT_ENABLE, &err) < 0) {
@@ -446,10 +453,12 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage_text, stderr);
+        fputs(usage_more, stderr);
         return RD_EXIT_USAGE;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         fputs(usage_text, stdout);
+        fputs(usage_more, stdout);
         return RD_EXIT_OK;
     }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {

@@ -49,6 +49,11 @@ static int open_db(const rd_config *cfg, rd_db **db)
     int rc = rd_db_open(cfg->db_path, RD_DB_READONLY, db, &err);
     if (rc < 0) {
         rd_cli_error(&err);
+        if (rc == RD_ENOTFOUND)
+            fprintf(stderr, "refdex: looked for %s%s; ingest, update and check keep a "
+                            "catalog's database beside it (docs/list.md: docs/refdex.db), so "
+                            "run this there or give --db PATH\n",
+                    cfg->db_path, cfg->db_owned ? " in this folder" : " (--db)");
         return rd_exit_for(rc);
     }
     return RD_EXIT_OK;

@@ -94,7 +94,9 @@ int rd_db_run_begin(rd_db *db, const rd_run_options *o, int64_t *run_id, rd_erro
         " ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ'), ?11,"
         " nullif(?12, 0))";
     sqlite3_stmt *st;
-    int rc = rd_db_prepare(db, sql, &st, err);
+    int rc = rd_db_write_mode(db, err);
+    if (rc == RD_OK)
+        rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)
         return rc;
     int64_t v[] = {o->timeout_ms,       o->deadline_ms, o->max_age_ms, o->max_bytes,
@@ -134,7 +136,7 @@ int rd_db_check_add(rd_db *db, int64_t run_id, int64_t url_id, const rd_check_ro
                     rd_error *err)
 {
     if (!db->in_batch) {
-        int rc = rd_db_exec(db, "BEGIN IMMEDIATE", err);
+        int rc = rd_db_begin_write(db, err);
         if (rc < 0)
             return rc;
         db->in_batch = 1;

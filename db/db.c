@@ -132,7 +132,8 @@ static const char *const migrations[] = {
     "ALTER TABLE checks ADD COLUMN conclusive INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE checks ADD COLUMN cached_from INTEGER REFERENCES checks(id);"
     "UPDATE checks SET conclusive = rd_conclusive(result);"
-    "CREATE INDEX checks_status ON checks(url_id, conclusive, id);",
+    "CREATE INDEX checks_status ON checks(url_id, conclusive, id);"
+    "PRAGMA application_id = 1919182200;", /* 'rdex', RD_APPLICATION_ID */
 };
 
 enum { SCHEMA_LATEST = sizeof migrations / sizeof *migrations };
@@ -157,6 +158,21 @@ int rd_db_prepare(rd_db *db, const char *sql, sqlite3_stmt **st, rd_error *err)
     if (sqlite3_prepare_v2(db->h, sql, -1, st, NULL) != SQLITE_OK)
         return rd_db_fail(db, err, "preparing a statement");
     return RD_OK;
+}
+
+int rd_db_write_mode(rd_db *db, rd_error *err)
+{
+    if (db->wal)
+        return RD_OK;
+    int rc = rd_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err);
+    db->wal = rc == RD_OK;
+    return rc;
+}
+
+int rd_db_begin_write(rd_db *db, rd_error *err)
+{
+    int rc = rd_db_write_mode(db, err);
+    return rc < 0 ? rc : rd_db_exec(db, "BEGIN IMMEDIATE", err);
 }
 
 int rd_db_exec(rd_db *db, const char *sql, rd_error *err)
@@ -231,7 +247,7 @@ static int migrate(rd_db *db, rd_error *err)
     for (; rc == RD_OK && v < SCHEMA_LATEST; v++) {
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
-        rc = rd_db_exec(db, "BEGIN IMMEDIATE", err);
+        rc = rd_db_begin_write(db, err);
         if (rc == RD_OK)
             rc = rd_db_exec(db, migrations[v], err);
         if (rc == RD_OK)
@@ -268,6 +284,99 @@ static void sql_conclusive(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, r >= 0 && rd_result_conclusive((rd_result)r));
 }
 
+/* 'rdex': what PRAGMA application_id says of a refdex database. */
+enum { RD_APPLICATION_ID = 0x72646578 };
+
+/* Registers the SQL functions every statement may use. */
+static int add_functions(sqlite3 *h)
+{
+    const int f = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+    return sqlite3_create_function(h, "rd_fails", 2, f, NULL, sql_fails, NULL, NULL) ||
+           sqlite3_create_function(h, "rd_conclusive", 1, f, NULL, sql_conclusive, NULL, NULL);
+}
+
+/* A file name as an SQLite URI path: '%', '?' and '#' escaped. */
+static char *uri_of(const char *path, int immutable)
+{
+    rd_buf b = {0};
+    rd_buf_puts(&b, "file:");
+    for (const char *c = path; *c; c++) {
+        if (*c == '%' || *c == '?' || *c == '#')
+            rd_buf_printf(&b, "%%%02X", (unsigned char)*c);
+        else
+            rd_buf_putc(&b, *c);
+    }
+    rd_buf_puts(&b, immutable ? "?mode=ro&immutable=1" : "?mode=ro");
+    return rd_buf_take(&b);
+}
+
+/* Opens the handle. A read-only open reads a database in WAL mode even where
+ * its -shm file cannot be made (a folder the user cannot write): then the
+ * file is read as it is on disk (immutable), which is all such a user has. */
+static int open_handle(rd_db *db, int readonly, rd_error *err)
+{
+    for (int immutable = 0; immutable < 2; immutable++) {
+        char *uri = readonly ? uri_of(db->path, immutable) : NULL;
+        int flags = readonly ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
+                             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+        int s = (readonly && !uri) ? SQLITE_NOMEM
+                                   : sqlite3_open_v2(readonly ? uri : db->path, &db->h, flags, NULL);
+        free(uri);
+        if (s == SQLITE_OK) {
+            sqlite3_extended_result_codes(db->h, 1);
+            sqlite3_busy_timeout(db->h, 5000);
+            if (add_functions(db->h) != SQLITE_OK)
+                return rd_db_fail(db, err, "opening");
+            /* the first real read: a file that is not a database fails here */
+            if (rd_db_schema_version(db) >= 0)
+                return RD_OK;
+            int e = sqlite3_extended_errcode(db->h);
+            if (!readonly || immutable || ((e & 0xff) != SQLITE_READONLY && (e & 0xff) != SQLITE_CANTOPEN))
+                return rd_db_fail(db, err, "reading");
+        } else if (!readonly || immutable) {
+            return rd_db_fail(db, err, "opening");
+        }
+        sqlite3_close(db->h);
+        db->h = NULL;
+    }
+    return rd_db_fail(db, err, "opening");
+}
+
+/* A database refdex may use: its own (application_id), one made before it
+ * said so (schema 1 or 2 and refdex's tables), or an empty file. Anything
+ * else is refused before anything is written to it. */
+static int is_ours(rd_db *db, rd_error *err)
+{
+    static const char sql[] =
+        "SELECT (SELECT application_id FROM pragma_application_id),"
+        " (SELECT count(*) FROM sqlite_master),"
+        " (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN"
+        "  ('catalog', 'categories', 'entries', 'urls', 'checks', 'runs'))";
+    sqlite3_stmt *st;
+    int rc = rd_db_prepare(db, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = rd_db_fail(db, err, "reading");
+    } else {
+        int app = sqlite3_column_int(st, 0), objects = sqlite3_column_int(st, 1);
+        int ours = sqlite3_column_int(st, 2), v = rd_db_schema_version(db);
+        if ((app == RD_APPLICATION_ID || app == 0) && v > SCHEMA_LATEST)
+            rc = rd_error_set(err, RD_EDB,
+                              "%s: schema version %d is newer than this refdex knows (%d); "
+                              "upgrade refdex",
+                              db->path, v, SCHEMA_LATEST);
+        else if (!(app == RD_APPLICATION_ID || (app == 0 && objects == 0 && v == 0) ||
+              (app == 0 && ours == 6 && v >= 1 && v <= 2)))
+            rc = rd_error_set(err, RD_EUSAGE,
+                              "%s: not a refdex database (another program's SQLite file?); "
+                              "nothing was changed. Give --db a new file or one refdex made",
+                              db->path);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int rd_db_open(const char *path, int flags, rd_db **out, rd_error *err)
 {
     *out = NULL;
@@ -281,29 +390,12 @@ int rd_db_open(const char *path, int flags, rd_db **out, rd_error *err)
         free(db);
         return rd_error_set(err, RD_ENOMEM, "%s: out of memory", path);
     }
-    int oflags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    int rc = RD_OK;
-    if (sqlite3_open_v2(path, &db->h, oflags, NULL) != SQLITE_OK)
-        rc = rd_db_fail(db, err, "opening");
-    if (rc == RD_OK) {
-        sqlite3_extended_result_codes(db->h, 1);
-        sqlite3_busy_timeout(db->h, 5000);
-        if (sqlite3_create_function(db->h, "rd_fails", 2,
-                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                                    sql_fails, NULL, NULL) != SQLITE_OK ||
-            sqlite3_create_function(db->h, "rd_conclusive", 1,
-                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                                    sql_conclusive, NULL, NULL) != SQLITE_OK)
-            rc = rd_db_fail(db, err, "opening");
-        if (rc == RD_OK)
-            rc = rd_db_exec(db, "PRAGMA foreign_keys = ON", err);
-    }
-    /* Reading the schema version is the first real read: a file that is not
-     * a database fails here, with SQLite's own words. */
-    if (rc == RD_OK && rd_db_schema_version(db) < 0)
-        rc = rd_db_fail(db, err, "reading");
-    if (rc == RD_OK && !readonly)
-        rc = rd_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err);
+    db->readonly = readonly;
+    int rc = open_handle(db, readonly, err);
+    if (rc == RD_OK)
+        rc = is_ours(db, err);
+    if (rc == RD_OK)
+        rc = rd_db_exec(db, "PRAGMA foreign_keys = ON", err);
     /* reads (render, query) touch the whole file: map it (read-only opens
      * only: a check run keeps its memory small), and cache more of it */
     if (rc == RD_OK && readonly)
@@ -318,6 +410,7 @@ int rd_db_open(const char *path, int flags, rd_db **out, rd_error *err)
                           "to migrate it",
                           path, rd_db_schema_version(db), SCHEMA_LATEST);
     if (rc < 0) {
+        db->readonly = 1; /* a refused file is left as it was */
         rd_db_close(db);
         return rc;
     }
@@ -332,6 +425,12 @@ void rd_db_close(rd_db *db)
     if (db->in_batch)
         sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
     sqlite3_finalize(db->check_ins);
+    /* At rest the database is one file: a writer that took it into WAL mode
+     * takes it out when it closes (which fails, harmlessly, while another
+     * connection is open), so readers need no -wal/-shm beside it nor a
+     * folder they can write. */
+    if (db->wal)
+        sqlite3_exec(db->h, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
     sqlite3_close(db->h);
     free(db->path);
     free(db);

@@ -204,6 +204,31 @@ static int put_notes(ingest *in)
     return RD_OK;
 }
 
+/* The part of a path after its last '/'. */
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* Refuses to replace the catalog of another file (two catalogs in one
+ * folder share its refdex.db), unless told to. */
+static int other_catalog(rd_db *db, const char *file, int replace, rd_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = rd_db_prepare(db, "SELECT file FROM catalog WHERE id = 1", &st, err);
+    if (rc < 0)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW && !replace &&
+        strcmp(base_name(RD_COL(st, 0)), base_name(file)) != 0)
+        rc = rd_error_set(err, RD_EUSAGE,
+                          "%s holds the catalog of %s, which %s would replace; give %s a "
+                          "database of its own (--db), or --force to replace it",
+                          db->path, RD_COL(st, 0), file, file);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* True when the stored catalog came from the same file with the same bytes,
  * read by a parser that makes the same model of them. */
 static int same_source(rd_db *db, const char *file, const char *source, size_t len, int *same,
@@ -277,7 +302,7 @@ static int count_urls(rd_db *db, int64_t *n, rd_error *err)
     return rc;
 }
 
-int rd_db_ingest(rd_db *db, const rd_catalog *cat, const char *source, size_t len,
+int rd_db_ingest(rd_db *db, const rd_catalog *cat, const char *source, size_t len, int flags,
                  rd_ingest_stats *stats, rd_error *err)
 {
     memset(stats, 0, sizeof *stats);
@@ -286,8 +311,17 @@ int rd_db_ingest(rd_db *db, const rd_catalog *cat, const char *source, size_t le
     stats->notes = (int64_t)cat->nnotes;
     if (len > (size_t)0x7fffffff)
         return rd_error_set(err, RD_EINPUT, "%s: too large to store", cat->file);
-    int rc = rd_db_exec(db, "BEGIN IMMEDIATE", err), same = 0;
+    /* the same catalog again takes no write lock (a check run may hold it) */
+    int same = 0, rc = same_source(db, cat->file, source, len, &same, err);
+    if (rc == RD_OK && same) {
+        stats->unchanged = 1;
+        return count_urls(db, &stats->urls_total, err);
+    }
     if (rc == RD_OK)
+        rc = other_catalog(db, cat->file, flags & RD_INGEST_REPLACE, err);
+    if (rc == RD_OK)
+        rc = rd_db_begin_write(db, err);
+    if (rc == RD_OK) /* again, under the lock: another process may have been first */
         rc = same_source(db, cat->file, source, len, &same, err);
     ingest in = {.db = db, .cat = cat, .err = err};
     if (rc == RD_OK && same)

@@ -13,10 +13,17 @@ typedef struct rd_ingest_stats {
     int64_t categories, entries, notes, urls_new, urls_total;
 } rd_ingest_stats;
 
+enum {
+    /* Replace a catalog that came from another file (without it that is
+     * RD_EUSAGE: two catalogs in one folder would share its refdex.db) */
+    RD_INGEST_REPLACE = 1
+};
+
 /* Replaces the stored catalog with cat (parsed from source[0..len)) in one
  * transaction; URLs and their check history are kept. Ingesting the same
- * source again writes nothing and sets stats->unchanged. */
-int rd_db_ingest(rd_db *db, const rd_catalog *cat, const char *source, size_t len,
+ * source again writes nothing, takes no write lock, and sets
+ * stats->unchanged. */
+int rd_db_ingest(rd_db *db, const rd_catalog *cat, const char *source, size_t len, int flags,
                  rd_ingest_stats *stats, rd_error *err);
 
 #endif

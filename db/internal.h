@@ -17,6 +17,8 @@ struct rd_db {
     char *path;
     sqlite3_stmt *check_ins; /* prepared once for a run */
     int in_batch, batch_rows; /* an open transaction of results */
+    int readonly;             /* opened RD_DB_READONLY, or refused */
+    int wal;                  /* this connection put the file in WAL mode */
 };
 
 /* A link's status, as every view shows it: the latest conclusive check of
@@ -31,6 +33,12 @@ int rd_db_fail(rd_db *db, rd_error *err, const char *doing);
 
 /* Prepares sql on the handle; on failure sets err and returns RD_EDB. */
 int rd_db_prepare(rd_db *db, const char *sql, sqlite3_stmt **st, rd_error *err);
+
+/* Puts the database in WAL mode before this connection first writes (so
+ * readers never wait on a writer), and BEGIN IMMEDIATE. A database nobody
+ * writes to stays one file. */
+int rd_db_write_mode(rd_db *db, rd_error *err);
+int rd_db_begin_write(rd_db *db, rd_error *err);
 
 /* Runs sql that returns no rows (one or more statements). */
 int rd_db_exec(rd_db *db, const char *sql, rd_error *err);

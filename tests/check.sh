@@ -69,9 +69,9 @@ case_exit_codes() {
     expect_exit 1 "$REFDEX" check c.md --allow-private
     expect_exit 0 "$REFDEX" check c.md --allow-private --accept 200..299,403
     printf '## x\n- [a](%s/ok/a)\n- [slow](%s/hang)\n' "$BASE" "$BASE" > t.md
-    expect_exit 0 "$REFDEX" check t.md --allow-private --timeout 500ms
+    expect_exit 0 "$REFDEX" check t.md --allow-private --timeout 500ms --db t.db
     expect_in out.txt "1 timeout"
-    expect_exit 1 "$REFDEX" check t.md --allow-private --timeout 500ms --strict
+    expect_exit 1 "$REFDEX" check t.md --allow-private --timeout 500ms --strict --db t.db
     for bad in "--timeout 5x" "--deadline soon" "--accept 99" "--concurrency 0" \
                "--method post" "--format xml" "--exclude (" "--max-bytes lots"; do
         # shellcheck disable=SC2086

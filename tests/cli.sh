@@ -165,6 +165,48 @@ case_groups() {
         fail "the group's description is not in categories --format json: $(cat out.txt)"
 }
 
+# The database: read where the user cannot write, found or said where it was
+# looked for, never another file's catalog replaced in silence, and another
+# program's SQLite file left as it was.
+case_database_place() {
+    mkdir docs
+    cp "$DATA/seed.md" docs/list.md
+    "$REFDEX" ingest -q docs/list.md || fail "ingest failed"
+    expect_exit 2 "$REFDEX" query --category log
+    expect_in err.txt "looked for refdex.db in this folder"
+    expect_in err.txt "give --db PATH"
+    expect_exit 0 "$REFDEX" query --category log --db docs/refdex.db
+    # at rest the database is one file, readable where it cannot be written
+    checks=$((checks + 1))
+    [ ! -e docs/refdex.db-wal ] && [ ! -e docs/refdex.db-shm ] || fail "files beside the database: $(ls docs)"
+    chmod 755 docs && chmod 644 docs/refdex.db
+    if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+        as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+        chmod 755 .
+    else
+        as_user() { "$@"; }
+        chmod 555 docs
+    fi
+    expect_exit 0 as_user "$REFDEX" query --category log --db docs/refdex.db
+    expect_in out.txt "go-logr/logr"
+    expect_exit 0 as_user "$REFDEX" categories --db docs/refdex.db
+    chmod 755 docs
+    checks=$((checks + 1))
+    [ "$(ls docs | tr '\n' ' ')" = "list.md refdex.db " ] || fail "a read-only command left files: $(ls docs)"
+    # a second catalog in the folder does not replace the first in silence
+    cp "$DATA/seed.md" docs/other.md
+    expect_exit 2 "$REFDEX" ingest docs/other.md
+    expect_in err.txt "docs/refdex.db holds the catalog of docs/list.md, which docs/other.md would replace"
+    expect_exit 0 "$REFDEX" ingest docs/other.md --force
+    # another program's SQLite file is refused and left as it was
+    sqlite3 foreign.db "CREATE TABLE t(x); INSERT INTO t VALUES (1)"
+    before=$(cksum < foreign.db)
+    expect_exit 2 "$REFDEX" ingest docs/list.md --db foreign.db
+    expect_in err.txt "foreign.db: not a refdex database"
+    checks=$((checks + 1))
+    [ "$(cksum < foreign.db)" = "$before" ] && [ ! -e foreign.db-wal ] || fail "the foreign database was changed"
+}
+
 case_bad_database() {
     head -c 100000 /dev/urandom > refdex.db
     expect_exit 3 "$REFDEX" query

@@ -40,7 +40,7 @@ static int setup(fx *f, const char *name, const char *text)
     if (rc == RD_OK)
         rc = rd_db_open(f->db, 0, &f->h, &err);
     if (rc == RD_OK)
-        rc = rd_db_ingest(f->h, cat, text, strlen(text), &st, &err);
+        rc = rd_db_ingest(f->h, cat, text, strlen(text), 0, &st, &err);
     rd_catalog_free(cat);
     if (rc < 0)
         fprintf(stderr, "setup: %s\n", err.msg);
