@@ -93,8 +93,17 @@ int rd_db_run_begin(rd_db *db, const rd_run_options *o, int64_t *run_id, rd_erro
         " elapsed_ms, bytes, error, title, checked_at, conclusive, cached_from) VALUES (?1, ?2,"
         " ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ'), ?11,"
         " nullif(?12, 0))";
+    /* where each URL is linked, as the run found the catalog, for its report */
+    static const char links[] =
+        "DROP TABLE IF EXISTS temp.run_links;"
+        "CREATE TEMP TABLE run_links AS SELECT e.url_id, e.name, c.path, c.ord AS cord, e.line,"
+        " e.col, e.ord FROM entries e JOIN categories c ON c.id = e.category_id"
+        " WHERE e.url_id IS NOT NULL;"
+        "CREATE INDEX temp.run_links_url ON run_links(url_id, ord);";
     sqlite3_stmt *st;
     int rc = rd_db_write_mode(db, err);
+    if (rc == RD_OK)
+        rc = rd_db_exec(db, links, err);
     if (rc == RD_OK)
         rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)
@@ -187,12 +196,13 @@ int rd_db_run_end(rd_db *db, int64_t run_id, const char *outcome, rd_error *err)
     return rc;
 }
 
-/* A run's checks joined to the entries that link each URL. */
+/* A run's checks joined to the entries that linked each URL when the run
+ * began (temp.run_links, taken by rd_db_run_begin): another process may
+ * ingest an edited catalog while the run goes on. */
 #define REPORT_FROM                                                                            \
     " FROM checks k JOIN urls u ON u.id = k.url_id"                                            \
     " LEFT JOIN checks f ON f.id = k.cached_from"                                              \
-    " LEFT JOIN entries e ON e.url_id = k.url_id"                                              \
-    " LEFT JOIN categories c ON c.id = e.category_id"                                          \
+    " LEFT JOIN temp.run_links e ON e.url_id = k.url_id"                                       \
     " WHERE k.run_id = ?1"
 
 typedef struct report_cb {
@@ -228,10 +238,10 @@ int rd_db_report(rd_db *db, int64_t run_id, int (*cb)(const rd_report_row *, voi
 {
     static const char sql[] =
         "SELECT u.url, k.result, k.final_url, k.error, k.title, coalesce(k.status_code, 0),"
-        " k.redirects, coalesce(k.elapsed_ms, 0), e.name, c.path, coalesce(e.line, 0),"
+        " k.redirects, coalesce(k.elapsed_ms, 0), e.name, e.path, coalesce(e.line, 0),"
         " coalesce(e.col, 0), row_number() OVER (PARTITION BY k.id ORDER BY e.ord) = 1,"
         " f.result, f.checked_at"
-        REPORT_FROM " ORDER BY c.ord IS NULL, c.ord, e.ord, k.id";
+        REPORT_FROM " ORDER BY e.cord IS NULL, e.cord, e.ord, k.id";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)
@@ -250,10 +260,10 @@ int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, FILE *out,
         " 'status', k.status_code, 'final_url', k.final_url,"
         " 'redirects', k.redirects, 'elapsed_ms', k.elapsed_ms, 'bytes', k.bytes,"
         " 'error', k.error, 'title', k.title, 'checked_at', k.checked_at,"
-        " 'entries', (SELECT json_group_array(json_object('name', e.name, 'category', c.path,"
+        " 'entries', (SELECT json_group_array(json_object('name', e.name, 'category', e.path,"
         "   'file', ?2, 'line', e.line, 'col', e.col, 'location', ?2 || ':' || e.line || ':'"
-        "   || e.col)) FROM (SELECT * FROM entries WHERE url_id = k.url_id ORDER BY ord) e"
-        "   JOIN categories c ON c.id = e.category_id))"
+        "   || e.col)) FROM (SELECT * FROM temp.run_links WHERE url_id = k.url_id ORDER BY ord)"
+        "   e))"
         " FROM checks k JOIN urls u ON u.id = k.url_id LEFT JOIN checks f ON f.id = k.cached_from"
         " WHERE k.run_id = ?1 ORDER BY k.id";
     sqlite3_stmt *st;

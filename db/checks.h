@@ -72,7 +72,9 @@ typedef struct rd_report_row {
     const char *cached_result, *cached_at;
 } rd_report_row;
 
-/* Calls cb for every check of the run, by category and catalog order. */
+/* Calls cb for every check of the run, by category and catalog order, with
+ * the entries and positions of the catalog as it was when rd_db_run_begin
+ * was called on this handle (the report of a run is made by its handle). */
 int rd_db_report(rd_db *db, int64_t run_id, int (*cb)(const rd_report_row *, void *),
                  void *ud, rd_error *err);
 /* Writes the run's checks to out as a JSON array: one object per URL (built by

@@ -233,6 +233,24 @@ case_status_kept() {
         fail "the last run is not marked offline"
 }
 
+# A run reports against the catalog it checked, even when the file is edited
+# and ingested again while it runs.
+case_report_snapshot() {
+    start_fixture
+    printf '## x\n- [gone](%s/status/404)\n- [slow](%s/slow/1500)\n' "$BASE" "$BASE" > r.md
+    "$REFDEX" check r.md --allow-private > report.txt 2> report.err &
+    pid=$!
+    sleep 0.6
+    printf '## x\n\n\n\n- [slow](%s/slow/1500)\n' "$BASE" > r.md
+    "$REFDEX" ingest -q r.md || fail "ingest during the run failed"
+    wait "$pid"
+    rc=$?
+    checks=$((checks + 1))
+    [ "$rc" -eq 1 ] || fail "the run exited $rc, expected 1 (a broken link): $(cat report.err)"
+    expect_in report.txt "r.md:2:3: broken: gone $BASE/status/404"
+    expect_not_in report.txt ":0:0:"
+}
+
 case_progress() {
     start_fixture
     { echo '## x'; for i in $(seq 1 6); do echo "- [s$i]($BASE/slow/200?$i)"; done; } > p.md
