@@ -13,6 +13,10 @@
 int rd_text_lines(const char *file, const char *text, size_t len, size_t **line_start,
                   size_t *nlines, rd_error *err);
 
+/* Writes a size as people read it ("512 bytes", "1.5 KiB", "32.0 MiB") into
+ * buf and returns buf. */
+const char *rd_size_text(long long bytes, char *buf, size_t n);
+
 /* Appends p[0..n) less up to cols columns of its leading spaces and tabs (a
  * tab stops every 4 columns, as in CommonMark): a container's indentation
  * comes off a line whether it was written with spaces or tabs. A tab that

@@ -14,6 +14,7 @@
 
 static const rd_lint_rule rules[] = {
     {"bad-url", RD_SEV_ERROR, 1, "a link that is not a valid URL"},
+    {"no-entries", RD_SEV_WARNING, 1, "a catalog with no entries at all (the right file?)"},
     {"unsafe-scheme", RD_SEV_ERROR, 1, "javascript:, data: or vbscript: links"},
     {"missing-scheme", RD_SEV_WARNING, 1, "a link written as host/path, read as https://"},
     {"duplicate-url", RD_SEV_WARNING, 1, "the same URL linked twice (entries and groups)"},
@@ -437,6 +438,11 @@ int rd_lint(const rd_catalog *cat, const rd_lint_opts *opts, rd_diag **out, size
     *n = 0;
     for (size_t i = 0; i < cat->nentries && !d.oom; i++)
         lint_entry(&d, &cat->entries[i]);
+    if (cat->nentries == 0)
+        say(&d, "no-entries", (rd_pos){1, 1},
+            "%s has no entries: no list item starts with a link or is a name; is it the "
+            "catalog you meant?",
+            cat->file);
     lint_duplicates(&d, cat);
     lint_order(&d, cat);
     lint_headings(&d, cat);

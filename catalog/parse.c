@@ -642,9 +642,11 @@ int rd_catalog_parse(const char *file, const char *text, size_t len, long long m
     *out = NULL;
     if (max_input <= 0)
         max_input = RD_DEFAULT_MAX_INPUT;
+    char size[32], limit[32];
     if ((long long)len > max_input)
-        return rd_error_set(err, RD_EINPUT, "%s: %.1f MiB of text is over the %.1f MiB limit",
-                            file, len / 1048576.0, max_input / 1048576.0);
+        return rd_error_set(err, RD_EINPUT, "%s: %s of text is over the %s limit", file,
+                            rd_size_text((long long)len, size, sizeof size),
+                            rd_size_text(max_input, limit, sizeof limit));
     rd_catalog *cat = calloc(1, sizeof *cat);
     rd_arena *arena = rd_arena_new();
     if (!cat || !arena) {

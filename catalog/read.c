@@ -10,6 +10,17 @@
 #include "catalog.h"
 #include "internal.h"
 
+const char *rd_size_text(long long bytes, char *buf, size_t n)
+{
+    if (bytes < 1024)
+        snprintf(buf, n, "%lld bytes", bytes);
+    else if (bytes < 1024 * 1024)
+        snprintf(buf, n, "%.1f KiB", bytes / 1024.0);
+    else
+        snprintf(buf, n, "%.1f MiB", bytes / 1048576.0);
+    return buf;
+}
+
 int rd_read_file(const char *path, long long max_bytes, char **data, size_t *len, rd_error *err)
 {
     *data = NULL;
@@ -33,11 +44,12 @@ int rd_read_file(const char *path, long long max_bytes, char **data, size_t *len
         return rd_error_set(err, RD_EINPUT, "%s: not a regular file", path);
     }
     if (max_bytes > 0 && st.st_size > max_bytes) {
+        char size[32], limit[32];
         close(fd);
         return rd_error_set(err, RD_EINPUT,
-                            "%s: file is %.1f MiB, larger than the %.1f MiB limit "
-                            "(raise it with --max-input)",
-                            path, st.st_size / 1048576.0, max_bytes / 1048576.0);
+                            "%s: file is %s, larger than the %s limit (raise it with --max-input)",
+                            path, rd_size_text(st.st_size, size, sizeof size),
+                            rd_size_text(max_bytes, limit, sizeof limit));
     }
     size_t cap = (size_t)st.st_size + 1, n = 0;
     char *buf = malloc(cap);

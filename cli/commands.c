@@ -58,7 +58,10 @@ static int print_diags(const rd_config *cfg, const rd_diag *d, size_t n, FILE *o
         return RD_EXIT_OK;
     }
     for (size_t i = 0; i < n; i++) {
-        if (cfg->verbosity < 0 && d[i].severity != RD_SEV_ERROR)
+        /* -q keeps what fails the run: errors, and with --strict warnings */
+        int fails = d[i].severity == RD_SEV_ERROR ||
+                    (cfg->strict && d[i].severity == RD_SEV_WARNING);
+        if (cfg->verbosity < 0 && !fails)
             continue;
         fprintf(out, "%s:%d:%d: %s: %s: %s\n", cfg->file, d[i].pos.line, d[i].pos.col,
                 rd_severity_name(d[i].severity), d[i].rule, d[i].message);
@@ -95,8 +98,12 @@ int rd_cmd_lint(rd_config *cfg)
         rc = print_diags(cfg, d, n, stdout, !strcmp(fmt, "json"), &counts);
     }
     if (rc == RD_EXIT_OK && cfg->verbosity >= 0 && strcmp(fmt, "json"))
-        fprintf(stderr, "%s: %zu errors, %zu warnings, %zu notes in %zu entries\n", cfg->file,
-                counts.errors, counts.warnings, counts.notes, cat->nentries);
+        fprintf(stderr, "%s: %zu errors, %zu warnings, %zu notes in %zu entries%s\n",
+                cfg->file, counts.errors, counts.warnings, counts.notes, cat->nentries,
+                cfg->strict && !counts.errors && counts.warnings ? " (--strict: warnings fail)"
+                                                                 : "");
+    else if (rc == RD_EXIT_OK && cfg->strict && !counts.errors && counts.warnings)
+        fprintf(stderr, "%s: %zu warnings fail with --strict\n", cfg->file, counts.warnings);
     if (rc == RD_EXIT_OK && lint_failed(cfg, &counts))
         rc = RD_EXIT_FINDINGS;
     free(d);

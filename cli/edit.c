@@ -21,26 +21,134 @@ static int write_atomically(const char *path, const char *data, size_t len)
     return 0;
 }
 
-/* Where a and b first differ, as one hunk of lines: enough for --check. */
-static void show_difference(const char *file, const char *a, const char *b)
+/* ---- fmt --check: a unified diff ---- */
+
+typedef struct lines {
+    const char **at; /* where each line starts */
+    size_t *len;     /* its length, with its line break */
+    size_t n;
+} lines;
+
+static int split_lines(const char *s, lines *l)
 {
-    int line = 1;
-    while (*a && *a == *b) {
-        line += *a == '\n';
-        a++, b++;
+    size_t cap = 1;
+    for (const char *p = s; *p; p++)
+        cap += *p == '\n';
+    l->at = malloc(cap * sizeof *l->at);
+    l->len = malloc(cap * sizeof *l->len);
+    l->n = 0;
+    if (!l->at || !l->len)
+        return -1;
+    for (const char *p = s; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        l->at[l->n] = p;
+        l->len[l->n++] = n;
+        p += n;
     }
-    while (line > 1 && a[-1] != '\n') /* back to the start of the line */
-        a--, b--;
-    const char *ends[2] = {a + strlen(a), b + strlen(b)};
-    for (int k = 0; k < 2; k++) {
-        const char *p = k ? b : a;
-        for (int shown = 0; p < ends[k] && shown < 6; shown++) {
-            const char *nl = strchr(p, '\n');
-            size_t n = nl ? (size_t)(nl - p) : strlen(p);
-            printf("%s:%d: %c %.*s\n", file, line + shown, k ? '+' : '-', (int)n, p);
-            p += n + (nl != NULL);
+    return 0;
+}
+
+static int same_line(const lines *a, size_t i, const lines *b, size_t j)
+{
+    return a->len[i] == b->len[j] && !memcmp(a->at[i], b->at[j], a->len[i]);
+}
+
+static void diff_line(char mark, const char *p, size_t n)
+{
+    printf("%c%.*s", mark, (int)n, p);
+    if (!n || p[n - 1] != '\n')
+        printf("\n\\ No newline at end of file\n");
+}
+
+/* Where a and b meet again after they part at i, j: the nearest pair of
+ * equal lines within `window` lines of each, or the ends. */
+static void resync(const lines *a, size_t i, const lines *b, size_t j, size_t *ri, size_t *rj)
+{
+    const size_t window = 200;
+    for (size_t d = 1; d < 2 * window; d++)
+        for (size_t x = 0; x <= d; x++) {
+            size_t y = d - x;
+            if (x < window && y < window && i + x < a->n && j + y < b->n &&
+                same_line(a, i + x, b, j + y)) {
+                *ri = i + x, *rj = j + y;
+                return;
+            }
         }
+    *ri = a->n, *rj = b->n;
+}
+
+typedef struct op {
+    char kind; /* ' ' the same, '-' only in a, '+' only in b */
+    size_t i, j;
+} op;
+
+/* The edit from a to b, line by line: equal lines pass, and where they part
+ * the nearest place they meet again is found (fmt's changes are local). */
+static op *edit_script(const lines *a, const lines *b, size_t *n)
+{
+    op *v = malloc((a->n + b->n + 1) * sizeof *v);
+    size_t x = 0, y = 0;
+    *n = 0;
+    while (v && (x < a->n || y < b->n)) {
+        if (x < a->n && y < b->n && same_line(a, x, b, y)) {
+            v[(*n)++] = (op){' ', x++, y++};
+            continue;
+        }
+        size_t rx = a->n, ry = b->n;
+        if (x < a->n && y < b->n)
+            resync(a, x, b, y, &rx, &ry);
+        for (; x < rx; x++)
+            v[(*n)++] = (op){'-', x, y};
+        for (; y < ry; y++)
+            v[(*n)++] = (op){'+', x, y};
     }
+    return v;
+}
+
+/* Prints how a (the file) becomes b (fmt's output) as a unified diff, with
+ * three lines of context, as `diff -u` would. */
+static void show_difference(const char *file, const char *a_text, const char *b_text)
+{
+    lines a = {0}, b = {0};
+    size_t n = 0;
+    op *v = NULL;
+    if (split_lines(a_text, &a) < 0 || split_lines(b_text, &b) < 0 ||
+        !(v = edit_script(&a, &b, &n))) {
+        puts("(out of memory for the diff)");
+        goto done;
+    }
+    printf("--- %s\n+++ %s (refdex fmt)\n", file, file);
+    for (size_t k = 0; k < n;) {
+        if (v[k].kind == ' ') {
+            k++;
+            continue;
+        }
+        size_t start = k >= 3 ? k - 3 : 0, end = k, same = 0;
+        /* a hunk runs until six lines in a row are the same (or the end) */
+        for (size_t m = k; m < n && same < 6; m++) {
+            same = v[m].kind == ' ' ? same + 1 : 0;
+            end = m + 1;
+        }
+        if (same >= 6)
+            end -= 3; /* keep three lines of context after the last change */
+        size_t na = 0, nb = 0;
+        for (size_t m = start; m < end; m++) {
+            na += v[m].kind != '+';
+            nb += v[m].kind != '-';
+        }
+        printf("@@ -%zu,%zu +%zu,%zu @@\n", v[start].i + (na > 0), na, v[start].j + (nb > 0),
+               nb);
+        for (size_t m = start; m < end; m++) {
+            const lines *src = v[m].kind == '+' ? &b : &a;
+            size_t at = v[m].kind == '+' ? v[m].j : v[m].i;
+            diff_line(v[m].kind, src->at[at], src->len[at]);
+        }
+        k = end;
+    }
+done:
+    free(v);
+    free(a.at), free(a.len), free(b.at), free(b.len);
 }
 
 int rd_cmd_fmt(rd_config *cfg)

@@ -116,8 +116,8 @@ static const struct command {
      "          [--allow-private] [--strict] [--db PATH]\n"
      "  Ingests FILE, checks every link under its own deadline, stores each result,\n"
      "  and reports problems as FILE:LINE:COL. Exit 1 when a link is broken (or with\n"
-     "  --strict, timed out or rate limited), 3 when no host could be reached at all,\n"
-     "  130 when interrupted (results so far are kept)."},
+     "  --strict, timed out, rate limited or cancelled), 3 when no host could be\n"
+     "  reached at all, 130 when interrupted (results so far are kept)."},
     {"fmt", rd_cmd_fmt, O_FMT | O_MAXIN | O_DB, 1,
      "refdex fmt FILE [--check | -w] [--bullet -|*|+] [--indent N|tab]\n"
      "  Prints FILE in the canonical style: ATX headings, one blank line around\n"

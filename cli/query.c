@@ -64,6 +64,7 @@ static int open_db(const rd_config *cfg, rd_db **db)
 typedef struct row {
     int depth, line;
     char *name, *url, *category, *status, *description;
+    char *category_name; /* the table shows names, as the user wrote them */
 } row;
 
 typedef struct rows {
@@ -87,8 +88,10 @@ static int collect(const rd_entry_row *r, void *ud)
     const char *status = r->result ? r->result : r->url ? "unchecked" : "";
     row *o = &rs->v[rs->n++];
     *o = (row){r->depth, r->line, dup_or_empty(r->name), dup_or_empty(r->url),
-               dup_or_empty(r->category), dup_or_empty(status), dup_or_empty(r->description)};
-    if (!o->name || !o->url || !o->category || !o->status || !o->description)
+               dup_or_empty(r->category), dup_or_empty(status), dup_or_empty(r->description),
+               dup_or_empty(r->category_name)};
+    if (!o->name || !o->url || !o->category || !o->status || !o->description ||
+        !o->category_name)
         return rs->oom = RD_ENOMEM;
     return 0;
 }
@@ -101,6 +104,7 @@ static void free_rows(rows *rs)
         free(rs->v[i].category);
         free(rs->v[i].status);
         free(rs->v[i].description);
+        free(rs->v[i].category_name);
     }
     free(rs->v);
 }
@@ -121,9 +125,9 @@ static void print_table(const rows *rs, FILE *out)
     const char *group = NULL;
     for (size_t i = 0; i < rs->n; i++) {
         const row *r = &rs->v[i];
-        if (!group || strcmp(group, r->category)) {
-            fprintf(out, "%s%s\n", group ? "\n" : "", r->category);
-            group = r->category;
+        if (!group || strcmp(group, r->category_name)) {
+            fprintf(out, "%s%s\n", group ? "\n" : "", r->category_name);
+            group = r->category_name;
         }
         fprintf(out, "  %*s", 2 * r->depth, "");
         pad(out, r->name, wname - 2 * r->depth);

@@ -124,6 +124,7 @@ static int entry_row(sqlite3_stmt *st, void *ud)
         .result = RD_COL(st, 10),
         .status_code = sqlite3_column_int(st, 11),
         .checked_at = RD_COL(st, 12),
+        .category_name = RD_COL(st, 14),
     };
     return c->cb(&r, c->ud);
 }
@@ -134,7 +135,8 @@ int rd_db_query(rd_db *db, const rd_query *q, int (*cb)(const rd_entry_row *, vo
     static const char sql[] =
         HITS_CTE "SELECT e.id, coalesce(e.parent_id, 0), e.depth, e.name, u.url, e.url_raw,"
                  " e.description, c.path, e.line, e.col, k.result, coalesce(k.status_code, 0),"
-                 " k.checked_at, (e.parent_id IS NULL OR e.parent_id NOT IN hits)" ENTRY_FROM
+                 " k.checked_at, (e.parent_id IS NULL OR e.parent_id NOT IN hits), c.name_path"
+                 ENTRY_FROM
                  " ORDER BY e.ord";
     char *match;
     int rc = query_begin(db, q, &match, err);
@@ -195,7 +197,8 @@ int rd_db_query_json(rd_db *db, const rd_query *q, char **json, rd_error *err)
     static const char fill[] =
         HITS_CTE "INSERT INTO temp.qe SELECT e.id, e.parent_id, e.depth, json_object("
                  "'name', e.name, 'url', u.url, 'url_raw', e.url_raw,"
-                 " 'description', e.description, 'category', c.path, 'line', e.line,"
+                 " 'description', e.description, 'category', c.path,"
+                 " 'category_name', c.name_path, 'line', e.line,"
                  " 'col', e.col, 'status', k.result, 'status_code', k.status_code,"
                  " 'checked_at', k.checked_at, 'sub_entries', json('[]'))" ENTRY_FROM
                  " ORDER BY e.ord";

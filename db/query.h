@@ -16,7 +16,9 @@ typedef struct rd_query {
 typedef struct rd_entry_row {
     int64_t id, parent_id; /* parent_id 0 at the top */
     int depth;             /* 0 for a result, 1 for its sub-entry, ... */
-    const char *name, *url, *url_raw, *description, *category;
+    const char *name, *url, *url_raw, *description;
+    const char *category;      /* its path of slugs: ref/u7f51-u7edc */
+    const char *category_name; /* its path of names, as written: ref/网络 */
     int line, col;
     const char *result; /* latest check result, or NULL when never checked */
     int status_code;    /* 0 when none */

@@ -118,6 +118,10 @@ case_query() {
     expect_in out.txt "    go-logr/logr  unchecked  https://github.com/go-logr/logr"
     expect_in out.txt "对性能和内存分配做了极致的优化"
     expect_in err.txt "5 entries"
+    # the table names categories as the user wrote them; any spelling finds them
+    expect_exit 0 "$REFDEX" query --category ref/u7f51-u7edc
+    expect_in out.txt "ref/网络"
+    expect_not_in out.txt "u7f51"
     expect_exit 0 "$REFDEX" query --category REF/LOG --format tsv
     expect_in out.txt "category	depth	name	url	status	line	description"
     expect_in out.txt "ref/log	1	go-logr/logr	https://github.com/go-logr/logr	unchecked	95	"
@@ -144,10 +148,10 @@ case_groups() {
     cp "$TESTS/model/r3-label-with-description.md" lunar.md
     "$REFDEX" ingest -q list.md || fail "ingest failed"
     expect_exit 0 "$REFDEX" query --category parsers
-    expect_in out.txt "widgets/parsers/streaming"
+    expect_in out.txt "Widgets/Parsers/Streaming"
     expect_in out.txt "  alpha-parse     unchecked  https://example.com/alpha"
     expect_in out.txt "    beta-plugins  unchecked  https://example.org/beta-plugins"
-    expect_in out.txt "widgets/parsers/batch"
+    expect_in out.txt "Widgets/Parsers/Batch"
     expect_not_in out.txt "(no link)"
     expect_in err.txt "4 entries"
     expect_exit 0 "$REFDEX" query --category streaming
