@@ -12,14 +12,34 @@ static int same_str(const char *a, const char *b)
     return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
+/* Drops the seams of adjacent bullet lists ("</ul>\n<ul>\n"): fmt writes
+ * a run of lists with one bullet, which CommonMark reads as one list. */
+static void join_lists(char *html)
+{
+    static const char seam[] = "</ul>\n<ul>\n";
+    char *w = html;
+    for (const char *r = html; *r;) {
+        if (!strncmp(r, seam, sizeof seam - 1)) {
+            r += sizeof seam - 1;
+            continue;
+        }
+        *w++ = *r++;
+    }
+    *w = '\0';
+}
+
 /* Notes are Markdown: two notes are the same when they render the same
- * (so "+ item" and "- item" are). */
+ * (so "+ item" and "- item" are, and "- a" then "* b" is "- a", "- b"). */
 static int same_note(const rd_note *a, const rd_note *b)
 {
     if (a->kind != b->kind || a->category != b->category)
         return 0;
     char *x = cmark_markdown_to_html(a->markdown, strlen(a->markdown), CMARK_OPT_DEFAULT);
     char *y = cmark_markdown_to_html(b->markdown, strlen(b->markdown), CMARK_OPT_DEFAULT);
+    if (x && y) {
+        join_lists(x);
+        join_lists(y);
+    }
     int same = x && y && !strcmp(x, y);
     free(x);
     free(y);

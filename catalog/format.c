@@ -196,7 +196,10 @@ static void leaf(const rd_fmt *f, cmark_node *n, int strip, rd_buf *out)
         cmark_node *item = cmark_node_parent(n);
         int on_marker = cmark_node_get_type(item) == CMARK_NODE_ITEM &&
                         cmark_node_get_start_line(item) == cmark_node_get_start_line(n);
-        block_lines(f, n, strip, !fenced(f, n, strip) || !on_marker, out);
+        int is_fenced = fenced(f, n, strip);
+        if (on_marker && !is_fenced) /* "+     x": code right after the marker */
+            rd_buf_puts(out, "    ");
+        block_lines(f, n, strip, !on_marker, out);
     } else {
         block_lines(f, n, strip, 0, out);
     }

@@ -153,6 +153,17 @@ case_write_through() {
     [ -z "$(ls -A real | grep -v '^list.md$')" ] || fail "files were left beside the catalog: $(ls -A real)"
 }
 
+# Shapes the round-trip fuzz target (fuzz/fuzz_fmt.c) found: code right
+# after a marker stays put, and a prose item's lists that change bullet are
+# joined without fmt refusing.
+case_fmt_round_trips() {
+    printf -- '- a\n    +     x\n' > code.md
+    fmt_round code.md
+    expect_text once.md "$(printf -- '- a\n    +     x')"
+    printf -- '# W\n\n- Graph stores\n  - [beta](https://example\n  * [[zipper-rs](https:store.\n' > mixed.md
+    fmt_round mixed.md
+}
+
 case_fmt_corpus() {
     for md in "$DATA"/*.md; do
         [ "$(basename "$md")" = README.md ] || fmt_round "$md"
