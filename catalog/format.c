@@ -483,7 +483,7 @@ int rd_markdown_format(const char *file, const char *text, size_t len,
         (want.indent != RD_FMT_TAB && (want.indent < 0 || want.indent > RD_FMT_MAX_INDENT)))
         return rd_error_set(err, RD_EUSAGE, "%s: no such list style", file);
     rd_catalog *before = NULL, *after = NULL;
-    int rc = rd_catalog_parse(file, text, len, 0, &before, err); /* UTF-8, depth, size */
+    int rc = rd_catalog_parse(file, text, len, (long long)len + 1, &before, err); /* UTF-8, depth */
     if (rc < 0)
         return rc;
     rd_buf b = {0};
@@ -504,7 +504,7 @@ int rd_markdown_format(const char *file, const char *text, size_t len,
         rc = rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
     } else if (rc == RD_OK) {
         /* the same catalog, or nothing: fmt must never lose what the user wrote */
-        rc = rd_catalog_parse(file, b.data ? b.data : "", b.len, 0, &after, err);
+        rc = rd_catalog_parse(file, b.data ? b.data : "", b.len, (long long)b.len + 1, &after, err);
         char why[256];
         if (rc == RD_OK && !rd_catalog_same(before, after, why, sizeof why))
             rc = rd_error_set(err, RD_EINTERNAL,

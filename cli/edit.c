@@ -10,15 +10,18 @@
 #include "cli.h"
 
 /* Replaces the catalog at path with data[0..len), atomically, keeping its
- * permissions and owner, and through a symlink to the file it names. */
-static int write_atomically(const char *path, const char *data, size_t len)
+ * permissions and owner, through a symlink to the file it names, and only
+ * if nobody changed it since it was read (read). Returns an exit code. */
+static int write_atomically(const char *path, const char *data, size_t len,
+                            const rd_stamp *read)
 {
     rd_error err = {0};
-    if (rd_write_file(path, data, len, RD_REPLACE_FOLLOW, &err) < 0) {
+    int rc = rd_write_file(path, data, len, RD_REPLACE_FOLLOW, read, &err);
+    if (rc < 0) {
         rd_cli_error(&err);
-        return -1;
+        return rd_exit_for(rc);
     }
-    return 0;
+    return RD_EXIT_OK;
 }
 
 /* ---- fmt --check: a unified diff ---- */
@@ -156,6 +159,8 @@ int rd_cmd_fmt(rd_config *cfg)
     char *text = NULL, *out = NULL;
     size_t len;
     rd_error err = {0};
+    rd_stamp read;
+    rd_stamp_of(cfg->file, &read);
     int rc = rd_read_file(cfg->file, cfg->max_input, &text, &len, &err);
     if (rc == RD_OK)
         rc = rd_markdown_format(cfg->file, text, len, &cfg->fmt_style, &out, &err);
@@ -174,9 +179,9 @@ int rd_cmd_fmt(rd_config *cfg)
             ret = RD_EXIT_FINDINGS;
         }
     } else if (cfg->fmt_write) {
-        if (!same && write_atomically(cfg->file, out, strlen(out)) < 0)
-            ret = RD_EXIT_INTERNAL;
-        else if (cfg->verbosity >= 0)
+        if (!same)
+            ret = write_atomically(cfg->file, out, strlen(out), &read);
+        if (ret == RD_EXIT_OK && cfg->verbosity >= 0)
             fprintf(stderr, "%s: %s\n", cfg->file, same ? "already canonical" : "rewritten");
     } else {
         fputs(out, stdout);
@@ -258,6 +263,8 @@ int rd_cmd_fix(rd_config *cfg)
     rd_catalog *cat = NULL;
     char *text = NULL, *out = NULL;
     size_t len, n = 0;
+    rd_stamp read;
+    rd_stamp_of(cfg->file, &read);
     int rc = rd_cli_load(cfg, &cat, &text, &len);
     if (rc != RD_EXIT_OK)
         return rc;
@@ -284,10 +291,10 @@ int rd_cmd_fix(rd_config *cfg)
     } else if (changes && cfg->fmt_check && cfg->verbosity >= 0) {
         fprintf(stderr, "%s: %zu links would change (--dry-run: not written)\n", cfg->file,
                 changes);
-    } else if (changes && !cfg->fmt_check && write_atomically(cfg->file, out, strlen(out)) < 0) {
-        rc = RD_EXIT_INTERNAL;
-    } else if (changes && !cfg->fmt_check && cfg->verbosity >= 0) {
-        fprintf(stderr, "%s: %zu links fixed\n", cfg->file, changes);
+    } else if (changes && !cfg->fmt_check) {
+        rc = write_atomically(cfg->file, out, strlen(out), &read);
+        if (rc == RD_EXIT_OK && cfg->verbosity >= 0)
+            fprintf(stderr, "%s: %zu links fixed\n", cfg->file, changes);
     }
     rd_fix_free(f, n);
     free(out);

@@ -15,6 +15,16 @@ static int fail(rd_replace *r, rd_error *err, const char *path, int e)
     return rd_error_set(err, RD_EIO, "%s: cannot write: %s", path, strerror(e));
 }
 
+void rd_stamp_of(const char *path, rd_stamp *s)
+{
+    struct stat st;
+    *s = (rd_stamp){0};
+    if (stat(path, &st) == 0)
+        *s = (rd_stamp){(long long)st.st_size,
+                        (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
+                        (unsigned long long)st.st_ino, 1};
+}
+
 int rd_replace_begin(rd_replace *r, const char *path, int flags, rd_error *err)
 {
     *r = (rd_replace){.mode = -1, .uid = -1, .gid = -1};
@@ -27,6 +37,12 @@ int rd_replace_begin(rd_replace *r, const char *path, int flags, rd_error *err)
         r->mode = (int)(st.st_mode & 07777);
         r->uid = (int)st.st_uid;
         r->gid = (int)st.st_gid;
+        if ((flags & RD_REPLACE_FOLLOW) && !(st.st_mode & 0222)) {
+            rd_replace_abort(r);
+            return rd_error_set(err, RD_EINPUT,
+                                "%s: marked read-only (mode %03o); nothing written", path,
+                                (unsigned)(st.st_mode & 0777));
+        }
     }
     const char *slash = strrchr(r->target, '/');
     size_t dir = slash ? (size_t)(slash - r->target) + 1 : 0;
@@ -64,6 +80,21 @@ int rd_replace_commit(rd_replace *r, rd_error *err)
     int e = errno;
     ok = fclose(r->f) == 0 && ok;
     r->f = NULL;
+    if (ok && r->expect) { /* an edit made since it was read wins: keep it */
+        rd_stamp now;
+        rd_stamp_of(r->target, &now);
+        if (now.valid != r->expect->valid || now.size != r->expect->size ||
+            now.mtime_ns != r->expect->mtime_ns || now.ino != r->expect->ino) {
+            char *target = r->target;
+            r->target = NULL;
+            rd_replace_abort(r);
+            int rc = rd_error_set(err, RD_EINPUT,
+                                  "%s: changed since refdex read it; nothing written (run again)",
+                                  target);
+            free(target);
+            return rc;
+        }
+    }
     if (ok && rename(r->tmp, r->target) == 0) {
         free(r->tmp);
         r->tmp = NULL;
@@ -90,12 +121,14 @@ void rd_replace_abort(rd_replace *r)
     *r = (rd_replace){.mode = -1, .uid = -1, .gid = -1};
 }
 
-int rd_write_file(const char *path, const void *data, size_t len, int flags, rd_error *err)
+int rd_write_file(const char *path, const void *data, size_t len, int flags,
+                  const rd_stamp *expect, rd_error *err)
 {
     rd_replace r;
     int rc = rd_replace_begin(&r, path, flags, err);
     if (rc < 0)
         return rc;
+    r.expect = expect;
     if (fwrite(data, 1, len, r.f) != len)
         return fail(&r, err, path, errno);
     return rd_replace_commit(&r, err);

@@ -268,7 +268,7 @@ static int save_bytes(site *s, const char *path, const char *data, size_t n)
 {
     if (same_file(path, (const xmlChar *)data, n))
         return RD_OK;
-    return rd_write_file(path, data, n, 0, s->err);
+    return rd_write_file(path, data, n, 0, NULL, s->err);
 }
 
 /* Appends the UTF-8 serialisation of node (a whole document when node is

@@ -2,7 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "catalog/catalog.h"
+#include "common/file.h"
 #include "harness.h"
 
 static void url_normalise(void)
@@ -124,11 +128,60 @@ static void strmap(void)
     rd_strmap_free(&m);
 }
 
+static char *slurp(const char *path)
+{
+    char *data;
+    size_t len;
+    rd_error err;
+    return rd_read_file(path, 0, &data, &len, &err) == RD_OK ? data : NULL;
+}
+
+/* Replacing a file: never over an edit made since it was read, never a file
+ * marked read-only, and the mode kept. */
+static void replace_file(void)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/replace.md", RD_BINARY_DIR);
+    rd_error err = {0};
+    REQUIRE(rd_write_file(path, "one\n", 4, 0, NULL, &err) == RD_OK);
+    chmod(path, 0640);
+    rd_stamp read;
+    rd_stamp_of(path, &read);
+    CHECK(read.valid && read.size == 4);
+    REQUIRE(rd_write_file(path, "two\n", 4, RD_REPLACE_FOLLOW, &read, &err) == RD_OK);
+    char *got = slurp(path);
+    CHECK_STR(got, "two\n");
+    free(got);
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0640);
+    /* someone edits it after it was read (read is stale now): theirs stays */
+    rd_stamp_of(path, &read);
+    FILE *f = fopen(path, "w");
+    REQUIRE(f);
+    fputs("their edit\n", f);
+    fclose(f);
+    CHECK_INT(rd_write_file(path, "mine\n", 5, RD_REPLACE_FOLLOW, &read, &err), RD_EINPUT);
+    CHECK(strstr(err.msg, "changed since refdex read it") != NULL);
+    got = slurp(path);
+    CHECK_STR(got, "their edit\n");
+    free(got);
+    /* marked read-only: refused, left as it is */
+    chmod(path, 0444);
+    CHECK_INT(rd_write_file(path, "mine\n", 5, RD_REPLACE_FOLLOW, NULL, &err), RD_EINPUT);
+    CHECK(strstr(err.msg, "marked read-only") != NULL);
+    got = slurp(path);
+    CHECK_STR(got, "their edit\n");
+    free(got);
+    chmod(path, 0644);
+    unlink(path);
+}
+
 int main(int argc, char **argv)
 {
     static const rd_test_case cases[] = {
         {"url_normalise", url_normalise}, {"slugs", slugs}, {"utf8", utf8},
         {"sizes", sizes},                 {"strmap", strmap},
+        {"replace_file", replace_file},
     };
     return rd_test_main(argc, argv, cases, sizeof cases / sizeof *cases);
 }
