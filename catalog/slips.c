@@ -100,13 +100,16 @@ static void paragraph_lines(slips *s, cmark_node *para)
     int in_item = is_type(item, CMARK_NODE_ITEM);
     int content_col = cmark_node_get_start_column(para) - 1;
     int first = cmark_node_get_start_line(para), last = cmark_node_get_end_line(para);
+    cmark_node *lead = cmark_node_first_child(para);
+    int starts_emph = is_type(lead, CMARK_NODE_EMPH) || is_type(lead, CMARK_NODE_STRONG);
     for (int l = first; l <= last; l++) {
         size_t n, k;
         const char *p = line_at(s, l, &n);
         int w = indent_of(p, n, &k);
         const char *q = p + k;
         size_t rest = n - k;
-        int emphasis = q[0] == '*' && memmem(q, rest, ")*", 2); /* `*[x](url)*` */
+        /* `*[x](url)*`, or a paragraph that CommonMark read as emphasis */
+        int emphasis = q[0] == '*' && (memmem(q, rest, ")*", 2) || (l == first && starts_emph));
         if (rest >= 2 && strchr("-*+", q[0]) && q[1] == '[' && !emphasis) {
             int ql = quote_len(q, rest);
             add(s, "no-space-after-bullet", l, (int)k + 1,
@@ -120,8 +123,15 @@ static void paragraph_lines(slips *s, cmark_node *para)
         size_t e = 0;
         while (e < rest && e < 2 && (q[e] == '*' || q[e] == '_'))
             e++;
+        /* a wrapped sentence may go on with a link; a line glued after a
+         * finished one ("Beats drums." then "**[back to top](#x)**") is a slip */
+        size_t pn;
+        const char *prev = line_at(s, l - 1, &pn);
+        while (pn && (prev[pn - 1] == ' ' || prev[pn - 1] == '\t'))
+            pn--;
+        int finished = pn && strchr(".!?)*>", prev[pn - 1]);
         int ql = quote_len(q, rest);
-        if (e < rest && q[e] == '[')
+        if (e < rest && q[e] == '[' && (finished || e > 0))
             add(s, "glued-line", l, (int)k + 1,
                 "'%.*s%s' follows the item above with no blank line, so it is read as part "
                 "of that item's text; put a blank line before it",
