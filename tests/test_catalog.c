@@ -32,7 +32,7 @@ static const rd_entry *find_entry(const rd_catalog *cat, const char *name, int n
     return NULL;
 }
 
-static void seed_categories(void)
+RD_TEST(seed_categories)
 {
     rd_catalog *cat = load_seed();
     REQUIRE(cat);
@@ -71,7 +71,7 @@ static void seed_categories(void)
     rd_catalog_free(cat);
 }
 
-static void seed_entries(void)
+RD_TEST(seed_entries)
 {
     rd_catalog *cat = load_seed();
     REQUIRE(cat);
@@ -107,7 +107,7 @@ static void seed_entries(void)
     rd_catalog_free(cat);
 }
 
-static void seed_sub_entries(void)
+RD_TEST(seed_sub_entries)
 {
     rd_catalog *cat = load_seed();
     REQUIRE(cat);
@@ -125,7 +125,7 @@ static void seed_sub_entries(void)
     rd_catalog_free(cat);
 }
 
-static void seed_linkless(void)
+RD_TEST(seed_linkless)
 {
     rd_catalog *cat = load_seed();
     REQUIRE(cat);
@@ -151,7 +151,7 @@ static void seed_linkless(void)
     rd_catalog_free(cat);
 }
 
-static void seed_notes(void)
+RD_TEST(seed_notes)
 {
     rd_catalog *cat = load_seed();
     REQUIRE(cat);
@@ -172,7 +172,7 @@ static void seed_notes(void)
     rd_catalog_free(cat);
 }
 
-static void edge_top_and_anchors(void)
+RD_TEST(edge_top_and_anchors)
 {
     rd_catalog *cat = parse_text("- [a](https://a.example/) - first\n"
                                  "- [Contents](#contents)\n"
@@ -192,7 +192,7 @@ static void edge_top_and_anchors(void)
     rd_catalog_free(cat);
 }
 
-static void edge_nesting_and_slugs(void)
+RD_TEST(edge_nesting_and_slugs)
 {
     rd_catalog *cat = parse_text("# A\n## B\n### C\n## B\n<!-- x y -->\n<!-- markdownlint-disable -->\n"
                                  "* [e](http://E.Example:80/P?q#f) — dash\n"
@@ -216,7 +216,7 @@ static void edge_nesting_and_slugs(void)
     rd_catalog_free(cat);
 }
 
-static void edge_crlf_and_no_newline(void)
+RD_TEST(edge_crlf_and_no_newline)
 {
     rd_catalog *cat = parse_text("## x\r\n\r\n+ [a](https://a.example/)\r\n    + desc\r\n+ b");
     REQUIRE(cat);
@@ -227,7 +227,7 @@ static void edge_crlf_and_no_newline(void)
     rd_catalog_free(cat);
 }
 
-static void edge_prose_is_kept(void)
+RD_TEST(edge_prose_is_kept)
 {
     rd_catalog *cat = parse_text("## x\nSome *prose* here.\n\n> quoted\n\n- just some words\n"
                                  "- see [this](https://x.example/) later\n\n<div>raw</div>\n");
@@ -243,7 +243,7 @@ static void edge_prose_is_kept(void)
     rd_catalog_free(cat);
 }
 
-static void bad_input_is_refused(void)
+RD_TEST(bad_input_is_refused)
 {
     static const struct {
         const char *text;
@@ -266,7 +266,7 @@ static void bad_input_is_refused(void)
     }
 }
 
-static void deep_nesting_is_refused(void)
+RD_TEST(deep_nesting_is_refused)
 {
     size_t depth = 100000;
     char *text = malloc(2 * depth + 3);
@@ -299,7 +299,7 @@ static void deep_nesting_is_refused(void)
     rd_buf_free(&b);
 }
 
-static void too_large_is_refused(void)
+RD_TEST(too_large_is_refused)
 {
     rd_catalog *cat = NULL;
     rd_error err = {0};
@@ -309,7 +309,7 @@ static void too_large_is_refused(void)
 }
 
 /* Every input the fuzzer ever crashed on (fuzz/crashes/) now parses. */
-static void fuzz_crashes(void)
+RD_TEST(fuzz_crashes)
 {
     DIR *d = opendir(RD_TEST_DIR "/../fuzz/crashes");
     REQUIRE(d);
@@ -371,7 +371,7 @@ static char *fix_text(const char *text, fake_checks *fc, rd_fix **f, size_t *n, 
     return out;
 }
 
-static void fix_rules(void)
+RD_TEST(fix_rules)
 {
     const char *text = "## a\n- [moved](https://a.example/old) - Moved.\n"
                        "- [login](<https://b.example/x>)\n"
@@ -405,7 +405,7 @@ static void fix_rules(void)
 
 /* A server chooses a redirect's target: it goes into the Markdown only
  * percent-encoded, as one link, and never when it is not http(s). */
-static void fix_hostile_targets(void)
+RD_TEST(fix_hostile_targets)
 {
     const char *text = "- [x](https://h.example/a) - Desc.\n- [y](https://h.example/b)\n"
                        "- [z](https://h.example/c)\n";
@@ -441,26 +441,4 @@ static void fix_hostile_targets(void)
     rd_fix_free(f, n);
     rd_catalog_free(cat);
     rd_catalog_free(again);
-}
-
-int main(int argc, char **argv)
-{
-    static const rd_test_case cases[] = {
-        {"seed_categories", seed_categories},
-        {"seed_entries", seed_entries},
-        {"seed_sub_entries", seed_sub_entries},
-        {"seed_linkless", seed_linkless},
-        {"seed_notes", seed_notes},
-        {"edge_top_and_anchors", edge_top_and_anchors},
-        {"edge_nesting_and_slugs", edge_nesting_and_slugs},
-        {"edge_crlf_and_no_newline", edge_crlf_and_no_newline},
-        {"edge_prose_is_kept", edge_prose_is_kept},
-        {"bad_input_is_refused", bad_input_is_refused},
-        {"deep_nesting_is_refused", deep_nesting_is_refused},
-        {"too_large_is_refused", too_large_is_refused},
-        {"fuzz_crashes", fuzz_crashes},
-        {"fix_rules", fix_rules},
-        {"fix_hostile_targets", fix_hostile_targets},
-    };
-    return rd_test_main(argc, argv, cases, sizeof cases / sizeof *cases);
 }

@@ -9,7 +9,7 @@
 #include "fixture.h"
 #include "harness.h"
 
-static void context_tree(void)
+RD_TEST(context_tree)
 {
     rd_ctx run, a, b;
     rd_ctx_init(&run, 1000, 5000); /* deadline 6000 */
@@ -38,7 +38,7 @@ static void context_tree(void)
     CHECK_INT(rd_ctx_state_at(&free_run, 1 << 30), RD_CTX_LIVE);
 }
 
-static void durations_and_ranges(void)
+RD_TEST(durations_and_ranges)
 {
     int64_t ms = 0;
     CHECK(rd_parse_duration_ms("500ms", &ms) == RD_OK && ms == 500);
@@ -125,7 +125,20 @@ static rd_crawl_opts fixture_opts(void)
     return o;
 }
 
-static void results(void)
+/* Runs a case with the fixture server up (fx), and stops it after. */
+static void fixture_case(void (*fn)(void))
+{
+    fx = rd_fixture_start();
+    if (!fx) {
+        CHECK(!"the fixture server did not start");
+        return;
+    }
+    fn();
+    rd_fixture_stop(fx);
+    fx = NULL;
+}
+
+RD_TEST_WITH(results, fixture_case)
 {
     static const char *const paths[] = {"/ok/a", "/status/404", "/flaky/r1", "/chain/3",
                                         "/found", "/perm", "/loop/a", "/status/503"};
@@ -160,7 +173,7 @@ static void results(void)
     free(r.g);
 }
 
-static void head_then_get(void)
+RD_TEST_WITH(head_then_get, fixture_case)
 {
     static const char *const paths[] = {"/nohead", "/ok/h"};
     rd_crawl_opts o = fixture_opts();
@@ -174,7 +187,7 @@ static void head_then_get(void)
     free(r.g);
 }
 
-static void retry_after(void)
+RD_TEST_WITH(retry_after, fixture_case)
 {
     static const char *const paths[] = {"/limited/r1?s=1", "/limited/r2?s=30"};
     rd_crawl_opts o = fixture_opts();
@@ -190,7 +203,7 @@ static void retry_after(void)
     free(r.g);
 }
 
-static void timeout_holds(void)
+RD_TEST_WITH(timeout_holds, fixture_case)
 {
     static const char *const paths[] = {"/hang", "/drip"};
     rd_crawl_opts o = fixture_opts();
@@ -207,7 +220,7 @@ static void timeout_holds(void)
     free(r.g);
 }
 
-static void body_cap(void)
+RD_TEST_WITH(body_cap, fixture_case)
 {
     static const char *const paths[] = {"/endless"};
     rd_crawl_opts o = fixture_opts();
@@ -220,7 +233,7 @@ static void body_cap(void)
     free(r.g);
 }
 
-static void per_host_limit(void)
+RD_TEST_WITH(per_host_limit, fixture_case)
 {
     const char *paths[24];
     for (int i = 0; i < 24; i++)
@@ -236,7 +249,7 @@ static void per_host_limit(void)
     free(r.g);
 }
 
-static void host_interval(void)
+RD_TEST_WITH(host_interval, fixture_case)
 {
     const char *paths[5];
     for (int i = 0; i < 5; i++)
@@ -253,7 +266,7 @@ static void host_interval(void)
 
 /* A link woken from back-off waits for its host, and its deadline passes
  * there: it ends once, as a timeout, and is not started again later. */
-static void deadline_while_requeued(void)
+RD_TEST_WITH(deadline_while_requeued, fixture_case)
 {
     static const char *const paths[] = {"/flaky/requeued", "/hang"};
     rd_crawl_opts o = fixture_opts();
@@ -269,7 +282,7 @@ static void deadline_while_requeued(void)
     free(r.g);
 }
 
-static void refused_addresses(void)
+RD_TEST_WITH(refused_addresses, fixture_case)
 {
     static const char *const paths[] = {"http://169.254.169.254/latest/meta-data/",
                                         "http://[fe80::1]/", "/ok/private"};
@@ -290,7 +303,7 @@ static void refused_addresses(void)
     free(r.g);
 }
 
-static void run_deadline_cancels_all(void)
+RD_TEST_WITH(run_deadline_cancels_all, fixture_case)
 {
     const char *paths[12];
     for (int i = 0; i < 12; i++)
@@ -321,7 +334,7 @@ static void *write_later(void *fd)
     return NULL;
 }
 
-static void cancel_ends_at_once(void)
+RD_TEST_WITH(cancel_ends_at_once, fixture_case)
 {
     const char *paths[6];
     for (int i = 0; i < 6; i++)
@@ -345,7 +358,7 @@ static void cancel_ends_at_once(void)
     free(r.g);
 }
 
-static void connection_refused(void)
+RD_TEST_WITH(connection_refused, fixture_case)
 {
     static const char *const paths[] = {"http://127.0.0.1:1/"};
     rd_crawl_opts o = fixture_opts();
@@ -356,52 +369,4 @@ static void connection_refused(void)
     CHECK(strstr(r.g[0].c.error, "onnect") != NULL);
     CHECK_INT(r.stats.resolved, 0);
     free(r.g);
-}
-
-static void fixture_case(void (*fn)(void))
-{
-    fx = rd_fixture_start();
-    if (!fx) {
-        CHECK(!"the fixture server did not start");
-        return;
-    }
-    fn();
-    rd_fixture_stop(fx);
-    fx = NULL;
-}
-
-#define FX(name)                                                                               \
-    static void fx_##name(void) { fixture_case(name); }
-FX(results)
-FX(head_then_get)
-FX(retry_after)
-FX(timeout_holds)
-FX(body_cap)
-FX(per_host_limit)
-FX(refused_addresses)
-FX(host_interval)
-FX(deadline_while_requeued)
-FX(run_deadline_cancels_all)
-FX(cancel_ends_at_once)
-FX(connection_refused)
-
-int main(int argc, char **argv)
-{
-    static const rd_test_case cases[] = {
-        {"context_tree", context_tree},
-        {"durations_and_ranges", durations_and_ranges},
-        {"results", fx_results},
-        {"head_then_get", fx_head_then_get},
-        {"retry_after", fx_retry_after},
-        {"timeout_holds", fx_timeout_holds},
-        {"body_cap", fx_body_cap},
-        {"per_host_limit", fx_per_host_limit},
-        {"refused_addresses", fx_refused_addresses},
-        {"host_interval", fx_host_interval},
-        {"deadline_while_requeued", fx_deadline_while_requeued},
-        {"run_deadline_cancels_all", fx_run_deadline_cancels_all},
-        {"cancel_ends_at_once", fx_cancel_ends_at_once},
-        {"connection_refused", fx_connection_refused},
-    };
-    return rd_test_main(argc, argv, cases, sizeof cases / sizeof *cases);
 }
