@@ -190,6 +190,19 @@ case_fmt_parse_cases() {
     expect_text once.md "$(printf -- '- a\n\n  more a\n\n- b\n  - [c](https://c.example/)')"
 }
 
+# the fmt cases as data (tests/fmt) whose output golden.sh compares: each one
+# fmt formats keeps its catalog, and a second fmt changes nothing
+case_fmt_cases() {
+    n=0
+    for md in "$TESTS"/fmt/*.md; do
+        [ "$(tail -n 1 "${md%.md}.expected")" = "exit 0" ] || continue
+        fmt_round "$md"
+        n=$((n + 1))
+    done
+    checks=$((checks + 1))
+    [ "$n" -ge 7 ] || fail "only $n fmt cases format"
+}
+
 case_fmt_edge() {
     printf 'Title\n=====\n\nSub *x*\n---\n\n1) one\n2) [two](https://two.example/)\n\n\n* [a](https://a.example/)\n\n* [b](https://b.example/)\n\n    more text\n\n+ [c](https://c.example/)\n  ```go\n  code\n    indented\n  ```\n+ [d](https://d.example/) - desc\r\n    - [e](https://e.example/)\n\n<!-- a\nmulti-line comment -->\n\n> quote\n> more\n\n    indented code\n\n## closed ##\n' > edge.md
     fmt_round edge.md
