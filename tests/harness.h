@@ -17,6 +17,7 @@
 #ifndef RD_TEST_HARNESS_H
 #define RD_TEST_HARNESS_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,12 @@ extern int rd_test_checks;
             return;                                                                            \
         }                                                                                      \
     } while (0)
+
+/* An upper bound on elapsed wall time: ms times RD_TEST_TIME_SCALE (a number
+ * above 0 from the environment, default 1), so that a slow machine or a
+ * sanitizer build can allow more (RD_TEST_TIME_SCALE=3 ctest). Lower bounds
+ * (a timeout must not fire early) are not scaled. */
+int64_t rd_test_max_ms(int64_t ms);
 
 /* Where the test data lives (tests/), and the shared corpus; set by CMake. */
 #ifndef RD_TEST_DIR

@@ -4,6 +4,13 @@
 # them. Each case runs in a fresh temporary folder, removed afterwards with any
 # fixture server it started.
 set -u
+# RD_TEST_TIME_SCALE (a number above 0, default 1) multiplies every upper
+# bound on wall time, for slow machines and sanitizer builds (see max_ms).
+TIME_SCALE=${RD_TEST_TIME_SCALE:-1}
+awk -v s="$TIME_SCALE" 'BEGIN { exit !(s ~ /^([0-9]+\.?[0-9]*|\.[0-9]+)$/ && s > 0 && s <= 1000) }' || {
+    echo "RD_TEST_TIME_SCALE is a number above 0 (1, 2.5), not '$TIME_SCALE'" >&2
+    exit 2
+}
 TESTS=$(cd "$(dirname "$0")" && pwd)
 DATA=$TESTS/data
 WORK=$(mktemp -d)
@@ -42,6 +49,13 @@ start_fixture() {
     [ -n "$PORT" ] || { echo "the fixture server did not start" >&2; exit 1; }
     BASE="http://127.0.0.1:$PORT"
 }
+
+# max_ms MS: an upper bound on elapsed wall time, MS times RD_TEST_TIME_SCALE.
+# Lower bounds (a deadline must not end a run early) are never scaled.
+max_ms() { awk -v ms="$1" -v s="$TIME_SCALE" 'BEGIN { printf "%d\n", ms * s + 0.5 }'; }
+
+# now_ms: milliseconds on the wall clock
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # list_cases: the name of every case_NAME function this script defines, read
 # loosely (any indentation, spaces before the parentheses) so that one the
