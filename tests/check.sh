@@ -166,6 +166,8 @@ case_interrupt() {
     [ "$rc" -eq 130 ] || fail "SIGINT: exit $rc, expected 130"
     expect_in err.txt "interrupted; the results so far are saved in refdex.db"
     expect_sql "SELECT outcome FROM runs" "interrupted"
+    # how many of the 2-at-a-time 300 ms links end by 1.5 s depends on the
+    # machine (about 10); what must hold is that some did and not all
     expect_sql "SELECT count(*) >= 2 AND count(*) < 40 FROM checks WHERE result = 'ok'" 1
     expect_sql "SELECT count(*) FROM checks" 40
 }
