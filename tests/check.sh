@@ -136,11 +136,11 @@ case_files_and_mail() {
 case_deadline() {
     start_fixture
     { echo '## x'; for i in $(seq 1 20); do echo "- [h$i]($BASE/hang?$i)"; done; } > h.md
-    start=$(date +%s%N)
+    start=$(now_ms)
     expect_exit 0 "$REFDEX" check h.md --allow-private --deadline 1s --per-host 5
-    took=$(( ($(date +%s%N) - start) / 1000000 ))
+    took=$(($(now_ms) - start))
     checks=$((checks + 1))
-    [ "$took" -lt 2500 ] || fail "--deadline 1s took $took ms"
+    [ "$took" -ge 1000 ] && [ "$took" -lt "$(max_ms 2500)" ] || fail "--deadline 1s took $took ms"
     expect_in out.txt "20 links: 0 ok, 20 cancelled in"
     expect_sql "SELECT outcome FROM runs" "deadline"
     expect_sql "SELECT count(*) FROM checks WHERE result = 'cancelled' AND error = 'the run''s deadline passed'" 20
@@ -166,6 +166,8 @@ case_interrupt() {
     [ "$rc" -eq 130 ] || fail "SIGINT: exit $rc, expected 130"
     expect_in err.txt "interrupted; the results so far are saved in refdex.db"
     expect_sql "SELECT outcome FROM runs" "interrupted"
+    # how many of the 2-at-a-time 300 ms links end by 1.5 s depends on the
+    # machine (about 10); what must hold is that some did and not all
     expect_sql "SELECT count(*) >= 2 AND count(*) < 40 FROM checks WHERE result = 'ok'" 1
     expect_sql "SELECT count(*) FROM checks" 40
 }

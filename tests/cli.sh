@@ -144,8 +144,8 @@ case_query() {
 # Group labels (`- Promises` over linked items) are categories: query,
 # categories and lint treat them so, and a heading's query includes them.
 case_groups() {
-    cp "$TESTS/model/r1-identifier-label.md" list.md
-    cp "$TESTS/model/r3-label-with-description.md" lunar.md
+    cp "$TESTS/parse/r1-identifier-label.md" list.md
+    cp "$TESTS/parse/r3-label-with-description.md" lunar.md
     "$REFDEX" ingest -q list.md || fail "ingest failed"
     expect_exit 0 "$REFDEX" query --category parsers
     expect_in out.txt "Widgets/Parsers/Streaming"

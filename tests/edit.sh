@@ -174,20 +174,33 @@ case_fmt_corpus() {
     expect_text out.txt "$(printf '[OSS Icon]: https://jaywcjlove.github.io/sb/ico/min-oss.svg "开源软件"\n[Freeware Icon]:')"
 }
 
-# the shapes of real lists (tests/model): each formats, keeps its catalog,
+# the shapes of real lists (tests/parse): each formats, keeps its catalog,
 # and a second fmt changes nothing
-case_fmt_models() {
-    for md in "$TESTS"/model/*.md; do
+case_fmt_parse_cases() {
+    for md in "$TESTS"/parse/*.md; do
         fmt_round "$md"
     done
     # a loose list whose first item is a label with entries nested right under
     # it: fmt adds no blank line inside the item (that would change how it reads)
-    expect_exit 0 "$REFDEX" fmt "$TESTS/model/r9-fmt-loose-list-label.md"
+    expect_exit 0 "$REFDEX" fmt "$TESTS/parse/r9-fmt-loose-list-label.md"
     checks=$((checks + 1))
-    cmp -s out.txt "$TESTS/model/r9-fmt-loose-list-label.md" || fail "fmt changed r9-fmt-loose-list-label.md"
+    cmp -s out.txt "$TESTS/parse/r9-fmt-loose-list-label.md" || fail "fmt changed r9-fmt-loose-list-label.md"
     printf -- '- a\n\n  more a\n- b\n  - [c](https://c.example/)\n' > loose.md
     fmt_round loose.md
     expect_text once.md "$(printf -- '- a\n\n  more a\n\n- b\n  - [c](https://c.example/)')"
+}
+
+# the fmt cases as data (tests/fmt) whose output golden.sh compares: each one
+# fmt formats keeps its catalog, and a second fmt changes nothing
+case_fmt_cases() {
+    n=0
+    for md in "$TESTS"/fmt/*.md; do
+        [ "$(tail -n 1 "${md%.md}.expected")" = "exit 0" ] || continue
+        fmt_round "$md"
+        n=$((n + 1))
+    done
+    checks=$((checks + 1))
+    [ "$n" -ge 7 ] || fail "only $n fmt cases format"
 }
 
 case_fmt_edge() {

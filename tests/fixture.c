@@ -152,8 +152,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return page(c, url + 4);
     if (!strncmp(url, "/status/", 8))
         return send_text(c, (unsigned)atoi(url + 8), "status", NULL, NULL);
-    if (!strncmp(url, "/flaky/", 7))
-        return seen(f, "flaky", url + 7) ? page(c, "flaky") : send_text(c, 500, "oops", 0, 0);
+    if (!strncmp(url, "/flaky/", 7)) {
+        if (seen(f, "flaky", url + 7))
+            return page(c, "flaky");
+        const char *ms = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "ms");
+        if (ms && !nap(f, atol(ms)))
+            return MHD_NO;
+        return send_text(c, 500, "oops", 0, 0);
+    }
     if (!strncmp(url, "/chain/", 7)) {
         int n = atoi(url + 7);
         if (n <= 0)

@@ -3,7 +3,8 @@
  *
  *   /ok/ANY            200, an HTML page titled "Fixture ANY"
  *   /status/N          status N
- *   /flaky/ID          500 the first time for each ID, then 200
+ *   /flaky/ID?ms=MS    500 the first time for each ID (after MS milliseconds,
+ *                      default 0), then 200
  *   /chain/N           301 to /chain/N-1; /chain/0 is 200
  *   /found             302 to /ok/found
  *   /sso, /old-home    301 to /login?next=/sso, and to /

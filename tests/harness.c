@@ -1,30 +1,68 @@
-/* tests/harness.c — the runner behind harness.h. */
+/* tests/harness.c — the runner behind harness.h, and every test program's main. */
 #include "harness.h"
 
 int rd_test_failures;
 int rd_test_checks;
 
+static rd_test_case *cases; /* sorted by line as they come */
+static double time_scale = 1;
+
+void rd_test_register(rd_test_case *c)
+{
+    rd_test_case **at = &cases;
+    while (*at && (*at)->line < c->line)
+        at = &(*at)->next;
+    c->next = *at;
+    *at = c;
+}
+
+int64_t rd_test_max_ms(int64_t ms)
+{
+    return (int64_t)((double)ms * time_scale + 0.5);
+}
+
+/* Reads RD_TEST_TIME_SCALE; 0 when it is set but not a number above 0. */
+static int read_time_scale(void)
+{
+    const char *v = getenv("RD_TEST_TIME_SCALE");
+    if (!v || !*v)
+        return 1;
+    char *end;
+    time_scale = strtod(v, &end);
+    if (*end || strspn(v, "0123456789.") != strlen(v) || !(time_scale > 0) || time_scale > 1000) {
+        fprintf(stderr, "RD_TEST_TIME_SCALE is a number above 0 (1, 2.5), not '%s'\n", v);
+        return 0;
+    }
+    return 1;
+}
+
 static int run(const rd_test_case *c)
 {
     int failures = rd_test_failures, checks = rd_test_checks;
-    c->fn();
+    if (c->wrap)
+        c->wrap(c->fn);
+    else
+        c->fn();
     int failed = rd_test_failures - failures;
     printf("%s %s (%d checks)\n", failed ? "FAIL" : "ok  ", c->name, rd_test_checks - checks);
+    fflush(stdout);
     return failed == 0;
 }
 
-int rd_test_main(int argc, char **argv, const rd_test_case *cases, size_t n)
+int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "--list")) {
-        for (size_t i = 0; i < n; i++)
-            puts(cases[i].name);
+        for (const rd_test_case *c = cases; c; c = c->next)
+            puts(c->name);
         return 0;
     }
+    if (!read_time_scale())
+        return 2;
     size_t passed = 0, failed = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (argc > 1 && strcmp(argv[1], cases[i].name))
+    for (const rd_test_case *c = cases; c; c = c->next) {
+        if (argc > 1 && strcmp(argv[1], c->name))
             continue;
-        if (run(&cases[i]))
+        if (run(c))
             passed++;
         else
             failed++;

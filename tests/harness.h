@@ -1,14 +1,23 @@
 /* tests/harness.h — a small test runner: named cases, each runnable alone.
  *
- *   ./test_x            runs every case
+ *   RD_TEST(name) { ... }              defines a case and registers it
+ *   RD_TEST_WITH(name, wrap) { ... }   the same, run as wrap(body): a fixture
+ *                                      started before and stopped after
+ *
+ *   ./test_x            runs every case, in the order of the source
  *   ./test_x NAME       runs one (ctest registers one test per case)
  *   ./test_x --list     prints the names
+ *
+ * A case's name is written once: tests/CMakeLists.txt reads the names from
+ * lines that start with RD_TEST, and registered.sh fails when they are not
+ * exactly what --list prints. main is in harness.c.
  *
  * CHECK prints what it checked when it fails and counts; a case fails when
  * any CHECK in it failed. */
 #ifndef RD_TEST_HARNESS_H
 #define RD_TEST_HARNESS_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +25,25 @@
 typedef struct rd_test_case {
     const char *name;
     void (*fn)(void);
+    void (*wrap)(void (*body)(void)); /* runs the body in a fixture, or NULL */
+    int line;                         /* where it is defined: the order of --list */
+    struct rd_test_case *next;
 } rd_test_case;
+
+/* Adds a case to the program's list (before main, from RD_TEST's constructor). */
+void rd_test_register(rd_test_case *c);
+
+#define RD_TEST_WITH(name, wrap_fn)                                                            \
+    static void rd_test_fn_##name(void);                                                       \
+    static rd_test_case rd_test_case_##name = {#name, rd_test_fn_##name, wrap_fn, __LINE__,    \
+                                               NULL};                                          \
+    __attribute__((constructor)) static void rd_test_register_##name(void)                    \
+    {                                                                                          \
+        rd_test_register(&rd_test_case_##name);                                                \
+    }                                                                                          \
+    static void rd_test_fn_##name(void)
+
+#define RD_TEST(name) RD_TEST_WITH(name, NULL)
 
 extern int rd_test_failures;
 extern int rd_test_checks;
@@ -64,7 +91,11 @@ extern int rd_test_checks;
         }                                                                                      \
     } while (0)
 
-int rd_test_main(int argc, char **argv, const rd_test_case *cases, size_t n);
+/* An upper bound on elapsed wall time: ms times RD_TEST_TIME_SCALE (a number
+ * above 0 from the environment, default 1), so that a slow machine or a
+ * sanitizer build can allow more (RD_TEST_TIME_SCALE=3 ctest). Lower bounds
+ * (a timeout must not fire early) are not scaled. */
+int64_t rd_test_max_ms(int64_t ms);
 
 /* Where the test data lives (tests/), and the shared corpus; set by CMake. */
 #ifndef RD_TEST_DIR

@@ -1,7 +1,16 @@
 # tests/lib.sh — what the shell tests share; sourced after they set REFDEX,
-# CASE and (for the fixture) FIXTURE. Each case runs in a fresh temporary
-# folder, removed afterwards with any fixture server it started.
+# CASE and (for the fixture) FIXTURE. A case is a function case_NAME, written
+# once: tests/CMakeLists.txt makes a ctest test of each, and CASE=--list prints
+# them. Each case runs in a fresh temporary folder, removed afterwards with any
+# fixture server it started.
 set -u
+# RD_TEST_TIME_SCALE (a number above 0, default 1) multiplies every upper
+# bound on wall time, for slow machines and sanitizer builds (see max_ms).
+TIME_SCALE=${RD_TEST_TIME_SCALE:-1}
+awk -v s="$TIME_SCALE" 'BEGIN { exit !(s ~ /^([0-9]+\.?[0-9]*|\.[0-9]+)$/ && s > 0 && s <= 1000) }' || {
+    echo "RD_TEST_TIME_SCALE is a number above 0 (1, 2.5), not '$TIME_SCALE'" >&2
+    exit 2
+}
 TESTS=$(cd "$(dirname "$0")" && pwd)
 DATA=$TESTS/data
 WORK=$(mktemp -d)
@@ -41,8 +50,26 @@ start_fixture() {
     BASE="http://127.0.0.1:$PORT"
 }
 
+# max_ms MS: an upper bound on elapsed wall time, MS times RD_TEST_TIME_SCALE.
+# Lower bounds (a deadline must not end a run early) are never scaled.
+max_ms() { awk -v ms="$1" -v s="$TIME_SCALE" 'BEGIN { printf "%d\n", ms * s + 0.5 }'; }
+
+# now_ms: milliseconds on the wall clock
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# list_cases: the name of every case_NAME function this script defines, read
+# loosely (any indentation, spaces before the parentheses) so that one the
+# stricter reader of tests/CMakeLists.txt misses shows up in registered.sh
+list_cases() {
+    sed -n 's/^[[:space:]]*case_\([A-Za-z0-9_]*\)[[:space:]]*().*/\1/p' "$TESTS/$(basename "$0")" |
+        while read -r name; do
+            command -v "case_$name" >/dev/null 2>&1 && echo "$name"
+        done
+}
+
 # run_case NAME: runs case_NAME and prints the verdict ctest and CI read
 run_case() {
+    [ "$CASE" = --list ] && { list_cases; exit 0; }
     command -v "case_$CASE" >/dev/null 2>&1 || { echo "no case '$CASE'" >&2; exit 2; }
     "case_$CASE"
     if [ "$failures" -eq 0 ]; then

@@ -80,8 +80,16 @@ static char *stored(const fx *f, const char *sql)
         free(got_);                                                                            \
     } while (0)
 
+/* libcurl's global state, as the program sets it up around a run. */
+static void with_curl(void (*body)(void))
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    body();
+    curl_global_cleanup();
+}
+
 /* Each kind of link is decided where it should be, and stored once. */
-static void sorts_and_stores(void)
+RD_TEST_WITH(sorts_and_stores, with_curl)
 {
     fx f = {0};
     REQUIRE((f.server = rd_fixture_start()) != NULL);
@@ -133,7 +141,7 @@ static void sorts_and_stores(void)
 }
 
 /* A good result younger than --max-age is reused, not fetched again. */
-static void cached_results(void)
+RD_TEST_WITH(cached_results, with_curl)
 {
     fx f = {0};
     REQUIRE((f.server = rd_fixture_start()) != NULL);
@@ -157,7 +165,7 @@ static void cached_results(void)
 
 /* No server of several hosts answers: the network looks down; one dead
  * host is only that. A bad pattern stores nothing. */
-static void network_down(void)
+RD_TEST_WITH(network_down, with_curl)
 {
     fx f = {0};
     REQUIRE(setup(&f, "down", "- [a](http://127.0.0.2:1/)\n- [b](http://127.0.0.3:1/)\n") ==
@@ -182,17 +190,4 @@ static void network_down(void)
     CHECK(strstr(err.msg, "--exclude '(unclosed'") != NULL);
     CHECK_STORED(&f, "SELECT count(*) FROM runs", "1");
     rd_db_close(f.h);
-}
-
-int main(int argc, char **argv)
-{
-    static const rd_test_case cases[] = {
-        {"sorts_and_stores", sorts_and_stores},
-        {"cached_results", cached_results},
-        {"network_down", network_down},
-    };
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    int rc = rd_test_main(argc, argv, cases, sizeof cases / sizeof *cases);
-    curl_global_cleanup();
-    return rc;
 }

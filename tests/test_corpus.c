@@ -57,7 +57,7 @@ static line_counts count_lines(const char *text)
     return c;
 }
 
-static void corpus_counts(void)
+RD_TEST(corpus_counts)
 {
     char *text;
     size_t len;
@@ -88,7 +88,7 @@ static void corpus_counts(void)
     rd_catalog_free(cat);
 }
 
-static void corpus_categories(void)
+RD_TEST(corpus_categories)
 {
     rd_catalog *cat = NULL;
     rd_error err = {0};
@@ -153,7 +153,7 @@ static size_t tree_count(const char *text, size_t len)
 
 /* Every link item of every list is an entry with its URL: within 0.5% of the
  * count above (items in block quotes, say, are notes), and never more. */
-static void every_link_item_is_an_entry(void)
+RD_TEST(every_link_item_is_an_entry)
 {
     static const char *const lists[] = {"seed.md", "awesome-go.md", "awesome-nodejs.md",
                                         "awesome-cpp.md", "awesome-machine-learning.md",
@@ -179,14 +179,4 @@ static void every_link_item_is_an_entry(void)
         CHECK(got * 1000 >= want * 995);
         rd_catalog_free(cat);
     }
-}
-
-int main(int argc, char **argv)
-{
-    static const rd_test_case cases[] = {
-        {"every_link_item_is_an_entry", every_link_item_is_an_entry},
-        {"corpus_counts", corpus_counts},
-        {"corpus_categories", corpus_categories},
-    };
-    return rd_test_main(argc, argv, cases, sizeof cases / sizeof *cases);
 }

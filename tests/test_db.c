@@ -106,7 +106,7 @@ static void check_sql(const char *path, const char *sql, const char *want, int l
 }
 #define CHECK_SQL(path, sql, want) check_sql(path, sql, want, __LINE__)
 
-static void migrate_from_empty(void)
+RD_TEST(migrate_from_empty)
 {
     const char *path = fresh_db("migrate");
     rd_db *db = NULL;
@@ -132,7 +132,7 @@ static void migrate_from_empty(void)
 
 /* A database made by refdex 0.1.0 (schema 1: no groups) upgrades in place:
  * check history kept, and the same source read again by the newer parser. */
-static void upgrade_from_v1(void)
+RD_TEST(upgrade_from_v1)
 {
     const char *path = fresh_db("upgrade");
     char cmd[700];
@@ -171,7 +171,7 @@ static void upgrade_from_v1(void)
 
 /* The results of common/result.c are exactly what the checks table accepts
  * and what render/index.schema.json allows, in the same order. */
-static void result_names_everywhere(void)
+RD_TEST(result_names_everywhere)
 {
     const char *path = fresh_db("results");
     rd_db *db = NULL;
@@ -222,7 +222,7 @@ static void result_names_everywhere(void)
     CHECK(!rd_result_fails(RD_RES_REDIRECT, 1) && !rd_result_fails(RD_RES_CACHED, 1));
 }
 
-static void ingest_seed(void)
+RD_TEST(ingest_seed)
 {
     const char *path = fresh_db("ingest");
     source s;
@@ -248,7 +248,7 @@ static void ingest_seed(void)
     free_source(&s);
 }
 
-static void reingest_changes_nothing(void)
+RD_TEST(reingest_changes_nothing)
 {
     const char *path = fresh_db("reingest");
     source s;
@@ -273,7 +273,7 @@ static void reingest_changes_nothing(void)
     free_source(&s);
 }
 
-static void history_survives_edit(void)
+RD_TEST(history_survives_edit)
 {
     const char *path = fresh_db("history");
     source s;
@@ -311,7 +311,7 @@ static void history_survives_edit(void)
     free_source(&s);
 }
 
-static void failed_ingest_rolls_back(void)
+RD_TEST(failed_ingest_rolls_back)
 {
     const char *path = fresh_db("rollback");
     source s;
@@ -392,7 +392,7 @@ static const char *seeded_db(const char *name)
     return path;
 }
 
-static void query_by_category(void)
+RD_TEST(query_by_category)
 {
     const char *path = seeded_db("category");
     REQUIRE(path);
@@ -419,7 +419,7 @@ static void query_by_category(void)
     CHECK_INT(rc, RD_ENOTFOUND);
 }
 
-static void query_by_search(void)
+RD_TEST(query_by_search)
 {
     const char *path = seeded_db("search");
     REQUIRE(path);
@@ -436,7 +436,7 @@ static void query_by_search(void)
     EXPECT_QUERY("develop", "内存", "");
 }
 
-static void json_output(void)
+RD_TEST(json_output)
 {
     const char *path = seeded_db("json");
     REQUIRE(path);
@@ -488,7 +488,7 @@ static void json_output(void)
     free(cats);
 }
 
-static void bad_databases(void)
+RD_TEST(bad_databases)
 {
     rd_db *db = NULL;
     rd_error err = {0};
@@ -516,22 +516,4 @@ static void bad_databases(void)
     CHECK_INT(rd_db_open(path, 0, &db, &err), RD_EDB);
     CHECK(strstr(err.msg, "newer") != NULL);
     CHECK_SQL(path, "PRAGMA user_version", "999");
-}
-
-int main(int argc, char **argv)
-{
-    static const rd_test_case cases[] = {
-        {"migrate_from_empty", migrate_from_empty},
-        {"upgrade_from_v1", upgrade_from_v1},
-        {"result_names_everywhere", result_names_everywhere},
-        {"ingest_seed", ingest_seed},
-        {"reingest_changes_nothing", reingest_changes_nothing},
-        {"history_survives_edit", history_survives_edit},
-        {"failed_ingest_rolls_back", failed_ingest_rolls_back},
-        {"query_by_category", query_by_category},
-        {"query_by_search", query_by_search},
-        {"json_output", json_output},
-        {"bad_databases", bad_databases},
-    };
-    return rd_test_main(argc, argv, cases, sizeof cases / sizeof *cases);
 }

@@ -5,7 +5,7 @@
 #include "harness.h"
 #include "render/render.h"
 
-static void diags_json(void)
+RD_TEST(diags_json)
 {
     rd_diag d[2] = {{RD_SEV_WARNING, "missing-scheme", {45, 3}, "it's \"quoted\"\n"},
                     {RD_SEV_NOTE, "no-url", {127, 3}, "'gorm' has no link"}};
@@ -20,12 +20,4 @@ static void diags_json(void)
     REQUIRE(rd_diags_json("x.md", NULL, 0, &json, &err) == RD_OK);
     CHECK_STR(json, "[]");
     free(json);
-}
-
-int main(int argc, char **argv)
-{
-    static const rd_test_case cases[] = {
-        {"diags_json", diags_json},
-    };
-    return rd_test_main(argc, argv, cases, sizeof cases / sizeof *cases);
 }

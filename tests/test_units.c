@@ -9,7 +9,7 @@
 #include "common/file.h"
 #include "harness.h"
 
-static void url_normalise(void)
+RD_TEST(url_normalise)
 {
     static const struct {
         const char *raw, *want;
@@ -57,7 +57,7 @@ static void url_normalise(void)
     }
 }
 
-static void slugs(void)
+RD_TEST(slugs)
 {
     static const struct {
         const char *name, *slug;
@@ -79,7 +79,7 @@ static void slugs(void)
     }
 }
 
-static void utf8(void)
+RD_TEST(utf8)
 {
     uint32_t cp = 0;
     CHECK_INT(rd_utf8_decode((const unsigned char *)"A", 1, &cp), 1);
@@ -96,7 +96,7 @@ static void utf8(void)
     CHECK(rd_is_cjk(0x65e5) && rd_is_cjk(0xac00) && !rd_is_cjk('a') && !rd_is_cjk(0xe9));
 }
 
-static void sizes(void)
+RD_TEST(sizes)
 {
     int64_t v = 0;
     CHECK(rd_parse_size("512", &v) == RD_OK && v == 512);
@@ -111,7 +111,7 @@ static void sizes(void)
     CHECK(rd_parse_size("99999999999G", &v) == RD_EUSAGE);
 }
 
-static void strmap(void)
+RD_TEST(strmap)
 {
     rd_strmap m = {0};
     char keys[1000][8];
@@ -138,7 +138,7 @@ static char *slurp(const char *path)
 
 /* Replacing a file: never over an edit made since it was read, never a file
  * marked read-only, and the mode kept. */
-static void replace_file(void)
+RD_TEST(replace_file)
 {
     char path[300];
     snprintf(path, sizeof path, "%s/replace.md", RD_BINARY_DIR);
@@ -174,14 +174,4 @@ static void replace_file(void)
     free(got);
     chmod(path, 0644);
     unlink(path);
-}
-
-int main(int argc, char **argv)
-{
-    static const rd_test_case cases[] = {
-        {"url_normalise", url_normalise}, {"slugs", slugs}, {"utf8", utf8},
-        {"sizes", sizes},                 {"strmap", strmap},
-        {"replace_file", replace_file},
-    };
-    return rd_test_main(argc, argv, cases, sizeof cases / sizeof *cases);
 }

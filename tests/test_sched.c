@@ -1,0 +1,257 @@
+/* tests/test_sched.c — the crawler's scheduler (crawler/sched.c) alone, on a
+ * clock the test sets: which link starts next, under which limits, and when a
+ * host interval lets the next one go. No network, no wall clock. */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/rd.h"
+#include "crawler/sched.h"
+#include "harness.h"
+
+/* Takes every link the scheduler lets start at now, in order, as "0 3 5";
+ * the time the caller should look again goes to *wake. */
+static const char *take(rd_sched *s, int64_t now, int64_t *wake)
+{
+    static char out[256];
+    size_t len = 0;
+    int64_t link;
+    out[0] = '\0';
+    while ((link = rd_sched_next(s, now, wake)) >= 0 && len < sizeof out - 12)
+        len += (size_t)snprintf(out + len, sizeof out - len, "%s%lld", len ? " " : "",
+                                (long long)link);
+    return out;
+}
+
+/* Queues links first..last (inclusive) under host, at the back. */
+static int push(rd_sched *s, uint32_t first, uint32_t last, const char *host)
+{
+    for (uint32_t l = first; l <= last; l++)
+        if (rd_sched_push(s, l, host, 0) != RD_OK)
+            return -1;
+    return 0;
+}
+
+/* One link of each host in turn, each host's links in the order queued. */
+RD_TEST(round_robin_over_hosts)
+{
+    rd_sched s;
+    int64_t wake = -1;
+    REQUIRE(rd_sched_init(&s, 6, 100, 100, 0) == RD_OK);
+    REQUIRE(push(&s, 0, 2, "a.example") == 0);
+    REQUIRE(push(&s, 3, 4, "b.example") == 0);
+    REQUIRE(push(&s, 5, 5, "c.example") == 0);
+    CHECK_INT(s.nhosts, 3);
+    CHECK_STR(take(&s, 0, &wake), "0 3 5 1 4 2");
+    CHECK_INT(wake, 0); /* nothing to wait for */
+    CHECK_INT(s.inflight, 6);
+    CHECK_INT(s.queued, 0);
+    rd_sched_free(&s);
+}
+
+/* No more than the global limit at once, whatever the hosts. */
+RD_TEST(global_limit)
+{
+    rd_sched s;
+    int64_t wake = -1;
+    REQUIRE(rd_sched_init(&s, 5, 2, 8, 0) == RD_OK);
+    REQUIRE(push(&s, 0, 2, "a.example") == 0);
+    REQUIRE(push(&s, 3, 4, "b.example") == 0);
+    CHECK_STR(take(&s, 0, &wake), "0 3");
+    CHECK_INT(wake, 0); /* a release, not the clock, lets the next one go */
+    CHECK_STR(take(&s, 60000, &wake), "");
+    rd_sched_release(&s, 3);
+    CHECK_STR(take(&s, 0, &wake), "1");
+    rd_sched_release(&s, 0);
+    rd_sched_release(&s, 1);
+    CHECK_STR(take(&s, 0, &wake), "4 2");
+    CHECK_INT(s.inflight, 2);
+    rd_sched_free(&s);
+}
+
+/* No more than per_host links of one host at once; the other hosts go on. */
+RD_TEST(per_host_limit)
+{
+    rd_sched s;
+    int64_t wake = -1;
+    REQUIRE(rd_sched_init(&s, 6, 100, 2, 0) == RD_OK);
+    REQUIRE(push(&s, 0, 3, "a.example") == 0);
+    REQUIRE(push(&s, 4, 5, "b.example") == 0);
+    CHECK_STR(take(&s, 0, &wake), "0 4 1 5");
+    CHECK_INT(s.hosts[0].inflight, 2);
+    CHECK_INT(s.hosts[1].inflight, 2);
+    rd_sched_release(&s, 4); /* b has a slot, but nothing queued */
+    CHECK_STR(take(&s, 0, &wake), "");
+    rd_sched_release(&s, 1); /* a's slot back */
+    CHECK_STR(take(&s, 0, &wake), "2");
+    CHECK_STR(take(&s, 0, &wake), "");
+    rd_sched_release(&s, 0);
+    CHECK_STR(take(&s, 0, &wake), "3");
+    CHECK_INT(s.hosts[0].inflight, 2);
+    CHECK_INT(s.inflight, 3);
+    rd_sched_free(&s);
+}
+
+/* A link of a host may not start before the interval since the host's last
+ * start has passed; wake says when it may. */
+RD_TEST(host_interval)
+{
+    rd_sched s;
+    int64_t wake = -1;
+    REQUIRE(rd_sched_init(&s, 4, 100, 100, 100) == RD_OK);
+    REQUIRE(push(&s, 0, 2, "a.example") == 0);
+    REQUIRE(push(&s, 3, 3, "b.example") == 0);
+    CHECK_STR(take(&s, 1000, &wake), "0 3"); /* one per host: each has its own interval */
+    CHECK_INT(wake, 1100);
+    CHECK_STR(take(&s, 1099, &wake), "");
+    CHECK_INT(wake, 1100);
+    CHECK_STR(take(&s, 1100, &wake), "1");
+    CHECK_INT(wake, 1200);
+    /* the interval runs from a start: a link that ends early opens nothing */
+    rd_sched_release(&s, 0);
+    rd_sched_release(&s, 1);
+    CHECK_STR(take(&s, 1150, &wake), "");
+    CHECK_INT(wake, 1200);
+    CHECK_STR(take(&s, 1250, &wake), "2"); /* a late look starts it at once */
+    CHECK_STR(take(&s, 1250, &wake), "");
+    CHECK_INT(wake, 0); /* nothing queued: nothing to wake for */
+    rd_sched_free(&s);
+
+    /* with several hosts waiting, wake is the earliest of them */
+    REQUIRE(rd_sched_init(&s, 4, 100, 100, 100) == RD_OK);
+    REQUIRE(push(&s, 0, 1, "a.example") == 0);
+    REQUIRE(push(&s, 2, 3, "b.example") == 0);
+    CHECK_STR(take(&s, 0, &wake), "0 2"); /* a and b may start again at 100 */
+    CHECK_INT(wake, 100);
+    rd_sched_free(&s);
+    REQUIRE(rd_sched_init(&s, 4, 100, 100, 100) == RD_OK);
+    REQUIRE(push(&s, 0, 1, "a.example") == 0);
+    REQUIRE(push(&s, 2, 3, "b.example") == 0);
+    CHECK_STR(take(&s, 0, &wake), "0 2");
+    CHECK_STR(take(&s, 100, &wake), "1 3");
+    CHECK_INT(s.queued, 0);
+    rd_sched_free(&s);
+    REQUIRE(rd_sched_init(&s, 4, 1, 100, 100) == RD_OK); /* one at a time: b starts later */
+    REQUIRE(push(&s, 0, 1, "a.example") == 0);
+    REQUIRE(push(&s, 2, 3, "b.example") == 0);
+    CHECK_STR(take(&s, 0, &wake), "0");
+    rd_sched_release(&s, 0);
+    CHECK_STR(take(&s, 30, &wake), "2"); /* b's first: no interval yet */
+    rd_sched_release(&s, 2);
+    CHECK_STR(take(&s, 60, &wake), "");
+    CHECK_INT(wake, 100); /* a at 100, b at 130: the earlier */
+    CHECK_STR(take(&s, 100, &wake), "1");
+    rd_sched_release(&s, 1);
+    CHECK_STR(take(&s, 110, &wake), "");
+    CHECK_INT(wake, 130);
+    CHECK_STR(take(&s, 130, &wake), "3");
+    rd_sched_free(&s);
+}
+
+/* A link back from back-off goes ahead of its host's queue, under its host. */
+RD_TEST(requeue_goes_first)
+{
+    rd_sched s;
+    int64_t wake = -1;
+    REQUIRE(rd_sched_init(&s, 5, 100, 1, 0) == RD_OK);
+    REQUIRE(push(&s, 0, 2, "a.example") == 0);
+    REQUIRE(push(&s, 3, 4, "b.example") == 0);
+    CHECK_STR(take(&s, 0, &wake), "0 3");
+    rd_sched_release(&s, 0); /* 0 backs off: its slot goes to 1 */
+    CHECK_STR(take(&s, 0, &wake), "1");
+    CHECK_INT(rd_sched_requeue(&s, 0), RD_OK); /* back, while 1 holds a's slot */
+    rd_sched_release(&s, 3);
+    CHECK_INT(rd_sched_requeue(&s, 3), RD_OK);
+    CHECK_INT(s.hosts[0].len, 2);
+    CHECK_INT(s.hosts[1].len, 2);
+    CHECK_STR(take(&s, 0, &wake), "3"); /* b's slot: 3 before 4 */
+    rd_sched_release(&s, 1);
+    CHECK_STR(take(&s, 0, &wake), "0"); /* a's slot: 0 before 2 */
+    rd_sched_release(&s, 0);
+    rd_sched_release(&s, 3);
+    CHECK_STR(take(&s, 0, &wake), "4 2"); /* round-robin goes on from b */
+    rd_sched_free(&s);
+    /* push with front = 1 goes first too */
+    REQUIRE(rd_sched_init(&s, 3, 100, 100, 0) == RD_OK);
+    REQUIRE(push(&s, 0, 1, "a.example") == 0);
+    CHECK_INT(rd_sched_push(&s, 2, "a.example", 1), RD_OK);
+    CHECK_STR(take(&s, 0, &wake), "2 0 1");
+    rd_sched_free(&s);
+}
+
+/* A host's queue keeps its order as it grows past its first size, wrapped
+ * around the end of its ring. */
+RD_TEST(queue_grows_in_order)
+{
+    rd_sched s;
+    int64_t wake = -1;
+    REQUIRE(rd_sched_init(&s, 40, 100, 100, 0) == RD_OK);
+    REQUIRE(push(&s, 0, 6, "a.example") == 0);
+    CHECK_INT(rd_sched_next(&s, 0, &wake), 0); /* the ring's head moves on */
+    REQUIRE(push(&s, 7, 8, "a.example") == 0); /* the tail wraps */
+    REQUIRE(push(&s, 9, 30, "a.example") == 0); /* it grows, twice */
+    CHECK_INT(rd_sched_push(&s, 31, "a.example", 1), RD_OK);
+    CHECK_INT(s.queued, 31);
+    CHECK_STR(take(&s, 0, &wake), "31 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 "
+                                  "23 24 25 26 27 28 29 30");
+    rd_sched_free(&s);
+    REQUIRE(rd_sched_init(&s, 40, 100, 100, 0) == RD_OK);
+    REQUIRE(push(&s, 0, 6, "a.example") == 0);
+    CHECK_STR(take(&s, 0, &wake), "0 1 2 3 4 5 6");
+    REQUIRE(push(&s, 7, 8, "a.example") == 0);
+    CHECK_STR(take(&s, 0, &wake), "7 8");
+    REQUIRE(push(&s, 9, 14, "a.example") == 0);  /* from the middle of the ring */
+    REQUIRE(push(&s, 15, 30, "a.example") == 0); /* and past its end */
+    CHECK_INT(rd_sched_push(&s, 31, "a.example", 1), RD_OK);
+    CHECK_STR(take(&s, 0, &wake),
+              "31 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30");
+    rd_sched_free(&s);
+}
+
+/* pop_any, to end a run, takes every queued link whatever the limits, and
+ * takes no slot. */
+RD_TEST(pop_any_ignores_limits)
+{
+    rd_sched s;
+    int64_t wake = -1;
+    REQUIRE(rd_sched_init(&s, 4, 1, 1, 1000) == RD_OK);
+    REQUIRE(push(&s, 0, 1, "a.example") == 0);
+    REQUIRE(push(&s, 2, 3, "b.example") == 0);
+    CHECK_STR(take(&s, 0, &wake), "0");
+    CHECK_INT(rd_sched_pop_any(&s), 1);
+    CHECK_INT(rd_sched_pop_any(&s), 2);
+    CHECK_INT(rd_sched_pop_any(&s), 3);
+    CHECK_INT(rd_sched_pop_any(&s), -1);
+    CHECK_INT(s.queued, 0);
+    CHECK_INT(s.inflight, 1); /* 0 still holds its slot */
+    CHECK_INT(s.hosts[1].inflight, 0);
+    rd_sched_release(&s, 0);
+    CHECK_INT(s.inflight, 0);
+    CHECK_STR(take(&s, 5000, &wake), "");
+    rd_sched_free(&s);
+}
+
+/* A release gives back the link's slot under the global limit and under its
+ * host's, and nothing else. */
+RD_TEST(release_gives_back_slots)
+{
+    rd_sched s;
+    int64_t wake = -1;
+    REQUIRE(rd_sched_init(&s, 4, 2, 1, 0) == RD_OK);
+    REQUIRE(push(&s, 0, 1, "a.example") == 0);
+    REQUIRE(push(&s, 2, 3, "b.example") == 0);
+    CHECK_STR(take(&s, 0, &wake), "0 2");
+    CHECK_INT(s.inflight, 2);
+    rd_sched_release(&s, 2);
+    CHECK_INT(s.inflight, 1);
+    CHECK_INT(s.hosts[0].inflight, 1);
+    CHECK_INT(s.hosts[1].inflight, 0);
+    CHECK_STR(take(&s, 0, &wake), "3"); /* b's slot, not a's */
+    rd_sched_release(&s, 0);
+    CHECK_STR(take(&s, 0, &wake), "1");
+    CHECK_INT(s.inflight, 2);
+    rd_sched_release(&s, 1);
+    rd_sched_release(&s, 3);
+    CHECK_INT(s.inflight, 0);
+    CHECK_INT(s.hosts[0].inflight + s.hosts[1].inflight, 0);
+    rd_sched_free(&s);
+}
