@@ -1,6 +1,6 @@
 /* catalog/inline.c — reading the inlines of a list item: which link makes it
  * an entry, the entry's name and description, a group's label, and plain text
- * without badges. What real lists write is in tests/model/: `[[name](url)]`,
+ * without badges. What real lists write is in tests/parse/: `[[name](url)]`,
  * `**[name](url)**`, `[![logo](img)](url)`, `- Label - words [link](url)`. */
 #include <cmark.h>
 #include <ctype.h>
