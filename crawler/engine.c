@@ -187,12 +187,20 @@ static void on_http(engine *g, slot *s, long status, int64_t now)
         return;
     }
     if (status == 429) {
-        int64_t wait = retry_after > 0 ? (int64_t)retry_after * 1000 : retry_delay(s->failures + 1);
-        if (s->failures++ < o->retries + 1 && back_off(g, s, wait, now))
+        /* a day at most: a server's number must not overflow the clock */
+        int64_t secs = retry_after > 86400 ? 86400 : (int64_t)retry_after;
+        int64_t wait = secs > 0 ? secs * 1000 : retry_delay(s->failures + 1);
+        int tries_left = s->failures++ < o->retries + 1;
+        if (tries_left && back_off(g, s, wait, now))
             return;
-        snprintf(s->check.error, sizeof s->check.error,
-                 "HTTP 429: rate limited; Retry-After %llds does not fit the deadline",
-                 (long long)retry_after);
+        if (!tries_left)
+            snprintf(s->check.error, sizeof s->check.error,
+                     "HTTP 429: still rate limited after %d tries", s->failures);
+        else
+            snprintf(s->check.error, sizeof s->check.error,
+                     "HTTP 429: rate limited; waiting %llds (Retry-After) would pass the "
+                     "link's deadline",
+                     (long long)(wait / 1000));
         finish(g, s, RD_RES_RATELIMITED, now);
         return;
     }

@@ -198,8 +198,24 @@ RD_TEST_WITH(retry_after, fixture_case)
     CHECK_INT(r.g[0].c.result, RD_RES_OK); /* waited 1 s, then 200 */
     CHECK(r.g[0].c.elapsed_ms >= 950 && r.g[0].c.elapsed_ms < rd_test_max_ms(2500));
     CHECK_INT(r.g[1].c.result, RD_RES_RATELIMITED); /* 30 s does not fit in 3 s */
+    CHECK(strstr(r.g[1].c.error, "waiting 30s (Retry-After) would pass") != NULL);
     CHECK(r.g[1].c.elapsed_ms < rd_test_max_ms(1000));
     CHECK(rd_now_ms() - t0 < rd_test_max_ms(2500));
+    free(r.g);
+}
+
+/* A Retry-After as large as a number gets neither overflows the clock (the
+ * sanitizer build would say) nor lets the link retry at once. */
+RD_TEST_WITH(retry_after_huge, fixture_case)
+{
+    static const char *const paths[] = {"/limited/huge?s=9223372036854775807"};
+    rd_crawl_opts o = fixture_opts();
+    o.timeout_ms = 2000;
+    run_result r = crawl(&o, 0, paths, 1);
+    REQUIRE(r.rc == RD_OK);
+    CHECK_INT(r.g[0].c.result, RD_RES_RATELIMITED);
+    CHECK_INT(r.g[0].c.attempts, 1);
+    CHECK(strstr(r.g[0].c.error, "would pass the link's deadline") != NULL);
     free(r.g);
 }
 
