@@ -324,7 +324,9 @@ static int open_handle(rd_db *db, int readonly, rd_error *err)
         free(uri);
         if (s == SQLITE_OK) {
             sqlite3_extended_result_codes(db->h, 1);
-            sqlite3_busy_timeout(db->h, 5000);
+            /* a check run commits every 100 ms while an ingest of a large
+             * catalog may hold the write lock for seconds: writers wait long */
+            sqlite3_busy_timeout(db->h, readonly ? 5000 : 60000);
             if (add_functions(db->h) != SQLITE_OK)
                 return rd_db_fail(db, err, "opening");
             /* the first real read: a file that is not a database fails here */
