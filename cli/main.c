@@ -48,7 +48,9 @@ static const char usage_text[] =
     "                    parent item (default: what most of FILE's nested items use)\n"
     "  --dry-run         fix: show what would change\n"
     "  --force           ingest, update, check, render: replace a catalog of another\n"
-    "                    file in the database (two catalogs in one folder)\n"
+    "                    file in the database (two catalogs in one folder);\n"
+    "                    render, update: also write the site into a folder that\n"
+    "                    holds files refdex did not write\n"
     "  --disable RULES   lint, update: turn lint rules off (comma-separated);\n"
     "  --enable RULES    turn them on; 'refdex lint --rules' lists them\n"
     "  -q, --quiet       print only errors and requested data\n"
@@ -103,11 +105,14 @@ static const struct command {
      "  reported, and failing on them is the job of 'refdex check'. --no-check skips\n"
      "  the link check (no network)."},
     {"render", rd_cmd_render, O_DB | O_MAXIN | O_OUT | O_FORCE, 1,
-     "refdex render FILE [--out DIR] [--db PATH]\n"
+     "refdex render FILE [--out DIR] [--db PATH] [--force]\n"
      "  Ingests FILE and writes the site: DIR/index.html (one self-contained page with\n"
      "  a filter box; index.html#q=zap shares a filtered view), DIR/c/<slug>.html for\n"
      "  each category, and DIR/index.json. DIR defaults to site/ beside FILE. Link\n"
-     "  health comes from the last check ('unchecked' before any)."},
+     "  health comes from the last check ('unchecked' before any). refdex writes only\n"
+     "  its own files: DIR/.refdex-manifest lists them, pages of categories that are\n"
+     "  gone are removed, and a folder with other files and no manifest is refused\n"
+     "  (exit 2) unless --force."},
     {"check", rd_cmd_check, O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_FORCE, 1,
      "refdex check FILE [--format text|json|junit|github|markdown] [-o FILE]\n"
      "          [--timeout D] [--deadline D] [--concurrency N] [--per-host N]\n"
@@ -401,7 +406,7 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         case OPT_CHECK_ONLY: case OPT_DRY_RUN: cfg->fmt_check = 1; break;
         case OPT_WRITE: case 'w': cfg->fmt_write = 1; break;
         case OPT_RULES: print_rules(); return RD_EXIT_OK;
-        case OPT_FORCE: cfg->force = 1; break;
+        case OPT_FORCE: cfg->force = cfg->render.force = 1; break;
         case OPT_DISABLE: case OPT_ENABLE: {
             rd_error err = {0};
             if (rd_lint_opts_set(&cfg->lint, optarg, c == OPT_ENABLE, &err) < 0) {

@@ -4,24 +4,23 @@
  * URL goes in as a text node or an attribute value, so it is escaped by
  * construction; notes are rendered by cmark in its safe mode (raw HTML and
  * javascript: links dropped) and parsed into the tree. Only http, https and
- * mailto URLs become links. The same database renders the same bytes. */
+ * mailto URLs become links. The same database renders the same bytes. Files
+ * are written through render/outdir.c, which keeps to the files refdex wrote. */
 #include <cmark.h>
-#include <errno.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "../common/file.h"
+#include "outdir.h"
 #include "render.h"
 
 extern const char rd_asset_site_css[], rd_asset_filter_js[];
 
 typedef struct site {
     rd_db *db;
-    const char *outdir;
+    rd_outdir out;
     rd_site_summary sum;
     rd_error *err;
     xmlNodePtr stack[RD_MAX_DEPTH + 2]; /* the <ul> for each depth while adding entries */
@@ -198,7 +197,7 @@ static int add_note(const char *kind, const char *markdown, int line, void *ud)
 
 /* One category: heading, notes, entries. Its links are relative to the site's
  * root: category pages say so with <base href="../">. */
-static int add_section(site *s, xmlNodePtr parent, const rd_category_row *c)
+static int add_section(site *s, xmlNodePtr parent, const rd_category_row *c, const char *page)
 {
     xmlNodePtr sec = el(parent, "section", NULL);
     attr(sec, "class", "category");
@@ -206,7 +205,7 @@ static int add_section(site *s, xmlNodePtr parent, const rd_category_row *c)
     xmlNodePtr h2 = el(sec, "h2", NULL);
     xmlNodePtr a = el(h2, "a", c->name);
     rd_buf_reset(&s->scratch);
-    rd_buf_printf(&s->scratch, "c/%s.html", c->slug);
+    rd_buf_printf(&s->scratch, "c/%s.html", page);
     attr(a, "href", s->scratch.data);
     attr(el(h2, "span", c->path), "class", "path");
     if (c->description && c->description[0])
@@ -244,31 +243,6 @@ static int add_section(site *s, xmlNodePtr parent, const rd_category_row *c)
 static void add_script(xmlNodePtr body)
 {
     el(body, "script", rd_asset_filter_js);
-}
-
-/* Whether path is a regular file (not a link) holding exactly data[0..n). */
-static int same_file(const char *path, const xmlChar *data, size_t n)
-{
-    struct stat st;
-    if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != n)
-        return 0;
-    FILE *f = fopen(path, "rb");
-    char *old = f ? malloc(n + 1) : NULL;
-    int same = old && fread(old, 1, n + 1, f) == n && !memcmp(old, data, n);
-    free(old);
-    if (f)
-        fclose(f);
-    return same;
-}
-
-/* Writes data[0..n) to path through a temporary file and a rename (a link
- * there is replaced, not followed). A page that would not change is left as
- * it is (and keeps its time stamp). */
-static int save_bytes(site *s, const char *path, const char *data, size_t n)
-{
-    if (same_file(path, (const xmlChar *)data, n))
-        return RD_OK;
-    return rd_write_file(path, data, n, 0, NULL, s->err);
 }
 
 /* Appends the UTF-8 serialisation of node (a whole document when node is
@@ -367,13 +341,13 @@ static int on_category(const rd_category_row *c, void *ud)
 /* Second pass, for each category: its section, built in a scratch document,
  * serialised once into the index and once into a page of its own, then
  * freed, so the whole site is never one tree in memory. */
-static int write_category(site *s, const rd_category_row *c, rd_buf *index)
+static int write_category(site *s, const rd_category_row *c, const char *page, rd_buf *index)
 {
     htmlDocPtr scratch = htmlNewDocNoDtD(NULL, NULL);
     scratch->encoding = xmlStrdup(BAD_CAST "UTF-8");
     xmlNodePtr holder = xmlNewDocNode(scratch, NULL, BAD_CAST "main", NULL);
     xmlDocSetRootElement(scratch, holder);
-    int rc = add_section(s, holder, c);
+    int rc = add_section(s, holder, c, page);
     rd_buf sec = {0};
     if (rc == RD_OK)
         rc = dump(scratch, holder->children, &sec);
@@ -392,14 +366,15 @@ static int write_category(site *s, const rd_category_row *c, rd_buf *index)
     if (rc == RD_OK)
         rc = cut(doc, main, &f);
     xmlFreeDoc(doc);
-    rd_buf page = {0}, path = {0};
-    rd_buf_append(&page, f.head.data, f.head.len);
-    rd_buf_append(&page, sec.data ? sec.data : "", sec.len);
-    rd_buf_append(&page, f.tail.data, f.tail.len);
-    rd_buf_printf(&path, "%s/c/%s.html", s->outdir, c->slug);
+    rd_buf html = {0}, path = {0};
+    rd_buf_append(&html, f.head.data, f.head.len);
+    rd_buf_append(&html, sec.data ? sec.data : "", sec.len);
+    rd_buf_append(&html, f.tail.data, f.tail.len);
+    rd_buf_printf(&path, "c/%s.html", page);
     if (rc == RD_OK)
-        rc = page.oom || path.oom ? RD_ENOMEM : save_bytes(s, path.data, page.data, page.len);
-    rd_buf_free(&page);
+        rc = html.oom || path.oom ? RD_ENOMEM
+                                  : rd_outdir_write(&s->out, path.data, html.data, html.len);
+    rd_buf_free(&html);
     rd_buf_free(&path);
     rd_buf_free(&sec);
     frame_free(&f);
@@ -409,7 +384,7 @@ static int write_category(site *s, const rd_category_row *c, rd_buf *index)
 static int write_json(site *s)
 {
     rd_buf path = {0};
-    rd_buf_printf(&path, "%s/index.json", s->outdir);
+    rd_buf_printf(&path, "%s/index.json", s->out.dir);
     rd_replace r;
     int rc = path.oom ? rd_error_set(s->err, RD_ENOMEM, "out of memory")
                       : rd_replace_begin(&r, path.data, 0, s->err);
@@ -420,28 +395,34 @@ static int write_json(site *s)
     else if (!path.oom)
         rd_replace_abort(&r);
     rd_buf_free(&path);
+    return rc == RD_OK ? rd_outdir_written(&s->out, "index.json") : rc;
+}
+
+/* Every file this render writes, checked against the folder before any is
+ * written. */
+static int plan(site *s, const nav_state *n)
+{
+    int rc = rd_outdir_plan(&s->out, "index.html");
+    if (rc == RD_OK)
+        rc = rd_outdir_plan(&s->out, "index.json");
+    rd_buf path = {0};
+    for (size_t i = 0; rc == RD_OK && i < n->n; i++) {
+        rd_buf_reset(&path);
+        rd_buf_printf(&path, "c/%s.html", n->rows[i].slug);
+        rc = path.oom ? rd_error_set(s->err, RD_ENOMEM, "out of memory")
+                      : rd_outdir_plan(&s->out, path.data);
+    }
+    rd_buf_free(&path);
     return rc;
 }
 
-static int make_dirs(const char *outdir, rd_error *err)
+int rd_render_site_with(rd_db *db, const char *outdir, const rd_render_opts *opts,
+                        rd_error *err)
 {
-    rd_buf b = {0};
-    rd_buf_printf(&b, "%s/c", outdir);
-    int rc = RD_OK;
-    if ((mkdir(outdir, 0777) < 0 && errno != EEXIST) || (mkdir(b.data, 0777) < 0 && errno != EEXIST))
-        rc = rd_error_set(err, RD_EUSAGE, "%s: cannot create: %s", outdir, strerror(errno));
-    rd_buf_free(&b);
-    return rc;
-}
-
-int rd_render_site(rd_db *db, const char *outdir, rd_error *err)
-{
-    site s = {.db = db, .outdir = outdir, .err = err};
-    int rc = make_dirs(outdir, err);
+    site s = {.db = db, .err = err};
+    int rc = rd_outdir_open(&s.out, outdir, opts && opts->force, err);
     if (rc == RD_OK)
         rc = rd_db_site_summary(db, &s.sum, err);
-    if (rc < 0)
-        return rc;
     const char *title = s.sum.file[0] ? s.sum.file : "refdex";
     xmlNodePtr body;
     htmlDocPtr doc = page_new(title, &body);
@@ -454,9 +435,14 @@ int rd_render_site(rd_db *db, const char *outdir, rd_error *err)
     n.lists[0] = el(nav, "ul", NULL);
     xmlNodePtr main = el(layout, "main", NULL);
     add_script(body);
-    rc = rd_db_categories(db, on_category, &n, err);
+    if (rc == RD_OK)
+        rc = rd_db_categories(db, on_category, &n, err);
     if (rc == RD_OK && n.oom)
         rc = rd_error_set(err, RD_ENOMEM, "out of memory");
+    if (rc == RD_OK)
+        rc = plan(&s, &n);
+    if (rc == RD_OK)
+        rc = rd_outdir_begin(&s.out);
     frame f = {0};
     if (rc == RD_OK && cut(doc, main, &f) < 0)
         rc = rd_error_set(err, RD_ENOMEM, "out of memory");
@@ -464,14 +450,11 @@ int rd_render_site(rd_db *db, const char *outdir, rd_error *err)
     rd_buf index = {0};
     rd_buf_append(&index, f.head.data, f.head.len);
     for (size_t i = 0; rc == RD_OK && i < n.n; i++)
-        rc = write_category(&s, &n.rows[i], &index);
+        rc = write_category(&s, &n.rows[i], n.rows[i].slug, &index);
     rd_buf_append(&index, f.tail.data, f.tail.len);
-    rd_buf path = {0};
-    rd_buf_printf(&path, "%s/index.html", outdir);
     if (rc == RD_OK)
-        rc = index.oom || path.oom ? rd_error_set(err, RD_ENOMEM, "out of memory")
-                                   : save_bytes(&s, path.data, index.data, index.len);
-    rd_buf_free(&path);
+        rc = index.oom ? rd_error_set(err, RD_ENOMEM, "out of memory")
+                       : rd_outdir_write(&s.out, "index.html", index.data, index.len);
     rd_buf_free(&index);
     frame_free(&f);
     for (size_t i = 0; i < n.n; i++) {
@@ -485,6 +468,14 @@ int rd_render_site(rd_db *db, const char *outdir, rd_error *err)
     free(n.rows);
     if (rc == RD_OK)
         rc = write_json(&s);
+    if (rc == RD_OK)
+        rc = rd_outdir_finish(&s.out);
     rd_buf_free(&s.scratch);
+    rd_outdir_free(&s.out);
     return rc;
+}
+
+int rd_render_site(rd_db *db, const char *outdir, rd_error *err)
+{
+    return rd_render_site_with(db, outdir, NULL, err);
 }

@@ -1,9 +1,12 @@
 #!/bin/sh
-# tests/render.sh REFDEX CASE — `refdex render` end to end: the HTML read back
-# with libxml2's HTML parser (xmllint), the JSON against its schema, the same
-# bytes twice, hostile input, and a real browser (Debian's chromium, headless).
+# tests/render.sh REFDEX FIXTURE CASE — `refdex render` end to end: the HTML
+# read back with libxml2's HTML parser (xmllint), the JSON against its schema,
+# the same bytes twice, hostile input, the files it writes and leaves alone,
+# and a real browser (Debian's chromium, headless). FIXTURE is the fixture
+# server, for link health.
 REFDEX=$1
-CASE=$2
+FIXTURE=$2
+CASE=$3
 ARTIFACTS=${RD_ARTIFACTS:-$PWD}
 . "$(dirname "$0")/lib.sh"
 HERE=$TESTS
@@ -74,8 +77,9 @@ PY
 # pull request cannot make CI overwrite a file outside the site.
 case_symlinks() {
     cp "$DATA/seed.md" catalog.md
-    mkdir -p site/c
+    expect_exit 0 "$REFDEX" render catalog.md # a site refdex made, with its manifest
     echo precious > victim.txt
+    rm site/index.json site/c/log.html
     ln -s ../victim.txt site/index.json
     ln -s ../../victim.txt site/c/log.html
     for t in index.html index.json; do ln -s ../victim.txt "site/$t.tmp"; done
@@ -88,6 +92,78 @@ case_symlinks() {
     expect_in site/index.json '"generator":"refdex"'
     checks=$((checks + 1))
     [ -z "$(find site -name '.*.??????')" ] || fail "temporary files were left: $(find site -name '.*')"
+    # a manifest planted in the folder names nothing outside it
+    printf '%s\n' '0000000000000000 ../victim.txt' '0000000000000000 c/../../victim.txt' \
+        '0000000000000000 /work/victim.txt' "0000000000000000 $WORK/victim.txt" >> site/.refdex-manifest
+    expect_exit 0 "$REFDEX" render catalog.md
+    checks=$((checks + 1))
+    [ "$(cat victim.txt)" = precious ] || fail "a planted manifest removed or changed victim.txt"
+    # a `c` that is a link to elsewhere is refused, and nothing goes there
+    mkdir elsewhere
+    rm -r site/c
+    ln -s ../elsewhere site/c
+    expect_exit 2 "$REFDEX" render catalog.md
+    expect_in err.txt "site/c: not a folder"
+    checks=$((checks + 1))
+    [ -z "$(ls elsewhere)" ] || fail "render wrote through a linked c/: $(ls elsewhere)"
+}
+
+# Render removes the pages it wrote and no longer writes (a category renamed),
+# and never a file it did not write, nor one edited since.
+case_stale_pages() {
+    cp "$DATA/seed.md" catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md
+    expect_in site/.refdex-manifest " c/log.html"
+    echo mine > site/notes.txt
+    echo mine > site/c/mine.html
+    sed -i 's/<!-- log -->/<!-- logging -->/' catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md
+    checks=$((checks + 1))
+    [ ! -e site/c/log.html ] && [ -f site/c/logging.html ] ||
+        fail "after a rename: $(ls site/c | tr '\n' ' ')"
+    checks=$((checks + 1))
+    [ "$(cat site/notes.txt site/c/mine.html)" = "mine
+mine" ] || fail "render touched files it did not write"
+    expect_not_in site/.refdex-manifest "c/log.html"
+    expect_not_in site/.refdex-manifest "mine"
+    # a page edited by hand is no longer refdex's: left alone when it goes
+    echo "<!-- kept -->" >> site/c/logging.html
+    sed -i 's/<!-- logging -->/<!-- log -->/' catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md
+    expect_in site/c/logging.html "<!-- kept -->"
+    expect_not_in site/.refdex-manifest "c/logging.html"
+    checks=$((checks + 1))
+    [ -f site/c/log.html ] || fail "c/log.html was not written again"
+}
+
+# --out into a folder of the user's: refused unless --force, and even then
+# only refdex's own names are written.
+case_out_folder() {
+    cp "$DATA/seed.md" catalog.md
+    mkdir docs
+    echo '<p>my page</p>' > docs/index.html
+    echo mine > docs/readme.txt
+    expect_exit 2 "$REFDEX" render catalog.md --out docs
+    expect_in err.txt "refdex: docs: the folder has files that refdex did not write"
+    expect_in err.txt "--force"
+    checks=$((checks + 1))
+    [ "$(ls -A docs | tr '\n' ' ')" = "index.html readme.txt " ] && grep -q "my page" docs/index.html ||
+        fail "a refused render wrote into docs: $(ls -A docs | tr '\n' ' ')"
+    # an empty folder is fine, and so is the one refdex made
+    mkdir empty
+    expect_exit 0 "$REFDEX" render catalog.md --out empty
+    expect_exit 0 "$REFDEX" render catalog.md --out empty
+    # --force: written, the user's other files kept, and from then on it is refdex's
+    expect_exit 0 "$REFDEX" render catalog.md --out docs --force
+    expect_in docs/index.html '<section class="category"'
+    expect_in docs/readme.txt mine
+    expect_exit 0 "$REFDEX" render catalog.md --out docs
+    # in refdex's folder, a file of the user's where a new page would go is not replaced
+    printf '\n<!-- brand new -->\n- [x](https://x.example/)\n' >> catalog.md
+    echo mine > docs/c/brand-new.html
+    expect_exit 2 "$REFDEX" render catalog.md --out docs
+    expect_in err.txt "docs/c/brand-new.html: a file that refdex did not write is in the way"
+    expect_in docs/c/brand-new.html mine
 }
 
 case_deterministic() {
