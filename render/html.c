@@ -297,7 +297,8 @@ typedef struct nav_state {
     xmlNodePtr lists[RD_MAX_DEPTH + 2]; /* the nav <ul> at each depth */
     xmlNodePtr last_li[RD_MAX_DEPTH + 2];
     rd_category_row *rows; /* the categories, kept for the second pass */
-    size_t n, cap;
+    char (*pages)[RD_PAGE_NAME_MAX]; /* the file name of each one's page */
+    size_t n, cap, pages_cap;
     int oom;
 } nav_state;
 
@@ -323,6 +324,11 @@ static int on_category(const rd_category_row *c, void *ud)
     if (!rows)
         return n->oom = RD_ENOMEM;
     n->rows = rows;
+    char(*pages)[RD_PAGE_NAME_MAX] = rd_grow(n->pages, &n->pages_cap, n->n, sizeof *pages);
+    if (!pages)
+        return n->oom = RD_ENOMEM;
+    n->pages = pages;
+    rd_page_name(c->slug, n->pages[n->n]);
     rd_category_row *r = &n->rows[n->n++];
     *r = *c;
     r->name = strdup(c->name);
@@ -405,14 +411,11 @@ static int plan(site *s, const nav_state *n)
     int rc = rd_outdir_plan(&s->out, "index.html");
     if (rc == RD_OK)
         rc = rd_outdir_plan(&s->out, "index.json");
-    rd_buf path = {0};
+    char path[RD_PAGE_NAME_MAX + 16];
     for (size_t i = 0; rc == RD_OK && i < n->n; i++) {
-        rd_buf_reset(&path);
-        rd_buf_printf(&path, "c/%s.html", n->rows[i].slug);
-        rc = path.oom ? rd_error_set(s->err, RD_ENOMEM, "out of memory")
-                      : rd_outdir_plan(&s->out, path.data);
+        snprintf(path, sizeof path, "c/%s.html", n->pages[i]);
+        rc = rd_outdir_plan(&s->out, path);
     }
-    rd_buf_free(&path);
     return rc;
 }
 
@@ -450,7 +453,7 @@ int rd_render_site_with(rd_db *db, const char *outdir, const rd_render_opts *opt
     rd_buf index = {0};
     rd_buf_append(&index, f.head.data, f.head.len);
     for (size_t i = 0; rc == RD_OK && i < n.n; i++)
-        rc = write_category(&s, &n.rows[i], n.rows[i].slug, &index);
+        rc = write_category(&s, &n.rows[i], n.pages[i], &index);
     rd_buf_append(&index, f.tail.data, f.tail.len);
     if (rc == RD_OK)
         rc = index.oom ? rd_error_set(err, RD_ENOMEM, "out of memory")
@@ -466,6 +469,7 @@ int rd_render_site_with(rd_db *db, const char *outdir, const rd_render_opts *opt
         free((char *)n.rows[i].url);
     }
     free(n.rows);
+    free(n.pages);
     if (rc == RD_OK)
         rc = write_json(&s);
     if (rc == RD_OK)

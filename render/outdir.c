@@ -13,6 +13,7 @@
 #include "outdir.h"
 
 #define MANIFEST_HEAD "refdex site manifest 1\n"
+#define PAGE_NAME_BOUND 100
 
 /* FNV-1a, 64 bits: tells refdex's bytes from someone else's, not a secret.
  * 0 means "not known" in the manifest, so it is never a hash. */
@@ -54,6 +55,25 @@ static int name_char(char c)
 {
     return c == '-' || c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
            (c >= 'A' && c <= 'Z');
+}
+
+void rd_page_name(const char *slug, char *out)
+{
+    size_t n = strlen(slug), plain = 0;
+    while (plain < n && name_char(slug[plain]))
+        plain++;
+    if (n <= PAGE_NAME_BOUND && plain == n && n > 0) {
+        memcpy(out, slug, n + 1);
+        return;
+    }
+    /* slugs are made of letters, digits and '-' (catalog/slug.c); anything
+     * else would become '-' here, and the hash keeps the names apart */
+    size_t keep = n < PAGE_NAME_BOUND ? n : PAGE_NAME_BOUND;
+    for (size_t i = 0; i < keep; i++)
+        out[i] = name_char(slug[i]) ? slug[i] : '-';
+    uint64_t h = hash_bytes(HASH_SEED, slug, n);
+    snprintf(out + keep, RD_PAGE_NAME_MAX - keep, "-%012llx",
+             (unsigned long long)(h & 0xffffffffffffULL));
 }
 
 /* Only names refdex writes are taken from a manifest: index.html, index.json

@@ -61,7 +61,12 @@ int rd_outdir_finish(rd_outdir *o);
 
 void rd_outdir_free(rd_outdir *o);
 
-/* The longest page name a manifest may list (c/NAME.html). */
+/* The file name (without .html) of a category's page: the slug itself when
+ * it is at most 100 bytes, else its first 100 bytes, '-' and 12 hex digits
+ * of a hash of the whole slug (a file name has at most 255 bytes, and the
+ * temporary file beside it needs a few more). The same slug always gives the
+ * same name; out holds at least RD_PAGE_NAME_MAX bytes. */
 #define RD_PAGE_NAME_MAX 128
+void rd_page_name(const char *slug, char *out);
 
 #endif

@@ -166,6 +166,33 @@ case_out_folder() {
     expect_in docs/c/brand-new.html mine
 }
 
+# Headings whose slugs are too long for a file name: bounded, unique, stable,
+# and the links point at them.
+case_long_names() {
+    cjk=$(python3 -c 'print("".join(chr(0x4e00 + i) for i in range(42)))')
+    long=$(python3 -c 'print("word " * 49 + "x")')
+    {
+        echo "## $cjk"; echo "- [a](https://a.example/)"
+        echo "## $long one"; echo "- [b](https://b.example/)"
+        echo "## $long two"; echo "- [c](https://c.example/)"
+    } > catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md
+    checks=$((checks + 1))
+    [ "$(ls site/c | wc -l)" -eq 3 ] || fail "expected 3 pages: $(ls site/c)"
+    for f in site/c/*.html; do
+        checks=$((checks + 1))
+        [ "$(basename "$f" | wc -c)" -le 121 ] || fail "$f: a file name of $(basename "$f" | wc -c) bytes"
+    done
+    for href in $(xpath site/index.html '//section/h2/a/@href' | sed 's/ href="\([^"]*\)"/\1 /g'); do
+        checks=$((checks + 1))
+        [ -f "site/$href" ] || fail "the heading links to $href, which is not there"
+    done
+    ls site/c > first.txt
+    expect_exit 0 "$REFDEX" render catalog.md --out again
+    checks=$((checks + 1))
+    [ "$(ls again/c)" = "$(cat first.txt)" ] || fail "page names changed between renders"
+}
+
 case_deterministic() {
     cp "$DATA/awesome-go.md" catalog.md
     expect_exit 0 "$REFDEX" render catalog.md --out a
