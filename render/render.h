@@ -52,12 +52,12 @@ typedef struct rd_render_opts {
 } rd_render_opts;
 
 /* Writes the site into outdir (made if missing): index.html with every
- * category, c/<page>.html for each category, index.json, and
- * .refdex-manifest, the list of what it wrote. Files are replaced atomically
- * (a temporary file, then rename); the files of the last render that this one
- * does not write are removed, and no other file is touched. A folder with
- * files but no manifest is refused (RD_EUSAGE) unless opts->force. opts may
- * be NULL (the defaults). */
+ * category that has something to show, c/<page>.html for each category in
+ * its navigation, index.json, and .refdex-manifest, the list of what it
+ * wrote. Files are replaced atomically (a temporary file, then rename); the
+ * files of the last render that this one does not write are removed, and no
+ * other file is touched. A folder with files but no manifest is refused
+ * (RD_EUSAGE) unless opts->force. opts may be NULL (the defaults). */
 int rd_render_site_with(rd_db *db, const char *outdir, const rd_render_opts *opts,
                         rd_error *err);
 

@@ -2,8 +2,8 @@
 # tests/render.sh REFDEX FIXTURE CASE — `refdex render` end to end: the HTML
 # read back with libxml2's HTML parser (xmllint), the JSON against its schema,
 # the same bytes twice, hostile input, the files it writes and leaves alone,
-# and a real browser (Debian's chromium, headless). FIXTURE is the fixture
-# server, for link health.
+# and a real browser (Debian's chromium, headless). Link health comes from
+# `refdex check` against the fixture server on 127.0.0.1.
 REFDEX=$1
 FIXTURE=$2
 CASE=$3
@@ -28,7 +28,9 @@ case_html() {
     expect_xpath $h 'count(//li[@class="entry"])' 57
     expect_xpath $h 'count(//nav//li)' 13
     expect_xpath $h 'string(//nav//li[a="ref"]/span[@class="count"])' 52
+    # a list whose first heading is not a `#` title is named after its file
     expect_xpath $h 'string(//title)' catalog.md
+    expect_xpath $h 'string(//h1)' catalog.md
     # glog, its sub-entry nested under it, and the scheme-less link made https
     expect_xpath $h 'string(//section[@id="log"]//li[a="glog"]/a/@href)' https://github.com/golang/glog
     expect_xpath $h 'string(//section[@id="log"]//li[a="glog"]/ul/li/a)' go-logr/logr
@@ -193,6 +195,81 @@ case_long_names() {
     [ "$(ls again/c)" = "$(cat first.txt)" ] || fail "page names changed between renders"
 }
 
+# What a reader sees of awesome-go: its title, notes where the source has
+# them, and no empty sections.
+case_page() {
+    cp "$DATA/awesome-go.md" catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md
+    h=site/index.html
+    expect_xpath $h 'string(//title)' 'Awesome Go'
+    expect_xpath $h 'string(//h1)' 'Awesome Go'
+    # source order: a section's description, its entries, then "back to top"
+    expect_xpath $h 'name(//section[@id="actor-model"]/*[2])' div
+    expect_xpath $h 'name(//section[@id="actor-model"]/*[3])' ul
+    expect_xpath $h 'string(//section[@id="actor-model"]/*[4])' '⬆ back to top'
+    expect_xpath $h 'count(//section[@id="actor-model"]/div[@class="notes"][preceding-sibling::ul])' 1
+    # in-page links lead to the index, from a category page too (its <base> is ../)
+    expect_xpath $h 'string(//section[@id="actor-model"]/*[4]//a/@href)' index.html#contents
+    expect_xpath site/c/actor-model.html 'string(//section/*[4]//a/@href)' index.html#contents
+    # "Contents" holds only the table of contents: no section, not in the
+    # tree; "Command Line" holds only sub-categories: in the tree, its
+    # in-page link lands, and no empty section
+    expect_xpath $h 'count(//section[@id="contents"])' 0
+    expect_xpath $h 'count(//nav//a[@href="#contents"])' 0
+    expect_xpath $h 'count(//section[@id="command-line"])' 0
+    expect_xpath $h 'count(//nav//a[@href="#command-line"])' 1
+    expect_xpath $h 'count(//*[@id="command-line"])' 1
+    expect_xpath $h 'count(//section[not(.//li[@class="entry"]) and not(div[@class="notes"]) and not(p[@class="about"])])' 0
+    expect_xpath $h 'count(//main//ul[li/a[starts-with(@href, "#")]])' 0
+    expect_xpath $h 'count(//li[@class="entry"])' 3033
+    checks=$((checks + 1))
+    [ -f site/c/command-line.html ] && [ ! -e site/c/contents.html ] ||
+        fail "pages: command-line $(ls site/c/command-line.html 2>&1), contents $(ls site/c/contents.html 2>&1)"
+    expect_xpath site/c/command-line.html 'string(//nav[@class="subs"]//li[1]/a/@href)' c/advanced-console-uis.html
+    # the seed: the code example stays under the entry it explains
+    cp "$DATA/seed.md" catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md --out seed
+    expect_xpath seed/index.html 'name(//section[@id="tips"]/*[2])' ul
+    expect_xpath seed/index.html 'count(//section[@id="tips"]/ul/following-sibling::div//pre)' 1
+}
+
+# check_fixture_catalog: links with every kind of health, checked against
+# the fixture; the redirect's target made long, as real ones are
+check_fixture_catalog() {
+    start_fixture
+    cat > catalog.md <<EOC
+# Fixture links
+
+## good
+- [page]($BASE/ok/page) - fine
+- [moved]($BASE/perm) - moved for good
+
+## bad
+- [gone]($BASE/status/404)
+- [loop]($BASE/loop/a)
+- [slow]($BASE/hang)
+- [refused](http://127.0.0.1:1/x)
+EOC
+    expect_exit 1 "$REFDEX" check catalog.md --allow-private --timeout 1s --retries 0
+    sqlite3 refdex.db "UPDATE checks SET final_url = final_url || '?session=' || hex(zeroblob(40)) || '&to=' || replace(hex(zeroblob(12)), '00', 'a-long-segment/') WHERE result = 'redirect'"
+    expect_exit 0 "$REFDEX" render catalog.md
+}
+
+# Link health on the pages: the index gives the catalog's numbers, a
+# category page its own.
+case_health() {
+    check_fixture_catalog
+    h=site/index.html
+    expect_xpath $h 'string(//li[a="gone"]/@data-status)' broken
+    expect_xpath $h 'count(//li[@data-status])' 6
+    expect_in $h '<span class="badge broken">broken 404</span>'
+    expect_in $h '6 entries in 3 categories · 6 links, 6 checked, 3 failing · last check 20'
+    c=site/c/bad.html
+    expect_in $c '4 entries · 4 links, 4 checked, 3 failing · last check 20'
+    expect_xpath $c 'count(//div[@class="layout"]/main/section)' 1
+    expect_in site/c/good.html '2 entries · 2 links, 2 checked, 0 failing · last check 20'
+}
+
 case_deterministic() {
     cp "$DATA/awesome-go.md" catalog.md
     expect_exit 0 "$REFDEX" render catalog.md --out a
@@ -229,8 +306,9 @@ EOC
     h=site/index.html
     # raw HTML in names is dropped by the parser; text that looks like markup is
     # kept as text; quotes in URLs stay inside their attribute
-    expect_xpath $h 'string(//section[1]/h2/a)' 'alert(1)'
-    expect_xpath $h 'string(//section[2]/h2/a)' 'x"><script>alert(2)</script>'
+    expect_xpath $h 'string(//title)' 'alert(1)'
+    expect_xpath $h 'string(//h1)' 'alert(1)'
+    expect_xpath $h 'string(//section[1]/h2/a)' 'x"><script>alert(2)</script>'
     expect_xpath $h 'string(//li[@class="entry"]/a[.="alert(3)"]/@href)' 'https://ok.example/%22onmouseover=alert(4)'
     expect_xpath $h 'string(//li[@class="entry"]/span[.="js"]/@class)' name
     expect_xpath $h 'string(//li[@class="entry"]/span[.="data"]/@class)' name
@@ -238,33 +316,51 @@ EOC
     expect_xpath $h 'string(//div[@class="notes"]/p/a/@href)' ''
 }
 
+browser() {
+    timeout 90 chromium --headless --no-sandbox --disable-gpu --disable-quic \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --no-first-run --user-data-dir="$WORK/profile" "$@" 2>/dev/null
+}
+# shown FILE: the entries a dumped DOM shows
+shown() { xpath "$1" 'count(//li[@class="entry" and not(@hidden)])'; }
+expect_shown() {
+    checks=$((checks + 1))
+    got=$(shown "$1")
+    [ "$got" = "$2" ] || fail "$1: $got entries shown, expected $2"
+}
+
 case_browser() {
     cp "$DATA/seed.md" catalog.md
     expect_exit 0 "$REFDEX" render catalog.md
-    browser() {
-        timeout 90 chromium --headless --no-sandbox --disable-gpu \
-            --disable-background-networking --disable-component-update --disable-sync \
-            --no-first-run --user-data-dir="$WORK/profile" "$@" 2>/dev/null
-    }
     browser --dump-dom "file://$WORK/site/index.html#q=zap" > dom.html
     checks=$((checks + 1))
     [ -s dom.html ] || fail "chromium printed no DOM"
     # after the script ran: only zap's entry and its section are shown
-    expect_xpath dom.html 'count(//li[@class="entry" and not(@hidden)])' 1
+    expect_shown dom.html 1
     expect_xpath dom.html 'string(//li[@class="entry" and not(@hidden)]/a)' zap
     expect_xpath dom.html 'count(//section[not(@hidden)])' 1
     expect_xpath dom.html 'string(//input[@id="q"]/@value)' ''
     # ?q= works too, and a sub-entry's match keeps its parent shown
     browser --dump-dom "file://$WORK/site/index.html?q=logr" > dom2.html
-    expect_xpath dom2.html 'count(//li[@class="entry" and not(@hidden)])' 3
+    expect_shown dom2.html 3
     expect_xpath dom2.html 'count(//li[a="glog" and not(@hidden)])' 1
-    # without a filter everything is visible
+    # without a filter everything is visible, in the order of the source
     browser --dump-dom "file://$WORK/site/index.html" > dom3.html
-    expect_xpath dom3.html 'count(//li[@class="entry" and not(@hidden)])' 57
+    expect_shown dom3.html 57
+    expect_xpath dom3.html 'name(//section[@id="tips"]/*[2])' ul
+    expect_xpath dom3.html 'count(//section[@id="tips"]/ul/following-sibling::div//pre)' 1
+    expect_xpath dom3.html 'string(//title)' catalog.md
     browser --window-size=1200,900 --screenshot="$ARTIFACTS/render-zap.png" \
         "file://$WORK/site/index.html#q=zap" >/dev/null
     checks=$((checks + 1))
     [ -s "$ARTIFACTS/render-zap.png" ] || fail "no screenshot"
+    # awesome-go: its title
+    cp "$DATA/awesome-go.md" go.md
+    expect_exit 0 "$REFDEX" render go.md --out go --db go.db
+    browser --dump-dom "file://$WORK/go/index.html" > go.html
+    expect_xpath go.html 'string(//title)' 'Awesome Go'
+    expect_xpath go.html 'string(//h1)' 'Awesome Go'
+    expect_shown go.html 3033
 }
 
 run_case render
