@@ -1,7 +1,7 @@
 /* render/section.c — one category's section: its heading, then its notes and
  * entries in the order of the source, so that a code example stays under the
  * entry it explains. Entries carry what the filter reads (data-search,
- * data-status). */
+ * data-status); a failed check says why. */
 #include <cmark.h>
 #include <libxml/HTMLparser.h>
 #include <stdlib.h>
@@ -208,6 +208,31 @@ static void add_search_text(section *s, const rd_site_entry *e, xmlNodePtr li)
     rd_attr(li, "data-search", b->data ? b->data : "");
 }
 
+/* A check that found no answer says why, and when, in a tooltip on the badge
+ * and on a line of its own. Returns whether it did. */
+static int add_reason(section *s, const rd_site_entry *e, xmlNodePtr li, xmlNodePtr badge)
+{
+    int r = e->result ? rd_result_parse(e->result) : -1;
+    if (r != RD_RES_ERROR && r != RD_RES_TIMEOUT && r != RD_RES_RATELIMITED &&
+        r != RD_RES_CANCELLED)
+        return 0;
+    char when[48] = "";
+    if (e->checked_at)
+        rd_when(e->checked_at, when, sizeof when);
+    const char *why = e->error && e->error[0] ? e->error : e->result;
+    rd_buf_reset(&s->scratch);
+    rd_buf_printf(&s->scratch, "%s: %s%s%s", e->result, why, when[0] ? ", checked " : "", when);
+    rd_attr(badge, "title", s->scratch.data ? s->scratch.data : "");
+    xmlNodePtr line = rd_el(li, "span", why);
+    rd_attr(line, "class", "why");
+    if (when[0]) {
+        xmlNodeAddContent(line, BAD_CAST " · checked ");
+        xmlNodePtr t = rd_el(line, "time", when);
+        rd_attr(t, "datetime", e->checked_at);
+    }
+    return 1;
+}
+
 static void add_check(section *s, const rd_site_entry *e, xmlNodePtr li)
 {
     char buf[64];
@@ -231,7 +256,7 @@ static void add_check(section *s, const rd_site_entry *e, xmlNodePtr li)
         if (rd_safe_href(e->final_url))
             rd_attr(to, "href", e->final_url);
     }
-    if (e->checked_at) {
+    if (!add_reason(s, e, li, b) && e->checked_at) {
         char day[11];
         snprintf(day, sizeof day, "%s", e->checked_at);
         xmlNodePtr t = rd_el(li, "time", day);

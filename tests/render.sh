@@ -255,11 +255,16 @@ EOC
     expect_exit 0 "$REFDEX" render catalog.md
 }
 
-# Link health on the pages: the index gives the catalog's numbers, a
-# category page its own.
+# A check that got no answer says why and when; category pages give their
+# own numbers.
 case_health() {
     check_fixture_catalog
     h=site/index.html
+    expect_xpath $h 'starts-with(//li[a="slow"]/span[contains(@class, "badge")]/@title, "timeout: no answer within")' true
+    expect_xpath $h 'contains(//li[a="slow"]/span[contains(@class, "badge")]/@title, ", checked 20")' true
+    expect_xpath $h 'contains(//li[a="loop"]/span[@class="why"], "redirect loop · checked 20")' true
+    expect_xpath $h 'count(//li[a="loop"]/span[@class="why"]/time[@datetime])' 1
+    expect_xpath $h 'string-length(//li[a="refused"]/span[@class="why"]) > 20' true
     expect_xpath $h 'string(//li[a="gone"]/@data-status)' broken
     expect_xpath $h 'count(//li[@data-status])' 6
     expect_in $h '<span class="badge broken">broken 404</span>'
