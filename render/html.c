@@ -4,8 +4,8 @@
  * URL goes in as a text node or an attribute value, so it is escaped by
  * construction; notes are rendered by cmark in its safe mode (raw HTML and
  * javascript: links dropped) and parsed into the tree (section.c). Only http,
- * https and mailto URLs become links. The same database renders the same
- * bytes. Files are written
+ * https and mailto URLs become links, and the pages load nothing from the
+ * network. The same database renders the same bytes. Files are written
  * through render/outdir.c, which keeps to the files refdex wrote. */
 #include <libxml/HTMLtree.h>
 #include <stdlib.h>
@@ -41,8 +41,10 @@ typedef struct site {
 
 /* ---- page skeletons ---- */
 
-/* A new page: <!DOCTYPE html>, head with the inline CSS, body. */
-static htmlDocPtr page_new(const char *title, xmlNodePtr *body)
+/* A new page: <!DOCTYPE html>, head with the inline CSS, body. The content
+ * policy lets the page load nothing but its own inline style and script
+ * (and, with remote_images, images). */
+static htmlDocPtr page_new(const site *s, const char *title, xmlNodePtr *body)
 {
     htmlDocPtr doc = htmlNewDocNoDtD(NULL, NULL);
     /* UTF-8 in and out: notes are parsed as UTF-8, and text is written as is
@@ -54,6 +56,13 @@ static htmlDocPtr page_new(const char *title, xmlNodePtr *body)
     rd_attr(html, "lang", "en");
     xmlNodePtr head = rd_el(html, "head", NULL);
     rd_attr(rd_el(head, "meta", NULL), "charset", "utf-8");
+    xmlNodePtr csp = rd_el(head, "meta", NULL);
+    rd_attr(csp, "http-equiv", "Content-Security-Policy");
+    rd_attr(csp, "content", s->opts.remote_images
+                                ? "default-src 'none'; style-src 'unsafe-inline'; "
+                                  "script-src 'unsafe-inline'; img-src http: https:"
+                                : "default-src 'none'; style-src 'unsafe-inline'; "
+                                  "script-src 'unsafe-inline'");
     xmlNodePtr vp = rd_el(head, "meta", NULL);
     rd_attr(vp, "name", "viewport");
     rd_attr(vp, "content", "width=device-width, initial-scale=1");
@@ -243,7 +252,8 @@ static int build_section(site *s, cat *c)
     xmlDocSetRootElement(scratch, holder);
     char href[RD_PAGE_NAME_MAX + 16];
     snprintf(href, sizeof href, "c/%s.html", c->page);
-    int rc = rd_section_add(s->db, &c->row, href, holder, &c->info, s->err);
+    int rc = rd_section_add(s->db, &c->row, href, s->opts.remote_images, holder, &c->info,
+                            s->err);
     if (rc == RD_OK && !c->info.content) {
         xmlNodePtr sec = holder->children;
         xmlUnlinkNode(sec);
@@ -321,7 +331,7 @@ static int write_page(site *s, size_t i, const char *site_title)
     rd_buf_reset(&s->scratch);
     rd_buf_printf(&s->scratch, "%s · %s", c->row.name, site_title);
     xmlNodePtr body;
-    htmlDocPtr doc = page_new(s->scratch.data ? s->scratch.data : "", &body);
+    htmlDocPtr doc = page_new(s, s->scratch.data ? s->scratch.data : "", &body);
     xmlNodePtr base = xmlNewDocNode(doc, NULL, BAD_CAST "base", NULL);
     rd_attr(base, "href", "../"); /* links are relative to the site's root */
     xmlAddPrevSibling(xmlDocGetRootElement(doc)->children->children, base);
@@ -356,7 +366,7 @@ static int write_page(site *s, size_t i, const char *site_title)
 static int write_index(site *s, const char *title)
 {
     xmlNodePtr body;
-    htmlDocPtr doc = page_new(title, &body);
+    htmlDocPtr doc = page_new(s, title, &body);
     header(body, title, &s->sum, NULL);
     xmlNodePtr layout = rd_el(body, "div", NULL);
     rd_attr(layout, "class", "layout");

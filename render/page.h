@@ -29,9 +29,10 @@ typedef struct rd_section_info {
 
 /* Adds the section of category c to parent: heading (linked to page_href),
  * then its notes and entries interleaved in source order. Notes are cmark's
- * safe HTML. A note made of in-page links alone ("back to top") or of raw
- * HTML that cmark drops does not count as content. */
+ * safe HTML; images in them become their alt text unless remote_images. A
+ * note made of in-page links alone ("back to top") or of raw HTML that cmark
+ * drops does not count as content. */
 int rd_section_add(rd_db *db, const rd_category_row *c, const char *page_href,
-                   xmlNodePtr parent, rd_section_info *info, rd_error *err);
+                   int remote_images, xmlNodePtr parent, rd_section_info *info, rd_error *err);
 
 #endif

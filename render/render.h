@@ -48,7 +48,8 @@ int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_forma
                     const rd_report_summary *sum, FILE *out, rd_error *err);
 
 typedef struct rd_render_opts {
-    int force; /* write into a folder that holds files refdex did not write */
+    int force;         /* write into a folder that holds files refdex did not write */
+    int remote_images; /* keep notes' images from the web (default: their alt text) */
 } rd_render_opts;
 
 /* Writes the site into outdir (made if missing): index.html with every

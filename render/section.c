@@ -40,6 +40,7 @@ typedef struct note {
 } note;
 
 typedef struct section {
+    int remote_images;
     xmlNodePtr sec;                     /* the <section> */
     xmlNodePtr stack[RD_MAX_DEPTH + 2]; /* the <ul> for each depth while adding entries */
     rd_buf scratch;
@@ -72,6 +73,45 @@ static xmlNodePtr ancestor(xmlNodePtr n, xmlNodePtr root, const char *name)
     return NULL;
 }
 
+/* An image is not fetched by the page (offline it is broken, online it
+ * tells the image's host who reads): its alt text takes its place, a link
+ * to the image when it is not in a link already. */
+static void replace_image(section *s, xmlNodePtr img, xmlNodePtr root)
+{
+    xmlChar *src = xmlGetProp(img, BAD_CAST "src"), *alt = xmlGetProp(img, BAD_CAST "alt");
+    const char *url = (const char *)src;
+    if (s->remote_images && is_http(url)) {
+        rd_attr(img, "loading", "lazy");
+        rd_attr(img, "referrerpolicy", "no-referrer");
+    } else {
+        int link = is_http(url) && !ancestor(img, root, "a");
+        xmlNodePtr n = xmlNewDocNode(img->doc, NULL, BAD_CAST(link ? "a" : "span"), NULL);
+        if (alt && alt[0]) {
+            xmlNodeAddContent(n, alt);
+        } else { /* no words: the image's file name says more than nothing */
+            const char *end = url ? url + strcspn(url, "?#") : NULL, *name = end;
+            while (name && name > url && name[-1] != '/')
+                name--;
+            if (name && name < end && is_http(url))
+                xmlNodeAddContentLen(n, BAD_CAST name, (int)(end - name));
+            else
+                xmlNodeAddContent(n, BAD_CAST "image");
+        }
+        rd_attr(n, "class", "img");
+        if (link)
+            rd_attr(n, "href", url);
+        if (is_http(url)) {
+            rd_buf_reset(&s->scratch);
+            rd_buf_printf(&s->scratch, "image, not loaded: %s", url);
+            rd_attr(n, "title", s->scratch.data ? s->scratch.data : "");
+        }
+        xmlReplaceNode(img, n);
+        xmlFreeNode(img);
+    }
+    xmlFree(src);
+    xmlFree(alt);
+}
+
 /* An in-page link (`#contents`) goes to the index, where the sections are:
  * on a category page, whose <base> is the site's root, a bare fragment
  * would name the folder. */
@@ -86,9 +126,9 @@ static void point_to_index(section *s, xmlNodePtr a)
     xmlFree(href);
 }
 
-/* Takes comments (cmark's "raw HTML omitted") out, points in-page links at
- * the index, and says whether anything is left to read outside in-page
- * links (an image is something to see). */
+/* Takes comments (cmark's "raw HTML omitted") out, replaces images, points
+ * in-page links at the index, and says whether anything is left to read
+ * outside in-page links. */
 static int tidy_note(section *s, xmlNodePtr box)
 {
     int content = 0;
@@ -99,6 +139,7 @@ static int tidy_note(section *s, xmlNodePtr box)
             xmlUnlinkNode(n);
             xmlFreeNode(n);
         } else if (img) {
+            replace_image(s, n, box);
             content = 1;
         } else if (n->type == XML_ELEMENT_NODE && !xmlStrcasecmp(n->name, BAD_CAST "a")) {
             point_to_index(s, n);
@@ -300,9 +341,9 @@ static int add_entry(const rd_site_entry *e, void *ud)
 }
 
 int rd_section_add(rd_db *db, const rd_category_row *c, const char *page_href,
-                   xmlNodePtr parent, rd_section_info *info, rd_error *err)
+                   int remote_images, xmlNodePtr parent, rd_section_info *info, rd_error *err)
 {
-    section s = {.category_path = c->path, .info = info};
+    section s = {.remote_images = remote_images, .category_path = c->path, .info = info};
     memset(info, 0, sizeof *info);
     s.sec = rd_el(parent, "section", NULL);
     rd_attr(s.sec, "class", "category");

@@ -196,7 +196,7 @@ case_long_names() {
 }
 
 # What a reader sees of awesome-go: its title, notes where the source has
-# them, and no empty sections.
+# them, no empty sections, and no image loaded from the network.
 case_page() {
     cp "$DATA/awesome-go.md" catalog.md
     expect_exit 0 "$REFDEX" render catalog.md
@@ -226,6 +226,18 @@ case_page() {
     [ -f site/c/command-line.html ] && [ ! -e site/c/contents.html ] ||
         fail "pages: command-line $(ls site/c/command-line.html 2>&1), contents $(ls site/c/contents.html 2>&1)"
     expect_xpath site/c/command-line.html 'string(//nav[@class="subs"]//li[1]/a/@href)' c/advanced-console-uis.html
+    # badges and logos are their alt text, not images fetched by the reader
+    expect_xpath $h 'count(//img)' 0
+    expect_not_in $h '<img'
+    expect_xpath $h 'string(//section[@id="awesome-go"]//a[span="Build Status"]/@href)' \
+        'https://github.com/avelino/awesome-go/actions/workflows/tests.yaml?query=branch%3Amain'
+    expect_xpath $h 'string(//section[@id="awesome-go"]//span[@class="img"][1]/@title)' \
+        'image, not loaded: https://github.com/avelino/awesome-go/actions/workflows/tests.yaml/badge.svg?branch=main'
+    expect_xpath $h 'count(//meta[@http-equiv="Content-Security-Policy" and contains(@content, "default-src '"'none'"'")])' 1
+    # unless asked for
+    expect_exit 0 "$REFDEX" render catalog.md --out remote --remote-images
+    expect_xpath remote/index.html 'count(//img[starts-with(@src, "https://") and @loading="lazy" and @referrerpolicy="no-referrer"])' 6
+    expect_xpath remote/index.html 'count(//meta[contains(@content, "img-src http: https:")])' 1
     # the seed: the code example stays under the entry it explains
     cp "$DATA/seed.md" catalog.md
     expect_exit 0 "$REFDEX" render catalog.md --out seed
@@ -359,12 +371,14 @@ case_browser() {
         "file://$WORK/site/index.html#q=zap" >/dev/null
     checks=$((checks + 1))
     [ -s "$ARTIFACTS/render-zap.png" ] || fail "no screenshot"
-    # awesome-go: its title
+    # awesome-go: its title, and no image from the network in the live page
     cp "$DATA/awesome-go.md" go.md
     expect_exit 0 "$REFDEX" render go.md --out go --db go.db
     browser --dump-dom "file://$WORK/go/index.html" > go.html
     expect_xpath go.html 'string(//title)' 'Awesome Go'
     expect_xpath go.html 'string(//h1)' 'Awesome Go'
+    expect_xpath go.html 'count(//img)' 0
+    expect_not_in go.html '<img src="http'
     expect_shown go.html 3033
 }
 
