@@ -109,13 +109,14 @@ static const struct command {
     {"render", rd_cmd_render, O_DB | O_MAXIN | O_OUT | O_FORCE, 1,
      "refdex render FILE [--out DIR] [--db PATH] [--force] [--remote-images]\n"
      "  Ingests FILE and writes the site: DIR/index.html (one self-contained page with\n"
-     "  a filter box; index.html#q=zap shares a filtered view), DIR/c/<slug>.html for\n"
-     "  each category, and DIR/index.json. DIR defaults to site/ beside FILE. Link\n"
-     "  health comes from the last check ('unchecked' before any). refdex writes only\n"
-     "  its own files: DIR/.refdex-manifest lists them, pages of categories that are\n"
-     "  gone are removed, and a folder with other files and no manifest is refused\n"
-     "  (exit 2) unless --force. The page loads nothing from the network: images in\n"
-     "  notes are shown as their alt text unless --remote-images."},
+     "  a filter by words and link status; index.html#q=zap&status=broken shares a\n"
+     "  filtered view), DIR/c/<slug>.html for each category, and DIR/index.json.\n"
+     "  DIR defaults to site/ beside FILE. Link health comes from the last check\n"
+     "  ('unchecked' before any). refdex writes only its own files: they are listed\n"
+     "  in DIR/.refdex-manifest, pages of categories that are gone are removed, and\n"
+     "  a folder with other files and no manifest is refused (exit 2) unless\n"
+     "  --force. The page loads nothing from the network: images in notes are shown\n"
+     "  as their alt text unless --remote-images."},
     {"check", rd_cmd_check, O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_FORCE, 1,
      "refdex check FILE [--format text|json|junit|github|markdown] [-o FILE]\n"
      "          [--timeout D] [--deadline D] [--concurrency N] [--per-host N]\n"

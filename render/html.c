@@ -72,9 +72,51 @@ static htmlDocPtr page_new(const site *s, const char *title, xmlNodePtr *body)
     return doc;
 }
 
+/* The filter: words, a status, and what they match. Shown by the script:
+ * without it the page shows everything and offers no filter. */
+static void add_filter(xmlNodePtr header, const size_t *nstatus)
+{
+    xmlNodePtr f = rd_el(header, "div", NULL);
+    rd_attr(f, "class", "filter");
+    rd_attr(f, "hidden", "");
+    xmlNodePtr q = rd_el(f, "input", NULL);
+    rd_attr(q, "id", "q");
+    rd_attr(q, "type", "search");
+    rd_attr(q, "placeholder", "Filter by name, description, category or URL");
+    rd_attr(q, "aria-label", "Filter entries");
+    xmlNodePtr sel = rd_el(f, "select", NULL);
+    rd_attr(sel, "id", "status");
+    rd_attr(sel, "aria-label", "Link status");
+    rd_attr(rd_el(sel, "option", "any status"), "value", "");
+    size_t failing = 0;
+    rd_buf match = {0};
+    for (int r = 0; r < RD_RES_COUNT; r++)
+        if (rd_result_fails((rd_result)r, 0)) {
+            failing += nstatus[r];
+            rd_buf_printf(&match, "%s%s", match.len ? " " : "", rd_result_name((rd_result)r));
+        }
+    char text[64];
+    snprintf(text, sizeof text, "failing (%zu)", failing);
+    xmlNodePtr o = rd_el(sel, "option", text);
+    rd_attr(o, "value", "failing");
+    rd_attr(o, "data-match", match.data ? match.data : "");
+    rd_buf_free(&match);
+    for (int st = 0; st < RD_ST_COUNT; st++) {
+        const char *name = st == RD_ST_UNCHECKED ? "unchecked" : rd_result_name((rd_result)st);
+        int conclusive = st == RD_ST_UNCHECKED || rd_result_conclusive((rd_result)st);
+        if (!conclusive && !nstatus[st])
+            continue; /* never a link's status */
+        snprintf(text, sizeof text, "%s (%zu)", name, nstatus[st]);
+        rd_attr(rd_el(sel, "option", text), "value", name);
+    }
+    xmlNodePtr m = rd_el(f, "p", NULL);
+    rd_attr(m, "id", "matches");
+    rd_attr(m, "role", "status");
+}
+
 /* The page header: title, counts (the whole catalog's on the index, the
  * category's own on its page), the filter. */
-static void header(xmlNodePtr body, const char *title, const rd_site_summary *sum,
+static void header(site *s, xmlNodePtr body, const char *title, const rd_site_summary *sum,
                    const cat *c)
 {
     xmlNodePtr h = rd_el(body, "header", NULL);
@@ -100,11 +142,11 @@ static void header(xmlNodePtr body, const char *title, const rd_site_summary *su
         xmlNodePtr back = rd_el(p, "a", " · all categories");
         rd_attr(back, "href", "index.html"); /* the page's <base> is the site's root */
     }
-    xmlNodePtr q = rd_el(h, "input", NULL);
-    rd_attr(q, "id", "q");
-    rd_attr(q, "type", "search");
-    rd_attr(q, "placeholder", "Filter by name, description or category");
-    rd_attr(q, "aria-label", "Filter entries");
+    size_t total[RD_ST_COUNT] = {0};
+    for (size_t i = 0; !c && i < s->n; i++)
+        for (int st = 0; st < RD_ST_COUNT; st++)
+            total[st] += s->cats[i].info.nstatus[st];
+    add_filter(h, c ? c->info.nstatus : total);
 }
 
 static void add_script(xmlNodePtr body)
@@ -294,13 +336,23 @@ static void nav_item(xmlNodePtr ul, const cat *c, const char *href)
     rd_attr(rd_el(li, "span", count), "class", "count");
 }
 
-/* The category tree. */
+/* The category tree, folded away on a narrow screen (site.css opens it on
+ * a wide one). */
 static void add_nav(site *s, xmlNodePtr layout)
 {
     xmlNodePtr nav = rd_el(layout, "nav", NULL);
     rd_attr(nav, "aria-label", "Categories");
+    xmlNodePtr details = rd_el(nav, "details", NULL);
+    rd_attr(details, "id", "toc");
+    xmlNodePtr summary = rd_el(details, "summary", "Categories");
+    size_t shown = 0;
+    for (size_t i = 0; i < s->n; i++)
+        shown += s->cats[i].in_nav;
+    char count[32];
+    snprintf(count, sizeof count, "%zu", shown);
+    rd_attr(rd_el(summary, "span", count), "class", "count");
     xmlNodePtr lists[RD_MAX_DEPTH + 2] = {0}, last_li[RD_MAX_DEPTH + 2] = {0};
-    lists[0] = rd_el(nav, "ul", NULL);
+    lists[0] = rd_el(details, "ul", NULL);
     for (size_t i = 0; i < s->n; i++) {
         const cat *c = &s->cats[i];
         if (!c->in_nav)
@@ -335,7 +387,7 @@ static int write_page(site *s, size_t i, const char *site_title)
     xmlNodePtr base = xmlNewDocNode(doc, NULL, BAD_CAST "base", NULL);
     rd_attr(base, "href", "../"); /* links are relative to the site's root */
     xmlAddPrevSibling(xmlDocGetRootElement(doc)->children->children, base);
-    header(body, c->row.name, &sum, c);
+    header(s, body, c->row.name, &sum, c);
     xmlNodePtr layout = rd_el(body, "div", NULL);
     rd_attr(layout, "class", "layout");
     xmlNodePtr main = rd_el(layout, "main", NULL), subs = NULL, ul = NULL;
@@ -367,7 +419,7 @@ static int write_index(site *s, const char *title)
 {
     xmlNodePtr body;
     htmlDocPtr doc = page_new(s, title, &body);
-    header(body, title, &s->sum, NULL);
+    header(s, body, title, &s->sum, NULL);
     xmlNodePtr layout = rd_el(body, "div", NULL);
     rd_attr(layout, "class", "layout");
     add_nav(s, layout);

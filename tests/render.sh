@@ -367,6 +367,11 @@ case_browser() {
     expect_xpath dom3.html 'name(//section[@id="tips"]/*[2])' ul
     expect_xpath dom3.html 'count(//section[@id="tips"]/ul/following-sibling::div//pre)' 1
     expect_xpath dom3.html 'string(//title)' catalog.md
+    # the filter is there for who can use it; without the script it is not,
+    # and nothing is hidden
+    expect_xpath dom3.html 'count(//div[@class="filter" and not(@hidden)])' 1
+    expect_xpath site/index.html 'count(//div[@class="filter" and @hidden])' 1
+    expect_xpath site/index.html 'count(//*[@hidden])' 1
     browser --window-size=1200,900 --screenshot="$ARTIFACTS/render-zap.png" \
         "file://$WORK/site/index.html#q=zap" >/dev/null
     checks=$((checks + 1))
@@ -380,6 +385,101 @@ case_browser() {
     expect_xpath go.html 'count(//img)' 0
     expect_not_in go.html '<img src="http'
     expect_shown go.html 3033
+}
+
+# The filter by status and by URL, the counts in the tree, and what it says
+# when nothing matches.
+case_browser_filter() {
+    check_fixture_catalog
+    page="file://$WORK/site/index.html"
+    browser --dump-dom "$page#status=failing" > failing.html
+    expect_shown failing.html 3
+    expect_xpath failing.html 'string(//nav//li[a="bad"]/span[@class="count"])' 3
+    expect_xpath failing.html 'string(//nav//li[a="Fixture links"]/span[@class="count"])' 3
+    expect_xpath failing.html 'count(//nav//li[a="good" and @hidden])' 1
+    expect_xpath failing.html 'string(//p[@id="matches"])' '3 of 6 entries match'
+    browser --dump-dom "$page#status=broken" > broken.html
+    expect_shown broken.html 1
+    expect_xpath broken.html 'string(//li[@class="entry" and not(@hidden)]/a)' gone
+    browser --dump-dom "$page?status=timeout" > timeout.html
+    expect_xpath timeout.html 'string(//li[@class="entry" and not(@hidden)]/a)' slow
+    browser --dump-dom "$page#q=loop&status=error" > both.html
+    expect_shown both.html 1
+    # URLs are searched: "hang" is only in slow's
+    browser --dump-dom "$page#q=hang" > url.html
+    expect_shown url.html 1
+    expect_xpath url.html 'string(//li[@class="entry" and not(@hidden)]/a)' slow
+    browser --dump-dom "$page#q=nothing-like-this" > none.html
+    expect_shown none.html 0
+    expect_xpath none.html 'string(//p[@id="matches"])' 'No entries match.'
+    expect_xpath none.html 'count(//section[not(@hidden)])' 0
+    browser --dump-dom "$page" > all.html
+    expect_shown all.html 6
+    expect_xpath all.html 'string(//nav//li[a="bad"]/span[@class="count"])' 4
+    expect_xpath all.html 'string(//p[@id="matches"])' ''
+}
+
+# The layout, measured in the browser: at 390 px the category tree is folded
+# and nothing is wider than the screen, a long redirect leaves its date whole;
+# a category page has its margin; the filter writes itself into the address.
+case_browser_layout() {
+    check_fixture_catalog
+    cat > probe.html <<'EOP'
+<!DOCTYPE html><meta charset="utf-8">
+<iframe id="narrow" src="site/index.html" style="width:390px;height:900px"></iframe>
+<iframe id="wide" src="site/index.html" style="width:1200px;height:900px"></iframe>
+<iframe id="page" src="site/c/bad.html" style="width:1200px;height:600px"></iframe>
+<iframe id="edit" src="site/index.html" style="width:1200px;height:600px"></iframe>
+<script>
+window.onload = function () {
+  function doc(id) { return document.getElementById(id).contentDocument; }
+  function measure(name, f) { /* each on its own: one that cannot be taken says why */
+    var v;
+    try { v = f(); } catch (x) { v = "error: " + x; }
+    document.body.setAttribute("data-" + name, v);
+  }
+  var n = doc("narrow"), w = doc("wide"), e = doc("edit");
+  measure("tocnarrow", function () { return Math.round(n.getElementById("toc").getBoundingClientRect().height); });
+  measure("tocwide", function () { return Math.round(w.getElementById("toc").getBoundingClientRect().height); });
+  measure("seennarrow", function () { return n.querySelector("#toc li").checkVisibility(); });
+  measure("seenwide", function () { return w.querySelector("#toc li").checkVisibility(); });
+  measure("overflow", function () { return n.documentElement.scrollWidth - n.documentElement.clientWidth; });
+  measure("whensplit", function () { /* at any width, the date after a long URL stays whole */
+    var frame = document.getElementById("narrow"), split = 0;
+    var t = n.querySelector("#good li.entry:nth-child(2) > time");
+    for (var px = 300; px <= 420; px++) {
+      frame.style.width = px + "px";
+      if (t.getClientRects().length > 1) split++;
+    }
+    frame.style.width = "390px";
+    return split;
+  });
+  measure("pageleft", function () {
+    return Math.round(doc("page").querySelector("main").getBoundingClientRect().left);
+  });
+  measure("hash", function () {
+    var st = e.getElementById("status"), q = e.getElementById("q");
+    st.value = "broken";
+    st.dispatchEvent(new Event("change"));
+    q.value = "gone";
+    q.dispatchEvent(new Event("input"));
+    return document.getElementById("edit").contentWindow.location.hash;
+  });
+  measure("shown", function () { return e.querySelectorAll("li.entry:not([hidden])").length; });
+};
+</script>
+EOP
+    browser --allow-file-access-from-files --window-size=1300,1000 --dump-dom \
+        "file://$WORK/probe.html" > probe-dom.html
+    expect_xpath probe-dom.html '//body/@data-tocnarrow < 50' true
+    expect_xpath probe-dom.html '//body/@data-tocwide > //body/@data-tocnarrow + 30' true
+    expect_xpath probe-dom.html 'string(//body/@data-seennarrow)' false
+    expect_xpath probe-dom.html 'string(//body/@data-seenwide)' true
+    expect_xpath probe-dom.html 'string(//body/@data-overflow)' 0
+    expect_xpath probe-dom.html 'string(//body/@data-whensplit)' 0
+    expect_xpath probe-dom.html '//body/@data-pageleft >= 8' true
+    expect_xpath probe-dom.html 'string(//body/@data-hash)' '#q=gone&status=broken'
+    expect_xpath probe-dom.html 'string(//body/@data-shown)' 1
 }
 
 run_case render
