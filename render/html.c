@@ -126,16 +126,19 @@ static void header(site *s, xmlNodePtr body, const char *title, const rd_site_su
         memcpy(when, " · last check ", sizeof " · last check ");
         rd_when(sum->last_check, when + strlen(when), sizeof when - strlen(when));
     }
+    long long n = (long long)sum->entries;
+    const char *entries = n == 1 ? "entry" : "entries";
     if (c && c->row.total > c->row.entries)
-        snprintf(count, sizeof count, "%lld entries here, %lld in sub-categories",
-                 (long long)sum->entries, (long long)(c->row.total - c->row.entries));
+        snprintf(count, sizeof count, "%lld %s here, %lld in sub-categories", n, entries,
+                 (long long)(c->row.total - c->row.entries));
     else if (c)
-        snprintf(count, sizeof count, "%lld entries", (long long)sum->entries);
+        snprintf(count, sizeof count, "%lld %s", n, entries);
     else
-        snprintf(count, sizeof count, "%lld entries in %lld categories",
-                 (long long)sum->entries, (long long)sum->categories);
-    snprintf(line, sizeof line, "%s · %lld links, %lld checked, %lld failing%s", count,
-             (long long)sum->links, (long long)sum->checked, (long long)sum->failing, when);
+        snprintf(count, sizeof count, "%lld %s in %lld categories", n, entries,
+                 (long long)sum->categories);
+    snprintf(line, sizeof line, "%s · %lld %s, %lld checked, %lld failing%s", count,
+             (long long)sum->links, sum->links == 1 ? "link" : "links", (long long)sum->checked,
+             (long long)sum->failing, when);
     xmlNodePtr p = rd_el(h, "p", line);
     rd_attr(p, "class", "summary");
     if (c) {

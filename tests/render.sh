@@ -42,7 +42,8 @@ case_html() {
     # notes are rendered Markdown: the code block and the prose items
     expect_xpath $h 'count(//section[@id="tips"]//pre/code)' 1
     expect_xpath $h 'count(//section[@id="context"]//div[@class="notes"]//li)' 5
-    # the category page links back and has the same entries
+    # the category page links back and has the same entries; its numbers are its own
+    expect_in site/c/tips.html '1 entry · 0 links, 0 checked, 0 failing'
     expect_xpath site/c/log.html 'count(//li[@class="entry"])' 5
     expect_xpath site/c/u7f51-u7edc.html 'string(//h2/a)' 网络
     expect_xpath $h 'string(//section[@id="u7f51-u7edc"]/h2/a/@href)' c/u7f51-u7edc.html
