@@ -50,6 +50,7 @@ typedef struct rd_config {
     int fmt_write;       /* fmt -w */
     rd_lint_opts lint;   /* --disable, --enable */
     int force;           /* --force: replace another file's catalog in the database */
+    rd_render_opts render; /* render, update: --force (the folder), --remote-images */
     rd_fmt_style fmt_style; /* fmt --bullet, --indent; 0: the catalog's own */
     char *out_owned;
 } rd_config;

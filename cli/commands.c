@@ -238,7 +238,7 @@ int rd_render_to(rd_config *cfg, FILE *msgs)
     double t0 = now_ms();
     int rc = rd_db_open(cfg->db_path, RD_DB_READONLY, &db, &err);
     if (rc == RD_OK)
-        rc = rd_render_site(db, cfg->out_dir, &err);
+        rc = rd_render_site_with(db, cfg->out_dir, &cfg->render, &err);
     rd_db_close(db);
     if (rc < 0) {
         rd_cli_error(&err);

@@ -48,7 +48,11 @@ static const char usage_text[] =
     "                    parent item (default: what most of FILE's nested items use)\n"
     "  --dry-run         fix: show what would change\n"
     "  --force           ingest, update, check, render: replace a catalog of another\n"
-    "                    file in the database (two catalogs in one folder)\n"
+    "                    file in the database (two catalogs in one folder);\n"
+    "                    render, update: also write the site into a folder that\n"
+    "                    holds files refdex did not write\n"
+    "  --remote-images   render, update: show the notes' images from the web (by\n"
+    "                    default the page loads nothing and shows their alt text)\n"
     "  --disable RULES   lint, update: turn lint rules off (comma-separated);\n"
     "  --enable RULES    turn them on; 'refdex lint --rules' lists them\n"
     "  -q, --quiet       print only errors and requested data\n"
@@ -103,11 +107,16 @@ static const struct command {
      "  reported, and failing on them is the job of 'refdex check'. --no-check skips\n"
      "  the link check (no network)."},
     {"render", rd_cmd_render, O_DB | O_MAXIN | O_OUT | O_FORCE, 1,
-     "refdex render FILE [--out DIR] [--db PATH]\n"
+     "refdex render FILE [--out DIR] [--db PATH] [--force] [--remote-images]\n"
      "  Ingests FILE and writes the site: DIR/index.html (one self-contained page with\n"
-     "  a filter box; index.html#q=zap shares a filtered view), DIR/c/<slug>.html for\n"
-     "  each category, and DIR/index.json. DIR defaults to site/ beside FILE. Link\n"
-     "  health comes from the last check ('unchecked' before any)."},
+     "  a filter by words and link status; index.html#q=zap&status=broken shares a\n"
+     "  filtered view), DIR/c/<slug>.html for each category, and DIR/index.json.\n"
+     "  DIR defaults to site/ beside FILE. Link health comes from the last check\n"
+     "  ('unchecked' before any). refdex writes only its own files: they are listed\n"
+     "  in DIR/.refdex-manifest, pages of categories that are gone are removed, and\n"
+     "  a folder with other files and no manifest is refused (exit 2) unless\n"
+     "  --force. The page loads nothing from the network: images in notes are shown\n"
+     "  as their alt text unless --remote-images."},
     {"check", rd_cmd_check, O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_FORCE, 1,
      "refdex check FILE [--format text|json|junit|github|markdown] [-o FILE]\n"
      "          [--timeout D] [--deadline D] [--concurrency N] [--per-host N]\n"
@@ -205,7 +214,7 @@ enum {
     OPT_DEADLINE, OPT_CONCURRENCY, OPT_PER_HOST, OPT_HOST_INTERVAL, OPT_RETRIES, OPT_MAX_BYTES,
     OPT_METHOD, OPT_ACCEPT, OPT_EXCLUDE, OPT_INCLUDE, OPT_MAX_AGE, OPT_ALLOW_PRIVATE, OPT_OUTPUT,
     OPT_NO_CHECK, OPT_OUT, OPT_CHECK_ONLY, OPT_WRITE, OPT_DRY_RUN, OPT_DISABLE, OPT_ENABLE,
-    OPT_RULES, OPT_BULLET, OPT_INDENT, OPT_FORCE
+    OPT_RULES, OPT_BULLET, OPT_INDENT, OPT_FORCE, OPT_REMOTE_IMAGES
 };
 
 static const struct option longopts[] = {
@@ -238,6 +247,7 @@ static const struct option longopts[] = {
     {"enable", required_argument, NULL, OPT_ENABLE},
     {"rules", no_argument, NULL, OPT_RULES},
     {"force", no_argument, NULL, OPT_FORCE},
+    {"remote-images", no_argument, NULL, OPT_REMOTE_IMAGES},
     {"bullet", required_argument, NULL, OPT_BULLET},
     {"indent", required_argument, NULL, OPT_INDENT},
     {"quiet", no_argument, NULL, 'q'},
@@ -267,7 +277,7 @@ static int option_bit(int opt)
     case OPT_STRICT: return O_STRICT;
     case OPT_MAXIN: return O_MAXIN;
     case OPT_NO_CHECK: return O_NOCHECK;
-    case OPT_OUT: return O_OUT;
+    case OPT_OUT: case OPT_REMOTE_IMAGES: return O_OUT;
     case OPT_CHECK_ONLY: case OPT_WRITE: case 'w': case OPT_BULLET: case OPT_INDENT: return O_FMT;
     case OPT_DRY_RUN: return O_DRYRUN;
     case OPT_DISABLE: case OPT_ENABLE: case OPT_RULES: return O_LINT;
@@ -401,7 +411,8 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         case OPT_CHECK_ONLY: case OPT_DRY_RUN: cfg->fmt_check = 1; break;
         case OPT_WRITE: case 'w': cfg->fmt_write = 1; break;
         case OPT_RULES: print_rules(); return RD_EXIT_OK;
-        case OPT_FORCE: cfg->force = 1; break;
+        case OPT_FORCE: cfg->force = cfg->render.force = 1; break;
+        case OPT_REMOTE_IMAGES: cfg->render.remote_images = 1; break;
         case OPT_DISABLE: case OPT_ENABLE: {
             rd_error err = {0};
             if (rd_lint_opts_set(&cfg->lint, optarg, c == OPT_ENABLE, &err) < 0) {

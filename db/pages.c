@@ -7,21 +7,11 @@
 
 #define LATEST_CHECK RD_STATUS_JOIN("k", "e.url_id")
 
-int rd_db_site_summary(rd_db *db, rd_site_summary *s, rd_error *err)
+/* Reads a summary row: entries, categories, links, checked, failing,
+ * last check, file, title. */
+static int summary_row(rd_db *db, sqlite3_stmt *st, rd_site_summary *s, rd_error *err)
 {
-    static const char sql[] =
-        "SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM categories),"
-        " (SELECT count(DISTINCT url_id) FROM entries),"
-        " (SELECT count(DISTINCT e.url_id) FROM entries e" LATEST_CHECK " WHERE k.id IS NOT NULL),"
-        " (SELECT count(*) FROM (SELECT DISTINCT e.url_id FROM entries e" LATEST_CHECK
-        "   WHERE rd_fails(k.result, 0))),"
-        " coalesce((SELECT max(checked_at) FROM checks WHERE conclusive = 1), ''),"
-        " coalesce((SELECT file FROM catalog WHERE id = 1), '')";
-    sqlite3_stmt *st;
-    memset(s, 0, sizeof *s);
-    int rc = rd_db_prepare(db, sql, &st, err);
-    if (rc < 0)
-        return rc;
+    int rc = RD_OK;
     if (sqlite3_step(st) == SQLITE_ROW) {
         s->entries = sqlite3_column_int64(st, 0);
         s->categories = sqlite3_column_int64(st, 1);
@@ -30,11 +20,49 @@ int rd_db_site_summary(rd_db *db, rd_site_summary *s, rd_error *err)
         s->failing = sqlite3_column_int64(st, 4);
         snprintf(s->last_check, sizeof s->last_check, "%s", sqlite3_column_text(st, 5));
         snprintf(s->file, sizeof s->file, "%s", sqlite3_column_text(st, 6));
+        snprintf(s->title, sizeof s->title, "%s", sqlite3_column_text(st, 7));
     } else {
         rc = rd_db_fail(db, err, "summarising");
     }
     sqlite3_finalize(st);
     return rc;
+}
+
+int rd_db_site_summary(rd_db *db, rd_site_summary *s, rd_error *err)
+{
+    /* the title: the first heading when it is a `#` one (a list of `##`
+     * sections has none); substr counts characters, so UTF-8 stays whole */
+    static const char sql[] =
+        "SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM categories),"
+        " (SELECT count(DISTINCT url_id) FROM entries),"
+        " (SELECT count(DISTINCT e.url_id) FROM entries e" LATEST_CHECK " WHERE k.id IS NOT NULL),"
+        " (SELECT count(*) FROM (SELECT DISTINCT e.url_id FROM entries e" LATEST_CHECK
+        "   WHERE rd_fails(k.result, 0))),"
+        " coalesce((SELECT max(checked_at) FROM checks WHERE conclusive = 1), ''),"
+        " coalesce((SELECT file FROM catalog WHERE id = 1), ''),"
+        " coalesce((SELECT substr(name, 1, 300) FROM (SELECT name, level FROM categories"
+        "   WHERE kind = 'heading' ORDER BY ord LIMIT 1) WHERE level = 1), '')";
+    sqlite3_stmt *st;
+    memset(s, 0, sizeof *s);
+    int rc = rd_db_prepare(db, sql, &st, err);
+    return rc < 0 ? rc : summary_row(db, st, s, err);
+}
+
+int rd_db_category_summary(rd_db *db, int64_t category_id, rd_site_summary *s, rd_error *err)
+{
+    static const char sql[] =
+        "SELECT count(*), 1, count(DISTINCT e.url_id),"
+        " count(DISTINCT CASE WHEN k.id IS NOT NULL THEN e.url_id END),"
+        " count(DISTINCT CASE WHEN rd_fails(k.result, 0) THEN e.url_id END),"
+        " coalesce(max(k.checked_at), ''), '', ''"
+        " FROM entries e" LATEST_CHECK " WHERE e.category_id = ?1";
+    sqlite3_stmt *st;
+    memset(s, 0, sizeof *s);
+    int rc = rd_db_prepare(db, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, category_id);
+    return summary_row(db, st, s, err);
 }
 
 typedef struct site_entry_cb {
@@ -62,6 +90,7 @@ static int site_entry_row(sqlite3_stmt *st, void *ud)
         .status_code = sqlite3_column_int(st, 8),
         .final_url = RD_COL(st, 9),
         .checked_at = RD_COL(st, 10),
+        .error = RD_COL(st, 12),
     };
     return c->cb(&e, c->ud);
 }
@@ -74,7 +103,7 @@ int rd_db_category_entries(rd_db *db, int64_t category_id,
     static const char sql[] =
         "SELECT e.id, e.depth, e.name, u.url, e.url_raw, e.description, e.line, k.result,"
         " coalesce(k.status_code, 0), k.final_url, k.checked_at,"
-        " coalesce(lead(e.depth) OVER (ORDER BY e.ord), -1)"
+        " coalesce(lead(e.depth) OVER (ORDER BY e.ord), -1), k.error"
         " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK
         " WHERE e.category_id = ?1 ORDER BY e.ord";
     sqlite3_stmt *st;

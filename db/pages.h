@@ -12,11 +12,18 @@ typedef struct rd_site_summary {
     int64_t entries, categories, links, checked, failing;
     char last_check[40]; /* "" when never checked */
     char file[512];      /* the catalog's name */
+    char title[1024];    /* the list's title heading, "" when it has none */
 } rd_site_summary;
 
 /* Counts for the page header: links = URLs in the catalog, checked = with a
- * check, failing = whose latest check fails (rd_result_fails, not strict). */
+ * status, failing = whose status fails (rd_result_fails, not strict). The
+ * title is the first heading when it is a level-1 heading (`# Awesome Go`),
+ * cut to 300 characters. */
 int rd_db_site_summary(rd_db *db, rd_site_summary *s, rd_error *err);
+
+/* The same counts for one category's own entries (sub-entries included, its
+ * sub-categories not): categories is 1, file and title are "". */
+int rd_db_category_summary(rd_db *db, int64_t category_id, rd_site_summary *s, rd_error *err);
 
 typedef struct rd_site_entry {
     int64_t id;
@@ -27,6 +34,7 @@ typedef struct rd_site_entry {
     const char *result; /* latest check, NULL when never checked */
     int status_code;
     const char *final_url, *checked_at;
+    const char *error; /* the check's error text ("no answer within 20000 ms"), or NULL */
 } rd_site_entry;
 
 /* Entries of one category (not of its sub-categories), in catalog order,

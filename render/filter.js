@@ -1,34 +1,94 @@
 (function () {
   "use strict";
-  var q = document.getElementById("q");
-  if (!q) return;
-  var entries = Array.prototype.slice.call(document.querySelectorAll("li.entry"));
-  var sections = Array.prototype.slice.call(document.querySelectorAll("section.category"));
-  function fromUrl() {
-    var m = /[#&]q=([^&]*)/.exec(location.hash) || /[?&]q=([^&]*)/.exec(location.search);
-    return m ? decodeURIComponent(m[1].replace(/\+/g, " ")) : "";
+  var q = document.getElementById("q"), st = document.getElementById("status");
+  var said = document.getElementById("matches"), toc = document.getElementById("toc");
+  if (!q || !st) return;
+  q.parentElement.hidden = false; /* without this script there is no filter, and all is shown */
+  /* a wide screen shows the categories open: site.css does it where ::details-content is known */
+  if (toc && !toc.open && window.matchMedia("(min-width: 801px)").matches &&
+      !(window.CSS && CSS.supports && CSS.supports("selector(::details-content)")))
+    toc.open = true;
+  function up(li) { /* the entry a sub-entry sits under */
+    return li.parentElement ? li.parentElement.closest("li.entry") : null;
   }
-  function apply(text) {
-    var words = text.toLowerCase().split(/\s+/).filter(Boolean);
-    var shown = new Set();
-    entries.forEach(function (li) {
-      var hay = li.getAttribute("data-search");
-      if (!words.every(function (w) { return hay.indexOf(w) >= 0; })) return;
-      shown.add(li); /* a match shows its sub-entries and the entries around it */
-      li.querySelectorAll("li.entry").forEach(function (c) { shown.add(c); });
-      for (var p = li.parentElement; p; p = p.parentElement)
-        if (p.matches && p.matches("li.entry")) shown.add(p);
+  var entries = Array.prototype.map.call(document.querySelectorAll("li.entry"), function (li) {
+    var hay = li.getAttribute("data-search") || "";
+    Array.prototype.forEach.call(li.children, function (c) { /* the link and where it moved */
+      if (c.matches("a.name, a.moved")) hay += " " + c.getAttribute("href");
     });
-    entries.forEach(function (li) { li.hidden = words.length > 0 && !shown.has(li); });
-    sections.forEach(function (s) {
-      s.hidden = words.length > 0 && !s.querySelector("li.entry:not([hidden])");
-    });
-  }
-  q.value = fromUrl();
-  apply(q.value);
-  q.addEventListener("input", function () {
-    apply(q.value);
-    history.replaceState(null, "", q.value ? "#q=" + encodeURIComponent(q.value) : location.pathname + location.search.replace(/([?&])q=[^&]*&?/, "$1").replace(/[?&]$/, ""));
+    return { li: li, hay: hay.toLowerCase(), status: li.getAttribute("data-status"),
+             section: li.closest("section.category") };
   });
-  window.addEventListener("hashchange", function () { q.value = fromUrl(); apply(q.value); });
+  var sections = Array.prototype.slice.call(document.querySelectorAll("section.category"));
+  var navItems = toc ? Array.prototype.map.call(toc.querySelectorAll("li"), function (li) {
+    var a = li.querySelector(":scope > a"), count = li.querySelector(":scope > .count");
+    return { li: li, count: count, total: count ? count.textContent : "",
+             section: a ? document.getElementById(a.getAttribute("href").slice(1)) : null,
+             children: li.querySelectorAll(":scope > ul > li") };
+  }) : [];
+  function param(name) {
+    var re = new RegExp("[#&?]" + name + "=([^&]*)");
+    var m = re.exec(location.hash) || re.exec(location.search);
+    try { return m ? decodeURIComponent(m[1].replace(/\+/g, " ")) : ""; } catch (e) { return ""; }
+  }
+  function statuses(value) { /* the results a status choice matches; null for any */
+    if (!value) return null;
+    for (var i = 0; i < st.options.length; i++)
+      if (st.options[i].value === value && st.options[i].getAttribute("data-match"))
+        return st.options[i].getAttribute("data-match").split(" ");
+    return [value];
+  }
+  var status = ""; /* kept apart from the menu: an address may name a status it lacks */
+  function apply() {
+    var words = q.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var want = statuses(status), filtering = words.length > 0 || want !== null;
+    var shown = new Set(), per = new Map(), n = 0;
+    entries.forEach(function (e) {
+      if (!words.every(function (w) { return e.hay.indexOf(w) >= 0; })) return;
+      if (want && want.indexOf(e.status) < 0) return;
+      n++;
+      per.set(e.section, (per.get(e.section) || 0) + 1);
+      shown.add(e.li); /* a match shows the entries it sits under, and its sub-entries when words match */
+      if (!want) e.li.querySelectorAll("li.entry").forEach(function (c) { shown.add(c); });
+      for (var p = up(e.li); p; p = up(p)) shown.add(p);
+    });
+    entries.forEach(function (e) { e.li.hidden = filtering && !shown.has(e.li); });
+    sections.forEach(function (s) {
+      s.hidden = filtering && !s.querySelector("li.entry:not([hidden])");
+    });
+    var counted = new Map(); /* the tree's counts follow the filter, children first */
+    for (var i = navItems.length - 1; i >= 0; i--) {
+      var item = navItems[i], c = per.get(item.section) || 0;
+      Array.prototype.forEach.call(item.children, function (li) { c += counted.get(li) || 0; });
+      counted.set(item.li, c);
+      if (item.count) item.count.textContent = filtering ? String(c) : item.total;
+      item.li.hidden = filtering && c === 0;
+    }
+    if (said) {
+      said.textContent = !filtering ? "" : n === 0 ? "No entries match." :
+        n + " of " + entries.length + (entries.length === 1 ? " entry" : " entries") + " match";
+      said.className = filtering && n === 0 ? "none" : "";
+    }
+  }
+  function load() {
+    q.value = param("q");
+    st.value = status = param("status");
+    apply();
+  }
+  function save() {
+    var parts = [];
+    if (q.value) parts.push("q=" + encodeURIComponent(q.value));
+    if (status) parts.push("status=" + encodeURIComponent(status));
+    var rest = location.search.replace(/^\?/, "").split("&").filter(function (p) {
+      return p && !/^(q|status)=/.test(p);
+    });
+    history.replaceState(null, "", location.pathname + (rest.length ? "?" + rest.join("&") : "") +
+                         (parts.length ? "#" + parts.join("&") : ""));
+  }
+  load();
+  q.addEventListener("input", function () { apply(); save(); });
+  st.addEventListener("change", function () { status = st.value; apply(); save(); });
+  window.addEventListener("hashchange", function () {
+    if (!location.hash || /[#&](q|status)=/.test(location.hash)) load(); /* a jump to a category keeps the filter */
+  });
 })();

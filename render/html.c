@@ -1,52 +1,50 @@
-/* render/html.c — the HTML index (index.html, c/<slug>.html) and index.json.
+/* render/html.c — the site: index.html, c/<page>.html and index.json.
  *
  * Pages are libxml2 trees serialised by libxml2: every name, description and
  * URL goes in as a text node or an attribute value, so it is escaped by
  * construction; notes are rendered by cmark in its safe mode (raw HTML and
- * javascript: links dropped) and parsed into the tree. Only http, https and
- * mailto URLs become links. The same database renders the same bytes. */
-#include <cmark.h>
-#include <errno.h>
-#include <libxml/HTMLparser.h>
+ * javascript: links dropped) and parsed into the tree (section.c). Only http,
+ * https and mailto URLs become links, and the pages load nothing from the
+ * network. The same database renders the same bytes. Files are written
+ * through render/outdir.c, which keeps to the files refdex wrote. */
 #include <libxml/HTMLtree.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "../common/file.h"
-#include "render.h"
+#include "outdir.h"
+#include "page.h"
 
 extern const char rd_asset_site_css[], rd_asset_filter_js[];
 
+/* A category, kept from the first pass for the others. */
+typedef struct cat {
+    rd_category_row row;    /* its strings owned */
+    size_t off, len;        /* its section (or anchor) in the index's body */
+    rd_section_info info;
+    int in_nav;             /* it has content, or a sub-category has */
+    char page[RD_PAGE_NAME_MAX];
+} cat;
+
 typedef struct site {
     rd_db *db;
-    const char *outdir;
+    rd_render_opts opts;
     rd_site_summary sum;
     rd_error *err;
-    xmlNodePtr stack[RD_MAX_DEPTH + 2]; /* the <ul> for each depth while adding entries */
+    cat *cats;
+    size_t n, cap;
+    int oom;
+    rd_buf body; /* the index's sections, one after the other */
     rd_buf scratch;
-    const char *category_path;
+    rd_outdir out;
 } site;
 
-static xmlNodePtr el(xmlNodePtr parent, const char *name, const char *text)
-{
-    return xmlNewTextChild(parent, NULL, BAD_CAST name, text ? BAD_CAST text : NULL);
-}
+/* ---- page skeletons ---- */
 
-static void attr(xmlNodePtr n, const char *name, const char *value)
-{
-    xmlSetProp(n, BAD_CAST name, BAD_CAST value);
-}
-
-static int safe_href(const char *url)
-{
-    return url && (!strncmp(url, "https://", 8) || !strncmp(url, "http://", 7) ||
-                   !strncmp(url, "mailto:", 7));
-}
-
-/* A new page: <!DOCTYPE html>, head with the inline CSS, body. */
-static htmlDocPtr page_new(const char *title, xmlNodePtr *body)
+/* A new page: <!DOCTYPE html>, head with the inline CSS, body. The content
+ * policy lets the page load nothing but its own inline style and script
+ * (and, with remote_images, images). */
+static htmlDocPtr page_new(const site *s, const char *title, xmlNodePtr *body)
 {
     htmlDocPtr doc = htmlNewDocNoDtD(NULL, NULL);
     /* UTF-8 in and out: notes are parsed as UTF-8, and text is written as is
@@ -55,238 +53,132 @@ static htmlDocPtr page_new(const char *title, xmlNodePtr *body)
     xmlCreateIntSubset(doc, BAD_CAST "html", NULL, NULL);
     xmlNodePtr html = xmlNewDocNode(doc, NULL, BAD_CAST "html", NULL);
     xmlDocSetRootElement(doc, html);
-    attr(html, "lang", "en");
-    xmlNodePtr head = el(html, "head", NULL);
-    attr(el(head, "meta", NULL), "charset", "utf-8");
-    xmlNodePtr vp = el(head, "meta", NULL);
-    attr(vp, "name", "viewport");
-    attr(vp, "content", "width=device-width, initial-scale=1");
-    el(head, "title", title);
-    el(head, "style", rd_asset_site_css);
-    *body = el(html, "body", NULL);
+    rd_attr(html, "lang", "en");
+    xmlNodePtr head = rd_el(html, "head", NULL);
+    rd_attr(rd_el(head, "meta", NULL), "charset", "utf-8");
+    xmlNodePtr csp = rd_el(head, "meta", NULL);
+    rd_attr(csp, "http-equiv", "Content-Security-Policy");
+    rd_attr(csp, "content", s->opts.remote_images
+                                ? "default-src 'none'; style-src 'unsafe-inline'; "
+                                  "script-src 'unsafe-inline'; img-src http: https:"
+                                : "default-src 'none'; style-src 'unsafe-inline'; "
+                                  "script-src 'unsafe-inline'");
+    xmlNodePtr vp = rd_el(head, "meta", NULL);
+    rd_attr(vp, "name", "viewport");
+    rd_attr(vp, "content", "width=device-width, initial-scale=1");
+    rd_el(head, "title", title);
+    rd_el(head, "style", rd_asset_site_css);
+    *body = rd_el(html, "body", NULL);
     return doc;
 }
 
-static void header(site *s, xmlNodePtr body, const char *title, int sub)
+/* The filter: words, a status, and what they match. Shown by the script:
+ * without it the page shows everything and offers no filter. */
+static void add_filter(xmlNodePtr header, const size_t *nstatus)
 {
-    xmlNodePtr h = el(body, "header", NULL);
-    el(h, "h1", title);
-    char line[400], when[48] = "";
-    if (s->sum.last_check[0]) /* 2026-11-25T10:27:42.666Z → 2026-11-25 10:27 UTC */
-        snprintf(when, sizeof when, " · last check %.10s %.5s UTC", s->sum.last_check,
-                 s->sum.last_check + (strlen(s->sum.last_check) > 11 ? 11 : 0));
-    snprintf(line, sizeof line,
-             "%lld entries in %lld categories · %lld links, %lld checked, %lld failing%s",
-             (long long)s->sum.entries, (long long)s->sum.categories, (long long)s->sum.links,
-             (long long)s->sum.checked, (long long)s->sum.failing, when);
-    xmlNodePtr p = el(h, "p", line);
-    attr(p, "class", "summary");
-    if (sub) {
-        xmlNodePtr back = el(p, "a", " · all categories");
-        attr(back, "href", "index.html"); /* the page's <base> is the site's root */
+    xmlNodePtr f = rd_el(header, "div", NULL);
+    rd_attr(f, "class", "filter");
+    rd_attr(f, "hidden", "");
+    xmlNodePtr q = rd_el(f, "input", NULL);
+    rd_attr(q, "id", "q");
+    rd_attr(q, "type", "search");
+    rd_attr(q, "placeholder", "Filter by name, description, category or URL");
+    rd_attr(q, "aria-label", "Filter entries");
+    xmlNodePtr sel = rd_el(f, "select", NULL);
+    rd_attr(sel, "id", "status");
+    rd_attr(sel, "aria-label", "Link status");
+    rd_attr(rd_el(sel, "option", "any status"), "value", "");
+    size_t failing = 0;
+    rd_buf match = {0};
+    for (int r = 0; r < RD_RES_COUNT; r++)
+        if (rd_result_fails((rd_result)r, 0)) {
+            failing += nstatus[r];
+            rd_buf_printf(&match, "%s%s", match.len ? " " : "", rd_result_name((rd_result)r));
+        }
+    char text[64];
+    snprintf(text, sizeof text, "failing (%zu)", failing);
+    xmlNodePtr o = rd_el(sel, "option", text);
+    rd_attr(o, "value", "failing");
+    rd_attr(o, "data-match", match.data ? match.data : "");
+    rd_buf_free(&match);
+    for (int st = 0; st < RD_ST_COUNT; st++) {
+        const char *name = st == RD_ST_UNCHECKED ? "unchecked" : rd_result_name((rd_result)st);
+        int conclusive = st == RD_ST_UNCHECKED || rd_result_conclusive((rd_result)st);
+        if (!conclusive && !nstatus[st])
+            continue; /* never a link's status */
+        snprintf(text, sizeof text, "%s (%zu)", name, nstatus[st]);
+        rd_attr(rd_el(sel, "option", text), "value", name);
     }
-    xmlNodePtr q = el(h, "input", NULL);
-    attr(q, "id", "q");
-    attr(q, "type", "search");
-    attr(q, "placeholder", "Filter by name, description or category");
-    attr(q, "aria-label", "Filter entries");
+    xmlNodePtr m = rd_el(f, "p", NULL);
+    rd_attr(m, "id", "matches");
+    rd_attr(m, "role", "status");
 }
 
-/* ---- entries ---- */
-
-static const char *badge_text(const rd_site_entry *e, char *buf, size_t n)
+/* The page header: title, counts (the whole catalog's on the index, the
+ * category's own on its page), the filter. */
+static void header(site *s, xmlNodePtr body, const char *title, const rd_site_summary *sum,
+                   const cat *c)
 {
-    if (!e->url)
-        return NULL;
-    if (!e->result)
-        return "unchecked";
-    int r = rd_result_parse(e->result);
-    if ((r == RD_RES_BROKEN || r == RD_RES_RATELIMITED) && e->status_code) {
-        snprintf(buf, n, "%s %d", e->result, e->status_code);
-        return buf;
+    xmlNodePtr h = rd_el(body, "header", NULL);
+    rd_el(h, "h1", title);
+    char when[48] = "", count[96], line[400];
+    if (sum->last_check[0]) {
+        memcpy(when, " · last check ", sizeof " · last check ");
+        rd_when(sum->last_check, when + strlen(when), sizeof when - strlen(when));
     }
-    return e->result;
-}
-
-static void add_search_text(site *s, const rd_site_entry *e, xmlNodePtr li)
-{
-    rd_buf *b = &s->scratch;
-    rd_buf_reset(b);
-    rd_buf_puts(b, e->name);
-    rd_buf_putc(b, ' ');
-    rd_buf_puts(b, e->description);
-    rd_buf_putc(b, ' ');
-    rd_buf_puts(b, s->category_path);
-    for (size_t i = 0; i < b->len; i++)
-        if (b->data[i] >= 'A' && b->data[i] <= 'Z')
-            b->data[i] = (char)(b->data[i] - 'A' + 'a');
-    attr(li, "data-search", b->data ? b->data : "");
-}
-
-static int add_entry(const rd_site_entry *e, void *ud)
-{
-    site *s = ud;
-    int d = e->depth < RD_MAX_DEPTH ? e->depth : RD_MAX_DEPTH;
-    xmlNodePtr ul = s->stack[d];
-    if (!ul) /* a sub-entry whose parent is in the list: its <ul> was made for it */
-        return 0;
-    xmlNodePtr li = el(ul, "li", NULL);
-    attr(li, "class", "entry");
-    add_search_text(s, e, li);
-    xmlNodePtr name = el(li, safe_href(e->url) ? "a" : "span", e->name[0] ? e->name : e->url_raw);
-    attr(name, "class", "name");
-    if (safe_href(e->url))
-        attr(name, "href", e->url);
-    char buf[64];
-    const char *badge = badge_text(e, buf, sizeof buf);
-    if (badge) {
-        xmlNodePtr b = el(li, "span", badge);
-        char cls[64];
-        snprintf(cls, sizeof cls, "badge %s", e->result ? e->result : "unchecked");
-        attr(b, "class", cls);
-    }
-    if (e->result && !strcmp(e->result, "redirect") && e->final_url) {
-        rd_buf_reset(&s->scratch);
-        rd_buf_printf(&s->scratch, "→ %s", e->final_url);
-        xmlNodePtr to = el(li, safe_href(e->final_url) ? "a" : "span", s->scratch.data);
-        attr(to, "class", "moved");
-        if (safe_href(e->final_url))
-            attr(to, "href", e->final_url);
-    }
-    if (e->checked_at) {
-        char day[11];
-        snprintf(day, sizeof day, "%s", e->checked_at);
-        xmlNodePtr t = el(li, "time", day);
-        attr(t, "class", "when");
-        attr(t, "datetime", e->checked_at);
-    }
-    if (!e->url && e->url_raw == NULL) {
-        xmlNodePtr b = el(li, "span", "no link");
-        attr(b, "class", "badge");
-    }
-    if (e->description[0])
-        attr(el(li, "span", e->description), "class", "desc");
-    /* the next rows may be its sub-entries: they go in a <ul> of its own */
-    if (d + 1 <= RD_MAX_DEPTH)
-        s->stack[d + 1] = e->last_child ? NULL : el(li, "ul", NULL);
-    if (s->stack[d + 1])
-        attr(s->stack[d + 1], "class", "entries");
-    return 0;
-}
-
-/* ---- notes: cmark's safe HTML, parsed into the tree ---- */
-
-static int add_note(const char *kind, const char *markdown, int line, void *ud)
-{
-    xmlNodePtr div = ud;
-    (void)kind, (void)line;
-    char *html = cmark_markdown_to_html(markdown, strlen(markdown), CMARK_OPT_DEFAULT);
-    if (!html)
-        return 0;
-    xmlNodePtr list = NULL;
-    if (xmlParseInNodeContext(div, html, (int)strlen(html),
-                              HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                                  HTML_PARSE_NOIMPLIED,
-                              &list) == XML_ERR_OK &&
-        list)
-        xmlAddChildList(div, list);
+    long long n = (long long)sum->entries;
+    const char *entries = n == 1 ? "entry" : "entries";
+    if (c && c->row.total > c->row.entries)
+        snprintf(count, sizeof count, "%lld %s here, %lld in sub-categories", n, entries,
+                 (long long)(c->row.total - c->row.entries));
+    else if (c)
+        snprintf(count, sizeof count, "%lld %s", n, entries);
     else
-        xmlFreeNodeList(list);
-    free(html);
-    return 0;
+        snprintf(count, sizeof count, "%lld %s in %lld categories", n, entries,
+                 (long long)sum->categories);
+    snprintf(line, sizeof line, "%s · %lld %s, %lld checked, %lld failing%s", count,
+             (long long)sum->links, sum->links == 1 ? "link" : "links", (long long)sum->checked,
+             (long long)sum->failing, when);
+    xmlNodePtr p = rd_el(h, "p", line);
+    rd_attr(p, "class", "summary");
+    if (c) {
+        xmlNodePtr back = rd_el(p, "a", " · all categories");
+        rd_attr(back, "href", "index.html"); /* the page's <base> is the site's root */
+    }
+    size_t total[RD_ST_COUNT] = {0};
+    for (size_t i = 0; !c && i < s->n; i++)
+        for (int st = 0; st < RD_ST_COUNT; st++)
+            total[st] += s->cats[i].info.nstatus[st];
+    add_filter(h, c ? c->info.nstatus : total);
 }
-
-/* One category: heading, notes, entries. Its links are relative to the site's
- * root: category pages say so with <base href="../">. */
-static int add_section(site *s, xmlNodePtr parent, const rd_category_row *c)
-{
-    xmlNodePtr sec = el(parent, "section", NULL);
-    attr(sec, "class", "category");
-    attr(sec, "id", c->slug);
-    xmlNodePtr h2 = el(sec, "h2", NULL);
-    xmlNodePtr a = el(h2, "a", c->name);
-    rd_buf_reset(&s->scratch);
-    rd_buf_printf(&s->scratch, "c/%s.html", c->slug);
-    attr(a, "href", s->scratch.data);
-    attr(el(h2, "span", c->path), "class", "path");
-    if (c->description && c->description[0])
-        attr(el(sec, "p", c->description), "class", "about");
-    if (c->url_raw) { /* a group's own link, shown as written */
-        xmlNodePtr p = el(sec, "p", NULL);
-        attr(p, "class", "about");
-        xmlNodePtr link = el(p, safe_href(c->url) ? "a" : "span", c->url_raw);
-        if (safe_href(c->url))
-            attr(link, "href", c->url);
-    }
-    xmlNodePtr notes = el(sec, "div", NULL);
-    attr(notes, "class", "notes");
-    int rc = rd_db_category_notes(s->db, c->id, add_note, notes, s->err);
-    if (!notes->children) {
-        xmlUnlinkNode(notes);
-        xmlFreeNode(notes);
-    }
-    xmlNodePtr ul = el(sec, "ul", NULL);
-    attr(ul, "class", "entries");
-    memset(s->stack, 0, sizeof s->stack);
-    s->stack[0] = ul;
-    s->category_path = c->path;
-    if (rc == RD_OK)
-        rc = rd_db_category_entries(s->db, c->id, add_entry, s, s->err);
-    if (!ul->children) {
-        xmlUnlinkNode(ul);
-        xmlFreeNode(ul);
-    }
-    return rc;
-}
-
-/* ---- pages ---- */
 
 static void add_script(xmlNodePtr body)
 {
-    el(body, "script", rd_asset_filter_js);
+    rd_el(body, "script", rd_asset_filter_js);
 }
 
-/* Whether path is a regular file (not a link) holding exactly data[0..n). */
-static int same_file(const char *path, const xmlChar *data, size_t n)
+/* ---- serialising ---- */
+
+static int take_output(xmlOutputBufferPtr ob, rd_buf *out)
 {
-    struct stat st;
-    if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != n)
-        return 0;
-    FILE *f = fopen(path, "rb");
-    char *old = f ? malloc(n + 1) : NULL;
-    int same = old && fread(old, 1, n + 1, f) == n && !memcmp(old, data, n);
-    free(old);
-    if (f)
-        fclose(f);
-    return same;
+    const xmlChar *data = xmlOutputBufferGetContent(ob);
+    size_t n = xmlOutputBufferGetSize(ob);
+    if (data)
+        rd_buf_append(out, (const char *)data, n);
+    xmlOutputBufferClose(ob);
+    return (data || !n) && !out->oom ? RD_OK : RD_ENOMEM;
 }
 
-/* Writes data[0..n) to path through a temporary file and a rename (a link
- * there is replaced, not followed). A page that would not change is left as
- * it is (and keeps its time stamp). */
-static int save_bytes(site *s, const char *path, const char *data, size_t n)
-{
-    if (same_file(path, (const xmlChar *)data, n))
-        return RD_OK;
-    return rd_write_file(path, data, n, 0, NULL, s->err);
-}
-
-/* Appends the UTF-8 serialisation of node (a whole document when node is
- * NULL) to out: libxml2 writes every byte of the markup. */
-static int dump(htmlDocPtr doc, xmlNodePtr node, rd_buf *out)
+/* Appends the UTF-8 serialisation of first and its next siblings to out:
+ * libxml2 writes every byte of the markup. */
+static int dump_nodes(htmlDocPtr doc, xmlNodePtr first, rd_buf *out)
 {
     xmlOutputBufferPtr ob = xmlAllocOutputBuffer(NULL);
     if (!ob)
         return RD_ENOMEM;
-    if (node)
-        htmlNodeDumpFormatOutput(ob, doc, node, "UTF-8", 0);
-    else
-        htmlDocContentDumpFormatOutput(ob, doc, "UTF-8", 0);
-    const xmlChar *data = xmlOutputBufferGetContent(ob);
-    if (data)
-        rd_buf_append(out, (const char *)data, xmlOutputBufferGetSize(ob));
-    xmlOutputBufferClose(ob);
-    return data && !out->oom ? RD_OK : RD_ENOMEM;
+    for (xmlNodePtr n = first; n; n = n->next)
+        htmlNodeDumpFormatOutput(ob, doc, n, "UTF-8", 0);
+    return take_output(ob, out);
 }
 
 /* A page is written as its skeleton cut where the sections go: the part
@@ -297,12 +189,22 @@ typedef struct frame {
     rd_buf head, tail;
 } frame;
 
-/* Serialises a skeleton whose <main> holds only the mark, and cuts it there. */
-static int cut(htmlDocPtr doc, xmlNodePtr main, frame *f)
+/* Serialises a skeleton with the mark in main (before `before` when it is
+ * not NULL, else last), and cuts it there. */
+static int cut(htmlDocPtr doc, xmlNodePtr main, xmlNodePtr before, frame *f)
 {
-    xmlAddChild(main, xmlNewDocComment(doc, BAD_CAST "refdex:sections"));
+    xmlNodePtr mark = xmlNewDocComment(doc, BAD_CAST "refdex:sections");
+    if (before)
+        xmlAddPrevSibling(before, mark);
+    else
+        xmlAddChild(main, mark);
     rd_buf all = {0};
-    int rc = dump(doc, NULL, &all);
+    xmlOutputBufferPtr ob = xmlAllocOutputBuffer(NULL);
+    int rc = RD_ENOMEM;
+    if (ob) {
+        htmlDocContentDumpFormatOutput(ob, doc, "UTF-8", 0);
+        rc = take_output(ob, &all);
+    }
     const char *m = rc == RD_OK ? strstr(all.data, SECTIONS_MARK) : NULL;
     if (m) {
         rd_buf_append(&f->head, all.data, (size_t)(m - all.data));
@@ -318,39 +220,39 @@ static void frame_free(frame *f)
     rd_buf_free(&f->tail);
 }
 
-typedef struct nav_state {
-    site *s;
-    xmlNodePtr lists[RD_MAX_DEPTH + 2]; /* the nav <ul> at each depth */
-    xmlNodePtr last_li[RD_MAX_DEPTH + 2];
-    rd_category_row *rows; /* the categories, kept for the second pass */
-    size_t n, cap;
-    int oom;
-} nav_state;
-
-/* First pass, for each category in tree order: a nav item, and a copy of the
- * row for the second pass. */
-static int on_category(const rd_category_row *c, void *ud)
+/* Writes head, middle[0..n) and tail as the site's file `path`. */
+static int write_framed(site *s, htmlDocPtr doc, xmlNodePtr main, xmlNodePtr before,
+                        const char *middle, size_t n, const char *path)
 {
-    nav_state *n = ud;
-    site *s = n->s;
-    int d = c->depth < RD_MAX_DEPTH ? c->depth : RD_MAX_DEPTH;
-    if (d > 0 && !n->lists[d])
-        n->lists[d] = el(n->last_li[d - 1], "ul", NULL);
-    n->lists[d + 1] = NULL;
-    xmlNodePtr li = el(n->lists[d], "li", NULL);
-    n->last_li[d] = li;
-    rd_buf_reset(&s->scratch);
-    rd_buf_printf(&s->scratch, "#%s", c->slug);
-    attr(el(li, "a", c->name), "href", s->scratch.data);
-    char count[32];
-    snprintf(count, sizeof count, "%lld", (long long)c->total);
-    attr(el(li, "span", count), "class", "count");
-    rd_category_row *rows = rd_grow(n->rows, &n->cap, n->n, sizeof *rows);
-    if (!rows)
-        return n->oom = RD_ENOMEM;
-    n->rows = rows;
-    rd_category_row *r = &n->rows[n->n++];
-    *r = *c;
+    frame f = {0};
+    rd_buf page = {0};
+    int rc = cut(doc, main, before, &f);
+    if (rc == RD_OK) {
+        rd_buf_append(&page, f.head.data, f.head.len);
+        rd_buf_append(&page, middle, n);
+        rd_buf_append(&page, f.tail.data, f.tail.len);
+        rc = page.oom ? RD_ENOMEM : rd_outdir_write(&s->out, path, page.data, page.len);
+    }
+    if (rc == RD_ENOMEM)
+        rd_error_set(s->err, RD_ENOMEM, "out of memory");
+    rd_buf_free(&page);
+    frame_free(&f);
+    return rc;
+}
+
+/* ---- the categories ---- */
+
+/* First pass, for each category in tree order: a copy of its row. */
+static int keep_category(const rd_category_row *c, void *ud)
+{
+    site *s = ud;
+    cat *v = rd_grow(s->cats, &s->cap, s->n, sizeof *v);
+    if (!v)
+        return s->oom = RD_ENOMEM;
+    s->cats = v;
+    cat *k = &s->cats[s->n++];
+    *k = (cat){.row = *c};
+    rd_category_row *r = &k->row;
     r->name = strdup(c->name);
     r->slug = strdup(c->slug);
     r->path = strdup(c->path);
@@ -358,58 +260,184 @@ static int on_category(const rd_category_row *c, void *ud)
     r->description = strdup(c->description ? c->description : "");
     r->url_raw = c->url_raw ? strdup(c->url_raw) : NULL;
     r->url = c->url ? strdup(c->url) : NULL;
+    rd_page_name(c->slug, k->page);
     return r->name && r->slug && r->path && r->description && (r->url_raw || !c->url_raw) &&
                    (r->url || !c->url)
                ? 0
-               : (n->oom = RD_ENOMEM);
+               : (s->oom = RD_ENOMEM);
 }
 
-/* Second pass, for each category: its section, built in a scratch document,
- * serialised once into the index and once into a page of its own, then
- * freed, so the whole site is never one tree in memory. */
-static int write_category(site *s, const rd_category_row *c, rd_buf *index)
+static void free_categories(site *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free((char *)s->cats[i].row.name);
+        free((char *)s->cats[i].row.slug);
+        free((char *)s->cats[i].row.path);
+        free((char *)s->cats[i].row.description);
+        free((char *)s->cats[i].row.url_raw);
+        free((char *)s->cats[i].row.url);
+    }
+    free(s->cats);
+}
+
+static int depth_of(const cat *c)
+{
+    return c->row.depth < RD_MAX_DEPTH ? c->row.depth : RD_MAX_DEPTH;
+}
+
+/* Second pass, for each category: its section, built in a scratch document
+ * and serialised into the index's body, then freed, so the whole site is
+ * never one tree in memory. A category with nothing to show leaves only an
+ * anchor, so that in-page links to it still land. */
+static int build_section(site *s, cat *c)
 {
     htmlDocPtr scratch = htmlNewDocNoDtD(NULL, NULL);
     scratch->encoding = xmlStrdup(BAD_CAST "UTF-8");
     xmlNodePtr holder = xmlNewDocNode(scratch, NULL, BAD_CAST "main", NULL);
     xmlDocSetRootElement(scratch, holder);
-    int rc = add_section(s, holder, c);
-    rd_buf sec = {0};
-    if (rc == RD_OK)
-        rc = dump(scratch, holder->children, &sec);
+    char href[RD_PAGE_NAME_MAX + 16];
+    snprintf(href, sizeof href, "c/%s.html", c->page);
+    int rc = rd_section_add(s->db, &c->row, href, s->opts.remote_images, holder, &c->info,
+                            s->err);
+    if (rc == RD_OK && !c->info.content) {
+        xmlNodePtr sec = holder->children;
+        xmlUnlinkNode(sec);
+        xmlFreeNode(sec);
+        xmlNodePtr anchor = rd_el(holder, "span", NULL);
+        rd_attr(anchor, "id", c->row.slug);
+        rd_attr(anchor, "class", "anchor");
+    }
+    c->off = s->body.len;
+    if (rc == RD_OK && dump_nodes(scratch, holder->children, &s->body) < 0)
+        rc = rd_error_set(s->err, RD_ENOMEM, "out of memory");
+    c->len = s->body.len - c->off;
     xmlFreeDoc(scratch);
-    rd_buf_append(index, sec.data ? sec.data : "", sec.len);
-    /* the page: a small skeleton around the same bytes */
+    return rc;
+}
+
+/* Which categories the navigation lists (and get a page): those with
+ * content, and those above them. Children follow their parent in tree
+ * order, so a walk backwards sees them first. */
+static void mark_nav(site *s)
+{
+    char below[RD_MAX_DEPTH + 2] = {0};
+    for (size_t i = s->n; i-- > 0;) {
+        int d = depth_of(&s->cats[i]);
+        s->cats[i].in_nav = s->cats[i].info.content || below[d + 1];
+        for (int k = d + 1; k < RD_MAX_DEPTH + 2; k++)
+            below[k] = 0;
+        below[d] |= (char)s->cats[i].in_nav;
+    }
+}
+
+static void nav_item(xmlNodePtr ul, const cat *c, const char *href)
+{
+    xmlNodePtr li = rd_el(ul, "li", NULL);
+    rd_attr(rd_el(li, "a", c->row.name), "href", href);
+    char count[32];
+    snprintf(count, sizeof count, "%lld", (long long)c->row.total);
+    rd_attr(rd_el(li, "span", count), "class", "count");
+}
+
+/* The category tree, folded away on a narrow screen (site.css opens it on
+ * a wide one). */
+static void add_nav(site *s, xmlNodePtr layout)
+{
+    xmlNodePtr nav = rd_el(layout, "nav", NULL);
+    rd_attr(nav, "aria-label", "Categories");
+    xmlNodePtr details = rd_el(nav, "details", NULL);
+    rd_attr(details, "id", "toc");
+    xmlNodePtr summary = rd_el(details, "summary", "Categories");
+    size_t shown = 0;
+    for (size_t i = 0; i < s->n; i++)
+        shown += s->cats[i].in_nav;
+    char count[32];
+    snprintf(count, sizeof count, "%zu", shown);
+    rd_attr(rd_el(summary, "span", count), "class", "count");
+    xmlNodePtr lists[RD_MAX_DEPTH + 2] = {0}, last_li[RD_MAX_DEPTH + 2] = {0};
+    lists[0] = rd_el(details, "ul", NULL);
+    for (size_t i = 0; i < s->n; i++) {
+        const cat *c = &s->cats[i];
+        if (!c->in_nav)
+            continue;
+        int d = depth_of(c);
+        while (d > 0 && !last_li[d - 1]) /* not under a listed parent: cannot be */
+            d--;
+        if (d > 0 && !lists[d])
+            lists[d] = rd_el(last_li[d - 1], "ul", NULL);
+        lists[d + 1] = NULL;
+        last_li[d + 1] = NULL;
+        rd_buf_reset(&s->scratch);
+        rd_buf_printf(&s->scratch, "#%s", c->row.slug);
+        nav_item(lists[d], c, s->scratch.data ? s->scratch.data : "#");
+        last_li[d] = lists[d]->last;
+    }
+}
+
+/* Third pass: the page of each listed category, its section and links to
+ * its sub-categories around a small skeleton. */
+static int write_page(site *s, size_t i, const char *site_title)
+{
+    const cat *c = &s->cats[i];
+    rd_site_summary sum;
+    int rc = rd_db_category_summary(s->db, c->row.id, &sum, s->err);
+    if (rc < 0)
+        return rc;
+    rd_buf_reset(&s->scratch);
+    rd_buf_printf(&s->scratch, "%s · %s", c->row.name, site_title);
     xmlNodePtr body;
-    htmlDocPtr doc = page_new(c->name, &body);
+    htmlDocPtr doc = page_new(s, s->scratch.data ? s->scratch.data : "", &body);
     xmlNodePtr base = xmlNewDocNode(doc, NULL, BAD_CAST "base", NULL);
-    attr(base, "href", "../");
+    rd_attr(base, "href", "../"); /* links are relative to the site's root */
     xmlAddPrevSibling(xmlDocGetRootElement(doc)->children->children, base);
-    header(s, body, c->path, 1);
-    frame f = {0};
-    xmlNodePtr main = el(body, "main", NULL);
+    header(s, body, c->row.name, &sum, c);
+    xmlNodePtr layout = rd_el(body, "div", NULL);
+    rd_attr(layout, "class", "layout");
+    xmlNodePtr main = rd_el(layout, "main", NULL), subs = NULL, ul = NULL;
+    for (size_t j = i + 1; j < s->n && depth_of(&s->cats[j]) > depth_of(c); j++) {
+        const cat *sub = &s->cats[j];
+        if (!sub->in_nav || depth_of(sub) != depth_of(c) + 1)
+            continue;
+        if (!subs) {
+            subs = rd_el(main, "nav", NULL);
+            rd_attr(subs, "class", "subs");
+            rd_attr(subs, "aria-label", "Sub-categories");
+            rd_el(subs, "h2", "Sub-categories");
+            ul = rd_el(subs, "ul", NULL);
+        }
+        char href[RD_PAGE_NAME_MAX + 16];
+        snprintf(href, sizeof href, "c/%s.html", sub->page);
+        nav_item(ul, sub, href);
+    }
     add_script(body);
-    if (rc == RD_OK)
-        rc = cut(doc, main, &f);
+    char path[RD_PAGE_NAME_MAX + 16];
+    snprintf(path, sizeof path, "c/%s.html", c->page);
+    rc = write_framed(s, doc, main, subs, c->info.content ? s->body.data + c->off : "",
+                      c->info.content ? c->len : 0, path);
     xmlFreeDoc(doc);
-    rd_buf page = {0}, path = {0};
-    rd_buf_append(&page, f.head.data, f.head.len);
-    rd_buf_append(&page, sec.data ? sec.data : "", sec.len);
-    rd_buf_append(&page, f.tail.data, f.tail.len);
-    rd_buf_printf(&path, "%s/c/%s.html", s->outdir, c->slug);
-    if (rc == RD_OK)
-        rc = page.oom || path.oom ? RD_ENOMEM : save_bytes(s, path.data, page.data, page.len);
-    rd_buf_free(&page);
-    rd_buf_free(&path);
-    rd_buf_free(&sec);
-    frame_free(&f);
+    return rc;
+}
+
+static int write_index(site *s, const char *title)
+{
+    xmlNodePtr body;
+    htmlDocPtr doc = page_new(s, title, &body);
+    header(s, body, title, &s->sum, NULL);
+    xmlNodePtr layout = rd_el(body, "div", NULL);
+    rd_attr(layout, "class", "layout");
+    add_nav(s, layout);
+    xmlNodePtr main = rd_el(layout, "main", NULL);
+    add_script(body);
+    int rc = write_framed(s, doc, main, NULL, s->body.data ? s->body.data : "", s->body.len,
+                          "index.html");
+    xmlFreeDoc(doc);
     return rc;
 }
 
 static int write_json(site *s)
 {
     rd_buf path = {0};
-    rd_buf_printf(&path, "%s/index.json", s->outdir);
+    rd_buf_printf(&path, "%s/index.json", s->out.dir);
     rd_replace r;
     int rc = path.oom ? rd_error_set(s->err, RD_ENOMEM, "out of memory")
                       : rd_replace_begin(&r, path.data, 0, s->err);
@@ -420,71 +448,75 @@ static int write_json(site *s)
     else if (!path.oom)
         rd_replace_abort(&r);
     rd_buf_free(&path);
+    return rc == RD_OK ? rd_outdir_written(&s->out, "index.json") : rc;
+}
+
+/* Every file this render writes, checked against the folder before any is. */
+static int plan(site *s)
+{
+    int rc = rd_outdir_plan(&s->out, "index.html");
+    if (rc == RD_OK)
+        rc = rd_outdir_plan(&s->out, "index.json");
+    char path[RD_PAGE_NAME_MAX + 16];
+    for (size_t i = 0; rc == RD_OK && i < s->n; i++) {
+        if (!s->cats[i].in_nav)
+            continue;
+        snprintf(path, sizeof path, "c/%s.html", s->cats[i].page);
+        rc = rd_outdir_plan(&s->out, path);
+    }
     return rc;
 }
 
-static int make_dirs(const char *outdir, rd_error *err)
+/* The list's title heading, else the catalog's file name. */
+static const char *site_title(const site *s)
 {
-    rd_buf b = {0};
-    rd_buf_printf(&b, "%s/c", outdir);
-    int rc = RD_OK;
-    if ((mkdir(outdir, 0777) < 0 && errno != EEXIST) || (mkdir(b.data, 0777) < 0 && errno != EEXIST))
-        rc = rd_error_set(err, RD_EUSAGE, "%s: cannot create: %s", outdir, strerror(errno));
-    rd_buf_free(&b);
+    const char *slash = strrchr(s->sum.file, '/');
+    return s->sum.title[0] ? s->sum.title
+           : slash         ? slash + 1
+           : s->sum.file[0] ? s->sum.file
+                            : "refdex";
+}
+
+int rd_render_site_with(rd_db *db, const char *outdir, const rd_render_opts *opts,
+                        rd_error *err)
+{
+    site s = {.db = db, .err = err};
+    if (opts)
+        s.opts = *opts;
+    int rc = rd_outdir_open(&s.out, outdir, s.opts.force, err);
+    if (rc == RD_OK)
+        rc = rd_db_site_summary(db, &s.sum, err);
+    if (rc == RD_OK)
+        rc = rd_db_categories(db, keep_category, &s, err);
+    if (rc == RD_OK && s.oom)
+        rc = rd_error_set(err, RD_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == RD_OK && i < s.n; i++)
+        rc = build_section(&s, &s.cats[i]);
+    mark_nav(&s);
+    if (rc == RD_OK)
+        rc = plan(&s);
+    if (rc == RD_OK)
+        rc = rd_outdir_begin(&s.out);
+    const char *title = site_title(&s);
+    for (size_t i = 0; rc == RD_OK && i < s.n; i++)
+        if (s.cats[i].in_nav)
+            rc = write_page(&s, i, title);
+    if (rc == RD_OK)
+        rc = write_index(&s, title);
+    if (rc == RD_OK)
+        rc = write_json(&s);
+    if (rc == RD_OK)
+        rc = rd_outdir_finish(&s.out);
+    if (rc == RD_OK && s.scratch.oom)
+        rc = rd_error_set(err, RD_ENOMEM, "out of memory");
+    free_categories(&s);
+    rd_buf_free(&s.body);
+    rd_buf_free(&s.scratch);
+    rd_outdir_free(&s.out);
     return rc;
 }
 
 int rd_render_site(rd_db *db, const char *outdir, rd_error *err)
 {
-    site s = {.db = db, .outdir = outdir, .err = err};
-    int rc = make_dirs(outdir, err);
-    if (rc == RD_OK)
-        rc = rd_db_site_summary(db, &s.sum, err);
-    if (rc < 0)
-        return rc;
-    const char *title = s.sum.file[0] ? s.sum.file : "refdex";
-    xmlNodePtr body;
-    htmlDocPtr doc = page_new(title, &body);
-    header(&s, body, title, 0);
-    xmlNodePtr layout = el(body, "div", NULL);
-    attr(layout, "class", "layout");
-    xmlNodePtr nav = el(layout, "nav", NULL);
-    attr(nav, "aria-label", "Categories");
-    nav_state n = {.s = &s};
-    n.lists[0] = el(nav, "ul", NULL);
-    xmlNodePtr main = el(layout, "main", NULL);
-    add_script(body);
-    rc = rd_db_categories(db, on_category, &n, err);
-    if (rc == RD_OK && n.oom)
-        rc = rd_error_set(err, RD_ENOMEM, "out of memory");
-    frame f = {0};
-    if (rc == RD_OK && cut(doc, main, &f) < 0)
-        rc = rd_error_set(err, RD_ENOMEM, "out of memory");
-    xmlFreeDoc(doc);
-    rd_buf index = {0};
-    rd_buf_append(&index, f.head.data, f.head.len);
-    for (size_t i = 0; rc == RD_OK && i < n.n; i++)
-        rc = write_category(&s, &n.rows[i], &index);
-    rd_buf_append(&index, f.tail.data, f.tail.len);
-    rd_buf path = {0};
-    rd_buf_printf(&path, "%s/index.html", outdir);
-    if (rc == RD_OK)
-        rc = index.oom || path.oom ? rd_error_set(err, RD_ENOMEM, "out of memory")
-                                   : save_bytes(&s, path.data, index.data, index.len);
-    rd_buf_free(&path);
-    rd_buf_free(&index);
-    frame_free(&f);
-    for (size_t i = 0; i < n.n; i++) {
-        free((char *)n.rows[i].name);
-        free((char *)n.rows[i].slug);
-        free((char *)n.rows[i].path);
-        free((char *)n.rows[i].description);
-        free((char *)n.rows[i].url_raw);
-        free((char *)n.rows[i].url);
-    }
-    free(n.rows);
-    if (rc == RD_OK)
-        rc = write_json(&s);
-    rd_buf_free(&s.scratch);
-    return rc;
+    return rd_render_site_with(db, outdir, NULL, err);
 }

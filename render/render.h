@@ -47,9 +47,22 @@ void rd_report_summary_line(const rd_report_summary *s, FILE *out);
 int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_format format,
                     const rd_report_summary *sum, FILE *out, rd_error *err);
 
+typedef struct rd_render_opts {
+    int force;         /* write into a folder that holds files refdex did not write */
+    int remote_images; /* keep notes' images from the web (default: their alt text) */
+} rd_render_opts;
+
 /* Writes the site into outdir (made if missing): index.html with every
- * category, c/<slug>.html for each category, and index.json. Files are
- * replaced atomically (a temporary file, then rename). */
+ * category that has something to show, c/<page>.html for each category in
+ * its navigation, index.json, and .refdex-manifest, the list of what it
+ * wrote. Files are replaced atomically (a temporary file, then rename); the
+ * files of the last render that this one does not write are removed, and no
+ * other file is touched. A folder with files but no manifest is refused
+ * (RD_EUSAGE) unless opts->force. opts may be NULL (the defaults). */
+int rd_render_site_with(rd_db *db, const char *outdir, const rd_render_opts *opts,
+                        rd_error *err);
+
+/* rd_render_site_with and the default options. */
 int rd_render_site(rd_db *db, const char *outdir, rd_error *err);
 
 #endif

@@ -1,9 +1,12 @@
 #!/bin/sh
-# tests/render.sh REFDEX CASE — `refdex render` end to end: the HTML read back
-# with libxml2's HTML parser (xmllint), the JSON against its schema, the same
-# bytes twice, hostile input, and a real browser (Debian's chromium, headless).
+# tests/render.sh REFDEX FIXTURE CASE — `refdex render` end to end: the HTML
+# read back with libxml2's HTML parser (xmllint), the JSON against its schema,
+# the same bytes twice, hostile input, the files it writes and leaves alone,
+# and a real browser (Debian's chromium, headless). Link health comes from
+# `refdex check` against the fixture server on 127.0.0.1.
 REFDEX=$1
-CASE=$2
+FIXTURE=$2
+CASE=$3
 ARTIFACTS=${RD_ARTIFACTS:-$PWD}
 . "$(dirname "$0")/lib.sh"
 HERE=$TESTS
@@ -25,7 +28,9 @@ case_html() {
     expect_xpath $h 'count(//li[@class="entry"])' 57
     expect_xpath $h 'count(//nav//li)' 13
     expect_xpath $h 'string(//nav//li[a="ref"]/span[@class="count"])' 52
+    # a list whose first heading is not a `#` title is named after its file
     expect_xpath $h 'string(//title)' catalog.md
+    expect_xpath $h 'string(//h1)' catalog.md
     # glog, its sub-entry nested under it, and the scheme-less link made https
     expect_xpath $h 'string(//section[@id="log"]//li[a="glog"]/a/@href)' https://github.com/golang/glog
     expect_xpath $h 'string(//section[@id="log"]//li[a="glog"]/ul/li/a)' go-logr/logr
@@ -37,7 +42,8 @@ case_html() {
     # notes are rendered Markdown: the code block and the prose items
     expect_xpath $h 'count(//section[@id="tips"]//pre/code)' 1
     expect_xpath $h 'count(//section[@id="context"]//div[@class="notes"]//li)' 5
-    # the category page links back and has the same entries
+    # the category page links back and has the same entries; its numbers are its own
+    expect_in site/c/tips.html '1 entry · 0 links, 0 checked, 0 failing'
     expect_xpath site/c/log.html 'count(//li[@class="entry"])' 5
     expect_xpath site/c/u7f51-u7edc.html 'string(//h2/a)' 网络
     expect_xpath $h 'string(//section[@id="u7f51-u7edc"]/h2/a/@href)' c/u7f51-u7edc.html
@@ -74,8 +80,9 @@ PY
 # pull request cannot make CI overwrite a file outside the site.
 case_symlinks() {
     cp "$DATA/seed.md" catalog.md
-    mkdir -p site/c
+    expect_exit 0 "$REFDEX" render catalog.md # a site refdex made, with its manifest
     echo precious > victim.txt
+    rm site/index.json site/c/log.html
     ln -s ../victim.txt site/index.json
     ln -s ../../victim.txt site/c/log.html
     for t in index.html index.json; do ln -s ../victim.txt "site/$t.tmp"; done
@@ -88,6 +95,197 @@ case_symlinks() {
     expect_in site/index.json '"generator":"refdex"'
     checks=$((checks + 1))
     [ -z "$(find site -name '.*.??????')" ] || fail "temporary files were left: $(find site -name '.*')"
+    # a manifest planted in the folder names nothing outside it
+    printf '%s\n' '0000000000000000 ../victim.txt' '0000000000000000 c/../../victim.txt' \
+        '0000000000000000 /work/victim.txt' "0000000000000000 $WORK/victim.txt" >> site/.refdex-manifest
+    expect_exit 0 "$REFDEX" render catalog.md
+    checks=$((checks + 1))
+    [ "$(cat victim.txt)" = precious ] || fail "a planted manifest removed or changed victim.txt"
+    # a `c` that is a link to elsewhere is refused, and nothing goes there
+    mkdir elsewhere
+    rm -r site/c
+    ln -s ../elsewhere site/c
+    expect_exit 2 "$REFDEX" render catalog.md
+    expect_in err.txt "site/c: not a folder"
+    checks=$((checks + 1))
+    [ -z "$(ls elsewhere)" ] || fail "render wrote through a linked c/: $(ls elsewhere)"
+}
+
+# Render removes the pages it wrote and no longer writes (a category renamed),
+# and never a file it did not write, nor one edited since.
+case_stale_pages() {
+    cp "$DATA/seed.md" catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md
+    expect_in site/.refdex-manifest " c/log.html"
+    echo mine > site/notes.txt
+    echo mine > site/c/mine.html
+    sed -i 's/<!-- log -->/<!-- logging -->/' catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md
+    checks=$((checks + 1))
+    [ ! -e site/c/log.html ] && [ -f site/c/logging.html ] ||
+        fail "after a rename: $(ls site/c | tr '\n' ' ')"
+    checks=$((checks + 1))
+    [ "$(cat site/notes.txt site/c/mine.html)" = "mine
+mine" ] || fail "render touched files it did not write"
+    expect_not_in site/.refdex-manifest "c/log.html"
+    expect_not_in site/.refdex-manifest "mine"
+    # a page edited by hand is no longer refdex's: left alone when it goes
+    echo "<!-- kept -->" >> site/c/logging.html
+    sed -i 's/<!-- logging -->/<!-- log -->/' catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md
+    expect_in site/c/logging.html "<!-- kept -->"
+    expect_not_in site/.refdex-manifest "c/logging.html"
+    checks=$((checks + 1))
+    [ -f site/c/log.html ] || fail "c/log.html was not written again"
+}
+
+# --out into a folder of the user's: refused unless --force, and even then
+# only refdex's own names are written.
+case_out_folder() {
+    cp "$DATA/seed.md" catalog.md
+    mkdir docs
+    echo '<p>my page</p>' > docs/index.html
+    echo mine > docs/readme.txt
+    expect_exit 2 "$REFDEX" render catalog.md --out docs
+    expect_in err.txt "refdex: docs: the folder has files that refdex did not write"
+    expect_in err.txt "--force"
+    checks=$((checks + 1))
+    [ "$(ls -A docs | tr '\n' ' ')" = "index.html readme.txt " ] && grep -q "my page" docs/index.html ||
+        fail "a refused render wrote into docs: $(ls -A docs | tr '\n' ' ')"
+    # an empty folder is fine, and so is the one refdex made
+    mkdir empty
+    expect_exit 0 "$REFDEX" render catalog.md --out empty
+    expect_exit 0 "$REFDEX" render catalog.md --out empty
+    # --force: written, the user's other files kept, and from then on it is refdex's
+    expect_exit 0 "$REFDEX" render catalog.md --out docs --force
+    expect_in docs/index.html '<section class="category"'
+    expect_in docs/readme.txt mine
+    expect_exit 0 "$REFDEX" render catalog.md --out docs
+    # in refdex's folder, a file of the user's where a new page would go is not replaced
+    printf '\n<!-- brand new -->\n- [x](https://x.example/)\n' >> catalog.md
+    echo mine > docs/c/brand-new.html
+    expect_exit 2 "$REFDEX" render catalog.md --out docs
+    expect_in err.txt "docs/c/brand-new.html: a file that refdex did not write is in the way"
+    expect_in docs/c/brand-new.html mine
+}
+
+# Headings whose slugs are too long for a file name: bounded, unique, stable,
+# and the links point at them.
+case_long_names() {
+    cjk=$(python3 -c 'print("".join(chr(0x4e00 + i) for i in range(42)))')
+    long=$(python3 -c 'print("word " * 49 + "x")')
+    {
+        echo "## $cjk"; echo "- [a](https://a.example/)"
+        echo "## $long one"; echo "- [b](https://b.example/)"
+        echo "## $long two"; echo "- [c](https://c.example/)"
+    } > catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md
+    checks=$((checks + 1))
+    [ "$(ls site/c | wc -l)" -eq 3 ] || fail "expected 3 pages: $(ls site/c)"
+    for f in site/c/*.html; do
+        checks=$((checks + 1))
+        [ "$(basename "$f" | wc -c)" -le 121 ] || fail "$f: a file name of $(basename "$f" | wc -c) bytes"
+    done
+    for href in $(xpath site/index.html '//section/h2/a/@href' | sed 's/ href="\([^"]*\)"/\1 /g'); do
+        checks=$((checks + 1))
+        [ -f "site/$href" ] || fail "the heading links to $href, which is not there"
+    done
+    ls site/c > first.txt
+    expect_exit 0 "$REFDEX" render catalog.md --out again
+    checks=$((checks + 1))
+    [ "$(ls again/c)" = "$(cat first.txt)" ] || fail "page names changed between renders"
+}
+
+# What a reader sees of awesome-go: its title, notes where the source has
+# them, no empty sections, and no image loaded from the network.
+case_page() {
+    cp "$DATA/awesome-go.md" catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md
+    h=site/index.html
+    expect_xpath $h 'string(//title)' 'Awesome Go'
+    expect_xpath $h 'string(//h1)' 'Awesome Go'
+    # source order: a section's description, its entries, then "back to top"
+    expect_xpath $h 'name(//section[@id="actor-model"]/*[2])' div
+    expect_xpath $h 'name(//section[@id="actor-model"]/*[3])' ul
+    expect_xpath $h 'string(//section[@id="actor-model"]/*[4])' '⬆ back to top'
+    expect_xpath $h 'count(//section[@id="actor-model"]/div[@class="notes"][preceding-sibling::ul])' 1
+    # in-page links lead to the index, from a category page too (its <base> is ../)
+    expect_xpath $h 'string(//section[@id="actor-model"]/*[4]//a/@href)' index.html#contents
+    expect_xpath site/c/actor-model.html 'string(//section/*[4]//a/@href)' index.html#contents
+    # "Contents" holds only the table of contents: no section, not in the
+    # tree; "Command Line" holds only sub-categories: in the tree, its
+    # in-page link lands, and no empty section
+    expect_xpath $h 'count(//section[@id="contents"])' 0
+    expect_xpath $h 'count(//nav//a[@href="#contents"])' 0
+    expect_xpath $h 'count(//section[@id="command-line"])' 0
+    expect_xpath $h 'count(//nav//a[@href="#command-line"])' 1
+    expect_xpath $h 'count(//*[@id="command-line"])' 1
+    expect_xpath $h 'count(//section[not(.//li[@class="entry"]) and not(div[@class="notes"]) and not(p[@class="about"])])' 0
+    expect_xpath $h 'count(//main//ul[li/a[starts-with(@href, "#")]])' 0
+    expect_xpath $h 'count(//li[@class="entry"])' 3033
+    checks=$((checks + 1))
+    [ -f site/c/command-line.html ] && [ ! -e site/c/contents.html ] ||
+        fail "pages: command-line $(ls site/c/command-line.html 2>&1), contents $(ls site/c/contents.html 2>&1)"
+    expect_xpath site/c/command-line.html 'string(//nav[@class="subs"]//li[1]/a/@href)' c/advanced-console-uis.html
+    # badges and logos are their alt text, not images fetched by the reader
+    expect_xpath $h 'count(//img)' 0
+    expect_not_in $h '<img'
+    expect_xpath $h 'string(//section[@id="awesome-go"]//a[span="Build Status"]/@href)' \
+        'https://github.com/avelino/awesome-go/actions/workflows/tests.yaml?query=branch%3Amain'
+    expect_xpath $h 'string(//section[@id="awesome-go"]//span[@class="img"][1]/@title)' \
+        'image, not loaded: https://github.com/avelino/awesome-go/actions/workflows/tests.yaml/badge.svg?branch=main'
+    expect_xpath $h 'count(//meta[@http-equiv="Content-Security-Policy" and contains(@content, "default-src '"'none'"'")])' 1
+    # unless asked for
+    expect_exit 0 "$REFDEX" render catalog.md --out remote --remote-images
+    expect_xpath remote/index.html 'count(//img[starts-with(@src, "https://") and @loading="lazy" and @referrerpolicy="no-referrer"])' 6
+    expect_xpath remote/index.html 'count(//meta[contains(@content, "img-src http: https:")])' 1
+    # the seed: the code example stays under the entry it explains
+    cp "$DATA/seed.md" catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md --out seed
+    expect_xpath seed/index.html 'name(//section[@id="tips"]/*[2])' ul
+    expect_xpath seed/index.html 'count(//section[@id="tips"]/ul/following-sibling::div//pre)' 1
+}
+
+# check_fixture_catalog: links with every kind of health, checked against
+# the fixture; the redirect's target made long, as real ones are
+check_fixture_catalog() {
+    start_fixture
+    cat > catalog.md <<EOC
+# Fixture links
+
+## good
+- [page]($BASE/ok/page) - fine
+- [moved]($BASE/perm) - moved for good
+
+## bad
+- [gone]($BASE/status/404)
+- [loop]($BASE/loop/a)
+- [slow]($BASE/hang)
+- [refused](http://127.0.0.1:1/x)
+EOC
+    expect_exit 1 "$REFDEX" check catalog.md --allow-private --timeout 1s --retries 0
+    sqlite3 refdex.db "UPDATE checks SET final_url = final_url || '?session=' || hex(zeroblob(40)) || '&to=' || replace(hex(zeroblob(12)), '00', 'a-long-segment/') WHERE result = 'redirect'"
+    expect_exit 0 "$REFDEX" render catalog.md
+}
+
+# A check that got no answer says why and when; category pages give their
+# own numbers.
+case_health() {
+    check_fixture_catalog
+    h=site/index.html
+    expect_xpath $h 'starts-with(//li[a="slow"]/span[contains(@class, "badge")]/@title, "timeout: no answer within")' true
+    expect_xpath $h 'contains(//li[a="slow"]/span[contains(@class, "badge")]/@title, ", checked 20")' true
+    expect_xpath $h 'contains(//li[a="loop"]/span[@class="why"], "redirect loop · checked 20")' true
+    expect_xpath $h 'count(//li[a="loop"]/span[@class="why"]/time[@datetime])' 1
+    expect_xpath $h 'string-length(//li[a="refused"]/span[@class="why"]) > 20' true
+    expect_xpath $h 'string(//li[a="gone"]/@data-status)' broken
+    expect_xpath $h 'count(//li[@data-status])' 6
+    expect_in $h '<span class="badge broken">broken 404</span>'
+    expect_in $h '6 entries in 3 categories · 6 links, 6 checked, 3 failing · last check 20'
+    c=site/c/bad.html
+    expect_in $c '4 entries · 4 links, 4 checked, 3 failing · last check 20'
+    expect_xpath $c 'count(//div[@class="layout"]/main/section)' 1
+    expect_in site/c/good.html '2 entries · 2 links, 2 checked, 0 failing · last check 20'
 }
 
 case_deterministic() {
@@ -126,8 +324,9 @@ EOC
     h=site/index.html
     # raw HTML in names is dropped by the parser; text that looks like markup is
     # kept as text; quotes in URLs stay inside their attribute
-    expect_xpath $h 'string(//section[1]/h2/a)' 'alert(1)'
-    expect_xpath $h 'string(//section[2]/h2/a)' 'x"><script>alert(2)</script>'
+    expect_xpath $h 'string(//title)' 'alert(1)'
+    expect_xpath $h 'string(//h1)' 'alert(1)'
+    expect_xpath $h 'string(//section[1]/h2/a)' 'x"><script>alert(2)</script>'
     expect_xpath $h 'string(//li[@class="entry"]/a[.="alert(3)"]/@href)' 'https://ok.example/%22onmouseover=alert(4)'
     expect_xpath $h 'string(//li[@class="entry"]/span[.="js"]/@class)' name
     expect_xpath $h 'string(//li[@class="entry"]/span[.="data"]/@class)' name
@@ -135,33 +334,153 @@ EOC
     expect_xpath $h 'string(//div[@class="notes"]/p/a/@href)' ''
 }
 
+browser() {
+    timeout 90 chromium --headless --no-sandbox --disable-gpu --disable-quic \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --no-first-run --user-data-dir="$WORK/profile" "$@" 2>/dev/null
+}
+# shown FILE: the entries a dumped DOM shows
+shown() { xpath "$1" 'count(//li[@class="entry" and not(@hidden)])'; }
+expect_shown() {
+    checks=$((checks + 1))
+    got=$(shown "$1")
+    [ "$got" = "$2" ] || fail "$1: $got entries shown, expected $2"
+}
+
 case_browser() {
     cp "$DATA/seed.md" catalog.md
     expect_exit 0 "$REFDEX" render catalog.md
-    browser() {
-        timeout 90 chromium --headless --no-sandbox --disable-gpu \
-            --disable-background-networking --disable-component-update --disable-sync \
-            --no-first-run --user-data-dir="$WORK/profile" "$@" 2>/dev/null
-    }
     browser --dump-dom "file://$WORK/site/index.html#q=zap" > dom.html
     checks=$((checks + 1))
     [ -s dom.html ] || fail "chromium printed no DOM"
     # after the script ran: only zap's entry and its section are shown
-    expect_xpath dom.html 'count(//li[@class="entry" and not(@hidden)])' 1
+    expect_shown dom.html 1
     expect_xpath dom.html 'string(//li[@class="entry" and not(@hidden)]/a)' zap
     expect_xpath dom.html 'count(//section[not(@hidden)])' 1
     expect_xpath dom.html 'string(//input[@id="q"]/@value)' ''
     # ?q= works too, and a sub-entry's match keeps its parent shown
     browser --dump-dom "file://$WORK/site/index.html?q=logr" > dom2.html
-    expect_xpath dom2.html 'count(//li[@class="entry" and not(@hidden)])' 3
+    expect_shown dom2.html 3
     expect_xpath dom2.html 'count(//li[a="glog" and not(@hidden)])' 1
-    # without a filter everything is visible
+    # without a filter everything is visible, in the order of the source
     browser --dump-dom "file://$WORK/site/index.html" > dom3.html
-    expect_xpath dom3.html 'count(//li[@class="entry" and not(@hidden)])' 57
+    expect_shown dom3.html 57
+    expect_xpath dom3.html 'name(//section[@id="tips"]/*[2])' ul
+    expect_xpath dom3.html 'count(//section[@id="tips"]/ul/following-sibling::div//pre)' 1
+    expect_xpath dom3.html 'string(//title)' catalog.md
+    # the filter is there for who can use it; without the script it is not,
+    # and nothing is hidden
+    expect_xpath dom3.html 'count(//div[@class="filter" and not(@hidden)])' 1
+    expect_xpath site/index.html 'count(//div[@class="filter" and @hidden])' 1
+    expect_xpath site/index.html 'count(//*[@hidden])' 1
     browser --window-size=1200,900 --screenshot="$ARTIFACTS/render-zap.png" \
         "file://$WORK/site/index.html#q=zap" >/dev/null
     checks=$((checks + 1))
     [ -s "$ARTIFACTS/render-zap.png" ] || fail "no screenshot"
+    # awesome-go: its title, and no image from the network in the live page
+    cp "$DATA/awesome-go.md" go.md
+    expect_exit 0 "$REFDEX" render go.md --out go --db go.db
+    browser --dump-dom "file://$WORK/go/index.html" > go.html
+    expect_xpath go.html 'string(//title)' 'Awesome Go'
+    expect_xpath go.html 'string(//h1)' 'Awesome Go'
+    expect_xpath go.html 'count(//img)' 0
+    expect_not_in go.html '<img src="http'
+    expect_shown go.html 3033
+}
+
+# The filter by status and by URL, the counts in the tree, and what it says
+# when nothing matches.
+case_browser_filter() {
+    check_fixture_catalog
+    page="file://$WORK/site/index.html"
+    browser --dump-dom "$page#status=failing" > failing.html
+    expect_shown failing.html 3
+    expect_xpath failing.html 'string(//nav//li[a="bad"]/span[@class="count"])' 3
+    expect_xpath failing.html 'string(//nav//li[a="Fixture links"]/span[@class="count"])' 3
+    expect_xpath failing.html 'count(//nav//li[a="good" and @hidden])' 1
+    expect_xpath failing.html 'string(//p[@id="matches"])' '3 of 6 entries match'
+    browser --dump-dom "$page#status=broken" > broken.html
+    expect_shown broken.html 1
+    expect_xpath broken.html 'string(//li[@class="entry" and not(@hidden)]/a)' gone
+    browser --dump-dom "$page?status=timeout" > timeout.html
+    expect_xpath timeout.html 'string(//li[@class="entry" and not(@hidden)]/a)' slow
+    browser --dump-dom "$page#q=loop&status=error" > both.html
+    expect_shown both.html 1
+    # URLs are searched: "hang" is only in slow's
+    browser --dump-dom "$page#q=hang" > url.html
+    expect_shown url.html 1
+    expect_xpath url.html 'string(//li[@class="entry" and not(@hidden)]/a)' slow
+    browser --dump-dom "$page#q=nothing-like-this" > none.html
+    expect_shown none.html 0
+    expect_xpath none.html 'string(//p[@id="matches"])' 'No entries match.'
+    expect_xpath none.html 'count(//section[not(@hidden)])' 0
+    browser --dump-dom "$page" > all.html
+    expect_shown all.html 6
+    expect_xpath all.html 'string(//nav//li[a="bad"]/span[@class="count"])' 4
+    expect_xpath all.html 'string(//p[@id="matches"])' ''
+}
+
+# The layout, measured in the browser: at 390 px the category tree is folded
+# and nothing is wider than the screen, a long redirect leaves its date whole;
+# a category page has its margin; the filter writes itself into the address.
+case_browser_layout() {
+    check_fixture_catalog
+    cat > probe.html <<'EOP'
+<!DOCTYPE html><meta charset="utf-8">
+<iframe id="narrow" src="site/index.html" style="width:390px;height:900px"></iframe>
+<iframe id="wide" src="site/index.html" style="width:1200px;height:900px"></iframe>
+<iframe id="page" src="site/c/bad.html" style="width:1200px;height:600px"></iframe>
+<iframe id="edit" src="site/index.html" style="width:1200px;height:600px"></iframe>
+<script>
+window.onload = function () {
+  function doc(id) { return document.getElementById(id).contentDocument; }
+  function measure(name, f) { /* each on its own: one that cannot be taken says why */
+    var v;
+    try { v = f(); } catch (x) { v = "error: " + x; }
+    document.body.setAttribute("data-" + name, v);
+  }
+  var n = doc("narrow"), w = doc("wide"), e = doc("edit");
+  measure("tocnarrow", function () { return Math.round(n.getElementById("toc").getBoundingClientRect().height); });
+  measure("tocwide", function () { return Math.round(w.getElementById("toc").getBoundingClientRect().height); });
+  measure("seennarrow", function () { return n.querySelector("#toc li").checkVisibility(); });
+  measure("seenwide", function () { return w.querySelector("#toc li").checkVisibility(); });
+  measure("overflow", function () { return n.documentElement.scrollWidth - n.documentElement.clientWidth; });
+  measure("whensplit", function () { /* at any width, the date after a long URL stays whole */
+    var frame = document.getElementById("narrow"), split = 0;
+    var t = n.querySelector("#good li.entry:nth-child(2) > time");
+    for (var px = 300; px <= 420; px++) {
+      frame.style.width = px + "px";
+      if (t.getClientRects().length > 1) split++;
+    }
+    frame.style.width = "390px";
+    return split;
+  });
+  measure("pageleft", function () {
+    return Math.round(doc("page").querySelector("main").getBoundingClientRect().left);
+  });
+  measure("hash", function () {
+    var st = e.getElementById("status"), q = e.getElementById("q");
+    st.value = "broken";
+    st.dispatchEvent(new Event("change"));
+    q.value = "gone";
+    q.dispatchEvent(new Event("input"));
+    return document.getElementById("edit").contentWindow.location.hash;
+  });
+  measure("shown", function () { return e.querySelectorAll("li.entry:not([hidden])").length; });
+};
+</script>
+EOP
+    browser --allow-file-access-from-files --window-size=1300,1000 --dump-dom \
+        "file://$WORK/probe.html" > probe-dom.html
+    expect_xpath probe-dom.html '//body/@data-tocnarrow < 50' true
+    expect_xpath probe-dom.html '//body/@data-tocwide > //body/@data-tocnarrow + 30' true
+    expect_xpath probe-dom.html 'string(//body/@data-seennarrow)' false
+    expect_xpath probe-dom.html 'string(//body/@data-seenwide)' true
+    expect_xpath probe-dom.html 'string(//body/@data-overflow)' 0
+    expect_xpath probe-dom.html 'string(//body/@data-whensplit)' 0
+    expect_xpath probe-dom.html '//body/@data-pageleft >= 8' true
+    expect_xpath probe-dom.html 'string(//body/@data-hash)' '#q=gone&status=broken'
+    expect_xpath probe-dom.html 'string(//body/@data-shown)' 1
 }
 
 run_case render

@@ -1,0 +1,349 @@
+/* render/outdir.c — the site's folder: a manifest of what refdex wrote, so
+ * that a render replaces and removes only its own files. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../catalog/catalog.h"
+#include "../common/file.h"
+#include "outdir.h"
+
+#define MANIFEST_HEAD "refdex site manifest 1\n"
+#define PAGE_NAME_BOUND 100
+
+/* FNV-1a, 64 bits: tells refdex's bytes from someone else's, not a secret.
+ * 0 means "not known" in the manifest, so it is never a hash. */
+static uint64_t hash_bytes(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ULL;
+    return h;
+}
+#define HASH_SEED 0xcbf29ce484222325ULL
+
+static uint64_t hash_done(uint64_t h)
+{
+    return h ? h : 1;
+}
+
+/* The hash of a regular file's bytes (not through a link); 0 when it is not
+ * one or cannot be read. */
+static uint64_t hash_file(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
+        return 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    char buf[16384];
+    size_t n;
+    uint64_t h = HASH_SEED;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        h = hash_bytes(h, buf, n);
+    int bad = ferror(f);
+    fclose(f);
+    return bad ? 0 : hash_done(h);
+}
+
+static int name_char(char c)
+{
+    return c == '-' || c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+           (c >= 'A' && c <= 'Z');
+}
+
+void rd_page_name(const char *slug, char *out)
+{
+    size_t n = strlen(slug), plain = 0;
+    while (plain < n && name_char(slug[plain]))
+        plain++;
+    if (n <= PAGE_NAME_BOUND && plain == n && n > 0) {
+        memcpy(out, slug, n + 1);
+        return;
+    }
+    /* slugs are made of letters, digits and '-' (catalog/slug.c); anything
+     * else would become '-' here, and the hash keeps the names apart */
+    size_t keep = n < PAGE_NAME_BOUND ? n : PAGE_NAME_BOUND;
+    for (size_t i = 0; i < keep; i++)
+        out[i] = name_char(slug[i]) ? slug[i] : '-';
+    uint64_t h = hash_bytes(HASH_SEED, slug, n);
+    snprintf(out + keep, RD_PAGE_NAME_MAX - keep, "-%012llx",
+             (unsigned long long)(h & 0xffffffffffffULL));
+}
+
+/* Only names refdex writes are taken from a manifest: index.html, index.json
+ * and c/NAME.html with NAME of letters, digits, '-' and '_'. A manifest
+ * planted in the folder can name nothing outside it. */
+static int valid_path(const char *p)
+{
+    if (!strcmp(p, "index.html") || !strcmp(p, "index.json"))
+        return 1;
+    if (strncmp(p, "c/", 2))
+        return 0;
+    size_t n = 0;
+    for (p += 2; *p && *p != '.'; p++, n++)
+        if (!name_char(*p))
+            return 0;
+    return n > 0 && n < RD_PAGE_NAME_MAX && !strcmp(p, ".html");
+}
+
+static char *join(const char *dir, const char *path)
+{
+    size_t n = strlen(dir) + strlen(path) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", dir, path);
+    return p;
+}
+
+static int oom(rd_outdir *o)
+{
+    return rd_error_set(o->err, RD_ENOMEM, "out of memory");
+}
+
+static int add(rd_outfile **v, size_t *n, size_t *cap, const char *path, uint64_t hash)
+{
+    rd_outfile *g = rd_grow(*v, cap, *n, sizeof **v);
+    if (!g)
+        return RD_ENOMEM;
+    *v = g;
+    if (!(g[*n].path = strdup(path)))
+        return RD_ENOMEM;
+    g[(*n)++].hash = hash;
+    return RD_OK;
+}
+
+/* Reads DIR/.refdex-manifest into o->old. Returns 1 when there is one, 0
+ * when there is none (or a file of that name that is not one). */
+static int read_manifest(rd_outdir *o)
+{
+    char *path = join(o->dir, RD_MANIFEST), *text = NULL;
+    size_t len = 0, cap = 0;
+    struct stat st;
+    int found = path && lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+                rd_read_file(path, 64 << 20, &text, &len, NULL) == RD_OK &&
+                !strncmp(text, MANIFEST_HEAD, strlen(MANIFEST_HEAD));
+    int rc = path ? found : RD_ENOMEM;
+    for (char *line = found ? text + strlen(MANIFEST_HEAD) : NULL; rc >= 0 && line && *line;) {
+        char *end = strchr(line, '\n');
+        if (end)
+            *end = '\0';
+        unsigned long long h;
+        char name[RD_PAGE_NAME_MAX + 8];
+        if (sscanf(line, "%16llx %135s", &h, name) == 2 && valid_path(name) &&
+            add(&o->old, &o->nold, &cap, name, h) < 0)
+            rc = RD_ENOMEM;
+        line = end ? end + 1 : NULL;
+    }
+    free(text);
+    free(path);
+    return rc;
+}
+
+/* Whether the folder has anything in it. */
+static int has_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 1;
+    struct dirent *e;
+    int any = 0;
+    while (!any && (e = readdir(d)))
+        any = strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(d);
+    return any;
+}
+
+int rd_outdir_open(rd_outdir *o, const char *dir, int force, rd_error *err)
+{
+    *o = (rd_outdir){.dir = dir, .force = force, .err = err};
+    struct stat st;
+    if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+        return rd_error_set(err, RD_EUSAGE, "%s: cannot create: %s", dir, strerror(errno));
+    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+        return rd_error_set(err, RD_EUSAGE, "%s: not a folder", dir);
+    char *c = join(dir, "c");
+    if (!c)
+        return oom(o);
+    int not_dir = lstat(c, &st) == 0 && !S_ISDIR(st.st_mode);
+    free(c);
+    if (not_dir)
+        return rd_error_set(err, RD_EUSAGE,
+                            "%s/c: not a folder (a link or a file); refdex writes its pages "
+                            "only into a folder of its own",
+                            dir);
+    int found = read_manifest(o);
+    if (found < 0)
+        return oom(o);
+    if (!found && !force && has_entries(dir))
+        return rd_error_set(err, RD_EUSAGE,
+                            "%s: the folder has files that refdex did not write (there is no "
+                            "%s in it); refdex renders into an empty folder or one it made: "
+                            "choose another --out, or give --force to write index.html, "
+                            "index.json and c/*.html into it anyway",
+                            dir, RD_MANIFEST);
+    return RD_OK;
+}
+
+static int in_old(const rd_outdir *o, const char *path)
+{
+    for (size_t i = 0; i < o->nold; i++)
+        if (!strcmp(o->old[i].path, path))
+            return 1;
+    return 0;
+}
+
+int rd_outdir_plan(rd_outdir *o, const char *path)
+{
+    if (add(&o->files, &o->nfiles, &o->cap, path, 0) < 0)
+        return oom(o);
+    int added = rd_strmap_add(&o->names, o->files[o->nfiles - 1].path, (int)(o->nfiles - 1), NULL);
+    if (added < 0)
+        return oom(o);
+    if (!added)
+        return rd_error_set(o->err, RD_EINTERNAL, "%s/%s: two files of the site have this name",
+                            o->dir, path);
+    if (o->force || in_old(o, path))
+        return RD_OK;
+    char *full = join(o->dir, path);
+    if (!full)
+        return oom(o);
+    struct stat st;
+    int there = lstat(full, &st) == 0;
+    free(full);
+    if (there)
+        return rd_error_set(o->err, RD_EUSAGE,
+                            "%s/%s: a file that refdex did not write is in the way; move it, or "
+                            "give --force to replace it",
+                            o->dir, path);
+    return RD_OK;
+}
+
+/* Writes the manifest: files, then the old ones in keep (when not NULL). */
+static int write_manifest(rd_outdir *o, const char *keep)
+{
+    rd_buf b = {0};
+    rd_buf_puts(&b, MANIFEST_HEAD);
+    for (size_t i = 0; i < o->nfiles; i++)
+        rd_buf_printf(&b, "%016llx %s\n", (unsigned long long)o->files[i].hash, o->files[i].path);
+    for (size_t i = 0; keep && i < o->nold; i++)
+        if (keep[i])
+            rd_buf_printf(&b, "%016llx %s\n", (unsigned long long)o->old[i].hash, o->old[i].path);
+    char *path = join(o->dir, RD_MANIFEST);
+    int rc = b.oom || !path ? oom(o) : rd_write_file(path, b.data, b.len, 0, NULL, o->err);
+    free(path);
+    rd_buf_free(&b);
+    return rc;
+}
+
+int rd_outdir_begin(rd_outdir *o)
+{
+    char *keep = calloc(o->nold + 1, 1);
+    if (!keep)
+        return oom(o);
+    for (size_t i = 0; i < o->nold; i++)
+        keep[i] = rd_strmap_get(&o->names, o->old[i].path) < 0;
+    int rc = write_manifest(o, keep);
+    free(keep);
+    char *c = join(o->dir, "c");
+    if (rc == RD_OK && !c)
+        rc = oom(o);
+    if (rc == RD_OK && mkdir(c, 0777) < 0 && errno != EEXIST)
+        rc = rd_error_set(o->err, RD_EIO, "%s: cannot create: %s", c, strerror(errno));
+    free(c);
+    return rc;
+}
+
+/* Whether path is a regular file (not a link) holding exactly data[0..n). */
+static int same_file(const char *path, const char *data, size_t n)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != n)
+        return 0;
+    FILE *f = fopen(path, "rb");
+    char *old = f ? malloc(n + 1) : NULL;
+    int same = old && fread(old, 1, n + 1, f) == n && !memcmp(old, data, n);
+    free(old);
+    if (f)
+        fclose(f);
+    return same;
+}
+
+static rd_outfile *planned(rd_outdir *o, const char *path)
+{
+    int i = rd_strmap_get(&o->names, path);
+    return i < 0 ? NULL : &o->files[i];
+}
+
+int rd_outdir_write(rd_outdir *o, const char *path, const char *data, size_t n)
+{
+    rd_outfile *f = planned(o, path);
+    if (!f)
+        return rd_error_set(o->err, RD_EINTERNAL, "%s/%s: written but not planned", o->dir, path);
+    char *full = join(o->dir, path);
+    if (!full)
+        return oom(o);
+    /* a page that would not change is left as it is (and keeps its time) */
+    int rc = same_file(full, data, n) ? RD_OK : rd_write_file(full, data, n, 0, NULL, o->err);
+    free(full);
+    f->hash = hash_done(hash_bytes(HASH_SEED, data, n));
+    return rc;
+}
+
+int rd_outdir_written(rd_outdir *o, const char *path)
+{
+    rd_outfile *f = planned(o, path);
+    if (!f)
+        return rd_error_set(o->err, RD_EINTERNAL, "%s/%s: written but not planned", o->dir, path);
+    char *full = join(o->dir, path);
+    if (!full)
+        return oom(o);
+    f->hash = hash_file(full);
+    free(full);
+    return RD_OK;
+}
+
+int rd_outdir_finish(rd_outdir *o)
+{
+    char *keep = calloc(o->nold + 1, 1);
+    if (!keep)
+        return oom(o);
+    int rc = RD_OK;
+    for (size_t i = 0; rc == RD_OK && i < o->nold; i++) {
+        if (rd_strmap_get(&o->names, o->old[i].path) >= 0)
+            continue; /* written again */
+        char *full = join(o->dir, o->old[i].path);
+        if (!full) {
+            rc = oom(o);
+            break;
+        }
+        uint64_t now = hash_file(full);
+        /* still what refdex wrote (or written by a render that was cut short):
+         * removed; edited since, replaced by a link or gone: no longer ours */
+        if (now && (!o->old[i].hash || now == o->old[i].hash) && unlink(full) < 0 &&
+            errno != ENOENT)
+            keep[i] = 1; /* try again next time */
+        free(full);
+    }
+    if (rc == RD_OK)
+        rc = write_manifest(o, keep);
+    free(keep);
+    return rc;
+}
+
+void rd_outdir_free(rd_outdir *o)
+{
+    for (size_t i = 0; i < o->nold; i++)
+        free(o->old[i].path);
+    for (size_t i = 0; i < o->nfiles; i++)
+        free(o->files[i].path);
+    free(o->old);
+    free(o->files);
+    rd_strmap_free(&o->names);
+    *o = (rd_outdir){0};
+}

@@ -1,0 +1,72 @@
+/* render/outdir.h — the site's folder (internal to render/): refdex writes
+ * only its own files there. What a render wrote is listed in a manifest
+ * (DIR/.refdex-manifest, a path and a hash of its bytes per line); the next
+ * render replaces those, removes the ones it no longer writes (when they
+ * still hold what refdex wrote), and touches nothing else. A folder that
+ * holds files but no manifest is not written into without force.
+ *
+ * Use: rd_outdir_open, then rd_outdir_plan with every path the render will
+ * write (checked before anything is written), rd_outdir_write for each,
+ * rd_outdir_finish, and rd_outdir_free whatever happened. */
+#ifndef RD_RENDER_OUTDIR_H
+#define RD_RENDER_OUTDIR_H
+
+#include <stdint.h>
+
+#include "../common/rd.h"
+
+#define RD_MANIFEST ".refdex-manifest"
+
+typedef struct rd_outfile {
+    char *path;    /* relative to the folder: index.html, c/log.html */
+    uint64_t hash; /* of its bytes; 0 while unknown */
+} rd_outfile;
+
+typedef struct rd_outdir {
+    const char *dir;
+    int force;
+    rd_outfile *old; /* what the manifest lists: the last render's files */
+    size_t nold;
+    rd_outfile *files; /* what this render writes */
+    size_t nfiles, cap;
+    rd_strmap names; /* files[i].path → i */
+    rd_error *err;
+} rd_outdir;
+
+/* Makes dir when missing and reads its manifest. A folder with entries and
+ * no manifest is RD_EUSAGE (naming it) unless force; so is a `c` in it that
+ * is not a folder (a link to elsewhere). Free o with rd_outdir_free. */
+int rd_outdir_open(rd_outdir *o, const char *dir, int force, rd_error *err);
+
+/* Adds path (relative) to what this render writes. Returns RD_EUSAGE when a
+ * file the last render did not write is there (unless force), RD_EINTERNAL
+ * when the path was planned already. */
+int rd_outdir_plan(rd_outdir *o, const char *path);
+
+/* Before the first write: records every planned path in the manifest, with
+ * the last render's, so that an interrupted render leaves no file of its own
+ * unlisted; makes the `c` folder. */
+int rd_outdir_begin(rd_outdir *o);
+
+/* Writes data[0..n) to the planned path (rd_write_file: a link there is
+ * replaced, not followed); a file that would not change is left alone. */
+int rd_outdir_write(rd_outdir *o, const char *path, const char *data, size_t n);
+
+/* Records the hash of a planned file written by other means (index.json). */
+int rd_outdir_written(rd_outdir *o, const char *path);
+
+/* Removes the last render's files that this one did not write (only regular
+ * files that still hold the bytes refdex wrote) and writes the manifest. */
+int rd_outdir_finish(rd_outdir *o);
+
+void rd_outdir_free(rd_outdir *o);
+
+/* The file name (without .html) of a category's page: the slug itself when
+ * it is at most 100 bytes, else its first 100 bytes, '-' and 12 hex digits
+ * of a hash of the whole slug (a file name has at most 255 bytes, and the
+ * temporary file beside it needs a few more). The same slug always gives the
+ * same name; out holds at least RD_PAGE_NAME_MAX bytes. */
+#define RD_PAGE_NAME_MAX 128
+void rd_page_name(const char *slug, char *out);
+
+#endif

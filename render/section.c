@@ -1,0 +1,380 @@
+/* render/section.c — one category's section: its heading, then its notes and
+ * entries in the order of the source, so that a code example stays under the
+ * entry it explains. Entries carry what the filter reads (data-search,
+ * data-status); a failed check says why. */
+#include <cmark.h>
+#include <libxml/HTMLparser.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "page.h"
+
+xmlNodePtr rd_el(xmlNodePtr parent, const char *name, const char *text)
+{
+    return xmlNewTextChild(parent, NULL, BAD_CAST name, text ? BAD_CAST text : NULL);
+}
+
+void rd_attr(xmlNodePtr n, const char *name, const char *value)
+{
+    xmlSetProp(n, BAD_CAST name, BAD_CAST value);
+}
+
+static int is_http(const char *url)
+{
+    return url && (!strncmp(url, "https://", 8) || !strncmp(url, "http://", 7));
+}
+
+int rd_safe_href(const char *url)
+{
+    return is_http(url) || (url && !strncmp(url, "mailto:", 7));
+}
+
+void rd_when(const char *iso, char *out, size_t n)
+{
+    snprintf(out, n, "%.10s %.5s UTC", iso, strlen(iso) > 11 ? iso + 11 : "");
+}
+
+typedef struct note {
+    char *markdown;
+    int line;
+} note;
+
+typedef struct section {
+    int remote_images;
+    xmlNodePtr sec;                     /* the <section> */
+    xmlNodePtr stack[RD_MAX_DEPTH + 2]; /* the <ul> for each depth while adding entries */
+    rd_buf scratch;
+    const char *category_path;
+    note *notes; /* the category's, in order; the next to place is notes[next] */
+    size_t nnotes, cap, next;
+    int oom;
+    rd_section_info *info;
+} section;
+
+/* ---- notes: cmark's safe HTML, parsed into the tree ---- */
+
+/* The node after n in document order within root, below n first unless
+ * skip_children. */
+static xmlNodePtr next_node(xmlNodePtr n, xmlNodePtr root, int skip_children)
+{
+    if (!skip_children && n->children)
+        return n->children;
+    for (; n && n != root; n = n->parent)
+        if (n->next)
+            return n->next;
+    return NULL;
+}
+
+static xmlNodePtr ancestor(xmlNodePtr n, xmlNodePtr root, const char *name)
+{
+    for (n = n->parent; n && n != root; n = n->parent)
+        if (n->type == XML_ELEMENT_NODE && !xmlStrcasecmp(n->name, BAD_CAST name))
+            return n;
+    return NULL;
+}
+
+/* An image is not fetched by the page (offline it is broken, online it
+ * tells the image's host who reads): its alt text takes its place, a link
+ * to the image when it is not in a link already. */
+static void replace_image(section *s, xmlNodePtr img, xmlNodePtr root)
+{
+    xmlChar *src = xmlGetProp(img, BAD_CAST "src"), *alt = xmlGetProp(img, BAD_CAST "alt");
+    const char *url = (const char *)src;
+    if (s->remote_images && is_http(url)) {
+        rd_attr(img, "loading", "lazy");
+        rd_attr(img, "referrerpolicy", "no-referrer");
+    } else {
+        int link = is_http(url) && !ancestor(img, root, "a");
+        xmlNodePtr n = xmlNewDocNode(img->doc, NULL, BAD_CAST(link ? "a" : "span"), NULL);
+        if (alt && alt[0]) {
+            xmlNodeAddContent(n, alt);
+        } else { /* no words: the image's file name says more than nothing */
+            const char *end = url ? url + strcspn(url, "?#") : NULL, *name = end;
+            while (name && name > url && name[-1] != '/')
+                name--;
+            if (name && name < end && is_http(url))
+                xmlNodeAddContentLen(n, BAD_CAST name, (int)(end - name));
+            else
+                xmlNodeAddContent(n, BAD_CAST "image");
+        }
+        rd_attr(n, "class", "img");
+        if (link)
+            rd_attr(n, "href", url);
+        if (is_http(url)) {
+            rd_buf_reset(&s->scratch);
+            rd_buf_printf(&s->scratch, "image, not loaded: %s", url);
+            rd_attr(n, "title", s->scratch.data ? s->scratch.data : "");
+        }
+        xmlReplaceNode(img, n);
+        xmlFreeNode(img);
+    }
+    xmlFree(src);
+    xmlFree(alt);
+}
+
+/* An in-page link (`#contents`) goes to the index, where the sections are:
+ * on a category page, whose <base> is the site's root, a bare fragment
+ * would name the folder. */
+static void point_to_index(section *s, xmlNodePtr a)
+{
+    xmlChar *href = xmlGetProp(a, BAD_CAST "href");
+    if (href && href[0] == '#') {
+        rd_buf_reset(&s->scratch);
+        rd_buf_printf(&s->scratch, "index.html%s", (const char *)href);
+        rd_attr(a, "href", s->scratch.data ? s->scratch.data : "index.html");
+    }
+    xmlFree(href);
+}
+
+/* Takes comments (cmark's "raw HTML omitted") out, replaces images, points
+ * in-page links at the index, and says whether anything is left to read
+ * outside in-page links. */
+static int tidy_note(section *s, xmlNodePtr box)
+{
+    int content = 0;
+    for (xmlNodePtr n = box->children, next; n; n = next) {
+        int img = n->type == XML_ELEMENT_NODE && !xmlStrcasecmp(n->name, BAD_CAST "img");
+        next = next_node(n, box, n->type == XML_COMMENT_NODE || img);
+        if (n->type == XML_COMMENT_NODE) {
+            xmlUnlinkNode(n);
+            xmlFreeNode(n);
+        } else if (img) {
+            replace_image(s, n, box);
+            content = 1;
+        } else if (n->type == XML_ELEMENT_NODE && !xmlStrcasecmp(n->name, BAD_CAST "a")) {
+            point_to_index(s, n);
+        } else if (!content && n->type == XML_TEXT_NODE && n->content &&
+                   n->content[strspn((const char *)n->content, " \t\r\n")]) {
+            xmlNodePtr a = ancestor(n, box, "a");
+            xmlChar *href = a ? xmlGetProp(a, BAD_CAST "href") : NULL;
+            content = !href || strncmp((const char *)href, "index.html#", 11);
+            xmlFree(href);
+        }
+    }
+    return content;
+}
+
+/* Appends note n to div; returns whether it has content. */
+static int add_note(section *s, xmlNodePtr div, const note *n)
+{
+    char *html = cmark_markdown_to_html(n->markdown, strlen(n->markdown), CMARK_OPT_DEFAULT);
+    if (!html)
+        return s->oom = 1, 0;
+    xmlNodePtr box = xmlNewDocNode(div->doc, NULL, BAD_CAST "div", NULL), list = NULL;
+    int content = 0;
+    if (box && xmlParseInNodeContext(div, html, (int)strlen(html),
+                                     HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                         HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED,
+                                     &list) == XML_ERR_OK &&
+        list) {
+        xmlAddChildList(box, list);
+        content = tidy_note(s, box);
+        while (box->children) {
+            xmlNodePtr c = box->children;
+            xmlUnlinkNode(c);
+            xmlAddChild(div, c);
+        }
+    } else {
+        xmlFreeNodeList(list);
+    }
+    xmlFreeNode(box);
+    free(html);
+    return content;
+}
+
+/* Places the notes that come before source line `before` (all of them when
+ * before < 0) in one <div class="notes">; entries after it start a new list. */
+static void place_notes(section *s, int before)
+{
+    xmlNodePtr div = NULL;
+    for (; s->next < s->nnotes && (before < 0 || s->notes[s->next].line < before); s->next++) {
+        if (!div) {
+            div = rd_el(s->sec, "div", NULL);
+            rd_attr(div, "class", "notes");
+        }
+        if (add_note(s, div, &s->notes[s->next]))
+            s->info->content = 1;
+    }
+    if (div && !div->children) {
+        xmlUnlinkNode(div);
+        xmlFreeNode(div);
+    } else if (div) {
+        s->stack[0] = NULL;
+    }
+}
+
+static int keep_note(const char *kind, const char *markdown, int line, void *ud)
+{
+    section *s = ud;
+    (void)kind;
+    note *v = rd_grow(s->notes, &s->cap, s->nnotes, sizeof *v);
+    char *copy = v ? strdup(markdown) : NULL;
+    if (v)
+        s->notes = v;
+    if (!copy)
+        return RD_ENOMEM;
+    s->notes[s->nnotes++] = (note){copy, line};
+    return 0;
+}
+
+/* ---- entries ---- */
+
+static const char *badge_text(const rd_site_entry *e, char *buf, size_t n)
+{
+    if (!e->url)
+        return NULL;
+    if (!e->result)
+        return "unchecked";
+    int r = rd_result_parse(e->result);
+    if ((r == RD_RES_BROKEN || r == RD_RES_RATELIMITED) && e->status_code) {
+        snprintf(buf, n, "%s %d", e->result, e->status_code);
+        return buf;
+    }
+    return e->result;
+}
+
+/* The words the filter looks in (the URLs it reads from the links). */
+static void add_search_text(section *s, const rd_site_entry *e, xmlNodePtr li)
+{
+    rd_buf *b = &s->scratch;
+    rd_buf_reset(b);
+    rd_buf_puts(b, e->name);
+    rd_buf_putc(b, ' ');
+    rd_buf_puts(b, e->description);
+    rd_buf_putc(b, ' ');
+    rd_buf_puts(b, s->category_path);
+    for (size_t i = 0; i < b->len; i++)
+        if (b->data[i] >= 'A' && b->data[i] <= 'Z')
+            b->data[i] = (char)(b->data[i] - 'A' + 'a');
+    rd_attr(li, "data-search", b->data ? b->data : "");
+}
+
+/* A check that found no answer says why, and when, in a tooltip on the badge
+ * and on a line of its own. Returns whether it did. */
+static int add_reason(section *s, const rd_site_entry *e, xmlNodePtr li, xmlNodePtr badge)
+{
+    int r = e->result ? rd_result_parse(e->result) : -1;
+    if (r != RD_RES_ERROR && r != RD_RES_TIMEOUT && r != RD_RES_RATELIMITED &&
+        r != RD_RES_CANCELLED)
+        return 0;
+    char when[48] = "";
+    if (e->checked_at)
+        rd_when(e->checked_at, when, sizeof when);
+    const char *why = e->error && e->error[0] ? e->error : e->result;
+    rd_buf_reset(&s->scratch);
+    rd_buf_printf(&s->scratch, "%s: %s%s%s", e->result, why, when[0] ? ", checked " : "", when);
+    rd_attr(badge, "title", s->scratch.data ? s->scratch.data : "");
+    xmlNodePtr line = rd_el(li, "span", why);
+    rd_attr(line, "class", "why");
+    if (when[0]) {
+        xmlNodeAddContent(line, BAD_CAST " · checked ");
+        xmlNodePtr t = rd_el(line, "time", when);
+        rd_attr(t, "datetime", e->checked_at);
+    }
+    return 1;
+}
+
+static void add_check(section *s, const rd_site_entry *e, xmlNodePtr li)
+{
+    char buf[64];
+    const char *badge = badge_text(e, buf, sizeof buf);
+    if (!badge) {
+        rd_attr(rd_el(li, "span", "no link"), "class", "badge");
+        return;
+    }
+    int r = e->result ? rd_result_parse(e->result) : -1;
+    const char *status = r >= 0 ? e->result : "unchecked";
+    s->info->nstatus[r >= 0 ? r : RD_ST_UNCHECKED]++;
+    rd_attr(li, "data-status", status);
+    xmlNodePtr b = rd_el(li, "span", badge);
+    snprintf(buf, sizeof buf, "badge %s", status);
+    rd_attr(b, "class", buf);
+    if (r == RD_RES_REDIRECT && e->final_url) {
+        rd_buf_reset(&s->scratch);
+        rd_buf_printf(&s->scratch, "→ %s", e->final_url);
+        xmlNodePtr to = rd_el(li, rd_safe_href(e->final_url) ? "a" : "span", s->scratch.data);
+        rd_attr(to, "class", "moved");
+        if (rd_safe_href(e->final_url))
+            rd_attr(to, "href", e->final_url);
+    }
+    if (!add_reason(s, e, li, b) && e->checked_at) {
+        char day[11];
+        snprintf(day, sizeof day, "%s", e->checked_at);
+        xmlNodePtr t = rd_el(li, "time", day);
+        rd_attr(t, "class", "when");
+        rd_attr(t, "datetime", e->checked_at);
+    }
+}
+
+static int add_entry(const rd_site_entry *e, void *ud)
+{
+    section *s = ud;
+    int d = e->depth < RD_MAX_DEPTH ? e->depth : RD_MAX_DEPTH;
+    if (d == 0) { /* the notes above it come first */
+        place_notes(s, e->line);
+        if (!s->stack[0]) {
+            s->stack[0] = rd_el(s->sec, "ul", NULL);
+            rd_attr(s->stack[0], "class", "entries");
+        }
+    }
+    xmlNodePtr ul = s->stack[d];
+    if (!ul) /* a sub-entry whose parent is in the list: its <ul> was made for it */
+        return 0;
+    s->info->content = 1;
+    xmlNodePtr li = rd_el(ul, "li", NULL);
+    rd_attr(li, "class", "entry");
+    add_search_text(s, e, li);
+    int link = rd_safe_href(e->url);
+    xmlNodePtr name = rd_el(li, link ? "a" : "span", e->name[0] ? e->name : e->url_raw);
+    rd_attr(name, "class", "name");
+    if (link)
+        rd_attr(name, "href", e->url);
+    add_check(s, e, li);
+    if (e->description[0])
+        rd_attr(rd_el(li, "span", e->description), "class", "desc");
+    /* the next rows may be its sub-entries: they go in a <ul> of its own */
+    if (d + 1 <= RD_MAX_DEPTH)
+        s->stack[d + 1] = e->last_child ? NULL : rd_el(li, "ul", NULL);
+    if (s->stack[d + 1])
+        rd_attr(s->stack[d + 1], "class", "entries");
+    return 0;
+}
+
+int rd_section_add(rd_db *db, const rd_category_row *c, const char *page_href,
+                   int remote_images, xmlNodePtr parent, rd_section_info *info, rd_error *err)
+{
+    section s = {.remote_images = remote_images, .category_path = c->path, .info = info};
+    memset(info, 0, sizeof *info);
+    s.sec = rd_el(parent, "section", NULL);
+    rd_attr(s.sec, "class", "category");
+    rd_attr(s.sec, "id", c->slug);
+    xmlNodePtr h2 = rd_el(s.sec, "h2", NULL);
+    rd_attr(rd_el(h2, "a", c->name), "href", page_href);
+    rd_attr(rd_el(h2, "span", c->path), "class", "path");
+    if (c->description && c->description[0]) {
+        rd_attr(rd_el(s.sec, "p", c->description), "class", "about");
+        info->content = 1;
+    }
+    if (c->url_raw) { /* a group's own link, shown as written */
+        xmlNodePtr p = rd_el(s.sec, "p", NULL);
+        rd_attr(p, "class", "about");
+        xmlNodePtr link = rd_el(p, rd_safe_href(c->url) ? "a" : "span", c->url_raw);
+        if (rd_safe_href(c->url))
+            rd_attr(link, "href", c->url);
+        info->content = 1;
+    }
+    int rc = rd_db_category_notes(db, c->id, keep_note, &s, err);
+    if (rc == RD_ENOMEM)
+        rc = rd_error_set(err, RD_ENOMEM, "out of memory");
+    if (rc == RD_OK)
+        rc = rd_db_category_entries(db, c->id, add_entry, &s, err);
+    if (rc == RD_OK)
+        place_notes(&s, -1);
+    if (rc == RD_OK && (s.oom || s.scratch.oom))
+        rc = rd_error_set(err, RD_ENOMEM, "out of memory");
+    for (size_t i = 0; i < s.nnotes; i++)
+        free(s.notes[i].markdown);
+    free(s.notes);
+    rd_buf_free(&s.scratch);
+    return rc;
+}
