@@ -159,6 +159,26 @@ static int has_entries(const char *dir)
     return any;
 }
 
+/* Whether the folder holds a site refdex made before it kept a manifest: its
+ * index.json, a regular file, says refdex generated it. */
+static int made_before_manifests(const char *dir)
+{
+    char *path = join(dir, "index.json"), head[32] = "";
+    struct stat st;
+    int made = 0;
+    if (path && lstat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+        FILE *f = fopen(path, "rb");
+        size_t n = f ? fread(head, 1, sizeof head - 1, f) : 0;
+        head[n] = '\0';
+        static const char mark[] = "{\"generator\":\"refdex\"";
+        made = !strncmp(head, mark, sizeof mark - 1);
+        if (f)
+            fclose(f);
+    }
+    free(path);
+    return made;
+}
+
 int rd_outdir_open(rd_outdir *o, const char *dir, int force, rd_error *err)
 {
     *o = (rd_outdir){.dir = dir, .force = force, .err = err};
@@ -180,7 +200,9 @@ int rd_outdir_open(rd_outdir *o, const char *dir, int force, rd_error *err)
     int found = read_manifest(o);
     if (found < 0)
         return oom(o);
-    if (!found && !force && has_entries(dir))
+    if (!found && !force && made_before_manifests(dir))
+        o->force = 1; /* refdex's own files from before the manifest: replaced */
+    else if (!found && !force && has_entries(dir))
         return rd_error_set(err, RD_EUSAGE,
                             "%s: the folder has files that refdex did not write (there is no "
                             "%s in it); refdex renders into an empty folder or one it made: "

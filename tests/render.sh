@@ -288,6 +288,19 @@ case_health() {
     expect_in site/c/good.html '2 entries · 2 links, 2 checked, 0 failing · last check 20'
 }
 
+# A site a refdex made before it kept a manifest is its own: rendered over,
+# with no --force.
+case_old_site() {
+    cp "$DATA/seed.md" catalog.md
+    mkdir -p site/c
+    printf '{"generator":"refdex","schema_version":1,"catalog":"catalog.md","categories":[]}\n' > site/index.json
+    echo '<!DOCTYPE html>' > site/index.html
+    echo '<!DOCTYPE html>' > site/c/log.html
+    expect_exit 0 "$REFDEX" render catalog.md
+    expect_exit 0 test -f site/.refdex-manifest
+    expect_in site/c/log.html "go-logr/logr"
+}
+
 case_deterministic() {
     cp "$DATA/awesome-go.md" catalog.md
     expect_exit 0 "$REFDEX" render catalog.md --out a
