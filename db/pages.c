@@ -21,6 +21,7 @@ static int summary_row(rd_db *db, sqlite3_stmt *st, rd_site_summary *s, rd_error
         snprintf(s->last_check, sizeof s->last_check, "%s", sqlite3_column_text(st, 5));
         snprintf(s->file, sizeof s->file, "%s", sqlite3_column_text(st, 6));
         snprintf(s->title, sizeof s->title, "%s", sqlite3_column_text(st, 7));
+        s->offline = sqlite3_column_int(st, 8);
     } else {
         rc = rd_db_fail(db, err, "summarising");
     }
@@ -41,7 +42,8 @@ int rd_db_site_summary(rd_db *db, rd_site_summary *s, rd_error *err)
         " coalesce((SELECT max(checked_at) FROM checks WHERE conclusive = 1), ''),"
         " coalesce((SELECT file FROM catalog WHERE id = 1), ''),"
         " coalesce((SELECT substr(name, 1, 300) FROM (SELECT name, level FROM categories"
-        "   WHERE kind = 'heading' ORDER BY ord LIMIT 1) WHERE level = 1), '')";
+        "   WHERE kind = 'heading' ORDER BY ord LIMIT 1) WHERE level = 1), ''),"
+        " coalesce((SELECT outcome = 'offline' FROM runs ORDER BY id DESC LIMIT 1), 0)";
     sqlite3_stmt *st;
     memset(s, 0, sizeof *s);
     int rc = rd_db_prepare(db, sql, &st, err);
@@ -54,7 +56,8 @@ int rd_db_category_summary(rd_db *db, int64_t category_id, rd_site_summary *s, r
         "SELECT count(*), 1, count(DISTINCT e.url_id),"
         " count(DISTINCT CASE WHEN k.id IS NOT NULL THEN e.url_id END),"
         " count(DISTINCT CASE WHEN rd_fails(k.result, 0) THEN e.url_id END),"
-        " coalesce(max(k.checked_at), ''), '', ''"
+        " coalesce(max(k.checked_at), ''), '', '',"
+        " coalesce((SELECT outcome = 'offline' FROM runs ORDER BY id DESC LIMIT 1), 0)"
         " FROM entries e" LATEST_CHECK " WHERE e.category_id = ?1";
     sqlite3_stmt *st;
     memset(s, 0, sizeof *s);

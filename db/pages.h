@@ -13,6 +13,7 @@ typedef struct rd_site_summary {
     char last_check[40]; /* "" when never checked */
     char file[512];      /* the catalog's name */
     char title[1024];    /* the list's title heading, "" when it has none */
+    int offline;         /* the last check run found no network */
 } rd_site_summary;
 
 /* Counts for the page header: links = URLs in the catalog, checked = with a

@@ -136,9 +136,10 @@ static void header(site *s, xmlNodePtr body, const char *title, const rd_site_su
     else
         snprintf(count, sizeof count, "%lld %s in %lld categories", n, entries,
                  (long long)sum->categories);
-    snprintf(line, sizeof line, "%s · %lld %s, %lld checked, %lld failing%s", count,
+    snprintf(line, sizeof line, "%s · %lld %s, %lld checked, %lld failing%s%s", count,
              (long long)sum->links, sum->links == 1 ? "link" : "links", (long long)sum->checked,
-             (long long)sum->failing, when);
+             (long long)sum->failing, when,
+             sum->offline ? " · the last check found no network, so no link was checked" : "");
     xmlNodePtr p = rd_el(h, "p", line);
     rd_attr(p, "class", "summary");
     if (c) {

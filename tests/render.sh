@@ -301,6 +301,16 @@ case_old_site() {
     expect_in site/c/log.html "go-logr/logr"
 }
 
+# Offline, the main command's page says the links could not be checked, and
+# shows no wall of red error badges.
+case_offline() {
+    printf '# L\n\n- [a](http://127.0.0.2:1/a) - A.\n- [b](http://127.0.0.3:1/b) - B.\n' > c.md
+    expect_exit 0 "$REFDEX" update c.md --allow-private --retries 0
+    expect_in err.txt "the network looks unavailable"
+    expect_xpath site/index.html 'count(//span[contains(@class,"badge") and contains(@class,"error")])' 0
+    expect_xpath site/index.html 'contains(string(//p[@class="summary"]), "the last check found no network")' true
+}
+
 case_deterministic() {
     cp "$DATA/awesome-go.md" catalog.md
     expect_exit 0 "$REFDEX" render catalog.md --out a
