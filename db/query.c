@@ -278,6 +278,7 @@ static int category_row(sqlite3_stmt *st, void *ud)
         .description = RD_COL(st, 9),
         .url_raw = RD_COL(st, 10),
         .url = RD_COL(st, 11),
+        .name_path = RD_COL(st, 12),
     };
     return c->cb(&r, c->ud);
 }
@@ -287,7 +288,7 @@ int rd_db_categories(rd_db *db, int (*cb)(const rd_category_row *, void *), void
 {
     static const char sql[] =
         "SELECT c.id, q.depth, c.name, c.slug, c.path, c.kind, c.line, q.own, q.total,"
-        " c.description, c.url_raw, c.url FROM categories c JOIN temp.qc q ON q.id = c.id ORDER BY c.ord";
+        " c.description, c.url_raw, c.url, c.name_path FROM categories c JOIN temp.qc q ON q.id = c.id ORDER BY c.ord";
     int rc = category_tree(db, err);
     sqlite3_stmt *st = NULL;
     if (rc == RD_OK)

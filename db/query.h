@@ -40,6 +40,7 @@ typedef struct rd_category_row {
     int64_t id;
     int depth;
     const char *name, *slug, *path, *kind;
+    const char *name_path; /* the path of names, as written: ref/网络 */
     const char *description; /* a group's own words, "" otherwise */
     const char *url_raw;     /* a group's own link as written, or NULL */
     const char *url;         /* the same normalised, or NULL */

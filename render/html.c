@@ -257,12 +257,14 @@ static int keep_category(const rd_category_row *c, void *ud)
     r->name = strdup(c->name);
     r->slug = strdup(c->slug);
     r->path = strdup(c->path);
+    r->name_path = strdup(c->name_path ? c->name_path : c->path);
     r->kind = NULL;
     r->description = strdup(c->description ? c->description : "");
     r->url_raw = c->url_raw ? strdup(c->url_raw) : NULL;
     r->url = c->url ? strdup(c->url) : NULL;
     rd_page_name(c->slug, k->page);
-    return r->name && r->slug && r->path && r->description && (r->url_raw || !c->url_raw) &&
+    return r->name && r->slug && r->path && r->name_path && r->description &&
+                   (r->url_raw || !c->url_raw) &&
                    (r->url || !c->url)
                ? 0
                : (s->oom = RD_ENOMEM);
@@ -274,6 +276,7 @@ static void free_categories(site *s)
         free((char *)s->cats[i].row.name);
         free((char *)s->cats[i].row.slug);
         free((char *)s->cats[i].row.path);
+        free((char *)s->cats[i].row.name_path);
         free((char *)s->cats[i].row.description);
         free((char *)s->cats[i].row.url_raw);
         free((char *)s->cats[i].row.url);

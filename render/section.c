@@ -350,7 +350,7 @@ int rd_section_add(rd_db *db, const rd_category_row *c, const char *page_href,
     rd_attr(s.sec, "id", c->slug);
     xmlNodePtr h2 = rd_el(s.sec, "h2", NULL);
     rd_attr(rd_el(h2, "a", c->name), "href", page_href);
-    rd_attr(rd_el(h2, "span", c->path), "class", "path");
+    rd_attr(rd_el(h2, "span", c->name_path ? c->name_path : c->path), "class", "path");
     if (c->description && c->description[0]) {
         rd_attr(rd_el(s.sec, "p", c->description), "class", "about");
         info->content = 1;

@@ -311,6 +311,14 @@ case_offline() {
     expect_xpath site/index.html 'contains(string(//p[@class="summary"]), "the last check found no network")' true
 }
 
+# A category's path reads as the user wrote it, not as slugs.
+case_names() {
+    cp "$DATA/seed.md" catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md
+    expect_xpath site/index.html 'string(//section[@id="u7f51-u7edc"]//h2/span[@class="path"])' 'ref/网络'
+    expect_xpath site/c/u7f51-u7edc.html 'string(//title)' '网络 · catalog.md'
+}
+
 case_deterministic() {
     cp "$DATA/awesome-go.md" catalog.md
     expect_exit 0 "$REFDEX" render catalog.md --out a
