@@ -392,11 +392,13 @@ static void lint_toc(diags *d, const rd_catalog *cat)
         if (at < 0) {
             say(d, "toc-anchor", cat->nav[i].pos, "'#%s' ('%s') is not the anchor of a heading",
                 cat->nav[i].target, cat->nav[i].text);
-        } else if (run && i >= from && i < from + run && (at = heading_of(cat, at)) >= 0) {
-            linked[at] = 1;
-            int level = cat->categories[at].level;
-            lo = level < lo ? level : lo;
-            hi = level > hi ? level : hi;
+        } else if ((at = heading_of(cat, at)) >= 0) {
+            linked[at] = 1; /* from the table of contents or another list of links */
+            if (run && i >= from && i < from + run) { /* the levels the table covers */
+                int level = cat->categories[at].level;
+                lo = level < lo ? level : lo;
+                hi = level > hi ? level : hi;
+            }
         }
     }
     int end = run ? cat->nav[from + run - 1].pos.line : 0;
