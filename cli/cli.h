@@ -61,6 +61,9 @@ rd_exit rd_exit_for(int code);
 /* Prints "refdex: message" to stderr. */
 void rd_cli_error(const rd_error *err);
 
+/* Milliseconds on a monotonic clock, for the timings -v prints. */
+double rd_cli_now_ms(void);
+
 int rd_cmd_ingest(rd_config *cfg);
 int rd_cmd_lint(rd_config *cfg);
 int rd_cmd_update(rd_config *cfg);

@@ -1,10 +1,12 @@
-/* cli/main.c — argument parsing, help, version, and dispatch. */
+/* cli/main.c — argument parsing, help, version and dispatch, and what every
+ * command uses: exit codes, error messages, the clock for -v timings. */
 #include <cmark.h>
 #include <curl/curl.h>
 #include <getopt.h>
 #include <libxml/parser.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -190,6 +192,13 @@ rd_exit rd_exit_for(int code)
 void rd_cli_error(const rd_error *err)
 {
     fprintf(stderr, "refdex: %s\n", err->msg[0] ? err->msg : "unknown error");
+}
+
+double rd_cli_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
 static void print_version(void)
