@@ -697,11 +697,3 @@ void rd_catalog_free(rd_catalog *cat)
     rd_arena_free(cat->arena);
     free(cat);
 }
-
-size_t rd_catalog_count(const rd_catalog *cat, int c)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < cat->nentries; i++)
-        n += cat->entries[i].category == c;
-    return n;
-}
