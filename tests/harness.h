@@ -106,12 +106,9 @@ struct rd_error;
  * rd_catalog_free. */
 int rd_test_load_catalog(const char *path, struct rd_catalog **out, struct rd_error *err);
 
-/* Where the test data lives (tests/), and the shared corpus; set by CMake. */
+/* Where the test data lives (tests/); set by CMake. */
 #ifndef RD_TEST_DIR
 #define RD_TEST_DIR "tests"
-#endif
-#ifndef RD_SHARED_DIR
-#define RD_SHARED_DIR "../shared"
 #endif
 
 #endif
