@@ -27,7 +27,6 @@ typedef enum rd_exit {
 
 /* Every setting, parsed once from argv; defaults are set in main(). */
 typedef struct rd_config {
-    const char *command;
     const char *file;    /* the catalog, for commands that read one */
     const char *db_path; /* --db, or derived from the catalog's folder */
     char *db_owned;      /* storage for a derived db_path */

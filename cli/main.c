@@ -499,7 +499,7 @@ int main(int argc, char **argv)
         return usage_error(argv[1][0] == '-' ? "'%s' comes after a command"
                                              : "unknown command '%s'",
                            argv[1]);
-    rd_config cfg = {.command = cmd->name, .max_input = RD_DEFAULT_MAX_INPUT};
+    rd_config cfg = {.max_input = RD_DEFAULT_MAX_INPUT};
     rd_crawl_opts_default(&cfg.crawl);
     rd_lint_opts_default(&cfg.lint);
     int done = 0;
