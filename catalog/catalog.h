@@ -149,10 +149,6 @@ enum { RD_MODEL_VERSION = 2 };
 int rd_catalog_parse(const char *file, const char *text, size_t len, long long max_input,
                      rd_catalog **out, rd_error *err);
 
-/* Reads and parses the file at path. Errors name the file: missing, a
- * directory, unreadable, too large, not text. Same ownership as above. */
-int rd_catalog_load(const char *path, long long max_input, rd_catalog **out, rd_error *err);
-
 /* Reads a whole regular file into a malloc'd buffer (NUL-terminated; the caller
  * frees it), refusing directories and files over max_bytes. */
 int rd_read_file(const char *path, long long max_bytes, char **data, size_t *len, rd_error *err);
@@ -163,9 +159,6 @@ size_t rd_text_offset(const char *text, size_t len, rd_pos pos);
 
 /* Frees the catalog and all it holds; NULL is harmless. */
 void rd_catalog_free(rd_catalog *cat);
-
-/* Number of entries in category c itself (sub-entries included). */
-size_t rd_catalog_count(const rd_catalog *cat, int c);
 
 /* Whether a and b hold the same categories (with a group's words and link),
  * entries (name, URL as written, description, nesting), navigation targets

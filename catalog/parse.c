@@ -21,7 +21,6 @@
 typedef struct parser {
     rd_catalog *cat;
     const char *text;
-    size_t len;
     size_t *line_start; /* byte offset of each line, 1-based: line_start[1] == 0 */
     size_t nlines;
     size_t cap_cat, cap_ent, cap_note, cap_nav;
@@ -656,7 +655,7 @@ int rd_catalog_parse(const char *file, const char *text, size_t len, long long m
     }
     cat->arena = arena;
     cat->file = rd_arena_strdup(arena, file);
-    parser p = {.cat = cat, .text = text, .len = len, .heading = -1, .marker = -1, .top = -1};
+    parser p = {.cat = cat, .text = text, .heading = -1, .marker = -1, .top = -1};
     int rc = rd_text_lines(file, text, len, &p.line_start, &p.nlines, err);
     cmark_node *doc = NULL;
     if (rc == RD_OK) {
@@ -696,12 +695,4 @@ void rd_catalog_free(rd_catalog *cat)
     free(cat->findings);
     rd_arena_free(cat->arena);
     free(cat);
-}
-
-size_t rd_catalog_count(const rd_catalog *cat, int c)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < cat->nentries; i++)
-        n += cat->entries[i].category == c;
-    return n;
 }

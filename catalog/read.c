@@ -93,21 +93,6 @@ int rd_read_file(const char *path, long long max_bytes, char **data, size_t *len
     return RD_OK;
 }
 
-int rd_catalog_load(const char *path, long long max_input, rd_catalog **out, rd_error *err)
-{
-    char *text;
-    size_t len;
-    *out = NULL;
-    if (max_input <= 0)
-        max_input = RD_DEFAULT_MAX_INPUT;
-    int rc = rd_read_file(path, max_input, &text, &len, err);
-    if (rc < 0)
-        return rc;
-    rc = rd_catalog_parse(path, text, len, max_input, out, err);
-    free(text);
-    return rc;
-}
-
 int rd_text_lines(const char *file, const char *text, size_t len, size_t **line_start,
                   size_t *nlines, rd_error *err)
 {

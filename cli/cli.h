@@ -27,7 +27,6 @@ typedef enum rd_exit {
 
 /* Every setting, parsed once from argv; defaults are set in main(). */
 typedef struct rd_config {
-    const char *command;
     const char *file;    /* the catalog, for commands that read one */
     const char *db_path; /* --db, or derived from the catalog's folder */
     char *db_owned;      /* storage for a derived db_path */
@@ -60,6 +59,9 @@ rd_exit rd_exit_for(int code);
 
 /* Prints "refdex: message" to stderr. */
 void rd_cli_error(const rd_error *err);
+
+/* Milliseconds on a monotonic clock, for the timings -v prints. */
+double rd_cli_now_ms(void);
 
 int rd_cmd_ingest(rd_config *cfg);
 int rd_cmd_lint(rd_config *cfg);

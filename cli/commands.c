@@ -1,21 +1,14 @@
-/* cli/commands.c — ingest, lint, and update (the main job). */
+/* cli/commands.c — reading and storing the catalog (for every command that
+ * takes one), ingest, lint, and update (the main job). */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 int rd_cli_load(const rd_config *cfg, rd_catalog **cat, char **text, size_t *len)
 {
     rd_error err = {0};
-    double t0 = now_ms();
+    double t0 = rd_cli_now_ms();
     int rc = rd_read_file(cfg->file, cfg->max_input, text, len, &err);
     if (rc == RD_OK)
         rc = rd_catalog_parse(cfg->file, *text, *len, cfg->max_input, cat, &err);
@@ -27,7 +20,7 @@ int rd_cli_load(const rd_config *cfg, rd_catalog **cat, char **text, size_t *len
     }
     if (cfg->verbosity > 0)
         fprintf(stderr, "refdex: read %s (%zu bytes) in %.1f ms\n", cfg->file, *len,
-                now_ms() - t0);
+                rd_cli_now_ms() - t0);
     return RD_EXIT_OK;
 }
 
@@ -118,7 +111,7 @@ int rd_cli_store(const rd_config *cfg, const rd_catalog *cat, const char *text, 
     rd_error err = {0};
     rd_db *db = NULL;
     rd_ingest_stats st;
-    double t0 = now_ms();
+    double t0 = rd_cli_now_ms();
     int rc = rd_db_open(cfg->db_path, 0, &db, &err);
     if (rc == RD_OK)
         rc = rd_db_ingest(db, cat, text, len, cfg->force ? RD_INGEST_REPLACE : 0, &st, &err);
@@ -140,7 +133,7 @@ int rd_cli_store(const rd_config *cfg, const rd_catalog *cat, const char *text, 
                     (long long)st.urls_new);
     }
     if (cfg->verbosity > 0)
-        fprintf(stderr, "refdex: stored in %.1f ms\n", now_ms() - t0);
+        fprintf(stderr, "refdex: stored in %.1f ms\n", rd_cli_now_ms() - t0);
     return RD_EXIT_OK;
 }
 
@@ -211,49 +204,5 @@ int rd_cmd_update(rd_config *cfg)
     free(d);
     free(text);
     rd_catalog_free(cat);
-    return rc;
-}
-
-/* "site" in the catalog's folder. */
-static char *beside(const char *file, const char *name)
-{
-    const char *slash = strrchr(file, '/');
-    size_t dir = slash ? (size_t)(slash - file) + 1 : 0;
-    char *p = malloc(dir + strlen(name) + 1);
-    if (p) {
-        memcpy(p, file, dir);
-        strcpy(p + dir, name);
-    }
-    return p;
-}
-
-int rd_render_to(rd_config *cfg, FILE *msgs)
-{
-    if (!cfg->out_dir && !(cfg->out_dir = cfg->out_owned = beside(cfg->file, "site"))) {
-        fputs("refdex: out of memory\n", stderr);
-        return RD_EXIT_INTERNAL;
-    }
-    rd_error err = {0};
-    rd_db *db = NULL;
-    double t0 = now_ms();
-    int rc = rd_db_open(cfg->db_path, RD_DB_READONLY, &db, &err);
-    if (rc == RD_OK)
-        rc = rd_render_site_with(db, cfg->out_dir, &cfg->render, &err);
-    rd_db_close(db);
-    if (rc < 0) {
-        rd_cli_error(&err);
-        return rd_exit_for(rc);
-    }
-    if (cfg->verbosity >= 0 && msgs)
-        fprintf(msgs, "%s: wrote %s/index.html, %s/index.json and %s/c/ in %.0f ms\n", cfg->file,
-                cfg->out_dir, cfg->out_dir, cfg->out_dir, now_ms() - t0);
-    return RD_EXIT_OK;
-}
-
-int rd_cmd_render(rd_config *cfg)
-{
-    int rc = rd_cli_ingest(cfg, cfg->verbosity > 0 ? stderr : NULL);
-    if (rc == RD_EXIT_OK)
-        rc = rd_render_to(cfg, stdout);
     return rc;
 }

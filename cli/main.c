@@ -1,10 +1,12 @@
-/* cli/main.c — argument parsing, help, version, and dispatch. */
+/* cli/main.c — argument parsing, help, version and dispatch, and what every
+ * command uses: exit codes, error messages, the clock for -v timings. */
 #include <cmark.h>
 #include <curl/curl.h>
 #include <getopt.h>
 #include <libxml/parser.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -192,6 +194,13 @@ void rd_cli_error(const rd_error *err)
     fprintf(stderr, "refdex: %s\n", err->msg[0] ? err->msg : "unknown error");
 }
 
+double rd_cli_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 static void print_version(void)
 {
     curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
@@ -297,6 +306,8 @@ static void print_rules(void)
                r[i].on ? "on" : "off", r[i].about);
 }
 
+/* A whole number from lo to hi into *out. Returns RD_EXIT_OK, or RD_EXIT_USAGE
+ * after saying why. */
 static int parse_count(const char *name, const char *arg, int lo, int hi, int *out)
 {
     char *end;
@@ -307,40 +318,42 @@ static int parse_count(const char *name, const char *arg, int lo, int hi, int *o
         return RD_EXIT_USAGE;
     }
     *out = (int)v;
-    return -1;
+    return RD_EXIT_OK;
 }
 
+/* A duration ("500ms", "5s") into *out, in ms. Returns RD_EXIT_OK, or
+ * RD_EXIT_USAGE after saying why. */
 static int parse_duration(const char *name, const char *arg, int64_t *out)
 {
     if (rd_parse_duration_ms(arg, out) == RD_OK)
-        return -1;
+        return RD_EXIT_OK;
     fprintf(stderr, "refdex: %s takes a duration such as 500ms, 5s, 2m, 1h or 7d, not '%s'\n",
             name, arg);
     return RD_EXIT_USAGE;
 }
 
-/* fmt's --bullet and --indent. Returns -1 to go on, or an exit code. */
+/* fmt's --bullet and --indent. Returns RD_EXIT_OK, or an exit code. */
 static int parse_fmt_style(int c, const char *arg, rd_fmt_style *style)
 {
     if (c == OPT_BULLET) {
         if (strlen(arg) != 1 || !strchr("-*+", arg[0]))
             return usage_error("--bullet is -, * or + (quote * from the shell), not '%s'", arg);
         style->bullet = arg[0];
-        return -1;
+        return RD_EXIT_OK;
     }
     if (!strcmp(arg, "tab")) {
         style->indent = RD_FMT_TAB;
-        return -1;
+        return RD_EXIT_OK;
     }
     char *end;
     long v = strtol(arg, &end, 10);
     if (*arg < '0' || *arg > '9' || *end || v < 1 || v > RD_FMT_MAX_INDENT)
         return usage_error("--indent is a number of spaces from 1 to 8, or tab, not '%s'", arg);
     style->indent = (int)v;
-    return -1;
+    return RD_EXIT_OK;
 }
 
-/* The options of `check`. Returns -1 to go on, or an exit code. */
+/* The options of `check`. Returns RD_EXIT_OK, or an exit code. */
 static int parse_check_option(int c, const char *arg, rd_config *cfg)
 {
     rd_crawl_opts *o = &cfg->crawl;
@@ -353,44 +366,46 @@ static int parse_check_option(int c, const char *arg, rd_config *cfg)
     case OPT_CONCURRENCY: return parse_count("--concurrency", arg, 1, 65536, &o->concurrency);
     case OPT_PER_HOST: return parse_count("--per-host", arg, 1, 65536, &o->per_host);
     case OPT_RETRIES: return parse_count("--retries", arg, 0, 20, &o->retries);
-    case OPT_ALLOW_PRIVATE: o->allow_private = 1; return -1;
-    case OPT_OUTPUT: cfg->output = arg; return -1;
+    case OPT_ALLOW_PRIVATE: o->allow_private = 1; return RD_EXIT_OK;
+    case OPT_OUTPUT: cfg->output = arg; return RD_EXIT_OK;
     case OPT_MAX_BYTES:
         if (rd_parse_size(arg, &v) < 0 || v <= 0)
             return usage_error("--max-bytes takes a size such as 1M, not '%s'", arg);
         o->max_bytes = v;
-        return -1;
+        return RD_EXIT_OK;
     case OPT_METHOD:
         if (strcmp(arg, "get") && strcmp(arg, "head"))
             return usage_error("--method is get or head, not '%s'", arg);
         o->use_head = !strcmp(arg, "head");
-        return -1;
+        return RD_EXIT_OK;
     case OPT_ACCEPT:
         free(cfg->accept);
         if (rd_parse_status_ranges(arg, &cfg->accept, &o->naccept) < 0)
             return usage_error("--accept takes statuses such as 200..299,403, not '%s'", arg);
         o->accept = cfg->accept;
-        return -1;
+        return RD_EXIT_OK;
     case OPT_EXCLUDE:
     case OPT_INCLUDE: {
         int *n = c == OPT_EXCLUDE ? &cfg->nexclude : &cfg->ninclude;
         if (*n == RD_MAX_PATTERNS)
             return usage_error("at most 32 patterns each for --exclude and --include%s", "");
         (c == OPT_EXCLUDE ? cfg->exclude : cfg->include)[(*n)++] = arg;
-        return -1;
+        return RD_EXIT_OK;
     }
     }
     return usage_error("unknown option '%s'", arg);
 }
 
-/* Parses the options after the command name into cfg. Returns -1 to go on,
- * or an exit code. */
-static int parse_options(const struct command *cmd, int argc, char **argv, rd_config *cfg)
+/* Parses the options after the command name into cfg. Returns RD_EXIT_OK, or
+ * an exit code; *done is set when an option (--help, --rules) was the whole
+ * answer, so the command does not run. */
+static int parse_options(const struct command *cmd, int argc, char **argv, rd_config *cfg,
+                         int *done)
 {
-    int c, rc = -1;
+    int c, rc = RD_EXIT_OK;
     optind = 1;
     opterr = 0;
-    while (rc < 0 && (c = getopt_long(argc, argv, ":qvho:w", longopts, NULL)) != -1) {
+    while (rc == RD_EXIT_OK && (c = getopt_long(argc, argv, ":qvho:w", longopts, NULL)) != -1) {
         int bit = c == 'o' ? O_CHECK : option_bit(c);
         if (bit && !(cmd->options & bit)) {
             fprintf(stderr, "refdex: '%s' does not take %s%s\nTry 'refdex %s --help'.\n",
@@ -410,7 +425,7 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         case OPT_OUT: cfg->out_dir = optarg; break;
         case OPT_CHECK_ONLY: case OPT_DRY_RUN: cfg->fmt_check = 1; break;
         case OPT_WRITE: case 'w': cfg->fmt_write = 1; break;
-        case OPT_RULES: print_rules(); return RD_EXIT_OK;
+        case OPT_RULES: print_rules(); *done = 1; return RD_EXIT_OK;
         case OPT_FORCE: cfg->force = cfg->render.force = 1; break;
         case OPT_REMOTE_IMAGES: cfg->render.remote_images = 1; break;
         case OPT_DISABLE: case OPT_ENABLE: {
@@ -429,13 +444,13 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
             cfg->max_input = v;
             break;
         }
-        case 'h': printf("usage: %s\n", cmd->synopsis); return RD_EXIT_OK;
+        case 'h': printf("usage: %s\n", cmd->synopsis); *done = 1; return RD_EXIT_OK;
         case ':': return usage_error("%s needs a value", argv[optind - 1]);
         case '?': return usage_error("unknown option '%s'", argv[optind - 1]);
         default: rc = parse_check_option(c, optarg, cfg);
         }
     }
-    if (rc >= 0)
+    if (rc != RD_EXIT_OK)
         return rc;
     if (cmd->needs_file) {
         if (optind >= argc)
@@ -444,7 +459,7 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
     }
     if (optind < argc)
         return usage_error("unexpected argument '%s'", argv[optind]);
-    return -1;
+    return RD_EXIT_OK;
 }
 
 /* refdex.db in the catalog's folder. */
@@ -484,11 +499,12 @@ int main(int argc, char **argv)
         return usage_error(argv[1][0] == '-' ? "'%s' comes after a command"
                                              : "unknown command '%s'",
                            argv[1]);
-    rd_config cfg = {.command = cmd->name, .max_input = RD_DEFAULT_MAX_INPUT};
+    rd_config cfg = {.max_input = RD_DEFAULT_MAX_INPUT};
     rd_crawl_opts_default(&cfg.crawl);
     rd_lint_opts_default(&cfg.lint);
-    int rc = parse_options(cmd, argc - 1, argv + 1, &cfg);
-    if (rc >= 0) {
+    int done = 0;
+    int rc = parse_options(cmd, argc - 1, argv + 1, &cfg, &done);
+    if (rc != RD_EXIT_OK || done) {
         free(cfg.accept);
         return rc;
     }

@@ -1,5 +1,7 @@
-/* common/rd.h — what every module shares: the error type, the arena, growable
- * buffers and small UTF-8 helpers. Plain C, no library dependencies. */
+/* common/rd.h — what every module shares: the error type (error.c), the arena
+ * (arena.c), growable arrays and buffers (buf.c), UTF-8 helpers (utf8.c),
+ * durations and sizes as users write them (units.c) and a string map
+ * (strmap.c). Plain C, no library dependencies. */
 #ifndef RD_COMMON_H
 #define RD_COMMON_H
 
@@ -31,7 +33,7 @@ typedef struct rd_error {
 int rd_error_set(rd_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* ---- arena: many small allocations freed at once ---- */
+/* ---- arena.c: many small allocations freed at once ---- */
 typedef struct rd_arena rd_arena;
 
 /* Returns a new arena; free it with rd_arena_free. NULL when out of memory. */
@@ -44,14 +46,14 @@ void *rd_arena_alloc(rd_arena *a, size_t n);
 char *rd_arena_strndup(rd_arena *a, const char *s, size_t n);
 char *rd_arena_strdup(rd_arena *a, const char *s);
 
-/* ---- growable arrays ---- */
+/* ---- buf.c: growable arrays ---- */
 
 /* Returns arr with room for at least n + 1 elements of size bytes (doubling
  * cap, which it updates), or NULL when out of memory (arr is then unchanged
  * and still the caller's). Use: `T *p = rd_grow(v, &cap, n, sizeof *v)`. */
 void *rd_grow(void *arr, size_t *cap, size_t n, size_t size);
 
-/* ---- growable byte buffer, always NUL-terminated ---- */
+/* ---- buf.c: growable byte buffer, always NUL-terminated ---- */
 typedef struct rd_buf {
     char *data; /* owned; free with rd_buf_free */
     size_t len;
@@ -69,7 +71,7 @@ void rd_buf_free(rd_buf *b);
 /* Hands the buffer's memory to the caller, who must free() it; the buffer is reset. */
 char *rd_buf_take(rd_buf *b);
 
-/* ---- UTF-8 ---- */
+/* ---- utf8.c ---- */
 
 /* Decodes one code point at s[0..n); returns its length in bytes (1..4) and stores
  * it in *cp, or returns 0 when the bytes there are not valid UTF-8. */
@@ -79,7 +81,7 @@ int rd_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
  * kana, hangul): the search index treats each of them as a word of its own. */
 int rd_is_cjk(uint32_t cp);
 
-/* ---- durations and sizes as users write them ---- */
+/* ---- units.c: durations and sizes as users write them ---- */
 
 /* Parses "500ms", "5s", "2m", "1h", "7d" or a bare number of seconds into
  * milliseconds. Returns 0, or RD_EUSAGE when the text is not a duration. */
@@ -88,9 +90,7 @@ int rd_parse_duration_ms(const char *text, int64_t *ms);
 /* Parses "512", "64K", "16M", "1G" (binary units) into bytes. */
 int rd_parse_size(const char *text, int64_t *bytes);
 
-
-
-/* ---- string → int map (open addressing); keys are borrowed, not copied ---- */
+/* ---- strmap.c: string → int map (open addressing); keys are borrowed, not copied ---- */
 typedef struct rd_strmap {
     const char **keys;
     int *values;

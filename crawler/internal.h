@@ -1,4 +1,5 @@
-/* crawler/internal.h — the engine's state, shared by engine.c and transfer.c. */
+/* crawler/internal.h — the engine's state, shared by engine.c, transfer.c,
+ * policy.c (the address policy) and page.c (the page title). */
 #ifndef RD_CRAWLER_INTERNAL_H
 #define RD_CRAWLER_INTERNAL_H
 
@@ -60,14 +61,24 @@ struct engine {
     int failed; /* an internal error: out of memory, epoll */
 };
 
+/* ---- transfer.c ---- */
+
 /* Starts the slot's next transfer (its url, head flag) under its context. */
 int rd_transfer_start(engine *g, slot *s, int64_t now_ms);
 
 /* Takes the finished transfer off the multi handle and back to the pool. */
 void rd_transfer_end(engine *g, slot *s);
 
+/* ---- policy.c: which resolved addresses may be connected to ---- */
+
 /* Why an address must not be fetched ("link-local", ...), or NULL. */
 const char *rd_address_refusal(const struct sockaddr *sa, int allow_private);
+
+/* curl's open-socket callback (ud: the slot): opens the socket, or refuses an
+ * address rd_address_refusal refuses and says why in the slot's `refused`. */
+curl_socket_t rd_open_socket(void *ud, curlsocktype purpose, struct curl_sockaddr *a);
+
+/* ---- page.c ---- */
 
 /* The <title> of an HTML page, squeezed to one line, in out (may be ""). */
 void rd_html_title(const char *html, size_t len, char *out, size_t outsz);

@@ -1,5 +1,8 @@
-/* tests/harness.c — the runner behind harness.h, and every test program's main. */
+/* tests/harness.c — the runner behind harness.h, every test program's main,
+ * and loading a catalog file. */
 #include "harness.h"
+
+#include "catalog/catalog.h"
 
 int rd_test_failures;
 int rd_test_checks;
@@ -73,4 +76,17 @@ int main(int argc, char **argv)
     }
     printf("%zu passed, %zu failed\n", passed, failed);
     return failed ? 1 : 0;
+}
+
+int rd_test_load_catalog(const char *path, rd_catalog **out, rd_error *err)
+{
+    char *text;
+    size_t len;
+    *out = NULL;
+    int rc = rd_read_file(path, RD_DEFAULT_MAX_INPUT, &text, &len, err);
+    if (rc < 0)
+        return rc;
+    rc = rd_catalog_parse(path, text, len, RD_DEFAULT_MAX_INPUT, out, err);
+    free(text);
+    return rc;
 }

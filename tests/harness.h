@@ -97,12 +97,18 @@ extern int rd_test_checks;
  * (a timeout must not fire early) are not scaled. */
 int64_t rd_test_max_ms(int64_t ms);
 
-/* Where the test data lives (tests/), and the shared corpus; set by CMake. */
+struct rd_catalog;
+struct rd_error;
+
+/* Reads and parses the catalog file at path (rd_read_file, then
+ * rd_catalog_parse, with the default input limit). Returns 0 or the RD_E*
+ * code with err filled in; on success the caller frees *out with
+ * rd_catalog_free. */
+int rd_test_load_catalog(const char *path, struct rd_catalog **out, struct rd_error *err);
+
+/* Where the test data lives (tests/); set by CMake. */
 #ifndef RD_TEST_DIR
 #define RD_TEST_DIR "tests"
-#endif
-#ifndef RD_SHARED_DIR
-#define RD_SHARED_DIR "../shared"
 #endif
 
 #endif

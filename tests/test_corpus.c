@@ -92,7 +92,7 @@ RD_TEST(corpus_categories)
 {
     rd_catalog *cat = NULL;
     rd_error err = {0};
-    REQUIRE(rd_catalog_load(CORPUS, 0, &cat, &err) == RD_OK);
+    REQUIRE(rd_test_load_catalog(CORPUS, &cat, &err) == RD_OK);
     REQUIRE(cat->ncategories > 2);
     CHECK_STR(cat->categories[0].path, "awesome-go");
     CHECK_STR(cat->categories[1].path, "awesome-go/contents");

@@ -42,7 +42,6 @@ typedef enum phase { PH_NEW, PH_WAITING, PH_HELD } phase;
 /* One request's state, from its first handler call to its completion. */
 typedef struct req {
     phase ph;
-    int index; /* in the held list, for /hang */
 } req;
 
 typedef struct timer {
