@@ -52,7 +52,8 @@ const char *rd_address_refusal(const struct sockaddr *sa, int allow_private)
         return "a link-local address";
     if (b[0] == 0xff)
         return "not a unicast address";
-    static const uint8_t aws[16] = {0xfd, 0x00, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x54};
+    /* fd00:ec2::254, AWS's instance metadata over IPv6 */
+    static const uint8_t aws[16] = {0xfd, 0x00, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54};
     if (!memcmp(b, aws, 16) || !memcmp(b, in6addr_any.s6_addr, 16))
         return "a cloud metadata or unspecified address";
     if (allow_private)

@@ -60,6 +60,10 @@ int rd_transfer_start(engine *g, slot *s, int64_t now_ms)
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(left > 0 ? left : 1));
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, s);
+    /* no proxy, whatever the environment says (http_proxy, ALL_PROXY...):
+     * through a proxy the socket callback would see only the proxy's address,
+     * and the address policy could not hold */
+    curl_easy_setopt(e, CURLOPT_PROXY, "");
     curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, rd_open_socket);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, s);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");

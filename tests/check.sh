@@ -253,6 +253,25 @@ case_report_snapshot() {
     expect_not_in report.txt ":0:0:"
 }
 
+# The address policy holds whatever the environment says: a proxy from
+# http_proxy and the like is not used (it would hide the target's address), and
+# AWS's IPv6 metadata address is refused even with --allow-private, tried in a
+# network namespace of the test's own with that address on its loopback.
+case_ssrf() {
+    start_fixture
+    printf '## x\n- [meta](http://169.254.169.254/latest/meta-data/)\n- [fine](%s/ok/fine)\n' "$BASE" > p.md
+    expect_exit 1 env http_proxy="$BASE" HTTP_PROXY="$BASE" https_proxy="$BASE" ALL_PROXY="$BASE" \
+        "$REFDEX" check p.md --allow-private --retries 0 --timeout 3s
+    expect_in out.txt "169.254.169.254: a link-local address"
+    expect_in out.txt "2 links: 1 ok, 1 error"
+    printf '## x\n- [v6meta](http://[fd00:ec2::254]:9/latest/meta-data/)\n' > v6.md
+    checks=$((checks + 1))
+    unshare -n sh -c 'ip link set lo up && ip -6 addr add fd00:ec2::254/128 dev lo &&
+        "$0" check v6.md --allow-private --retries 0 --timeout 3s --db v6.db' "$REFDEX" > v6.txt 2>&1
+    grep -q "fd00:ec2::254: a cloud metadata" v6.txt ||
+        fail "fd00:ec2::254 was not refused as cloud metadata: $(cat v6.txt)"
+}
+
 case_progress() {
     start_fixture
     { echo '## x'; for i in $(seq 1 6); do echo "- [s$i]($BASE/slow/200?$i)"; done; } > p.md
