@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RD_VERSION "0.1.0"
+#include "version.h" /* RD_VERSION, from CMakeLists.txt */
 
 /* Error codes: 0 is success, every failure is negative. */
 enum {

@@ -392,7 +392,6 @@ int rd_db_open(const char *path, int flags, rd_db **out, rd_error *err)
         free(db);
         return rd_error_set(err, RD_ENOMEM, "%s: out of memory", path);
     }
-    db->readonly = readonly;
     int rc = open_handle(db, readonly, err);
     if (rc == RD_OK)
         rc = is_ours(db, err);
@@ -412,8 +411,7 @@ int rd_db_open(const char *path, int flags, rd_db **out, rd_error *err)
                           "to migrate it",
                           path, rd_db_schema_version(db), SCHEMA_LATEST);
     if (rc < 0) {
-        db->readonly = 1; /* a refused file is left as it was */
-        rd_db_close(db);
+        rd_db_close(db); /* a refused file is left as it was: it never went WAL */
         return rc;
     }
     *out = db;

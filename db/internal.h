@@ -17,7 +17,6 @@ struct rd_db {
     char *path;
     sqlite3_stmt *check_ins; /* prepared once for a run */
     int in_batch, batch_rows; /* an open transaction of results */
-    int readonly;             /* opened RD_DB_READONLY, or refused */
     int wal;                  /* this connection put the file in WAL mode */
 };
 
