@@ -166,8 +166,7 @@ static void print_report(const bench_config *cfg, const bench_counts *c, const b
     printf("runs           %d\n", cfg->repeat);
     printf("parse_ms       min %9.2f  median %9.2f\n", parse.min, parse.median);
     printf("ingest_ms      min %9.2f  median %9.2f\n", ingest.min, ingest.median);
-    printf("total_ms       min %9.2f  median %9.2f  (parse + ingest)\n", total.min,
-           total.median);
+    printf("total_ms       min %9.2f  median %9.2f  (parse + ingest)\n", total.min, total.median);
     printf("open_close_ms  min %9.2f  median %9.2f  (not in total)\n", oc.min, oc.median);
     /* "best" comes from the fastest run, "median" from the median total */
     printf("mb_per_s       best %8.2f  median %9.2f  (bytes / total)\n",
@@ -210,9 +209,10 @@ int main(int argc, char **argv)
 {
     bench_config cfg;
     if (parse_args(argc, argv, &cfg) < 0) {
-        fprintf(stderr, "usage: refdex_bench_ingest FILE [--repeat N]\n"
-                        "  times rd_catalog_parse + rd_db_ingest of FILE into a fresh\n"
-                        "  database N times (default %d, at most %d); prints min/median\n",
+        fprintf(stderr,
+                "usage: refdex_bench_ingest FILE [--repeat N]\n"
+                "  times rd_catalog_parse + rd_db_ingest of FILE into a fresh\n"
+                "  database N times (default %d, at most %d); prints min/median\n",
                 DEFAULT_REPEAT, MAX_REPEAT);
         return 2;
     }

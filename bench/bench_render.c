@@ -47,9 +47,17 @@ static int fake_checks(rd_db *db, rd_error *err)
         rc = rd_db_run_begin(db, &o, &run, err);
     for (size_t i = 0; rc == RD_OK && i < n; i++) {
         int broken = i % 20 == 7, moved = i % 50 == 3;
-        rd_check_row row = {broken ? "broken" : moved ? "redirect" : "ok",
-                            broken ? 404 : 200, moved ? "https://moved.example/new" : NULL,
-                            moved, 120, 5000, broken ? "HTTP 404" : NULL, "A page", 0};
+        rd_check_row row = {broken  ? "broken"
+                            : moved ? "redirect"
+                                    : "ok",
+                            broken ? 404 : 200,
+                            moved ? "https://moved.example/new" : NULL,
+                            moved,
+                            120,
+                            5000,
+                            broken ? "HTTP 404" : NULL,
+                            "A page",
+                            0};
         rc = rd_db_check_add(db, run, t[i].url_id, &row, err);
     }
     if (rc == RD_OK)
@@ -119,8 +127,8 @@ int main(int argc, char **argv)
     getrusage(RUSAGE_SELF, &ru);
     printf("render: %lld entries, %lld categories%s: min %.0f ms, median %.0f ms over %d runs; "
            "%.1f MB written; peak RSS %.1f MB (target <= 1000 ms: %s)\n",
-           (long long)st.entries, (long long)st.categories, checked ? ", all checked" : "",
-           ms[0], ms[repeat / 2], repeat, dir_bytes(out) / 1e6, ru.ru_maxrss / 1024.0,
+           (long long)st.entries, (long long)st.categories, checked ? ", all checked" : "", ms[0],
+           ms[repeat / 2], repeat, dir_bytes(out) / 1e6, ru.ru_maxrss / 1024.0,
            ms[repeat / 2] <= 1000 ? "met" : "MISSED");
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

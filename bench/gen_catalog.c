@@ -34,24 +34,30 @@ typedef struct gen {
 } gen;
 
 static const char *const words[] = {
-    "fast",    "json",   "http",    "router",   "log",     "cache",    "async",  "stream",
-    "parser",  "config", "tiny",    "simple",   "secure",  "cloud",    "queue",  "graph",
-    "image",   "crypto", "test",    "mock",     "metrics", "trace",    "sql",    "orm",
-    "grpc",    "web",    "cli",     "terminal", "color",   "table",    "file",   "sync",
-    "pool",    "buffer", "codec",   "yaml",     "toml",    "markdown", "server", "client",
-    "proxy",   "auth",   "token",   "rate",     "limit",   "retry",    "task",   "worker",
-    "event",   "bus",    "storage", "blob",     "index",   "search",   "vector", "matrix",
-    "geo",     "time",   "uuid",    "hash",     "bloom",   "tree",     "trie",   "heap",
-    "ring",    "schema", "lexer",   "socket",   "mail",    "pdf",      "audio",  "video",
+    "fast",     "json",     "http",    "router", "log",    "cache",   "async",  "stream", "parser",
+    "config",   "tiny",     "simple",  "secure", "cloud",  "queue",   "graph",  "image",  "crypto",
+    "test",     "mock",     "metrics", "trace",  "sql",    "orm",     "grpc",   "web",    "cli",
+    "terminal", "color",    "table",   "file",   "sync",   "pool",    "buffer", "codec",  "yaml",
+    "toml",     "markdown", "server",  "client", "proxy",  "auth",    "token",  "rate",   "limit",
+    "retry",    "task",     "worker",  "event",  "bus",    "storage", "blob",   "index",  "search",
+    "vector",   "matrix",   "geo",     "time",   "uuid",   "hash",    "bloom",  "tree",   "trie",
+    "heap",     "ring",     "schema",  "lexer",  "socket", "mail",    "pdf",    "audio",  "video",
 };
 static const char *const starters[] = {
-    "Library for", "A lightweight toolkit for", "Fast and simple", "Go package to build",
-    "Minimal implementation of", "Production-ready", "Idiomatic wrapper around",
-    "Zero-allocation", "Experimental support for", "Pure Go",
+    "Library for",
+    "A lightweight toolkit for",
+    "Fast and simple",
+    "Go package to build",
+    "Minimal implementation of",
+    "Production-ready",
+    "Idiomatic wrapper around",
+    "Zero-allocation",
+    "Experimental support for",
+    "Pure Go",
 };
 static const char *const han[] = {
-    "高性能", "日志", "缓存", "数据库", "网络", "解析器", "配置", "并发",
-    "测试", "工具", "框架", "模板", "加密", "队列", "图像处理", "命令行",
+    "高性能", "日志",   "缓存",   "数据库", "网络",   "解析器",   "配置",     "并发",
+    "测试",   "工具",   "框架",   "模板",   "加密",   "队列",     "图像处理", "命令行",
     "服务器", "客户端", "中间件", "序列化", "热加载", "依赖注入", "权限管理", "抓包",
 };
 static const char *const langs[] = {"go", "sh", "json", "yaml", ""};
@@ -70,13 +76,25 @@ static uint64_t next_u64(gen *g)
 /* A number in [0, n); the modulo bias is irrelevant at these sizes. Draw at
  * most one random value per argument list: C leaves the order of argument
  * evaluation unspecified, and the output must not depend on the compiler. */
-static unsigned pick(gen *g, unsigned n) { return (unsigned)(next_u64(g) % n); }
+static unsigned pick(gen *g, unsigned n)
+{
+    return (unsigned)(next_u64(g) % n);
+}
 
 /* True with probability percent / 100. */
-static int chance(gen *g, unsigned percent) { return pick(g, 100) < percent; }
+static int chance(gen *g, unsigned percent)
+{
+    return pick(g, 100) < percent;
+}
 
-static const char *word(gen *g) { return words[pick(g, COUNT(words))]; }
-static const char *han_word(gen *g) { return han[pick(g, COUNT(han))]; }
+static const char *word(gen *g)
+{
+    return words[pick(g, COUNT(words))];
+}
+static const char *han_word(gen *g)
+{
+    return han[pick(g, COUNT(han))];
+}
 
 /* Every byte goes through here so the size limit counts exactly what was written. */
 static void emit(gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -317,8 +335,9 @@ int main(int argc, char **argv)
     g->state = seed;
     g->limit = size;
     emit(g, "# Awesome Synthetic Catalog\n\n");
-    emit(g, "> A generated catalog for benchmarks (seed %llu). Inspired by "
-            "[awesome-go](https://github.com/avelino/awesome-go).\n\n",
+    emit(g,
+         "> A generated catalog for benchmarks (seed %llu). Inspired by "
+         "[awesome-go](https://github.com/avelino/awesome-go).\n\n",
          seed);
     while (!g->done)
         emit_section(g);

@@ -56,9 +56,9 @@ typedef enum rd_url_kind {
 } rd_url_kind;
 
 typedef struct rd_entry {
-    const char *name;        /* link text (or the identifier), trimmed */
-    const char *url_raw;     /* destination as written, trimmed; NULL without link */
-    const char *url;         /* normalised; NULL without link or when invalid */
+    const char *name;    /* link text (or the identifier), trimmed */
+    const char *url_raw; /* destination as written, trimmed; NULL without link */
+    const char *url;     /* normalised; NULL without link or when invalid */
     rd_url_kind url_kind;
     int missing_scheme;      /* written as host/path; url got "https://" */
     const char *url_error;   /* why the URL is invalid, or NULL */
@@ -181,8 +181,8 @@ enum { RD_FMT_TAB = -1, RD_FMT_MAX_INDENT = 8 };
  * *style (NULL: the document's own). Refuses, with RD_EINTERNAL, to return
  * text whose catalog would differ from the input's; a style out of range is
  * RD_EUSAGE. The caller frees *out. */
-int rd_markdown_format(const char *file, const char *text, size_t len,
-                       const rd_fmt_style *style, char **out, rd_error *err);
+int rd_markdown_format(const char *file, const char *text, size_t len, const rd_fmt_style *style,
+                       char **out, rd_error *err);
 
 /* ---- URLs ---- */
 
@@ -236,8 +236,8 @@ typedef struct rd_fix {
  * target that is a login page, the site's root, not http(s), or not found in
  * the text is skipped. Stores a malloc'd array in *out (free it with
  * rd_fix_free) and its length in *n. */
-int rd_fix_plan(const rd_catalog *cat, const char *text, size_t len, rd_fix_lookup lookup,
-                void *ud, rd_fix **out, size_t *n, rd_error *err);
+int rd_fix_plan(const rd_catalog *cat, const char *text, size_t len, rd_fix_lookup lookup, void *ud,
+                rd_fix **out, size_t *n, rd_error *err);
 
 /* Applies the planned fixes that are not skipped (sorting f by offset) and
  * stores the new text in *out (the caller frees it). Refuses, with

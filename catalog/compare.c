@@ -48,8 +48,8 @@ static int same_note(const rd_note *a, const rd_note *b)
 
 int rd_catalog_same(const rd_catalog *a, const rd_catalog *b, char *why, size_t n)
 {
-    if (a->ncategories != b->ncategories || a->nentries != b->nentries ||
-        a->nnotes != b->nnotes || a->nnav != b->nnav) {
+    if (a->ncategories != b->ncategories || a->nentries != b->nentries || a->nnotes != b->nnotes ||
+        a->nnav != b->nnav) {
         snprintf(why, n, "%zu/%zu categories, %zu/%zu entries, %zu/%zu notes", a->ncategories,
                  b->ncategories, a->nentries, b->nentries, a->nnotes, b->nnotes);
         return 0;
@@ -65,9 +65,8 @@ int rd_catalog_same(const rd_catalog *a, const rd_catalog *b, char *why, size_t 
     }
     for (size_t i = 0; i < a->nentries; i++) {
         const rd_entry *x = &a->entries[i], *y = &b->entries[i];
-        if (x->category != y->category || x->parent != y->parent ||
-            !same_str(x->name, y->name) || !same_str(x->url_raw, y->url_raw) ||
-            !same_str(x->description, y->description)) {
+        if (x->category != y->category || x->parent != y->parent || !same_str(x->name, y->name) ||
+            !same_str(x->url_raw, y->url_raw) || !same_str(x->description, y->description)) {
             snprintf(why, n, "entry '%s' (line %d) differs", x->name, x->pos.line);
             return 0;
         }

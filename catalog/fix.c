@@ -18,8 +18,8 @@
  * site's root when the link was not. NULL when it may. */
 static const char *suspicious_target(const char *from, const char *to)
 {
-    static const char *const words[] = {"login", "signin", "sign-in", "sign_in", "auth",
-                                        "sso",   "session", "account"};
+    static const char *const words[] = {"login", "signin", "sign-in", "sign_in",
+                                        "auth",  "sso",    "session", "account"};
     char *path = NULL, *query = NULL, *from_path = NULL;
     CURLU *u = curl_url(), *f = curl_url();
     const char *why = NULL;
@@ -92,8 +92,8 @@ static int plan_entry(const rd_catalog *cat, int i, const char *text, size_t len
         const char *bad = web ? suspicious_target(e->url, target) : "it is not an http(s) URL";
         if (bad) {
             f->skipped = 1;
-            snprintf(f->note, sizeof f->note, "%s redirects to %.200s, but %s", e->url_raw,
-                     target, bad);
+            snprintf(f->note, sizeof f->note, "%s redirects to %.200s, but %s", e->url_raw, target,
+                     bad);
             return 1;
         }
     } else if (e->missing_scheme) {
@@ -122,8 +122,8 @@ static int plan_entry(const rd_catalog *cat, int i, const char *text, size_t len
     return 1;
 }
 
-int rd_fix_plan(const rd_catalog *cat, const char *text, size_t len, rd_fix_lookup lookup,
-                void *ud, rd_fix **out, size_t *n, rd_error *err)
+int rd_fix_plan(const rd_catalog *cat, const char *text, size_t len, rd_fix_lookup lookup, void *ud,
+                rd_fix **out, size_t *n, rd_error *err)
 {
     *out = NULL;
     *n = 0;
@@ -145,8 +145,8 @@ int rd_fix_plan(const rd_catalog *cat, const char *text, size_t len, rd_fix_look
 
 /* Whether after holds before's catalog with exactly the planned links
  * changed: the same entries, names, descriptions and nesting. */
-static int only_links_changed(const rd_catalog *before, const rd_catalog *after,
-                              const rd_fix *f, size_t n, char *why, size_t wn)
+static int only_links_changed(const rd_catalog *before, const rd_catalog *after, const rd_fix *f,
+                              size_t n, char *why, size_t wn)
 {
     if (before->nentries != after->nentries || before->ncategories != after->ncategories ||
         before->nnotes != after->nnotes) {
@@ -199,8 +199,10 @@ int rd_fix_apply(const rd_catalog *cat, const char *text, size_t len, rd_fix *f,
     char why[300];
     int rc = rd_catalog_parse(cat->file, b.data, b.len, (long long)b.len + 1, &after, err);
     if (rc == RD_OK && !only_links_changed(cat, after, f, n, why, sizeof why))
-        rc = rd_error_set(err, RD_EINTERNAL, "%s: fixing would change more than links (%s); "
-                          "nothing written", cat->file, why);
+        rc = rd_error_set(err, RD_EINTERNAL,
+                          "%s: fixing would change more than links (%s); "
+                          "nothing written",
+                          cat->file, why);
     rd_catalog_free(after);
     if (rc == RD_OK)
         *out = rd_buf_take(&b);

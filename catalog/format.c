@@ -454,8 +454,7 @@ static void children(rd_fmt *f, cmark_node *parent, int strip, int top)
         separate(f, cmark_node_get_start_line(c), top, &first);
         if (cmark_node_get_type(c) == CMARK_NODE_LIST) {
             cmark_node *end = c, *next;
-            while ((next = cmark_node_next(end)) &&
-                   cmark_node_get_type(next) == CMARK_NODE_LIST &&
+            while ((next = cmark_node_next(end)) && cmark_node_get_type(next) == CMARK_NODE_LIST &&
                    cmark_node_get_list_type(next) == cmark_node_get_list_type(c) &&
                    !holds_text(f, last_line(end) + 1, cmark_node_get_start_line(next) - 1))
                 end = next;
@@ -474,8 +473,8 @@ static void children(rd_fmt *f, cmark_node *parent, int strip, int top)
     rd_buf_free(&block);
 }
 
-int rd_markdown_format(const char *file, const char *text, size_t len,
-                       const rd_fmt_style *style, char **out, rd_error *err)
+int rd_markdown_format(const char *file, const char *text, size_t len, const rd_fmt_style *style,
+                       char **out, rd_error *err)
 {
     *out = NULL;
     rd_fmt_style want = style ? *style : (rd_fmt_style){0};
@@ -508,8 +507,8 @@ int rd_markdown_format(const char *file, const char *text, size_t len,
         char why[256];
         if (rc == RD_OK && !rd_catalog_same(before, after, why, sizeof why))
             rc = rd_error_set(err, RD_EINTERNAL,
-                              "%s: formatting would change the catalog (%s); nothing written",
-                              file, why);
+                              "%s: formatting would change the catalog (%s); nothing written", file,
+                              why);
     }
     if (doc)
         cmark_node_free(doc);

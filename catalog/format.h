@@ -16,7 +16,7 @@ typedef struct rd_fmt {
     size_t len;
     size_t *line; /* where each line starts, from rd_text_lines */
     size_t nlines;
-    rd_fmt_style style; /* what is written: a bullet and an indent, never 0 */
+    rd_fmt_style style;          /* what is written: a bullet and an indent, never 0 */
     char bullets[RD_FMT_LEVELS]; /* the bullet of each level of nested lists */
     rd_buf *out;
     rd_buf lead;   /* what each line of the current item's blocks starts with */

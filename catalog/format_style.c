@@ -82,8 +82,7 @@ void rd_fmt_own_style(rd_fmt *f, cmark_node *doc, rd_fmt_style *style)
             continue;
         cmark_node *list = cmark_node_parent(n), *parent = cmark_node_parent(list);
         int l = cmark_node_get_start_line(n);
-        if (cmark_node_get_list_type(list) == CMARK_BULLET_LIST && l >= 1 &&
-            l <= (int)f->nlines) {
+        if (cmark_node_get_list_type(list) == CMARK_BULLET_LIST && l >= 1 && l <= (int)f->nlines) {
             size_t len, at = (size_t)cmark_node_get_start_column(n) - 1;
             const char *p = rd_fmt_line(f, l, &len);
             const char *b = at < len && p[at] ? strchr(bullets, p[at]) : NULL;
@@ -92,8 +91,7 @@ void rd_fmt_own_style(rd_fmt *f, cmark_node *doc, rd_fmt_style *style)
                 depth += cmark_node_get_type(up) == CMARK_NODE_LIST;
             if (b) {
                 vote(&bullet, (int)(b - bullets));
-                vote(&level[depth < RD_FMT_LEVELS ? depth : RD_FMT_LEVELS - 1],
-                     (int)(b - bullets));
+                vote(&level[depth < RD_FMT_LEVELS ? depth : RD_FMT_LEVELS - 1], (int)(b - bullets));
             }
         }
         if (parent && cmark_node_get_type(parent) == CMARK_NODE_ITEM) {

@@ -21,23 +21,16 @@ void rd_flatten(cmark_node *node, rd_buf *b)
             break;
         case CMARK_NODE_TEXT:
         case CMARK_NODE_CODE:
-        case CMARK_NODE_CODE_BLOCK:
-            rd_buf_puts(b, cmark_node_get_literal(n));
-            break;
-        case CMARK_NODE_SOFTBREAK:
-            rd_buf_putc(b, ' ');
-            break;
-        case CMARK_NODE_LINEBREAK:
-            rd_buf_putc(b, '\n');
-            break;
+        case CMARK_NODE_CODE_BLOCK: rd_buf_puts(b, cmark_node_get_literal(n)); break;
+        case CMARK_NODE_SOFTBREAK: rd_buf_putc(b, ' '); break;
+        case CMARK_NODE_LINEBREAK: rd_buf_putc(b, '\n'); break;
         case CMARK_NODE_PARAGRAPH:
         case CMARK_NODE_HEADING:
         case CMARK_NODE_ITEM:
             if (ev == CMARK_EVENT_ENTER && b->len && b->data[b->len - 1] != '\n')
                 rd_buf_putc(b, '\n');
             break;
-        default:
-            break;
+        default: break;
         }
     }
     cmark_iter_free(it);
@@ -153,8 +146,8 @@ size_t rd_skip_separator(const char *s)
     size_t d = dash_at(s + i);
     const char *sep = !d || s[i] == ':' ? find_separator(s + i, &n) : NULL;
     size_t tag = sep ? (size_t)(sep - (s + i)) : 0;
-    if (tag && tag <= 24 && !memchr(s + i, ' ', tag) && (!d || (s[i] == ':' && tag > 2 &&
-                                                                s[i + tag - 1] == ':'))) {
+    if (tag && tag <= 24 && !memchr(s + i, ' ', tag) &&
+        (!d || (s[i] == ':' && tag > 2 && s[i + tag - 1] == ':'))) {
         i += tag + n - 1;
         d = 1;
     }
@@ -277,12 +270,33 @@ cmark_node *rd_group_label(cmark_node *item, rd_buf *name, rd_buf *desc)
 /* Tool directives are comments that tools write into lists; they never name
  * a category. One list, matched at the start of the comment's text. */
 static const char *const directives[] = {
-    "markdownlint",   "prettier-ignore",   "START doctoc",  "END doctoc", "DOCTOC",
-    "toc",            "/toc",              "TOC",           "/TOC",       "BEGIN",
-    "END",            "lint ",             "lint-",         "textlint",   "alex ",
-    "cspell",         "spell-checker",     "vale ",         "eslint",     "omit in toc",
-    "markdown-link-check", "AUTO-GENERATED", "ALL-CONTRIBUTORS", "remark-", "mdformat",
-    "MarkdownTOC", "/MarkdownTOC",
+    "markdownlint",
+    "prettier-ignore",
+    "START doctoc",
+    "END doctoc",
+    "DOCTOC",
+    "toc",
+    "/toc",
+    "TOC",
+    "/TOC",
+    "BEGIN",
+    "END",
+    "lint ",
+    "lint-",
+    "textlint",
+    "alex ",
+    "cspell",
+    "spell-checker",
+    "vale ",
+    "eslint",
+    "omit in toc",
+    "markdown-link-check",
+    "AUTO-GENERATED",
+    "ALL-CONTRIBUTORS",
+    "remark-",
+    "mdformat",
+    "MarkdownTOC",
+    "/MarkdownTOC",
 };
 
 int rd_is_directive(const char *name)

@@ -142,8 +142,7 @@ static void lint_url(diags *d, const rd_entry *e)
             say(d, "http-not-https", e->link_pos,
                 "%s is plain http; prefer https where the site offers it", e->url);
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -160,12 +159,13 @@ static size_t prose_end(const char *s, size_t n)
                s[open - 1] != ')')
             open--;
         int tag = open && (s[open - 1] == '[' || s[open - 1] == '('); /* unclosed at the end */
-        if (!tag && n && (s[n - 1] == ']' || s[n - 1] == ')')) { /* a closed group */
+        if (!tag && n && (s[n - 1] == ']' || s[n - 1] == ')')) {      /* a closed group */
             char close = s[n - 1], opener = close == ']' ? '[' : '(';
             size_t k = n - 1;
             while (k && s[k - 1] != opener)
                 k--;
-            tag = k && (k == 1 || strchr(" *.!?", s[k - 2]) || (k >= 4 && (unsigned char)s[k - 2] >= 0x80));
+            tag = k && (k == 1 || strchr(" *.!?", s[k - 2]) ||
+                        (k >= 4 && (unsigned char)s[k - 2] >= 0x80));
             open = k;
         }
         if (!tag || open - 1 == 0)
@@ -197,8 +197,9 @@ static void lint_style(diags *d, const rd_entry *e)
         say(d, "description-case", e->link_pos,
             "the description of '%s' starts with a small letter: '%.30s'", e->name, s);
     size_t end = prose_end(s, e->prose_len);
-    static const char *const stops[] = {".", "!", "?", "\xE2\x80\xA6", "\xE3\x80\x82",
-                                        "\xEF\xBC\x81", "\xEF\xBC\x9F"}; /* … 。 ！ ？ */
+    static const char *const stops[] = {
+        ".",           "!", "?", "\xE2\x80\xA6", "\xE3\x80\x82", "\xEF\xBC\x81",
+        "\xEF\xBC\x9F"}; /* … 。 ！ ？ */
     int stopped = 0;
     for (size_t i = 0; i < sizeof stops / sizeof *stops; i++) {
         size_t k = strlen(stops[i]);
@@ -240,8 +241,8 @@ static void lint_duplicates(diags *d, const rd_catalog *cat)
             d->oom = 1;
         } else if (added == 0) {
             size_t f = (size_t)first;
-            const char *fname = f < cat->nentries ? cat->entries[f].name
-                                                  : cat->categories[f - cat->nentries].name;
+            const char *fname =
+                f < cat->nentries ? cat->entries[f].name : cat->categories[f - cat->nentries].name;
             int fline = f < cat->nentries ? cat->entries[f].link_pos.line
                                           : cat->categories[f - cat->nentries].pos.line;
             say(d, "duplicate-url", e ? e->link_pos : c->pos, "%s is also linked at line %d ('%s')",
@@ -404,10 +405,9 @@ static void lint_toc(diags *d, const rd_catalog *cat)
     int end = run ? cat->nav[from + run - 1].pos.line : 0;
     for (size_t i = 0; run && i < cat->ncategories && !d->oom; i++) {
         const rd_category *c = &cat->categories[i];
-        if (c->kind == RD_CAT_HEADING && c->pos.line > end && c->level >= lo &&
-            c->level <= hi && !linked[i])
-            say(d, "toc-missing", c->pos,
-                "the table of contents (line %d) has no link to '%s'",
+        if (c->kind == RD_CAT_HEADING && c->pos.line > end && c->level >= lo && c->level <= hi &&
+            !linked[i])
+            say(d, "toc-missing", c->pos, "the table of contents (line %d) has no link to '%s'",
                 cat->nav[from].pos.line, c->name);
     }
     d->oom |= b.oom;

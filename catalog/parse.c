@@ -48,8 +48,8 @@ static char *trimmed_copy(parser *p, const char *s, size_t n)
     return c ? c : "";
 }
 
-static int add_category(parser *p, rd_category_kind kind, const char *name, int level,
-                        int parent, rd_pos pos)
+static int add_category(parser *p, rd_category_kind kind, const char *name, int level, int parent,
+                        rd_pos pos)
 {
     rd_catalog *cat = p->cat;
     rd_category *arr = rd_grow(cat->categories, &p->cap_cat, cat->ncategories, sizeof *arr);
@@ -81,7 +81,8 @@ static void on_heading(parser *p, cmark_node *n)
     rd_buf b = {0};
     rd_flatten(n, &b);
     char *name = trimmed_copy(p, b.data ? b.data : "", b.len);
-    rd_buf anchor = {0}; /* from the text as rendered: "Awesome C++ [![badge]..." gives "awesome-c-" */
+    rd_buf anchor = {
+        0}; /* from the text as rendered: "Awesome C++ [![badge]..." gives "awesome-c-" */
     rd_github_anchor(b.data ? b.data : "", &anchor);
     char *id = rd_arena_strndup(p->cat->arena, anchor.data ? anchor.data : "", anchor.len);
     if (!id || b.oom || anchor.oom)
@@ -252,8 +253,13 @@ static int add_entry(parser *p, const char *name, int parent, int category, rd_p
     }
     cat->entries = arr;
     int i = (int)cat->nentries++;
-    arr[i] = (rd_entry){.name = name, .category = category, .parent = parent, .pos = pos,
-                        .link_pos = link_pos, .description = "", .separator = ""};
+    arr[i] = (rd_entry){.name = name,
+                        .category = category,
+                        .parent = parent,
+                        .pos = pos,
+                        .link_pos = link_pos,
+                        .description = "",
+                        .separator = ""};
     return i;
 }
 
@@ -315,8 +321,8 @@ static const char *separator_copy(parser *p, const char *s, size_t n)
 /* Makes an entry of an item that starts with `link`; returns its index. The
  * text after the link, less a separator ("-", "–", "—" or ":"), describes it.
  * A link that holds only a badge is named by the words after it, or its URL. */
-static int on_link_item(parser *p, cmark_node *item, cmark_node *link, int bracketed,
-                        int owner, int category)
+static int on_link_item(parser *p, cmark_node *item, cmark_node *link, int bracketed, int owner,
+                        int category)
 {
     rd_buf b = {0}, rest = {0};
     rd_flatten(link, &b);

@@ -119,8 +119,8 @@ int rd_text_lines(const char *file, const char *text, size_t len, size_t **line_
                 size_t col = i - line_begin + 1;
                 if (c == 0)
                     return rd_error_set(err, RD_EINPUT,
-                                        "%s:%zu:%zu: NUL byte; this is not a text file", file,
-                                        n, col);
+                                        "%s:%zu:%zu: NUL byte; this is not a text file", file, n,
+                                        col);
                 return rd_error_set(err, RD_EINPUT,
                                     "%s:%zu:%zu: invalid UTF-8 (byte 0x%02X); the catalog must "
                                     "be UTF-8 text",

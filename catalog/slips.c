@@ -151,8 +151,8 @@ static void item_indent(slips *s, cmark_node *item)
     const char *pp = line_at(s, cmark_node_get_start_line(parent), &pn);
     int rel = indent_of(p, n, NULL) - indent_of(pp, pn, NULL);
     cmark_node *text = cmark_node_first_child(parent);
-    int content = text ? cmark_node_get_start_column(text) - cmark_node_get_start_column(parent)
-                       : rel;
+    int content =
+        text ? cmark_node_get_start_column(text) - cmark_node_get_start_column(parent) : rel;
     if (rel != content && rel % 2 == 1)
         add(s, "odd-indent", cmark_node_get_start_line(item), cmark_node_get_start_column(item),
             "this item is indented %d spaces more than the item at line %d, so it is read "
@@ -238,8 +238,8 @@ static void top_paragraph(slips *s, cmark_node *para)
     while (n && t[n - 1] == ' ')
         n--;
     int sentence = n > 60 || (n && strchr(".!?", t[n - 1])) ||
-                   (n >= 3 && (!memcmp(t + n - 3, "\xE3\x80\x82", 3) ||  /* 。 */
-                               !memcmp(t + n - 3, "\xEF\xBC\x81", 3)));  /* ！ */
+                   (n >= 3 && (!memcmp(t + n - 3, "\xE3\x80\x82", 3) || /* 。 */
+                               !memcmp(t + n - 3, "\xEF\xBC\x81", 3))); /* ！ */
     if (n && !sentence)
         add(s, "bold-heading", first, cmark_node_get_start_column(para),
             "'%.*s' is bold text on a line of its own; make it a heading so that it is a "
@@ -336,21 +336,14 @@ int rd_find_slips(rd_catalog *cat, cmark_node *doc, const char *text, const size
                 top_paragraph(&s, n);
             inline_ids(&s, n, it);
             break;
-        case CMARK_NODE_HEADING:
-            inline_ids(&s, n, it);
-            break;
-        case CMARK_NODE_ITEM:
-            item_indent(&s, n);
-            break;
-        case CMARK_NODE_LIST:
-            list_bullets(&s, n);
-            break;
+        case CMARK_NODE_HEADING: inline_ids(&s, n, it); break;
+        case CMARK_NODE_ITEM: item_indent(&s, n); break;
+        case CMARK_NODE_LIST: list_bullets(&s, n); break;
         case CMARK_NODE_HTML_BLOCK:
             html_block(&s, n);
             html_ids(&s, cmark_node_get_literal(n), cmark_node_get_start_line(n));
             break;
-        default:
-            break;
+        default: break;
         }
     }
     cmark_iter_free(it);

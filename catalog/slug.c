@@ -68,4 +68,3 @@ void rd_github_anchor(const char *name, rd_buf *out)
         i += (size_t)len;
     }
 }
-

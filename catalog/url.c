@@ -152,8 +152,8 @@ int rd_url_normalise(const char *raw, rd_url_info *info)
                 snprintf(info->error, sizeof info->error, "not an e-mail address");
             else if (!(info->normalised = strdup(s)))
                 ret = RD_ENOMEM;
-        } else if ((sl == 10 && !strncmp(s, "javascript", 10)) || (sl == 4 && !strncmp(s, "data", 4))
-                   || (sl == 8 && !strncmp(s, "vbscript", 8))) {
+        } else if ((sl == 10 && !strncmp(s, "javascript", 10)) ||
+                   (sl == 4 && !strncmp(s, "data", 4)) || (sl == 8 && !strncmp(s, "vbscript", 8))) {
             info->kind = RD_URL_UNSAFE;
         } else {
             info->kind = RD_URL_OTHER;

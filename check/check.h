@@ -17,13 +17,13 @@ enum { RD_MAX_PATTERNS = 32 }; /* --exclude, --include: each at most */
 /* What a run has done so far, and at its end how it went. */
 typedef struct rd_check_tally {
     int64_t run_id;
-    size_t total;               /* links of the catalog */
+    size_t total; /* links of the catalog */
     size_t done, count[RD_RES_COUNT];
-    size_t failing;             /* results that fail the run (rd_result_fails) */
-    size_t web, hosts;          /* links fetched over the network, and their hosts */
+    size_t failing;    /* results that fail the run (rd_result_fails) */
+    size_t web, hosts; /* links fetched over the network, and their hosts */
     int64_t started_ms, elapsed_ms;
-    int network_down;           /* links on several hosts, and not one server reached */
-    const char *outcome;        /* "completed", "interrupted" or "deadline" */
+    int network_down;    /* links on several hosts, and not one server reached */
+    const char *outcome; /* "completed", "interrupted" or "deadline" */
 } rd_check_tally;
 
 typedef struct rd_check_opts {
@@ -33,8 +33,8 @@ typedef struct rd_check_opts {
     const char *const *exclude; /* POSIX extended regexes: skip URLs matching any */
     const char *const *include; /* check only URLs matching one */
     int nexclude, ninclude;
-    const char *catalog;        /* the catalog's path: relative links are beside it */
-    int strict;                 /* timeouts, rate limits and cancellations fail too */
+    const char *catalog; /* the catalog's path: relative links are beside it */
+    int strict;          /* timeouts, rate limits and cancellations fail too */
     /* Called after each result is stored (progress); may be NULL. */
     void (*on_result)(void *ud, const rd_check_tally *t);
     /* Whether the run was stopped by the user (a signal) rather than its

@@ -51,8 +51,15 @@ static void on_tick(void *ud, int64_t now)
 static int on_crawled(void *ud, size_t index, const rd_check *k)
 {
     run *r = ud;
-    rd_check_row row = {rd_result_name(k->result), k->status, k->final_url, k->redirects,
-                        k->elapsed_ms, k->bytes, k->error, k->title, 0};
+    rd_check_row row = {rd_result_name(k->result),
+                        k->status,
+                        k->final_url,
+                        k->redirects,
+                        k->elapsed_ms,
+                        k->bytes,
+                        k->error,
+                        k->title,
+                        0};
     return record(r, r->web[index], k->result, &row);
 }
 
@@ -112,8 +119,8 @@ static int compile_patterns(run *r)
             if (rc) {
                 char msg[200];
                 regerror(rc, &re[*done], msg, sizeof msg);
-                return rd_error_set(r->err, RD_EUSAGE, "--%s '%s': %s",
-                                    k ? "include" : "exclude", pat[*done], msg);
+                return rd_error_set(r->err, RD_EUSAGE, "--%s '%s': %s", k ? "include" : "exclude",
+                                    pat[*done], msg);
             }
         }
     }
@@ -127,14 +134,14 @@ static size_t sort_targets(run *r, const char **urls)
     size_t nweb = 0;
     for (size_t i = 0; i < r->t->total && !r->db_failed; i++) {
         const rd_target *g = &r->targets[i];
-        int excluded = matches_any(r->ex, r->nex, g->url) ||
-                       (r->nin && !matches_any(r->in, r->nin, g->url));
+        int excluded =
+            matches_any(r->ex, r->nex, g->url) || (r->nin && !matches_any(r->in, r->nin, g->url));
         if (excluded) {
             rd_check_row row = {"excluded", 0, NULL, 0, 0, 0, "--exclude/--include", NULL, 0};
             record(r, i, RD_RES_EXCLUDED, &row);
         } else if (g->fresh) {
             rd_check_row row = {"cached", g->fresh_status, g->fresh_final_url, 0, 0, 0,
-                                NULL, g->fresh_title, g->fresh_id};
+                                NULL,     g->fresh_title,  g->fresh_id};
             record(r, i, RD_RES_CACHED, &row);
         } else if (!strcmp(g->kind, "mailto")) {
             rd_check_row row = {"ok", 0, NULL, 0, 0, 0, "e-mail address: syntax only", NULL, 0};
@@ -146,7 +153,7 @@ static size_t sort_targets(run *r, const char **urls)
             urls[nweb++] = g->url;
         } else {
             rd_check_row row = {"excluded", 0, NULL, 0, 0, 0, "only http(s) links are fetched",
-                                NULL, 0};
+                                NULL,       0};
             record(r, i, RD_RES_EXCLUDED, &row);
         }
     }
@@ -175,10 +182,10 @@ static int finish(run *r, const rd_crawl_stats *st, int rc)
     t->hosts = st->hosts;
     /* no server of several hosts could be reached: nothing was checked, so
      * nothing is called broken (one dead host is just that) */
-    t->network_down = !interrupted && st->hosts > 1 && st->resolved == 0 &&
-                      st->count[RD_RES_ERROR] == t->web;
-    t->outcome = interrupted                        ? "interrupted"
-                 : t->network_down                  ? "offline"
+    t->network_down =
+        !interrupted && st->hosts > 1 && st->resolved == 0 && st->count[RD_RES_ERROR] == t->web;
+    t->outcome = interrupted                   ? "interrupted"
+                 : t->network_down             ? "offline"
                  : st->count[RD_RES_CANCELLED] ? "deadline"
                                                : "completed";
     rd_error end_err = {0};
@@ -197,10 +204,10 @@ int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_erro
     t->started_ms = rd_now_ms();
     t->outcome = "completed";
     run r = {.db = db, .o = o, .t = t, .err = err};
-    rd_run_options ro = {o->crawl.timeout_ms, o->deadline_ms,     o->max_age_ms,
-                         o->crawl.max_bytes,  o->crawl.host_interval_ms,
-                         o->crawl.concurrency, o->crawl.per_host, o->crawl.retries,
-                         o->crawl.use_head};
+    rd_run_options ro = {
+        o->crawl.timeout_ms,       o->deadline_ms,       o->max_age_ms,     o->crawl.max_bytes,
+        o->crawl.host_interval_ms, o->crawl.concurrency, o->crawl.per_host, o->crawl.retries,
+        o->crawl.use_head};
     const char **urls = NULL;
     rd_crawl_stats st = {0};
     int rc = compile_patterns(&r);

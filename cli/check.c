@@ -62,8 +62,8 @@ static void draw(void *ud, const rd_check_tally *t)
         return;
     p->last_ms = now;
     double secs = (now - t->started_ms) / 1000.0, rate = secs > 0 ? t->done / secs : 0;
-    fprintf(stderr, "\r\033[K%zu/%zu checked, %zu failing, %.0f/s, ETA %.0f s", t->done,
-            t->total, t->failing, rate, rate > 0 ? (t->total - t->done) / rate : 0.0);
+    fprintf(stderr, "\r\033[K%zu/%zu checked, %zu failing, %.0f/s, ETA %.0f s", t->done, t->total,
+            t->failing, rate, rate > 0 ? (t->total - t->done) / rate : 0.0);
 }
 
 static int interrupted(void *ud)
@@ -78,12 +78,18 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
     *network_down = 0;
     *failing = 0;
     progress p = {.on = isatty(2) && cfg->verbosity >= 0};
-    rd_check_opts o = {.crawl = cfg->crawl, .deadline_ms = cfg->deadline_ms,
-                       .max_age_ms = cfg->max_age_ms, .exclude = cfg->exclude,
-                       .include = cfg->include, .nexclude = cfg->nexclude,
-                       .ninclude = cfg->ninclude, .catalog = cfg->file,
-                       .strict = cfg->strict, .on_result = draw,
-                       .interrupted = interrupted, .ud = &p};
+    rd_check_opts o = {.crawl = cfg->crawl,
+                       .deadline_ms = cfg->deadline_ms,
+                       .max_age_ms = cfg->max_age_ms,
+                       .exclude = cfg->exclude,
+                       .include = cfg->include,
+                       .nexclude = cfg->nexclude,
+                       .ninclude = cfg->ninclude,
+                       .catalog = cfg->file,
+                       .strict = cfg->strict,
+                       .on_result = draw,
+                       .interrupted = interrupted,
+                       .ud = &p};
     rd_check_tally t = {0};
     rd_error err = {0};
     rd_db *db = NULL;
@@ -95,8 +101,10 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
         e = rd_check_links(db, &o, &t, &err);
     if (p.on)
         fputs("\r\033[K", stderr);
-    rd_report_summary sum = {.total = t.total, .elapsed_ms = t.elapsed_ms,
-                             .strict = cfg->strict, .offline = t.network_down};
+    rd_report_summary sum = {.total = t.total,
+                             .elapsed_ms = t.elapsed_ms,
+                             .strict = cfg->strict,
+                             .offline = t.network_down};
     memcpy(sum.count, t.count, sizeof sum.count);
     *network_down = t.network_down;
     if (e == RD_OK)
@@ -110,13 +118,13 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
         return rd_exit_for(e);
     }
     if (got_signal) {
-        fprintf(stderr, "refdex: interrupted; the results so far are saved in %s\n",
-                cfg->db_path);
+        fprintf(stderr, "refdex: interrupted; the results so far are saved in %s\n", cfg->db_path);
         return RD_EXIT_INTERRUPTED;
     }
     if (t.network_down)
-        fprintf(stderr, "refdex: the network looks unavailable: no server could be reached "
-                        "for any of the %zu web links (%zu hosts); nothing was checked\n",
+        fprintf(stderr,
+                "refdex: the network looks unavailable: no server could be reached "
+                "for any of the %zu web links (%zu hosts); nothing was checked\n",
                 t.web, t.hosts);
     return RD_EXIT_OK;
 }
@@ -125,8 +133,10 @@ int rd_cmd_check(rd_config *cfg)
 {
     int fmt = rd_report_format_parse(cfg->format ? cfg->format : "text");
     if (fmt < 0) {
-        fprintf(stderr, "refdex: check --format is text, json, junit, github or markdown, "
-                        "not '%s'\n", cfg->format);
+        fprintf(stderr,
+                "refdex: check --format is text, json, junit, github or markdown, "
+                "not '%s'\n",
+                cfg->format);
         return RD_EXIT_USAGE;
     }
     int rc = rd_cli_ingest(cfg, cfg->verbosity > 0 ? stderr : NULL);

@@ -18,10 +18,10 @@
 
 /* Exit codes: stable, documented in --help and the README. */
 typedef enum rd_exit {
-    RD_EXIT_OK = 0,          /* all good */
-    RD_EXIT_FINDINGS = 1,    /* broken links, lint errors (with --strict: warnings) */
-    RD_EXIT_USAGE = 2,       /* bad usage or bad input; nothing was written */
-    RD_EXIT_INTERNAL = 3,    /* internal or database error */
+    RD_EXIT_OK = 0,       /* all good */
+    RD_EXIT_FINDINGS = 1, /* broken links, lint errors (with --strict: warnings) */
+    RD_EXIT_USAGE = 2,    /* bad usage or bad input; nothing was written */
+    RD_EXIT_INTERNAL = 3, /* internal or database error */
     RD_EXIT_INTERRUPTED = 130
 } rd_exit;
 
@@ -42,14 +42,14 @@ typedef struct rd_config {
     int64_t max_age_ms;      /* --max-age, 0: always check */
     const char *exclude[RD_MAX_PATTERNS], *include[RD_MAX_PATTERNS];
     int nexclude, ninclude;
-    const char *output; /* -o FILE */
-    int no_check;       /* update: skip the link check */
-    const char *out_dir; /* render: --out, or "site" beside the catalog */
-    int fmt_check;       /* fmt --check; fix --dry-run */
-    int fmt_write;       /* fmt -w */
-    rd_lint_opts lint;   /* --disable, --enable */
-    int force;           /* --force: replace another file's catalog in the database */
-    rd_render_opts render; /* render, update: --force (the folder), --remote-images */
+    const char *output;     /* -o FILE */
+    int no_check;           /* update: skip the link check */
+    const char *out_dir;    /* render: --out, or "site" beside the catalog */
+    int fmt_check;          /* fmt --check; fix --dry-run */
+    int fmt_write;          /* fmt -w */
+    rd_lint_opts lint;      /* --disable, --enable */
+    int force;              /* --force: replace another file's catalog in the database */
+    rd_render_opts render;  /* render, update: --force (the folder), --remote-images */
     rd_fmt_style fmt_style; /* fmt --bullet, --indent; 0: the catalog's own */
     char *out_owned;
 } rd_config;

@@ -29,8 +29,8 @@ typedef struct lint_counts {
 } lint_counts;
 
 /* Prints diagnostics as text (or JSON) to out and counts them by severity. */
-static int print_diags(const rd_config *cfg, const rd_diag *d, size_t n, FILE *out,
-                       int json, lint_counts *counts)
+static int print_diags(const rd_config *cfg, const rd_diag *d, size_t n, FILE *out, int json,
+                       lint_counts *counts)
 {
     memset(counts, 0, sizeof *counts);
     for (size_t i = 0; i < n; i++) {
@@ -52,8 +52,8 @@ static int print_diags(const rd_config *cfg, const rd_diag *d, size_t n, FILE *o
     }
     for (size_t i = 0; i < n; i++) {
         /* -q keeps what fails the run: errors, and with --strict warnings */
-        int fails = d[i].severity == RD_SEV_ERROR ||
-                    (cfg->strict && d[i].severity == RD_SEV_WARNING);
+        int fails =
+            d[i].severity == RD_SEV_ERROR || (cfg->strict && d[i].severity == RD_SEV_WARNING);
         if (cfg->verbosity < 0 && !fails)
             continue;
         fprintf(out, "%s:%d:%d: %s: %s: %s\n", cfg->file, d[i].pos.line, d[i].pos.col,
@@ -91,8 +91,8 @@ int rd_cmd_lint(rd_config *cfg)
         rc = print_diags(cfg, d, n, stdout, !strcmp(fmt, "json"), &counts);
     }
     if (rc == RD_EXIT_OK && cfg->verbosity >= 0 && strcmp(fmt, "json"))
-        fprintf(stderr, "%s: %zu errors, %zu warnings, %zu notes in %zu entries%s\n",
-                cfg->file, counts.errors, counts.warnings, counts.notes, cat->nentries,
+        fprintf(stderr, "%s: %zu errors, %zu warnings, %zu notes in %zu entries%s\n", cfg->file,
+                counts.errors, counts.warnings, counts.notes, cat->nentries,
                 cfg->strict && !counts.errors && counts.warnings ? " (--strict: warnings fail)"
                                                                  : "");
     else if (rc == RD_EXIT_OK && cfg->strict && !counts.errors && counts.warnings)
@@ -122,15 +122,14 @@ int rd_cli_store(const rd_config *cfg, const rd_catalog *cat, const char *text, 
     }
     if (cfg->verbosity >= 0 && out) {
         if (st.unchanged)
-            fprintf(out, "%s: unchanged since the last ingest into %s (%lld entries)\n",
-                    cfg->file, cfg->db_path, (long long)st.entries);
+            fprintf(out, "%s: unchanged since the last ingest into %s (%lld entries)\n", cfg->file,
+                    cfg->db_path, (long long)st.entries);
         else
             fprintf(out,
                     "%s: %lld entries in %lld categories, %lld notes; %lld URLs in %s "
                     "(%lld new)\n",
-                    cfg->file, (long long)st.entries, (long long)st.categories,
-                    (long long)st.notes, (long long)st.urls_total, cfg->db_path,
-                    (long long)st.urls_new);
+                    cfg->file, (long long)st.entries, (long long)st.categories, (long long)st.notes,
+                    (long long)st.urls_total, cfg->db_path, (long long)st.urls_new);
     }
     if (cfg->verbosity > 0)
         fprintf(stderr, "refdex: stored in %.1f ms\n", rd_cli_now_ms() - t0);

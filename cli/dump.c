@@ -80,8 +80,8 @@ static int *category_depths(const rd_catalog *cat)
 
 /* Indices of entries and notes bucketed by category, in document order:
  * first[c]..first[c + 1] in order[]. */
-static int bucket(size_t ncat, size_t n, const int *category_of, size_t stride,
-                  size_t **first, size_t **order)
+static int bucket(size_t ncat, size_t n, const int *category_of, size_t stride, size_t **first,
+                  size_t **order)
 {
     *first = calloc(ncat + 2, sizeof **first);
     *order = malloc((n + 1) * sizeof **order);
@@ -121,8 +121,8 @@ static int dump(const rd_catalog *cat, FILE *out)
         }
         for (size_t k = nfirst ? nfirst[c] : 0; nfirst && k < nfirst[c + 1]; k++) {
             const rd_note *n = &cat->notes[norder[k]];
-            fprintf(out, "%*snote %s %d:%d ", 2 * depth[c] + 2, "", note_name(n->kind),
-                    n->pos.line, n->pos.col);
+            fprintf(out, "%*snote %s %d:%d ", 2 * depth[c] + 2, "", note_name(n->kind), n->pos.line,
+                    n->pos.col);
             quoted(out, n->markdown);
             fputc('\n', out);
         }

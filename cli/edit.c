@@ -12,8 +12,7 @@
 /* Replaces the catalog at path with data[0..len), atomically, keeping its
  * permissions and owner, through a symlink to the file it names, and only
  * if nobody changed it since it was read (read). Returns an exit code. */
-static int write_atomically(const char *path, const char *data, size_t len,
-                            const rd_stamp *read)
+static int write_atomically(const char *path, const char *data, size_t len, const rd_stamp *read)
 {
     rd_error err = {0};
     int rc = rd_write_file(path, data, len, RD_REPLACE_FOLLOW, read, &err);
@@ -140,8 +139,7 @@ static void show_difference(const char *file, const char *a_text, const char *b_
             na += v[m].kind != '+';
             nb += v[m].kind != '-';
         }
-        printf("@@ -%zu,%zu +%zu,%zu @@\n", v[start].i + (na > 0), na, v[start].j + (nb > 0),
-               nb);
+        printf("@@ -%zu,%zu +%zu,%zu @@\n", v[start].i + (na > 0), na, v[start].j + (nb > 0), nb);
         for (size_t m = start; m < end; m++) {
             const lines *src = v[m].kind == '+' ? &b : &a;
             size_t at = v[m].kind == '+' ? v[m].j : v[m].i;
@@ -213,7 +211,8 @@ static int keep_latest(const char *url, const char *result, const char *final_ur
     l->v = v;
     last_check *c = &l->v[l->n];
     int r = rd_result_parse(result);
-    *c = (last_check){strdup(url), final_url ? strdup(final_url) : NULL,
+    *c = (last_check){strdup(url),
+                      final_url ? strdup(final_url) : NULL,
                       {r < 0 ? RD_RES_COUNT : (rd_result)r, NULL}};
     c->check.final_url = c->final;
     l->n++; /* counted now, so free_latest frees it whatever happens next */

@@ -88,9 +88,21 @@ static const char usage_more[] =
     "  130  interrupted (check: the results so far are saved)\n";
 
 /* Which options each command takes. */
-enum { O_DB = 1, O_FORMAT = 2, O_CATEGORY = 4, O_SEARCH = 8, O_STRICT = 16, O_MAXIN = 32,
-       O_CHECK = 64, O_NOCHECK = 128, O_OUT = 256, O_FMT = 512, O_DRYRUN = 1024,
-       O_LINT = 2048, O_FORCE = 4096 };
+enum {
+    O_DB = 1,
+    O_FORMAT = 2,
+    O_CATEGORY = 4,
+    O_SEARCH = 8,
+    O_STRICT = 16,
+    O_MAXIN = 32,
+    O_CHECK = 64,
+    O_NOCHECK = 128,
+    O_OUT = 256,
+    O_FMT = 512,
+    O_DRYRUN = 1024,
+    O_LINT = 2048,
+    O_FORCE = 4096
+};
 
 static const struct command {
     const char *name;
@@ -219,11 +231,38 @@ static int usage_error(const char *fmt, const char *arg)
 }
 
 enum {
-    OPT_DB = 256, OPT_FORMAT, OPT_CATEGORY, OPT_SEARCH, OPT_STRICT, OPT_MAXIN, OPT_TIMEOUT,
-    OPT_DEADLINE, OPT_CONCURRENCY, OPT_PER_HOST, OPT_HOST_INTERVAL, OPT_RETRIES, OPT_MAX_BYTES,
-    OPT_METHOD, OPT_ACCEPT, OPT_EXCLUDE, OPT_INCLUDE, OPT_MAX_AGE, OPT_ALLOW_PRIVATE, OPT_OUTPUT,
-    OPT_NO_CHECK, OPT_OUT, OPT_CHECK_ONLY, OPT_WRITE, OPT_DRY_RUN, OPT_DISABLE, OPT_ENABLE,
-    OPT_RULES, OPT_BULLET, OPT_INDENT, OPT_FORCE, OPT_REMOTE_IMAGES
+    OPT_DB = 256,
+    OPT_FORMAT,
+    OPT_CATEGORY,
+    OPT_SEARCH,
+    OPT_STRICT,
+    OPT_MAXIN,
+    OPT_TIMEOUT,
+    OPT_DEADLINE,
+    OPT_CONCURRENCY,
+    OPT_PER_HOST,
+    OPT_HOST_INTERVAL,
+    OPT_RETRIES,
+    OPT_MAX_BYTES,
+    OPT_METHOD,
+    OPT_ACCEPT,
+    OPT_EXCLUDE,
+    OPT_INCLUDE,
+    OPT_MAX_AGE,
+    OPT_ALLOW_PRIVATE,
+    OPT_OUTPUT,
+    OPT_NO_CHECK,
+    OPT_OUT,
+    OPT_CHECK_ONLY,
+    OPT_WRITE,
+    OPT_DRY_RUN,
+    OPT_DISABLE,
+    OPT_ENABLE,
+    OPT_RULES,
+    OPT_BULLET,
+    OPT_INDENT,
+    OPT_FORCE,
+    OPT_REMOTE_IMAGES
 };
 
 static const struct option longopts[] = {
@@ -286,12 +325,23 @@ static int option_bit(int opt)
     case OPT_STRICT: return O_STRICT;
     case OPT_MAXIN: return O_MAXIN;
     case OPT_NO_CHECK: return O_NOCHECK;
-    case OPT_OUT: case OPT_REMOTE_IMAGES: return O_OUT;
-    case OPT_CHECK_ONLY: case OPT_WRITE: case 'w': case OPT_BULLET: case OPT_INDENT: return O_FMT;
+    case OPT_OUT:
+    case OPT_REMOTE_IMAGES: return O_OUT;
+    case OPT_CHECK_ONLY:
+    case OPT_WRITE:
+    case 'w':
+    case OPT_BULLET:
+    case OPT_INDENT: return O_FMT;
     case OPT_DRY_RUN: return O_DRYRUN;
-    case OPT_DISABLE: case OPT_ENABLE: case OPT_RULES: return O_LINT;
+    case OPT_DISABLE:
+    case OPT_ENABLE:
+    case OPT_RULES: return O_LINT;
     case OPT_FORCE: return O_FORCE;
-    case 'q': case 'v': case 'h': case ':': case '?': return 0;
+    case 'q':
+    case 'v':
+    case 'h':
+    case ':':
+    case '?': return 0;
     default: return O_CHECK;
     }
 }
@@ -313,8 +363,8 @@ static int parse_count(const char *name, const char *arg, int lo, int hi, int *o
     char *end;
     long v = strtol(arg, &end, 10);
     if (*arg == '\0' || *end || v < lo || v > hi) {
-        fprintf(stderr, "refdex: %s takes a whole number from %d to %d, not '%s'\n", name, lo,
-                hi, arg);
+        fprintf(stderr, "refdex: %s takes a whole number from %d to %d, not '%s'\n", name, lo, hi,
+                arg);
         return RD_EXIT_USAGE;
     }
     *out = (int)v;
@@ -327,8 +377,8 @@ static int parse_duration(const char *name, const char *arg, int64_t *out)
 {
     if (rd_parse_duration_ms(arg, out) == RD_OK)
         return RD_EXIT_OK;
-    fprintf(stderr, "refdex: %s takes a duration such as 500ms, 5s, 2m, 1h or 7d, not '%s'\n",
-            name, arg);
+    fprintf(stderr, "refdex: %s takes a duration such as 500ms, 5s, 2m, 1h or 7d, not '%s'\n", name,
+            arg);
     return RD_EXIT_USAGE;
 }
 
@@ -408,8 +458,8 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
     while (rc == RD_EXIT_OK && (c = getopt_long(argc, argv, ":qvho:w", longopts, NULL)) != -1) {
         int bit = c == 'o' ? O_CHECK : option_bit(c);
         if (bit && !(cmd->options & bit)) {
-            fprintf(stderr, "refdex: '%s' does not take %s%s\nTry 'refdex %s --help'.\n",
-                    cmd->name, c == 'o' || c == 'w' ? "" : "--", option_name(c), cmd->name);
+            fprintf(stderr, "refdex: '%s' does not take %s%s\nTry 'refdex %s --help'.\n", cmd->name,
+                    c == 'o' || c == 'w' ? "" : "--", option_name(c), cmd->name);
             return RD_EXIT_USAGE;
         }
         switch (c) {
@@ -423,12 +473,18 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         case 'o': cfg->output = optarg; break;
         case OPT_NO_CHECK: cfg->no_check = 1; break;
         case OPT_OUT: cfg->out_dir = optarg; break;
-        case OPT_CHECK_ONLY: case OPT_DRY_RUN: cfg->fmt_check = 1; break;
-        case OPT_WRITE: case 'w': cfg->fmt_write = 1; break;
-        case OPT_RULES: print_rules(); *done = 1; return RD_EXIT_OK;
+        case OPT_CHECK_ONLY:
+        case OPT_DRY_RUN: cfg->fmt_check = 1; break;
+        case OPT_WRITE:
+        case 'w': cfg->fmt_write = 1; break;
+        case OPT_RULES:
+            print_rules();
+            *done = 1;
+            return RD_EXIT_OK;
         case OPT_FORCE: cfg->force = cfg->render.force = 1; break;
         case OPT_REMOTE_IMAGES: cfg->render.remote_images = 1; break;
-        case OPT_DISABLE: case OPT_ENABLE: {
+        case OPT_DISABLE:
+        case OPT_ENABLE: {
             rd_error err = {0};
             if (rd_lint_opts_set(&cfg->lint, optarg, c == OPT_ENABLE, &err) < 0) {
                 rd_cli_error(&err);
@@ -436,7 +492,8 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
             }
             break;
         }
-        case OPT_BULLET: case OPT_INDENT: rc = parse_fmt_style(c, optarg, &cfg->fmt_style); break;
+        case OPT_BULLET:
+        case OPT_INDENT: rc = parse_fmt_style(c, optarg, &cfg->fmt_style); break;
         case OPT_MAXIN: {
             int64_t v;
             if (rd_parse_size(optarg, &v) < 0 || v <= 0)
@@ -444,7 +501,10 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
             cfg->max_input = v;
             break;
         }
-        case 'h': printf("usage: %s\n", cmd->synopsis); *done = 1; return RD_EXIT_OK;
+        case 'h':
+            printf("usage: %s\n", cmd->synopsis);
+            *done = 1;
+            return RD_EXIT_OK;
         case ':': return usage_error("%s needs a value", argv[optind - 1]);
         case '?': return usage_error("unknown option '%s'", argv[optind - 1]);
         default: rc = parse_check_option(c, optarg, cfg);
@@ -496,9 +556,8 @@ int main(int argc, char **argv)
         if (!strcmp(argv[1], commands[i].name))
             cmd = &commands[i];
     if (!cmd)
-        return usage_error(argv[1][0] == '-' ? "'%s' comes after a command"
-                                             : "unknown command '%s'",
-                           argv[1]);
+        return usage_error(
+            argv[1][0] == '-' ? "'%s' comes after a command" : "unknown command '%s'", argv[1]);
     rd_config cfg = {.max_input = RD_DEFAULT_MAX_INPUT};
     rd_crawl_opts_default(&cfg.crawl);
     rd_lint_opts_default(&cfg.lint);

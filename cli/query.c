@@ -50,9 +50,10 @@ static int open_db(const rd_config *cfg, rd_db **db)
     if (rc < 0) {
         rd_cli_error(&err);
         if (rc == RD_ENOTFOUND)
-            fprintf(stderr, "refdex: looked for %s%s; ingest, update and check keep a "
-                            "catalog's database beside it (docs/list.md: docs/refdex.db), so "
-                            "run this there or give --db PATH\n",
+            fprintf(stderr,
+                    "refdex: looked for %s%s; ingest, update and check keep a "
+                    "catalog's database beside it (docs/list.md: docs/refdex.db), so "
+                    "run this there or give --db PATH\n",
                     cfg->db_path, cfg->db_owned ? " in this folder" : " (--db)");
         return rd_exit_for(rc);
     }
@@ -87,11 +88,15 @@ static int collect(const rd_entry_row *r, void *ud)
     rs->v = v;
     const char *status = r->result ? r->result : r->url ? "unchecked" : "";
     row *o = &rs->v[rs->n++];
-    *o = (row){r->depth, r->line, dup_or_empty(r->name), dup_or_empty(r->url),
-               dup_or_empty(r->category), dup_or_empty(status), dup_or_empty(r->description),
+    *o = (row){r->depth,
+               r->line,
+               dup_or_empty(r->name),
+               dup_or_empty(r->url),
+               dup_or_empty(r->category),
+               dup_or_empty(status),
+               dup_or_empty(r->description),
                dup_or_empty(r->category_name)};
-    if (!o->name || !o->url || !o->category || !o->status || !o->description ||
-        !o->category_name)
+    if (!o->name || !o->url || !o->category || !o->status || !o->description || !o->category_name)
         return rs->oom = RD_ENOMEM;
     return 0;
 }
@@ -204,8 +209,7 @@ static int print_category(const rd_category_row *r, void *ud)
     if (cp->tsv) {
         fprintf(cp->out, "%s\t%d\t", r->path, r->depth);
         tsv_field(cp->out, r->name, 0);
-        fprintf(cp->out, "%lld\t%lld\t%d\n", (long long)r->entries, (long long)r->total,
-                r->line);
+        fprintf(cp->out, "%lld\t%lld\t%d\n", (long long)r->entries, (long long)r->total, r->line);
         return 0;
     }
     fprintf(cp->out, "%*s", 2 * r->depth, "");

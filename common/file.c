@@ -39,9 +39,8 @@ int rd_replace_begin(rd_replace *r, const char *path, int flags, rd_error *err)
         r->gid = (int)st.st_gid;
         if ((flags & RD_REPLACE_FOLLOW) && !(st.st_mode & 0222)) {
             rd_replace_abort(r);
-            return rd_error_set(err, RD_EINPUT,
-                                "%s: marked read-only (mode %03o); nothing written", path,
-                                (unsigned)(st.st_mode & 0777));
+            return rd_error_set(err, RD_EINPUT, "%s: marked read-only (mode %03o); nothing written",
+                                path, (unsigned)(st.st_mode & 0777));
         }
     }
     const char *slash = strrchr(r->target, '/');
@@ -121,8 +120,8 @@ void rd_replace_abort(rd_replace *r)
     *r = (rd_replace){.mode = -1, .uid = -1, .gid = -1};
 }
 
-int rd_write_file(const char *path, const void *data, size_t len, int flags,
-                  const rd_stamp *expect, rd_error *err)
+int rd_write_file(const char *path, const void *data, size_t len, int flags, const rd_stamp *expect,
+                  rd_error *err)
 {
     rd_replace r;
     int rc = rd_replace_begin(&r, path, flags, err);

@@ -27,11 +27,11 @@ typedef struct rd_stamp {
 void rd_stamp_of(const char *path, rd_stamp *s);
 
 typedef struct rd_replace {
-    char *target; /* the file that is replaced */
-    char *tmp;    /* the temporary file beside it */
-    FILE *f;      /* write the new content here */
-    int mode;     /* the target's permissions (kept), or new files' */
-    int uid, gid; /* the target's owner, kept when run as root; -1: none */
+    char *target;           /* the file that is replaced */
+    char *tmp;              /* the temporary file beside it */
+    FILE *f;                /* write the new content here */
+    int mode;               /* the target's permissions (kept), or new files' */
+    int uid, gid;           /* the target's owner, kept when run as root; -1: none */
     const rd_stamp *expect; /* when set: refuse if the target is not this any more */
 } rd_replace;
 
@@ -52,7 +52,7 @@ void rd_replace_abort(rd_replace *r);
 
 /* Replaces path with data[0..len) (rd_replace_begin, a write, commit); with
  * expect, only if path is still what it was then. */
-int rd_write_file(const char *path, const void *data, size_t len, int flags,
-                  const rd_stamp *expect, rd_error *err);
+int rd_write_file(const char *path, const void *data, size_t len, int flags, const rd_stamp *expect,
+                  rd_error *err);
 
 #endif

@@ -3,12 +3,15 @@
 
 #include "result.h"
 
-static const char *const names[RD_RES_COUNT] = {
-    [RD_RES_OK] = "ok",           [RD_RES_REDIRECT] = "redirect",
-    [RD_RES_BROKEN] = "broken",   [RD_RES_TIMEOUT] = "timeout",
-    [RD_RES_ERROR] = "error",     [RD_RES_EXCLUDED] = "excluded",
-    [RD_RES_CACHED] = "cached",   [RD_RES_CANCELLED] = "cancelled",
-    [RD_RES_RATELIMITED] = "ratelimited"};
+static const char *const names[RD_RES_COUNT] = {[RD_RES_OK] = "ok",
+                                                [RD_RES_REDIRECT] = "redirect",
+                                                [RD_RES_BROKEN] = "broken",
+                                                [RD_RES_TIMEOUT] = "timeout",
+                                                [RD_RES_ERROR] = "error",
+                                                [RD_RES_EXCLUDED] = "excluded",
+                                                [RD_RES_CACHED] = "cached",
+                                                [RD_RES_CANCELLED] = "cancelled",
+                                                [RD_RES_RATELIMITED] = "ratelimited"};
 
 const char *rd_result_name(rd_result r)
 {

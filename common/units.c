@@ -40,9 +40,18 @@ int rd_parse_size(const char *text, int64_t *bytes)
     int shift = 0;
     switch (toupper((unsigned char)*end)) {
     case '\0': break;
-    case 'K': shift = 10; end++; break;
-    case 'M': shift = 20; end++; break;
-    case 'G': shift = 30; end++; break;
+    case 'K':
+        shift = 10;
+        end++;
+        break;
+    case 'M':
+        shift = 20;
+        end++;
+        break;
+    case 'G':
+        shift = 30;
+        end++;
+        break;
     default: return RD_EUSAGE;
     }
     if ((*end == 'i' || *end == 'I') && shift)

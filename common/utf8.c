@@ -37,9 +37,9 @@ int rd_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 
 int rd_is_cjk(uint32_t cp)
 {
-    return (cp >= 0x2E80 && cp <= 0x9FFF)     /* radicals, kana, CJK ideographs */
-           || (cp >= 0xAC00 && cp <= 0xD7AF)  /* hangul syllables */
-           || (cp >= 0xF900 && cp <= 0xFAFF)  /* compatibility ideographs */
-           || (cp >= 0xFF00 && cp <= 0xFFEF)  /* full-width forms */
+    return (cp >= 0x2E80 && cp <= 0x9FFF)       /* radicals, kana, CJK ideographs */
+           || (cp >= 0xAC00 && cp <= 0xD7AF)    /* hangul syllables */
+           || (cp >= 0xF900 && cp <= 0xFAFF)    /* compatibility ideographs */
+           || (cp >= 0xFF00 && cp <= 0xFFEF)    /* full-width forms */
            || (cp >= 0x20000 && cp <= 0x3FFFF); /* supplementary ideographs */
 }

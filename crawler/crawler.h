@@ -17,14 +17,14 @@
 
 typedef struct rd_check {
     rd_result result;
-    int status;           /* the last HTTP status, 0 when none */
+    int status;            /* the last HTTP status, 0 when none */
     const char *final_url; /* after redirects, NULL when there were none; valid in the callback */
-    int redirects;        /* hops followed */
-    int attempts;         /* transfers made (HEAD, GET, retries) */
-    int64_t elapsed_ms;   /* from the link's start to its result */
-    int64_t bytes;        /* body bytes read */
-    char error[256];      /* why, for error/timeout/broken; "" otherwise */
-    char title[256];      /* the page's <title>, when a page was read */
+    int redirects;         /* hops followed */
+    int attempts;          /* transfers made (HEAD, GET, retries) */
+    int64_t elapsed_ms;    /* from the link's start to its result */
+    int64_t bytes;         /* body bytes read */
+    char error[256];       /* why, for error/timeout/broken; "" otherwise */
+    char title[256];       /* the page's <title>, when a page was read */
 } rd_check;
 
 typedef struct rd_status_range {
@@ -32,14 +32,14 @@ typedef struct rd_status_range {
 } rd_status_range;
 
 typedef struct rd_crawl_opts {
-    int concurrency;          /* transfers in flight at most (default 128) */
-    int per_host;             /* per host (default 8) */
-    int64_t host_interval_ms; /* least time between two requests to a host (0) */
-    int64_t timeout_ms;       /* per link (default 20 s) */
-    int retries;              /* after the first attempt (default 2) */
-    int64_t max_bytes;        /* of a body (default 1 MiB) */
-    int use_head;             /* HEAD first, GET when the server refuses HEAD */
-    int allow_private;        /* loopback and private addresses may be fetched */
+    int concurrency;               /* transfers in flight at most (default 128) */
+    int per_host;                  /* per host (default 8) */
+    int64_t host_interval_ms;      /* least time between two requests to a host (0) */
+    int64_t timeout_ms;            /* per link (default 20 s) */
+    int retries;                   /* after the first attempt (default 2) */
+    int64_t max_bytes;             /* of a body (default 1 MiB) */
+    int use_head;                  /* HEAD first, GET when the server refuses HEAD */
+    int allow_private;             /* loopback and private addresses may be fetched */
     const rd_status_range *accept; /* statuses counted as ok (default 200..299) */
     size_t naccept;
     const char *user_agent;
@@ -69,8 +69,8 @@ typedef struct rd_crawl_stats {
 
 /* Checks urls[0..n) under `run`. Returns 0 when every link has a result
  * (cancelled ones included), or an RD_E* code when the crawler itself failed. */
-int rd_crawl(const rd_crawl_opts *o, rd_ctx *run, const char *const *urls, size_t n,
-             rd_crawl_cb cb, void *ud, rd_crawl_stats *stats, rd_error *err);
+int rd_crawl(const rd_crawl_opts *o, rd_ctx *run, const char *const *urls, size_t n, rd_crawl_cb cb,
+             void *ud, rd_crawl_stats *stats, rd_error *err);
 
 /* Parses "200..299,403" into a malloc'd array (the caller frees it). */
 int rd_parse_status_ranges(const char *text, rd_status_range **out, size_t *n);

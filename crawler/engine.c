@@ -204,7 +204,8 @@ static void on_http(engine *g, slot *s, long status, int64_t now)
         finish(g, s, RD_RES_RATELIMITED, now);
         return;
     }
-    if (status >= 500 && s->failures++ < o->retries && back_off(g, s, retry_delay(s->failures), now))
+    if (status >= 500 && s->failures++ < o->retries &&
+        back_off(g, s, retry_delay(s->failures), now))
         return;
     snprintf(s->check.error, sizeof s->check.error, "HTTP %ld", status);
     finish(g, s, RD_RES_BROKEN, now);
@@ -440,8 +441,8 @@ static int engine_init(engine *g)
     g->cap_pool = (size_t)g->o->concurrency;
     g->pool = calloc(g->cap_pool ? g->cap_pool : 1, sizeof *g->pool);
     if (g->epfd < 0 || !g->multi || !g->slot_of || !g->finished || !g->pool ||
-        rd_sched_init(&g->sched, g->n, g->o->concurrency, g->o->per_host,
-                      g->o->host_interval_ms) < 0)
+        rd_sched_init(&g->sched, g->n, g->o->concurrency, g->o->per_host, g->o->host_interval_ms) <
+            0)
         return RD_ENOMEM;
     curl_multi_setopt(g->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
     curl_multi_setopt(g->multi, CURLMOPT_SOCKETDATA, g);
@@ -478,11 +479,11 @@ static void engine_free(engine *g)
     free(g->pool);
 }
 
-int rd_crawl(const rd_crawl_opts *o, rd_ctx *run, const char *const *urls, size_t n,
-             rd_crawl_cb cb, void *ud, rd_crawl_stats *stats, rd_error *err)
+int rd_crawl(const rd_crawl_opts *o, rd_ctx *run, const char *const *urls, size_t n, rd_crawl_cb cb,
+             void *ud, rd_crawl_stats *stats, rd_error *err)
 {
-    engine g = {.o = o, .run = run, .urls = urls, .n = n, .cb = cb, .ud = ud, .stats = stats,
-                .epfd = -1};
+    engine g = {
+        .o = o, .run = run, .urls = urls, .n = n, .cb = cb, .ud = ud, .stats = stats, .epfd = -1};
     memset(stats, 0, sizeof *stats);
     int64_t t0 = rd_now_ms();
     int rc = engine_init(&g);

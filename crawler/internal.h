@@ -19,20 +19,20 @@ typedef struct slot {
     size_t active_at; /* index in eng->active */
     rd_ctx ctx;       /* the link's context: every transfer runs under it */
     int64_t started_ms;
-    int64_t wake_ms;  /* > 0 while backing off */
-    int holds_slot;   /* counts against the scheduler's limits now */
-    CURL *easy;       /* the transfer in flight, or NULL */
-    char *url;        /* the URL of the current hop */
+    int64_t wake_ms; /* > 0 while backing off */
+    int holds_slot;  /* counts against the scheduler's limits now */
+    CURL *easy;      /* the transfer in flight, or NULL */
+    char *url;       /* the URL of the current hop */
     char *visited[RD_MAX_REDIRECTS + 1];
-    int head;         /* the current transfer is a HEAD */
-    int failures;     /* retryable failures so far */
-    int permanent;    /* a 301/308 was followed */
-    int connected;    /* some transfer reached a server */
-    int capped;       /* we stopped reading at max_bytes */
-    int64_t body;     /* body bytes of the current transfer */
-    rd_buf page;      /* the first bytes of an HTML body, for its title */
+    int head;      /* the current transfer is a HEAD */
+    int failures;  /* retryable failures so far */
+    int permanent; /* a 301/308 was followed */
+    int connected; /* some transfer reached a server */
+    int capped;    /* we stopped reading at max_bytes */
+    int64_t body;  /* body bytes of the current transfer */
+    rd_buf page;   /* the first bytes of an HTML body, for its title */
     int keep_page;
-    char refused[128]; /* why the address was refused, or "" */
+    char refused[128];            /* why the address was refused, or "" */
     char errbuf[CURL_ERROR_SIZE]; /* curl's words on the last failure */
     rd_check check;
     struct slot *next_free;
@@ -50,14 +50,14 @@ struct engine {
     int epfd;
     int64_t timer_ms; /* curl's timer, absolute; -1: none */
     rd_sched sched;
-    slot **slot_of; /* link → its slot while it has one */
+    slot **slot_of;    /* link → its slot while it has one */
     uint8_t *finished; /* link → it has its result (a woken back-off may still be queued) */
     slot **active;
     size_t nactive, cap_active;
     slot *free_slots;
     CURL **pool; /* easy handles to reuse */
     size_t npool, cap_pool;
-    int stop; /* the callback asked to stop */
+    int stop;   /* the callback asked to stop */
     int failed; /* an internal error: out of memory, epoll */
 };
 

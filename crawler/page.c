@@ -9,8 +9,8 @@ void rd_html_title(const char *html, size_t len, char *out, size_t outsz)
     if (!len || len > 0x7fffffff)
         return;
     htmlDocPtr doc = htmlReadMemory(html, (int)len, NULL, NULL,
-                                    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-                                        HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+                                    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                        HTML_PARSE_NONET);
     if (!doc)
         return;
     /* <title> sits in <head>: look there without walking the whole tree */

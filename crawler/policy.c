@@ -39,21 +39,20 @@ static const char *v4_refusal(uint32_t a, int allow_private)
 const char *rd_address_refusal(const struct sockaddr *sa, int allow_private)
 {
     if (sa->sa_family == AF_INET)
-        return v4_refusal(ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr),
-                          allow_private);
+        return v4_refusal(ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr), allow_private);
     if (sa->sa_family != AF_INET6)
         return "not an internet address";
     const uint8_t *b = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
     static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
     if (!memcmp(b, mapped, 12))
-        return v4_refusal((uint32_t)b[12] << 24 | b[13] << 16 | b[14] << 8 | b[15],
-                          allow_private);
+        return v4_refusal((uint32_t)b[12] << 24 | b[13] << 16 | b[14] << 8 | b[15], allow_private);
     if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
         return "a link-local address";
     if (b[0] == 0xff)
         return "not a unicast address";
     /* fd00:ec2::254, AWS's instance metadata over IPv6 */
-    static const uint8_t aws[16] = {0xfd, 0x00, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54};
+    static const uint8_t aws[16] = {0xfd, 0x00, 0x0e, 0xc2, 0, 0, 0,    0,
+                                    0,    0,    0,    0,    0, 0, 0x02, 0x54};
     if (!memcmp(b, aws, 16) || !memcmp(b, in6addr_any.s6_addr, 16))
         return "a cloud metadata or unspecified address";
     if (allow_private)

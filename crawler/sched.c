@@ -6,8 +6,7 @@
 
 #include "../common/rd.h"
 
-int rd_sched_init(rd_sched *s, size_t nlinks, int concurrency, int per_host,
-                  int64_t interval_ms)
+int rd_sched_init(rd_sched *s, size_t nlinks, int concurrency, int per_host, int64_t interval_ms)
 {
     memset(s, 0, sizeof *s);
     s->concurrency = concurrency > 0 ? concurrency : 1;

@@ -25,8 +25,7 @@ typedef struct rd_sched {
     size_t queued;
 } rd_sched;
 
-int rd_sched_init(rd_sched *s, size_t nlinks, int concurrency, int per_host,
-                  int64_t interval_ms);
+int rd_sched_init(rd_sched *s, size_t nlinks, int concurrency, int per_host, int64_t interval_ms);
 void rd_sched_free(rd_sched *s);
 
 /* Queues link under host (a name; copied on first use). front: ahead of the

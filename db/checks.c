@@ -5,7 +5,6 @@
 
 #include "internal.h"
 
-
 static char *col_dup_or_null(sqlite3_stmt *st, int i)
 {
     return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : rd_db_column_dup(st, i);
@@ -44,11 +43,12 @@ int rd_db_targets(rd_db *db, int64_t max_age_ms, rd_target **out, size_t *n, rd_
     static const char sql[] =
         "SELECT u.id, u.url, u.kind, s.result, s.final_url, s.title, s.status_code, s.id"
         " FROM urls u JOIN (SELECT url_id, min(ord) AS first FROM entries"
-        "  WHERE url_id IS NOT NULL GROUP BY url_id) f ON f.url_id = u.id"
-        RD_STATUS_JOIN("k", "u.id")
-        " LEFT JOIN checks s ON ?1 > 0 AND s.id = k.id AND (s.result = 'ok' OR s.result ="
-        "  'redirect') AND (julianday('now') - julianday(s.checked_at)) * 86400000.0 < ?1"
-        " ORDER BY f.first";
+        "  WHERE url_id IS NOT NULL GROUP BY url_id) f ON f.url_id = u.id" RD_STATUS_JOIN(
+            "k", "u.id") " LEFT JOIN checks s ON ?1 > 0 AND s.id = k.id AND (s.result = 'ok' OR "
+                         "s.result ="
+                         "  'redirect') AND (julianday('now') - julianday(s.checked_at)) * "
+                         "86400000.0 < ?1"
+                         " ORDER BY f.first";
     sqlite3_stmt *st;
     target_list l = {0};
     *out = NULL;
@@ -108,9 +108,8 @@ int rd_db_run_begin(rd_db *db, const rd_run_options *o, int64_t *run_id, rd_erro
         rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)
         return rc;
-    int64_t v[] = {o->timeout_ms,       o->deadline_ms, o->max_age_ms, o->max_bytes,
-                   o->host_interval_ms, o->concurrency, o->per_host,   o->retries,
-                   o->head};
+    int64_t v[] = {o->timeout_ms,  o->deadline_ms, o->max_age_ms, o->max_bytes, o->host_interval_ms,
+                   o->concurrency, o->per_host,    o->retries,    o->head};
     for (int i = 0; i < 9; i++)
         sqlite3_bind_int64(st, i + 1, v[i]);
     if (sqlite3_step(st) != SQLITE_DONE)
@@ -141,8 +140,7 @@ int rd_db_batch_pending(const rd_db *db)
 
 /* Results go in small transactions: a commit per result costs a dozen system
  * calls (a third of a run's CPU at 10,000 links). */
-int rd_db_check_add(rd_db *db, int64_t run_id, int64_t url_id, const rd_check_row *c,
-                    rd_error *err)
+int rd_db_check_add(rd_db *db, int64_t run_id, int64_t url_id, const rd_check_row *c, rd_error *err)
 {
     if (!db->in_batch) {
         int rc = rd_db_begin_write(db, err);
@@ -199,10 +197,10 @@ int rd_db_run_end(rd_db *db, int64_t run_id, const char *outcome, rd_error *err)
 /* A run's checks joined to the entries that linked each URL when the run
  * began (temp.run_links, taken by rd_db_run_begin): another process may
  * ingest an edited catalog while the run goes on. */
-#define REPORT_FROM                                                                            \
-    " FROM checks k JOIN urls u ON u.id = k.url_id"                                            \
-    " LEFT JOIN checks f ON f.id = k.cached_from"                                              \
-    " LEFT JOIN temp.run_links e ON e.url_id = k.url_id"                                       \
+#define REPORT_FROM                                                                                \
+    " FROM checks k JOIN urls u ON u.id = k.url_id"                                                \
+    " LEFT JOIN checks f ON f.id = k.cached_from"                                                  \
+    " LEFT JOIN temp.run_links e ON e.url_id = k.url_id"                                           \
     " WHERE k.run_id = ?1"
 
 typedef struct report_cb {
@@ -233,15 +231,14 @@ static int report_row(sqlite3_stmt *st, void *ud)
     return c->cb(&r, c->ud);
 }
 
-int rd_db_report(rd_db *db, int64_t run_id, int (*cb)(const rd_report_row *, void *),
-                 void *ud, rd_error *err)
+int rd_db_report(rd_db *db, int64_t run_id, int (*cb)(const rd_report_row *, void *), void *ud,
+                 rd_error *err)
 {
     static const char sql[] =
         "SELECT u.url, k.result, k.final_url, k.error, k.title, coalesce(k.status_code, 0),"
         " k.redirects, coalesce(k.elapsed_ms, 0), e.name, e.path, coalesce(e.line, 0),"
         " coalesce(e.col, 0), row_number() OVER (PARTITION BY k.id ORDER BY e.ord) = 1,"
-        " f.result, f.checked_at"
-        REPORT_FROM " ORDER BY e.cord IS NULL, e.cord, e.ord, k.id";
+        " f.result, f.checked_at" REPORT_FROM " ORDER BY e.cord IS NULL, e.cord, e.ord, k.id";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)
@@ -251,8 +248,7 @@ int rd_db_report(rd_db *db, int64_t run_id, int (*cb)(const rd_report_row *, voi
     return rd_db_each(db, st, report_row, &c, "reading the run", err);
 }
 
-int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, FILE *out,
-                      rd_error *err)
+int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, FILE *out, rd_error *err)
 {
     static const char sql[] =
         "SELECT json_object('url', u.url,"
@@ -294,9 +290,8 @@ int rd_db_latest_checks(rd_db *db,
                                   void *),
                         void *ud, rd_error *err)
 {
-    static const char sql[] =
-        "SELECT u.url, k.result, k.final_url FROM urls u" RD_STATUS_JOIN("k", "u.id")
-        " WHERE k.id IS NOT NULL AND u.id IN (SELECT url_id FROM entries)";
+    static const char sql[] = "SELECT u.url, k.result, k.final_url FROM urls u" RD_STATUS_JOIN(
+        "k", "u.id") " WHERE k.id IS NOT NULL AND u.id IN (SELECT url_id FROM entries)";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     latest_cb c = {cb, ud};

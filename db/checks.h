@@ -75,14 +75,12 @@ typedef struct rd_report_row {
 /* Calls cb for every check of the run, by category and catalog order, with
  * the entries and positions of the catalog as it was when rd_db_run_begin
  * was called on this handle (the report of a run is made by its handle). */
-int rd_db_report(rd_db *db, int64_t run_id, int (*cb)(const rd_report_row *, void *),
-                 void *ud, rd_error *err);
+int rd_db_report(rd_db *db, int64_t run_id, int (*cb)(const rd_report_row *, void *), void *ud,
+                 rd_error *err);
 /* Writes the run's checks to out as a JSON array: one object per URL (built by
  * SQLite) with the entries using it, written as each row comes, so a large
  * report is never one string in memory. */
-int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, FILE *out,
-                      rd_error *err);
-
+int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, FILE *out, rd_error *err);
 
 /* The latest check of every URL of the catalog that has one. */
 int rd_db_latest_checks(rd_db *db,

@@ -17,7 +17,7 @@ static const char *const migrations[] = {
     "CREATE TABLE catalog ("
     "  id INTEGER PRIMARY KEY CHECK (id = 1),"
     "  file TEXT NOT NULL,"
-    "  source TEXT NOT NULL,"             /* the Markdown as ingested */
+    "  source TEXT NOT NULL," /* the Markdown as ingested */
     "  ingested_at TEXT NOT NULL"
     ");"
     "CREATE TABLE categories ("
@@ -26,8 +26,8 @@ static const char *const migrations[] = {
     "  kind TEXT NOT NULL CHECK (kind = 'heading' OR kind = 'marker' OR kind = 'top'),"
     "  name TEXT NOT NULL,"
     "  slug TEXT NOT NULL UNIQUE,"
-    "  path TEXT NOT NULL UNIQUE,"        /* slugs: ref/log */
-    "  name_path TEXT NOT NULL,"          /* names: ref/log, ref/网络 */
+    "  path TEXT NOT NULL UNIQUE," /* slugs: ref/log */
+    "  name_path TEXT NOT NULL,"   /* names: ref/log, ref/网络 */
     "  level INTEGER NOT NULL,"
     "  line INTEGER NOT NULL,"
     "  col INTEGER NOT NULL,"
@@ -36,7 +36,7 @@ static const char *const migrations[] = {
     "CREATE INDEX categories_parent ON categories(parent_id);"
     "CREATE TABLE urls ("
     "  id INTEGER PRIMARY KEY,"
-    "  url TEXT NOT NULL UNIQUE,"         /* normalised */
+    "  url TEXT NOT NULL UNIQUE," /* normalised */
     "  kind TEXT NOT NULL CHECK (kind = 'web' OR kind = 'mailto' OR kind = 'file'"
     "                          OR kind = 'relative' OR kind = 'other'),"
     "  first_seen TEXT NOT NULL"
@@ -47,7 +47,7 @@ static const char *const migrations[] = {
     "  parent_id INTEGER REFERENCES entries(id) ON DELETE CASCADE,"
     "  url_id INTEGER REFERENCES urls(id),"
     "  name TEXT NOT NULL,"
-    "  url_raw TEXT,"                     /* as written; NULL for a link-less entry */
+    "  url_raw TEXT," /* as written; NULL for a link-less entry */
     "  description TEXT NOT NULL,"
     "  depth INTEGER NOT NULL,"
     "  line INTEGER NOT NULL,"
@@ -71,8 +71,8 @@ static const char *const migrations[] = {
     "  id INTEGER PRIMARY KEY,"
     "  started_at TEXT NOT NULL,"
     "  finished_at TEXT,"
-    "  outcome TEXT,"                     /* completed, interrupted, deadline */
-    "  options TEXT"                      /* JSON of the settings used */
+    "  outcome TEXT," /* completed, interrupted, deadline */
+    "  options TEXT"  /* JSON of the settings used */
     ");"
     "CREATE TABLE checks ("
     "  id INTEGER PRIMARY KEY,"
@@ -113,7 +113,7 @@ static const char *const migrations[] = {
     "  line INTEGER NOT NULL,"
     "  col INTEGER NOT NULL,"
     "  ord INTEGER NOT NULL,"
-    "  description TEXT NOT NULL DEFAULT '',"  /* a group's words after its label */
+    "  description TEXT NOT NULL DEFAULT ''," /* a group's words after its label */
     "  url_raw TEXT,"                         /* a group's own link, as written */
     "  url TEXT"                              /* normalised */
     ");"
@@ -319,8 +319,9 @@ static int open_handle(rd_db *db, int readonly, rd_error *err)
         char *uri = readonly ? uri_of(db->path, immutable) : NULL;
         int flags = readonly ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-        int s = (readonly && !uri) ? SQLITE_NOMEM
-                                   : sqlite3_open_v2(readonly ? uri : db->path, &db->h, flags, NULL);
+        int s = (readonly && !uri)
+                    ? SQLITE_NOMEM
+                    : sqlite3_open_v2(readonly ? uri : db->path, &db->h, flags, NULL);
         free(uri);
         if (s == SQLITE_OK) {
             sqlite3_extended_result_codes(db->h, 1);
@@ -333,7 +334,8 @@ static int open_handle(rd_db *db, int readonly, rd_error *err)
             if (rd_db_schema_version(db) >= 0)
                 return RD_OK;
             int e = sqlite3_extended_errcode(db->h);
-            if (!readonly || immutable || ((e & 0xff) != SQLITE_READONLY && (e & 0xff) != SQLITE_CANTOPEN))
+            if (!readonly || immutable ||
+                ((e & 0xff) != SQLITE_READONLY && (e & 0xff) != SQLITE_CANTOPEN))
                 return rd_db_fail(db, err, "reading");
         } else if (!readonly || immutable) {
             return rd_db_fail(db, err, "opening");
@@ -369,7 +371,7 @@ static int is_ours(rd_db *db, rd_error *err)
                               "upgrade refdex",
                               db->path, v, SCHEMA_LATEST);
         else if (!(app == RD_APPLICATION_ID || (app == 0 && objects == 0 && v == 0) ||
-              (app == 0 && ours == 6 && v >= 1 && v <= 2)))
+                   (app == 0 && ours == 6 && v >= 1 && v <= 2)))
             rc = rd_error_set(err, RD_EUSAGE,
                               "%s: not a refdex database (another program's SQLite file?); "
                               "nothing was changed. Give --db a new file or one refdex made",

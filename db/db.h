@@ -37,5 +37,4 @@ int rd_db_schema_version(rd_db *db);
 /* Versions of the libraries behind the program, for --version. */
 const char *rd_db_sqlite_version(void);
 
-
 #endif

@@ -4,9 +4,10 @@
 
 #include "internal.h"
 
-static const char *const kind_names[] = {
-    [RD_CAT_HEADING] = "heading", [RD_CAT_MARKER] = "marker", [RD_CAT_TOP] = "top",
-    [RD_CAT_GROUP] = "group"};
+static const char *const kind_names[] = {[RD_CAT_HEADING] = "heading",
+                                         [RD_CAT_MARKER] = "marker",
+                                         [RD_CAT_TOP] = "top",
+                                         [RD_CAT_GROUP] = "group"};
 static const char *const note_kinds[] = {[RD_NOTE_PARAGRAPH] = "paragraph",
                                          [RD_NOTE_CODE] = "code",
                                          [RD_NOTE_QUOTE] = "quote",
@@ -39,9 +40,8 @@ static const char sql_cat_ins[] =
     "INSERT INTO categories(id, parent_id, kind, name, slug, path, name_path, level, line, col,"
     " ord, description, url_raw, url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1, ?11,"
     " ?12, ?13)";
-static const char sql_url_ins[] =
-    "INSERT OR IGNORE INTO urls(url, kind, first_seen)"
-    " VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ'))";
+static const char sql_url_ins[] = "INSERT OR IGNORE INTO urls(url, kind, first_seen)"
+                                  " VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ'))";
 static const char sql_url_get[] = "SELECT id FROM urls WHERE url = ?1";
 static const char sql_ent_ins[] =
     "INSERT INTO entries(id, category_id, parent_id, url_id, name, url_raw, description, depth,"

@@ -15,7 +15,7 @@
 struct rd_db {
     sqlite3 *h;
     char *path;
-    sqlite3_stmt *check_ins; /* prepared once for a run */
+    sqlite3_stmt *check_ins;  /* prepared once for a run */
     int in_batch, batch_rows; /* an open transaction of results */
     int wal;                  /* this connection put the file in WAL mode */
 };
@@ -23,8 +23,8 @@ struct rd_db {
 /* A link's status, as every view shows it: the latest conclusive check of
  * the URL in column url_id, joined as `alias` (NULL columns when it has
  * none). The one definition; checks.c decides what is conclusive. */
-#define RD_STATUS_JOIN(alias, url_id)                                                          \
-    " LEFT JOIN checks " alias " ON " alias ".id = (SELECT max(id) FROM checks"                 \
+#define RD_STATUS_JOIN(alias, url_id)                                                              \
+    " LEFT JOIN checks " alias " ON " alias ".id = (SELECT max(id) FROM checks"                    \
     " WHERE url_id = " url_id " AND conclusive = 1)"
 
 /* Sets err from the handle's last error, naming the database; returns RD_EDB. */

@@ -98,8 +98,8 @@ static int site_entry_row(sqlite3_stmt *st, void *ud)
     return c->cb(&e, c->ud);
 }
 
-int rd_db_category_entries(rd_db *db, int64_t category_id,
-                           int (*cb)(const rd_site_entry *, void *), void *ud, rd_error *err)
+int rd_db_category_entries(rd_db *db, int64_t category_id, int (*cb)(const rd_site_entry *, void *),
+                           void *ud, rd_error *err)
 {
     /* sub-entries share their parent's category, so catalog order (ord) puts
      * each right after its parent; depth is relative to the category's top */

@@ -28,7 +28,7 @@ int rd_db_category_summary(rd_db *db, int64_t category_id, rd_site_summary *s, r
 
 typedef struct rd_site_entry {
     int64_t id;
-    int depth; /* 0 for an entry of the category, 1 for a sub-entry, ... */
+    int depth;      /* 0 for an entry of the category, 1 for a sub-entry, ... */
     int last_child; /* the next row is not its descendant */
     const char *name, *url, *url_raw, *description;
     int line;
@@ -40,8 +40,8 @@ typedef struct rd_site_entry {
 
 /* Entries of one category (not of its sub-categories), in catalog order,
  * each followed by its sub-entries. */
-int rd_db_category_entries(rd_db *db, int64_t category_id,
-                           int (*cb)(const rd_site_entry *, void *), void *ud, rd_error *err);
+int rd_db_category_entries(rd_db *db, int64_t category_id, int (*cb)(const rd_site_entry *, void *),
+                           void *ud, rd_error *err);
 
 /* Notes of one category, in catalog order. */
 int rd_db_category_notes(rd_db *db, int64_t category_id,

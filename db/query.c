@@ -5,26 +5,24 @@
 #include "internal.h"
 
 /* A category matches by name, slug, slug path or name path, in any case. */
-#define CATEGORY_MATCHES                                                                       \
-    "(lower(name) = lower(?1) OR slug = lower(?1) OR lower(path) = lower(?1)"                  \
+#define CATEGORY_MATCHES                                                                           \
+    "(lower(name) = lower(?1) OR slug = lower(?1) OR lower(path) = lower(?1)"                      \
     " OR lower(name_path) = lower(?1))"
 
 /* The entries that answer a query: those of the matching categories (and
  * their sub-categories) that match the search, with all their sub-entries. */
-#define HITS_CTE                                                                               \
-    "WITH RECURSIVE sel(id) AS ("                                                              \
-    "  SELECT id FROM categories WHERE ?1 IS NULL OR " CATEGORY_MATCHES                        \
-    "  UNION SELECT c.id FROM categories c JOIN sel ON c.parent_id = sel.id),"                 \
-    " hits(id) AS ("                                                                           \
-    "  SELECT e.id FROM entries e WHERE e.category_id IN sel"                                  \
-    "   AND (?2 IS NULL OR e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?2))" \
+#define HITS_CTE                                                                                   \
+    "WITH RECURSIVE sel(id) AS ("                                                                  \
+    "  SELECT id FROM categories WHERE ?1 IS NULL OR " CATEGORY_MATCHES                            \
+    "  UNION SELECT c.id FROM categories c JOIN sel ON c.parent_id = sel.id),"                     \
+    " hits(id) AS ("                                                                               \
+    "  SELECT e.id FROM entries e WHERE e.category_id IN sel"                                      \
+    "   AND (?2 IS NULL OR e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?2))"    \
     "  UNION SELECT e.id FROM entries e JOIN hits h ON e.parent_id = h.id) "
 
-#define ENTRY_FROM                                                                             \
-    " FROM entries e JOIN categories c ON c.id = e.category_id"                                \
-    " LEFT JOIN urls u ON u.id = e.url_id"                                                     \
-    RD_STATUS_JOIN("k", "e.url_id")                                                            \
-    " WHERE e.id IN hits"
+#define ENTRY_FROM                                                                                 \
+    " FROM entries e JOIN categories c ON c.id = e.category_id"                                    \
+    " LEFT JOIN urls u ON u.id = e.url_id" RD_STATUS_JOIN("k", "e.url_id") " WHERE e.id IN hits"
 
 /* Turns what a user typed into an FTS5 query: every word must match, as a
  * prefix, and each word is a quoted string so no character is syntax. */
@@ -76,8 +74,8 @@ static int query_begin(rd_db *db, const rd_query *q, char **match, rd_error *err
     *match = NULL;
     if (q->category) {
         sqlite3_stmt *st;
-        int rc = rd_db_prepare(db, "SELECT count(*) FROM categories WHERE " CATEGORY_MATCHES,
-                               &st, err);
+        int rc =
+            rd_db_prepare(db, "SELECT count(*) FROM categories WHERE " CATEGORY_MATCHES, &st, err);
         if (rc < 0)
             return rc;
         bind_query(st, q, NULL);
@@ -87,8 +85,7 @@ static int query_begin(rd_db *db, const rd_query *q, char **match, rd_error *err
             return rd_db_fail(db, err, "finding the category");
         if (found == 0)
             return rd_error_set(err, RD_ENOTFOUND,
-                                "no category matches '%s' (see 'refdex categories')",
-                                q->category);
+                                "no category matches '%s' (see 'refdex categories')", q->category);
     }
     if (q->search && !(*match = fts_query(q->search)))
         return rd_error_set(err, RD_ENOMEM, "out of memory");
@@ -129,15 +126,14 @@ static int entry_row(sqlite3_stmt *st, void *ud)
     return c->cb(&r, c->ud);
 }
 
-int rd_db_query(rd_db *db, const rd_query *q, int (*cb)(const rd_entry_row *, void *),
-                void *ud, rd_error *err)
+int rd_db_query(rd_db *db, const rd_query *q, int (*cb)(const rd_entry_row *, void *), void *ud,
+                rd_error *err)
 {
-    static const char sql[] =
-        HITS_CTE "SELECT e.id, coalesce(e.parent_id, 0), e.depth, e.name, u.url, e.url_raw,"
-                 " e.description, c.path, e.line, e.col, k.result, coalesce(k.status_code, 0),"
-                 " k.checked_at, (e.parent_id IS NULL OR e.parent_id NOT IN hits), c.name_path"
-                 ENTRY_FROM
-                 " ORDER BY e.ord";
+    static const char sql[] = HITS_CTE
+        "SELECT e.id, coalesce(e.parent_id, 0), e.depth, e.name, u.url, e.url_raw,"
+        " e.description, c.path, e.line, e.col, k.result, coalesce(k.status_code, 0),"
+        " k.checked_at, (e.parent_id IS NULL OR e.parent_id NOT IN hits), c.name_path" ENTRY_FROM
+        " ORDER BY e.ord";
     char *match;
     int rc = query_begin(db, q, &match, err);
     sqlite3_stmt *st = NULL;
@@ -194,14 +190,13 @@ int rd_db_query_json(rd_db *db, const rd_query *q, char **json, rd_error *err)
         "CREATE TEMP TABLE IF NOT EXISTS qe(id INTEGER PRIMARY KEY, parent INTEGER,"
         " depth INTEGER NOT NULL, obj TEXT NOT NULL);"
         "CREATE INDEX IF NOT EXISTS temp.qe_parent ON qe(parent, id); DELETE FROM temp.qe;";
-    static const char fill[] =
-        HITS_CTE "INSERT INTO temp.qe SELECT e.id, e.parent_id, e.depth, json_object("
-                 "'name', e.name, 'url', u.url, 'url_raw', e.url_raw,"
-                 " 'description', e.description, 'category', c.path,"
-                 " 'category_name', c.name_path, 'line', e.line,"
-                 " 'col', e.col, 'status', k.result, 'status_code', k.status_code,"
-                 " 'checked_at', k.checked_at, 'sub_entries', json('[]'))" ENTRY_FROM
-                 " ORDER BY e.ord";
+    static const char fill[] = HITS_CTE
+        "INSERT INTO temp.qe SELECT e.id, e.parent_id, e.depth, json_object("
+        "'name', e.name, 'url', u.url, 'url_raw', e.url_raw,"
+        " 'description', e.description, 'category', c.path,"
+        " 'category_name', c.name_path, 'line', e.line,"
+        " 'col', e.col, 'status', k.result, 'status_code', k.status_code,"
+        " 'checked_at', k.checked_at, 'sub_entries', json('[]'))" ENTRY_FROM " ORDER BY e.ord";
     /* ids follow catalog order, so ORDER BY id keeps sub-entries in order */
     static const char update[] =
         "UPDATE temp.qe SET obj = json_set(obj, '$.sub_entries', (SELECT json_group_array("
@@ -283,12 +278,12 @@ static int category_row(sqlite3_stmt *st, void *ud)
     return c->cb(&r, c->ud);
 }
 
-int rd_db_categories(rd_db *db, int (*cb)(const rd_category_row *, void *), void *ud,
-                     rd_error *err)
+int rd_db_categories(rd_db *db, int (*cb)(const rd_category_row *, void *), void *ud, rd_error *err)
 {
     static const char sql[] =
         "SELECT c.id, q.depth, c.name, c.slug, c.path, c.kind, c.line, q.own, q.total,"
-        " c.description, c.url_raw, c.url, c.name_path FROM categories c JOIN temp.qc q ON q.id = c.id ORDER BY c.ord";
+        " c.description, c.url_raw, c.url, c.name_path FROM categories c JOIN temp.qc q ON q.id = "
+        "c.id ORDER BY c.ord";
     int rc = category_tree(db, err);
     sqlite3_stmt *st = NULL;
     if (rc == RD_OK)

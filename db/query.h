@@ -29,8 +29,8 @@ typedef struct rd_entry_row {
  * its sub-entries. Strings are valid only during the call. A non-zero return
  * from cb stops the walk and is returned. A category that matches nothing is
  * RD_ENOTFOUND with a message that names it. */
-int rd_db_query(rd_db *db, const rd_query *q, int (*cb)(const rd_entry_row *, void *),
-                void *ud, rd_error *err);
+int rd_db_query(rd_db *db, const rd_query *q, int (*cb)(const rd_entry_row *, void *), void *ud,
+                rd_error *err);
 
 /* The same entries as a JSON array built by SQLite, sub-entries nested under
  * "sub_entries". The caller frees *json with free(). */
@@ -40,7 +40,7 @@ typedef struct rd_category_row {
     int64_t id;
     int depth;
     const char *name, *slug, *path, *kind;
-    const char *name_path; /* the path of names, as written: ref/网络 */
+    const char *name_path;   /* the path of names, as written: ref/网络 */
     const char *description; /* a group's own words, "" otherwise */
     const char *url_raw;     /* a group's own link as written, or NULL */
     const char *url;         /* the same normalised, or NULL */

@@ -19,10 +19,10 @@ extern const char rd_asset_site_css[], rd_asset_filter_js[];
 
 /* A category, kept from the first pass for the others. */
 typedef struct cat {
-    rd_category_row row;    /* its strings owned */
-    size_t off, len;        /* its section (or anchor) in the index's body */
+    rd_category_row row; /* its strings owned */
+    size_t off, len;     /* its section (or anchor) in the index's body */
     rd_section_info info;
-    int in_nav;             /* it has content, or a sub-category has */
+    int in_nav; /* it has content, or a sub-category has */
     char page[RD_PAGE_NAME_MAX];
 } cat;
 
@@ -58,11 +58,11 @@ static htmlDocPtr page_new(const site *s, const char *title, xmlNodePtr *body)
     rd_attr(rd_el(head, "meta", NULL), "charset", "utf-8");
     xmlNodePtr csp = rd_el(head, "meta", NULL);
     rd_attr(csp, "http-equiv", "Content-Security-Policy");
-    rd_attr(csp, "content", s->opts.remote_images
-                                ? "default-src 'none'; style-src 'unsafe-inline'; "
-                                  "script-src 'unsafe-inline'; img-src http: https:"
-                                : "default-src 'none'; style-src 'unsafe-inline'; "
-                                  "script-src 'unsafe-inline'");
+    rd_attr(csp, "content",
+            s->opts.remote_images ? "default-src 'none'; style-src 'unsafe-inline'; "
+                                    "script-src 'unsafe-inline'; img-src http: https:"
+                                  : "default-src 'none'; style-src 'unsafe-inline'; "
+                                    "script-src 'unsafe-inline'");
     xmlNodePtr vp = rd_el(head, "meta", NULL);
     rd_attr(vp, "name", "viewport");
     rd_attr(vp, "content", "width=device-width, initial-scale=1");
@@ -264,8 +264,7 @@ static int keep_category(const rd_category_row *c, void *ud)
     r->url = c->url ? strdup(c->url) : NULL;
     rd_page_name(c->slug, k->page);
     return r->name && r->slug && r->path && r->name_path && r->description &&
-                   (r->url_raw || !c->url_raw) &&
-                   (r->url || !c->url)
+                   (r->url_raw || !c->url_raw) && (r->url || !c->url)
                ? 0
                : (s->oom = RD_ENOMEM);
 }
@@ -301,8 +300,7 @@ static int build_section(site *s, cat *c)
     xmlDocSetRootElement(scratch, holder);
     char href[RD_PAGE_NAME_MAX + 16];
     snprintf(href, sizeof href, "c/%s.html", c->page);
-    int rc = rd_section_add(s->db, &c->row, href, s->opts.remote_images, holder, &c->info,
-                            s->err);
+    int rc = rd_section_add(s->db, &c->row, href, s->opts.remote_images, holder, &c->info, s->err);
     if (rc == RD_OK && !c->info.content) {
         xmlNodePtr sec = holder->children;
         xmlUnlinkNode(sec);
@@ -475,14 +473,13 @@ static int plan(site *s)
 static const char *site_title(const site *s)
 {
     const char *slash = strrchr(s->sum.file, '/');
-    return s->sum.title[0] ? s->sum.title
-           : slash         ? slash + 1
+    return s->sum.title[0]  ? s->sum.title
+           : slash          ? slash + 1
            : s->sum.file[0] ? s->sum.file
                             : "refdex";
 }
 
-int rd_render_site_with(rd_db *db, const char *outdir, const rd_render_opts *opts,
-                        rd_error *err)
+int rd_render_site_with(rd_db *db, const char *outdir, const rd_render_opts *opts, rd_error *err)
 {
     site s = {.db = db, .err = err};
     if (opts)

@@ -8,8 +8,8 @@
 
 #include <stdio.h>
 
-#include "../common/result.h"
 #include "../catalog/catalog.h"
+#include "../common/result.h"
 #include "../db/checks.h"
 #include "../db/pages.h"
 #include "../db/query.h"
@@ -29,7 +29,7 @@ typedef struct rd_report_summary {
     size_t count[RD_RES_COUNT];
     size_t total;
     int64_t elapsed_ms;
-    int strict; /* --strict: timeouts, rate limits and cancellations fail too */
+    int strict;  /* --strict: timeouts, rate limits and cancellations fail too */
     int offline; /* the run found no network: every format says so, none lists a link */
 } rd_report_summary;
 
@@ -59,8 +59,7 @@ typedef struct rd_render_opts {
  * files of the last render that this one does not write are removed, and no
  * other file is touched. A folder with files but no manifest is refused
  * (RD_EUSAGE) unless opts->force. opts may be NULL (the defaults). */
-int rd_render_site_with(rd_db *db, const char *outdir, const rd_render_opts *opts,
-                        rd_error *err);
+int rd_render_site_with(rd_db *db, const char *outdir, const rd_render_opts *opts, rd_error *err);
 
 /* rd_render_site_with and the default options. */
 int rd_render_site(rd_db *db, const char *outdir, rd_error *err);

@@ -37,8 +37,7 @@ static void detail(const rd_report_row *r, char *buf, size_t n)
 {
     const char *res = r->cached_result ? r->cached_result : r->result;
     if (!strcmp(res, "redirect") && r->final_url && r->cached_at)
-        snprintf(buf, n, "moved permanently to %s (as checked %.10s)", r->final_url,
-                 r->cached_at);
+        snprintf(buf, n, "moved permanently to %s (as checked %.10s)", r->final_url, r->cached_at);
     else if (!strcmp(res, "redirect") && r->final_url)
         snprintf(buf, n, "moved permanently to %s", r->final_url);
     else if (r->error)
@@ -85,8 +84,7 @@ static int text_row(const rd_report_row *r, void *ud)
     char why[600], res[64];
     detail(r, why, sizeof why);
     fprintf(t->out, "  %s:%d:%d: %s: %s %s%s%s\n", t->file, r->line, r->col,
-            shown(r, res, sizeof res), r->entry ? r->entry : "", r->url, why[0] ? " — " : "",
-            why);
+            shown(r, res, sizeof res), r->entry ? r->entry : "", r->url, why[0] ? " — " : "", why);
     return 0;
 }
 
@@ -225,16 +223,16 @@ static int junit_row(const rd_report_row *r, void *ud)
         xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST r->result);
         xmlTextWriterEndElement(w);
     } else if (worth_reporting(r)) {
-        xmlTextWriterWriteFormatElement(w, BAD_CAST "system-out", "%s: %s: %s %s", where,
-                                        r->result, r->url, why);
+        xmlTextWriterWriteFormatElement(w, BAD_CAST "system-out", "%s: %s: %s %s", where, r->result,
+                                        r->url, why);
     }
     if (xmlTextWriterEndElement(w) < 0 || rc < 0)
         j->failed = 1;
     return 0;
 }
 
-static int write_junit(rd_db *db, int64_t run_id, const char *file,
-                       const rd_report_summary *s, FILE *out, rd_error *err)
+static int write_junit(rd_db *db, int64_t run_id, const char *file, const rd_report_summary *s,
+                       FILE *out, rd_error *err)
 {
     xmlBufferPtr buf = xmlBufferCreate();
     xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
@@ -269,30 +267,26 @@ static int write_junit(rd_db *db, int64_t run_id, const char *file,
     return rc;
 }
 
-#define OFFLINE_NOTE "the network looked unavailable: no server could be reached, so no link was checked"
+#define OFFLINE_NOTE                                                                               \
+    "the network looked unavailable: no server could be reached, so no link was checked"
 
 /* A run that found no network, in each format: said once, no link listed. */
 static int write_offline(rd_report_format format, const rd_report_summary *s, FILE *out)
 {
     switch (format) {
-    case RD_REPORT_TEXT:
-        rd_report_summary_line(s, out);
-        break;
-    case RD_REPORT_JSON:
-        fputs("[]\n", out);
-        break;
-    case RD_REPORT_GITHUB:
-        fputs("::warning title=refdex::" OFFLINE_NOTE "\n", out);
-        break;
+    case RD_REPORT_TEXT: rd_report_summary_line(s, out); break;
+    case RD_REPORT_JSON: fputs("[]\n", out); break;
+    case RD_REPORT_GITHUB: fputs("::warning title=refdex::" OFFLINE_NOTE "\n", out); break;
     case RD_REPORT_MARKDOWN:
         fprintf(out, "### refdex: %zu links not checked\n\n%s.\n", s->total, OFFLINE_NOTE);
         break;
     case RD_REPORT_JUNIT:
-        fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n <testsuite "
-                     "name=\"refdex links\" tests=\"1\" failures=\"0\" errors=\"0\" "
-                     "skipped=\"1\" time=\"%.3f\">\n  <testcase classname=\"refdex\" "
-                     "name=\"network\">\n   <skipped message=\"%s\"/>\n  </testcase>\n "
-                     "</testsuite>\n</testsuites>\n",
+        fprintf(out,
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n <testsuite "
+                "name=\"refdex links\" tests=\"1\" failures=\"0\" errors=\"0\" "
+                "skipped=\"1\" time=\"%.3f\">\n  <testcase classname=\"refdex\" "
+                "name=\"network\">\n   <skipped message=\"%s\"/>\n  </testcase>\n "
+                "</testsuite>\n</testsuites>\n",
                 s->elapsed_ms / 1000.0, OFFLINE_NOTE);
         break;
     }
@@ -314,12 +308,8 @@ int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_forma
         rd_report_summary_line(sum, out);
         break;
     }
-    case RD_REPORT_JSON:
-        rc = rd_db_report_json(db, run_id, file, out, err);
-        break;
-    case RD_REPORT_JUNIT:
-        rc = write_junit(db, run_id, file, sum, out, err);
-        break;
+    case RD_REPORT_JSON: rc = rd_db_report_json(db, run_id, file, out, err); break;
+    case RD_REPORT_JUNIT: rc = write_junit(db, run_id, file, sum, out, err); break;
     case RD_REPORT_GITHUB: {
         gh_state g = {out, file, sum->strict};
         rc = rd_db_report(db, run_id, github_row, &g, err);

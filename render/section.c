@@ -162,10 +162,11 @@ static int add_note(section *s, xmlNodePtr div, const note *n)
         return s->oom = 1, 0;
     xmlNodePtr box = xmlNewDocNode(div->doc, NULL, BAD_CAST "div", NULL), list = NULL;
     int content = 0;
-    if (box && xmlParseInNodeContext(div, html, (int)strlen(html),
-                                     HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                         HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED,
-                                     &list) == XML_ERR_OK &&
+    if (box &&
+        xmlParseInNodeContext(div, html, (int)strlen(html),
+                              HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                                  HTML_PARSE_NOIMPLIED,
+                              &list) == XML_ERR_OK &&
         list) {
         xmlAddChildList(box, list);
         content = tidy_note(s, box);
@@ -340,8 +341,8 @@ static int add_entry(const rd_site_entry *e, void *ud)
     return 0;
 }
 
-int rd_section_add(rd_db *db, const rd_category_row *c, const char *page_href,
-                   int remote_images, xmlNodePtr parent, rd_section_info *info, rd_error *err)
+int rd_section_add(rd_db *db, const rd_category_row *c, const char *page_href, int remote_images,
+                   xmlNodePtr parent, rd_section_info *info, rd_error *err)
 {
     section s = {.remote_images = remote_images, .category_path = c->path, .info = info};
     memset(info, 0, sizeof *info);

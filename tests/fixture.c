@@ -110,8 +110,7 @@ static enum MHD_Result send_stream(rd_fixture *f, struct MHD_Connection *c, int 
     s->f = f;
     s->drip = drip;
     struct MHD_Response *r =
-        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, drip ? 1 : 16384, stream_read, s,
-                                          free);
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, drip ? 1 : 16384, stream_read, s, free);
     MHD_add_response_header(r, "Content-Type", "text/html");
     enum MHD_Result ret = MHD_queue_response(c, 200, r);
     MHD_destroy_response(r);
@@ -183,9 +182,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return head ? send_text(c, 405, "no HEAD", NULL, NULL) : page(c, "nohead");
     if (!strncmp(url, "/limited/", 9)) {
         const char *after = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "s");
-        return seen(f, "limited", url + 9) ? page(c, "limited")
-                                           : send_text(c, 429, "slow down", NULL,
-                                                       after ? after : "1");
+        return seen(f, "limited", url + 9)
+                   ? page(c, "limited")
+                   : send_text(c, 429, "slow down", NULL, after ? after : "1");
     }
     if (!strcmp(url, "/hang")) {
         nap(f, 600000);

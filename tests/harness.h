@@ -33,14 +33,13 @@ typedef struct rd_test_case {
 /* Adds a case to the program's list (before main, from RD_TEST's constructor). */
 void rd_test_register(rd_test_case *c);
 
-#define RD_TEST_WITH(name, wrap_fn)                                                            \
-    static void rd_test_fn_##name(void);                                                       \
-    static rd_test_case rd_test_case_##name = {#name, rd_test_fn_##name, wrap_fn, __LINE__,    \
-                                               NULL};                                          \
-    __attribute__((constructor)) static void rd_test_register_##name(void)                    \
-    {                                                                                          \
-        rd_test_register(&rd_test_case_##name);                                                \
-    }                                                                                          \
+#define RD_TEST_WITH(name, wrap_fn)                                                                \
+    static void rd_test_fn_##name(void);                                                           \
+    static rd_test_case rd_test_case_##name = {#name, rd_test_fn_##name, wrap_fn, __LINE__, NULL}; \
+    __attribute__((constructor)) static void rd_test_register_##name(void)                         \
+    {                                                                                              \
+        rd_test_register(&rd_test_case_##name);                                                    \
+    }                                                                                              \
     static void rd_test_fn_##name(void)
 
 #define RD_TEST(name) RD_TEST_WITH(name, NULL)
@@ -48,47 +47,47 @@ void rd_test_register(rd_test_case *c);
 extern int rd_test_failures;
 extern int rd_test_checks;
 
-#define CHECK(cond)                                                                            \
-    do {                                                                                       \
-        rd_test_checks++;                                                                      \
-        if (!(cond)) {                                                                         \
-            rd_test_failures++;                                                                \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);          \
-        }                                                                                      \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        rd_test_checks++;                                                                          \
+        if (!(cond)) {                                                                             \
+            rd_test_failures++;                                                                    \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);               \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_INT(a, b)                                                                        \
-    do {                                                                                       \
-        long long a_ = (long long)(a), b_ = (long long)(b);                                    \
-        rd_test_checks++;                                                                      \
-        if (a_ != b_) {                                                                        \
-            rd_test_failures++;                                                                \
-            fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n", __FILE__, __LINE__,    \
-                    #a, a_, #b, b_);                                                           \
-        }                                                                                      \
+#define CHECK_INT(a, b)                                                                            \
+    do {                                                                                           \
+        long long a_ = (long long)(a), b_ = (long long)(b);                                        \
+        rd_test_checks++;                                                                          \
+        if (a_ != b_) {                                                                            \
+            rd_test_failures++;                                                                    \
+            fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n", __FILE__, __LINE__, #a,    \
+                    a_, #b, b_);                                                                   \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_STR(a, b)                                                                        \
-    do {                                                                                       \
-        const char *a_ = (a), *b_ = (b);                                                       \
-        rd_test_checks++;                                                                      \
-        if (!a_ || !b_ || strcmp(a_, b_) != 0) {                                               \
-            rd_test_failures++;                                                                \
-            fprintf(stderr, "%s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__, __LINE__, #a,  \
-                    a_ ? a_ : "(null)", b_ ? b_ : "(null)");                                   \
-        }                                                                                      \
+#define CHECK_STR(a, b)                                                                            \
+    do {                                                                                           \
+        const char *a_ = (a), *b_ = (b);                                                           \
+        rd_test_checks++;                                                                          \
+        if (!a_ || !b_ || strcmp(a_, b_) != 0) {                                                   \
+            rd_test_failures++;                                                                    \
+            fprintf(stderr, "%s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__, __LINE__, #a,      \
+                    a_ ? a_ : "(null)", b_ ? b_ : "(null)");                                       \
+        }                                                                                          \
     } while (0)
 
 /* Stops the case at once when cond fails (the rest would crash). */
-#define REQUIRE(cond)                                                                          \
-    do {                                                                                       \
-        int ok_ = !!(cond); /* evaluated once: cond may have effects */                        \
-        rd_test_checks++;                                                                      \
-        if (!ok_) {                                                                            \
-            rd_test_failures++;                                                                \
-            fprintf(stderr, "%s:%d: REQUIRE failed: %s\n", __FILE__, __LINE__, #cond);        \
-            return;                                                                            \
-        }                                                                                      \
+#define REQUIRE(cond)                                                                              \
+    do {                                                                                           \
+        int ok_ = !!(cond); /* evaluated once: cond may have effects */                            \
+        rd_test_checks++;                                                                          \
+        if (!ok_) {                                                                                \
+            rd_test_failures++;                                                                    \
+            fprintf(stderr, "%s:%d: REQUIRE failed: %s\n", __FILE__, __LINE__, #cond);             \
+            return;                                                                                \
+        }                                                                                          \
     } while (0)
 
 /* An upper bound on elapsed wall time: ms times RD_TEST_TIME_SCALE (a number

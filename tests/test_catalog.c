@@ -138,7 +138,7 @@ RD_TEST(seed_linkless)
 {
     rd_catalog *cat = load_seed();
     REQUIRE(cat);
-    static const char *const names[] = {"io", "log", "time", "net", "reflect.DeepEqual",
+    static const char *const names[] = {"io",   "log",         "time", "net", "reflect.DeepEqual",
                                         "gorm", "database/sql"};
     size_t linkless = 0;
     for (size_t i = 0; i < cat->nentries; i++)
@@ -167,11 +167,10 @@ RD_TEST(seed_notes)
     REQUIRE(cat->nnotes == 3);
     CHECK_INT(cat->notes[0].kind, RD_NOTE_ITEM);
     CHECK_STR(cat->notes[0].markdown, "+ 简化请求在多个goroutine间的切换");
-    CHECK_STR(cat->notes[1].markdown,
-              "+ 每个reqeust都有一个goroutine处理\n"
-              "    + 可能会创建额外的goroutine\n"
-              "    + 多个goroutine处理一个request\n"
-              "    + 如果request超时，则所有的goroutine都应该被终止");
+    CHECK_STR(cat->notes[1].markdown, "+ 每个reqeust都有一个goroutine处理\n"
+                                      "    + 可能会创建额外的goroutine\n"
+                                      "    + 多个goroutine处理一个request\n"
+                                      "    + 如果request超时，则所有的goroutine都应该被终止");
     CHECK_STR(cat->categories[cat->notes[1].category].name, "context");
     CHECK_INT(cat->notes[2].kind, RD_NOTE_CODE);
     CHECK_INT(cat->notes[2].pos.line, 20);
@@ -203,12 +202,13 @@ RD_TEST(edge_top_and_anchors)
 
 RD_TEST(edge_nesting_and_slugs)
 {
-    rd_catalog *cat = parse_text("# A\n## B\n### C\n## B\n<!-- x y -->\n<!-- markdownlint-disable -->\n"
-                                 "* [e](http://E.Example:80/P?q#f) — dash\n"
-                                 "  more text\n"
-                                 "    * [s](https://s.example/)\n"
-                                 "      * [t](https://t.example/)\n"
-                                 "        plain line\n");
+    rd_catalog *cat =
+        parse_text("# A\n## B\n### C\n## B\n<!-- x y -->\n<!-- markdownlint-disable -->\n"
+                   "* [e](http://E.Example:80/P?q#f) — dash\n"
+                   "  more text\n"
+                   "    * [s](https://s.example/)\n"
+                   "      * [t](https://t.example/)\n"
+                   "        plain line\n");
     REQUIRE(cat);
     REQUIRE(cat->ncategories == 5);
     CHECK_STR(cat->categories[2].path, "a/b/c");
@@ -321,8 +321,8 @@ RD_TEST(too_large_is_refused)
  * written here for it: a new file there needs its line in this table. */
 static const struct {
     const char *file;
-    int rc;                 /* RD_OK, or RD_EINPUT with the message below */
-    const char *error;      /* the start of the message, for RD_EINPUT */
+    int rc;            /* RD_OK, or RD_EINPUT with the message below */
+    const char *error; /* the start of the message, for RD_EINPUT */
     size_t categories, entries, notes;
 } crashes[] = {
     /* newlines only, at the line index's growth boundaries: an empty catalog */
@@ -417,10 +417,11 @@ RD_TEST(fix_rules)
                        "- [login](<https://b.example/x>)\n"
                        "- [bare](c.example/y)\n"
                        "- [root](https://d.example/deep/page)\n";
-    fake_checks fc = {{"https://a.example/old", "https://b.example/x", "https://d.example/deep/page"},
-                      {{RD_RES_REDIRECT, "https://a.example/new"},
-                       {RD_RES_REDIRECT, "https://b.example/login?next=/x"},
-                       {RD_RES_REDIRECT, "https://d.example/"}}};
+    fake_checks fc = {
+        {"https://a.example/old", "https://b.example/x", "https://d.example/deep/page"},
+        {{RD_RES_REDIRECT, "https://a.example/new"},
+         {RD_RES_REDIRECT, "https://b.example/login?next=/x"},
+         {RD_RES_REDIRECT, "https://d.example/"}}};
     rd_fix *f = NULL;
     size_t n = 0;
     rd_catalog *cat = NULL;

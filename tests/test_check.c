@@ -73,11 +73,11 @@ static char *stored(const fx *f, const char *sql)
     return out;
 }
 
-#define CHECK_STORED(f, sql, want)                                                             \
-    do {                                                                                       \
-        char *got_ = stored(f, sql);                                                           \
-        CHECK_STR(got_, want);                                                                 \
-        free(got_);                                                                            \
+#define CHECK_STORED(f, sql, want)                                                                 \
+    do {                                                                                           \
+        char *got_ = stored(f, sql);                                                               \
+        CHECK_STR(got_, want);                                                                     \
+        free(got_);                                                                                \
     } while (0)
 
 /* libcurl's global state, as the program sets it up around a run. */
@@ -128,12 +128,14 @@ RD_TEST_WITH(sorts_and_stores, with_curl)
              "http://127.0.0.1:%d/ok/skipped=excluded mailto:someone@example.org=ok "
              "catalog.md=ok no-such-file.md=broken ftp://example.org/x=excluded",
              port, port, port);
-    CHECK_STORED(&f, "SELECT group_concat(u.url || '=' || k.result, ' ') FROM (SELECT * FROM checks"
-                     " ORDER BY url_id) k JOIN urls u ON u.id = k.url_id",
+    CHECK_STORED(&f,
+                 "SELECT group_concat(u.url || '=' || k.result, ' ') FROM (SELECT * FROM checks"
+                 " ORDER BY url_id) k JOIN urls u ON u.id = k.url_id",
                  want);
     snprintf(want, sizeof want, "no such file: %s/no-such-file.md", f.dir);
-    CHECK_STORED(&f, "SELECT k.error FROM checks k JOIN urls u ON u.id = k.url_id"
-                     " WHERE u.url = 'no-such-file.md'",
+    CHECK_STORED(&f,
+                 "SELECT k.error FROM checks k JOIN urls u ON u.id = k.url_id"
+                 " WHERE u.url = 'no-such-file.md'",
                  want);
     CHECK_STORED(&f, "SELECT outcome FROM runs", "completed");
     rd_db_close(f.h);
@@ -168,8 +170,7 @@ RD_TEST_WITH(cached_results, with_curl)
 RD_TEST_WITH(network_down, with_curl)
 {
     fx f = {0};
-    REQUIRE(setup(&f, "down", "- [a](http://127.0.0.2:1/)\n- [b](http://127.0.0.3:1/)\n") ==
-            RD_OK);
+    REQUIRE(setup(&f, "down", "- [a](http://127.0.0.2:1/)\n- [b](http://127.0.0.3:1/)\n") == RD_OK);
     rd_check_opts o = opts(&f);
     rd_check_tally t;
     rd_error err = {0};

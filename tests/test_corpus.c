@@ -12,10 +12,10 @@
 #define CORPUS RD_TEST_DIR "/data/awesome-go.md"
 
 typedef struct line_counts {
-    int headings;     /* "#" to "######" then a space, outside code fences */
-    int entries;      /* "- [text](dest" with dest not an in-page "#anchor" */
-    int nested;       /* of those, indented two or more spaces */
-    int anchors;      /* list items that link to "#anchor" (the table of contents) */
+    int headings; /* "#" to "######" then a space, outside code fences */
+    int entries;  /* "- [text](dest" with dest not an in-page "#anchor" */
+    int nested;   /* of those, indented two or more spaces */
+    int anchors;  /* list items that link to "#anchor" (the table of contents) */
 } line_counts;
 
 /* The independent count: a list item is a line of optional spaces, a bullet,
@@ -68,8 +68,8 @@ RD_TEST(corpus_counts)
     CHECK_INT(rd_catalog_parse("awesome-go.md", text, len, 0, &cat, &err), RD_OK);
     free(text);
     REQUIRE(cat);
-    printf("awesome-go: %d headings, %d link items (%d nested), %d anchor items\n",
-           want.headings, want.entries, want.nested, want.anchors);
+    printf("awesome-go: %d headings, %d link items (%d nested), %d anchor items\n", want.headings,
+           want.entries, want.nested, want.anchors);
     CHECK(want.entries > 3000); /* the count itself is sane */
     CHECK_INT(cat->ncategories, want.headings);
     CHECK_INT(cat->nentries, want.entries);
@@ -129,8 +129,8 @@ static int first_inline_is_link(cmark_node *item)
         if (t[0] == '[' && t[1] == '\0')
             n = cmark_node_next(n);
     }
-    if (n && (cmark_node_get_type(n) == CMARK_NODE_STRONG ||
-              cmark_node_get_type(n) == CMARK_NODE_EMPH))
+    if (n &&
+        (cmark_node_get_type(n) == CMARK_NODE_STRONG || cmark_node_get_type(n) == CMARK_NODE_EMPH))
         n = cmark_node_first_child(n);
     return n && cmark_node_get_type(n) == CMARK_NODE_LINK && cmark_node_get_url(n)[0] != '#';
 }
@@ -155,9 +155,13 @@ static size_t tree_count(const char *text, size_t len)
  * count above (items in block quotes, say, are notes), and never more. */
 RD_TEST(every_link_item_is_an_entry)
 {
-    static const char *const lists[] = {"seed.md", "awesome-go.md", "awesome-nodejs.md",
-                                        "awesome-cpp.md", "awesome-machine-learning.md",
-                                        "awesome-mac-zh.md", "awesome-selfhosted.md"};
+    static const char *const lists[] = {"seed.md",
+                                        "awesome-go.md",
+                                        "awesome-nodejs.md",
+                                        "awesome-cpp.md",
+                                        "awesome-machine-learning.md",
+                                        "awesome-mac-zh.md",
+                                        "awesome-selfhosted.md"};
     printf("%-28s %10s %10s %8s\n", "list", "link items", "entries", "diff");
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
         char path[512], *text;

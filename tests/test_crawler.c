@@ -12,7 +12,7 @@
 RD_TEST(context_tree)
 {
     rd_ctx run, a, b;
-    rd_ctx_init(&run, 1000, 5000); /* deadline 6000 */
+    rd_ctx_init(&run, 1000, 5000);      /* deadline 6000 */
     rd_ctx_child(&a, &run, 1000, 2000); /* own deadline 3000 */
     rd_ctx_child(&b, &run, 2000, 0);    /* only the parent's */
     CHECK_INT(rd_ctx_deadline(&a), 3000);
@@ -96,8 +96,8 @@ static const char *const *fixture_urls(const char *const *paths, size_t n)
         if (!strncmp(paths[i], "http", 4))
             snprintf(urls_buf[i], sizeof urls_buf[i], "%s", paths[i]);
         else
-            snprintf(urls_buf[i], sizeof urls_buf[i], "http://127.0.0.1:%d%s",
-                     rd_fixture_port(fx), paths[i]);
+            snprintf(urls_buf[i], sizeof urls_buf[i], "http://127.0.0.1:%d%s", rd_fixture_port(fx),
+                     paths[i]);
         ptrs[i] = urls_buf[i];
     }
     return ptrs;
@@ -140,8 +140,8 @@ static void fixture_case(void (*fn)(void))
 
 RD_TEST_WITH(results, fixture_case)
 {
-    static const char *const paths[] = {"/ok/a", "/status/404", "/flaky/r1", "/chain/3",
-                                        "/found", "/perm", "/loop/a", "/status/503"};
+    static const char *const paths[] = {"/ok/a",  "/status/404", "/flaky/r1", "/chain/3",
+                                        "/found", "/perm",       "/loop/a",   "/status/503"};
     rd_crawl_opts o = fixture_opts();
     run_result r = crawl(&o, 0, paths, 8);
     REQUIRE(r.rc == RD_OK);

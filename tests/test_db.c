@@ -161,8 +161,10 @@ RD_TEST(upgrade_from_v1)
     CHECK_SQL(path, "SELECT group_concat(kind || ':' || path, ',') FROM categories",
               "heading:widgets,heading:widgets/parsers,group:widgets/parsers/streaming");
     CHECK_SQL(path, "SELECT group_concat(name, ',') FROM entries", "omega,alpha-parse");
-    CHECK_SQL(path, "SELECT k.result FROM checks k JOIN urls u ON u.id = k.url_id"
-                    " WHERE u.url = 'https://example.com/omega'", "ok");
+    CHECK_SQL(path,
+              "SELECT k.result FROM checks k JOIN urls u ON u.id = k.url_id"
+              " WHERE u.url = 'https://example.com/omega'",
+              "ok");
     CHECK_SQL(path, "SELECT count(*) FROM pragma_foreign_key_check", "0");
     REQUIRE(ingest(path, &s, &st) == RD_OK);
     CHECK_INT(st.unchanged, 1);
@@ -180,19 +182,24 @@ RD_TEST(result_names_everywhere)
     rd_db_close(db);
     sqlite3 *h;
     REQUIRE(sqlite3_open(path, &h) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(h, "INSERT INTO runs(id, started_at) VALUES (1, 'now');"
-                            "INSERT INTO urls(id, url, kind, first_seen) VALUES (1, 'https://x/',"
-                            " 'web', 'now')", NULL, NULL, NULL) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(h,
+                         "INSERT INTO runs(id, started_at) VALUES (1, 'now');"
+                         "INSERT INTO urls(id, url, kind, first_seen) VALUES (1, 'https://x/',"
+                         " 'web', 'now')",
+                         NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_stmt *st;
-    REQUIRE(sqlite3_prepare_v2(h, "INSERT INTO checks(run_id, url_id, result, checked_at)"
-                                  " VALUES (1, 1, ?1, 'now')", -1, &st, NULL) == SQLITE_OK);
+    REQUIRE(sqlite3_prepare_v2(h,
+                               "INSERT INTO checks(run_id, url_id, result, checked_at)"
+                               " VALUES (1, 1, ?1, 'now')",
+                               -1, &st, NULL) == SQLITE_OK);
     for (int r = 0; r <= RD_RES_COUNT; r++) { /* RD_RES_COUNT: a name that is none */
         const char *name = r < RD_RES_COUNT ? rd_result_name((rd_result)r) : "bogus";
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
         int s = sqlite3_step(st);
         sqlite3_reset(st);
         if ((s == SQLITE_DONE) != (r < RD_RES_COUNT))
-            fprintf(stderr, "checks.result %s '%s'\n", s == SQLITE_DONE ? "takes" : "refuses", name);
+            fprintf(stderr, "checks.result %s '%s'\n", s == SQLITE_DONE ? "takes" : "refuses",
+                    name);
         CHECK((s == SQLITE_DONE) == (r < RD_RES_COUNT));
         CHECK_INT(rd_result_parse(name), r < RD_RES_COUNT ? r : -1);
     }
@@ -241,8 +248,9 @@ RD_TEST(ingest_seed)
               "SELECT p.name FROM entries e JOIN entries p ON p.id = e.parent_id"
               " WHERE e.name = 'go-logr/logr'",
               "glog");
-    CHECK_SQL(path, "SELECT url_raw || ' ' || u.url FROM entries e JOIN urls u ON u.id ="
-                    " e.url_id WHERE name = 'errors'",
+    CHECK_SQL(path,
+              "SELECT url_raw || ' ' || u.url FROM entries e JOIN urls u ON u.id ="
+              " e.url_id WHERE name = 'errors'",
               "github.com/pkg/errors https://github.com/pkg/errors");
     CHECK_SQL(path, "SELECT count(*) FROM pragma_foreign_key_check", "0");
     free_source(&s);
@@ -327,9 +335,9 @@ RD_TEST(failed_ingest_rolls_back)
                        " BEGIN SELECT RAISE(ABORT, 'boom refused'); END",
                        NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(h);
-    REQUIRE(parse_source(&s, "catalog.md",
-                         strdup("## x\n- [a](https://a.example/)\n- [boom](https://b.example/)\n"))
-            == 0);
+    REQUIRE(parse_source(
+                &s, "catalog.md",
+                strdup("## x\n- [a](https://a.example/)\n- [boom](https://b.example/)\n")) == 0);
     rd_db *db = NULL;
     rd_error err = {0};
     REQUIRE(rd_db_open(path, 0, &db, &err) == RD_OK);
@@ -373,9 +381,8 @@ static void expect_query(const char *path, const char *category, const char *sea
     rd_test_checks++;
     if (rc != RD_OK || strcmp(got, want)) {
         rd_test_failures++;
-        fprintf(stderr, "%s:%d: query(%s, %s) gave \"%s\" (rc %d), expected \"%s\"\n",
-                __FILE__, line, category ? category : "-", search ? search : "-", got, rc,
-                want);
+        fprintf(stderr, "%s:%d: query(%s, %s) gave \"%s\" (rc %d), expected \"%s\"\n", __FILE__,
+                line, category ? category : "-", search ? search : "-", got, rc, want);
     }
     free(got);
 }

@@ -186,8 +186,8 @@ RD_TEST(queue_grows_in_order)
     int64_t wake = -1;
     REQUIRE(rd_sched_init(&s, 40, 100, 100, 0) == RD_OK);
     REQUIRE(push(&s, 0, 6, "a.example") == 0);
-    CHECK_INT(rd_sched_next(&s, 0, &wake), 0); /* the ring's head moves on */
-    REQUIRE(push(&s, 7, 8, "a.example") == 0); /* the tail wraps */
+    CHECK_INT(rd_sched_next(&s, 0, &wake), 0);  /* the ring's head moves on */
+    REQUIRE(push(&s, 7, 8, "a.example") == 0);  /* the tail wraps */
     REQUIRE(push(&s, 9, 30, "a.example") == 0); /* it grows, twice */
     CHECK_INT(rd_sched_push(&s, 31, "a.example", 1), RD_OK);
     CHECK_INT(s.queued, 31);

@@ -88,8 +88,8 @@ RD_TEST(utf8)
     CHECK_INT(cp, 0x7f51);
     CHECK_INT(rd_utf8_decode((const unsigned char *)"\xf0\x9f\x98\x80", 4, &cp), 4);
     CHECK_INT(cp, 0x1f600);
-    CHECK_INT(rd_utf8_decode((const unsigned char *)"\xe7\xbd", 2, &cp), 0);  /* cut short */
-    CHECK_INT(rd_utf8_decode((const unsigned char *)"\xc0\x80", 2, &cp), 0);  /* overlong */
+    CHECK_INT(rd_utf8_decode((const unsigned char *)"\xe7\xbd", 2, &cp), 0);     /* cut short */
+    CHECK_INT(rd_utf8_decode((const unsigned char *)"\xc0\x80", 2, &cp), 0);     /* overlong */
     CHECK_INT(rd_utf8_decode((const unsigned char *)"\xed\xb0\x80", 3, &cp), 0); /* surrogate */
     CHECK_INT(rd_utf8_decode((const unsigned char *)"\xf4\x90\x80\x80", 4, &cp), 0);
     CHECK_INT(rd_utf8_decode((const unsigned char *)"\x80", 1, &cp), 0);

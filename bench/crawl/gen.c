@@ -74,10 +74,11 @@ static int write_files(FILE *cat, FILE *plan, size_t n, uint64_t seed, int port,
     kind *kinds = make_kinds(n, &rng);
     if (!kinds)
         return -1;
-    fprintf(cat, "# Crawl benchmark\n\n%zu generated links over %d loopback hosts, seed %llu.\n",
-            n, naddr, (unsigned long long)seed);
-    fprintf(plan, "# refdex crawl plan: n=%zu seed=%llu port=%d hosts=%d\n"
-                  "# index host latency_ms kind\n",
+    fprintf(cat, "# Crawl benchmark\n\n%zu generated links over %d loopback hosts, seed %llu.\n", n,
+            naddr, (unsigned long long)seed);
+    fprintf(plan,
+            "# refdex crawl plan: n=%zu seed=%llu port=%d hosts=%d\n"
+            "# index host latency_ms kind\n",
             n, (unsigned long long)seed, port, naddr);
     for (size_t i = 0; i < n; i++) {
         if (i % PER_HEADING == 0)
@@ -86,11 +87,11 @@ static int write_files(FILE *cat, FILE *plan, size_t n, uint64_t seed, int port,
         int lat = LAT_MIN + (int)below(&rng, LAT_MAX - LAT_MIN + 1);
         kind k = kinds[i];
         if (k == K_HANG)
-            fprintf(cat, "- [link %zu](http://127.0.0.%d:%d/hang/%zu) - never answers\n", i,
-                    host, port, i);
+            fprintf(cat, "- [link %zu](http://127.0.0.%d:%d/hang/%zu) - never answers\n", i, host,
+                    port, i);
         else
-            fprintf(cat, "- [link %zu](http://127.0.0.%d:%d/%s/%d/%zu) - %s after %d ms\n", i,
-                    host, port, kind_path[k], lat, i, kind_name[k], lat);
+            fprintf(cat, "- [link %zu](http://127.0.0.%d:%d/%s/%d/%zu) - %s after %d ms\n", i, host,
+                    port, kind_path[k], lat, i, kind_name[k], lat);
         fprintf(plan, "%zu %d %d %s\n", i, host, lat, kind_name[k]);
     }
     free(kinds);

@@ -36,7 +36,7 @@ typedef struct event {
     int64_t t;
     uint64_t seq; /* ties go in the order the events were made */
     uint32_t link;
-    int wake;     /* 1: a back-off ended; 0: the link gives its slot back */
+    int wake; /* 1: a back-off ended; 0: the link gives its slot back */
 } event;
 
 typedef struct heap {
@@ -145,9 +145,9 @@ typedef struct sim {
     const plan *p;
     int concurrency, per_host;
     int64_t timeout_ms, retry_after_ms;
-    int64_t *started;  /* first start of each link, -1 before */
-    uint8_t *retried;  /* the 429 was seen */
-    int64_t *next;     /* per-host queues as linked lists of links */
+    int64_t *started; /* first start of each link, -1 before */
+    uint8_t *retried; /* the 429 was seen */
+    int64_t *next;    /* per-host queues as linked lists of links */
     int64_t *qhead, *qtail;
     int *inflight_of;
     int inflight;
@@ -250,8 +250,7 @@ static int run(sim *s, int64_t *makespan)
     return s->queued ? -1 : 0;
 }
 
-static void bounds(const plan *p, const sim *s, int64_t *slowest, double *sum_lat,
-                   double *sum_hold)
+static void bounds(const plan *p, const sim *s, int64_t *slowest, double *sum_lat, double *sum_hold)
 {
     *slowest = 0;
     *sum_lat = *sum_hold = 0;
