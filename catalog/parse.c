@@ -461,7 +461,8 @@ static int on_item(parser *p, cmark_node *item)
     int owner = tag_kind(ctx) == TAG_ENTRY ? tag_index(ctx) : -1;
     if (link) {
         int i = on_link_item(p, item, link, bracketed, owner, context_category(p, ctx));
-        set_tag(item, tag_of(TAG_ENTRY, i));
+        if (i >= 0) /* out of memory: the walk stops */
+            set_tag(item, tag_of(TAG_ENTRY, i));
         return i >= 0;
     }
     cmark_node *first = cmark_node_first_child(item);
@@ -471,7 +472,8 @@ static int on_item(parser *p, cmark_node *item)
             return 1;
         }
         int c = on_group(p, item, context_category(p, ctx));
-        set_tag(item, tag_of(TAG_GROUP, c));
+        if (c >= 0)
+            set_tag(item, tag_of(TAG_GROUP, c));
         return c >= 0;
     }
     const char *id;
