@@ -211,6 +211,24 @@ case_database_place() {
     [ "$(cksum < foreign.db)" = "$before" ] && [ ! -e foreign.db-wal ] || fail "the foreign database was changed"
 }
 
+# Smaller things users met: each says what it means.
+case_small_things() {
+    printf '## x\n- [b](github.com/b/c)\n' > warn.md
+    expect_exit 1 "$REFDEX" lint warn.md --strict -q
+    expect_in out.txt "warn.md:2:3: warning: missing-scheme"
+    expect_in err.txt "1 warnings fail with --strict"
+    head -c 3000 "$DATA/seed.md" > big.md
+    expect_exit 2 "$REFDEX" lint big.md --max-input 1K
+    expect_in err.txt "file is 2.9 KiB, larger than the 1.0 KiB limit"
+    printf '# Nothing here\n\nJust prose.\n' > empty.md
+    expect_exit 0 "$REFDEX" lint empty.md
+    expect_in out.txt "empty.md:1:1: warning: no-entries"
+    expect_exit 0 "$REFDEX" check --help
+    expect_in out.txt "rate limited or cancelled"
+    expect_exit 0 "$REFDEX" ingest --help
+    expect_in out.txt "--max-input"
+}
+
 case_bad_database() {
     head -c 100000 /dev/urandom > refdex.db
     expect_exit 3 "$REFDEX" query
