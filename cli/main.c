@@ -409,7 +409,12 @@ static int parse_check_option(int c, const char *arg, rd_config *cfg)
     rd_crawl_opts *o = &cfg->crawl;
     int64_t v;
     switch (c) {
-    case OPT_TIMEOUT: return parse_duration("--timeout", arg, &o->timeout_ms);
+    case OPT_TIMEOUT: {
+        int rc = parse_duration("--timeout", arg, &o->timeout_ms);
+        if (rc == RD_EXIT_OK && o->timeout_ms <= 0) /* every link would time out at once */
+            return usage_error("--timeout takes a duration above 0, not '%s'", arg);
+        return rc;
+    }
     case OPT_DEADLINE: return parse_duration("--deadline", arg, &cfg->deadline_ms);
     case OPT_MAX_AGE: return parse_duration("--max-age", arg, &cfg->max_age_ms);
     case OPT_HOST_INTERVAL: return parse_duration("--host-interval", arg, &o->host_interval_ms);

@@ -72,7 +72,7 @@ case_exit_codes() {
     expect_exit 0 "$REFDEX" check t.md --allow-private --timeout 500ms --db t.db
     expect_in out.txt "1 timeout"
     expect_exit 1 "$REFDEX" check t.md --allow-private --timeout 500ms --strict --db t.db
-    for bad in "--timeout 5x" "--deadline soon" "--accept 99" "--concurrency 0" \
+    for bad in "--timeout 5x" "--timeout 0" "--deadline soon" "--accept 99" "--concurrency 0" \
                "--method post" "--format xml" "--exclude (" "--max-bytes lots"; do
         # shellcheck disable=SC2086
         expect_exit 2 "$REFDEX" check t.md $bad
