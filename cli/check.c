@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -72,11 +73,39 @@ static int interrupted(void *ud)
     return got_signal != 0;
 }
 
+/* Transfers in flight each hold a socket (and curl's resolver a pipe): raise
+ * the soft limit on open files to the hard one, and keep --concurrency under
+ * what that allows, saying so once, so that no link fails for want of a
+ * descriptor (EMFILE is not the link's fault). */
+static void fit_descriptors(rd_config *cfg)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+        return;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rlim_t want = rl.rlim_max == RLIM_INFINITY ? 1048576 : rl.rlim_max;
+        rl.rlim_cur = want;
+        if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+            getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    long spare = rl.rlim_cur == RLIM_INFINITY ? 1L << 20 : (long)rl.rlim_cur - 64;
+    long most = spare / 3 > 1 ? spare / 3 : 1;
+    if (cfg->crawl.concurrency > most) {
+        if (cfg->verbosity >= 0)
+            fprintf(stderr,
+                    "refdex: %d transfers in flight would need more open files than the "
+                    "limit (%ld) allows; using %ld\n",
+                    cfg->crawl.concurrency, (long)rl.rlim_cur, most);
+        cfg->crawl.concurrency = (int)most;
+    }
+}
+
 int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *failing,
                  int *network_down)
 {
     *network_down = 0;
     *failing = 0;
+    fit_descriptors(cfg);
     progress p = {.on = isatty(2) && cfg->verbosity >= 0};
     rd_check_opts o = {.crawl = cfg->crawl,
                        .deadline_ms = cfg->deadline_ms,

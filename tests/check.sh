@@ -272,6 +272,16 @@ case_ssrf() {
         fail "fd00:ec2::254 was not refused as cloud metadata: $(cat v6.txt)"
 }
 
+# Few open files allowed: concurrency is cut to fit and said, and no healthy
+# link fails for want of a descriptor.
+case_descriptors() {
+    start_fixture
+    { echo '## x'; for i in $(seq 1 300); do echo "- [l$i]($BASE/ok/$i)"; done; } > fd.md
+    expect_exit 0 sh -c "ulimit -n 128 && ulimit -Hn 128 && exec '$REFDEX' check fd.md --allow-private --concurrency 4096"
+    expect_in err.txt "would need more open files than the limit (128) allows; using 21"
+    expect_in out.txt "300 links: 300 ok"
+}
+
 case_progress() {
     start_fixture
     { echo '## x'; for i in $(seq 1 6); do echo "- [s$i]($BASE/slow/200?$i)"; done; } > p.md
