@@ -182,8 +182,8 @@ static int finish(run *r, const rd_crawl_stats *st, int rc)
     t->hosts = st->hosts;
     /* no server of several hosts could be reached: nothing was checked, so
      * nothing is called broken (one dead host is just that) */
-    t->network_down =
-        !interrupted && st->hosts > 1 && st->resolved == 0 && st->count[RD_RES_ERROR] == t->web;
+    t->network_down = !interrupted && st->hosts > 1 && st->resolved == 0 && st->refused == 0 &&
+                      st->count[RD_RES_ERROR] == t->web;
     t->outcome = interrupted                   ? "interrupted"
                  : t->network_down             ? "offline"
                  : st->count[RD_RES_CANCELLED] ? "deadline"

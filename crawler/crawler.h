@@ -64,6 +64,7 @@ typedef struct rd_crawl_stats {
     size_t done, count[RD_RES_COUNT];
     int64_t elapsed_ms;
     size_t resolved; /* links whose host resolved and connected, for "network down?" */
+    size_t refused;  /* links whose address the policy refused: the policy, not the network */
     size_t hosts;    /* distinct hosts among the links */
 } rd_crawl_stats;
 

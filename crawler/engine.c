@@ -233,6 +233,7 @@ static void on_done(engine *g, slot *s, CURLcode rc, int64_t now)
         return;
     }
     if (s->refused[0]) {
+        g->stats->refused++;
         fail(g, s, RD_RES_ERROR, now, s->refused);
         return;
     }
@@ -243,7 +244,10 @@ static void on_done(engine *g, slot *s, CURLcode rc, int64_t now)
     if (retryable(rc) && s->failures++ < g->o->retries &&
         back_off(g, s, retry_delay(s->failures), now))
         return;
-    fail(g, s, RD_RES_ERROR, now, s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc));
+    const char *why = s->errbuf[0] ? s->errbuf : curl_easy_strerror(rc);
+    if (rc == CURLE_OUT_OF_MEMORY && s->connected) /* what libcurl says of huge headers */
+        why = "the server's response headers were too large to read";
+    fail(g, s, RD_RES_ERROR, now, why);
 }
 
 /* ---- curl's callbacks for the socket API ---- */

@@ -1,5 +1,6 @@
 /* crawler/page.c — what is read from a fetched page: its <title>. */
 #include <libxml/HTMLparser.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -30,15 +31,19 @@ void rd_html_title(const char *html, size_t len, char *out, size_t outsz)
             c++;
             continue;
         }
-        /* copy whole UTF-8 sequences only, so a cut never splits a character */
-        size_t n = *c < 0x80 ? 1 : *c >= 0xF0 ? 4 : *c >= 0xE0 ? 3 : 2;
-        if (o + space + n + 1 > outsz)
+        /* copy whole, valid UTF-8 sequences only, so a cut never splits a
+         * character and a page's bad bytes become U+FFFD */
+        uint32_t cp;
+        int valid = rd_utf8_decode(c, strlen((const char *)c), &cp);
+        size_t n = valid ? (size_t)valid : 1, w = valid ? n : 3;
+        if (o + space + w + 1 > outsz)
             break;
         if (space)
             out[o++] = ' ';
         space = 0;
-        for (size_t k = 0; k < n && *c; k++)
-            out[o++] = (char)*c++;
+        memcpy(out + o, valid ? (const char *)c : "\xEF\xBF\xBD", w);
+        o += w;
+        c += n;
     }
     out[o] = '\0';
     xmlFree(text);

@@ -282,6 +282,16 @@ case_descriptors() {
     expect_in out.txt "300 links: 300 ok"
 }
 
+# Links the address policy refuses, on several hosts, are refusals, not a
+# network that is down: reported as errors with the reason, exit 1.
+case_refused_not_offline() {
+    start_fixture
+    printf '## x\n- [a](http://127.0.0.2:%s/ok/a)\n- [b](http://127.0.0.3:%s/ok/b)\n' "$PORT" "$PORT" > r.md
+    expect_exit 1 "$REFDEX" check r.md --retries 0
+    expect_in out.txt "refused to connect to 127.0.0.2: a loopback address (allow with --allow-private)"
+    expect_not_in err.txt "network looks unavailable"
+}
+
 case_progress() {
     start_fixture
     { echo '## x'; for i in $(seq 1 6); do echo "- [s$i]($BASE/slow/200?$i)"; done; } > p.md

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "crawler/crawler.h"
+#include "crawler/internal.h"
 #include "fixture.h"
 #include "harness.h"
 
@@ -395,4 +396,21 @@ RD_TEST_WITH(connection_refused, fixture_case)
     CHECK(strstr(r.g[0].c.error, "onnect") != NULL);
     CHECK_INT(r.stats.resolved, 0);
     free(r.g);
+}
+
+/* A page's title comes out as valid UTF-8 whatever bytes the page holds. */
+RD_TEST(title_is_utf8)
+{
+    static const char page[] = "<html><head><meta charset=\"utf-8\"><title> a\xff\xfe b\xc3"
+                               "</title></head></html>";
+    char title[64];
+    rd_html_title(page, sizeof page - 1, title, sizeof title);
+    CHECK(title[0] == 'a');
+    size_t n = strlen(title);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        int len = rd_utf8_decode((const unsigned char *)title + i, n - i, &cp);
+        CHECK(len > 0);
+        i += len > 0 ? (size_t)len : 1;
+    }
 }
