@@ -98,6 +98,10 @@ int rd_cli_ingest(const rd_config *cfg, FILE *msgs);
 /* Prints the category tree of an open database in cfg->format. */
 int rd_print_categories(rd_db *db, const char *format, FILE *out, rd_error *err);
 
+/* name in the folder of file ("docs/list.md", "refdex.db": "docs/refdex.db"); the
+ * caller frees it. NULL when out of memory. */
+char *rd_cli_beside(const char *file, const char *name);
+
 /* Columns a UTF-8 string takes on a terminal (wide CJK characters count 2). */
 int rd_display_width(const char *s);
 

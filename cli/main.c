@@ -527,15 +527,14 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
     return RD_EXIT_OK;
 }
 
-/* refdex.db in the catalog's folder. */
-static char *db_beside(const char *file)
+char *rd_cli_beside(const char *file, const char *name)
 {
     const char *slash = strrchr(file, '/');
     size_t dir = slash ? (size_t)(slash - file) + 1 : 0;
-    char *p = malloc(dir + sizeof "refdex.db");
+    char *p = malloc(dir + strlen(name) + 1);
     if (p) {
         memcpy(p, file, dir);
-        memcpy(p + dir, "refdex.db", sizeof "refdex.db");
+        strcpy(p + dir, name);
     }
     return p;
 }
@@ -573,7 +572,7 @@ int main(int argc, char **argv)
         return rc;
     }
     if (!cfg.db_path) {
-        cfg.db_owned = cfg.file ? db_beside(cfg.file) : strdup("refdex.db");
+        cfg.db_owned = cfg.file ? rd_cli_beside(cfg.file, "refdex.db") : strdup("refdex.db");
         if (!cfg.db_owned) {
             fputs("refdex: out of memory\n", stderr);
             return RD_EXIT_INTERNAL;

@@ -5,22 +5,9 @@
 
 #include "cli.h"
 
-/* "site" in the catalog's folder. */
-static char *beside(const char *file, const char *name)
-{
-    const char *slash = strrchr(file, '/');
-    size_t dir = slash ? (size_t)(slash - file) + 1 : 0;
-    char *p = malloc(dir + strlen(name) + 1);
-    if (p) {
-        memcpy(p, file, dir);
-        strcpy(p + dir, name);
-    }
-    return p;
-}
-
 int rd_render_to(rd_config *cfg, FILE *msgs)
 {
-    if (!cfg->out_dir && !(cfg->out_dir = cfg->out_owned = beside(cfg->file, "site"))) {
+    if (!cfg->out_dir && !(cfg->out_dir = cfg->out_owned = rd_cli_beside(cfg->file, "site"))) {
         fputs("refdex: out of memory\n", stderr);
         return RD_EXIT_INTERNAL;
     }
