@@ -296,22 +296,29 @@ static int same_file(const char *path, const char *data, size_t n)
     return same;
 }
 
-static rd_outfile *planned(rd_outdir *o, const char *path)
+/* The planned file at path in *f and its full name in *full (the caller
+ * frees it). Fails when it was not planned or memory ran out. */
+static int planned(rd_outdir *o, const char *path, rd_outfile **f, char **full)
 {
     int i = rd_strmap_get(&o->names, path);
-    return i < 0 ? NULL : &o->files[i];
+    *full = NULL;
+    if (i < 0)
+        return rd_error_set(o->err, RD_EINTERNAL, "%s/%s: written but not planned", o->dir, path);
+    if (!(*full = join(o->dir, path)))
+        return oom(o);
+    *f = &o->files[i];
+    return RD_OK;
 }
 
 int rd_outdir_write(rd_outdir *o, const char *path, const char *data, size_t n)
 {
-    rd_outfile *f = planned(o, path);
-    if (!f)
-        return rd_error_set(o->err, RD_EINTERNAL, "%s/%s: written but not planned", o->dir, path);
-    char *full = join(o->dir, path);
-    if (!full)
-        return oom(o);
+    char *full;
+    rd_outfile *f;
+    int rc = planned(o, path, &f, &full);
+    if (rc < 0)
+        return rc;
     /* a page that would not change is left as it is (and keeps its time) */
-    int rc = same_file(full, data, n) ? RD_OK : rd_write_file(full, data, n, 0, NULL, o->err);
+    rc = same_file(full, data, n) ? RD_OK : rd_write_file(full, data, n, 0, NULL, o->err);
     free(full);
     f->hash = hash_done(hash_bytes(HASH_SEED, data, n));
     return rc;
@@ -319,12 +326,11 @@ int rd_outdir_write(rd_outdir *o, const char *path, const char *data, size_t n)
 
 int rd_outdir_written(rd_outdir *o, const char *path)
 {
-    rd_outfile *f = planned(o, path);
-    if (!f)
-        return rd_error_set(o->err, RD_EINTERNAL, "%s/%s: written but not planned", o->dir, path);
-    char *full = join(o->dir, path);
-    if (!full)
-        return oom(o);
+    char *full;
+    rd_outfile *f;
+    int rc = planned(o, path, &f, &full);
+    if (rc < 0)
+        return rc;
     f->hash = hash_file(full);
     free(full);
     return RD_OK;
