@@ -24,16 +24,19 @@ typedef struct parser {
     size_t *line_start; /* byte offset of each line, 1-based: line_start[1] == 0 */
     size_t nlines;
     size_t cap_cat, cap_ent, cap_note, cap_nav;
-    rd_buf *desc; /* one description buffer per entry, moved to the arena at the end */
-    int heading;  /* current heading category, -1 before the first */
-    int marker;   /* current comment-marker category, -1 when none */
-    int top;      /* the category for content before the first heading, -1 until needed */
+    rd_buf *desc;     /* one description buffer per entry, moved to the arena at the end */
+    int heading;      /* current heading category, -1 before the first */
+    int marker;       /* current comment-marker category, -1 when none */
+    int top;          /* the category for content before the first heading, -1 until needed */
+    int line0;        /* lines before the section being read: cmark counts from its start */
+    size_t described; /* entries before it, their descriptions already in the arena */
+    rd_slip_state slips;
     int oom;
 } parser;
 
-static rd_pos pos_of(cmark_node *n)
+static rd_pos pos_of(const parser *p, cmark_node *n)
 {
-    return (rd_pos){cmark_node_get_start_line(n), cmark_node_get_start_column(n)};
+    return (rd_pos){cmark_node_get_start_line(n) + p->line0, cmark_node_get_start_column(n)};
 }
 
 static char *trimmed_copy(parser *p, const char *s, size_t n)
@@ -93,7 +96,7 @@ static void on_heading(parser *p, cmark_node *n)
     int parent = p->heading;
     while (parent >= 0 && p->cat->categories[parent].level >= level)
         parent = p->cat->categories[parent].parent;
-    p->heading = add_category(p, RD_CAT_HEADING, name, level, parent, pos_of(n));
+    p->heading = add_category(p, RD_CAT_HEADING, name, level, parent, pos_of(p, n));
     if (p->heading >= 0)
         p->cat->categories[p->heading].anchor = id;
     p->marker = -1;
@@ -149,10 +152,11 @@ static void add_note(parser *p, rd_note_kind kind, cmark_node *n, int category)
         char *md = rd_arena_strndup(cat->arena, lit, len);
         if (!md)
             p->oom = 1;
-        arr[cat->nnotes++] = (rd_note){kind, md ? md : "", category, pos_of(n)};
+        arr[cat->nnotes++] = (rd_note){kind, md ? md : "", category, pos_of(p, n)};
         return;
     }
-    int first = cmark_node_get_start_line(n), last = cmark_node_get_end_line(n);
+    int first = cmark_node_get_start_line(n) + p->line0;
+    int last = cmark_node_get_end_line(n) + p->line0;
     size_t lead = (size_t)cmark_node_get_start_column(n) - 1; /* bytes before the block */
     if (first < 1)
         first = 1;
@@ -180,7 +184,7 @@ static void add_note(parser *p, rd_note_kind kind, cmark_node *n, int category)
     if (!md || b.oom)
         p->oom = 1;
     rd_buf_free(&b);
-    arr[cat->nnotes++] = (rd_note){kind, md ? md : "", category, pos_of(n)};
+    arr[cat->nnotes++] = (rd_note){kind, md ? md : "", category, pos_of(p, n)};
 }
 
 /* What an item the walk went into became: its entry or group, or nothing
@@ -343,7 +347,7 @@ static int on_link_item(parser *p, cmark_node *item, cmark_node *link, int brack
         s += used;
     }
     size_t prose = rest.data && rest.data + prose_end > s ? (size_t)(rest.data + prose_end - s) : 0;
-    int i = add_entry(p, name, owner, category, pos_of(item), pos_of(link));
+    int i = add_entry(p, name, owner, category, pos_of(p, item), pos_of(p, link));
     if (i >= 0) {
         rd_entry *e = &p->cat->entries[i];
         set_url(p, e, cmark_node_get_url(link));
@@ -392,7 +396,7 @@ static int on_group(parser *p, cmark_node *item, int parent)
     cmark_node *link = rd_group_label(item, &name, &desc);
     int level = p->cat->categories[parent].level + 1;
     int c = add_category(p, RD_CAT_GROUP, trimmed_copy(p, name.data ? name.data : "", name.len),
-                         level, parent, pos_of(cmark_node_first_child(item)));
+                         level, parent, pos_of(p, cmark_node_first_child(item)));
     if (c >= 0) {
         rd_category *g = &p->cat->categories[c];
         if (desc.len)
@@ -422,7 +426,7 @@ static void add_nav(parser *p, cmark_node *link)
     rd_flatten(link, &b);
     const char *target = cmark_node_get_url(link) + 1;
     arr[cat->nnav++] = (rd_nav){trimmed_copy(p, b.data ? b.data : "", b.len),
-                                trimmed_copy(p, target, strlen(target)), pos_of(link)};
+                                trimmed_copy(p, target, strlen(target)), pos_of(p, link)};
     if (b.oom)
         p->oom = 1;
     rd_buf_free(&b);
@@ -434,7 +438,7 @@ static void on_identifier(parser *p, cmark_node *item, const char *id, int categ
 {
     cmark_node *para = cmark_node_first_child(item);
     char *name = rd_arena_strdup(p->cat->arena, id);
-    int i = name ? add_entry(p, name, -1, category, pos_of(item), pos_of(para)) : -1;
+    int i = name ? add_entry(p, name, -1, category, pos_of(p, item), pos_of(p, para)) : -1;
     rd_buf b = {0};
     for (cmark_node *n = cmark_node_next(para); n && i >= 0; n = cmark_node_next(n)) {
         rd_buf_reset(&b);
@@ -518,7 +522,7 @@ static void on_block(parser *p, cmark_node *n, cmark_node_type t)
         (marker = marker_name(p, cmark_node_get_literal(n)))) {
         int parent_cat = p->heading >= 0 ? p->heading : current_category(p);
         int level = p->cat->categories[parent_cat].level + 1;
-        p->marker = add_category(p, RD_CAT_MARKER, marker, level, parent_cat, pos_of(n));
+        p->marker = add_category(p, RD_CAT_MARKER, marker, level, parent_cat, pos_of(p, n));
     } else if (t == CMARK_NODE_PARAGRAPH && tag_kind(ctx) == TAG_ENTRY) {
         rd_buf b = {0};
         rd_flatten(n, &b);
@@ -562,7 +566,7 @@ static int is_level(cmark_node_type t)
            t == CMARK_NODE_CUSTOM_BLOCK || t == CMARK_NODE_CUSTOM_INLINE;
 }
 
-static int check_depth(cmark_node *doc, const char *file, rd_error *err)
+static int check_depth(cmark_node *doc, const char *file, int line0, rd_error *err)
 {
     cmark_iter *it = cmark_iter_new(doc);
     cmark_event_type ev;
@@ -577,8 +581,8 @@ static int check_depth(cmark_node *doc, const char *file, rd_error *err)
             rc = rd_error_set(err, RD_EINPUT,
                               "%s:%d:%d: nested more than %d levels deep; refusing to read "
                               "further",
-                              file, cmark_node_get_start_line(n), cmark_node_get_start_column(n),
-                              RD_MAX_DEPTH);
+                              file, cmark_node_get_start_line(n) + line0,
+                              cmark_node_get_start_column(n), RD_MAX_DEPTH);
             break;
         }
     }
@@ -627,10 +631,12 @@ static int assign_slugs(parser *p)
     return rc;
 }
 
-static void parser_done(parser *p)
+/* Moves the descriptions of the entries read since the last call into the
+ * arena, so the per-entry buffers live for one section only. */
+static void keep_descriptions(parser *p)
 {
-    for (size_t i = 0; i < p->cap_ent && p->desc; i++) {
-        if (i < p->cat->nentries && p->desc[i].len) {
+    for (size_t i = p->described; i < p->cat->nentries; i++) {
+        if (p->desc[i].len) {
             char *d = rd_arena_strndup(p->cat->arena, p->desc[i].data, p->desc[i].len);
             if (!d || p->desc[i].oom)
                 p->oom = 1;
@@ -639,12 +645,83 @@ static void parser_done(parser *p)
         }
         rd_buf_free(&p->desc[i]);
     }
+    p->described = p->cat->nentries;
+}
+
+static void parser_done(parser *p)
+{
+    for (size_t i = 0; i < p->cap_ent && p->desc; i++)
+        rd_buf_free(&p->desc[i]);
     free(p->desc);
     free(p->line_start);
 }
 
-int rd_catalog_parse(const char *file, const char *text, size_t len, long long max_input,
-                     rd_catalog **out, rd_error *err)
+/* Reads lines first..last of the text as one cmark document into the
+ * catalog. With split set, line `last` must come out as a heading directly in
+ * the document: then nothing before it is open at it, cmark reads every line
+ * before it as it would in the whole text, and the next section starts there
+ * as a new document would. The heading is left to that section. When it does
+ * not, reads nothing and returns 0; else returns 1, or an error. */
+static int read_section(parser *p, size_t first, size_t last, int split, rd_error *err)
+{
+    const char *file = p->cat->file;
+    size_t a = p->line_start[first], b = p->line_start[last + 1];
+    cmark_node *doc = cmark_parse_document(p->text + a, b - a, CMARK_OPT_SOURCEPOS);
+    if (!doc)
+        return rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
+    if (split) {
+        cmark_node *h = cmark_node_last_child(doc);
+        if (!h || cmark_node_get_type(h) != CMARK_NODE_HEADING ||
+            cmark_node_get_start_line(h) != (int)(last - first + 1)) {
+            cmark_node_free(doc);
+            return 0;
+        }
+        cmark_node_free(h); /* also unlinks it */
+    }
+    p->line0 = (int)first - 1;
+    int rc = check_depth(doc, file, p->line0, err);
+    if (rc == RD_OK) {
+        walk(p, doc);
+        if (!p->oom &&
+            rd_find_slips(p->cat, &p->slips, doc, p->line0, p->text, p->line_start, p->nlines) < 0)
+            p->oom = 1;
+        if (!p->oom)
+            keep_descriptions(p);
+    }
+    cmark_node_free(doc);
+    return rc < 0 ? rc : 1;
+}
+
+/* Whether line s[0..n) opens an ATX heading at its first column. */
+static int heading_line(const char *s, size_t n)
+{
+    size_t k = 0;
+    while (k < n && k < 7 && s[k] == '#')
+        k++;
+    return k >= 1 && k <= 6 &&
+           (k == n || s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r');
+}
+
+/* Whether the text may define a link reference ("[label]: url"): a line with
+ * "]:" after a "[". cmark keeps definitions to itself and lets a link use one
+ * from anywhere in the document, so such a text is read whole. */
+static int may_define_links(const char *text, size_t len)
+{
+    const char *end = text + len;
+    for (const char *q = text; (q = memchr(q, ']', (size_t)(end - q))); q++) {
+        if (q + 1 < end && q[1] == ':') {
+            const char *ls = q;
+            while (ls > text && ls[-1] != '\n' && ls[-1] != '\r')
+                ls--;
+            if (memchr(ls, '[', (size_t)(q - ls)))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+int rd_catalog_parse_sections(const char *file, const char *text, size_t len, long long max_input,
+                              size_t section_bytes, rd_catalog **out, rd_error *err)
 {
     *out = NULL;
     if (max_input <= 0)
@@ -665,21 +742,34 @@ int rd_catalog_parse(const char *file, const char *text, size_t len, long long m
     cat->file = rd_arena_strdup(arena, file);
     parser p = {.cat = cat, .text = text, .heading = -1, .marker = -1, .top = -1};
     int rc = rd_text_lines(file, text, len, &p.line_start, &p.nlines, err);
-    cmark_node *doc = NULL;
-    if (rc == RD_OK) {
-        doc = cmark_parse_document(text, len, CMARK_OPT_SOURCEPOS);
-        rc = doc ? check_depth(doc, file, err)
-                 : rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
+    if (rc == RD_OK && !cat->file)
+        p.oom = 1;
+    /* A section ends before a heading at least section_bytes on; when cmark
+     * does not read that line as a heading where it stands (it is in a code
+     * or HTML block), the section grows past it, to twice its size. */
+    size_t first = 1;
+    if (rc == RD_OK && !p.oom && !may_define_links(text, len)) {
+        size_t want = section_bytes;
+        for (size_t l = 2; l <= p.nlines && rc == RD_OK && !p.oom; l++) {
+            size_t at = p.line_start[l], size_here = at - p.line_start[first];
+            if (size_here < want || !heading_line(text + at, p.line_start[l + 1] - at))
+                continue;
+            rc = read_section(&p, first, l, 1, err);
+            if (rc == 1) {
+                first = l;
+                want = section_bytes;
+                rc = RD_OK;
+            } else if (rc == 0) {
+                want = 2 * size_here;
+            }
+        }
     }
-    if (rc == RD_OK) {
-        walk(&p, doc);
-        if (!p.oom && assign_slugs(&p) < 0)
-            p.oom = 1;
-        if (!p.oom && rd_find_slips(cat, doc, text, p.line_start, p.nlines) < 0)
-            p.oom = 1;
-    }
-    if (doc) /* unlike free(), cmark_node_free does not take NULL */
-        cmark_node_free(doc);
+    if (rc == RD_OK && !p.oom && p.nlines >= first)
+        rc = read_section(&p, first, p.nlines, 0, err);
+    if (rc > 0)
+        rc = RD_OK;
+    if (rc == RD_OK && !p.oom && assign_slugs(&p) < 0)
+        p.oom = 1;
     parser_done(&p);
     if (rc == RD_OK && p.oom)
         rc = rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
@@ -689,6 +779,12 @@ int rd_catalog_parse(const char *file, const char *text, size_t len, long long m
     }
     *out = cat;
     return RD_OK;
+}
+
+int rd_catalog_parse(const char *file, const char *text, size_t len, long long max_input,
+                     rd_catalog **out, rd_error *err)
+{
+    return rd_catalog_parse_sections(file, text, len, max_input, RD_SECTION_BYTES, out, err);
 }
 
 void rd_catalog_free(rd_catalog *cat)
