@@ -1,4 +1,6 @@
 /* db/ingest.c — storing a parsed catalog, in one transaction. */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,7 +157,11 @@ static int put_entries(ingest *in, rd_ingest_stats *stats)
         else
             sqlite3_bind_null(st, 4);
         sqlite3_bind_text(st, 5, e->name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 6, e->url_raw, -1, SQLITE_STATIC); /* NULL binds NULL */
+        /* as written, where that is not the normalised URL (RD_URL_RAW) */
+        if (url_id && !strcmp(e->url_raw, e->url))
+            sqlite3_bind_null(st, 6);
+        else
+            sqlite3_bind_text(st, 6, e->url_raw, -1, SQLITE_STATIC); /* NULL binds NULL */
         sqlite3_bind_text(st, 7, e->description, -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 8, depth[i]);
         sqlite3_bind_int(st, 9, e->link_pos.line); /* where the link is: reports point there */
@@ -231,18 +237,45 @@ static int other_catalog(rd_db *db, const char *file, int replace, rd_error *err
 
 /* True when the stored catalog came from the same file with the same bytes,
  * read by a parser that makes the same model of them. */
+/* The hash a catalog's source is known by: 64 bits, hex, stable across
+ * machines and versions (multiply and xor-shift over 8-byte little-endian
+ * words, then the length). A change to the text, not an adversary, is what
+ * it must notice; the size is compared too. */
+static void source_hash(const char *source, size_t len, char out[17])
+{
+    const unsigned char *s = (const unsigned char *)source;
+    uint64_t h = 0x6a09e667f3bcc909ULL;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w = 0;
+        for (int k = 7; k >= 0; k--)
+            w = w << 8 | s[i + (size_t)k];
+        h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+        h ^= h >> 29;
+    }
+    uint64_t w = 0;
+    for (size_t k = len; k > i; k--)
+        w = w << 8 | s[k - 1];
+    h = (h ^ w ^ (uint64_t)len) * 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 31;
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
 static int same_source(rd_db *db, const char *file, const char *source, size_t len, int *same,
                        rd_error *err)
 {
-    static const char sql[] =
-        "SELECT file = ?1 AND source = ?2 AND model = ?3 FROM catalog WHERE id = 1";
+    static const char sql[] = "SELECT file = ?1 AND source_size = ?2 AND source_hash = ?4"
+                              " AND model = ?3 FROM catalog WHERE id = 1";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)
         return rc;
+    char hash[17];
+    source_hash(source, len, hash);
     sqlite3_bind_text(st, 1, file, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, source, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)len);
     sqlite3_bind_int(st, 3, RD_MODEL_VERSION);
+    sqlite3_bind_text(st, 4, hash, -1, SQLITE_TRANSIENT);
     int s = sqlite3_step(st);
     *same = s == SQLITE_ROW && sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
@@ -251,11 +284,12 @@ static int same_source(rd_db *db, const char *file, const char *source, size_t l
 
 static int replace_catalog(ingest *in, const char *source, size_t len, rd_ingest_stats *stats)
 {
-    static const char clear[] = "DELETE FROM entries_fts; DELETE FROM notes;"
-                                " DELETE FROM entries; DELETE FROM categories;";
+    static const char clear[] = "INSERT INTO entries_fts(entries_fts) VALUES ('delete-all');"
+                                " DELETE FROM notes; DELETE FROM entries;"
+                                " DELETE FROM categories;";
     static const char sql_catalog[] =
-        "INSERT OR REPLACE INTO catalog(id, file, source, ingested_at, model)"
-        " VALUES (1, ?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ'), ?3)";
+        "INSERT OR REPLACE INTO catalog(id, file, source_size, source_hash, ingested_at, model)"
+        " VALUES (1, ?1, ?2, ?4, strftime('%Y-%m-%dT%H:%M:%fZ'), ?3)";
     int rc = rd_db_exec(in->db, clear, in->err);
     if (rc == RD_OK)
         rc = rd_db_prepare(in->db, sql_cat_ins, &in->cat_ins, in->err);
@@ -280,9 +314,12 @@ static int replace_catalog(ingest *in, const char *source, size_t len, rd_ingest
         rc = rd_db_prepare(in->db, sql_catalog, &st, in->err);
     if (rc == RD_OK) {
         sqlite3_bind_text(st, 1, in->cat->file, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, source, (int)len, SQLITE_STATIC);
+        char hash[17];
+        source_hash(source, len, hash);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)len);
         sqlite3_bind_int(st, 3, RD_MODEL_VERSION);
-        rc = step_done(in, st, "storing the catalog source");
+        sqlite3_bind_text(st, 4, hash, -1, SQLITE_TRANSIENT);
+        rc = step_done(in, st, "storing the catalog");
     }
     sqlite3_finalize(st);
     return rc;
@@ -309,8 +346,6 @@ int rd_db_ingest(rd_db *db, const rd_catalog *cat, const char *source, size_t le
     stats->categories = (int64_t)cat->ncategories;
     stats->entries = (int64_t)cat->nentries;
     stats->notes = (int64_t)cat->nnotes;
-    if (len > (size_t)0x7fffffff)
-        return rd_error_set(err, RD_EINPUT, "%s: too large to store", cat->file);
     /* the same catalog again takes no write lock (a check run may hold it) */
     int same = 0, rc = same_source(db, cat->file, source, len, &same, err);
     if (rc == RD_OK && same) {

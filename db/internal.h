@@ -27,6 +27,10 @@ struct rd_db {
     " LEFT JOIN checks " alias " ON " alias ".id = (SELECT max(id) FROM checks"                    \
     " WHERE url_id = " url_id " AND conclusive = 1)"
 
+/* An entry's link as written: stored only where it differs from the
+ * normalised URL (entries e joined with urls u). */
+#define RD_URL_RAW "coalesce(e.url_raw, u.url)"
+
 /* Sets err from the handle's last error, naming the database; returns RD_EDB. */
 int rd_db_fail(rd_db *db, rd_error *err, const char *doing);
 

@@ -104,7 +104,7 @@ int rd_db_category_entries(rd_db *db, int64_t category_id, int (*cb)(const rd_si
     /* sub-entries share their parent's category, so catalog order (ord) puts
      * each right after its parent; depth is relative to the category's top */
     static const char sql[] =
-        "SELECT e.id, e.depth, e.name, u.url, e.url_raw, e.description, e.line, k.result,"
+        "SELECT e.id, e.depth, e.name, u.url, " RD_URL_RAW ", e.description, e.line, k.result,"
         " coalesce(k.status_code, 0), k.final_url, k.checked_at,"
         " coalesce(lead(e.depth) OVER (ORDER BY e.ord), -1), k.error"
         " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK
@@ -154,7 +154,7 @@ int rd_db_index_json(rd_db *db, FILE *out, rd_error *err)
         "CREATE INDEX IF NOT EXISTS temp.ij_category ON ij(category, parent, id);"
         "DELETE FROM temp.ij;"
         "INSERT INTO temp.ij SELECT e.id, e.parent_id, e.category_id, e.depth, json_object("
-        " 'name', e.name, 'url', e.url_raw, 'normalised_url', u.url,"
+        " 'name', e.name, 'url', " RD_URL_RAW ", 'normalised_url', u.url,"
         " 'description', e.description, 'line', e.line, 'col', e.col,"
         " 'check', CASE WHEN k.id IS NULL THEN NULL ELSE json_object('result', k.result,"
         "   'status', k.status_code, 'final_url', k.final_url, 'checked_at', k.checked_at) END,"

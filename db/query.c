@@ -130,7 +130,7 @@ int rd_db_query(rd_db *db, const rd_query *q, int (*cb)(const rd_entry_row *, vo
                 rd_error *err)
 {
     static const char sql[] = HITS_CTE
-        "SELECT e.id, coalesce(e.parent_id, 0), e.depth, e.name, u.url, e.url_raw,"
+        "SELECT e.id, coalesce(e.parent_id, 0), e.depth, e.name, u.url, " RD_URL_RAW ","
         " e.description, c.path, e.line, e.col, k.result, coalesce(k.status_code, 0),"
         " k.checked_at, (e.parent_id IS NULL OR e.parent_id NOT IN hits), c.name_path" ENTRY_FROM
         " ORDER BY e.ord";
@@ -192,7 +192,7 @@ int rd_db_query_json(rd_db *db, const rd_query *q, char **json, rd_error *err)
         "CREATE INDEX IF NOT EXISTS temp.qe_parent ON qe(parent, id); DELETE FROM temp.qe;";
     static const char fill[] = HITS_CTE
         "INSERT INTO temp.qe SELECT e.id, e.parent_id, e.depth, json_object("
-        "'name', e.name, 'url', u.url, 'url_raw', e.url_raw,"
+        "'name', e.name, 'url', u.url, 'url_raw', " RD_URL_RAW ","
         " 'description', e.description, 'category', c.path,"
         " 'category_name', c.name_path, 'line', e.line,"
         " 'col', e.col, 'status', k.result, 'status_code', k.status_code,"
