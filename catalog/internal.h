@@ -74,10 +74,13 @@ int rd_is_directive(const char *name);
  * is never the whole document's. */
 #define RD_SECTION_BYTES ((size_t)1 << 20)
 
-/* rd_catalog_parse with sections of section_bytes (1: a section per heading,
- * as the tests read); a text that may define link references is read whole. */
-int rd_catalog_parse_sections(const char *file, const char *text, size_t len, long long max_input,
-                              size_t section_bytes, rd_catalog **out, rd_error *err);
+/* rd_catalog_parse (fn NULL) or rd_catalog_stream with sections of
+ * section_bytes or more (1: a section at every heading it can, as the tests
+ * read; SIZE_MAX: the whole text at once). A text that may define link
+ * references is read whole. */
+int rd_catalog_read(const char *file, const char *text, size_t len, long long max_input,
+                    size_t section_bytes, int (*fn)(void *ud, const rd_catalog *cat), void *ud,
+                    rd_catalog **out, rd_error *err);
 
 /* ---- slips.c ---- */
 

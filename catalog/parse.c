@@ -31,6 +31,12 @@ typedef struct parser {
     int line0;        /* lines before the section being read: cmark counts from its start */
     size_t described; /* entries before it, their descriptions already in the arena */
     rd_slip_state slips;
+    rd_strmap slugs; /* the slugs given so far */
+    size_t slugged;  /* categories that have one */
+    rd_arena *sect;  /* the strings of entries and notes: the catalog's arena, or the
+                      * section's when they are handed on a section at a time */
+    int (*fn)(void *, const rd_catalog *);
+    void *ud;
     int oom;
 } parser;
 
@@ -39,16 +45,28 @@ static rd_pos pos_of(const parser *p, cmark_node *n)
     return (rd_pos){cmark_node_get_start_line(n) + p->line0, cmark_node_get_start_column(n)};
 }
 
-static char *trimmed_copy(parser *p, const char *s, size_t n)
+static char *copy_in(parser *p, rd_arena *a, const char *s, size_t n)
 {
     while (n && isspace((unsigned char)*s))
         s++, n--;
     while (n && isspace((unsigned char)s[n - 1]))
         n--;
-    char *c = rd_arena_strndup(p->cat->arena, s, n);
+    char *c = rd_arena_strndup(a, s, n);
     if (!c)
         p->oom = 1;
     return c ? c : "";
+}
+
+/* A trimmed copy that lives as long as the catalog (categories, links in
+ * the page), or as the section (entries, notes). */
+static char *trimmed_copy(parser *p, const char *s, size_t n)
+{
+    return copy_in(p, p->cat->arena, s, n);
+}
+
+static char *entry_copy(parser *p, const char *s, size_t n)
+{
+    return copy_in(p, p->sect, s, n);
 }
 
 static int add_category(parser *p, rd_category_kind kind, const char *name, int level, int parent,
@@ -149,7 +167,7 @@ static void add_note(parser *p, rd_note_kind kind, cmark_node *n, int category)
         size_t len = strlen(lit);
         while (len && (lit[len - 1] == '\n' || lit[len - 1] == '\r'))
             len--;
-        char *md = rd_arena_strndup(cat->arena, lit, len);
+        char *md = rd_arena_strndup(p->sect, lit, len);
         if (!md)
             p->oom = 1;
         arr[cat->nnotes++] = (rd_note){kind, md ? md : "", category, pos_of(p, n)};
@@ -180,7 +198,7 @@ static void add_note(parser *p, rd_note_kind kind, cmark_node *n, int category)
         if (l < last)
             rd_buf_putc(&b, '\n');
     }
-    char *md = rd_arena_strndup(cat->arena, b.data ? b.data : "", b.len);
+    char *md = rd_arena_strndup(p->sect, b.data ? b.data : "", b.len);
     if (!md || b.oom)
         p->oom = 1;
     rd_buf_free(&b);
@@ -259,7 +277,7 @@ static int add_entry(parser *p, const char *name, int parent, int category, rd_p
     int i = (int)cat->nentries++;
     arr[i] = (rd_entry){.name = name,
                         .category = category,
-                        .parent = parent,
+                        .parent = parent >= 0 ? parent + (int)cat->entry_base : -1,
                         .pos = pos,
                         .link_pos = link_pos,
                         .description = "",
@@ -268,10 +286,10 @@ static int add_entry(parser *p, const char *name, int parent, int category, rd_p
 }
 
 /* Reads a link destination: as written (trimmed) and normalised. */
-static void read_url(parser *p, const char *raw, const char **url_raw, rd_url_info *info,
-                     const char **url)
+static void read_url(parser *p, rd_arena *a, const char *raw, const char **url_raw,
+                     rd_url_info *info, const char **url)
 {
-    *url_raw = trimmed_copy(p, raw, strlen(raw));
+    *url_raw = copy_in(p, a, raw, strlen(raw));
     *url = NULL;
     if (rd_url_normalise(raw, info) < 0) {
         p->oom = 1;
@@ -279,7 +297,9 @@ static void read_url(parser *p, const char *raw, const char **url_raw, rd_url_in
         info->normalised = NULL;
         return;
     }
-    if (info->normalised && !(*url = rd_arena_strdup(p->cat->arena, info->normalised)))
+    if (info->normalised && !strcmp(info->normalised, *url_raw))
+        *url = *url_raw; /* most links are written as they normalise */
+    else if (info->normalised && !(*url = rd_arena_strdup(a, info->normalised)))
         p->oom = 1;
     free(info->normalised);
     info->normalised = NULL;
@@ -288,11 +308,11 @@ static void read_url(parser *p, const char *raw, const char **url_raw, rd_url_in
 static void set_url(parser *p, rd_entry *e, const char *raw)
 {
     rd_url_info info;
-    read_url(p, raw, &e->url_raw, &info, &e->url);
+    read_url(p, p->sect, raw, &e->url_raw, &info, &e->url);
     e->url_kind = info.kind;
     e->missing_scheme = info.missing_scheme;
-    if (info.kind == RD_URL_INVALID)
-        e->url_error = rd_arena_strdup(p->cat->arena, info.error);
+    if (info.kind == RD_URL_INVALID && !(e->url_error = rd_arena_strdup(p->sect, info.error)))
+        p->oom = 1;
 }
 
 /* Appends one line of description, separated from what is there by a newline. */
@@ -316,7 +336,7 @@ static const char *separator_copy(parser *p, const char *s, size_t n)
         return "";
     if (n == 3 && !memcmp(s, " - ", 3))
         return " - ";
-    char *c = rd_arena_strndup(p->cat->arena, s, n);
+    char *c = rd_arena_strndup(p->sect, s, n);
     if (!c)
         p->oom = 1;
     return c ? c : "";
@@ -338,12 +358,12 @@ static int on_link_item(parser *p, cmark_node *item, cmark_node *link, int brack
             s++;
         s += *s == ']';
     }
-    char *name = trimmed_copy(p, b.data ? b.data : "", b.len);
+    char *name = entry_copy(p, b.data ? b.data : "", b.len);
     if (!*name && cmark_node_first_child(link)) { /* a badge, not a link with no text */
         size_t used;
         rd_buf_reset(&b);
         rd_badge_name(cmark_node_get_url(link), s, &b, &used);
-        name = trimmed_copy(p, b.data ? b.data : "", b.len);
+        name = entry_copy(p, b.data ? b.data : "", b.len);
         s += used;
     }
     size_t prose = rest.data && rest.data + prose_end > s ? (size_t)(rest.data + prose_end - s) : 0;
@@ -403,7 +423,7 @@ static int on_group(parser *p, cmark_node *item, int parent)
             g->description = trimmed_copy(p, desc.data, desc.len);
         if (link) {
             rd_url_info info;
-            read_url(p, cmark_node_get_url(link), &g->url_raw, &info, &g->url);
+            read_url(p, p->cat->arena, cmark_node_get_url(link), &g->url_raw, &info, &g->url);
         }
     }
     if (name.oom || desc.oom)
@@ -437,7 +457,7 @@ static void add_nav(parser *p, cmark_node *link)
 static void on_identifier(parser *p, cmark_node *item, const char *id, int category)
 {
     cmark_node *para = cmark_node_first_child(item);
-    char *name = rd_arena_strdup(p->cat->arena, id);
+    char *name = rd_arena_strdup(p->sect, id);
     int i = name ? add_entry(p, name, -1, category, pos_of(p, item), pos_of(p, para)) : -1;
     rd_buf b = {0};
     for (cmark_node *n = cmark_node_next(para); n && i >= 0; n = cmark_node_next(n)) {
@@ -595,10 +615,10 @@ static int check_depth(cmark_node *doc, const char *file, int line0, rd_error *e
 static int assign_slugs(parser *p)
 {
     rd_catalog *cat = p->cat;
-    rd_strmap seen = {0};
+    rd_strmap *seen = &p->slugs;
     rd_buf b = {0};
     int rc = RD_OK;
-    for (size_t i = 0; i < cat->ncategories && rc == RD_OK; i++) {
+    for (size_t i = p->slugged; i < cat->ncategories && rc == RD_OK; i++) {
         rd_category *c = &cat->categories[i];
         rd_buf_reset(&b);
         rd_slugify(c->name, &b);
@@ -608,7 +628,7 @@ static int assign_slugs(parser *p)
         char *slug = NULL;
         for (int k = 2; rc == RD_OK; k++) {
             slug = rd_arena_strndup(cat->arena, b.data, b.len);
-            rc = slug ? rd_strmap_add(&seen, slug, (int)i, NULL) : RD_ENOMEM;
+            rc = slug ? rd_strmap_add(seen, slug, (int)i, NULL) : RD_ENOMEM;
             if (rc == 1) {
                 rc = RD_OK;
                 break;
@@ -626,7 +646,7 @@ static int assign_slugs(parser *p)
         if (rc == RD_OK && (b.oom || !(c->path = rd_arena_strndup(cat->arena, b.data, b.len))))
             rc = RD_ENOMEM;
     }
-    rd_strmap_free(&seen);
+    p->slugged = cat->ncategories;
     rd_buf_free(&b);
     return rc;
 }
@@ -637,7 +657,7 @@ static void keep_descriptions(parser *p)
 {
     for (size_t i = p->described; i < p->cat->nentries; i++) {
         if (p->desc[i].len) {
-            char *d = rd_arena_strndup(p->cat->arena, p->desc[i].data, p->desc[i].len);
+            char *d = rd_arena_strndup(p->sect, p->desc[i].data, p->desc[i].len);
             if (!d || p->desc[i].oom)
                 p->oom = 1;
             else
@@ -654,6 +674,30 @@ static void parser_done(parser *p)
         rd_buf_free(&p->desc[i]);
     free(p->desc);
     free(p->line_start);
+    rd_strmap_free(&p->slugs);
+    if (p->sect != p->cat->arena)
+        rd_arena_free(p->sect);
+}
+
+/* Hands the section just read on, and forgets its entries and notes. */
+static int hand_on(parser *p, rd_error *err)
+{
+    rd_catalog *cat = p->cat;
+    int rc = p->fn(p->ud, cat);
+    if (rc < 0) {
+        if (err->code == 0)
+            rd_error_set(err, rc, "%s: stopped while reading", cat->file);
+        return rc;
+    }
+    cat->entry_base += cat->nentries;
+    cat->nentries = 0;
+    cat->note_base += cat->nnotes;
+    cat->nnotes = 0;
+    p->described = 0;
+    rd_arena_free(p->sect);
+    if (!(p->sect = rd_arena_new()))
+        p->oom = 1;
+    return RD_OK;
 }
 
 /* Reads lines first..last of the text as one cmark document into the
@@ -687,8 +731,12 @@ static int read_section(parser *p, size_t first, size_t last, int split, rd_erro
             p->oom = 1;
         if (!p->oom)
             keep_descriptions(p);
+        if (!p->oom && assign_slugs(p) < 0)
+            p->oom = 1;
     }
     cmark_node_free(doc);
+    if (rc == RD_OK && !p->oom && p->fn)
+        rc = hand_on(p, err);
     return rc < 0 ? rc : 1;
 }
 
@@ -720,8 +768,9 @@ static int may_define_links(const char *text, size_t len)
     return 0;
 }
 
-int rd_catalog_parse_sections(const char *file, const char *text, size_t len, long long max_input,
-                              size_t section_bytes, rd_catalog **out, rd_error *err)
+int rd_catalog_read(const char *file, const char *text, size_t len, long long max_input,
+                    size_t section_bytes, int (*fn)(void *, const rd_catalog *), void *ud,
+                    rd_catalog **out, rd_error *err)
 {
     *out = NULL;
     if (max_input <= 0)
@@ -740,9 +789,16 @@ int rd_catalog_parse_sections(const char *file, const char *text, size_t len, lo
     }
     cat->arena = arena;
     cat->file = rd_arena_strdup(arena, file);
-    parser p = {.cat = cat, .text = text, .heading = -1, .marker = -1, .top = -1};
+    parser p = {.cat = cat,
+                .text = text,
+                .heading = -1,
+                .marker = -1,
+                .top = -1,
+                .sect = fn ? rd_arena_new() : arena,
+                .fn = fn,
+                .ud = ud};
     int rc = rd_text_lines(file, text, len, &p.line_start, &p.nlines, err);
-    if (rc == RD_OK && !cat->file)
+    if (rc == RD_OK && (!cat->file || !p.sect))
         p.oom = 1;
     /* A section ends before a heading at least section_bytes on; when cmark
      * does not read that line as a heading where it stands (it is in a code
@@ -768,8 +824,6 @@ int rd_catalog_parse_sections(const char *file, const char *text, size_t len, lo
         rc = read_section(&p, first, p.nlines, 0, err);
     if (rc > 0)
         rc = RD_OK;
-    if (rc == RD_OK && !p.oom && assign_slugs(&p) < 0)
-        p.oom = 1;
     parser_done(&p);
     if (rc == RD_OK && p.oom)
         rc = rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
@@ -784,7 +838,14 @@ int rd_catalog_parse_sections(const char *file, const char *text, size_t len, lo
 int rd_catalog_parse(const char *file, const char *text, size_t len, long long max_input,
                      rd_catalog **out, rd_error *err)
 {
-    return rd_catalog_parse_sections(file, text, len, max_input, RD_SECTION_BYTES, out, err);
+    return rd_catalog_read(file, text, len, max_input, RD_SECTION_BYTES, NULL, NULL, out, err);
+}
+
+int rd_catalog_stream(const char *file, const char *text, size_t len, long long max_input,
+                      int (*fn)(void *ud, const rd_catalog *cat), void *ud, rd_catalog **out,
+                      rd_error *err)
+{
+    return rd_catalog_read(file, text, len, max_input, RD_SECTION_BYTES, fn, ud, out, err);
 }
 
 void rd_catalog_free(rd_catalog *cat)

@@ -21,8 +21,7 @@ static const char *str(const char *s)
     return s ? s : "(null)";
 }
 
-/* Everything the model holds, one line per thing. */
-static void dump(const rd_catalog *c, rd_buf *b)
+static void dump_categories(const rd_catalog *c, rd_buf *b)
 {
     for (size_t i = 0; i < c->ncategories; i++) {
         const rd_category *k = &c->categories[i];
@@ -32,6 +31,10 @@ static void dump(const rd_catalog *c, rd_buf *b)
         put_pos(b, k->pos);
         rd_buf_putc(b, '\n');
     }
+}
+
+static void dump_entries(const rd_catalog *c, rd_buf *b)
+{
     for (size_t i = 0; i < c->nentries; i++) {
         const rd_entry *e = &c->entries[i];
         rd_buf_printf(b, "E %s|%s|%s|%d|%d|%s|%s|%d|%d|%s|%zu|%zu", e->name, str(e->url_raw),
@@ -42,12 +45,20 @@ static void dump(const rd_catalog *c, rd_buf *b)
         put_pos(b, e->link_pos);
         rd_buf_putc(b, '\n');
     }
+}
+
+static void dump_notes(const rd_catalog *c, rd_buf *b)
+{
     for (size_t i = 0; i < c->nnotes; i++) {
         rd_buf_printf(b, "N %d %d %s", (int)c->notes[i].kind, c->notes[i].category,
                       c->notes[i].markdown);
         put_pos(b, c->notes[i].pos);
         rd_buf_putc(b, '\n');
     }
+}
+
+static void dump_rest(const rd_catalog *c, rd_buf *b)
+{
     for (size_t i = 0; i < c->nnav; i++) {
         rd_buf_printf(b, "V %s|%s", c->nav[i].text, c->nav[i].target);
         put_pos(b, c->nav[i].pos);
@@ -60,6 +71,15 @@ static void dump(const rd_catalog *c, rd_buf *b)
         put_pos(b, c->findings[i].pos);
         rd_buf_putc(b, '\n');
     }
+}
+
+/* Everything the model holds, one line per thing. */
+static void dump(const rd_catalog *c, rd_buf *b)
+{
+    dump_categories(c, b);
+    dump_entries(c, b);
+    dump_notes(c, b);
+    dump_rest(c, b);
 }
 
 /* The first line where two dumps differ, or NULL. */
@@ -79,14 +99,14 @@ static void same_both_ways(const char *name, const char *text, size_t len)
     static const size_t sizes[] = {1, 64, 4096};
     rd_catalog *whole = NULL;
     rd_error err = {0};
-    int rc = rd_catalog_parse_sections(name, text, len, 0, SIZE_MAX, &whole, &err);
+    int rc = rd_catalog_read(name, text, len, 0, SIZE_MAX, NULL, NULL, &whole, &err);
     rd_buf want = {0};
     if (rc == RD_OK)
         dump(whole, &want);
     for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
         rd_catalog *parts = NULL;
         rd_error err2 = {0};
-        int rc2 = rd_catalog_parse_sections(name, text, len, 0, sizes[s], &parts, &err2);
+        int rc2 = rd_catalog_read(name, text, len, 0, sizes[s], NULL, NULL, &parts, &err2);
         CHECK_INT(rc2, rc);
         if (rc != RD_OK) {
             CHECK_STR(err2.msg, err.msg);
@@ -179,7 +199,7 @@ RD_TEST(sections_link_definitions_read_whole)
     SAME(t);
     rd_catalog *c = NULL;
     rd_error err = {0};
-    REQUIRE(rd_catalog_parse_sections("t.md", t, strlen(t), 0, 1, &c, &err) == RD_OK);
+    REQUIRE(rd_catalog_read("t.md", t, strlen(t), 0, 1, NULL, NULL, &c, &err) == RD_OK);
     REQUIRE(c->nentries == 2);
     CHECK_STR(c->entries[0].url, "https://x.example/ref");
     rd_catalog_free(c);
@@ -205,4 +225,78 @@ RD_TEST(sections_generated_catalog)
     REQUIRE(!b.oom);
     same_both_ways("generated", b.data, b.len);
     rd_buf_free(&b);
+}
+
+/* What a stream hands on, gathered: the entries and notes of each section
+ * (numbered from the whole catalog's start), and how many sections came. */
+typedef struct gathered {
+    rd_buf entries, notes;
+    size_t sections, next_entry, next_note, most;
+    int bad_base;
+} gathered;
+
+static int gather(void *ud, const rd_catalog *cat)
+{
+    gathered *g = ud;
+    g->sections++;
+    g->bad_base |= cat->entry_base != g->next_entry || cat->note_base != g->next_note;
+    dump_entries(cat, &g->entries);
+    dump_notes(cat, &g->notes);
+    g->next_entry = cat->entry_base + cat->nentries;
+    g->next_note = cat->note_base + cat->nnotes;
+    if (cat->nentries > g->most)
+        g->most = cat->nentries;
+    return 0;
+}
+
+/* A catalog handed on a section at a time is, gathered, the whole catalog;
+ * and no section holds the entries of another. */
+static void same_streamed(const char *name, const char *text, size_t len, size_t section_bytes,
+                          size_t *sections, size_t *most)
+{
+    rd_catalog *whole = NULL, *rest = NULL;
+    rd_error err = {0};
+    REQUIRE(rd_catalog_parse(name, text, len, 0, &whole, &err) == RD_OK);
+    gathered g = {0};
+    REQUIRE(rd_catalog_read(name, text, len, 0, section_bytes, gather, &g, &rest, &err) == RD_OK);
+    CHECK(!g.bad_base);
+    CHECK_INT(rest->nentries, 0);
+    CHECK_INT(rest->entry_base, whole->nentries);
+    CHECK_INT(rest->note_base, whole->nnotes);
+    rd_buf want = {0}, got = {0};
+    dump(whole, &want);
+    dump_categories(rest, &got);
+    rd_buf_append(&got, g.entries.data ? g.entries.data : "", g.entries.len);
+    rd_buf_append(&got, g.notes.data ? g.notes.data : "", g.notes.len);
+    dump_rest(rest, &got);
+    const char *diff = first_difference(want.data, got.data ? got.data : "");
+    if (diff)
+        fprintf(stderr, "%s streamed: differs from here:\n%.300s\n", name, diff);
+    CHECK(diff == NULL);
+    *sections = g.sections;
+    *most = g.most;
+    rd_buf_free(&want);
+    rd_buf_free(&got);
+    rd_buf_free(&g.entries);
+    rd_buf_free(&g.notes);
+    rd_catalog_free(whole);
+    rd_catalog_free(rest);
+}
+
+RD_TEST(sections_streamed)
+{
+    char *text;
+    size_t len, sections, most;
+    rd_error err = {0};
+    REQUIRE(rd_read_file(RD_TEST_DIR "/data/awesome-go.md", 0, &text, &len, &err) == RD_OK);
+    same_streamed("awesome-go.md", text, len, 16 << 10, &sections, &most);
+    CHECK(sections > 20); /* 16 KiB sections of a 300 KB list */
+    CHECK(most < 400);    /* of its 3,000 entries */
+    same_streamed("awesome-go.md", text, len, RD_SECTION_BYTES, &sections, &most);
+    CHECK_INT(sections, 1);
+    free(text);
+    REQUIRE(rd_read_file(RD_TEST_DIR "/data/seed.md", 0, &text, &len, &err) == RD_OK);
+    same_streamed("seed.md", text, len, 1, &sections, &most);
+    CHECK(sections > 3);
+    free(text);
 }
