@@ -30,12 +30,15 @@ static const char *url_kind_name(rd_url_kind k)
 
 typedef struct ingest {
     rd_db *db;
-    const rd_catalog *cat;
     rd_error *err;
+    rd_ingest_stats *stats;
     sqlite3_stmt *cat_ins, *url_ins, *url_get, *ent_ins, *fts_ins, *note_ins;
     rd_buf names; /* scratch for name paths */
     char **name_paths;
-    char **fts_paths; /* name paths as the search index takes them, once per category */
+    char **fts_paths;     /* name paths as the search index takes them, once per category */
+    size_t ncat, cap_cat; /* categories stored so far, and room in the two arrays */
+    int *depth;           /* of each entry of the section being stored */
+    size_t cap_depth;
 } ingest;
 
 static const char sql_cat_ins[] =
@@ -61,14 +64,23 @@ static int step_done(ingest *in, sqlite3_stmt *st, const char *doing)
     return rc == SQLITE_DONE ? RD_OK : rd_db_fail(in->db, in->err, doing);
 }
 
-static int put_categories(ingest *in)
+/* Stores the categories that came since the last call. */
+static int put_categories(ingest *in, const rd_catalog *cat)
 {
-    const rd_catalog *cat = in->cat;
-    in->name_paths = calloc(cat->ncategories ? cat->ncategories : 1, sizeof(char *));
-    in->fts_paths = calloc(cat->ncategories ? cat->ncategories : 1, sizeof(char *));
-    if (!in->name_paths || !in->fts_paths)
-        return rd_error_set(in->err, RD_ENOMEM, "out of memory");
-    for (size_t i = 0; i < cat->ncategories; i++) {
+    if (cat->ncategories > in->cap_cat) {
+        size_t cap = cat->ncategories * 2;
+        char **n = realloc(in->name_paths, cap * sizeof *n);
+        if (n)
+            in->name_paths = n;
+        char **f = n ? realloc(in->fts_paths, cap * sizeof *f) : NULL;
+        if (!f)
+            return rd_error_set(in->err, RD_ENOMEM, "out of memory");
+        in->fts_paths = f;
+        memset(n + in->cap_cat, 0, (cap - in->cap_cat) * sizeof *n);
+        memset(f + in->cap_cat, 0, (cap - in->cap_cat) * sizeof *f);
+        in->cap_cat = cap;
+    }
+    for (size_t i = in->ncat; i < cat->ncategories; i++, in->ncat = i) {
         const rd_category *c = &cat->categories[i];
         rd_buf_reset(&in->names);
         if (c->parent >= 0) {
@@ -131,22 +143,29 @@ static int put_url(ingest *in, const rd_entry *e, int64_t *id, rd_ingest_stats *
     return rc;
 }
 
-static int put_entries(ingest *in, rd_ingest_stats *stats)
+/* Stores the entries of cat (a section of the catalog, or all of it). */
+static int put_entries(ingest *in, const rd_catalog *cat)
 {
-    const rd_catalog *cat = in->cat;
-    int *depth = malloc((cat->nentries ? cat->nentries : 1) * sizeof *depth);
+    rd_ingest_stats *stats = in->stats;
+    int *depth = rd_grow(in->depth, &in->cap_depth, cat->nentries, sizeof *depth);
+    while (depth && in->cap_depth < cat->nentries + 1)
+        depth = rd_grow((in->depth = depth), &in->cap_depth, in->cap_depth, sizeof *depth);
     if (!depth)
         return rd_error_set(in->err, RD_ENOMEM, "out of memory");
+    in->depth = depth;
     int rc = RD_OK;
+    int64_t base = (int64_t)cat->entry_base;
     for (size_t i = 0; i < cat->nentries && rc == RD_OK; i++) {
         const rd_entry *e = &cat->entries[i];
-        depth[i] = e->parent >= 0 ? depth[e->parent] + 1 : 0;
+        int64_t id = base + (int64_t)i + 1;
+        /* a parent is in the same section, before its children */
+        depth[i] = e->parent >= 0 ? depth[e->parent - base] + 1 : 0;
         int64_t url_id;
         rc = put_url(in, e, &url_id, stats);
         if (rc < 0)
             break;
         sqlite3_stmt *st = in->ent_ins;
-        sqlite3_bind_int64(st, 1, (int64_t)i + 1);
+        sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_int64(st, 2, (int64_t)e->category + 1);
         if (e->parent >= 0)
             sqlite3_bind_int64(st, 3, (int64_t)e->parent + 1);
@@ -175,7 +194,7 @@ static int put_entries(ingest *in, rd_ingest_stats *stats)
             rc = rd_error_set(in->err, RD_ENOMEM, "out of memory");
         } else {
             st = in->fts_ins;
-            sqlite3_bind_int64(st, 1, (int64_t)i + 1);
+            sqlite3_bind_int64(st, 1, id);
             sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 3, desc, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 4, path, -1, SQLITE_STATIC);
@@ -184,13 +203,11 @@ static int put_entries(ingest *in, rd_ingest_stats *stats)
         free(name);
         free(desc);
     }
-    free(depth);
     return rc;
 }
 
-static int put_notes(ingest *in)
+static int put_notes(ingest *in, const rd_catalog *cat)
 {
-    const rd_catalog *cat = in->cat;
     for (size_t i = 0; i < cat->nnotes; i++) {
         const rd_note *n = &cat->notes[i];
         sqlite3_stmt *st = in->note_ins;
@@ -202,7 +219,7 @@ static int put_notes(ingest *in)
         sqlite3_bind_text(st, 3, n->markdown, -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 4, n->pos.line);
         sqlite3_bind_int(st, 5, n->pos.col);
-        sqlite3_bind_int64(st, 6, (int64_t)i + 1);
+        sqlite3_bind_int64(st, 6, (int64_t)(cat->note_base + i) + 1);
         int rc = step_done(in, st, "storing a note");
         if (rc < 0)
             return rc;
@@ -282,7 +299,44 @@ static int same_source(rd_db *db, const char *file, const char *source, size_t l
     return s == SQLITE_ROW || s == SQLITE_DONE ? RD_OK : rd_db_fail(db, err, "reading");
 }
 
-static int replace_catalog(ingest *in, const char *source, size_t len, rd_ingest_stats *stats)
+/* Stores what came of a section (or of the whole catalog). */
+static int put_section(void *ud, const rd_catalog *cat)
+{
+    ingest *in = ud;
+    int rc = put_categories(in, cat);
+    if (rc == RD_OK)
+        rc = put_entries(in, cat);
+    if (rc == RD_OK)
+        rc = put_notes(in, cat);
+    return rc;
+}
+
+static int count_rows(rd_db *db, const char *sql, int64_t *n, rd_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = rd_db_prepare(db, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    else
+        rc = rd_db_fail(db, err, "counting");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* What the source of an ingest is: a parsed catalog, or a text to read a
+ * section at a time. */
+typedef struct ingest_source {
+    const char *file, *text;
+    size_t len;
+    const rd_catalog *cat; /* NULL: read text */
+    long long max_input;
+} ingest_source;
+
+/* Empties the catalog's tables and stores the source's catalog in their
+ * place, then the catalog row with the source's size and hash. */
+static int replace_catalog(ingest *in, const ingest_source *src)
 {
     static const char clear[] = "INSERT INTO entries_fts(entries_fts) VALUES ('delete-all');"
                                 " DELETE FROM notes; DELETE FROM entries;"
@@ -303,20 +357,28 @@ static int replace_catalog(ingest *in, const char *source, size_t len, rd_ingest
         rc = rd_db_prepare(in->db, sql_fts_ins, &in->fts_ins, in->err);
     if (rc == RD_OK)
         rc = rd_db_prepare(in->db, sql_note_ins, &in->note_ins, in->err);
-    if (rc == RD_OK)
-        rc = put_categories(in);
-    if (rc == RD_OK)
-        rc = put_entries(in, stats);
-    if (rc == RD_OK)
-        rc = put_notes(in);
+    rd_ingest_stats *stats = in->stats;
+    if (rc == RD_OK && src->cat) {
+        rc = put_section(in, src->cat);
+    } else if (rc == RD_OK) {
+        rd_catalog *rest = NULL;
+        rc = rd_catalog_stream(src->file, src->text, src->len, src->max_input, put_section, in,
+                               &rest, in->err);
+        if (rc == RD_OK) {
+            stats->categories = (int64_t)rest->ncategories;
+            stats->entries = (int64_t)rest->entry_base;
+            stats->notes = (int64_t)rest->note_base;
+        }
+        rd_catalog_free(rest);
+    }
     sqlite3_stmt *st = NULL;
     if (rc == RD_OK)
         rc = rd_db_prepare(in->db, sql_catalog, &st, in->err);
     if (rc == RD_OK) {
-        sqlite3_bind_text(st, 1, in->cat->file, -1, SQLITE_STATIC);
         char hash[17];
-        source_hash(source, len, hash);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)len);
+        source_hash(src->text, src->len, hash);
+        sqlite3_bind_text(st, 1, src->file, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)src->len);
         sqlite3_bind_int(st, 3, RD_MODEL_VERSION);
         sqlite3_bind_text(st, 4, hash, -1, SQLITE_TRANSIENT);
         rc = step_done(in, st, "storing the catalog");
@@ -325,62 +387,91 @@ static int replace_catalog(ingest *in, const char *source, size_t len, rd_ingest
     return rc;
 }
 
-static int count_urls(rd_db *db, int64_t *n, rd_error *err)
+static int forget(void *ud, const rd_catalog *cat)
 {
-    sqlite3_stmt *st;
-    int rc = rd_db_prepare(db, "SELECT count(*) FROM urls", &st, err);
-    if (rc < 0)
-        return rc;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *n = sqlite3_column_int64(st, 0);
-    else
-        rc = rd_db_fail(db, err, "counting URLs");
-    sqlite3_finalize(st);
-    return rc;
+    (void)ud;
+    (void)cat;
+    return 0;
 }
 
-int rd_db_ingest(rd_db *db, const rd_catalog *cat, const char *source, size_t len, int flags,
-                 rd_ingest_stats *stats, rd_error *err)
+/* What is wrong with the source's text, if anything (in err), else rc. */
+static int bad_input(const ingest_source *src, int rc, rd_error *err)
+{
+    rd_catalog *rest = NULL;
+    rd_error why = {0};
+    int prc = rd_catalog_stream(src->file, src->text, src->len, src->max_input, forget, NULL, &rest,
+                                &why);
+    rd_catalog_free(rest);
+    if (prc == RD_EINPUT)
+        *err = why;
+    return prc == RD_EINPUT ? prc : rc;
+}
+
+static int ingest_from(rd_db *db, const ingest_source *src, int flags, rd_ingest_stats *stats,
+                       rd_error *err)
 {
     memset(stats, 0, sizeof *stats);
-    stats->categories = (int64_t)cat->ncategories;
-    stats->entries = (int64_t)cat->nentries;
-    stats->notes = (int64_t)cat->nnotes;
+    if (src->cat) {
+        stats->categories = (int64_t)src->cat->ncategories;
+        stats->entries = (int64_t)src->cat->nentries;
+        stats->notes = (int64_t)src->cat->nnotes;
+    }
     /* the same catalog again takes no write lock (a check run may hold it) */
-    int same = 0, rc = same_source(db, cat->file, source, len, &same, err);
+    int same = 0, rc = same_source(db, src->file, src->text, src->len, &same, err);
+    if (rc == RD_OK && !same)
+        rc = other_catalog(db, src->file, flags & RD_INGEST_REPLACE, err);
+    if (rc == RD_EUSAGE && !src->cat) /* bad input is the first thing to say */
+        rc = bad_input(src, rc, err);
+    if (rc == RD_OK && !same)
+        rc = rd_db_begin_write(db, err);
+    if (rc == RD_OK && !same) /* again, under the lock: another process may have been first */
+        rc = same_source(db, src->file, src->text, src->len, &same, err);
+    ingest in = {.db = db, .err = err, .stats = stats};
     if (rc == RD_OK && same) {
         stats->unchanged = 1;
-        return count_urls(db, &stats->urls_total, err);
+        if (!src->cat) {
+            rc = count_rows(db, "SELECT count(*) FROM entries", &stats->entries, err);
+            if (rc == RD_OK)
+                rc = count_rows(db, "SELECT count(*) FROM categories", &stats->categories, err);
+            if (rc == RD_OK)
+                rc = count_rows(db, "SELECT count(*) FROM notes", &stats->notes, err);
+        }
+    } else if (rc == RD_OK) {
+        rc = replace_catalog(&in, src);
     }
     if (rc == RD_OK)
-        rc = other_catalog(db, cat->file, flags & RD_INGEST_REPLACE, err);
-    if (rc == RD_OK)
-        rc = rd_db_begin_write(db, err);
-    if (rc == RD_OK) /* again, under the lock: another process may have been first */
-        rc = same_source(db, cat->file, source, len, &same, err);
-    ingest in = {.db = db, .cat = cat, .err = err};
-    if (rc == RD_OK && same)
-        stats->unchanged = 1;
-    else if (rc == RD_OK)
-        rc = replace_catalog(&in, source, len, stats);
-    if (rc == RD_OK)
-        rc = count_urls(db, &stats->urls_total, err);
+        rc = count_rows(db, "SELECT count(*) FROM urls", &stats->urls_total, err);
     sqlite3_finalize(in.cat_ins);
     sqlite3_finalize(in.url_ins);
     sqlite3_finalize(in.url_get);
     sqlite3_finalize(in.ent_ins);
     sqlite3_finalize(in.fts_ins);
     sqlite3_finalize(in.note_ins);
-    for (size_t i = 0; in.name_paths && i < cat->ncategories; i++)
+    for (size_t i = 0; i < in.cap_cat; i++) {
         free(in.name_paths[i]);
-    for (size_t i = 0; in.fts_paths && i < cat->ncategories; i++)
         free(in.fts_paths[i]);
+    }
     free(in.name_paths);
     free(in.fts_paths);
+    free(in.depth);
     rd_buf_free(&in.names);
-    if (rc == RD_OK)
+    if (rc == RD_OK && sqlite3_get_autocommit(db->h) == 0)
         rc = rd_db_exec(db, same ? "ROLLBACK" : "COMMIT", err);
-    if (rc < 0)
+    if (rc < 0 && sqlite3_get_autocommit(db->h) == 0)
         sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
     return rc;
+}
+
+int rd_db_ingest(rd_db *db, const rd_catalog *cat, const char *source, size_t len, int flags,
+                 rd_ingest_stats *stats, rd_error *err)
+{
+    ingest_source src = {.file = cat->file, .text = source, .len = len, .cat = cat};
+    return ingest_from(db, &src, flags, stats, err);
+}
+
+int rd_db_ingest_text(rd_db *db, const char *file, const char *text, size_t len,
+                      long long max_input, int flags, rd_ingest_stats *stats, rd_error *err)
+{
+    ingest_source src = {.file = file, .text = text, .len = len, .max_input = max_input};
+    return ingest_from(db, &src, flags, stats, err);
 }
