@@ -67,6 +67,12 @@ cmark_node *rd_group_label(cmark_node *item, rd_buf *name, rd_buf *desc);
  * `markdownlint-disable`, `lint disable`...), which is never a category. */
 int rd_is_directive(const char *name);
 
+/* ---- url.c ---- */
+
+/* rd_url_normalise with curl's URL API for every URL, never the fast path
+ * for "https://host/path" (for tests: the two must agree). */
+int rd_url_normalise_curl(const char *raw, rd_url_info *info);
+
 /* ---- parse.c ---- */
 
 /* How much text rd_catalog_parse gives cmark at once, at least: a section

@@ -347,8 +347,9 @@ static int open_handle(rd_db *db, int readonly, rd_error *err)
 {
     for (int immutable = 0; immutable < 2; immutable++) {
         char *uri = readonly ? uri_of(db->path, immutable) : NULL;
-        int flags = readonly ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
-                             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+        /* a handle is used by one thread: no mutex around every call */
+        int flags = SQLITE_OPEN_NOMUTEX | (readonly ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
+                                                    : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
         int s = (readonly && !uri)
                     ? SQLITE_NOMEM
                     : sqlite3_open_v2(readonly ? uri : db->path, &db->h, flags, NULL);

@@ -605,6 +605,8 @@ RD_TEST(ingest_text_in_sections)
     REQUIRE(a && b);
     CHECK(strlen(a) > len / 2);
     CHECK(strcmp(a, b) == 0);
+    CHECK_SQL(parts, "SELECT count(*) FROM pragma_foreign_key_check", "0");
+    CHECK_SQL(whole_path, "SELECT count(*) FROM pragma_foreign_key_check", "0");
     free(a);
     free(b);
     rd_catalog_free(cat);
