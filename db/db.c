@@ -138,19 +138,25 @@ static const char *const migrations[] = {
     /* 4: a database about 2.5 times its Markdown, not 5: the catalog's
      * source is known by its size and hash (a re-ingest compares those), an
      * entry's link as written is stored only where it differs from the
-     * normalised URL, and the search index keeps no copy of the text
-     * (contentless: a query reads only its rowids). */
+     * normalised URL, the search index keeps no copy of the text
+     * (contentless: a query reads only its rowids) and indexes a category's
+     * names once, not with each of its entries; most entries have no
+     * parent, and the index of parents leaves them out. */
     "ALTER TABLE catalog ADD COLUMN source_size INTEGER;"
     "ALTER TABLE catalog ADD COLUMN source_hash TEXT;"
     "ALTER TABLE catalog DROP COLUMN source;"
     "UPDATE entries SET url_raw = NULL"
     " WHERE url_raw = (SELECT url FROM urls WHERE urls.id = entries.url_id);"
     "DROP TABLE entries_fts;"
-    "CREATE VIRTUAL TABLE entries_fts USING fts5(name, description, category, content = '',"
+    "CREATE VIRTUAL TABLE entries_fts USING fts5(name, description, content = '',"
     " columnsize = 0);"
-    "INSERT INTO entries_fts(rowid, name, description, category)"
-    " SELECT e.id, rd_fts_spaced(e.name), rd_fts_spaced(e.description),"
-    " rd_fts_spaced(c.name_path) FROM entries e JOIN categories c ON c.id = e.category_id;",
+    "INSERT INTO entries_fts(rowid, name, description)"
+    " SELECT id, rd_fts_spaced(name), rd_fts_spaced(description) FROM entries;"
+    "CREATE VIRTUAL TABLE categories_fts USING fts5(name_path, content = '', columnsize = 0);"
+    "INSERT INTO categories_fts(rowid, name_path)"
+    " SELECT id, rd_fts_spaced(name_path) FROM categories;"
+    "DROP INDEX entries_parent;"
+    "CREATE INDEX entries_parent ON entries(parent_id) WHERE parent_id IS NOT NULL;",
 };
 
 enum { SCHEMA_LATEST = sizeof migrations / sizeof *migrations };

@@ -32,10 +32,9 @@ typedef struct ingest {
     rd_db *db;
     rd_error *err;
     rd_ingest_stats *stats;
-    sqlite3_stmt *cat_ins, *url_ins, *url_get, *ent_ins, *fts_ins, *note_ins;
+    sqlite3_stmt *cat_ins, *url_ins, *url_get, *ent_ins, *fts_ins, *cat_fts_ins, *note_ins;
     rd_buf names; /* scratch for name paths */
     char **name_paths;
-    char **fts_paths;     /* name paths as the search index takes them, once per category */
     size_t ncat, cap_cat; /* categories stored so far, and room in the two arrays */
     int *depth;           /* of each entry of the section being stored */
     size_t cap_depth;
@@ -53,7 +52,9 @@ static const char sql_ent_ins[] =
     "INSERT INTO entries(id, category_id, parent_id, url_id, name, url_raw, description, depth,"
     " line, col, ord) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1)";
 static const char sql_fts_ins[] =
-    "INSERT INTO entries_fts(rowid, name, description, category) VALUES (?1, ?2, ?3, ?4)";
+    "INSERT INTO entries_fts(rowid, name, description) VALUES (?1, ?2, ?3)";
+static const char sql_cat_fts_ins[] =
+    "INSERT INTO categories_fts(rowid, name_path) VALUES (?1, ?2)";
 static const char sql_note_ins[] =
     "INSERT INTO notes(category_id, kind, markdown, line, col, ord) VALUES (?1, ?2, ?3, ?4, ?5,"
     " ?6)";
@@ -73,12 +74,9 @@ static int put_categories(ingest *in, const rd_catalog *cat)
         char **n = realloc(in->name_paths, cap * sizeof *n);
         if (n)
             in->name_paths = n;
-        char **f = n ? realloc(in->fts_paths, cap * sizeof *f) : NULL;
-        if (!f)
+        if (!n)
             return rd_error_set(in->err, RD_ENOMEM, "out of memory");
-        in->fts_paths = f;
         memset(n + in->cap_cat, 0, (cap - in->cap_cat) * sizeof *n);
-        memset(f + in->cap_cat, 0, (cap - in->cap_cat) * sizeof *f);
         in->cap_cat = cap;
     }
     for (size_t i = in->ncat; i < cat->ncategories; i++, in->ncat = i) {
@@ -89,9 +87,17 @@ static int put_categories(ingest *in, const rd_catalog *cat)
             rd_buf_putc(&in->names, '/');
         }
         rd_buf_puts(&in->names, c->name);
+        char *spaced = NULL;
         if (in->names.oom || !(in->name_paths[i] = strdup(in->names.data)) ||
-            !(in->fts_paths[i] = rd_fts_spaced(in->names.data)))
+            !(spaced = rd_fts_spaced(in->names.data)))
             return rd_error_set(in->err, RD_ENOMEM, "out of memory");
+        /* the search index of categories: an entry matches a word through
+         * its own words or its category's names */
+        sqlite3_bind_int64(in->cat_fts_ins, 1, (int64_t)i + 1);
+        sqlite3_bind_text(in->cat_fts_ins, 2, spaced, -1, free);
+        int rc = step_done(in, in->cat_fts_ins, "indexing a category");
+        if (rc < 0)
+            return rc;
         sqlite3_stmt *st = in->cat_ins;
         sqlite3_bind_int64(st, 1, (int64_t)i + 1);
         if (c->parent >= 0)
@@ -109,7 +115,7 @@ static int put_categories(ingest *in, const rd_catalog *cat)
         sqlite3_bind_text(st, 11, c->description, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 12, c->url_raw, -1, SQLITE_STATIC); /* NULL binds NULL */
         sqlite3_bind_text(st, 13, c->url, -1, SQLITE_STATIC);
-        int rc = step_done(in, st, "storing a category");
+        rc = step_done(in, st, "storing a category");
         if (rc < 0)
             return rc;
     }
@@ -191,7 +197,6 @@ static int put_entries(ingest *in, const rd_catalog *cat)
         if (rc < 0)
             break;
         char *name = rd_fts_spaced(e->name), *desc = rd_fts_spaced(e->description);
-        const char *path = in->fts_paths[e->category];
         if (!name || !desc) {
             rc = rd_error_set(in->err, RD_ENOMEM, "out of memory");
         } else {
@@ -199,7 +204,6 @@ static int put_entries(ingest *in, const rd_catalog *cat)
             sqlite3_bind_int64(st, 1, id);
             sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 3, desc, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 4, path, -1, SQLITE_STATIC);
             rc = step_done(in, st, "indexing an entry");
         }
         free(name);
@@ -341,6 +345,7 @@ typedef struct ingest_source {
 static int replace_catalog(ingest *in, const ingest_source *src)
 {
     static const char clear[] = "INSERT INTO entries_fts(entries_fts) VALUES ('delete-all');"
+                                "INSERT INTO categories_fts(categories_fts) VALUES ('delete-all');"
                                 " DELETE FROM notes; DELETE FROM entries;"
                                 " DELETE FROM categories;";
     static const char sql_catalog[] =
@@ -364,6 +369,8 @@ static int replace_catalog(ingest *in, const ingest_source *src)
         rc = rd_db_prepare(in->db, sql_ent_ins, &in->ent_ins, in->err);
     if (rc == RD_OK)
         rc = rd_db_prepare(in->db, sql_fts_ins, &in->fts_ins, in->err);
+    if (rc == RD_OK)
+        rc = rd_db_prepare(in->db, sql_cat_fts_ins, &in->cat_fts_ins, in->err);
     if (rc == RD_OK)
         rc = rd_db_prepare(in->db, sql_note_ins, &in->note_ins, in->err);
     rd_ingest_stats *stats = in->stats;
@@ -460,13 +467,12 @@ static int ingest_from(rd_db *db, const ingest_source *src, int flags, rd_ingest
     sqlite3_finalize(in.url_get);
     sqlite3_finalize(in.ent_ins);
     sqlite3_finalize(in.fts_ins);
+    sqlite3_finalize(in.cat_fts_ins);
     sqlite3_finalize(in.note_ins);
     for (size_t i = 0; i < in.cap_cat; i++) {
         free(in.name_paths[i]);
-        free(in.fts_paths[i]);
     }
     free(in.name_paths);
-    free(in.fts_paths);
     free(in.depth);
     rd_buf_free(&in.names);
     if (rc == RD_OK && sqlite3_get_autocommit(db->h) == 0)
