@@ -164,7 +164,8 @@ int rd_db_write_mode(rd_db *db, rd_error *err)
 {
     if (db->wal)
         return RD_OK;
-    int rc = rd_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err);
+    int rc =
+        rd_db_exec(db, "PRAGMA main.journal_mode = WAL; PRAGMA main.synchronous = NORMAL", err);
     db->wal = rc == RD_OK;
     return rc;
 }
@@ -432,7 +433,7 @@ void rd_db_close(rd_db *db)
      * connection is open), so readers need no -wal/-shm beside it nor a
      * folder they can write. */
     if (db->wal)
-        sqlite3_exec(db->h, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+        sqlite3_exec(db->h, "PRAGMA main.journal_mode = DELETE", NULL, NULL, NULL);
     sqlite3_close(db->h);
     free(db->path);
     free(db);
