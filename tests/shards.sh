@@ -2,11 +2,12 @@
 # tests/shards.sh REFDEX FIXTURE CASE — sharded checks end to end: `check
 # --shard`, `merge` and `report` against the fixture server on 127.0.0.1 to
 # 127.0.0.8 (started here, stopped here, and stopping by itself after two
-# minutes in any case).
+# minutes in any case), and the CI manifests of docs/ci/ run as written.
 REFDEX=$1
 FIXTURE=$2
 CASE=$3
 . "$(dirname "$0")/lib.sh"
+DOCS=$TESTS/../docs/ci
 
 # A catalog over eight hosts and no host at all (mailto:, a file): what every
 # result looks like, three links a host. Line numbers do not matter here.
@@ -287,6 +288,73 @@ case_report_without_fetching() {
     echo "- [new]($BASE/ok/new) - New." >> catalog.md
     expect_exit 2 "$REFDEX" report catalog.md
     expect_in err.txt "catalog.md is not the catalog refdex.db holds"
+}
+
+# The GitHub Actions workflow and the Kubernetes manifests of docs/ci/ parse
+# as YAML, and their refdex commands, run as written (with --allow-private
+# and the like added for the fixture, and the containers' folders made
+# local), give the merged report.
+case_ci_manifests() {
+    checks=$((checks + 1))
+    python3 -c 'import sys, yaml
+for f in sys.argv[1:]:
+    docs = list(yaml.safe_load_all(open(f)))
+    assert docs and all(docs), f' "$DOCS/github-shards.yml" "$DOCS/k8s-check.yaml" \
+        "$DOCS/k8s-report.yaml" || fail "docs/ci: not YAML"
+    start_fixture --hosts 8
+    write_catalog
+    for_fixture="s#check \([^ ]*catalog.md\)#check \1 $CHECK_OPTS#"
+    # GitHub Actions: each job of the matrix in a checkout of its own, the
+    # artifacts downloaded as shard-K/shard.db, then the report job
+    gh_check=$(sed -n 's/^ *run: \(build\/refdex check .*\)$/\1/p' "$DOCS/github-shards.yml" |
+        sed "$for_fixture")
+    gh_report=$(sed -n 's/^ *run: \(build\/refdex \(merge\|report\) .*\)$/\1/p' "$DOCS/github-shards.yml")
+    checks=$((checks + 1))
+    [ -n "$gh_check" ] && [ "$(printf '%s\n' "$gh_report" | wc -l)" -eq 3 ] ||
+        fail "not the refdex commands expected in github-shards.yml: $gh_check / $gh_report"
+    expect_in "$DOCS/github-shards.yml" 'REFDEX_SHARD: ${{ matrix.shard }}/${{ strategy.job-total }}'
+    expect_in "$DOCS/github-shards.yml" 'shard: [0, 1, 2, 3]'
+    mkdir build && ln -s "$REFDEX" build/refdex
+    for k in 0 1 2 3; do
+        mkdir job$k && cp catalog.md job$k/ && ln -s ../build job$k/build
+        checks=$((checks + 1))
+        (cd job$k && REFDEX_SHARD=$k/4 sh -ec "$gh_check") > job$k.out 2>&1 ||
+            fail "shard job $k: $(cat job$k.out)"
+        mkdir shard-$k && mv job$k/shard.db shard-$k/
+    done
+    checks=$((checks + 1))
+    printf '%s\n' "$gh_report" > report.sh
+    GITHUB_STEP_SUMMARY=summary.md sh -e report.sh > gh.out 2>&1
+    rc=$?
+    [ "$rc" -eq 1 ] || fail "the report job exited $rc, expected 1 (broken links): $(cat gh.out)"
+    expect_in gh.out "::error file=catalog.md,line=5,col=3,title=broken link::gone1: "
+    expect_in gh.out "::notice title=refdex shards::merged shards 0,1,2,3 of 4"
+    expect_in summary.md "| broken | 9 |"
+    # Kubernetes: the Indexed Job's command for each index, then the report
+    # Job's; refdex on the PATH, /catalog, /shards and /work here
+    mkdir -p k8s/bin k8s/catalog k8s/shards k8s/work && cp catalog.md k8s/catalog/
+    ln -s "$REFDEX" k8s/bin/refdex
+    local_dirs="s#/\(catalog\|shards\|work\)/#$WORK/k8s/\1/#g"
+    k8s_check=$(sed -n 's/^ *- \(refdex .*\)$/\1/p' "$DOCS/k8s-check.yaml" | sed "$local_dirs; $for_fixture")
+    k8s_report=$(sed -n 's/^ *- \(refdex .*\)$/\1/p' "$DOCS/k8s-report.yaml" | sed "$local_dirs")
+    checks=$((checks + 1))
+    [ -n "$k8s_check" ] && [ -n "$k8s_report" ] || fail "no refdex command in docs/ci/k8s-*.yaml"
+    expect_in "$DOCS/k8s-check.yaml" "completionMode: Indexed"
+    expect_in "$DOCS/k8s-check.yaml" "completions: 4"
+    for k in 0 1 2 3; do
+        checks=$((checks + 1))
+        rm -f k8s/work/*
+        JOB_COMPLETION_INDEX=$k PATH="$WORK/k8s/bin:$PATH" sh -c "$k8s_check" > k$k.out 2>&1 ||
+            fail "index $k: $(cat k$k.out)"
+    done
+    rm -f k8s/work/*
+    checks=$((checks + 1))
+    PATH="$WORK/k8s/bin:$PATH" sh -c "$k8s_report" > k8s.out 2>&1
+    rc=$?
+    [ "$rc" -eq 1 ] || fail "the report Job exited $rc, expected 1: $(cat k8s.out)"
+    expect_in k8s.out "catalog.md:5:3: broken: gone1 "
+    expect_in k8s.out "merged shards 0,1,2,3 of 4"
+    expect_sql_in k8s/shards/refdex.db "SELECT count(*) FROM runs WHERE merged_into IS NOT NULL" 4
 }
 
 run_case shards
