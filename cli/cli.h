@@ -58,6 +58,7 @@ typedef struct rd_config {
     int shard, shards; /* resolved: shards 0 when the run is not sharded */
     long long run_id;  /* report --run; 0: the latest */
     char **args;       /* merge: OUT and the shard databases */
+    int merge_add;     /* merge --add */
     int nargs;
 } rd_config;
 

@@ -110,7 +110,8 @@ enum {
     O_FORCE = 4096,
     O_SHARD = 8192,
     O_RUN = 16384,
-    O_OUTPUT = 32768
+    O_OUTPUT = 32768,
+    O_ADD = 65536
 };
 
 static const struct command {
@@ -167,8 +168,8 @@ static const struct command {
      "  missing shard (its links were not checked) exits 3. FILE must be the\n"
      "  catalog the database holds and the run checked (exit 2 otherwise). Writes\n"
      "  nothing to the database."},
-    {"merge", rd_cmd_merge, 0, 2,
-     "refdex merge OUT.db SHARD.db...\n"
+    {"merge", rd_cmd_merge, O_ADD, 2,
+     "refdex merge [--add] OUT.db SHARD.db...\n"
      "  Folds the databases of a sharded check ('refdex check --shard K/N', one per\n"
      "  shard) into OUT.db, made when missing, in one transaction: their runs and\n"
      "  checks, the catalog when OUT.db has none, and one merged run that gathers\n"
@@ -176,7 +177,7 @@ static const struct command {
      "  run. Shards of another catalog (a hash of its source), of another N, the\n"
      "  same shard twice, or a file refdex did not make are refused (exit 2) and\n"
      "  nothing is changed. At most 10 shard files at once (SQLite's limit of\n"
-     "  attached databases)."},
+     "  attached databases): --add merges more into OUT.db's latest merged run."},
     {"fmt", rd_cmd_fmt, O_FMT | O_MAXIN | O_DB, 1,
      "refdex fmt FILE [--check | -w] [--bullet -|*|+] [--indent N|tab]\n"
      "  Prints FILE in the canonical style: ATX headings, one blank line around\n"
@@ -301,7 +302,8 @@ enum {
     OPT_REMOTE_IMAGES,
     OPT_SHARD,
     OPT_SHARDS,
-    OPT_RUN
+    OPT_RUN,
+    OPT_ADD
 };
 
 static const struct option longopts[] = {
@@ -339,6 +341,7 @@ static const struct option longopts[] = {
     {"shard", required_argument, NULL, OPT_SHARD},
     {"shards", required_argument, NULL, OPT_SHARDS},
     {"run", required_argument, NULL, OPT_RUN},
+    {"add", no_argument, NULL, OPT_ADD},
     {"indent", required_argument, NULL, OPT_INDENT},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
@@ -382,6 +385,7 @@ static int option_bit(int opt)
     case OPT_SHARD:
     case OPT_SHARDS: return O_SHARD;
     case OPT_RUN: return O_RUN;
+    case OPT_ADD: return O_ADD;
     case OPT_OUTPUT:
     case 'o': return O_OUTPUT;
     case 'q':
@@ -536,6 +540,7 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         case OPT_FORCE: cfg->force = cfg->render.force = 1; break;
         case OPT_REMOTE_IMAGES: cfg->render.remote_images = 1; break;
         case OPT_SHARD: cfg->shard_arg = optarg; break;
+        case OPT_ADD: cfg->merge_add = 1; break;
         case OPT_SHARDS:
             rc = parse_count("--shards", optarg, 1, RD_MAX_SHARDS, &cfg->shards_arg);
             break;

@@ -11,15 +11,16 @@ int rd_cmd_merge(rd_config *cfg)
     rd_merge_stats st;
     rd_error err = {0};
     const char *out = cfg->args[0];
-    int rc = rd_db_merge(out, (const char *const *)cfg->args + 1, cfg->nargs - 1, &st, &err);
+    int rc = rd_db_merge(out, (const char *const *)cfg->args + 1, cfg->nargs - 1,
+                         cfg->merge_add ? RD_MERGE_ADD : 0, &st, &err);
     if (rc < 0) {
         rd_cli_error(&err);
         return rd_exit_for(rc);
     }
     if (cfg->verbosity >= 0)
-        printf("%s: merged shards of %d as run %lld: %d given, %lld runs and %lld checks "
+        printf("%s: merged run %lld gathers %d of %d shards; %lld runs and %lld checks "
                "added%s\n",
-               out, st.shards, (long long)st.run_id, st.nmerged, (long long)st.runs,
+               out, (long long)st.run_id, st.nmerged, st.shards, (long long)st.runs,
                (long long)st.checks, st.new_catalog ? ", and the catalog" : "");
     if (st.missing[0])
         fprintf(stderr,

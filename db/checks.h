@@ -112,11 +112,18 @@ int rd_db_run_info(rd_db *db, int64_t run_id, rd_run_info *info, rd_error *err);
 /* What rd_db_merge did. */
 typedef struct rd_merge_stats {
     int64_t run_id;                      /* the merged run */
-    int shards, nmerged;                 /* N, and how many of them were given */
+    int shards, nmerged;                 /* N, and how many the merged run gathers */
     int64_t runs, checks;                /* runs and checks copied (a run already there is not) */
     int new_catalog;                     /* out had no catalog: it was copied from the shards */
-    char missing[5 * RD_MAX_SHARDS + 8]; /* shards of 0..N-1 not given, "2,3" */
+    char missing[5 * RD_MAX_SHARDS + 8]; /* shards of 0..N-1 it lacks, "2,3" */
 } rd_merge_stats;
+
+enum {
+    /* merge: the merged run also gathers the shard runs of out's latest merged
+     * run of the same catalog and N that the shards given do not replace, so
+     * that more than SQLite's attach limit of shards merge in steps */
+    RD_MERGE_ADD = 1
+};
 
 /* Folds the shard databases (each holding a finished `check --shard K/N` as
  * its latest sharded run) into the database at out_path (made when missing)
@@ -125,9 +132,11 @@ typedef struct rd_merge_stats {
  * gathers the latest shard run of each file. Shards of another catalog (its
  * source's hash), of another N, a shard given twice, a file refdex did not
  * make: RD_EUSAGE, and nothing is changed (out is not made). At most
- * SQLite's limit of attached databases (10 by default) at once. */
-int rd_db_merge(const char *out_path, const char *const *shards, int n, rd_merge_stats *st,
-                rd_error *err);
+ * SQLite's limit of attached databases (10 by default) at once; more join in
+ * steps with RD_MERGE_ADD. A merged run left gathering nothing (its shard
+ * runs now another's) is removed. */
+int rd_db_merge(const char *out_path, const char *const *shards, int n, int flags,
+                rd_merge_stats *st, rd_error *err);
 
 /* The latest check of every URL of the catalog that has one. */
 int rd_db_latest_checks(rd_db *db,

@@ -304,10 +304,19 @@ static int out_catalog(rd_db *out, const shard_file *f, int *none, rd_error *err
 }
 
 /* The merged run: from the first start to the last end of the shard runs
- * given, no network when any shard found none, else the worst outcome. */
-static int add_merged_run(rd_db *out, const shard_file *f, rd_merge_stats *st, rd_error *err)
+ * given (with RD_MERGE_ADD, and those of the merged run prev that they do
+ * not replace), no network when any shard found none, else the worst
+ * outcome. A merged run left with no shard run is removed. */
+static int add_merged_run(rd_db *out, const shard_file *f, int64_t prev, rd_merge_stats *st,
+                          rd_error *err)
 {
     static const char sql[] =
+        "INSERT OR IGNORE INTO temp.merge_given(uid) SELECT uid FROM runs WHERE ?3 > 0 AND"
+        " merged_into = ?3 AND shard NOT IN (SELECT shard FROM runs WHERE uid IN"
+        " (SELECT uid FROM temp.merge_given));"
+        "DELETE FROM temp.merge_old;"
+        "INSERT INTO temp.merge_old(id) SELECT DISTINCT merged_into FROM runs WHERE uid IN"
+        " (SELECT uid FROM temp.merge_given) AND merged_into IS NOT NULL;"
         "INSERT INTO runs(started_at, finished_at, outcome, options, uid, shards, source_hash)"
         " SELECT min(started_at), max(finished_at), CASE"
         "  WHEN max(outcome = 'offline') THEN 'offline'"
@@ -317,20 +326,77 @@ static int add_merged_run(rd_db *out, const shard_file *f, rd_merge_stats *st, r
         "  ORDER BY id LIMIT 1), lower(hex(randomblob(16))), ?1, ?2"
         " FROM runs WHERE uid IN (SELECT uid FROM temp.merge_given);"
         "UPDATE runs SET merged_into = last_insert_rowid()"
-        " WHERE uid IN (SELECT uid FROM temp.merge_given);";
+        " WHERE uid IN (SELECT uid FROM temp.merge_given);"
+        /* the runs of prev that shards given replace are history now */
+        "UPDATE runs SET merged_into = NULL WHERE ?3 > 0 AND merged_into = ?3;"
+        "DELETE FROM runs WHERE id IN (SELECT id FROM temp.merge_old) AND NOT EXISTS"
+        " (SELECT 1 FROM runs g WHERE g.merged_into = runs.id);";
     const char *tail = sql;
     int rc = RD_OK;
-    for (int i = 0; rc == RD_OK && i < 2; i++) {
+    for (int i = 0; rc == RD_OK && *tail; i++) {
         sqlite3_stmt *s = NULL;
         if (sqlite3_prepare_v2(out->h, tail, -1, &s, &tail) != SQLITE_OK)
             return rd_db_fail(out, err, "adding the merged run");
+        if (!s)
+            break;
         sqlite3_bind_int(s, 1, f[0].n);
         sqlite3_bind_text(s, 2, f[0].hash, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 3, prev);
         if (sqlite3_step(s) != SQLITE_DONE)
             rc = rd_db_fail(out, err, "adding the merged run");
-        if (i == 0)
+        if (i == 3)
             st->run_id = sqlite3_last_insert_rowid(out->h);
         sqlite3_finalize(s);
+    }
+    return rc;
+}
+
+/* With RD_MERGE_ADD: the latest merged run of this catalog in N shards,
+ * which the shards given join. */
+static int merged_to_add_to(rd_db *out, const shard_file *f, int64_t *prev, rd_error *err)
+{
+    static const char sql[] =
+        "SELECT max(id) FROM runs r WHERE shard IS NULL AND shards = ?1 AND source_hash = ?2"
+        " AND merged_into IS NULL AND EXISTS (SELECT 1 FROM runs g WHERE g.merged_into = r.id)";
+    sqlite3_stmt *st;
+    int rc = rd_db_prepare(out, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int(st, 1, f[0].n);
+    sqlite3_bind_text(st, 2, f[0].hash, -1, SQLITE_STATIC);
+    *prev = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (!*prev)
+        rc = rd_error_set(err, RD_EUSAGE,
+                          "%s: no merged run of this catalog in %d shards to add to; merge "
+                          "without --add first",
+                          out->path, f[0].n);
+    return rc;
+}
+
+/* Which shards the merged run gathers, and which of 0..N-1 it lacks. */
+static int gathered_row(sqlite3_stmt *st, void *ud)
+{
+    unsigned char *seen = ud;
+    int k = sqlite3_column_int(st, 0);
+    if (k >= 0 && k < RD_MAX_SHARDS)
+        seen[k] = 1;
+    return RD_OK;
+}
+
+static int read_gathered(rd_db *out, rd_merge_stats *st, rd_error *err)
+{
+    unsigned char seen[RD_MAX_SHARDS] = {0};
+    sqlite3_stmt *q;
+    int rc = rd_db_prepare(out, "SELECT shard FROM runs WHERE merged_into = ?1", &q, err);
+    if (rc == RD_OK) {
+        sqlite3_bind_int64(q, 1, st->run_id);
+        rc = rd_db_each(out, q, gathered_row, seen, "reading the merged run", err);
+    }
+    for (int k = 0; k < st->shards && k < RD_MAX_SHARDS; k++) {
+        st->nmerged += seen[k];
+        if (!seen[k])
+            list_add(st->missing, sizeof st->missing, k);
     }
     return rc;
 }
@@ -364,7 +430,8 @@ static int attach_all(rd_db *out, const shard_file *f, int n, rd_error *err)
 {
     int rc = rd_db_exec(out,
                         "CREATE TEMP TABLE IF NOT EXISTS merge_new(uid TEXT PRIMARY KEY);"
-                        "CREATE TEMP TABLE IF NOT EXISTS merge_given(uid TEXT PRIMARY KEY);",
+                        "CREATE TEMP TABLE IF NOT EXISTS merge_given(uid TEXT PRIMARY KEY);"
+                        "CREATE TEMP TABLE IF NOT EXISTS merge_old(id INTEGER PRIMARY KEY);",
                         err);
     sqlite3_limit(out->h, SQLITE_LIMIT_ATTACHED, n);
     for (int i = 0; rc == RD_OK && i < n; i++) {
@@ -385,8 +452,8 @@ static int attach_all(rd_db *out, const shard_file *f, int n, rd_error *err)
     return rc;
 }
 
-int rd_db_merge(const char *out_path, const char *const *shards, int n, rd_merge_stats *st,
-                rd_error *err)
+int rd_db_merge(const char *out_path, const char *const *shards, int n, int flags,
+                rd_merge_stats *st, rd_error *err)
 {
     memset(st, 0, sizeof *st);
     if (n < 1)
@@ -414,6 +481,9 @@ int rd_db_merge(const char *out_path, const char *const *shards, int n, rd_merge
     int none = 0;
     if (rc == RD_OK)
         rc = out_catalog(out, &f[0], &none, err);
+    int64_t prev = 0;
+    if (rc == RD_OK && (flags & RD_MERGE_ADD))
+        rc = merged_to_add_to(out, f, &prev, err);
     if (rc == RD_OK) /* WAL before attaching: the pragma is the main file's only */
         rc = rd_db_write_mode(out, err);
     if (rc == RD_OK)
@@ -424,26 +494,17 @@ int rd_db_merge(const char *out_path, const char *const *shards, int n, rd_merge
         int64_t before = count_of(out, "SELECT count(*) FROM checks");
         rc = copy_shards(out, f, n, none, st, err);
         if (rc == RD_OK)
-            rc = add_merged_run(out, f, st, err);
+            rc = add_merged_run(out, f, prev, st, err);
+        st->shards = f[0].n;
+        if (rc == RD_OK)
+            rc = read_gathered(out, st, err);
         if (rc == RD_OK)
             rc = rd_db_exec(out, "COMMIT", err);
         if (rc < 0)
             sqlite3_exec(out->h, "ROLLBACK", NULL, NULL, NULL);
         st->checks = count_of(out, "SELECT count(*) FROM checks") - before;
     }
-    if (rc == RD_OK) {
-        unsigned char seen[RD_MAX_SHARDS] = {0};
-        for (int i = 0; i < n; i++)
-            if (!f[i].dup && !seen[f[i].k]) {
-                seen[f[i].k] = 1;
-                st->nmerged++;
-            }
-        st->shards = f[0].n;
-        st->new_catalog = none;
-        for (int k = 0; k < st->shards; k++)
-            if (!seen[k])
-                list_add(st->missing, sizeof st->missing, k);
-    }
+    st->new_catalog = none;
     rd_db_close(out); /* detaches the shards */
     if (rc < 0 && made && out)
         unlink(out_path);

@@ -90,7 +90,7 @@ case_same_as_one_run() {
     # merged: the same report, and the same exit code
     cksum s0.db s1.db s2.db s3.db > before.sum
     expect_exit 0 "$REFDEX" merge merged.db s0.db s1.db s2.db s3.db
-    expect_in out.txt "merged shards of 4 as run"
+    expect_in out.txt "gathers 4 of 4 shards"
     checks=$((checks + 1))
     cksum s0.db s1.db s2.db s3.db | cmp -s before.sum - || fail "merge changed a shard's file"
     checks=$((checks + 1))
@@ -136,6 +136,43 @@ expect_sql_in() {
     checks=$((checks + 1))
     got=$(sqlite3 "$1" "$2")
     [ "$got" = "$3" ] || fail "$1: $2 gave '$got', expected '$3'"
+}
+
+# More shards than SQLite attaches at once merge in steps: --add joins the
+# latest merged run, a shard given again replaces its earlier run, and the
+# result is that of merging them all at once.
+case_merge_in_steps() {
+    start_fixture --hosts 8
+    write_catalog
+    for k in 0 1 2 3; do "$REFDEX" check catalog.md $CHECK_OPTS --db s$k.db --shard $k/4 -q > /dev/null 2>&1; done
+    expect_exit 0 "$REFDEX" merge all.db s0.db s1.db s2.db s3.db
+    expect_exit 2 "$REFDEX" merge --add steps.db s0.db
+    expect_in err.txt "no merged run of this catalog in 4 shards to add to; merge without --add first"
+    checks=$((checks + 1))
+    [ ! -e steps.db ] || fail "a refused merge --add made steps.db"
+    expect_exit 0 "$REFDEX" merge steps.db s0.db s1.db
+    expect_in out.txt "gathers 2 of 4 shards"
+    expect_in err.txt "shards 2,3 of 4 are missing"
+    expect_exit 0 "$REFDEX" merge --add steps.db s2.db
+    expect_in out.txt "gathers 3 of 4 shards"
+    # shard 1 checked again: its new run replaces the one merged
+    "$REFDEX" check catalog.md $CHECK_OPTS --db s1.db --shard 1/4 -q > /dev/null 2>&1
+    expect_exit 0 "$REFDEX" merge --add steps.db s3.db s1.db
+    expect_in out.txt "gathers 4 of 4 shards; 2 runs and"
+    checks=$((checks + 1))
+    [ ! -s err.txt ] || fail "merge --add of every shard still says: $(cat err.txt)"
+    # one merged run is left (the emptied ones are gone), with one run a shard
+    expect_sql_in steps.db "SELECT count(*) FROM runs WHERE shard IS NULL" 1
+    expect_sql_in steps.db "SELECT group_concat(shard) FROM (SELECT shard FROM runs WHERE merged_into IS NOT NULL ORDER BY shard)" "0,1,2,3"
+    expect_sql_in steps.db "SELECT count(*) FROM runs" 6
+    expect_exit 1 "$REFDEX" report catalog.md --db all.db --format json -o all.json
+    expect_exit 1 "$REFDEX" report catalog.md --db steps.db --format json -o steps.json
+    checks=$((checks + 1))
+    canon all.json > a.canon
+    canon steps.json > b.canon
+    cmp -s a.canon b.canon || fail "merged in steps differs from at once: $(diff a.canon b.canon)"
+    expect_exit 1 "$REFDEX" report catalog.md --db steps.db
+    expect_in out.txt "merged shards 0,1,2,3 of 4"
 }
 
 # Shards made from copies of one database with a history: the history is
