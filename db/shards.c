@@ -234,16 +234,23 @@ static const char merge_runs[] =
     " JOIN main.runs mr ON mr.uid = r.uid JOIN @.urls su ON su.id = k.url_id"
     " JOIN main.urls mu ON mu.url = su.url WHERE r.uid IN (SELECT uid FROM temp.merge_new)"
     " ORDER BY k.id;"
-    /* a cache hit names the check it reused: the same run (uid) and URL here */
-    "UPDATE main.checks SET cached_from = (SELECT mc.id FROM @.checks k"
-    " JOIN @.runs kr ON kr.id = k.run_id JOIN @.urls ku ON ku.id = k.url_id"
-    " JOIN @.checks f ON f.id = k.cached_from JOIN @.runs fr ON fr.id = f.run_id"
-    " JOIN @.urls fu ON fu.id = f.url_id JOIN main.runs mfr ON mfr.uid = fr.uid"
-    " JOIN main.urls mfu ON mfu.url = fu.url JOIN main.checks mc ON mc.run_id = mfr.id"
-    " AND mc.url_id = mfu.id WHERE kr.uid = (SELECT uid FROM main.runs WHERE id ="
-    " main.checks.run_id) AND ku.url = (SELECT url FROM main.urls WHERE id ="
-    " main.checks.url_id)) WHERE result = 'cached' AND run_id IN (SELECT id FROM main.runs"
-    " WHERE uid IN (SELECT uid FROM temp.merge_new));";
+    /* a cache hit names the check it reused: found again here by its run's
+     * uid and its URL, in three joins that each use an index (a correlated
+     * UPDATE took seconds for 10,000 cache hits) */
+    "DELETE FROM temp.merge_cached;"
+    "INSERT INTO temp.merge_cached(id, src) SELECT mk.id, k.cached_from FROM temp.merge_new n"
+    " JOIN main.runs mr ON mr.uid = n.uid JOIN main.checks mk ON mk.run_id = mr.id"
+    " JOIN @.runs r ON r.uid = n.uid JOIN main.urls mu ON mu.id = mk.url_id"
+    " JOIN @.urls su ON su.url = mu.url JOIN @.checks k INDEXED BY checks_url"
+    " ON k.url_id = su.id AND k.run_id = r.id WHERE mk.result = 'cached'"
+    " AND k.cached_from IS NOT NULL;"
+    "UPDATE temp.merge_cached SET dst = (SELECT mc.id FROM @.checks f"
+    " JOIN @.runs fr ON fr.id = f.run_id JOIN main.runs mfr ON mfr.uid = fr.uid"
+    " JOIN @.urls fu ON fu.id = f.url_id JOIN main.urls mfu ON mfu.url = fu.url"
+    " JOIN main.checks mc INDEXED BY checks_url ON mc.url_id = mfu.id AND mc.run_id = mfr.id"
+    " WHERE f.id = merge_cached.src);"
+    "UPDATE main.checks SET cached_from = (SELECT dst FROM temp.merge_cached c"
+    " WHERE c.id = main.checks.id) WHERE id IN (SELECT id FROM temp.merge_cached);";
 
 /* sql with every "@." made "alias." (the caller frees it). */
 static char *for_schema(const char *sql, const char *alias)
@@ -431,7 +438,9 @@ static int attach_all(rd_db *out, const shard_file *f, int n, rd_error *err)
     int rc = rd_db_exec(out,
                         "CREATE TEMP TABLE IF NOT EXISTS merge_new(uid TEXT PRIMARY KEY);"
                         "CREATE TEMP TABLE IF NOT EXISTS merge_given(uid TEXT PRIMARY KEY);"
-                        "CREATE TEMP TABLE IF NOT EXISTS merge_old(id INTEGER PRIMARY KEY);",
+                        "CREATE TEMP TABLE IF NOT EXISTS merge_old(id INTEGER PRIMARY KEY);"
+                        "CREATE TEMP TABLE IF NOT EXISTS merge_cached(id INTEGER PRIMARY KEY,"
+                        " src INTEGER, dst INTEGER);",
                         err);
     sqlite3_limit(out->h, SQLITE_LIMIT_ATTACHED, n);
     for (int i = 0; rc == RD_OK && i < n; i++) {
