@@ -293,6 +293,10 @@ case_merge_refusals() {
     expect_in out.txt "::warning title=refdex shards::merged shards 0,1,3 of 4"
     expect_exit 3 "$REFDEX" report catalog.md --db whole.db --format junit
     expect_in out.txt '<testcase classname="refdex" name="shard 2 of 4">'
+    checks=$((checks + 1))
+    [ "$(grep -c '<testcase ' out.txt)" -eq "$(sed -n 's/.*<testsuite [^>]*tests="\([0-9]*\)".*/\1/p' out.txt)" ] ||
+        fail "the JUnit report does not count its test cases"
+    expect_in out.txt 'skipped="1"'
     expect_exit 3 "$REFDEX" report catalog.md --db whole.db --format markdown
     expect_in out.txt "**Not complete:** merged shards 0,1,3 of 4"
     # the whole run before the merge is still there to report
