@@ -254,8 +254,8 @@ static int replace_catalog(ingest *in, const char *source, size_t len, rd_ingest
     static const char clear[] = "DELETE FROM entries_fts; DELETE FROM notes;"
                                 " DELETE FROM entries; DELETE FROM categories;";
     static const char sql_catalog[] =
-        "INSERT OR REPLACE INTO catalog(id, file, source, ingested_at, model)"
-        " VALUES (1, ?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ'), ?3)";
+        "INSERT OR REPLACE INTO catalog(id, file, source, ingested_at, model, source_hash)"
+        " VALUES (1, ?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ'), ?3, rd_source_hash(?2))";
     int rc = rd_db_exec(in->db, clear, in->err);
     if (rc == RD_OK)
         rc = rd_db_prepare(in->db, sql_cat_ins, &in->cat_ins, in->err);

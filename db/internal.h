@@ -27,6 +27,10 @@ struct rd_db {
     " LEFT JOIN checks " alias " ON " alias ".id = (SELECT max(id) FROM checks"                    \
     " WHERE url_id = " url_id " AND conclusive = 1)"
 
+/* Makes temp.run_links, where each URL is linked in the stored catalog now,
+ * which a run's report reads. */
+int rd_db_run_links(rd_db *db, rd_error *err);
+
 /* Sets err from the handle's last error, naming the database; returns RD_EDB. */
 int rd_db_fail(rd_db *db, rd_error *err, const char *doing);
 

@@ -149,6 +149,13 @@ RD_TEST(upgrade_from_v1)
     CHECK_SQL(path, "SELECT count(*) FROM entries", "2"); /* nothing lost on the way */
     CHECK_SQL(path, "SELECT count(*) FROM checks", "1");
     CHECK_SQL(path, "SELECT conclusive FROM checks", "1"); /* its ok is the link's status */
+    /* schema 4: each run has a uid, no shard; the catalog a hash of its source */
+    CHECK_SQL(path, "SELECT length(uid) || ' ' || (shard IS NULL) FROM runs", "32 1");
+    char *src = sql1(path, "SELECT source FROM catalog"), hash[17];
+    REQUIRE(src != NULL);
+    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)rd_fnv1a64(src, strlen(src)));
+    CHECK_SQL(path, "SELECT source_hash FROM catalog", hash);
+    free(src);
     /* the same bytes, ingested again, are read by the new parser */
     source s;
     char *text;
