@@ -17,7 +17,8 @@ enum { RD_MAX_PATTERNS = 32 }; /* --exclude, --include: each at most */
 /* What a run has done so far, and at its end how it went. */
 typedef struct rd_check_tally {
     int64_t run_id;
-    size_t total; /* links of the catalog */
+    size_t total;   /* links of the catalog (of the shard, in a sharded run) */
+    size_t catalog; /* links of the whole catalog */
     size_t done, count[RD_RES_COUNT];
     size_t failing;    /* results that fail the run (rd_result_fails) */
     size_t web, hosts; /* links fetched over the network, and their hosts */
@@ -35,6 +36,8 @@ typedef struct rd_check_opts {
     int nexclude, ninclude;
     const char *catalog; /* the catalog's path: relative links are beside it */
     int strict;          /* timeouts, rate limits and cancellations fail too */
+    int shard, shards;   /* check only the links whose host is in shard K of N
+                            (rd_shard_of_host); shards 0: every link */
     /* Called after each result is stored (progress); may be NULL. */
     void (*on_result)(void *ud, const rd_check_tally *t);
     /* Whether the run was stopped by the user (a signal) rather than its
@@ -43,8 +46,12 @@ typedef struct rd_check_opts {
     void *ud;
 } rd_check_opts;
 
-/* Checks every link of the catalog stored in db as one run, storing each
- * result, and fills *t. A pattern that does not compile is RD_EUSAGE and
+/* The shard (0 to shards-1) of a normalised URL: rd_shard_of_host of its host
+ * as curl's URL API reads it, "" when it has none (mailto:, files). */
+int rd_shard_of_url(const char *url, int shards);
+
+/* Checks every link of the catalog stored in db (or of its shard) as one run,
+ * storing each result, and fills *t. A pattern that does not compile is RD_EUSAGE and
  * nothing is stored. Whatever happens after the run began, it ends with an
  * outcome, and what was stored stays. */
 int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_error *err);

@@ -160,6 +160,31 @@ static size_t sort_targets(run *r, const char **urls)
     return nweb;
 }
 
+int rd_shard_of_url(const char *url, int shards)
+{
+    CURLU *u = curl_url();
+    char *host = NULL;
+    if (u && !curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME))
+        curl_url_get(u, CURLUPART_HOST, &host, 0);
+    int k = rd_shard_of_host(host ? host : "", shards);
+    curl_free(host);
+    curl_url_cleanup(u);
+    return k;
+}
+
+/* Keeps the targets of the run's shard, in their order, freeing the others. */
+static void keep_shard(run *r)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < r->t->total; i++) {
+        if (rd_shard_of_url(r->targets[i].url, r->o->shards) == r->o->shard)
+            r->targets[kept++] = r->targets[i];
+        else
+            rd_targets_free_one(&r->targets[i]);
+    }
+    r->t->total = kept;
+}
+
 /* Fetches the web links under one run context (the run's deadline). */
 static int crawl_web(run *r, const char **urls, size_t nweb, rd_crawl_stats *st)
 {
@@ -204,15 +229,25 @@ int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_erro
     t->started_ms = rd_now_ms();
     t->outcome = "completed";
     run r = {.db = db, .o = o, .t = t, .err = err};
-    rd_run_options ro = {
-        o->crawl.timeout_ms,       o->deadline_ms,       o->max_age_ms,     o->crawl.max_bytes,
-        o->crawl.host_interval_ms, o->crawl.concurrency, o->crawl.per_host, o->crawl.retries,
-        o->crawl.use_head};
+    rd_run_options ro = {o->crawl.timeout_ms,
+                         o->deadline_ms,
+                         o->max_age_ms,
+                         o->crawl.max_bytes,
+                         o->crawl.host_interval_ms,
+                         o->crawl.concurrency,
+                         o->crawl.per_host,
+                         o->crawl.retries,
+                         o->crawl.use_head,
+                         o->shard,
+                         o->shards};
     const char **urls = NULL;
     rd_crawl_stats st = {0};
     int rc = compile_patterns(&r);
     if (rc == RD_OK)
         rc = rd_db_targets(db, o->max_age_ms, &r.targets, &t->total, err);
+    t->catalog = t->total;
+    if (rc == RD_OK && o->shards > 0)
+        keep_shard(&r);
     if (rc == RD_OK)
         rc = rd_db_run_begin(db, &ro, &t->run_id, err);
     if (rc == RD_OK) {

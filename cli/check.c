@@ -116,6 +116,8 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
                        .ninclude = cfg->ninclude,
                        .catalog = cfg->file,
                        .strict = cfg->strict,
+                       .shard = cfg->shard,
+                       .shards = cfg->shards,
                        .on_result = draw,
                        .interrupted = interrupted,
                        .ud = &p};
@@ -133,7 +135,10 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
     rd_report_summary sum = {.total = t.total,
                              .elapsed_ms = t.elapsed_ms,
                              .strict = cfg->strict,
-                             .offline = t.network_down};
+                             .offline = t.network_down,
+                             .shard = cfg->shard,
+                             .shards = cfg->shards,
+                             .catalog = t.catalog};
     memcpy(sum.count, t.count, sizeof sum.count);
     *network_down = t.network_down;
     if (e == RD_OK)
@@ -158,6 +163,52 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
     return RD_EXIT_OK;
 }
 
+/* A shard number K of n from the environment variable name. */
+static int shard_from_env(const char *name, int n, int *k)
+{
+    const char *v = getenv(name);
+    char *end;
+    long x = v ? strtol(v, &end, 10) : -1;
+    if (!v || !*v) {
+        fprintf(stderr,
+                "refdex: --shards %d takes the shard from %s (set by a Kubernetes Indexed "
+                "Job), which is not set; give --shard K/%d instead\n",
+                n, name, n);
+        return RD_EXIT_USAGE;
+    }
+    if (*v < '0' || *v > '9' || *end || x >= n) {
+        fprintf(stderr, "refdex: %s is '%s'; with --shards %d it must be a number from 0 to %d\n",
+                name, v, n, n - 1);
+        return RD_EXIT_USAGE;
+    }
+    *k = (int)x;
+    return RD_EXIT_OK;
+}
+
+int rd_cli_shard(rd_config *cfg)
+{
+    char why[200];
+    const char *env = getenv("REFDEX_SHARD");
+    cfg->shards = 0;
+    if (cfg->shard_arg && cfg->shards_arg) {
+        fputs("refdex: give --shard K/N or --shards N, not both\n", stderr);
+        return RD_EXIT_USAGE;
+    }
+    if (cfg->shards_arg) {
+        cfg->shards = cfg->shards_arg;
+        return shard_from_env("JOB_COMPLETION_INDEX", cfg->shards, &cfg->shard);
+    }
+    const char *text = cfg->shard_arg ? cfg->shard_arg : env && *env ? env : NULL;
+    if (!text)
+        return RD_EXIT_OK;
+    if (rd_parse_shard(text, &cfg->shard, &cfg->shards, why, sizeof why) < 0) {
+        fprintf(stderr, "refdex: %s '%s': %s\n", cfg->shard_arg ? "--shard" : "REFDEX_SHARD", text,
+                why);
+        return RD_EXIT_USAGE;
+    }
+    return RD_EXIT_OK;
+}
+
 int rd_cmd_check(rd_config *cfg)
 {
     int fmt = rd_report_format_parse(cfg->format ? cfg->format : "text");
@@ -168,7 +219,10 @@ int rd_cmd_check(rd_config *cfg)
                 cfg->format);
         return RD_EXIT_USAGE;
     }
-    int rc = rd_cli_ingest(cfg, cfg->verbosity > 0 ? stderr : NULL);
+    int rc = rd_cli_shard(cfg);
+    if (rc != RD_EXIT_OK)
+        return rc;
+    rc = rd_cli_ingest(cfg, cfg->verbosity > 0 ? stderr : NULL);
     if (rc != RD_EXIT_OK)
         return rc;
     FILE *out = stdout;

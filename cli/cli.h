@@ -52,6 +52,14 @@ typedef struct rd_config {
     rd_render_opts render;  /* render, update: --force (the folder), --remote-images */
     rd_fmt_style fmt_style; /* fmt --bullet, --indent; 0: the catalog's own */
     char *out_owned;
+    /* check --shard K/N, --shards N (K from the environment); report --run */
+    const char *shard_arg;
+    int shards_arg;
+    int shard, shards; /* resolved: shards 0 when the run is not sharded */
+    long long run_id;  /* report --run; 0: the latest */
+    char **args;       /* merge: OUT and the shard databases */
+    int merge_add;     /* merge --add */
+    int nargs;
 } rd_config;
 
 /* Maps an RD_E* code to an exit code. */
@@ -73,6 +81,14 @@ int rd_cmd_render(rd_config *cfg);
 int rd_cmd_fmt(rd_config *cfg);
 int rd_cmd_fix(rd_config *cfg);
 int rd_cmd_parse(rd_config *cfg);
+int rd_cmd_report(rd_config *cfg);
+int rd_cmd_merge(rd_config *cfg);
+
+/* The shard of a check: --shard K/N; --shards N with K from
+ * JOB_COMPLETION_INDEX (a Kubernetes Indexed Job); or REFDEX_SHARD=K/N from
+ * the environment (what a GitHub Actions matrix sets). Fills cfg->shard and
+ * cfg->shards; says why and returns RD_EXIT_USAGE when they are not valid. */
+int rd_cli_shard(rd_config *cfg);
 
 /* Renders the site of the database into cfg->out_dir (made beside the
  * catalog when not given) and says where, unless quiet. Returns an exit code. */

@@ -21,6 +21,8 @@ static const char usage_text[] =
     "  update FILE       the main job: ingest FILE, lint it, check its links,\n"
     "                    render the site, print the categories\n"
     "  check FILE        ingest FILE and check every link (the CI job)\n"
+    "  report FILE       report a stored check run again, without fetching\n"
+    "  merge OUT SHARD.. fold the databases of a sharded check into OUT\n"
     "  render FILE       ingest FILE and write the HTML and JSON index (site/)\n"
     "  fmt FILE          print FILE in the canonical style (-w: rewrite, --check)\n"
     "  fix FILE          rewrite permanently redirected and scheme-less links\n"
@@ -33,12 +35,12 @@ static const char usage_text[] =
     "common options ('refdex COMMAND --help' says which a command takes):\n"
     "  --db PATH         database file (default: refdex.db beside FILE, or ./refdex.db)\n"
     "  --format FMT      lint: text|json; query, categories: table|tsv|json;\n"
-    "                    check: text|json|junit|github|markdown\n"
+    "                    check, report: text|json|junit|github|markdown\n"
     "  --category NAME   query: a category's name, slug or path (ref/log), any case;\n"
     "                    its sub-categories are included\n"
     "  --search TEXT     query: entries whose name, description or category match\n"
     "                    every word of TEXT (as a prefix; CJK text works)\n"
-    "  --strict          lint: warnings fail; check: timeouts, rate limits and\n"
+    "  --strict          lint: warnings fail; check, report: timeouts, rate limits and\n"
     "                    cancelled links fail too\n"
     "  --max-input SIZE  refuse catalogs larger than SIZE (default 32M)\n"
     "  --out DIR         render, update: where the site goes (default site/ beside FILE)\n"
@@ -78,13 +80,17 @@ static const char usage_more[] =
     "  --max-age D        reuse a URL's good result younger than D (cached)\n"
     "  --allow-private    fetch loopback and private addresses (never link-local)\n"
     "  -o, --output FILE  write the report to FILE\n"
+    "  --shard K/N        check: only the links whose host is in shard K of N (K from\n"
+    "                     0); also REFDEX_SHARD=K/N in the environment\n"
+    "  --shards N         check: shard K of N, K from JOB_COMPLETION_INDEX (Kubernetes)\n"
     "\n"
     "exit codes:\n"
     "  0    all good\n"
     "  1    findings: broken links (check), lint errors (lint, update)\n"
     "  2    bad usage or bad input (unreadable, not UTF-8 text, too large or too\n"
     "       deeply nested, unknown category); nothing was written\n"
-    "  3    internal or database error, or no network at all (check)\n"
+    "  3    internal or database error, or no network at all (check, report), or a\n"
+    "       shard missing from a merged run (report)\n"
     "  130  interrupted (check: the results so far are saved)\n";
 
 /* Which options each command takes. */
@@ -101,7 +107,11 @@ enum {
     O_FMT = 512,
     O_DRYRUN = 1024,
     O_LINT = 2048,
-    O_FORCE = 4096
+    O_FORCE = 4096,
+    O_SHARD = 8192,
+    O_RUN = 16384,
+    O_OUTPUT = 32768,
+    O_ADD = 65536
 };
 
 static const struct command {
@@ -112,7 +122,9 @@ static const struct command {
     const char *synopsis;
 } commands[] = {
     {"update", rd_cmd_update,
-     O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_NOCHECK | O_OUT | O_LINT | O_FORCE, 1,
+     O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_NOCHECK | O_OUT | O_LINT | O_FORCE |
+         O_OUTPUT,
+     1,
      "refdex update FILE [--db PATH] [--out DIR] [--strict] [--format table|tsv|json]\n"
      "          [--no-check] [--disable RULES] [--enable RULES] [check options]\n"
      "  Ingests FILE, lints it, checks its links, renders the site (as 'render'),\n"
@@ -131,16 +143,41 @@ static const struct command {
      "  a folder with other files and no manifest is refused (exit 2) unless\n"
      "  --force. The page loads nothing from the network: images in notes are shown\n"
      "  as their alt text unless --remote-images."},
-    {"check", rd_cmd_check, O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_FORCE, 1,
+    {"check", rd_cmd_check,
+     O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_FORCE | O_SHARD | O_OUTPUT, 1,
      "refdex check FILE [--format text|json|junit|github|markdown] [-o FILE]\n"
      "          [--timeout D] [--deadline D] [--concurrency N] [--per-host N]\n"
      "          [--host-interval D] [--retries N] [--method get|head] [--max-bytes SIZE]\n"
      "          [--accept LIST] [--exclude RE] [--include RE] [--max-age D]\n"
-     "          [--allow-private] [--strict] [--db PATH]\n"
+     "          [--allow-private] [--strict] [--db PATH] [--shard K/N | --shards N]\n"
      "  Ingests FILE, checks every link under its own deadline, stores each result,\n"
      "  and reports problems as FILE:LINE:COL. Exit 1 when a link is broken (or with\n"
      "  --strict, timed out, rate limited or cancelled), 3 when no host could be\n"
-     "  reached at all, 130 when interrupted (results so far are kept)."},
+     "  reached at all, 130 when interrupted (results so far are kept).\n"
+     "  --shard K/N checks only the links whose host hashes to shard K of N (K from 0\n"
+     "  to N-1; every link of a host in one shard), and marks the run with it;\n"
+     "  REFDEX_SHARD=K/N in the environment does the same, and --shards N takes K\n"
+     "  from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job). 'refdex merge' folds\n"
+     "  the shards' databases into one."},
+    {"report", rd_cmd_report, O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_RUN | O_OUTPUT, 1,
+     "refdex report FILE [--run ID] [--format text|json|junit|github|markdown] [-o FILE]\n"
+     "          [--strict] [--db PATH]\n"
+     "  Reports a stored check run of FILE's catalog again, fetching nothing: the\n"
+     "  latest run (a merged run, after 'refdex merge'), or run ID. The formats and\n"
+     "  exit codes are check's; a merged run says which shards it gathers, and a\n"
+     "  missing shard (its links were not checked) exits 3. FILE must be the\n"
+     "  catalog the database holds and the run checked (exit 2 otherwise). Writes\n"
+     "  nothing to the database."},
+    {"merge", rd_cmd_merge, O_ADD, 2,
+     "refdex merge [--add] OUT.db SHARD.db...\n"
+     "  Folds the databases of a sharded check ('refdex check --shard K/N', one per\n"
+     "  shard) into OUT.db, made when missing, in one transaction: their runs and\n"
+     "  checks, the catalog when OUT.db has none, and one merged run that gathers\n"
+     "  the latest shard run of each file, which 'refdex report' then reports as one\n"
+     "  run. Shards of another catalog (a hash of its source), of another N, the\n"
+     "  same shard twice, or a file refdex did not make are refused (exit 2) and\n"
+     "  nothing is changed. At most 10 shard files at once (SQLite's limit of\n"
+     "  attached databases): --add merges more into OUT.db's latest merged run."},
     {"fmt", rd_cmd_fmt, O_FMT | O_MAXIN | O_DB, 1,
      "refdex fmt FILE [--check | -w] [--bullet -|*|+] [--indent N|tab]\n"
      "  Prints FILE in the canonical style: ATX headings, one blank line around\n"
@@ -262,7 +299,11 @@ enum {
     OPT_BULLET,
     OPT_INDENT,
     OPT_FORCE,
-    OPT_REMOTE_IMAGES
+    OPT_REMOTE_IMAGES,
+    OPT_SHARD,
+    OPT_SHARDS,
+    OPT_RUN,
+    OPT_ADD
 };
 
 static const struct option longopts[] = {
@@ -297,6 +338,10 @@ static const struct option longopts[] = {
     {"force", no_argument, NULL, OPT_FORCE},
     {"remote-images", no_argument, NULL, OPT_REMOTE_IMAGES},
     {"bullet", required_argument, NULL, OPT_BULLET},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"shards", required_argument, NULL, OPT_SHARDS},
+    {"run", required_argument, NULL, OPT_RUN},
+    {"add", no_argument, NULL, OPT_ADD},
     {"indent", required_argument, NULL, OPT_INDENT},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
@@ -337,6 +382,12 @@ static int option_bit(int opt)
     case OPT_ENABLE:
     case OPT_RULES: return O_LINT;
     case OPT_FORCE: return O_FORCE;
+    case OPT_SHARD:
+    case OPT_SHARDS: return O_SHARD;
+    case OPT_RUN: return O_RUN;
+    case OPT_ADD: return O_ADD;
+    case OPT_OUTPUT:
+    case 'o': return O_OUTPUT;
     case 'q':
     case 'v':
     case 'h':
@@ -461,7 +512,7 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
     optind = 1;
     opterr = 0;
     while (rc == RD_EXIT_OK && (c = getopt_long(argc, argv, ":qvho:w", longopts, NULL)) != -1) {
-        int bit = c == 'o' ? O_CHECK : option_bit(c);
+        int bit = option_bit(c);
         if (bit && !(cmd->options & bit)) {
             fprintf(stderr, "refdex: '%s' does not take %s%s\nTry 'refdex %s --help'.\n", cmd->name,
                     c == 'o' || c == 'w' ? "" : "--", option_name(c), cmd->name);
@@ -488,6 +539,17 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
             return RD_EXIT_OK;
         case OPT_FORCE: cfg->force = cfg->render.force = 1; break;
         case OPT_REMOTE_IMAGES: cfg->render.remote_images = 1; break;
+        case OPT_SHARD: cfg->shard_arg = optarg; break;
+        case OPT_ADD: cfg->merge_add = 1; break;
+        case OPT_SHARDS:
+            rc = parse_count("--shards", optarg, 1, RD_MAX_SHARDS, &cfg->shards_arg);
+            break;
+        case OPT_RUN: {
+            int id;
+            rc = parse_count("--run", optarg, 1, 2147483647, &id);
+            cfg->run_id = id;
+            break;
+        }
         case OPT_DISABLE:
         case OPT_ENABLE: {
             rd_error err = {0};
@@ -517,7 +579,13 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
     }
     if (rc != RD_EXIT_OK)
         return rc;
-    if (cmd->needs_file) {
+    if (cmd->needs_file == 2) {
+        if (argc - optind < 2)
+            return usage_error("'%s' needs OUT.db and at least one SHARD.db", cmd->name);
+        cfg->args = argv + optind;
+        cfg->nargs = argc - optind;
+        optind = argc;
+    } else if (cmd->needs_file) {
         if (optind >= argc)
             return usage_error("'%s' needs a catalog FILE", cmd->name);
         cfg->file = argv[optind++];

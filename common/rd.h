@@ -90,6 +90,25 @@ int rd_parse_duration_ms(const char *text, int64_t *ms);
 /* Parses "512", "64K", "16M", "1G" (binary units) into bytes. */
 int rd_parse_size(const char *text, int64_t *bytes);
 
+/* ---- shard.c: FNV-1a, and the shard of a host ---- */
+
+/* FNV-1a, 64 bits, of data[0..n): how a database names the catalog source it
+ * holds (two shard databases of one catalog have the same). */
+uint64_t rd_fnv1a64(const void *data, size_t n);
+
+enum { RD_MAX_SHARDS = 1000 };
+
+/* The shard, from 0 to shards-1, of a URL's host in a check run split into
+ * `shards`: FNV-1a (32 bits: offset basis 2166136261, prime 16777619) of the
+ * host's bytes lower-cased (ASCII), modulo shards. Every URL of a host lands
+ * in one shard. A URL without a host is given "" (shard 2166136261 % shards).
+ * Stable across machines and versions. */
+int rd_shard_of_host(const char *host, int shards);
+
+/* Parses "K/N" (0 <= K < N <= RD_MAX_SHARDS) into *k and *n. Returns 0, or
+ * RD_EUSAGE with why (a sentence for the user) filled. */
+int rd_parse_shard(const char *text, int *k, int *n, char *why, size_t whylen);
+
 /* ---- strmap.c: string → int map (open addressing); keys are borrowed, not copied ---- */
 typedef struct rd_strmap {
     const char **keys;

@@ -69,48 +69,62 @@ int rd_db_targets(rd_db *db, int64_t max_age_ms, rd_target **out, size_t *n, rd_
     return RD_OK;
 }
 
+void rd_targets_free_one(rd_target *t)
+{
+    free(t->url);
+    free(t->kind);
+    free(t->fresh_result);
+    free(t->fresh_final_url);
+    free(t->fresh_title);
+}
+
 void rd_targets_free(rd_target *t, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        free(t[i].url);
-        free(t[i].kind);
-        free(t[i].fresh_result);
-        free(t[i].fresh_final_url);
-        free(t[i].fresh_title);
-    }
+    for (size_t i = 0; i < n; i++)
+        rd_targets_free_one(&t[i]);
     free(t);
 }
 
-int rd_db_run_begin(rd_db *db, const rd_run_options *o, int64_t *run_id, rd_error *err)
+/* Where each URL is linked, as the run found the catalog, for its report
+ * (temp.run_links: another process may ingest an edited catalog meanwhile). */
+int rd_db_run_links(rd_db *db, rd_error *err)
 {
-    static const char sql[] =
-        "INSERT INTO runs(started_at, options) VALUES (strftime('%Y-%m-%dT%H:%M:%fZ'),"
-        " json_object('timeout_ms', ?1, 'deadline_ms', nullif(?2, 0), 'max_age_ms',"
-        " nullif(?3, 0), 'max_bytes', ?4, 'host_interval_ms', ?5, 'concurrency', ?6,"
-        " 'per_host', ?7, 'retries', ?8, 'method', iif(?9, 'head', 'get')))";
-    static const char ins[] =
-        "INSERT INTO checks(run_id, url_id, result, status_code, final_url, redirects,"
-        " elapsed_ms, bytes, error, title, checked_at, conclusive, cached_from) VALUES (?1, ?2,"
-        " ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ'), ?11,"
-        " nullif(?12, 0))";
-    /* where each URL is linked, as the run found the catalog, for its report */
     static const char links[] =
         "DROP TABLE IF EXISTS temp.run_links;"
         "CREATE TEMP TABLE run_links AS SELECT e.url_id, e.name, c.path, c.ord AS cord, e.line,"
         " e.col, e.ord FROM entries e JOIN categories c ON c.id = e.category_id"
         " WHERE e.url_id IS NOT NULL;"
         "CREATE INDEX temp.run_links_url ON run_links(url_id, ord);";
+    return rd_db_exec(db, links, err);
+}
+
+int rd_db_run_begin(rd_db *db, const rd_run_options *o, int64_t *run_id, rd_error *err)
+{
+    static const char sql[] =
+        "INSERT INTO runs(started_at, options, uid, shard, shards, source_hash) VALUES"
+        " (strftime('%Y-%m-%dT%H:%M:%fZ'),"
+        " json_object('timeout_ms', ?1, 'deadline_ms', nullif(?2, 0), 'max_age_ms',"
+        " nullif(?3, 0), 'max_bytes', ?4, 'host_interval_ms', ?5, 'concurrency', ?6,"
+        " 'per_host', ?7, 'retries', ?8, 'method', iif(?9, 'head', 'get')),"
+        " lower(hex(randomblob(16))), iif(?11 > 0, ?10, NULL), nullif(?11, 0),"
+        " (SELECT source_hash FROM catalog WHERE id = 1))";
+    static const char ins[] =
+        "INSERT INTO checks(run_id, url_id, result, status_code, final_url, redirects,"
+        " elapsed_ms, bytes, error, title, checked_at, conclusive, cached_from) VALUES (?1, ?2,"
+        " ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ'), ?11,"
+        " nullif(?12, 0))";
     sqlite3_stmt *st;
     int rc = rd_db_write_mode(db, err);
     if (rc == RD_OK)
-        rc = rd_db_exec(db, links, err);
+        rc = rd_db_run_links(db, err);
     if (rc == RD_OK)
         rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)
         return rc;
     int64_t v[] = {o->timeout_ms,  o->deadline_ms, o->max_age_ms, o->max_bytes, o->host_interval_ms,
-                   o->concurrency, o->per_host,    o->retries,    o->head};
-    for (int i = 0; i < 9; i++)
+                   o->concurrency, o->per_host,    o->retries,    o->head,      o->shard,
+                   o->shards};
+    for (int i = 0; i < 11; i++)
         sqlite3_bind_int64(st, i + 1, v[i]);
     if (sqlite3_step(st) != SQLITE_DONE)
         rc = rd_db_fail(db, err, "starting a run");
@@ -194,6 +208,10 @@ int rd_db_run_end(rd_db *db, int64_t run_id, const char *outcome, rd_error *err)
     return rc;
 }
 
+/* The runs whose checks are run ?1's: itself, or the shard runs a merged
+ * run gathers. */
+#define RUN_SET "(SELECT id FROM runs WHERE id = ?1 OR merged_into = ?1)"
+
 /* A run's checks joined to the entries that linked each URL when the run
  * began (temp.run_links, taken by rd_db_run_begin): another process may
  * ingest an edited catalog while the run goes on. */
@@ -201,7 +219,7 @@ int rd_db_run_end(rd_db *db, int64_t run_id, const char *outcome, rd_error *err)
     " FROM checks k JOIN urls u ON u.id = k.url_id"                                                \
     " LEFT JOIN checks f ON f.id = k.cached_from"                                                  \
     " LEFT JOIN temp.run_links e ON e.url_id = k.url_id"                                           \
-    " WHERE k.run_id = ?1"
+    " WHERE k.run_id IN " RUN_SET
 
 typedef struct report_cb {
     int (*cb)(const rd_report_row *, void *);
@@ -261,7 +279,7 @@ int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, FILE *out, rd
         "   || e.col)) FROM (SELECT * FROM temp.run_links WHERE url_id = k.url_id ORDER BY ord)"
         "   e))"
         " FROM checks k JOIN urls u ON u.id = k.url_id LEFT JOIN checks f ON f.id = k.cached_from"
-        " WHERE k.run_id = ?1 ORDER BY k.id";
+        " WHERE k.run_id IN " RUN_SET " ORDER BY k.id";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../common/result.h"
 #include "db.h"
 
 /* A URL of the current catalog to check, in catalog order (first use). */
@@ -25,6 +26,8 @@ typedef struct rd_target {
  * with rd_targets_free. */
 int rd_db_targets(rd_db *db, int64_t max_age_ms, rd_target **out, size_t *n, rd_error *err);
 void rd_targets_free(rd_target *t, size_t n);
+/* Frees what one target holds (not the target itself). */
+void rd_targets_free_one(rd_target *t);
 
 /* One check as stored; strings may be NULL. */
 typedef struct rd_check_row {
@@ -37,13 +40,15 @@ typedef struct rd_check_row {
     int64_t cached_from; /* a cache hit: the check it reused; else 0 */
 } rd_check_row;
 
-/* The settings a run used, kept with it (as JSON). */
+/* The settings a run used, kept with it (as JSON), and its shard. */
 typedef struct rd_run_options {
     int64_t timeout_ms, deadline_ms, max_age_ms, max_bytes, host_interval_ms;
     int concurrency, per_host, retries, head;
+    int shard, shards; /* shard K (from 0) of N; shards 0: not sharded */
 } rd_run_options;
 
-/* Records the start of a run. */
+/* Records the start of a run: when, its options and shard, the catalog
+ * source it checks (a hash), and a uid of its own. */
 int rd_db_run_begin(rd_db *db, const rd_run_options *o, int64_t *run_id, rd_error *err);
 /* Stores one result in the open batch (a transaction begun as needed and
  * committed every 64 results); rd_db_checks_commit commits it now. A caller
@@ -74,13 +79,64 @@ typedef struct rd_report_row {
 
 /* Calls cb for every check of the run, by category and catalog order, with
  * the entries and positions of the catalog as it was when rd_db_run_begin
- * was called on this handle (the report of a run is made by its handle). */
+ * (or rd_db_run_info) was called on this handle. A merged run's checks are
+ * those of the shard runs it gathers. */
 int rd_db_report(rd_db *db, int64_t run_id, int (*cb)(const rd_report_row *, void *), void *ud,
                  rd_error *err);
 /* Writes the run's checks to out as a JSON array: one object per URL (built by
  * SQLite) with the entries using it, written as each row comes, so a large
  * report is never one string in memory. */
 int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, FILE *out, rd_error *err);
+
+/* What a stored run was, for reporting it again without fetching. */
+typedef struct rd_run_info {
+    int64_t id;
+    char outcome[16];  /* completed, interrupted, deadline, offline; "" while it runs */
+    int shard, shards; /* a shard run: K of N; a merged run: -1 of N; else -1 and 0 */
+    size_t count[RD_RES_COUNT], total;
+    size_t catalog; /* links of the catalog the database holds */
+    int64_t elapsed_ms;
+    int same_source;                     /* it checked the catalog the database holds now */
+    char catalog_hash[17];               /* that catalog's source_hash (rd_fnv1a64 in hex) */
+    int nmerged;                         /* a merged run: how many shards it gathers */
+    char merged[5 * RD_MAX_SHARDS + 8];  /* their numbers, "0,1,3" */
+    char missing[5 * RD_MAX_SHARDS + 8]; /* the shards of 0..N-1 not among them */
+    char offline[5 * RD_MAX_SHARDS + 8]; /* those that found no network */
+} rd_run_info;
+
+/* Fills *info for run_id, or for the latest run that no merged run gathers
+ * when run_id is 0 (RD_ENOTFOUND when there is none), and readies the handle
+ * to report it (the current catalog's entries and positions). */
+int rd_db_run_info(rd_db *db, int64_t run_id, rd_run_info *info, rd_error *err);
+
+/* What rd_db_merge did. */
+typedef struct rd_merge_stats {
+    int64_t run_id;                      /* the merged run */
+    int shards, nmerged;                 /* N, and how many the merged run gathers */
+    int64_t runs, checks;                /* runs and checks copied (a run already there is not) */
+    int new_catalog;                     /* out had no catalog: it was copied from the shards */
+    char missing[5 * RD_MAX_SHARDS + 8]; /* shards of 0..N-1 it lacks, "2,3" */
+} rd_merge_stats;
+
+enum {
+    /* merge: the merged run also gathers the shard runs of out's latest merged
+     * run of the same catalog and N that the shards given do not replace, so
+     * that more than SQLite's attach limit of shards merge in steps */
+    RD_MERGE_ADD = 1
+};
+
+/* Folds the shard databases (each holding a finished `check --shard K/N` as
+ * its latest sharded run) into the database at out_path (made when missing)
+ * in one transaction: URLs, the runs out does not have yet (by uid) with
+ * their checks, the catalog when out has none, and one merged run that
+ * gathers the latest shard run of each file. Shards of another catalog (its
+ * source's hash), of another N, a shard given twice, a file refdex did not
+ * make: RD_EUSAGE, and nothing is changed (out is not made). At most
+ * SQLite's limit of attached databases (10 by default) at once; more join in
+ * steps with RD_MERGE_ADD. A merged run left gathering nothing (its shard
+ * runs now another's) is removed. */
+int rd_db_merge(const char *out_path, const char *const *shards, int n, int flags,
+                rd_merge_stats *st, rd_error *err);
 
 /* The latest check of every URL of the catalog that has one. */
 int rd_db_latest_checks(rd_db *db,

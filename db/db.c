@@ -135,7 +135,23 @@ static const char *const migrations[] = {
     "CREATE INDEX checks_status ON checks(url_id, conclusive, id);"
     "PRAGMA application_id = 1919182200;", /* 'rdex', RD_APPLICATION_ID */
 
-    /* 4: a database about 2.5 times its Markdown, not 5: the catalog's
+    /* 4: sharded check runs and merging them (DESIGN: "Shards"). The catalog
+     * is named by a hash of its source, and each run by a random uid (a copy
+     * of the file keeps it, so merging copies adds a run once); a run records
+     * its shard K of N and the source it checked; a merged run is a row of its
+     * own that the shard runs it gathers point at. */
+    "ALTER TABLE catalog ADD COLUMN source_hash TEXT;"
+    "UPDATE catalog SET source_hash = rd_source_hash(source);"
+    "ALTER TABLE runs ADD COLUMN uid TEXT;"
+    "ALTER TABLE runs ADD COLUMN shard INTEGER;"  /* K, from 0; NULL: not sharded */
+    "ALTER TABLE runs ADD COLUMN shards INTEGER;" /* N; on a merged run too */
+    "ALTER TABLE runs ADD COLUMN source_hash TEXT;"
+    "ALTER TABLE runs ADD COLUMN merged_into INTEGER REFERENCES runs(id);"
+    "UPDATE runs SET uid = lower(hex(randomblob(16)));"
+    "CREATE UNIQUE INDEX runs_uid ON runs(uid);"
+    "CREATE INDEX runs_merged ON runs(merged_into);",
+
+    /* 5: a database about 2.5 times its Markdown, not 5: the catalog's
      * source is known by its size and hash (a re-ingest compares those), an
      * entry's link as written is stored only where it differs from the
      * normalised URL, the search index keeps no copy of the text
@@ -143,7 +159,7 @@ static const char *const migrations[] = {
      * names once, not with each of its entries; most entries have no
      * parent, and the index of parents leaves them out. */
     "ALTER TABLE catalog ADD COLUMN source_size INTEGER;"
-    "ALTER TABLE catalog ADD COLUMN source_hash TEXT;"
+    "UPDATE catalog SET source_size = length(CAST(source AS BLOB));"
     "ALTER TABLE catalog DROP COLUMN source;"
     "UPDATE entries SET url_raw = NULL"
     " WHERE url_raw = (SELECT url FROM urls WHERE urls.id = entries.url_id);"
@@ -187,7 +203,8 @@ int rd_db_write_mode(rd_db *db, rd_error *err)
 {
     if (db->wal)
         return RD_OK;
-    int rc = rd_db_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err);
+    int rc =
+        rd_db_exec(db, "PRAGMA main.journal_mode = WAL; PRAGMA main.synchronous = NORMAL", err);
     db->wal = rc == RD_OK;
     return rc;
 }
@@ -307,6 +324,19 @@ static void sql_conclusive(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, r >= 0 && rd_result_conclusive((rd_result)r));
 }
 
+/* rd_source_hash(text): FNV-1a (64 bits) of the text's bytes, as 16 hex
+ * digits: how a catalog's source is named (catalog.source_hash). */
+static void sql_source_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const void *text = sqlite3_value_text(argv[0]);
+    char hex[17];
+    snprintf(
+        hex, sizeof hex, "%016llx",
+        (unsigned long long)rd_fnv1a64(text ? text : "", (size_t)sqlite3_value_bytes(argv[0])));
+    sqlite3_result_text(ctx, hex, 16, SQLITE_TRANSIENT);
+}
+
 /* rd_fts_spaced(text): text as the search index takes it (see db.h). */
 static void sql_fts_spaced(sqlite3_context *c, int argc, sqlite3_value **argv)
 {
@@ -328,6 +358,7 @@ static int add_functions(sqlite3 *h)
     const int f = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
     return sqlite3_create_function(h, "rd_fails", 2, f, NULL, sql_fails, NULL, NULL) ||
            sqlite3_create_function(h, "rd_conclusive", 1, f, NULL, sql_conclusive, NULL, NULL) ||
+           sqlite3_create_function(h, "rd_source_hash", 1, f, NULL, sql_source_hash, NULL, NULL) ||
            sqlite3_create_function(h, "rd_fts_spaced", 1, f, NULL, sql_fts_spaced, NULL, NULL);
 }
 
@@ -469,7 +500,7 @@ void rd_db_close(rd_db *db)
      * connection is open), so readers need no -wal/-shm beside it nor a
      * folder they can write. */
     if (db->wal)
-        sqlite3_exec(db->h, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+        sqlite3_exec(db->h, "PRAGMA main.journal_mode = DELETE", NULL, NULL, NULL);
     sqlite3_close(db->h);
     free(db->path);
     free(db);

@@ -260,28 +260,11 @@ static int other_catalog(rd_db *db, const char *file, int replace, rd_error *err
 
 /* True when the stored catalog came from the same file with the same bytes,
  * read by a parser that makes the same model of them. */
-/* The hash a catalog's source is known by: 64 bits, hex, stable across
- * machines and versions (multiply and xor-shift over 8-byte little-endian
- * words, then the length). A change to the text, not an adversary, is what
- * it must notice; the size is compared too. */
+/* The hash a catalog's source is known by: FNV-1a, 64 bits, as 16 hex
+ * digits (rd_source_hash in SQL gives the same); the size is compared too. */
 static void source_hash(const char *source, size_t len, char out[17])
 {
-    const unsigned char *s = (const unsigned char *)source;
-    uint64_t h = 0x6a09e667f3bcc909ULL;
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w = 0;
-        for (int k = 7; k >= 0; k--)
-            w = w << 8 | s[i + (size_t)k];
-        h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-        h ^= h >> 29;
-    }
-    uint64_t w = 0;
-    for (size_t k = len; k > i; k--)
-        w = w << 8 | s[k - 1];
-    h = (h ^ w ^ (uint64_t)len) * 0xbf58476d1ce4e5b9ULL;
-    h ^= h >> 31;
-    snprintf(out, 17, "%016llx", (unsigned long long)h);
+    snprintf(out, 17, "%016llx", (unsigned long long)rd_fnv1a64(source, len));
 }
 
 static int same_source(rd_db *db, const char *file, const char *source, size_t len, int *same,

@@ -31,6 +31,10 @@ struct rd_db {
  * normalised URL (entries e joined with urls u). */
 #define RD_URL_RAW "coalesce(e.url_raw, u.url)"
 
+/* Makes temp.run_links, where each URL is linked in the stored catalog now,
+ * which a run's report reads. */
+int rd_db_run_links(rd_db *db, rd_error *err);
+
 /* Sets err from the handle's last error, naming the database; returns RD_EDB. */
 int rd_db_fail(rd_db *db, rd_error *err, const char *doing);
 

@@ -31,7 +31,18 @@ typedef struct rd_report_summary {
     int64_t elapsed_ms;
     int strict;  /* --strict: timeouts, rate limits and cancellations fail too */
     int offline; /* the run found no network: every format says so, none lists a link */
+    /* a shard run: shard K (from 0) of N, and the links of the whole catalog;
+     * a merged run: shard -1 of N, the shards it gathers and those missing
+     * ("0,1,3", "2"; "" or NULL for none). shards 0: neither. */
+    int shard, shards;
+    size_t catalog;
+    const char *merged, *missing;
 } rd_report_summary;
+
+/* What a report says of the shards of its run, as a sentence without a final
+ * period into buf (empty when the run was not sharded); returns whether any
+ * shard is missing. */
+int rd_report_shards_note(const rd_report_summary *s, char *buf, size_t n);
 
 /* Lint diagnostics as a JSON array (file, line, col, severity, rule,
  * message), built by SQLite's JSON functions. The caller frees *json. */

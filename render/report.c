@@ -61,6 +61,37 @@ void rd_report_summary_line(const rd_report_summary *s, FILE *out)
     fprintf(out, " in %.1f s\n", s->elapsed_ms / 1000.0);
 }
 
+int rd_report_shards_note(const rd_report_summary *s, char *buf, size_t n)
+{
+    int missing = s->missing && *s->missing;
+    if (!s->shards)
+        snprintf(buf, n, "%s", "");
+    else if (s->shard >= 0)
+        snprintf(buf, n, "shard %d of %d: %zu of the catalog's %zu links", s->shard, s->shards,
+                 s->total, s->catalog);
+    else
+        snprintf(buf, n, "merged shards %s of %d (numbered from 0)%s%s%s",
+                 s->merged && *s->merged ? s->merged : "none", s->shards,
+                 missing ? "; missing: " : "", missing ? s->missing : "",
+                 missing ? ", whose links were not checked" : "");
+    return missing;
+}
+
+/* The shards line of the text, GitHub and Markdown reports. */
+static void shards_line(rd_report_format format, const rd_report_summary *s, FILE *out)
+{
+    char note[12000];
+    int missing = rd_report_shards_note(s, note, sizeof note);
+    if (!note[0])
+        return;
+    if (format == RD_REPORT_GITHUB)
+        fprintf(out, "::%s title=refdex shards::%s\n", missing ? "warning" : "notice", note);
+    else if (format == RD_REPORT_MARKDOWN)
+        fprintf(out, "\n%s%s.\n", missing ? "**Not complete:** " : "", note);
+    else if (format == RD_REPORT_TEXT)
+        fprintf(out, "%s\n", note);
+}
+
 /* ---- text ---- */
 
 typedef struct text_state {
@@ -249,14 +280,30 @@ static int write_junit(rd_db *db, int64_t run_id, const char *file, const rd_rep
     xmlTextWriterStartElement(w, BAD_CAST "testsuites");
     xmlTextWriterStartElement(w, BAD_CAST "testsuite");
     xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "refdex links");
-    xmlTextWriterWriteFormatAttribute(w, BAD_CAST "tests", "%zu", s->total);
+    size_t missing = 0; /* shards missing from a merged run: a skipped case each */
+    for (const char *m = s->missing; m && *m; m++)
+        missing += m == s->missing || *m == ',';
+    xmlTextWriterWriteFormatAttribute(w, BAD_CAST "tests", "%zu", s->total + missing);
     xmlTextWriterWriteFormatAttribute(w, BAD_CAST "failures", "%zu", failures);
     xmlTextWriterWriteAttribute(w, BAD_CAST "errors", BAD_CAST "0");
     xmlTextWriterWriteFormatAttribute(w, BAD_CAST "skipped", "%zu",
-                                      s->count[RD_RES_EXCLUDED] + s->count[RD_RES_CANCELLED]);
+                                      s->count[RD_RES_EXCLUDED] + s->count[RD_RES_CANCELLED] +
+                                          missing);
     xmlTextWriterWriteFormatAttribute(w, BAD_CAST "time", "%.3f", s->elapsed_ms / 1000.0);
     junit_state j = {w, file, s->strict, 0};
     int rc = rd_db_report(db, run_id, junit_row, &j, err);
+    for (const char *m = s->missing; rc == RD_OK && m && *m;
+         m += strcspn(m, ",") + (m[strcspn(m, ",")] != 0)) {
+        /* a missing shard: its links were not checked */
+        xmlTextWriterStartElement(w, BAD_CAST "testcase");
+        xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST "refdex");
+        xmlTextWriterWriteFormatAttribute(w, BAD_CAST "name", "shard %d of %d", atoi(m), s->shards);
+        xmlTextWriterStartElement(w, BAD_CAST "skipped");
+        xmlTextWriterWriteAttribute(w, BAD_CAST "message",
+                                    BAD_CAST "missing from the merge: its links were not checked");
+        xmlTextWriterEndElement(w);
+        xmlTextWriterEndElement(w);
+    }
     xmlTextWriterEndDocument(w); /* closes the open elements */
     xmlFreeTextWriter(w);
     if (rc == RD_OK && j.failed)
@@ -297,8 +344,11 @@ int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_forma
                     const rd_report_summary *sum, FILE *out, rd_error *err)
 {
     int rc = RD_OK;
-    if (sum->offline)
-        return write_offline(format, sum, out);
+    if (sum->offline) {
+        rc = write_offline(format, sum, out);
+        shards_line(format, sum, out);
+        return rc;
+    }
     switch (format) {
     case RD_REPORT_TEXT: {
         text_state t = {out, file, "", 0};
@@ -306,6 +356,7 @@ int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_forma
         if (t.any)
             fputc('\n', out);
         rd_report_summary_line(sum, out);
+        shards_line(format, sum, out);
         break;
     }
     case RD_REPORT_JSON: rc = rd_db_report_json(db, run_id, file, out, err); break;
@@ -313,11 +364,13 @@ int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_forma
     case RD_REPORT_GITHUB: {
         gh_state g = {out, file, sum->strict};
         rc = rd_db_report(db, run_id, github_row, &g, err);
+        shards_line(format, sum, out);
         break;
     }
     case RD_REPORT_MARKDOWN: {
         md_state m = {out, file, 0};
         markdown_head(sum, out);
+        shards_line(format, sum, out);
         rc = rd_db_report(db, run_id, markdown_row, &m, err);
         break;
     }

@@ -203,12 +203,20 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 
 rd_fixture *rd_fixture_start(void)
 {
+    return rd_fixture_start_at("127.0.0.1", 0);
+}
+
+rd_fixture *rd_fixture_start_at(const char *addr, int port)
+{
     rd_fixture *f = calloc(1, sizeof *f);
     if (!f)
         return NULL;
     pthread_mutex_init(&f->lock, NULL);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
-    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    if (inet_pton(AF_INET, addr, &a.sin_addr) != 1 || strncmp(addr, "127.", 4)) {
+        rd_fixture_stop(f); /* loopback only: a test never listens elsewhere */
+        return NULL;
+    }
     f->d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0,
                             NULL, NULL, handle, f, MHD_OPTION_SOCK_ADDR, &a,
                             MHD_OPTION_CONNECTION_LIMIT, 2000u, MHD_OPTION_END);

@@ -29,6 +29,8 @@ typedef struct rd_fixture rd_fixture;
 
 /* Starts the server; NULL on failure. */
 rd_fixture *rd_fixture_start(void);
+/* Starts it on a loopback address (127.x.y.z) and port (0: an ephemeral one). */
+rd_fixture *rd_fixture_start_at(const char *addr, int port);
 int rd_fixture_port(const rd_fixture *f);
 /* Requests seen for /count/ID (or for all paths when id is NULL). */
 int rd_fixture_hits(rd_fixture *f, const char *id);

@@ -39,10 +39,11 @@ expect_not_in() {
     ! grep -qF -- "$2" "$1" || fail "$1 has '$2'"
 }
 
-# start_fixture: the fixture server on an ephemeral 127.0.0.1 port (it stops
+# start_fixture [--hosts N]: the fixture server on an ephemeral 127.0.0.1 port
+# (with --hosts N, on 127.0.0.1 to 127.0.0.N, the same port; it stops
 # by itself after two minutes in any case); sets PORT and BASE
 start_fixture() {
-    "$FIXTURE" --lifetime 120 > fixture.log &
+    "$FIXTURE" --lifetime 120 "$@" > fixture.log &
     FIX_PID=$!
     for _ in $(seq 100); do [ -s fixture.log ] && break; sleep 0.05; done
     PORT=$(head -n 1 fixture.log)

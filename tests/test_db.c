@@ -149,16 +149,29 @@ RD_TEST(upgrade_from_v1)
     CHECK_SQL(path, "SELECT count(*) FROM entries", "2"); /* nothing lost on the way */
     CHECK_SQL(path, "SELECT count(*) FROM checks", "1");
     CHECK_SQL(path, "SELECT conclusive FROM checks", "1"); /* its ok is the link's status */
-    /* schema 4: the search index is rebuilt without its copy of the text, and
-     * finds what it found; the source is known by its size and hash, unknown
-     * for the old row, so the next ingest reads the text again */
+    /* schema 4: each run has a uid, no shard; the catalog a hash of its
+     * source. Schema 5: the source itself goes, its size stays (so the same
+     * bytes are known again); the search index is rebuilt without its copy
+     * of the text, and finds what it found */
+    CHECK_SQL(path, "SELECT length(uid) || ' ' || (shard IS NULL) FROM runs", "32 1");
+    char *hash = sql1(path, "SELECT source_hash FROM catalog");
+    REQUIRE(hash && strlen(hash) == 16);
+    char *v1;
+    size_t v1len;
+    REQUIRE(rd_read_file(RD_TEST_DIR "/data/v1.md", 0, &v1, &v1len, &err) == RD_OK);
+    char want[17], size[32];
+    snprintf(want, sizeof want, "%016llx", (unsigned long long)rd_fnv1a64(v1, v1len));
+    CHECK_STR(hash, want);
+    snprintf(size, sizeof size, "%zu", v1len);
+    CHECK_SQL(path, "SELECT source_size FROM catalog", size);
+    free(v1);
+    free(hash);
     CHECK_SQL(path,
               "SELECT group_concat(e.name) FROM entries e WHERE e.id IN"
               " (SELECT rowid FROM entries_fts WHERE entries_fts MATCH 'omega*')",
               "omega");
     CHECK_SQL(path, "SELECT count(*) FROM categories_fts WHERE categories_fts MATCH 'widgets*'",
               "2");
-    CHECK_SQL(path, "SELECT source_size IS NULL AND source_hash IS NULL FROM catalog", "1");
     /* the same bytes, ingested again, are read by the new parser */
     source s;
     char *text;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "catalog/catalog.h"
+#include "check/check.h"
 #include "common/file.h"
 #include "harness.h"
 
@@ -174,4 +175,44 @@ RD_TEST(replace_file)
     free(got);
     chmod(path, 0644);
     unlink(path);
+}
+
+/* The shard of a host is part of refdex's interface (shards made on other
+ * machines and by other versions must agree): FNV-1a as published (its test
+ * vectors), over the host lower-cased, modulo N. */
+RD_TEST(shard_hash_is_fixed)
+{
+    CHECK(rd_fnv1a64("", 0) == 0xcbf29ce484222325ULL);
+    CHECK(rd_fnv1a64("a", 1) == 0xaf63dc4c8601ec8cULL);
+    CHECK(rd_fnv1a64("foobar", 6) == 0x85944171f73967e8ULL);
+    /* 32 bits: "a" is 0xe40c292c, "127.0.0.1" 0x08a3d11e, "" 0x811c9dc5 */
+    CHECK_INT(rd_shard_of_host("a", 1000), (int)(0xe40c292cu % 1000));
+    CHECK_INT(rd_shard_of_host("127.0.0.1", 4), 2);
+    CHECK_INT(rd_shard_of_host("127.0.0.3", 4), 0);
+    CHECK_INT(rd_shard_of_host("", 4), (int)(0x811c9dc5u % 4));
+    CHECK_INT(rd_shard_of_host("GitHub.COM", 7), rd_shard_of_host("github.com", 7));
+    /* the host of a URL, whatever its path, port or case; none for mail and files */
+    CHECK_INT(rd_shard_of_url("https://github.com/a", 16), rd_shard_of_host("github.com", 16));
+    CHECK_INT(rd_shard_of_url("https://github.com:8443/b?q#f", 16),
+              rd_shard_of_host("github.com", 16));
+    CHECK_INT(rd_shard_of_url("mailto:a@b.example", 16), rd_shard_of_host("", 16));
+    CHECK_INT(rd_shard_of_url("docs/readme.md", 16), rd_shard_of_host("", 16));
+    CHECK_INT(rd_shard_of_url("https://github.com/a", 1), 0);
+}
+
+RD_TEST(shard_parse)
+{
+    int k = -1, n = -1;
+    char why[200];
+    CHECK_INT(rd_parse_shard("0/4", &k, &n, why, sizeof why), RD_OK);
+    CHECK_INT(k, 0);
+    CHECK_INT(n, 4);
+    CHECK_INT(rd_parse_shard("999/1000", &k, &n, why, sizeof why), RD_OK);
+    CHECK_INT(k, 999);
+    static const char *const bad[] = {"4/4", "1/0",  "0/1001", "-1/4", "1", "/4",     "1/",
+                                      "a/b", "1/4x", " 1/4",   "1/+4", "",  "00001/4"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        CHECK_INT(rd_parse_shard(bad[i], &k, &n, why, sizeof why), RD_EUSAGE);
+    rd_parse_shard("4/4", &k, &n, why, sizeof why);
+    CHECK(strstr(why, "the first is 0, not 1") != NULL);
 }
