@@ -700,12 +700,36 @@ static int hand_on(parser *p, rd_error *err)
     return RD_OK;
 }
 
+/* Whether a section may end before line `line` of doc (a document whose
+ * last line that is): when the line is a heading in the document, or an
+ * item, not its list's first, of a list in the document. Nothing before it
+ * is then open at it but that list, cmark reads every line before it as it
+ * would in the whole text, and from it on as a new document would (a list
+ * split there is two lists; nothing in the catalog depends on a list's
+ * extent). Removes that line's block from doc, for the next section. */
+static int next_starts_at(cmark_node *doc, int line)
+{
+    cmark_node *last = cmark_node_last_child(doc);
+    if (!last)
+        return 0;
+    cmark_node_type t = cmark_node_get_type(last);
+    if (t == CMARK_NODE_LIST && cmark_node_get_list_type(last) == CMARK_BULLET_LIST) {
+        last = cmark_node_last_child(last);
+        if (!last || !cmark_node_previous(last) || cmark_node_get_start_column(last) != 1)
+            return 0;
+    } else if (t != CMARK_NODE_HEADING) {
+        return 0;
+    }
+    if (cmark_node_get_start_line(last) != line)
+        return 0;
+    cmark_node_free(last); /* also unlinks it */
+    return 1;
+}
+
 /* Reads lines first..last of the text as one cmark document into the
- * catalog. With split set, line `last` must come out as a heading directly in
- * the document: then nothing before it is open at it, cmark reads every line
- * before it as it would in the whole text, and the next section starts there
- * as a new document would. The heading is left to that section. When it does
- * not, reads nothing and returns 0; else returns 1, or an error. */
+ * catalog. With split set, the section must be able to end before line
+ * `last` (next_starts_at), which is left to the next section; when it
+ * cannot, reads nothing and returns 0; else returns 1, or an error. */
 static int read_section(parser *p, size_t first, size_t last, int split, rd_error *err)
 {
     const char *file = p->cat->file;
@@ -713,14 +737,9 @@ static int read_section(parser *p, size_t first, size_t last, int split, rd_erro
     cmark_node *doc = cmark_parse_document(p->text + a, b - a, CMARK_OPT_SOURCEPOS);
     if (!doc)
         return rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
-    if (split) {
-        cmark_node *h = cmark_node_last_child(doc);
-        if (!h || cmark_node_get_type(h) != CMARK_NODE_HEADING ||
-            cmark_node_get_start_line(h) != (int)(last - first + 1)) {
-            cmark_node_free(doc);
-            return 0;
-        }
-        cmark_node_free(h); /* also unlinks it */
+    if (split && !(split = next_starts_at(doc, (int)(last - first + 1)))) {
+        cmark_node_free(doc);
+        return 0;
     }
     p->line0 = (int)first - 1;
     int rc = check_depth(doc, file, p->line0, err);
@@ -740,12 +759,16 @@ static int read_section(parser *p, size_t first, size_t last, int split, rd_erro
     return rc < 0 ? rc : 1;
 }
 
-/* Whether line s[0..n) opens an ATX heading at its first column. */
-static int heading_line(const char *s, size_t n)
+/* Whether line s[0..n) may start a section: an ATX heading or a bullet
+ * item at its first column. */
+static int section_line(const char *s, size_t n)
 {
     size_t k = 0;
-    while (k < n && k < 7 && s[k] == '#')
-        k++;
+    if (n >= 1 && (s[0] == '-' || s[0] == '*' || s[0] == '+'))
+        k = 1;
+    else
+        while (k < n && k < 7 && s[k] == '#')
+            k++;
     return k >= 1 && k <= 6 &&
            (k == n || s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r');
 }
@@ -800,15 +823,16 @@ int rd_catalog_read(const char *file, const char *text, size_t len, long long ma
     int rc = rd_text_lines(file, text, len, &p.line_start, &p.nlines, err);
     if (rc == RD_OK && (!cat->file || !p.sect))
         p.oom = 1;
-    /* A section ends before a heading at least section_bytes on; when cmark
-     * does not read that line as a heading where it stands (it is in a code
-     * or HTML block), the section grows past it, to twice its size. */
+    /* A section ends before a heading or a list's item at least
+     * section_bytes on; when cmark does not read that line so where it
+     * stands (it is in a code or HTML block, a quote, the list's first
+     * item), the section grows past it, to twice its size. */
     size_t first = 1;
     if (rc == RD_OK && !p.oom && !may_define_links(text, len)) {
         size_t want = section_bytes;
         for (size_t l = 2; l <= p.nlines && rc == RD_OK && !p.oom; l++) {
             size_t at = p.line_start[l], size_here = at - p.line_start[first];
-            if (size_here < want || !heading_line(text + at, p.line_start[l + 1] - at))
+            if (size_here < want || !section_line(text + at, p.line_start[l + 1] - at))
                 continue;
             rc = read_section(&p, first, l, 1, err);
             if (rc == 1) {

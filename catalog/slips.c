@@ -183,18 +183,21 @@ static char bullet_of(const slips *s, cmark_node *item)
 
 static void list_bullets(slips *s, cmark_node *list)
 {
-    cmark_node *next = cmark_node_next(list);
-    if (!is_type(next, CMARK_NODE_LIST) || cmark_node_get_list_type(list) != CMARK_BULLET_LIST ||
-        cmark_node_get_list_type(next) != CMARK_BULLET_LIST)
+    /* looking back at the list just before, and at its last item: both are
+     * always in the section being read (a section may begin inside a long
+     * list, never at its first item) */
+    cmark_node *prev = cmark_node_previous(list);
+    if (!is_type(prev, CMARK_NODE_LIST) || cmark_node_get_list_type(list) != CMARK_BULLET_LIST ||
+        cmark_node_get_list_type(prev) != CMARK_BULLET_LIST)
         return;
-    cmark_node *a = cmark_node_first_child(list), *b = cmark_node_first_child(next);
+    cmark_node *a = cmark_node_last_child(prev), *b = cmark_node_first_child(list);
     if (!a || !b)
         return;
     char x = bullet_of(s, a), y = bullet_of(s, b);
     if (x != y)
         add(s, "mixed-bullets", start_line(s, b), cmark_node_get_start_column(b),
-            "a '%c' item after '%c' items (line %d) starts a new list; use one bullet "
-            "character in a list",
+            "a '%c' item after '%c' items (the last on line %d) starts a new list; use one "
+            "bullet character in a list",
             y, x, start_line(s, a));
 }
 

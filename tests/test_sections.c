@@ -191,6 +191,26 @@ RD_TEST(sections_heading_lines_that_are_not_headings)
     SAME("Title\n=====\n#hashtag\n# A\nSub\n---\n####### seven\n#\n# B\n");
 }
 
+RD_TEST(sections_inside_lists)
+{
+    /* a long list splits between its items: loose, tight, with nested
+     * items, descriptions on later lines and sub-entries */
+    SAME("# A\n- [a](https://a.example) - A.\n\n- [b](https://b.example)\n  more words\n"
+         "  - [b1](https://b1.example)\n- gorm\n  ORM.\n- prose item\n- [c](https://c.example)"
+         "\n");
+    /* a list after one of other bullets (mixed-bullets), a first item, a
+     * rule that looks like an item, an ordered list, an item in a quote */
+    SAME("# A\n- [a](https://a.example)\n- [b](https://b.example)\n* [c](https://c.example)\n"
+         "* [d](https://d.example)\n- - -\n- [e](https://e.example)\n1. [f](https://f.example)"
+         "\n2. [g](https://g.example)\n> - [h](https://h.example)\n- [i](https://i.example)\n");
+    /* a group whose entries span what would be sections */
+    SAME("# A\n- Group - words\n  - [a](https://a.example)\n  - [b](https://b.example)\n- "
+         "[c](https://c.example)\n- Other\n  - [d](https://d.example)\n");
+    /* an item under a comment marker, and a lazy line */
+    SAME("# A\n<!-- m -->\n- [a](https://a.example) - x\nlazy line\n- [b](https://b.example)"
+         "\n<!-- n -->\n- [c](https://c.example)\n");
+}
+
 RD_TEST(sections_link_definitions_read_whole)
 {
     /* a reference-style entry whose definition is in another section */
