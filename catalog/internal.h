@@ -73,6 +73,13 @@ int rd_is_directive(const char *name);
  * for "https://host/path" (for tests: the two must agree). */
 int rd_url_normalise_curl(const char *raw, rd_url_info *info);
 
+/* ---- cmem.c ---- */
+
+/* The allocator to give cmark for one section's tree, and the release of
+ * all that tree at once (per thread; nothing may be kept from it). */
+cmark_mem *rd_cmark_mem(void);
+void rd_cmark_mem_release(void);
+
 /* ---- parse.c ---- */
 
 /* How much text rd_catalog_parse gives cmark at once, at least: a section

@@ -722,7 +722,7 @@ static int next_starts_at(cmark_node *doc, int line)
     }
     if (cmark_node_get_start_line(last) != line)
         return 0;
-    cmark_node_free(last); /* also unlinks it */
+    cmark_node_unlink(last);
     return 1;
 }
 
@@ -734,11 +734,13 @@ static int read_section(parser *p, size_t first, size_t last, int split, rd_erro
 {
     const char *file = p->cat->file;
     size_t a = p->line_start[first], b = p->line_start[last + 1];
-    cmark_node *doc = cmark_parse_document(p->text + a, b - a, CMARK_OPT_SOURCEPOS);
-    if (!doc)
-        return rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
+    /* the tree goes as a whole when the section is read (catalog/cmem.c) */
+    cmark_parser *cp = cmark_parser_new_with_mem(CMARK_OPT_SOURCEPOS, rd_cmark_mem());
+    cmark_parser_feed(cp, p->text + a, b - a);
+    cmark_node *doc = cmark_parser_finish(cp);
+    cmark_parser_free(cp);
     if (split && !(split = next_starts_at(doc, (int)(last - first + 1)))) {
-        cmark_node_free(doc);
+        rd_cmark_mem_release();
         return 0;
     }
     p->line0 = (int)first - 1;
@@ -753,7 +755,7 @@ static int read_section(parser *p, size_t first, size_t last, int split, rd_erro
         if (!p->oom && assign_slugs(p) < 0)
             p->oom = 1;
     }
-    cmark_node_free(doc);
+    rd_cmark_mem_release();
     if (rc == RD_OK && !p->oom && p->fn)
         rc = hand_on(p, err);
     return rc < 0 ? rc : 1;
