@@ -12,12 +12,14 @@
     return li.parentElement ? li.parentElement.closest("li.entry") : null;
   }
   var entries = Array.prototype.map.call(document.querySelectorAll("li.entry"), function (li) {
-    var hay = li.getAttribute("data-search") || "";
-    Array.prototype.forEach.call(li.children, function (c) { /* the link and where it moved */
+    var section = li.closest("section.category"), hay = "";
+    var path = section ? section.querySelector(":scope > h2 > .path") : null;
+    Array.prototype.forEach.call(li.children, function (c) { /* its words, its link, where it moved */
+      if (c.matches(".name, .desc")) hay += " " + c.textContent;
       if (c.matches("a.name, a.moved")) hay += " " + c.getAttribute("href");
     });
-    return { li: li, hay: hay.toLowerCase(), status: li.getAttribute("data-status"),
-             section: li.closest("section.category") };
+    if (path) hay += " " + path.textContent + " " + section.id; /* the category, as written and as a slug */
+    return { li: li, hay: hay.toLowerCase(), status: li.getAttribute("data-status"), section: section };
   });
   var sections = Array.prototype.slice.call(document.querySelectorAll("section.category"));
   var navItems = toc ? Array.prototype.map.call(toc.querySelectorAll("li"), function (li) {
