@@ -9,22 +9,25 @@
 
 /* Reads a summary row: entries, categories, links, checked, failing,
  * last check, file, title. */
+static int read_summary(rd_db *db, sqlite3_stmt *st, rd_site_summary *s, rd_error *err)
+{
+    if (sqlite3_step(st) != SQLITE_ROW)
+        return rd_db_fail(db, err, "summarising");
+    s->entries = sqlite3_column_int64(st, 0);
+    s->categories = sqlite3_column_int64(st, 1);
+    s->links = sqlite3_column_int64(st, 2);
+    s->checked = sqlite3_column_int64(st, 3);
+    s->failing = sqlite3_column_int64(st, 4);
+    snprintf(s->last_check, sizeof s->last_check, "%s", sqlite3_column_text(st, 5));
+    snprintf(s->file, sizeof s->file, "%s", sqlite3_column_text(st, 6));
+    snprintf(s->title, sizeof s->title, "%s", sqlite3_column_text(st, 7));
+    s->offline = sqlite3_column_int(st, 8);
+    return RD_OK;
+}
+
 static int summary_row(rd_db *db, sqlite3_stmt *st, rd_site_summary *s, rd_error *err)
 {
-    int rc = RD_OK;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        s->entries = sqlite3_column_int64(st, 0);
-        s->categories = sqlite3_column_int64(st, 1);
-        s->links = sqlite3_column_int64(st, 2);
-        s->checked = sqlite3_column_int64(st, 3);
-        s->failing = sqlite3_column_int64(st, 4);
-        snprintf(s->last_check, sizeof s->last_check, "%s", sqlite3_column_text(st, 5));
-        snprintf(s->file, sizeof s->file, "%s", sqlite3_column_text(st, 6));
-        snprintf(s->title, sizeof s->title, "%s", sqlite3_column_text(st, 7));
-        s->offline = sqlite3_column_int(st, 8);
-    } else {
-        rc = rd_db_fail(db, err, "summarising");
-    }
+    int rc = read_summary(db, st, s, err);
     sqlite3_finalize(st);
     return rc;
 }
@@ -48,26 +51,6 @@ int rd_db_site_summary(rd_db *db, rd_site_summary *s, rd_error *err)
     memset(s, 0, sizeof *s);
     int rc = rd_db_prepare(db, sql, &st, err);
     return rc < 0 ? rc : summary_row(db, st, s, err);
-}
-
-int rd_db_subtree_summary(rd_db *db, int64_t category_id, rd_site_summary *s, rd_error *err)
-{
-    static const char sql[] =
-        "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL"
-        "  SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id)"
-        "SELECT count(*), (SELECT count(*) FROM sub), count(DISTINCT e.url_id),"
-        " count(DISTINCT CASE WHEN k.id IS NOT NULL THEN e.url_id END),"
-        " count(DISTINCT CASE WHEN rd_fails(k.result, 0) THEN e.url_id END),"
-        " coalesce(max(k.checked_at), ''), '', '',"
-        " coalesce((SELECT outcome = 'offline' FROM runs ORDER BY id DESC LIMIT 1), 0)"
-        " FROM sub JOIN entries e ON e.category_id = sub.id" LATEST_CHECK;
-    sqlite3_stmt *st;
-    memset(s, 0, sizeof *s);
-    int rc = rd_db_prepare(db, sql, &st, err);
-    if (rc < 0)
-        return rc;
-    sqlite3_bind_int64(st, 1, category_id);
-    return summary_row(db, st, s, err);
 }
 
 typedef struct count_cb {
@@ -98,7 +81,7 @@ int rd_db_status_counts(rd_db *db,
 
 struct rd_pages {
     rd_db *db;
-    sqlite3_stmt *entries, *notes;
+    sqlite3_stmt *entries, *notes, *summary;
 };
 
 int rd_pages_open(rd_db *db, rd_pages **out, rd_error *err)
@@ -112,14 +95,29 @@ int rd_pages_open(rd_db *db, rd_pages **out, rd_error *err)
         " WHERE e.category_id = ?1 ORDER BY e.ord";
     static const char notes[] =
         "SELECT kind, markdown, line FROM notes WHERE category_id = ?1 ORDER BY ord";
+    static const char summary[] =
+        "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL"
+        "  SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id)"
+        "SELECT count(*), (SELECT count(*) FROM sub), count(DISTINCT e.url_id),"
+        " count(DISTINCT CASE WHEN k.id IS NOT NULL THEN e.url_id END),"
+        " count(DISTINCT CASE WHEN rd_fails(k.result, 0) THEN e.url_id END),"
+        " coalesce(max(k.checked_at), ''), '', '',"
+        " coalesce((SELECT outcome = 'offline' FROM runs ORDER BY id DESC LIMIT 1), 0)"
+        " FROM sub JOIN entries e ON e.category_id = sub.id" LATEST_CHECK;
     rd_pages *p = calloc(1, sizeof *p);
     *out = NULL;
     if (!p)
         return rd_error_set(err, RD_ENOMEM, "out of memory");
     p->db = db;
-    int rc = rd_db_prepare(db, entries, &p->entries, err);
+    /* each row is read once: a map of the file would only make the
+     * process's memory grow with the database (to 256 MB), read or not */
+    int rc = rd_db_exec(db, "PRAGMA mmap_size = 0", err);
+    if (rc == RD_OK)
+        rc = rd_db_prepare(db, entries, &p->entries, err);
     if (rc == RD_OK)
         rc = rd_db_prepare(db, notes, &p->notes, err);
+    if (rc == RD_OK)
+        rc = rd_db_prepare(db, summary, &p->summary, err);
     if (rc < 0) {
         rd_pages_close(p);
         return rc;
@@ -134,6 +132,7 @@ void rd_pages_close(rd_pages *p)
         return;
     sqlite3_finalize(p->entries);
     sqlite3_finalize(p->notes);
+    sqlite3_finalize(p->summary);
     free(p);
 }
 
@@ -150,6 +149,16 @@ static int each_of(rd_pages *p, sqlite3_stmt *st, int64_t category_id,
     if (rc == RD_OK && s != SQLITE_DONE)
         rc = rd_db_fail(p->db, err, doing);
     sqlite3_reset(st);
+    return rc;
+}
+
+int rd_pages_summary(rd_pages *p, int64_t category_id, rd_site_summary *s, rd_error *err)
+{
+    memset(s, 0, sizeof *s);
+    sqlite3_reset(p->summary);
+    sqlite3_bind_int64(p->summary, 1, category_id);
+    int rc = read_summary(p->db, p->summary, s, err);
+    sqlite3_reset(p->summary);
     return rc;
 }
 

@@ -22,10 +22,6 @@ typedef struct rd_site_summary {
  * cut to 300 characters. */
 int rd_db_site_summary(rd_db *db, rd_site_summary *s, rd_error *err);
 
-/* The same counts for a category and every category below it: categories
- * counts them (the category itself included); file and title are "". */
-int rd_db_subtree_summary(rd_db *db, int64_t category_id, rd_site_summary *s, rd_error *err);
-
 /* Calls cb with each category's entries that have a link, counted by their
  * status (NULL: never checked), sub-entries included. */
 int rd_db_status_counts(rd_db *db,
@@ -49,6 +45,11 @@ typedef struct rd_site_entry {
 typedef struct rd_pages rd_pages;
 int rd_pages_open(rd_db *db, rd_pages **out, rd_error *err);
 void rd_pages_close(rd_pages *p);
+
+/* rd_db_site_summary's counts for a category and every category below it:
+ * categories counts them (the category itself included); file and title
+ * are "". */
+int rd_pages_summary(rd_pages *p, int64_t category_id, rd_site_summary *s, rd_error *err);
 
 /* Entries of one category (not of its sub-categories), in catalog order,
  * each followed by its sub-entries. */

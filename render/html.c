@@ -447,7 +447,7 @@ static int open_page(site *s, size_t i, const char *site_title)
 {
     const cat *c = &s->cats[i];
     rd_site_summary sum;
-    int rc = rd_db_subtree_summary(s->db, c->row.id, &sum, s->err);
+    int rc = rd_pages_summary(s->pages, c->row.id, &sum, s->err);
     if (rc < 0)
         return rc;
     rd_buf_reset(&s->scratch);
