@@ -533,21 +533,31 @@ static int write_pages(site *s, const char *title)
     return rc;
 }
 
+static ssize_t json_write(void *stream, const char *buf, size_t n)
+{
+    return rd_outstream_put(stream, buf, n) == RD_OK ? (ssize_t)n : -1;
+}
+
+/* index.json, written by SQLite through a stream of the folder's own. */
 static int write_json(site *s)
 {
-    rd_buf path = {0};
-    rd_buf_printf(&path, "%s/index.json", s->out.dir);
-    rd_replace r;
-    int rc = path.oom ? rd_error_set(s->err, RD_ENOMEM, "out of memory")
-                      : rd_replace_begin(&r, path.data, 0, s->err);
+    int rc = rd_outdir_stream(&s->out, "index.json", s->index);
+    if (rc < 0)
+        return rc;
+    FILE *f = fopencookie(s->index, "w", (cookie_io_functions_t){.write = json_write});
+    if (!f)
+        rc = rd_error_set(s->err, RD_ENOMEM, "out of memory");
+    else
+        setvbuf(f, NULL, _IOFBF, 1 << 16);
     if (rc == RD_OK)
-        rc = rd_db_index_json(s->db, r.f, s->err);
+        rc = rd_db_index_json(s->db, f, s->err);
+    int written = f && !ferror(f), closed = f && fclose(f) == 0; /* the last bytes go out here */
+    if (rc == RD_OK && !(written && closed))
+        rc = rd_error_set(s->err, RD_EIO, "%s/index.json: cannot write", s->out.dir);
     if (rc == RD_OK)
-        rc = rd_replace_commit(&r, s->err);
-    else if (!path.oom)
-        rd_replace_abort(&r);
-    rd_buf_free(&path);
-    return rc == RD_OK ? rd_outdir_written(&s->out, "index.json") : rc;
+        return rd_outstream_commit(s->index);
+    rd_outstream_abort(s->index);
+    return rc;
 }
 
 /* Every file this render writes, checked against the folder before any is. */

@@ -2,6 +2,7 @@
  * that a render replaces and removes only its own files. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -362,9 +363,18 @@ int rd_outstream_commit(rd_outstream *s)
     int rc = RD_OK;
     if (!s->writing && fgetc(s->old) != EOF) /* the file is longer: cut it */
         rc = diverge(s);
-    if (rc == RD_OK && s->writing) {
-        s->writing = 0;
-        rc = rd_replace_commit(&s->r, s->o->err);
+    if (rc == RD_OK && s->writing) { /* closed now, put in place by rd_outdir_finish */
+        rd_outdir *o = s->o;
+        rd_replace *v = rd_grow(o->pending, &o->pcap, o->npending, sizeof *v);
+        if (!v)
+            rc = oom(o);
+        if (v) {
+            o->pending = v;
+            s->writing = 0; /* r is closed or freed, whatever happens */
+            rc = rd_replace_close(&s->r, o->err);
+        }
+        if (rc == RD_OK)
+            o->pending[o->npending++] = s->r;
     }
     if (rc == RD_OK)
         s->f->hash = hash_done(s->hash);
@@ -384,24 +394,36 @@ void rd_outstream_abort(rd_outstream *s)
     s->full = NULL;
 }
 
-int rd_outdir_written(rd_outdir *o, const char *path)
+/* Syncs the folder's file system once, then renames every file written
+ * over its target. */
+static int put_in_place(rd_outdir *o)
 {
-    char *full;
-    rd_outfile *f;
-    int rc = planned(o, path, &f, &full);
-    if (rc < 0)
-        return rc;
-    f->hash = hash_file(full);
-    free(full);
-    return RD_OK;
+    if (!o->npending)
+        return RD_OK;
+    int fd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || syncfs(fd) < 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return rd_error_set(o->err, RD_EIO, "%s: cannot sync: %s", o->dir, strerror(e));
+    }
+    close(fd);
+    int rc = RD_OK;
+    size_t i = 0;
+    for (; rc == RD_OK && i < o->npending; i++)
+        rc = rd_replace_rename(&o->pending[i], o->err);
+    for (; i < o->npending; i++) /* after a failure: the rest are not put in place */
+        rd_replace_abort(&o->pending[i]);
+    o->npending = 0;
+    return rc;
 }
 
 int rd_outdir_finish(rd_outdir *o)
 {
-    char *keep = calloc(o->nold + 1, 1);
-    if (!keep)
+    int rc = put_in_place(o);
+    char *keep = rc == RD_OK ? calloc(o->nold + 1, 1) : NULL;
+    if (rc == RD_OK && !keep)
         return oom(o);
-    int rc = RD_OK;
     for (size_t i = 0; rc == RD_OK && i < o->nold; i++) {
         if (rd_strmap_get(&o->names, o->old[i].path) >= 0)
             continue; /* written again */
@@ -426,6 +448,9 @@ int rd_outdir_finish(rd_outdir *o)
 
 void rd_outdir_free(rd_outdir *o)
 {
+    for (size_t i = 0; i < o->npending; i++) /* a render that failed: nothing replaced */
+        rd_replace_abort(&o->pending[i]);
+    free(o->pending);
     for (size_t i = 0; i < o->nold; i++)
         free(o->old[i].path);
     for (size_t i = 0; i < o->nfiles; i++)

@@ -157,6 +157,30 @@ mine" ] || fail "render touched files it did not write"
         fail "after renaming a sub-category: $(ls site/c | tr '\n' ' ')"
 }
 
+# A page whose bytes would not change is left as it is (same file, same
+# time), so a sync or an upload of the site moves only what changed; the
+# pages that change are replaced whole, and no temporary file is left.
+case_unchanged() {
+    cp "$DATA/seed.md" catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md
+    ids() { stat -c '%n %i' site/index.html site/index.json site/c/ref.html site/c/tips.html; }
+    ids > first.txt
+    expect_exit 0 "$REFDEX" render catalog.md
+    ids > second.txt
+    checks=$((checks + 1))
+    diff first.txt second.txt >/dev/null || fail "an unchanged render replaced files: $(diff first.txt second.txt)"
+    sed -i 's|^    + func类型都为nil时相等，其他不相等$|    + func类型都为nil时相等|' catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md
+    ids > third.txt
+    checks=$((checks + 1))
+    [ "$(diff first.txt third.txt | grep -c '^>')" = 3 ] && grep -q "c/ref.html" third.txt &&
+        [ "$(grep c/ref.html first.txt)" = "$(grep c/ref.html third.txt)" ] ||
+        fail "after an edit under tips, expected index.html, index.json and c/tips.html replaced: $(diff first.txt third.txt | tr '\n' ' ')"
+    expect_xpath site/c/tips.html 'count(//li[contains(., "其他不相等")])' 0
+    checks=$((checks + 1))
+    [ -z "$(find site -name '.*.??????')" ] || fail "temporary files were left: $(find site -name '.*')"
+}
+
 # --out into a folder of the user's: refused unless --force, and even then
 # only refdex's own names are written.
 case_out_folder() {
