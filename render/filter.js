@@ -2,12 +2,12 @@
   "use strict";
   var q = document.getElementById("q"), st = document.getElementById("status");
   var said = document.getElementById("matches"), toc = document.getElementById("toc");
-  if (!q || !st) return;
-  q.parentElement.hidden = false; /* without this script there is no filter, and all is shown */
   /* a wide screen shows the categories open: site.css does it where ::details-content is known */
   if (toc && !toc.open && window.matchMedia("(min-width: 801px)").matches &&
       !(window.CSS && CSS.supports && CSS.supports("selector(::details-content)")))
     toc.open = true;
+  if (!q || !st) return; /* an index of a catalog too large for one page: no entries here */
+  q.parentElement.hidden = false; /* without this script there is no filter, and all is shown */
   function up(li) { /* the entry a sub-entry sits under */
     return li.parentElement ? li.parentElement.closest("li.entry") : null;
   }

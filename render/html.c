@@ -60,6 +60,7 @@ typedef struct site {
     rd_outdir out;
     rd_outstream *index, *page; /* the files being written; page NULL between pages */
     rd_buf index_tail, page_tail;
+    int whole; /* index.html holds every section (not only the tree) */
 } site;
 
 /* ---- page skeletons ---- */
@@ -163,13 +164,16 @@ static void header(site *s, xmlNodePtr body, const char *title, const rd_site_su
              (long long)sum->links, sum->links == 1 ? "link" : "links", (long long)sum->checked,
              (long long)sum->failing, when,
              sum->offline ? " · the last check found no network, so no link was checked" : "");
+    if (!c && !s->whole)
+        strncat(line, " · each section's entries are on its page", sizeof line - strlen(line) - 1);
     xmlNodePtr p = rd_el(h, "p", line);
     rd_attr(p, "class", "summary");
     if (c) {
         xmlNodePtr back = rd_el(p, "a", " · all categories");
         rd_attr(back, "href", "index.html"); /* the page's <base> is the site's root */
     }
-    add_filter(h, c ? c->on_page : s->total);
+    if (c || s->whole)
+        add_filter(h, c ? c->on_page : s->total);
 }
 
 static void add_script(xmlNodePtr body)
@@ -434,7 +438,12 @@ static void add_nav(site *s, xmlNodePtr layout)
         lists[d + 1] = NULL;
         last_li[d + 1] = NULL;
         rd_buf_reset(&s->scratch);
-        rd_buf_printf(&s->scratch, "#%s", c->row.slug);
+        if (s->whole || c->unit == NO_UNIT) /* its section is on the index */
+            rd_buf_printf(&s->scratch, "#%s", c->row.slug);
+        else if (c->unit == i)
+            rd_buf_printf(&s->scratch, "c/%s.html", c->page);
+        else
+            rd_buf_printf(&s->scratch, "c/%s.html#%s", s->cats[c->unit].page, c->row.slug);
         nav_item(lists[d], c, s->scratch.data ? s->scratch.data : "#");
         last_li[d] = lists[d]->last;
     }
@@ -516,7 +525,7 @@ static int write_pages(site *s, const char *title)
             page_open = 1;
         if (rc == RD_OK)
             rc = build_section(s, c, 0);
-        if (rc == RD_OK)
+        if (rc == RD_OK && (s->whole || c->unit == NO_UNIT))
             rc = rd_outstream_put(s->index, s->section.data, s->section.len);
         if (rc == RD_OK && page_open)
             rc = rd_outstream_put(s->page, s->section.data, s->section.len);
@@ -629,6 +638,8 @@ int rd_render_site_with(rd_db *db, const char *outdir, const rd_render_opts *opt
         rc = rd_db_site_summary(db, &s.sum, err);
     if (rc == RD_OK)
         rc = rd_pages_open(db, &s.pages, err);
+    int most = s.opts.index_max > 0 ? s.opts.index_max : RD_INDEX_MAX_DEFAULT;
+    s.whole = s.sum.entries <= most;
     if (rc == RD_OK)
         rc = read_categories(&s);
     if (rc == RD_OK)

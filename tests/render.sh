@@ -157,6 +157,32 @@ mine" ] || fail "render touched files it did not write"
         fail "after renaming a sub-category: $(ls site/c | tr '\n' ' ')"
 }
 
+# A catalog of more entries than --index-max: index.html is the category
+# tree, each category linked to its section on its page, and the pages hold
+# the entries; the filter is on the pages.
+case_index_max() {
+    cp "$DATA/seed.md" catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md --index-max 10
+    h=site/index.html
+    expect_xpath $h 'count(//li[@class="entry"])' 0
+    expect_xpath $h 'count(//section)' 0
+    expect_xpath $h 'count(//input[@id="q"])' 0
+    expect_xpath $h 'count(//nav//li)' 13
+    expect_xpath $h 'string(//nav//li[a="ref"]/a/@href)' c/ref.html
+    expect_xpath $h 'string(//nav//li[a="log"]/a/@href)' c/ref.html#log
+    expect_xpath $h 'contains(string(//p[@class="summary"]), "each section'"'"'s entries are on its page")' true
+    expect_xpath site/c/ref.html 'count(//li[@class="entry"])' 52
+    expect_xpath site/c/ref.html 'count(//input[@id="q"])' 1
+    checks=$((checks + 1))
+    [ "$(ls site/c | wc -l)" -eq 4 ] || fail "pages: $(ls site/c | tr '\n' ' ')"
+    # at the bound the index holds everything, as by default
+    expect_exit 0 "$REFDEX" render catalog.md --index-max 57
+    expect_xpath $h 'count(//li[@class="entry"])' 57
+    expect_xpath $h 'string(//nav//li[a="log"]/a/@href)' '#log'
+    expect_exit 2 "$REFDEX" render catalog.md --index-max 0
+    expect_in err.txt "--index-max takes a whole number from 1"
+}
+
 # A page whose bytes would not change is left as it is (same file, same
 # time), so a sync or an upload of the site moves only what changed; the
 # pages that change are replaced whole, and no temporary file is left.
