@@ -179,7 +179,14 @@ int main(int argc, char **argv)
     snprintf(out, sizeof out, "%s/site", dir);
     rd_error err = {0};
     rd_db *db = NULL;
-    int rc = rd_db_open(db_path, a.db ? RD_DB_READONLY : 0, &db, &err);
+    int rc = RD_OK;
+    if (a.db) { /* a database made by an older refdex is migrated first (not timed) */
+        rc = rd_db_open(db_path, 0, &db, &err);
+        rd_db_close(db);
+        db = NULL;
+    }
+    if (rc == RD_OK) /* read-only, as `refdex render` opens it */
+        rc = rd_db_open(db_path, a.db ? RD_DB_READONLY : 0, &db, &err);
     if (rc == RD_OK && !a.db)
         rc = prepare(db, a.catalog, a.checked, &err);
     rd_site_summary sum = {0};
