@@ -40,7 +40,7 @@ typedef struct rd_site_entry {
 } rd_site_entry;
 
 /* What the pages read of each category, with its statements prepared once
- * (a page of 50,000 categories reads 100,000 times). Open it with
+ * (a site of 50,000 categories reads 100,000 times). Open it with
  * rd_pages_open and close it with rd_pages_close (NULL is harmless). */
 typedef struct rd_pages rd_pages;
 int rd_pages_open(rd_db *db, rd_pages **out, rd_error *err);
