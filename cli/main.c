@@ -57,6 +57,9 @@ static const char usage_text[] =
     "                    holds files refdex did not write\n"
     "  --remote-images   render, update: show the notes' images from the web (by\n"
     "                    default the page loads nothing and shows their alt text)\n"
+    "  --index-max N     render, update: index.html holds the entries of a catalog\n"
+    "                    of at most N (default 20000); of a larger one, the\n"
+    "                    category tree, linked to the section pages\n"
     "  --disable RULES   lint, update: turn lint rules off (comma-separated);\n"
     "  --enable RULES    turn them on; 'refdex lint --rules' lists them\n"
     "  -q, --quiet       print only errors and requested data\n"
@@ -134,9 +137,12 @@ static const struct command {
      "  the link check (no network)."},
     {"render", rd_cmd_render, O_DB | O_MAXIN | O_OUT | O_FORCE, 1,
      "refdex render FILE [--out DIR] [--db PATH] [--force] [--remote-images]\n"
+     "          [--index-max N]\n"
      "  Ingests FILE and writes the site: DIR/index.html (one self-contained page with\n"
      "  a filter by words and link status; index.html#q=zap&status=broken shares a\n"
-     "  filtered view), DIR/c/<slug>.html for each category, and DIR/index.json.\n"
+     "  filtered view), DIR/c/<slug>.html for each top-level section (with the\n"
+     "  sections below it: c/<slug>.html#<sub-slug>), and DIR/index.json. Beyond\n"
+     "  --index-max entries (20000), index.html holds the category tree alone.\n"
      "  DIR defaults to site/ beside FILE. Link health comes from the last check\n"
      "  ('unchecked' before any). refdex writes only its own files: they are listed\n"
      "  in DIR/.refdex-manifest, pages of categories that are gone are removed, and\n"
@@ -303,7 +309,8 @@ enum {
     OPT_SHARD,
     OPT_SHARDS,
     OPT_RUN,
-    OPT_ADD
+    OPT_ADD,
+    OPT_INDEX_MAX
 };
 
 static const struct option longopts[] = {
@@ -337,6 +344,7 @@ static const struct option longopts[] = {
     {"rules", no_argument, NULL, OPT_RULES},
     {"force", no_argument, NULL, OPT_FORCE},
     {"remote-images", no_argument, NULL, OPT_REMOTE_IMAGES},
+    {"index-max", required_argument, NULL, OPT_INDEX_MAX},
     {"bullet", required_argument, NULL, OPT_BULLET},
     {"shard", required_argument, NULL, OPT_SHARD},
     {"shards", required_argument, NULL, OPT_SHARDS},
@@ -371,6 +379,7 @@ static int option_bit(int opt)
     case OPT_MAXIN: return O_MAXIN;
     case OPT_NO_CHECK: return O_NOCHECK;
     case OPT_OUT:
+    case OPT_INDEX_MAX:
     case OPT_REMOTE_IMAGES: return O_OUT;
     case OPT_CHECK_ONLY:
     case OPT_WRITE:
@@ -550,6 +559,9 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
             cfg->run_id = id;
             break;
         }
+        case OPT_INDEX_MAX:
+            rc = parse_count("--index-max", optarg, 1, 1 << 30, &cfg->render.index_max);
+            break;
         case OPT_DISABLE:
         case OPT_ENABLE: {
             rd_error err = {0};

@@ -64,7 +64,10 @@ int rd_replace_begin(rd_replace *r, const char *path, int flags, rd_error *err)
     return RD_OK;
 }
 
-int rd_replace_commit(rd_replace *r, rd_error *err)
+/* Flushes the temporary file and gives it the target's permissions (and
+ * owner); syncs it when sync. Returns whether all went well (errno says
+ * why not). */
+static int finish_tmp(rd_replace *r, int sync)
 {
     int fd = fileno(r->f), ok = fflush(r->f) == 0 && !ferror(r->f);
     if (r->mode < 0) { /* a new file: what the umask allows */
@@ -75,7 +78,12 @@ int rd_replace_commit(rd_replace *r, rd_error *err)
     ok = ok && fchmod(fd, (mode_t)r->mode) == 0;
     if (ok && r->uid >= 0 && geteuid() == 0 && fchown(fd, (uid_t)r->uid, (gid_t)r->gid) < 0)
         ok = 0;
-    ok = ok && fsync(fd) == 0;
+    return ok && (!sync || fsync(fd) == 0);
+}
+
+int rd_replace_commit(rd_replace *r, rd_error *err)
+{
+    int ok = finish_tmp(r, 1);
     int e = errno;
     ok = fclose(r->f) == 0 && ok;
     r->f = NULL;
@@ -102,6 +110,35 @@ int rd_replace_commit(rd_replace *r, rd_error *err)
     }
     if (ok)
         e = errno;
+    char *target = r->target;
+    r->target = NULL;
+    int rc = fail(r, err, target, e);
+    free(target);
+    return rc;
+}
+
+int rd_replace_close(rd_replace *r, rd_error *err)
+{
+    int done = finish_tmp(r, 0), e = errno, closed = fclose(r->f) == 0;
+    r->f = NULL;
+    if (done && closed)
+        return RD_OK;
+    char *target = r->target;
+    r->target = NULL;
+    int rc = fail(r, err, target, done ? errno : e);
+    free(target);
+    return rc;
+}
+
+int rd_replace_rename(rd_replace *r, rd_error *err)
+{
+    if (rename(r->tmp, r->target) == 0) {
+        free(r->tmp);
+        r->tmp = NULL;
+        rd_replace_abort(r);
+        return RD_OK;
+    }
+    int e = errno;
     char *target = r->target;
     r->target = NULL;
     int rc = fail(r, err, target, e);

@@ -47,6 +47,15 @@ int rd_replace_begin(rd_replace *r, const char *path, int flags, rd_error *err);
  * whatever happens. */
 int rd_replace_commit(rd_replace *r, rd_error *err);
 
+/* rd_replace_commit in two steps, for many files replaced together:
+ * rd_replace_close flushes and closes the temporary file, with the
+ * target's permissions, but does not sync it; the caller syncs the file
+ * system once (syncfs) and then calls rd_replace_rename for each, which
+ * frees r whatever happens. r->expect is not looked at. On failure,
+ * rd_replace_close removes the temporary file and frees r. */
+int rd_replace_close(rd_replace *r, rd_error *err);
+int rd_replace_rename(rd_replace *r, rd_error *err);
+
 /* Removes the temporary file and frees r; harmless after a commit. */
 void rd_replace_abort(rd_replace *r);
 

@@ -9,22 +9,25 @@
 
 /* Reads a summary row: entries, categories, links, checked, failing,
  * last check, file, title. */
+static int read_summary(rd_db *db, sqlite3_stmt *st, rd_site_summary *s, rd_error *err)
+{
+    if (sqlite3_step(st) != SQLITE_ROW)
+        return rd_db_fail(db, err, "summarising");
+    s->entries = sqlite3_column_int64(st, 0);
+    s->categories = sqlite3_column_int64(st, 1);
+    s->links = sqlite3_column_int64(st, 2);
+    s->checked = sqlite3_column_int64(st, 3);
+    s->failing = sqlite3_column_int64(st, 4);
+    snprintf(s->last_check, sizeof s->last_check, "%s", sqlite3_column_text(st, 5));
+    snprintf(s->file, sizeof s->file, "%s", sqlite3_column_text(st, 6));
+    snprintf(s->title, sizeof s->title, "%s", sqlite3_column_text(st, 7));
+    s->offline = sqlite3_column_int(st, 8);
+    return RD_OK;
+}
+
 static int summary_row(rd_db *db, sqlite3_stmt *st, rd_site_summary *s, rd_error *err)
 {
-    int rc = RD_OK;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        s->entries = sqlite3_column_int64(st, 0);
-        s->categories = sqlite3_column_int64(st, 1);
-        s->links = sqlite3_column_int64(st, 2);
-        s->checked = sqlite3_column_int64(st, 3);
-        s->failing = sqlite3_column_int64(st, 4);
-        snprintf(s->last_check, sizeof s->last_check, "%s", sqlite3_column_text(st, 5));
-        snprintf(s->file, sizeof s->file, "%s", sqlite3_column_text(st, 6));
-        snprintf(s->title, sizeof s->title, "%s", sqlite3_column_text(st, 7));
-        s->offline = sqlite3_column_int(st, 8);
-    } else {
-        rc = rd_db_fail(db, err, "summarising");
-    }
+    int rc = read_summary(db, st, s, err);
     sqlite3_finalize(st);
     return rc;
 }
@@ -50,22 +53,113 @@ int rd_db_site_summary(rd_db *db, rd_site_summary *s, rd_error *err)
     return rc < 0 ? rc : summary_row(db, st, s, err);
 }
 
-int rd_db_category_summary(rd_db *db, int64_t category_id, rd_site_summary *s, rd_error *err)
+typedef struct count_cb {
+    int (*cb)(int64_t category_id, const char *result, int64_t n, void *);
+    void *ud;
+} count_cb;
+
+static int count_row(sqlite3_stmt *st, void *ud)
 {
-    static const char sql[] =
-        "SELECT count(*), 1, count(DISTINCT e.url_id),"
+    count_cb *c = ud;
+    return c->cb(sqlite3_column_int64(st, 0), RD_COL(st, 1), sqlite3_column_int64(st, 2), c->ud);
+}
+
+int rd_db_status_counts(rd_db *db,
+                        int (*cb)(int64_t category_id, const char *result, int64_t n, void *),
+                        void *ud, rd_error *err)
+{
+    static const char sql[] = "SELECT e.category_id, k.result, count(*)"
+                              " FROM entries e JOIN urls u ON u.id = e.url_id" LATEST_CHECK
+                              " GROUP BY e.category_id, k.result";
+    sqlite3_stmt *st;
+    int rc = rd_db_prepare(db, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    count_cb c = {cb, ud};
+    return rd_db_each(db, st, count_row, &c, "counting statuses", err);
+}
+
+struct rd_pages {
+    rd_db *db;
+    sqlite3_stmt *entries, *notes, *summary;
+};
+
+int rd_pages_open(rd_db *db, rd_pages **out, rd_error *err)
+{
+    /* sub-entries share their parent's category, so catalog order (ord) puts
+     * each right after its parent */
+    static const char entries[] =
+        "SELECT e.id, e.depth, e.name, u.url, " RD_URL_RAW ", e.description, e.line, k.result,"
+        " coalesce(k.status_code, 0), k.final_url, k.checked_at, k.error"
+        " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK
+        " WHERE e.category_id = ?1 ORDER BY e.ord";
+    static const char notes[] =
+        "SELECT kind, markdown, line FROM notes WHERE category_id = ?1 ORDER BY ord";
+    static const char summary[] =
+        "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL"
+        "  SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id)"
+        "SELECT count(*), (SELECT count(*) FROM sub), count(DISTINCT e.url_id),"
         " count(DISTINCT CASE WHEN k.id IS NOT NULL THEN e.url_id END),"
         " count(DISTINCT CASE WHEN rd_fails(k.result, 0) THEN e.url_id END),"
         " coalesce(max(k.checked_at), ''), '', '',"
         " coalesce((SELECT outcome = 'offline' FROM runs ORDER BY id DESC LIMIT 1), 0)"
-        " FROM entries e" LATEST_CHECK " WHERE e.category_id = ?1";
-    sqlite3_stmt *st;
-    memset(s, 0, sizeof *s);
-    int rc = rd_db_prepare(db, sql, &st, err);
-    if (rc < 0)
+        " FROM sub JOIN entries e ON e.category_id = sub.id" LATEST_CHECK;
+    rd_pages *p = calloc(1, sizeof *p);
+    *out = NULL;
+    if (!p)
+        return rd_error_set(err, RD_ENOMEM, "out of memory");
+    p->db = db;
+    /* each row is read once: a map of the file would only make the
+     * process's memory grow with the database (to 256 MB), read or not */
+    int rc = rd_db_exec(db, "PRAGMA mmap_size = 0", err);
+    if (rc == RD_OK)
+        rc = rd_db_prepare(db, entries, &p->entries, err);
+    if (rc == RD_OK)
+        rc = rd_db_prepare(db, notes, &p->notes, err);
+    if (rc == RD_OK)
+        rc = rd_db_prepare(db, summary, &p->summary, err);
+    if (rc < 0) {
+        rd_pages_close(p);
         return rc;
+    }
+    *out = p;
+    return RD_OK;
+}
+
+void rd_pages_close(rd_pages *p)
+{
+    if (!p)
+        return;
+    sqlite3_finalize(p->entries);
+    sqlite3_finalize(p->notes);
+    sqlite3_finalize(p->summary);
+    free(p);
+}
+
+/* Steps st, bound to one category, calling row for each row until it
+ * returns non-zero (which is returned); st is reset for the next one. */
+static int each_of(rd_pages *p, sqlite3_stmt *st, int64_t category_id,
+                   int (*row)(sqlite3_stmt *, void *), void *ud, const char *doing, rd_error *err)
+{
+    sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, category_id);
-    return summary_row(db, st, s, err);
+    int rc = RD_OK, s;
+    while (rc == RD_OK && (s = sqlite3_step(st)) == SQLITE_ROW)
+        rc = row(st, ud);
+    if (rc == RD_OK && s != SQLITE_DONE)
+        rc = rd_db_fail(p->db, err, doing);
+    sqlite3_reset(st);
+    return rc;
+}
+
+int rd_pages_summary(rd_pages *p, int64_t category_id, rd_site_summary *s, rd_error *err)
+{
+    memset(s, 0, sizeof *s);
+    sqlite3_reset(p->summary);
+    sqlite3_bind_int64(p->summary, 1, category_id);
+    int rc = read_summary(p->db, p->summary, s, err);
+    sqlite3_reset(p->summary);
+    return rc;
 }
 
 typedef struct site_entry_cb {
@@ -83,7 +177,6 @@ static int site_entry_row(sqlite3_stmt *st, void *ud)
     rd_site_entry e = {
         .id = sqlite3_column_int64(st, 0),
         .depth = depth - c->base,
-        .last_child = sqlite3_column_int(st, 11) <= depth,
         .name = RD_COL(st, 2),
         .url = RD_COL(st, 3),
         .url_raw = RD_COL(st, 4),
@@ -93,29 +186,16 @@ static int site_entry_row(sqlite3_stmt *st, void *ud)
         .status_code = sqlite3_column_int(st, 8),
         .final_url = RD_COL(st, 9),
         .checked_at = RD_COL(st, 10),
-        .error = RD_COL(st, 12),
+        .error = RD_COL(st, 11),
     };
     return c->cb(&e, c->ud);
 }
 
-int rd_db_category_entries(rd_db *db, int64_t category_id, int (*cb)(const rd_site_entry *, void *),
-                           void *ud, rd_error *err)
+int rd_pages_entries(rd_pages *p, int64_t category_id, int (*cb)(const rd_site_entry *, void *),
+                     void *ud, rd_error *err)
 {
-    /* sub-entries share their parent's category, so catalog order (ord) puts
-     * each right after its parent; depth is relative to the category's top */
-    static const char sql[] =
-        "SELECT e.id, e.depth, e.name, u.url, " RD_URL_RAW ", e.description, e.line, k.result,"
-        " coalesce(k.status_code, 0), k.final_url, k.checked_at,"
-        " coalesce(lead(e.depth) OVER (ORDER BY e.ord), -1), k.error"
-        " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK
-        " WHERE e.category_id = ?1 ORDER BY e.ord";
-    sqlite3_stmt *st;
-    int rc = rd_db_prepare(db, sql, &st, err);
-    if (rc < 0)
-        return rc;
-    sqlite3_bind_int64(st, 1, category_id);
     site_entry_cb c = {cb, ud, -1};
-    return rd_db_each(db, st, site_entry_row, &c, "reading entries", err);
+    return each_of(p, p->entries, category_id, site_entry_row, &c, "reading entries", err);
 }
 
 typedef struct note_cb {
@@ -129,72 +209,134 @@ static int note_row(sqlite3_stmt *st, void *ud)
     return c->cb(RD_COL(st, 0), RD_COL(st, 1), sqlite3_column_int(st, 2), c->ud);
 }
 
-int rd_db_category_notes(rd_db *db, int64_t category_id,
-                         int (*cb)(const char *kind, const char *markdown, int line, void *),
-                         void *ud, rd_error *err)
+int rd_pages_notes(rd_pages *p, int64_t category_id,
+                   int (*cb)(const char *kind, const char *markdown, int line, void *), void *ud,
+                   rd_error *err)
 {
-    static const char sql[] =
-        "SELECT kind, markdown, line FROM notes WHERE category_id = ?1 ORDER BY ord";
-    sqlite3_stmt *st;
-    int rc = rd_db_prepare(db, sql, &st, err);
-    if (rc < 0)
-        return rc;
-    sqlite3_bind_int64(st, 1, category_id);
     note_cb c = {cb, ud};
-    return rd_db_each(db, st, note_row, &c, "reading notes", err);
+    return each_of(p, p->notes, category_id, note_row, &c, "reading notes", err);
+}
+
+/* Writes obj (a JSON object made by SQLite whose last member is an empty
+ * array) without the "]}" that closes it, so that items can follow; 0 when
+ * it ends otherwise. */
+static int open_object(const char *obj, FILE *out)
+{
+    size_t n = obj ? strlen(obj) : 0;
+    if (n < 3 || strcmp(obj + n - 3, "[]}"))
+        return 0;
+    fwrite(obj, 1, n - 2, out);
+    return 1;
+}
+
+typedef struct json_nest {
+    FILE *out;
+    int base; /* the category's top depth */
+    int open; /* entries whose sub_entries are open */
+    int bad;
+    char items[RD_MAX_DEPTH + 2]; /* whether the open array at each level has items */
+} json_nest;
+
+/* One entry, in catalog order: it closes the entries above it that it is
+ * not under, then opens its own object, whose sub_entries the next rows
+ * fill. */
+static int json_entry_row(sqlite3_stmt *st, void *ud)
+{
+    json_nest *j = ud;
+    int depth = sqlite3_column_int(st, 0);
+    if (j->base < 0)
+        j->base = depth;
+    int d = depth - j->base;
+    for (; j->open > (d > 0 ? d : 0); j->open--)
+        fputs("]}", j->out);
+    if (j->items[j->open])
+        fputc(',', j->out);
+    j->items[j->open] = 1;
+    if (!open_object(RD_COL(st, 1), j->out))
+        return j->bad = RD_EINTERNAL;
+    if (j->open < RD_MAX_DEPTH)
+        j->items[++j->open] = 0;
+    else
+        fputs("]}", j->out); /* deeper than the parser allows: not nested further */
+    return 0;
+}
+
+typedef struct json_index {
+    rd_db *db;
+    sqlite3_stmt *entries;
+    FILE *out;
+    int n, bad;
+    rd_error *err;
+} json_index;
+
+/* One category: its object with its entries streamed into it. */
+static int json_category_row(sqlite3_stmt *st, void *ud)
+{
+    json_index *x = ud;
+    if (x->n++)
+        fputc(',', x->out);
+    if (!open_object(RD_COL(st, 1), x->out))
+        return x->bad = RD_EINTERNAL;
+    json_nest j = {.out = x->out, .base = -1};
+    sqlite3_reset(x->entries);
+    sqlite3_bind_int64(x->entries, 1, sqlite3_column_int64(st, 0));
+    int rc = RD_OK, s;
+    while (rc == RD_OK && (s = sqlite3_step(x->entries)) == SQLITE_ROW)
+        rc = json_entry_row(x->entries, &j);
+    if (rc == RD_OK && s != SQLITE_DONE)
+        rc = rd_db_fail(x->db, x->err, "building JSON");
+    for (; j.open > 0; j.open--)
+        fputs("]}", x->out);
+    fputs("]}", x->out);
+    sqlite3_reset(x->entries);
+    if (j.bad)
+        x->bad = j.bad;
+    return rc;
 }
 
 int rd_db_index_json(rd_db *db, FILE *out, rd_error *err)
 {
-    /* entries nest bottom-up in a temporary table, as for queries */
-    static const char fill[] =
-        "CREATE TEMP TABLE IF NOT EXISTS ij(id INTEGER PRIMARY KEY, parent INTEGER,"
-        " category INTEGER, depth INTEGER NOT NULL, obj TEXT NOT NULL);"
-        "CREATE INDEX IF NOT EXISTS temp.ij_parent ON ij(parent, id);"
-        "CREATE INDEX IF NOT EXISTS temp.ij_category ON ij(category, parent, id);"
-        "DELETE FROM temp.ij;"
-        "INSERT INTO temp.ij SELECT e.id, e.parent_id, e.category_id, e.depth, json_object("
-        " 'name', e.name, 'url', " RD_URL_RAW ", 'normalised_url', u.url,"
-        " 'description', e.description, 'line', e.line, 'col', e.col,"
-        " 'check', CASE WHEN k.id IS NULL THEN NULL ELSE json_object('result', k.result,"
-        "   'status', k.status_code, 'final_url', k.final_url, 'checked_at', k.checked_at) END,"
-        " 'sub_entries', json('[]'))"
-        " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK " ORDER BY e.ord;";
-    static const char nest[] =
-        "UPDATE temp.ij SET obj = json_set(obj, '$.sub_entries', (SELECT json_group_array("
-        "json(c.obj)) FROM (SELECT obj FROM temp.ij c WHERE c.parent = ij.id ORDER BY c.id) c))"
-        " WHERE depth = ?1 AND id IN (SELECT parent FROM temp.ij)";
-    /* the top object without its closing brace; categories follow one by one,
-     * so the whole index is never one string (nor parsed again) */
+    /* each object ends with an empty array (a category's entries, an
+     * entry's sub_entries) that the rows after it fill: the index is
+     * written as it is read, never one string, and nothing is kept but the
+     * depth of the entry being written */
     static const char head[] =
         "SELECT rtrim(json_object('generator', 'refdex', 'schema_version', 2,"
         " 'catalog', (SELECT file FROM catalog WHERE id = 1)), '}')";
     static const char categories[] =
-        "SELECT json_object("
+        "SELECT c.id, json_object("
         " 'name', c.name, 'slug', c.slug, 'path', c.path, 'kind', c.kind, 'level', c.level,"
         " 'description', c.description, 'url', c.url_raw,"
         " 'parent', (SELECT p.path FROM categories p WHERE p.id = c.parent_id), 'line', c.line,"
         " 'notes', (SELECT json_group_array(json_object('kind', n.kind, 'markdown', n.markdown,"
         "   'line', n.line)) FROM (SELECT * FROM notes WHERE category_id = c.id ORDER BY ord) n),"
-        " 'entries', (SELECT json_group_array(json(obj)) FROM (SELECT obj FROM temp.ij"
-        "   WHERE category = c.id AND parent IS NULL ORDER BY id)))"
+        " 'entries', json('[]'))"
         " FROM categories c ORDER BY c.ord";
+    static const char entries[] =
+        "SELECT e.depth, json_object("
+        " 'name', e.name, 'url', " RD_URL_RAW ", 'normalised_url', u.url,"
+        " 'description', e.description, 'line', e.line, 'col', e.col,"
+        " 'check', CASE WHEN k.id IS NULL THEN NULL ELSE json_object('result', k.result,"
+        "   'status', k.status_code, 'final_url', k.final_url, 'checked_at', k.checked_at) END,"
+        " 'sub_entries', json('[]'))"
+        " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK
+        " WHERE e.category_id = ?1 ORDER BY e.ord";
     char *top = NULL;
-    int rc = rd_db_exec(db, fill, err);
-    if (rc == RD_OK)
-        rc = rd_db_nest_json(db, nest, "SELECT max(depth) FROM temp.ij", err);
-    if (rc == RD_OK)
-        rc = rd_db_select_text(db, head, &top, err);
+    json_index x = {.db = db, .out = out, .err = err};
     sqlite3_stmt *st = NULL;
+    int rc = rd_db_select_text(db, head, &top, err);
+    if (rc == RD_OK)
+        rc = rd_db_prepare(db, entries, &x.entries, err);
     if (rc == RD_OK)
         rc = rd_db_prepare(db, categories, &st, err);
     if (rc == RD_OK) {
         fprintf(out, "%s,\"categories\":[", top);
-        rc = rd_db_write_json_rows(db, st, out, err); /* finalizes st */
+        rc = rd_db_each(db, st, json_category_row, &x, "building JSON", err); /* finalizes st */
         fputs("]}\n", out);
-    } else {
-        sqlite3_finalize(st);
     }
+    if (x.bad)
+        rc = rd_error_set(err, RD_EINTERNAL, "building JSON: an object of an unexpected shape");
+    sqlite3_finalize(x.entries);
     free(top);
     return rc;
 }

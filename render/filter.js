@@ -2,22 +2,24 @@
   "use strict";
   var q = document.getElementById("q"), st = document.getElementById("status");
   var said = document.getElementById("matches"), toc = document.getElementById("toc");
-  if (!q || !st) return;
-  q.parentElement.hidden = false; /* without this script there is no filter, and all is shown */
   /* a wide screen shows the categories open: site.css does it where ::details-content is known */
   if (toc && !toc.open && window.matchMedia("(min-width: 801px)").matches &&
       !(window.CSS && CSS.supports && CSS.supports("selector(::details-content)")))
     toc.open = true;
+  if (!q || !st) return; /* an index of a catalog too large for one page: no entries here */
+  q.parentElement.hidden = false; /* without this script there is no filter, and all is shown */
   function up(li) { /* the entry a sub-entry sits under */
     return li.parentElement ? li.parentElement.closest("li.entry") : null;
   }
   var entries = Array.prototype.map.call(document.querySelectorAll("li.entry"), function (li) {
-    var hay = li.getAttribute("data-search") || "";
-    Array.prototype.forEach.call(li.children, function (c) { /* the link and where it moved */
+    var section = li.closest("section.category"), hay = "";
+    var path = section ? section.querySelector(":scope > h2 > .path") : null;
+    Array.prototype.forEach.call(li.children, function (c) { /* its words, its link, where it moved */
+      if (c.matches(".name, .desc")) hay += " " + c.textContent;
       if (c.matches("a.name, a.moved")) hay += " " + c.getAttribute("href");
     });
-    return { li: li, hay: hay.toLowerCase(), status: li.getAttribute("data-status"),
-             section: li.closest("section.category") };
+    if (path) hay += " " + path.textContent + " " + section.id; /* the category, as written and as a slug */
+    return { li: li, hay: hay.toLowerCase(), status: li.getAttribute("data-status"), section: section };
   });
   var sections = Array.prototype.slice.call(document.querySelectorAll("section.category"));
   var navItems = toc ? Array.prototype.map.call(toc.querySelectorAll("li"), function (li) {

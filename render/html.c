@@ -1,5 +1,14 @@
 /* render/html.c — the site: index.html, c/<page>.html and index.json.
  *
+ * index.html holds every category's section; c/<page>.html holds one
+ * top-level section (a child of the list's title heading, or a category at
+ * the top) with the sections below it, each with its anchor. Both are
+ * written as they are made, a section at a time: the sections are built in
+ * a small tree of their own, serialised to both files, and freed, so memory
+ * stays the size of one section and the category list, whatever the size of
+ * the catalog. What the page header needs before the sections (which
+ * categories have something to show, the counts by status) is read first.
+ *
  * Pages are libxml2 trees serialised by libxml2: every name, description and
  * URL goes in as a text node or an attribute value, so it is escaped by
  * construction; notes are rendered by cmark in its safe mode (raw HTML and
@@ -17,26 +26,41 @@
 
 extern const char rd_asset_site_css[], rd_asset_filter_js[];
 
+#define NO_UNIT ((size_t)-1)
+
 /* A category, kept from the first pass for the others. */
 typedef struct cat {
     rd_category_row row; /* its strings owned */
-    size_t off, len;     /* its section (or anchor) in the index's body */
     rd_section_info info;
-    int in_nav; /* it has content, or a sub-category has */
+    int heading;                 /* a heading, not a marker or a group */
+    int in_nav;                  /* it has content, or a sub-category has */
+    size_t unit;                 /* the category whose page it is on; NO_UNIT: the index only */
+    size_t on_page[RD_ST_COUNT]; /* a unit's: the entries on its page, by status */
     char page[RD_PAGE_NAME_MAX];
 } cat;
 
+typedef struct id_index {
+    int64_t id;
+    size_t i;
+} id_index;
+
 typedef struct site {
     rd_db *db;
+    rd_pages *pages;
     rd_render_opts opts;
     rd_site_summary sum;
     rd_error *err;
     cat *cats;
     size_t n, cap;
+    id_index *ids;             /* cats by id, for the counts */
+    size_t total[RD_ST_COUNT]; /* the entries by status */
     int oom;
-    rd_buf body; /* the index's sections, one after the other */
+    rd_buf section; /* the section being written */
     rd_buf scratch;
     rd_outdir out;
+    rd_outstream *index, *page; /* the files being written; page NULL between pages */
+    rd_buf index_tail, page_tail;
+    int whole; /* index.html holds every section (not only the tree) */
 } site;
 
 /* ---- page skeletons ---- */
@@ -129,7 +153,7 @@ static void header(site *s, xmlNodePtr body, const char *title, const rd_site_su
     long long n = (long long)sum->entries;
     const char *entries = n == 1 ? "entry" : "entries";
     if (c && c->row.total > c->row.entries)
-        snprintf(count, sizeof count, "%lld %s here, %lld in sub-categories", n, entries,
+        snprintf(count, sizeof count, "%lld %s, %lld of them in sub-categories", n, entries,
                  (long long)(c->row.total - c->row.entries));
     else if (c)
         snprintf(count, sizeof count, "%lld %s", n, entries);
@@ -140,17 +164,16 @@ static void header(site *s, xmlNodePtr body, const char *title, const rd_site_su
              (long long)sum->links, sum->links == 1 ? "link" : "links", (long long)sum->checked,
              (long long)sum->failing, when,
              sum->offline ? " · the last check found no network, so no link was checked" : "");
+    if (!c && !s->whole)
+        strncat(line, " · each section's entries are on its page", sizeof line - strlen(line) - 1);
     xmlNodePtr p = rd_el(h, "p", line);
     rd_attr(p, "class", "summary");
     if (c) {
         xmlNodePtr back = rd_el(p, "a", " · all categories");
         rd_attr(back, "href", "index.html"); /* the page's <base> is the site's root */
     }
-    size_t total[RD_ST_COUNT] = {0};
-    for (size_t i = 0; !c && i < s->n; i++)
-        for (int st = 0; st < RD_ST_COUNT; st++)
-            total[st] += s->cats[i].info.nstatus[st];
-    add_filter(h, c ? c->info.nstatus : total);
+    if (c || s->whole)
+        add_filter(h, c ? c->on_page : s->total);
 }
 
 static void add_script(xmlNodePtr body)
@@ -183,22 +206,15 @@ static int dump_nodes(htmlDocPtr doc, xmlNodePtr first, rd_buf *out)
 }
 
 /* A page is written as its skeleton cut where the sections go: the part
- * before, the sections, the part after. */
+ * before, the sections as they are made, the part after. */
 #define SECTIONS_MARK "<!--refdex:sections-->"
 
-typedef struct frame {
-    rd_buf head, tail;
-} frame;
-
-/* Serialises a skeleton with the mark in main (before `before` when it is
- * not NULL, else last), and cuts it there. */
-static int cut(htmlDocPtr doc, xmlNodePtr main, xmlNodePtr before, frame *f)
+/* Serialises a skeleton with the mark last in main, writes what comes
+ * before it to out, and keeps what comes after in tail. */
+static int open_framed(site *s, htmlDocPtr doc, xmlNodePtr main, const char *path,
+                       rd_outstream *out, rd_buf *tail)
 {
-    xmlNodePtr mark = xmlNewDocComment(doc, BAD_CAST "refdex:sections");
-    if (before)
-        xmlAddPrevSibling(before, mark);
-    else
-        xmlAddChild(main, mark);
+    xmlAddChild(main, xmlNewDocComment(doc, BAD_CAST "refdex:sections"));
     rd_buf all = {0};
     xmlOutputBufferPtr ob = xmlAllocOutputBuffer(NULL);
     int rc = RD_ENOMEM;
@@ -207,38 +223,26 @@ static int cut(htmlDocPtr doc, xmlNodePtr main, xmlNodePtr before, frame *f)
         rc = take_output(ob, &all);
     }
     const char *m = rc == RD_OK ? strstr(all.data, SECTIONS_MARK) : NULL;
-    if (m) {
-        rd_buf_append(&f->head, all.data, (size_t)(m - all.data));
-        rd_buf_puts(&f->tail, m + strlen(SECTIONS_MARK));
-    }
+    rd_buf_reset(tail);
+    if (m)
+        rd_buf_puts(tail, m + strlen(SECTIONS_MARK));
+    if (!m || tail->oom)
+        rc = rd_error_set(s->err, RD_ENOMEM, "out of memory");
+    else if ((rc = rd_outdir_stream(&s->out, path, out)) == RD_OK &&
+             (rc = rd_outstream_put(out, all.data, (size_t)(m - all.data))) < 0)
+        rd_outstream_abort(out);
     rd_buf_free(&all);
-    return m && !f->head.oom && !f->tail.oom ? RD_OK : RD_ENOMEM;
-}
-
-static void frame_free(frame *f)
-{
-    rd_buf_free(&f->head);
-    rd_buf_free(&f->tail);
-}
-
-/* Writes head, middle[0..n) and tail as the site's file `path`. */
-static int write_framed(site *s, htmlDocPtr doc, xmlNodePtr main, xmlNodePtr before,
-                        const char *middle, size_t n, const char *path)
-{
-    frame f = {0};
-    rd_buf page = {0};
-    int rc = cut(doc, main, before, &f);
-    if (rc == RD_OK) {
-        rd_buf_append(&page, f.head.data, f.head.len);
-        rd_buf_append(&page, middle, n);
-        rd_buf_append(&page, f.tail.data, f.tail.len);
-        rc = page.oom ? RD_ENOMEM : rd_outdir_write(&s->out, path, page.data, page.len);
-    }
-    if (rc == RD_ENOMEM)
-        rd_error_set(s->err, RD_ENOMEM, "out of memory");
-    rd_buf_free(&page);
-    frame_free(&f);
     return rc;
+}
+
+static int close_framed(rd_outstream *out, const rd_buf *tail)
+{
+    int rc = rd_outstream_put(out, tail->data, tail->len);
+    if (rc < 0) {
+        rd_outstream_abort(out);
+        return rc;
+    }
+    return rd_outstream_commit(out);
 }
 
 /* ---- the categories ---- */
@@ -252,7 +256,7 @@ static int keep_category(const rd_category_row *c, void *ud)
         return s->oom = RD_ENOMEM;
     s->cats = v;
     cat *k = &s->cats[s->n++];
-    *k = (cat){.row = *c};
+    *k = (cat){.row = *c, .heading = c->kind && !strcmp(c->kind, "heading"), .unit = NO_UNIT};
     rd_category_row *r = &k->row;
     r->name = strdup(c->name);
     r->slug = strdup(c->slug);
@@ -262,7 +266,6 @@ static int keep_category(const rd_category_row *c, void *ud)
     r->description = strdup(c->description ? c->description : "");
     r->url_raw = c->url_raw ? strdup(c->url_raw) : NULL;
     r->url = c->url ? strdup(c->url) : NULL;
-    rd_page_name(c->slug, k->page);
     return r->name && r->slug && r->path && r->name_path && r->description &&
                    (r->url_raw || !c->url_raw) && (r->url || !c->url)
                ? 0
@@ -281,6 +284,7 @@ static void free_categories(site *s)
         free((char *)s->cats[i].row.url);
     }
     free(s->cats);
+    free(s->ids);
 }
 
 static int depth_of(const cat *c)
@@ -288,20 +292,46 @@ static int depth_of(const cat *c)
     return c->row.depth < RD_MAX_DEPTH ? c->row.depth : RD_MAX_DEPTH;
 }
 
-/* Second pass, for each category: its section, built in a scratch document
- * and serialised into the index's body, then freed, so the whole site is
- * never one tree in memory. A category with nothing to show leaves only an
- * anchor, so that in-page links to it still land. */
-static int build_section(site *s, cat *c)
+static int by_id(const void *a, const void *b)
+{
+    int64_t x = ((const id_index *)a)->id, y = ((const id_index *)b)->id;
+    return x < y ? -1 : x > y;
+}
+
+static int count_status(int64_t category_id, const char *result, int64_t n, void *ud)
+{
+    site *s = ud;
+    id_index key = {category_id, 0}, *hit = bsearch(&key, s->ids, s->n, sizeof key, by_id);
+    int r = result ? rd_result_parse(result) : -1;
+    if (hit)
+        s->cats[hit->i].info.nstatus[r >= 0 ? r : RD_ST_UNCHECKED] += (size_t)n;
+    return 0;
+}
+
+/* Builds c's section in a scratch document and serialises it into
+ * s->section (a category with nothing to show leaves only an anchor, so
+ * that in-page links to it still land), or, with probe, only finds out
+ * whether it has something to show. */
+static int build_section(site *s, cat *c, int probe)
 {
     htmlDocPtr scratch = htmlNewDocNoDtD(NULL, NULL);
+    if (!scratch)
+        return rd_error_set(s->err, RD_ENOMEM, "out of memory");
     scratch->encoding = xmlStrdup(BAD_CAST "UTF-8");
     xmlNodePtr holder = xmlNewDocNode(scratch, NULL, BAD_CAST "main", NULL);
     xmlDocSetRootElement(scratch, holder);
-    char href[RD_PAGE_NAME_MAX + 16];
-    snprintf(href, sizeof href, "c/%s.html", c->page);
-    int rc = rd_section_add(s->db, &c->row, href, s->opts.remote_images, holder, &c->info, s->err);
-    if (rc == RD_OK && !c->info.content) {
+    rd_buf_reset(&s->scratch);
+    if (c->unit == NO_UNIT)
+        rd_buf_printf(&s->scratch, "index.html#%s", c->row.slug);
+    else if (c == &s->cats[c->unit])
+        rd_buf_printf(&s->scratch, "c/%s.html", c->page);
+    else
+        rd_buf_printf(&s->scratch, "c/%s.html#%s", s->cats[c->unit].page, c->row.slug);
+    rd_section_info info = {0};
+    int rc = rd_section_add(s->pages, &c->row, s->scratch.data ? s->scratch.data : "",
+                            s->opts.remote_images, holder, &info, s->err);
+    c->info.content = info.content;
+    if (rc == RD_OK && !probe && !info.content) {
         xmlNodePtr sec = holder->children;
         xmlUnlinkNode(sec);
         xmlFreeNode(sec);
@@ -309,17 +339,30 @@ static int build_section(site *s, cat *c)
         rd_attr(anchor, "id", c->row.slug);
         rd_attr(anchor, "class", "anchor");
     }
-    c->off = s->body.len;
-    if (rc == RD_OK && dump_nodes(scratch, holder->children, &s->body) < 0)
+    rd_buf_reset(&s->section);
+    if (rc == RD_OK && !probe && dump_nodes(scratch, holder->children, &s->section) < 0)
         rc = rd_error_set(s->err, RD_ENOMEM, "out of memory");
-    c->len = s->body.len - c->off;
     xmlFreeDoc(scratch);
     return rc;
 }
 
-/* Which categories the navigation lists (and get a page): those with
- * content, and those above them. Children follow their parent in tree
- * order, so a walk backwards sees them first. */
+/* Whether each category has something to show: entries or its own words
+ * say so at once; a category with neither has its notes looked at. */
+static int find_content(site *s)
+{
+    int rc = RD_OK;
+    for (size_t i = 0; rc == RD_OK && i < s->n; i++) {
+        cat *c = &s->cats[i];
+        c->info.content = c->row.entries > 0 || c->row.description[0] || c->row.url_raw;
+        if (!c->info.content)
+            rc = build_section(s, c, 1);
+    }
+    return rc;
+}
+
+/* Which categories the navigation lists (and so have a page or a section):
+ * those with content, and those above them. Children follow their parent
+ * in tree order, so a walk backwards sees them first. */
 static void mark_nav(site *s)
 {
     char below[RD_MAX_DEPTH + 2] = {0};
@@ -329,6 +372,31 @@ static void mark_nav(site *s)
         for (int k = d + 1; k < RD_MAX_DEPTH + 2; k++)
             below[k] = 0;
         below[d] |= (char)s->cats[i].in_nav;
+    }
+}
+
+/* Which page each category is on: a category at the top, or a child of the
+ * list's title heading, has a page of its own, and everything below it is
+ * on that page; the title's own section is on the index only. */
+static void find_units(site *s)
+{
+    size_t title = NO_UNIT, parent[RD_MAX_DEPTH + 2];
+    for (size_t i = 0; s->sum.title[0] && i < s->n && title == NO_UNIT; i++)
+        if (s->cats[i].heading)
+            title = i;
+    for (size_t i = 0; i < s->n; i++) {
+        cat *c = &s->cats[i];
+        int d = depth_of(c);
+        size_t up = d > 0 ? parent[d - 1] : NO_UNIT;
+        parent[d] = i;
+        if (d == 0)
+            c->unit = i == title ? NO_UNIT : i;
+        else if (up == title)
+            c->unit = i;
+        else
+            c->unit = s->cats[up].unit;
+        if (c->unit == i)
+            rd_page_name(c->row.slug, c->page);
     }
 }
 
@@ -370,19 +438,25 @@ static void add_nav(site *s, xmlNodePtr layout)
         lists[d + 1] = NULL;
         last_li[d + 1] = NULL;
         rd_buf_reset(&s->scratch);
-        rd_buf_printf(&s->scratch, "#%s", c->row.slug);
+        if (s->whole || c->unit == NO_UNIT) /* its section is on the index */
+            rd_buf_printf(&s->scratch, "#%s", c->row.slug);
+        else if (c->unit == i)
+            rd_buf_printf(&s->scratch, "c/%s.html", c->page);
+        else
+            rd_buf_printf(&s->scratch, "c/%s.html#%s", s->cats[c->unit].page, c->row.slug);
         nav_item(lists[d], c, s->scratch.data ? s->scratch.data : "#");
         last_li[d] = lists[d]->last;
     }
 }
 
-/* Third pass: the page of each listed category, its section and links to
- * its sub-categories around a small skeleton. */
-static int write_page(site *s, size_t i, const char *site_title)
+/* Opens the page of category i (a unit) and writes its top: the header
+ * with the numbers of everything on it, and links to the sections below
+ * its own. */
+static int open_page(site *s, size_t i, const char *site_title)
 {
     const cat *c = &s->cats[i];
     rd_site_summary sum;
-    int rc = rd_db_category_summary(s->db, c->row.id, &sum, s->err);
+    int rc = rd_pages_summary(s->pages, c->row.id, &sum, s->err);
     if (rc < 0)
         return rc;
     rd_buf_reset(&s->scratch);
@@ -395,32 +469,31 @@ static int write_page(site *s, size_t i, const char *site_title)
     header(s, body, c->row.name, &sum, c);
     xmlNodePtr layout = rd_el(body, "div", NULL);
     rd_attr(layout, "class", "layout");
-    xmlNodePtr main = rd_el(layout, "main", NULL), subs = NULL, ul = NULL;
+    xmlNodePtr main = rd_el(layout, "main", NULL), ul = NULL;
     for (size_t j = i + 1; j < s->n && depth_of(&s->cats[j]) > depth_of(c); j++) {
         const cat *sub = &s->cats[j];
         if (!sub->in_nav || depth_of(sub) != depth_of(c) + 1)
             continue;
-        if (!subs) {
-            subs = rd_el(main, "nav", NULL);
+        if (!ul) {
+            xmlNodePtr subs = rd_el(main, "nav", NULL);
             rd_attr(subs, "class", "subs");
             rd_attr(subs, "aria-label", "Sub-categories");
             rd_el(subs, "h2", "Sub-categories");
             ul = rd_el(subs, "ul", NULL);
         }
-        char href[RD_PAGE_NAME_MAX + 16];
-        snprintf(href, sizeof href, "c/%s.html", sub->page);
+        char href[2 * RD_PAGE_NAME_MAX + 16];
+        snprintf(href, sizeof href, "c/%s.html#%s", c->page, sub->row.slug);
         nav_item(ul, sub, href);
     }
     add_script(body);
     char path[RD_PAGE_NAME_MAX + 16];
     snprintf(path, sizeof path, "c/%s.html", c->page);
-    rc = write_framed(s, doc, main, subs, c->info.content ? s->body.data + c->off : "",
-                      c->info.content ? c->len : 0, path);
+    rc = open_framed(s, doc, main, path, s->page, &s->page_tail);
     xmlFreeDoc(doc);
     return rc;
 }
 
-static int write_index(site *s, const char *title)
+static int open_index(site *s, const char *title)
 {
     xmlNodePtr body;
     htmlDocPtr doc = page_new(s, title, &body);
@@ -430,27 +503,70 @@ static int write_index(site *s, const char *title)
     add_nav(s, layout);
     xmlNodePtr main = rd_el(layout, "main", NULL);
     add_script(body);
-    int rc = write_framed(s, doc, main, NULL, s->body.data ? s->body.data : "", s->body.len,
-                          "index.html");
+    int rc = open_framed(s, doc, main, "index.html", s->index, &s->index_tail);
     xmlFreeDoc(doc);
     return rc;
 }
 
+/* Writes every section to the index and to its page, a page being opened
+ * at its first category and closed after its last. */
+static int write_pages(site *s, const char *title)
+{
+    int rc = open_index(s, title), page_open = 0;
+    size_t unit = NO_UNIT;
+    for (size_t i = 0; rc == RD_OK && i < s->n; i++) {
+        cat *c = &s->cats[i];
+        if (c->unit != unit && page_open) {
+            page_open = 0;
+            rc = close_framed(s->page, &s->page_tail);
+        }
+        unit = c->unit;
+        if (rc == RD_OK && c->unit == i && c->in_nav && (rc = open_page(s, i, title)) == RD_OK)
+            page_open = 1;
+        if (rc == RD_OK)
+            rc = build_section(s, c, 0);
+        if (rc == RD_OK && (s->whole || c->unit == NO_UNIT))
+            rc = rd_outstream_put(s->index, s->section.data, s->section.len);
+        if (rc == RD_OK && page_open)
+            rc = rd_outstream_put(s->page, s->section.data, s->section.len);
+    }
+    if (rc == RD_OK && page_open) {
+        page_open = 0;
+        rc = close_framed(s->page, &s->page_tail);
+    }
+    if (rc == RD_OK)
+        return close_framed(s->index, &s->index_tail);
+    if (page_open)
+        rd_outstream_abort(s->page);
+    rd_outstream_abort(s->index);
+    return rc;
+}
+
+static ssize_t json_write(void *stream, const char *buf, size_t n)
+{
+    return rd_outstream_put(stream, buf, n) == RD_OK ? (ssize_t)n : -1;
+}
+
+/* index.json, written by SQLite through a stream of the folder's own. */
 static int write_json(site *s)
 {
-    rd_buf path = {0};
-    rd_buf_printf(&path, "%s/index.json", s->out.dir);
-    rd_replace r;
-    int rc = path.oom ? rd_error_set(s->err, RD_ENOMEM, "out of memory")
-                      : rd_replace_begin(&r, path.data, 0, s->err);
+    int rc = rd_outdir_stream(&s->out, "index.json", s->index);
+    if (rc < 0)
+        return rc;
+    FILE *f = fopencookie(s->index, "w", (cookie_io_functions_t){.write = json_write});
+    if (!f)
+        rc = rd_error_set(s->err, RD_ENOMEM, "out of memory");
+    else
+        setvbuf(f, NULL, _IOFBF, 1 << 16);
     if (rc == RD_OK)
-        rc = rd_db_index_json(s->db, r.f, s->err);
+        rc = rd_db_index_json(s->db, f, s->err);
+    int written = f && !ferror(f), closed = f && fclose(f) == 0; /* the last bytes go out here */
+    if (rc == RD_OK && !(written && closed))
+        rc = rd_error_set(s->err, RD_EIO, "%s/index.json: cannot write", s->out.dir);
     if (rc == RD_OK)
-        rc = rd_replace_commit(&r, s->err);
-    else if (!path.oom)
-        rd_replace_abort(&r);
-    rd_buf_free(&path);
-    return rc == RD_OK ? rd_outdir_written(&s->out, "index.json") : rc;
+        return rd_outstream_commit(s->index);
+    rd_outstream_abort(s->index);
+    return rc;
 }
 
 /* Every file this render writes, checked against the folder before any is. */
@@ -461,7 +577,7 @@ static int plan(site *s)
         rc = rd_outdir_plan(&s->out, "index.json");
     char path[RD_PAGE_NAME_MAX + 16];
     for (size_t i = 0; rc == RD_OK && i < s->n; i++) {
-        if (!s->cats[i].in_nav)
+        if (s->cats[i].unit != i || !s->cats[i].in_nav)
             continue;
         snprintf(path, sizeof path, "c/%s.html", s->cats[i].page);
         rc = rd_outdir_plan(&s->out, path);
@@ -479,40 +595,73 @@ static const char *site_title(const site *s)
                             : "refdex";
 }
 
+/* What the pages' tops need: the categories, which have something to show,
+ * their counts by status, and which page each is on. */
+static int read_categories(site *s)
+{
+    int rc = rd_db_categories(s->db, keep_category, s, s->err);
+    if (rc == RD_OK && s->oom)
+        rc = rd_error_set(s->err, RD_ENOMEM, "out of memory");
+    if (rc == RD_OK && !(s->ids = calloc(s->n + 1, sizeof *s->ids)))
+        rc = rd_error_set(s->err, RD_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == RD_OK && i < s->n; i++)
+        s->ids[i] = (id_index){s->cats[i].row.id, i};
+    if (rc == RD_OK) {
+        qsort(s->ids, s->n, sizeof *s->ids, by_id);
+        rc = rd_db_status_counts(s->db, count_status, s, s->err);
+    }
+    if (rc == RD_OK) {
+        find_units(s);
+        rc = find_content(s);
+    }
+    for (size_t i = 0; rc == RD_OK && i < s->n; i++)
+        for (int st = 0; st < RD_ST_COUNT; st++) {
+            s->total[st] += s->cats[i].info.nstatus[st];
+            if (s->cats[i].unit != NO_UNIT)
+                s->cats[s->cats[i].unit].on_page[st] += s->cats[i].info.nstatus[st];
+        }
+    mark_nav(s);
+    return rc;
+}
+
 int rd_render_site_with(rd_db *db, const char *outdir, const rd_render_opts *opts, rd_error *err)
 {
     site s = {.db = db, .err = err};
     if (opts)
         s.opts = *opts;
-    int rc = rd_outdir_open(&s.out, outdir, s.opts.force, err);
+    s.index = calloc(1, sizeof *s.index);
+    s.page = calloc(1, sizeof *s.page);
+    int rc = s.index && s.page ? RD_OK : rd_error_set(err, RD_ENOMEM, "out of memory");
+    if (rc == RD_OK)
+        rc = rd_outdir_open(&s.out, outdir, s.opts.force, err);
     if (rc == RD_OK)
         rc = rd_db_site_summary(db, &s.sum, err);
     if (rc == RD_OK)
-        rc = rd_db_categories(db, keep_category, &s, err);
-    if (rc == RD_OK && s.oom)
-        rc = rd_error_set(err, RD_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == RD_OK && i < s.n; i++)
-        rc = build_section(&s, &s.cats[i]);
-    mark_nav(&s);
+        rc = rd_pages_open(db, &s.pages, err);
+    int most = s.opts.index_max > 0 ? s.opts.index_max : RD_INDEX_MAX_DEFAULT;
+    s.whole = s.sum.entries <= most;
+    if (rc == RD_OK)
+        rc = read_categories(&s);
     if (rc == RD_OK)
         rc = plan(&s);
     if (rc == RD_OK)
         rc = rd_outdir_begin(&s.out);
-    const char *title = site_title(&s);
-    for (size_t i = 0; rc == RD_OK && i < s.n; i++)
-        if (s.cats[i].in_nav)
-            rc = write_page(&s, i, title);
     if (rc == RD_OK)
-        rc = write_index(&s, title);
+        rc = write_pages(&s, site_title(&s));
     if (rc == RD_OK)
         rc = write_json(&s);
     if (rc == RD_OK)
         rc = rd_outdir_finish(&s.out);
-    if (rc == RD_OK && s.scratch.oom)
+    if (rc == RD_OK && (s.scratch.oom || s.section.oom))
         rc = rd_error_set(err, RD_ENOMEM, "out of memory");
+    rd_pages_close(s.pages);
     free_categories(&s);
-    rd_buf_free(&s.body);
+    rd_buf_free(&s.section);
     rd_buf_free(&s.scratch);
+    rd_buf_free(&s.index_tail);
+    rd_buf_free(&s.page_tail);
+    free(s.index);
+    free(s.page);
     rd_outdir_free(&s.out);
     return rc;
 }

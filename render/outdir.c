@@ -2,6 +2,7 @@
  * that a render replaces and removes only its own files. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,21 +282,6 @@ int rd_outdir_begin(rd_outdir *o)
     return rc;
 }
 
-/* Whether path is a regular file (not a link) holding exactly data[0..n). */
-static int same_file(const char *path, const char *data, size_t n)
-{
-    struct stat st;
-    if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != n)
-        return 0;
-    FILE *f = fopen(path, "rb");
-    char *old = f ? malloc(n + 1) : NULL;
-    int same = old && fread(old, 1, n + 1, f) == n && !memcmp(old, data, n);
-    free(old);
-    if (f)
-        fclose(f);
-    return same;
-}
-
 /* The planned file at path in *f and its full name in *full (the caller
  * frees it). Fails when it was not planned or memory ran out. */
 static int planned(rd_outdir *o, const char *path, rd_outfile **f, char **full)
@@ -310,38 +296,134 @@ static int planned(rd_outdir *o, const char *path, rd_outfile **f, char **full)
     return RD_OK;
 }
 
-int rd_outdir_write(rd_outdir *o, const char *path, const char *data, size_t n)
+int rd_outdir_stream(rd_outdir *o, const char *path, rd_outstream *s)
 {
-    char *full;
-    rd_outfile *f;
-    int rc = planned(o, path, &f, &full);
+    s->o = o;
+    s->old = NULL;
+    s->same = 0;
+    s->writing = 0;
+    s->hash = HASH_SEED;
+    int rc = planned(o, path, &s->f, &s->full);
     if (rc < 0)
         return rc;
-    /* a page that would not change is left as it is (and keeps its time) */
-    rc = same_file(full, data, n) ? RD_OK : rd_write_file(full, data, n, 0, NULL, o->err);
-    free(full);
-    f->hash = hash_done(hash_bytes(HASH_SEED, data, n));
+    struct stat st;
+    if (lstat(s->full, &st) == 0 && S_ISREG(st.st_mode))
+        s->old = fopen(s->full, "rb");
+    if (!s->old && (rc = rd_replace_begin(&s->r, s->full, 0, o->err)) == RD_OK)
+        s->writing = 1;
+    if (rc < 0)
+        rd_outstream_abort(s);
     return rc;
 }
 
-int rd_outdir_written(rd_outdir *o, const char *path)
+/* The pieces differ from the file: a temporary file takes the bytes that
+ * matched (read back from the file), then what follows. */
+static int diverge(rd_outstream *s)
 {
-    char *full;
-    rd_outfile *f;
-    int rc = planned(o, path, &f, &full);
+    int rc = rd_replace_begin(&s->r, s->full, 0, s->o->err);
     if (rc < 0)
         return rc;
-    f->hash = hash_file(full);
-    free(full);
+    s->writing = 1;
+    rewind(s->old);
+    for (size_t left = s->same, n; left > 0; left -= n) {
+        n = fread(s->cmp, 1, left < sizeof s->cmp ? left : sizeof s->cmp, s->old);
+        if (!n || fwrite(s->cmp, 1, n, s->r.f) != n)
+            return rd_error_set(s->o->err, RD_EIO, "%s: cannot copy: %s", s->full, strerror(errno));
+    }
+    fclose(s->old);
+    s->old = NULL;
     return RD_OK;
+}
+
+int rd_outstream_put(rd_outstream *s, const char *data, size_t n)
+{
+    s->hash = hash_bytes(s->hash, data, n);
+    size_t done = 0;
+    while (!s->writing && done < n) { /* still the file's own bytes? */
+        size_t want = n - done < sizeof s->cmp ? n - done : sizeof s->cmp;
+        size_t got = fread(s->cmp, 1, want, s->old);
+        size_t k = 0;
+        while (k < got && s->cmp[k] == data[done + k])
+            k++;
+        s->same += k;
+        done += k;
+        if (k < want) {
+            int rc = diverge(s);
+            if (rc < 0)
+                return rc;
+        }
+    }
+    if (done < n && fwrite(data + done, 1, n - done, s->r.f) != n - done)
+        return rd_error_set(s->o->err, RD_EIO, "%s: cannot write: %s", s->full, strerror(errno));
+    return RD_OK;
+}
+
+int rd_outstream_commit(rd_outstream *s)
+{
+    int rc = RD_OK;
+    if (!s->writing && fgetc(s->old) != EOF) /* the file is longer: cut it */
+        rc = diverge(s);
+    if (rc == RD_OK && s->writing) { /* closed now, put in place by rd_outdir_finish */
+        rd_outdir *o = s->o;
+        rd_replace *v = rd_grow(o->pending, &o->pcap, o->npending, sizeof *v);
+        if (!v)
+            rc = oom(o);
+        if (v) {
+            o->pending = v;
+            s->writing = 0; /* r is closed or freed, whatever happens */
+            rc = rd_replace_close(&s->r, o->err);
+        }
+        if (rc == RD_OK)
+            o->pending[o->npending++] = s->r;
+    }
+    if (rc == RD_OK)
+        s->f->hash = hash_done(s->hash);
+    rd_outstream_abort(s);
+    return rc;
+}
+
+void rd_outstream_abort(rd_outstream *s)
+{
+    if (s->writing)
+        rd_replace_abort(&s->r);
+    if (s->old)
+        fclose(s->old);
+    free(s->full);
+    s->writing = 0;
+    s->old = NULL;
+    s->full = NULL;
+}
+
+/* Syncs the folder's file system once, then renames every file written
+ * over its target. */
+static int put_in_place(rd_outdir *o)
+{
+    if (!o->npending)
+        return RD_OK;
+    int fd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || syncfs(fd) < 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return rd_error_set(o->err, RD_EIO, "%s: cannot sync: %s", o->dir, strerror(e));
+    }
+    close(fd);
+    int rc = RD_OK;
+    size_t i = 0;
+    for (; rc == RD_OK && i < o->npending; i++)
+        rc = rd_replace_rename(&o->pending[i], o->err);
+    for (; i < o->npending; i++) /* after a failure: the rest are not put in place */
+        rd_replace_abort(&o->pending[i]);
+    o->npending = 0;
+    return rc;
 }
 
 int rd_outdir_finish(rd_outdir *o)
 {
-    char *keep = calloc(o->nold + 1, 1);
-    if (!keep)
+    int rc = put_in_place(o);
+    char *keep = rc == RD_OK ? calloc(o->nold + 1, 1) : NULL;
+    if (rc == RD_OK && !keep)
         return oom(o);
-    int rc = RD_OK;
     for (size_t i = 0; rc == RD_OK && i < o->nold; i++) {
         if (rd_strmap_get(&o->names, o->old[i].path) >= 0)
             continue; /* written again */
@@ -366,6 +448,9 @@ int rd_outdir_finish(rd_outdir *o)
 
 void rd_outdir_free(rd_outdir *o)
 {
+    for (size_t i = 0; i < o->npending; i++) /* a render that failed: nothing replaced */
+        rd_replace_abort(&o->pending[i]);
+    free(o->pending);
     for (size_t i = 0; i < o->nold; i++)
         free(o->old[i].path);
     for (size_t i = 0; i < o->nfiles; i++)

@@ -6,13 +6,18 @@
  * holds files but no manifest is not written into without force.
  *
  * Use: rd_outdir_open, then rd_outdir_plan with every path the render will
- * write (checked before anything is written), rd_outdir_write for each,
- * rd_outdir_finish, and rd_outdir_free whatever happened. */
+ * write (checked before anything is written), rd_outdir_begin, a stream
+ * for each (rd_outdir_stream, rd_outstream_put, rd_outstream_commit),
+ * rd_outdir_finish (which puts them all in place), and rd_outdir_free
+ * whatever happened. Files are written as they are made: none is ever whole
+ * in memory. */
 #ifndef RD_RENDER_OUTDIR_H
 #define RD_RENDER_OUTDIR_H
 
 #include <stdint.h>
+#include <stdio.h>
 
+#include "../common/file.h"
 #include "../common/rd.h"
 
 #define RD_MANIFEST ".refdex-manifest"
@@ -29,7 +34,9 @@ typedef struct rd_outdir {
     size_t nold;
     rd_outfile *files; /* what this render writes */
     size_t nfiles, cap;
-    rd_strmap names; /* files[i].path → i */
+    rd_strmap names;     /* files[i].path → i */
+    rd_replace *pending; /* written, not yet renamed over their targets */
+    size_t npending, pcap;
     rd_error *err;
 } rd_outdir;
 
@@ -48,15 +55,37 @@ int rd_outdir_plan(rd_outdir *o, const char *path);
  * unlisted; makes the `c` folder. */
 int rd_outdir_begin(rd_outdir *o);
 
-/* Writes data[0..n) to the planned path (rd_write_file: a link there is
- * replaced, not followed); a file that would not change is left alone. */
-int rd_outdir_write(rd_outdir *o, const char *path, const char *data, size_t n);
+/* A planned file written a piece at a time. While the pieces are the bytes
+ * the file already holds, nothing is written (they are compared with it);
+ * from the first difference on, a temporary file takes them (the same
+ * prefix first) and replaces the file in rd_outdir_finish (rd_replace: a
+ * link there is replaced, not followed). A file that would not change is
+ * left alone, with its time, and no file is made. */
+typedef struct rd_outstream {
+    rd_outdir *o;
+    rd_outfile *f;
+    char *full;  /* the file's full name */
+    FILE *old;   /* the file as it is, while the pieces match it */
+    size_t same; /* bytes that matched it so far */
+    int writing; /* r is open */
+    rd_replace r;
+    uint64_t hash;   /* of the pieces so far */
+    char cmp[65536]; /* the old bytes, a block at a time */
+} rd_outstream;
 
-/* Records the hash of a planned file written by other means (index.json). */
-int rd_outdir_written(rd_outdir *o, const char *path);
+/* Opens the planned path for writing. s is freed by rd_outstream_commit or
+ * rd_outstream_abort. */
+int rd_outdir_stream(rd_outdir *o, const char *path, rd_outstream *s);
+int rd_outstream_put(rd_outstream *s, const char *data, size_t n);
+int rd_outstream_commit(rd_outstream *s);
+void rd_outstream_abort(rd_outstream *s);
 
-/* Removes the last render's files that this one did not write (only regular
- * files that still hold the bytes refdex wrote) and writes the manifest. */
+/* Puts every file written in place: the file system is synced once
+ * (syncfs) and each temporary file renamed over its target, so a crash
+ * leaves the old site or the new one, page by page, and a site of 20,000
+ * pages costs one sync, not 20,000. Then removes the last render's files
+ * that this one did not write (only regular files that still hold the bytes
+ * refdex wrote) and writes the manifest. */
 int rd_outdir_finish(rd_outdir *o);
 
 void rd_outdir_free(rd_outdir *o);

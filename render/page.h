@@ -1,6 +1,6 @@
 /* render/page.h — the HTML pages' parts (internal to render/): tree helpers,
  * and one category's section (section.c) that html.c puts on the index and
- * on the category's own page. */
+ * on its top-level section's page. */
 #ifndef RD_RENDER_PAGE_H
 #define RD_RENDER_PAGE_H
 
@@ -32,7 +32,7 @@ typedef struct rd_section_info {
  * safe HTML; images in them become their alt text unless remote_images. A
  * note made of in-page links alone ("back to top") or of raw HTML that cmark
  * drops does not count as content. */
-int rd_section_add(rd_db *db, const rd_category_row *c, const char *page_href, int remote_images,
-                   xmlNodePtr parent, rd_section_info *info, rd_error *err);
+int rd_section_add(rd_pages *pages, const rd_category_row *c, const char *page_href,
+                   int remote_images, xmlNodePtr parent, rd_section_info *info, rd_error *err);
 
 #endif

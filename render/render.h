@@ -58,14 +58,21 @@ void rd_report_summary_line(const rd_report_summary *s, FILE *out);
 int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_format format,
                     const rd_report_summary *sum, FILE *out, rd_error *err);
 
+/* index.html holds every entry of a catalog of at most this many; of a
+ * larger one (a page of tens of megabytes no browser reads well), the
+ * category tree linked to the section pages, which hold the entries. */
+#define RD_INDEX_MAX_DEFAULT 20000
+
 typedef struct rd_render_opts {
     int force;         /* write into a folder that holds files refdex did not write */
     int remote_images; /* keep notes' images from the web (default: their alt text) */
+    int index_max;     /* the most entries index.html holds; 0: RD_INDEX_MAX_DEFAULT */
 } rd_render_opts;
 
 /* Writes the site into outdir (made if missing): index.html with every
- * category that has something to show, c/<page>.html for each category in
- * its navigation, index.json, and .refdex-manifest, the list of what it
+ * category that has something to show (or, beyond opts->index_max entries,
+ * the category tree), c/<page>.html for each top-level section with the
+ * sections below it, index.json, and .refdex-manifest, the list of what it
  * wrote. Files are replaced atomically (a temporary file, then rename); the
  * files of the last render that this one does not write are removed, and no
  * other file is touched. A folder with files but no manifest is refused

@@ -1,7 +1,8 @@
 /* render/section.c — one category's section: its heading, then its notes and
  * entries in the order of the source, so that a code example stays under the
- * entry it explains. Entries carry what the filter reads (data-search,
- * data-status); a failed check says why. */
+ * entry it explains. Entries carry their status for the filter
+ * (data-status; the words it reads from the entry's own text); a failed
+ * check says why. */
 #include <cmark.h>
 #include <libxml/HTMLparser.h>
 #include <stdlib.h>
@@ -43,8 +44,8 @@ typedef struct section {
     int remote_images;
     xmlNodePtr sec;                     /* the <section> */
     xmlNodePtr stack[RD_MAX_DEPTH + 2]; /* the <ul> for each depth while adding entries */
+    xmlNodePtr last[RD_MAX_DEPTH + 2];  /* the last <li> at each depth */
     rd_buf scratch;
-    const char *category_path;
     note *notes; /* the category's, in order; the next to place is notes[next] */
     size_t nnotes, cap, next;
     int oom;
@@ -234,22 +235,6 @@ static const char *badge_text(const rd_site_entry *e, char *buf, size_t n)
     return e->result;
 }
 
-/* The words the filter looks in (the URLs it reads from the links). */
-static void add_search_text(section *s, const rd_site_entry *e, xmlNodePtr li)
-{
-    rd_buf *b = &s->scratch;
-    rd_buf_reset(b);
-    rd_buf_puts(b, e->name);
-    rd_buf_putc(b, ' ');
-    rd_buf_puts(b, e->description);
-    rd_buf_putc(b, ' ');
-    rd_buf_puts(b, s->category_path);
-    for (size_t i = 0; i < b->len; i++)
-        if (b->data[i] >= 'A' && b->data[i] <= 'Z')
-            b->data[i] = (char)(b->data[i] - 'A' + 'a');
-    rd_attr(li, "data-search", b->data ? b->data : "");
-}
-
 /* A check that found no answer says why, and when, in a tooltip on the badge
  * and on a line of its own. Returns whether it did. */
 static int add_reason(section *s, const rd_site_entry *e, xmlNodePtr li, xmlNodePtr badge)
@@ -299,11 +284,9 @@ static void add_check(section *s, const rd_site_entry *e, xmlNodePtr li)
             rd_attr(to, "href", e->final_url);
     }
     if (!add_reason(s, e, li, b) && e->checked_at) {
-        char day[11];
+        char day[11]; /* a valid date: the <time> needs no datetime */
         snprintf(day, sizeof day, "%s", e->checked_at);
-        xmlNodePtr t = rd_el(li, "time", day);
-        rd_attr(t, "class", "when");
-        rd_attr(t, "datetime", e->checked_at);
+        rd_attr(rd_el(li, "time", day), "class", "when");
     }
 }
 
@@ -318,13 +301,16 @@ static int add_entry(const rd_site_entry *e, void *ud)
             rd_attr(s->stack[0], "class", "entries");
         }
     }
+    if (d > 0 && !s->stack[d]) { /* the first sub-entry: a <ul> in its parent's <li> */
+        if (!s->last[d - 1])
+            return 0; /* no parent in the list: cannot be */
+        s->stack[d] = rd_el(s->last[d - 1], "ul", NULL);
+        rd_attr(s->stack[d], "class", "entries");
+    }
     xmlNodePtr ul = s->stack[d];
-    if (!ul) /* a sub-entry whose parent is in the list: its <ul> was made for it */
-        return 0;
     s->info->content = 1;
     xmlNodePtr li = rd_el(ul, "li", NULL);
     rd_attr(li, "class", "entry");
-    add_search_text(s, e, li);
     int link = rd_safe_href(e->url);
     xmlNodePtr name = rd_el(li, link ? "a" : "span", e->name[0] ? e->name : e->url_raw);
     rd_attr(name, "class", "name");
@@ -334,17 +320,16 @@ static int add_entry(const rd_site_entry *e, void *ud)
     if (e->description[0])
         rd_attr(rd_el(li, "span", e->description), "class", "desc");
     /* the next rows may be its sub-entries: they go in a <ul> of its own */
-    if (d + 1 <= RD_MAX_DEPTH)
-        s->stack[d + 1] = e->last_child ? NULL : rd_el(li, "ul", NULL);
-    if (s->stack[d + 1])
-        rd_attr(s->stack[d + 1], "class", "entries");
+    s->last[d] = li;
+    s->last[d + 1] = NULL;
+    s->stack[d + 1] = NULL;
     return 0;
 }
 
-int rd_section_add(rd_db *db, const rd_category_row *c, const char *page_href, int remote_images,
-                   xmlNodePtr parent, rd_section_info *info, rd_error *err)
+int rd_section_add(rd_pages *pages, const rd_category_row *c, const char *page_href,
+                   int remote_images, xmlNodePtr parent, rd_section_info *info, rd_error *err)
 {
-    section s = {.remote_images = remote_images, .category_path = c->path, .info = info};
+    section s = {.remote_images = remote_images, .info = info};
     memset(info, 0, sizeof *info);
     s.sec = rd_el(parent, "section", NULL);
     rd_attr(s.sec, "class", "category");
@@ -364,11 +349,11 @@ int rd_section_add(rd_db *db, const rd_category_row *c, const char *page_href, i
             rd_attr(link, "href", c->url);
         info->content = 1;
     }
-    int rc = rd_db_category_notes(db, c->id, keep_note, &s, err);
+    int rc = rd_pages_notes(pages, c->id, keep_note, &s, err);
     if (rc == RD_ENOMEM)
         rc = rd_error_set(err, RD_ENOMEM, "out of memory");
     if (rc == RD_OK)
-        rc = rd_db_category_entries(db, c->id, add_entry, &s, err);
+        rc = rd_pages_entries(pages, c->id, add_entry, &s, err);
     if (rc == RD_OK)
         place_notes(&s, -1);
     if (rc == RD_OK && (s.oom || s.scratch.oom))

@@ -22,7 +22,7 @@ expect_xpath() {
 case_html() {
     cp "$DATA/seed.md" catalog.md
     expect_exit 0 "$REFDEX" render catalog.md
-    expect_exit 0 test -f site/index.html -a -f site/index.json -a -f site/c/log.html
+    expect_exit 0 test -f site/index.html -a -f site/index.json -a -f site/c/ref.html
     h=site/index.html
     expect_xpath $h 'count(//section[@class="category"])' 13
     expect_xpath $h 'count(//li[@class="entry"])' 57
@@ -42,11 +42,21 @@ case_html() {
     # notes are rendered Markdown: the code block and the prose items
     expect_xpath $h 'count(//section[@id="tips"]//pre/code)' 1
     expect_xpath $h 'count(//section[@id="context"]//div[@class="notes"]//li)' 5
-    # the category page links back and has the same entries; its numbers are its own
+    # a page per top-level section, with the sections below it: it links
+    # back, has the same entries, and its numbers are its own
+    checks=$((checks + 1))
+    [ "$(ls site/c | tr '\n' ' ')" = "context.html imports.html ref.html tips.html " ] ||
+        fail "pages: $(ls site/c | tr '\n' ' ')"
     expect_in site/c/tips.html '1 entry · 0 links, 0 checked, 0 failing'
-    expect_xpath site/c/log.html 'count(//li[@class="entry"])' 5
-    expect_xpath site/c/u7f51-u7edc.html 'string(//h2/a)' 网络
-    expect_xpath $h 'string(//section[@id="u7f51-u7edc"]/h2/a/@href)' c/u7f51-u7edc.html
+    expect_in site/c/ref.html '52 entries, 50 of them in sub-categories · 50 links, 0 checked'
+    expect_xpath site/c/ref.html 'count(//li[@class="entry"])' 52
+    expect_xpath site/c/ref.html 'count(//section[@id="log"]//li[@class="entry"])' 5
+    expect_xpath site/c/ref.html 'string(//section[@id="u7f51-u7edc"]/h2/a)' 网络
+    expect_xpath site/c/ref.html 'string(//nav[@class="subs"]//a[.="网络"]/@href)' 'c/ref.html#u7f51-u7edc'
+    # a heading links to its section on its page: the old page of a
+    # sub-category is an anchor there
+    expect_xpath $h 'string(//section[@id="u7f51-u7edc"]/h2/a/@href)' 'c/ref.html#u7f51-u7edc'
+    expect_xpath $h 'string(//section[@id="ref"]/h2/a/@href)' c/ref.html
     # an --out that cannot be made is the user's to fix: exit 2, said plainly
     expect_exit 2 "$REFDEX" render catalog.md --out /nonexistent/site
     expect_in err.txt "/nonexistent/site: cannot create: No such file or directory"
@@ -82,15 +92,15 @@ case_symlinks() {
     cp "$DATA/seed.md" catalog.md
     expect_exit 0 "$REFDEX" render catalog.md # a site refdex made, with its manifest
     echo precious > victim.txt
-    rm site/index.json site/c/log.html
+    rm site/index.json site/c/ref.html
     ln -s ../victim.txt site/index.json
-    ln -s ../../victim.txt site/c/log.html
+    ln -s ../../victim.txt site/c/ref.html
     for t in index.html index.json; do ln -s ../victim.txt "site/$t.tmp"; done
     expect_exit 0 "$REFDEX" render catalog.md
     checks=$((checks + 1))
     [ "$(cat victim.txt)" = precious ] || fail "render wrote through a link: victim.txt is now $(head -c 80 victim.txt)"
     checks=$((checks + 1))
-    [ -f site/index.json ] && [ ! -L site/index.json ] && [ ! -L site/c/log.html ] ||
+    [ -f site/index.json ] && [ ! -L site/index.json ] && [ ! -L site/c/ref.html ] ||
         fail "the links in site/ were not replaced by files"
     expect_in site/index.json '"generator":"refdex"'
     checks=$((checks + 1))
@@ -116,27 +126,85 @@ case_symlinks() {
 case_stale_pages() {
     cp "$DATA/seed.md" catalog.md
     expect_exit 0 "$REFDEX" render catalog.md
-    expect_in site/.refdex-manifest " c/log.html"
+    expect_in site/.refdex-manifest " c/tips.html"
     echo mine > site/notes.txt
     echo mine > site/c/mine.html
-    sed -i 's/<!-- log -->/<!-- logging -->/' catalog.md
+    sed -i 's/^## tips$/## hints/' catalog.md
     expect_exit 0 "$REFDEX" render catalog.md
     checks=$((checks + 1))
-    [ ! -e site/c/log.html ] && [ -f site/c/logging.html ] ||
+    [ ! -e site/c/tips.html ] && [ -f site/c/hints.html ] ||
         fail "after a rename: $(ls site/c | tr '\n' ' ')"
     checks=$((checks + 1))
     [ "$(cat site/notes.txt site/c/mine.html)" = "mine
 mine" ] || fail "render touched files it did not write"
-    expect_not_in site/.refdex-manifest "c/log.html"
+    expect_not_in site/.refdex-manifest "c/tips.html"
     expect_not_in site/.refdex-manifest "mine"
     # a page edited by hand is no longer refdex's: left alone when it goes
-    echo "<!-- kept -->" >> site/c/logging.html
-    sed -i 's/<!-- logging -->/<!-- log -->/' catalog.md
+    echo "<!-- kept -->" >> site/c/hints.html
+    sed -i 's/^## hints$/## tips/' catalog.md
     expect_exit 0 "$REFDEX" render catalog.md
-    expect_in site/c/logging.html "<!-- kept -->"
-    expect_not_in site/.refdex-manifest "c/logging.html"
+    expect_in site/c/hints.html "<!-- kept -->"
+    expect_not_in site/.refdex-manifest "c/hints.html"
     checks=$((checks + 1))
-    [ -f site/c/log.html ] || fail "c/log.html was not written again"
+    [ -f site/c/tips.html ] || fail "c/tips.html was not written again"
+    # a sub-category is a section of its top-level page: renaming it
+    # changes that page and makes none
+    sed -i 's/<!-- log -->/<!-- logging -->/' catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md
+    expect_xpath site/c/ref.html 'count(//section[@id="logging"])' 1
+    checks=$((checks + 1))
+    [ "$(ls site/c | tr '\n' ' ')" = "context.html hints.html imports.html mine.html ref.html tips.html " ] ||
+        fail "after renaming a sub-category: $(ls site/c | tr '\n' ' ')"
+}
+
+# A catalog of more entries than --index-max: index.html is the category
+# tree, each category linked to its section on its page, and the pages hold
+# the entries; the filter is on the pages.
+case_index_max() {
+    cp "$DATA/seed.md" catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md --index-max 10
+    h=site/index.html
+    expect_xpath $h 'count(//li[@class="entry"])' 0
+    expect_xpath $h 'count(//section)' 0
+    expect_xpath $h 'count(//input[@id="q"])' 0
+    expect_xpath $h 'count(//nav//li)' 13
+    expect_xpath $h 'string(//nav//li[a="ref"]/a/@href)' c/ref.html
+    expect_xpath $h 'string(//nav//li[a="log"]/a/@href)' c/ref.html#log
+    expect_xpath $h 'contains(string(//p[@class="summary"]), "each section'"'"'s entries are on its page")' true
+    expect_xpath site/c/ref.html 'count(//li[@class="entry"])' 52
+    expect_xpath site/c/ref.html 'count(//input[@id="q"])' 1
+    checks=$((checks + 1))
+    [ "$(ls site/c | wc -l)" -eq 4 ] || fail "pages: $(ls site/c | tr '\n' ' ')"
+    # at the bound the index holds everything, as by default
+    expect_exit 0 "$REFDEX" render catalog.md --index-max 57
+    expect_xpath $h 'count(//li[@class="entry"])' 57
+    expect_xpath $h 'string(//nav//li[a="log"]/a/@href)' '#log'
+    expect_exit 2 "$REFDEX" render catalog.md --index-max 0
+    expect_in err.txt "--index-max takes a whole number from 1"
+}
+
+# A page whose bytes would not change is left as it is (same file, same
+# time), so a sync or an upload of the site moves only what changed; the
+# pages that change are replaced whole, and no temporary file is left.
+case_unchanged() {
+    cp "$DATA/seed.md" catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md
+    ids() { stat -c '%n %i' site/index.html site/index.json site/c/ref.html site/c/tips.html; }
+    ids > first.txt
+    expect_exit 0 "$REFDEX" render catalog.md
+    ids > second.txt
+    checks=$((checks + 1))
+    diff first.txt second.txt >/dev/null || fail "an unchanged render replaced files: $(diff first.txt second.txt)"
+    sed -i 's|^    + func类型都为nil时相等，其他不相等$|    + func类型都为nil时相等|' catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md
+    ids > third.txt
+    checks=$((checks + 1))
+    [ "$(diff first.txt third.txt | grep -c '^>')" = 3 ] && grep -q "c/ref.html" third.txt &&
+        [ "$(grep c/ref.html first.txt)" = "$(grep c/ref.html third.txt)" ] ||
+        fail "after an edit under tips, expected index.html, index.json and c/tips.html replaced: $(diff first.txt third.txt | tr '\n' ' ')"
+    expect_xpath site/c/tips.html 'count(//li[contains(., "其他不相等")])' 0
+    checks=$((checks + 1))
+    [ -z "$(find site -name '.*.??????')" ] || fail "temporary files were left: $(find site -name '.*')"
 }
 
 # --out into a folder of the user's: refused unless --force, and even then
@@ -162,7 +230,7 @@ case_out_folder() {
     expect_in docs/readme.txt mine
     expect_exit 0 "$REFDEX" render catalog.md --out docs
     # in refdex's folder, a file of the user's where a new page would go is not replaced
-    printf '\n<!-- brand new -->\n- [x](https://x.example/)\n' >> catalog.md
+    printf '\n## brand new\n- [x](https://x.example/)\n' >> catalog.md
     echo mine > docs/c/brand-new.html
     expect_exit 2 "$REFDEX" render catalog.md --out docs
     expect_in err.txt "docs/c/brand-new.html: a file that refdex did not write is in the way"
@@ -226,7 +294,14 @@ case_page() {
     checks=$((checks + 1))
     [ -f site/c/command-line.html ] && [ ! -e site/c/contents.html ] ||
         fail "pages: command-line $(ls site/c/command-line.html 2>&1), contents $(ls site/c/contents.html 2>&1)"
-    expect_xpath site/c/command-line.html 'string(//nav[@class="subs"]//li[1]/a/@href)' c/advanced-console-uis.html
+    expect_xpath site/c/command-line.html 'string(//nav[@class="subs"]//li[1]/a/@href)' c/command-line.html#advanced-console-uis
+    expect_xpath site/c/command-line.html 'count(//section[@id="advanced-console-uis"]//li[@class="entry"])' 42
+    # the list's title has no page (its own words are on the index), nor
+    # does a sub-category; "Resources", a second `#` heading, has one
+    checks=$((checks + 1))
+    [ ! -e site/c/awesome-go.html ] && [ ! -e site/c/advanced-console-uis.html ] && [ -f site/c/resources.html ] ||
+        fail "pages: $(ls site/c | head -5 | tr '\n' ' ')..."
+    expect_xpath $h 'string(//section[@id="awesome-go"]/h2/a/@href)' index.html#awesome-go
     # badges and logos are their alt text, not images fetched by the reader
     expect_xpath $h 'count(//img)' 0
     expect_not_in $h '<img'
@@ -295,10 +370,10 @@ case_old_site() {
     mkdir -p site/c
     printf '{"generator":"refdex","schema_version":1,"catalog":"catalog.md","categories":[]}\n' > site/index.json
     echo '<!DOCTYPE html>' > site/index.html
-    echo '<!DOCTYPE html>' > site/c/log.html
+    echo '<!DOCTYPE html>' > site/c/ref.html
     expect_exit 0 "$REFDEX" render catalog.md
     expect_exit 0 test -f site/.refdex-manifest
-    expect_in site/c/log.html "go-logr/logr"
+    expect_in site/c/ref.html "go-logr/logr"
 }
 
 # Offline, the main command's page says the links could not be checked, and
@@ -316,7 +391,8 @@ case_names() {
     cp "$DATA/seed.md" catalog.md
     expect_exit 0 "$REFDEX" render catalog.md
     expect_xpath site/index.html 'string(//section[@id="u7f51-u7edc"]//h2/span[@class="path"])' 'ref/网络'
-    expect_xpath site/c/u7f51-u7edc.html 'string(//title)' '网络 · catalog.md'
+    expect_xpath site/c/ref.html 'string(//title)' 'ref · catalog.md'
+    expect_xpath site/c/ref.html 'string(//section[@id="u7f51-u7edc"]//h2/span[@class="path"])' 'ref/网络'
 }
 
 case_deterministic() {
