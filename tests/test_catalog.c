@@ -330,6 +330,8 @@ static const struct {
     {"2046-newlines.md", RD_OK, NULL, 0, 0, 0},
     /* a broken link line, thematic breaks and stray words: prose in (top) */
     {"crash-e2007a80eb11ba5136983e40a93c9a16cf051bca", RD_OK, NULL, 1, 0, 44},
+    /* fuzz_html: a note's ftp:, tel: and steam: links were live links on the page */
+    {"html-note-schemes.md", RD_OK, NULL, 2, 1, 1},
 };
 
 RD_TEST(fuzz_crashes)
