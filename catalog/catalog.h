@@ -250,7 +250,8 @@ void rd_fix_free(rd_fix *f, size_t n);
 
 /* Writes url into out as a Markdown link destination: only http(s) (returns 0
  * otherwise), with spaces, controls, non-ASCII bytes and ()<>"`\ and the like
- * percent-encoded. */
+ * percent-encoded, and an '&' that would start a character reference
+ * ("&amp;", "&#39;") written "&amp;", so that the link reads back as url. */
 int rd_fix_destination(const char *url, rd_buf *out);
 
 /* ---- lint ---- */

@@ -5,10 +5,13 @@
  * target by a hash (an empty line: not checked). When rd_fix_apply accepts,
  * the new text must read as the same catalog with only the planned links
  * changed, each to an http(s) destination with nothing Markdown would read
- * in it, and hold the same links and images, in the same order, with no
- * others changed. A refusal is allowed: nothing is written then. */
+ * in it (an '&' that would start a character reference written "&amp;"),
+ * and hold the same links and images, in the same order, with no others
+ * changed. A refusal is allowed: nothing is written then (FUZZ_FIX_STRICT=1
+ * makes it a failure, to look for needless ones). */
 #include <cmark.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,6 +114,23 @@ static void links_free(link *v, size_t n)
     free(v);
 }
 
+/* What Markdown reads from a destination fix wrote: each "&amp;" is an '&'
+ * (fix writes so an '&' that would start a character reference). */
+static char *read_back(const char *with)
+{
+    char *r = strdup(with), *o = r;
+    CHECK(r);
+    for (const char *c = with; *c; o++)
+        if (!strncmp(c, "&amp;", 5)) {
+            *o = '&';
+            c += 5;
+        } else {
+            *o = *c++;
+        }
+    *o = '\0';
+    return r;
+}
+
 static const rd_fix *fix_of(const rd_fix *f, size_t n, int entry)
 {
     for (size_t k = 0; k < n; k++)
@@ -142,8 +162,11 @@ static void check_fixed(const rd_catalog *before, const char *text, size_t len, 
         CHECK(!strcmp(x->name, y->name) && !strcmp(x->description, y->description));
         CHECK(x->parent == y->parent && x->category == y->category);
         CHECK(!x->url_raw == !y->url_raw);
-        if (x->url_raw)
-            CHECK(!strcmp(y->url_raw, fx ? fx->with : x->url_raw));
+        if (x->url_raw) {
+            char *want = read_back(fx ? fx->with : x->url_raw);
+            CHECK(!strcmp(y->url_raw, fx ? want : x->url_raw));
+            free(want);
+        }
     }
     for (size_t i = 0; i < before->ncategories; i++)
         CHECK(!strcmp(before->categories[i].name, after->categories[i].name));
@@ -158,8 +181,11 @@ static void check_fixed(const rd_catalog *before, const char *text, size_t len, 
         if (!strcmp(a[i].url, b[i].url))
             continue;
         int planned = 0;
-        for (size_t k = 0; k < nf && !planned; k++)
-            planned = !f[k].skipped && !strcmp(b[i].url, f[k].with);
+        for (size_t k = 0; k < nf && !planned; k++) {
+            char *want = f[k].skipped ? NULL : read_back(f[k].with);
+            planned = want && !strcmp(b[i].url, want);
+            free(want);
+        }
         CHECK(planned);
     }
     links_free(a, na);
@@ -183,6 +209,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(f[k].skipped ? f[k].note[0] != '\0' : f[k].with != NULL);
         int rc = rd_fix_apply(cat, md, len, f, nf, &out, &err);
         CHECK(rc == RD_OK || (rc == RD_EINTERNAL && err.msg[0]));
+        if (rc != RD_OK && getenv("FUZZ_FIX_STRICT")) { /* to look for needless refusals */
+            fprintf(stderr, "refused: %s\n", err.msg);
+            for (size_t k = 0; k < nf; k++)
+                if (!f[k].skipped)
+                    fprintf(stderr, "  %s -> %s\n", cat->entries[f[k].entry].url_raw, f[k].with);
+            abort();
+        }
         if (rc == RD_OK)
             check_fixed(cat, md, len, f, nf, out);
         free(out);

@@ -332,6 +332,8 @@ static const struct {
     {"crash-e2007a80eb11ba5136983e40a93c9a16cf051bca", RD_OK, NULL, 1, 0, 44},
     /* fuzz_html: a note's ftp:, tel: and steam: links were live links on the page */
     {"html-note-schemes.md", RD_OK, NULL, 2, 1, 1},
+    /* fuzz_fix: a redirect target with "&amp;" made fix refuse the whole file */
+    {"fix-entity-target.md", RD_OK, NULL, 1, 2, 1},
 };
 
 RD_TEST(fuzz_crashes)
@@ -451,6 +453,32 @@ RD_TEST(fix_rules)
     free(out);
     rd_fix_free(f, n);
     rd_catalog_free(cat);
+}
+
+/* A target with what Markdown reads as a character reference ("&amp;",
+ * "&#39;") keeps it: the link reads back as the target, byte for byte, and
+ * the other links are fixed too, not the whole file refused. */
+RD_TEST(fix_entity_in_target)
+{
+    const char *text = "- [x](https://e.example/a)\n- [y](https://e.example/b)\n";
+    fake_checks fc = {{"https://e.example/a", "https://e.example/b"},
+                      {{RD_RES_REDIRECT, "https://e.example/s?a=1&amp;b=2&#39;&copy&x"},
+                       {RD_RES_REDIRECT, "https://e.example/new"}}};
+    rd_fix *f = NULL;
+    size_t n = 0;
+    rd_catalog *cat = NULL;
+    char *out = fix_text(text, &fc, &f, &n, &cat);
+    REQUIRE(out);
+    CHECK_STR(out, "- [x](https://e.example/s?a=1&amp;amp;b=2&amp;#39;&copy&x)\n"
+                   "- [y](https://e.example/new)\n");
+    rd_catalog *again = parse_text(out);
+    REQUIRE(again);
+    CHECK_STR(again->entries[0].url_raw, "https://e.example/s?a=1&amp;b=2&#39;&copy&x");
+    CHECK_STR(again->entries[1].url_raw, "https://e.example/new");
+    free(out);
+    rd_fix_free(f, n);
+    rd_catalog_free(cat);
+    rd_catalog_free(again);
 }
 
 /* A server chooses a redirect's target: it goes into the Markdown only
