@@ -162,7 +162,23 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 typedef struct seen {
     int calls;
+    int retry_after; /* the input has a Retry-After header */
 } seen;
+
+/* Whether needle (lower case) is in data, in any case. */
+static int memmem_ci(const uint8_t *data, size_t size, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= size; i++) {
+        size_t k = 0;
+        while (k < n && (data[i + k] | (data[i + k] >= 'A' && data[i + k] <= 'Z' ? 0x20 : 0)) ==
+                            (uint8_t)needle[k])
+            k++;
+        if (k == n)
+            return 1;
+    }
+    return 0;
+}
 
 static int valid_utf8(const char *s)
 {
@@ -185,6 +201,12 @@ static int on_result(void *ud, size_t index, const rd_check *c)
 {
     seen *s = ud;
     s->calls++;
+    if (getenv("FUZZ_HTTP_VERBOSE")) /* what the crawler made of the input */
+        fprintf(stderr, "%s %d after %d redirects, %d attempts, %lld ms, %lld bytes: %s%s%s%s\n",
+                rd_result_name(c->result), c->status, c->redirects, c->attempts,
+                (long long)c->elapsed_ms, (long long)c->bytes, c->error,
+                c->final_url ? " final " : "", c->final_url ? c->final_url : "",
+                c->title[0] ? " (title)" : "");
     CHECK(index == 0);
     rd_result r = c->result;
     CHECK(r == RD_RES_OK || r == RD_RES_REDIRECT || r == RD_RES_BROKEN || r == RD_RES_ERROR ||
@@ -203,6 +225,10 @@ static int on_result(void *ud, size_t index, const rd_check *c)
     } else {
         CHECK(c->error[0]);
     }
+    /* a wait said to pass the deadline is one: never 0 s; and Retry-After is
+     * named only when the server sent one */
+    CHECK(!strstr(c->error, "waiting 0s"));
+    CHECK(!strstr(c->error, "(Retry-After)") || s->retry_after);
     return 0;
 }
 
@@ -228,7 +254,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rd_ctx run;
     int64_t t0 = rd_now_ms();
     rd_ctx_init(&run, t0, RUN_DEADLINE_MS);
-    seen s = {0};
+    seen s = {.retry_after = memmem_ci(data, size, "\nretry-after:")};
     rd_crawl_stats stats;
     rd_error err;
     CHECK(rd_crawl(&o, &run, urls, 1, on_result, &s, &stats, &err) == RD_OK);

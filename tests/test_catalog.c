@@ -334,6 +334,8 @@ static const struct {
     {"html-note-schemes.md", RD_OK, NULL, 2, 1, 1},
     /* fuzz_fix: a redirect target with "&amp;" made fix refuse the whole file */
     {"fix-entity-target.md", RD_OK, NULL, 1, 2, 1},
+    /* fuzz_http: a 429 whose back-off did not fit said "waiting 0s (Retry-After)" */
+    {"http-429-retry-after-zero.http", RD_OK, NULL, 1, 0, 1},
 };
 
 RD_TEST(fuzz_crashes)
