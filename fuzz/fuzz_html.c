@@ -104,6 +104,8 @@ static int safe_url(const char *url)
         scheme[n++] = (char)(alpha ? *c | 0x20 : *c);
     }
     scheme[n] = '\0';
+    if (!n) /* ":..." has no scheme either */
+        return 1;
     return !strcmp(scheme, "http") || !strcmp(scheme, "https") || !strcmp(scheme, "mailto");
 }
 
