@@ -7,6 +7,7 @@
  * attributes of an allow-list, links only to http, https and mailto URLs or
  * relative ones, one script and one style sheet, always the same. */
 #include <dirent.h>
+#include <ftw.h>
 #include <libxml/HTMLparser.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,18 +28,32 @@
         }                                                                                          \
     } while (0)
 
-static char site[4096];
+static char scratch[4096], site[4096];
 static char *script_seen, *style_seen; /* the first page's: every page has the same */
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+/* The scratch folder goes when the fuzzer exits. */
+static void remove_scratch(void)
+{
+    nftw(scratch, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
     const char *tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/refdex-fuzz-html-XXXXXX", tmp);
-    CHECK(mkdtemp(dir));
-    snprintf(site, sizeof site, "%s/site", dir);
+    snprintf(scratch, sizeof scratch, "%s/refdex-fuzz-html-XXXXXX", tmp);
+    CHECK(mkdtemp(scratch));
+    snprintf(site, sizeof site, "%s/site", scratch);
+    atexit(remove_scratch);
     return 0;
 }
 
