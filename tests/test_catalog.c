@@ -336,6 +336,9 @@ static const struct {
     {"fix-entity-target.md", RD_OK, NULL, 1, 2, 1},
     /* fuzz_http: a 429 whose back-off did not fit said "waiting 0s (Retry-After)" */
     {"http-429-retry-after-zero.http", RD_OK, NULL, 1, 0, 1},
+    /* fuzz_fix: a link whose text spans lines was placed on its last line, and
+     * fix, looking for it from there, refused the file */
+    {"fix-link-across-lines.md", RD_OK, NULL, 1, 2, 1},
 };
 
 RD_TEST(fuzz_crashes)
@@ -481,6 +484,32 @@ RD_TEST(fix_entity_in_target)
     rd_fix_free(f, n);
     rd_catalog_free(cat);
     rd_catalog_free(again);
+}
+
+/* A link whose text spans lines is where its '[' is (cmark says the line it
+ * ends on): lint and reports point there, and fix finds it, not the next
+ * link with the same URL. */
+RD_TEST(link_across_lines)
+{
+    const char *text = "- [i)\na](https://a.example/1)\n- [b](https://a.example/1)\n"
+                       "- **[two\n  lines](https://b.example/2)**\n";
+    rd_catalog *cat = parse_text(text);
+    REQUIRE(cat && cat->nentries == 3);
+    CHECK_INT(cat->entries[0].link_pos.line, 1);
+    CHECK_INT(cat->entries[0].link_pos.col, 3);
+    CHECK_INT(cat->entries[2].link_pos.line, 4);
+    CHECK_INT(cat->entries[2].link_pos.col, 5);
+    rd_catalog_free(cat);
+    fake_checks fc = {{"https://a.example/1"}, {{RD_RES_REDIRECT, "https://a.example/new"}}};
+    rd_fix *f = NULL;
+    size_t n = 0;
+    char *out = fix_text(text, &fc, &f, &n, &cat);
+    REQUIRE(out);
+    CHECK_STR(out, "- [i)\na](https://a.example/new)\n- [b](https://a.example/new)\n"
+                   "- **[two\n  lines](https://b.example/2)**\n");
+    free(out);
+    rd_fix_free(f, n);
+    rd_catalog_free(cat);
 }
 
 /* A server chooses a redirect's target: it goes into the Markdown only
