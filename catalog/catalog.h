@@ -141,8 +141,8 @@ enum {
 /* The version of what rd_catalog_parse makes of a text. Raise it whenever the
  * same Markdown gives a different catalog, so that a stored catalog is read
  * again even though its source has not changed. 2: groups, badges, links at
- * any depth. */
-enum { RD_MODEL_VERSION = 2 };
+ * any depth. 3: a link whose text spans lines is at the line it starts on. */
+enum { RD_MODEL_VERSION = 3 };
 
 /* Parses len bytes of Markdown named `file` (for messages). The text must be
  * UTF-8 without NUL bytes, at most RD_DEFAULT_MAX_INPUT unless the caller has
@@ -269,7 +269,8 @@ void rd_fix_free(rd_fix *f, size_t n);
 
 /* Writes url into out as a Markdown link destination: only http(s) (returns 0
  * otherwise), with spaces, controls, non-ASCII bytes and ()<>"`\ and the like
- * percent-encoded. */
+ * percent-encoded, and an '&' that would start a character reference
+ * ("&amp;", "&#39;") written "&amp;", so that the link reads back as url. */
 int rd_fix_destination(const char *url, rd_buf *out);
 
 /* ---- lint ---- */

@@ -62,6 +62,18 @@ static int find_destination(const char *text, size_t len, const rd_entry *e, siz
     return 0;
 }
 
+/* Whether s (at an '&') starts what CommonMark reads as a character
+ * reference: "&name;", "&#123;" or "&#x1F;". */
+static int starts_reference(const char *s)
+{
+    size_t n = s[1] == '#' ? (s[2] == 'x' || s[2] == 'X' ? 3 : 2) : 1;
+    size_t k = strspn(s + n, n == 3   ? "0123456789abcdefABCDEF"
+                             : n == 2 ? "0123456789"
+                                      : "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                        "0123456789");
+    return k > 0 && s[n + k] == ';';
+}
+
 int rd_fix_destination(const char *url, rd_buf *out)
 {
     if (strncmp(url, "https://", 8) && strncmp(url, "http://", 7))
@@ -69,10 +81,27 @@ int rd_fix_destination(const char *url, rd_buf *out)
     for (const unsigned char *s = (const unsigned char *)url; *s; s++) {
         if (*s <= 0x20 || *s >= 0x7F || strchr("()<>\"`\\{}|^", *s))
             rd_buf_printf(out, "%%%02X", *s);
+        else if (*s == '&' && starts_reference((const char *)s))
+            rd_buf_puts(out, "&amp;"); /* an '&', not the character it would name */
         else
             rd_buf_putc(out, (char)*s);
     }
     return !out->oom;
+}
+
+/* Whether a destination written by rd_fix_destination reads as url: the
+ * same bytes, but each "&amp;" in it is an '&' (a backslash would not do:
+ * cmark reads character references in a destination before escapes). */
+static int reads_as(const char *written, const char *url)
+{
+    while (*url) {
+        size_t w = strncmp(written, "&amp;", 5) ? 1 : 5;
+        if ((w == 5 ? '&' : *written) != *url)
+            return 0;
+        written += w;
+        url++;
+    }
+    return !*written;
 }
 
 /* Decides what happens to one entry: a change, a refusal, or nothing (0). */
@@ -107,7 +136,7 @@ static int plan_entry(const rd_catalog *cat, int i, const char *text, size_t len
         rd_buf_free(&b);
         return RD_ENOMEM;
     }
-    if (!strcmp(b.data, e->url_raw)) {
+    if (reads_as(b.data, e->url_raw)) {
         rd_buf_free(&b);
         return 0;
     }
@@ -155,13 +184,13 @@ static int only_links_changed(const rd_catalog *before, const rd_catalog *after,
     }
     for (size_t i = 0; i < before->nentries; i++) {
         const rd_entry *x = &before->entries[i], *y = &after->entries[i];
-        const char *want = x->url_raw;
+        const char *with = NULL;
         for (size_t k = 0; k < n; k++)
             if (!f[k].skipped && f[k].entry == (int)i)
-                want = f[k].with;
+                with = f[k].with;
         if (strcmp(x->name, y->name) || strcmp(x->description, y->description) ||
-            x->parent != y->parent || x->category != y->category || !want != !y->url_raw ||
-            (want && strcmp(want, y->url_raw))) {
+            x->parent != y->parent || x->category != y->category || !x->url_raw != !y->url_raw ||
+            (with ? !reads_as(with, y->url_raw) : x->url_raw && strcmp(x->url_raw, y->url_raw))) {
             snprintf(why, wn, "'%s' (line %d) would not read back as its new link", x->name,
                      x->link_pos.line);
             return 0;

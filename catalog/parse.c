@@ -45,6 +45,18 @@ static rd_pos pos_of(const parser *p, cmark_node *n)
     return (rd_pos){cmark_node_get_start_line(n) + p->line0, cmark_node_get_start_column(n)};
 }
 
+/* Where a link starts. cmark gives a link whose text spans lines the line
+ * it ends on (and the column it starts at); its first child has the line. */
+static rd_pos link_pos_of(const parser *p, cmark_node *link)
+{
+    rd_pos pos = pos_of(p, link);
+    cmark_node *first = cmark_node_first_child(link);
+    int line = first ? cmark_node_get_start_line(first) : 0;
+    if (line > 0 && line + p->line0 < pos.line)
+        pos.line = line + p->line0;
+    return pos;
+}
+
 static char *copy_in(parser *p, rd_arena *a, const char *s, size_t n)
 {
     while (n && isspace((unsigned char)*s))
@@ -367,7 +379,7 @@ static int on_link_item(parser *p, cmark_node *item, cmark_node *link, int brack
         s += used;
     }
     size_t prose = rest.data && rest.data + prose_end > s ? (size_t)(rest.data + prose_end - s) : 0;
-    int i = add_entry(p, name, owner, category, pos_of(p, item), pos_of(p, link));
+    int i = add_entry(p, name, owner, category, pos_of(p, item), link_pos_of(p, link));
     if (i >= 0) {
         rd_entry *e = &p->cat->entries[i];
         set_url(p, e, cmark_node_get_url(link));
@@ -446,7 +458,7 @@ static void add_nav(parser *p, cmark_node *link)
     rd_flatten(link, &b);
     const char *target = cmark_node_get_url(link) + 1;
     arr[cat->nnav++] = (rd_nav){trimmed_copy(p, b.data ? b.data : "", b.len),
-                                trimmed_copy(p, target, strlen(target)), pos_of(p, link)};
+                                trimmed_copy(p, target, strlen(target)), link_pos_of(p, link)};
     if (b.oom)
         p->oom = 1;
     rd_buf_free(&b);

@@ -196,11 +196,16 @@ static void on_http(engine *g, slot *s, long status, int64_t now)
         if (!tries_left)
             snprintf(s->check.error, sizeof s->check.error,
                      "HTTP 429: still rate limited after %d tries", s->failures);
-        else
+        else if (secs > 0)
             snprintf(s->check.error, sizeof s->check.error,
                      "HTTP 429: rate limited; waiting %llds (Retry-After) would pass the "
                      "link's deadline",
-                     (long long)(wait / 1000));
+                     (long long)secs);
+        else /* no Retry-After (or one curl could not read): our own back-off */
+            snprintf(s->check.error, sizeof s->check.error,
+                     "HTTP 429: rate limited; waiting %lld ms to try again would pass the "
+                     "link's deadline",
+                     (long long)wait);
         finish(g, s, RD_RES_RATELIMITED, now);
         return;
     }

@@ -7,6 +7,7 @@
 #include <libxml/HTMLparser.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "page.h"
 
@@ -113,9 +114,26 @@ static void replace_image(section *s, xmlNodePtr img, xmlNodePtr root)
     xmlFree(alt);
 }
 
+/* Whether a note's link may stay one: a relative address, or http, https or
+ * mailto in any case (cmark has emptied javascript: and the like, but keeps
+ * ftp:, tel:, an application's steam:...). A scheme is what a browser reads
+ * as one: letters, digits, + - . before the first ':', '/', '?' or '#'. */
+static int note_href_ok(const char *href)
+{
+    size_t n = strcspn(href, ":/?#");
+    if (href[n] != ':' || !n ||
+        strspn(href, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                     "0123456789+-.") < n)
+        return 1;
+    return (n == 4 && !strncasecmp(href, "http", 4)) ||
+           (n == 5 && !strncasecmp(href, "https", 5)) ||
+           (n == 6 && !strncasecmp(href, "mailto", 6));
+}
+
 /* An in-page link (`#contents`) goes to the index, where the sections are:
  * on a category page, whose <base> is the site's root, a bare fragment
- * would name the folder. */
+ * would name the folder. A link to another scheme than the page allows
+ * stays as its text. */
 static void point_to_index(section *s, xmlNodePtr a)
 {
     xmlChar *href = xmlGetProp(a, BAD_CAST "href");
@@ -123,6 +141,8 @@ static void point_to_index(section *s, xmlNodePtr a)
         rd_buf_reset(&s->scratch);
         rd_buf_printf(&s->scratch, "index.html%s", (const char *)href);
         rd_attr(a, "href", s->scratch.data ? s->scratch.data : "index.html");
+    } else if (href && !note_href_ok((const char *)href)) {
+        xmlUnsetProp(a, BAD_CAST "href");
     }
     xmlFree(href);
 }

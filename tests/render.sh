@@ -441,6 +441,30 @@ EOC
     expect_xpath $h 'string(//div[@class="notes"]/p/a/@href)' ''
 }
 
+case_note_links() {
+    # a note's links become links only to http(s), mailto or a relative address,
+    # as an entry's do: ftp:, tel: and an application's scheme stay text
+    cat >x.md <<'EOC'
+# x
+
+## a
+
+See [ftp](ftp://files.example/f), [tel](tel:+123), [app](steam://run/1),
+[web](HTTPS://ok.example/w), [mail](mailto:a@example.com), [doc](docs/x.md) and [top](#x).
+
+- [e](https://ok.example/e)
+EOC
+    expect_exit 0 "$REFDEX" render x.md
+    for f in site/index.html site/c/a.html; do
+        expect_xpath "$f" 'count(//div[@class="notes"]//a[@href])' 4
+        expect_xpath "$f" 'count(//@href[contains(., "ftp:") or contains(., "tel:") or contains(., "steam:")])' 0
+        expect_xpath "$f" 'string(//div[@class="notes"]/p)' 'See ftp, tel, app,
+web, mail, doc and top.'
+    done
+    expect_xpath site/index.html 'string(//div[@class="notes"]//a[.="web"]/@href)' HTTPS://ok.example/w
+    expect_xpath site/index.html 'string(//div[@class="notes"]//a[.="top"]/@href)' 'index.html#x'
+}
+
 browser() {
     timeout 90 chromium --headless --no-sandbox --disable-gpu --disable-quic \
         --disable-background-networking --disable-component-update --disable-sync \

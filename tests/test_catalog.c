@@ -331,6 +331,15 @@ static const struct {
     {"2046-newlines.md", RD_OK, NULL, 0, 0, 0},
     /* a broken link line, thematic breaks and stray words: prose in (top) */
     {"crash-e2007a80eb11ba5136983e40a93c9a16cf051bca", RD_OK, NULL, 1, 0, 44},
+    /* fuzz_html: a note's ftp:, tel: and steam: links were live links on the page */
+    {"html-note-schemes.md", RD_OK, NULL, 2, 1, 1},
+    /* fuzz_fix: a redirect target with "&amp;" made fix refuse the whole file */
+    {"fix-entity-target.md", RD_OK, NULL, 1, 2, 1},
+    /* fuzz_http: a 429 whose back-off did not fit said "waiting 0s (Retry-After)" */
+    {"http-429-retry-after-zero.http", RD_OK, NULL, 1, 0, 1},
+    /* fuzz_fix: a link whose text spans lines was placed on its last line, and
+     * fix, looking for it from there, refused the file */
+    {"fix-link-across-lines.md", RD_OK, NULL, 1, 2, 1},
 };
 
 RD_TEST(fuzz_crashes)
@@ -447,6 +456,58 @@ RD_TEST(fix_rules)
             fprintf(stderr, "  entry %d: note '%s' does not say '%s'\n", e, f[i].note, notes[e]);
         CHECK(!notes[e] || strstr(f[i].note, notes[e]));
     }
+    free(out);
+    rd_fix_free(f, n);
+    rd_catalog_free(cat);
+}
+
+/* A target with what Markdown reads as a character reference ("&amp;",
+ * "&#39;") keeps it: the link reads back as the target, byte for byte, and
+ * the other links are fixed too, not the whole file refused. */
+RD_TEST(fix_entity_in_target)
+{
+    const char *text = "- [x](https://e.example/a)\n- [y](https://e.example/b)\n";
+    fake_checks fc = {{"https://e.example/a", "https://e.example/b"},
+                      {{RD_RES_REDIRECT, "https://e.example/s?a=1&amp;b=2&#39;&copy&x"},
+                       {RD_RES_REDIRECT, "https://e.example/new"}}};
+    rd_fix *f = NULL;
+    size_t n = 0;
+    rd_catalog *cat = NULL;
+    char *out = fix_text(text, &fc, &f, &n, &cat);
+    REQUIRE(out);
+    CHECK_STR(out, "- [x](https://e.example/s?a=1&amp;amp;b=2&amp;#39;&copy&x)\n"
+                   "- [y](https://e.example/new)\n");
+    rd_catalog *again = parse_text(out);
+    REQUIRE(again);
+    CHECK_STR(again->entries[0].url_raw, "https://e.example/s?a=1&amp;b=2&#39;&copy&x");
+    CHECK_STR(again->entries[1].url_raw, "https://e.example/new");
+    free(out);
+    rd_fix_free(f, n);
+    rd_catalog_free(cat);
+    rd_catalog_free(again);
+}
+
+/* A link whose text spans lines is where its '[' is (cmark says the line it
+ * ends on): lint and reports point there, and fix finds it, not the next
+ * link with the same URL. */
+RD_TEST(link_across_lines)
+{
+    const char *text = "- [i)\na](https://a.example/1)\n- [b](https://a.example/1)\n"
+                       "- **[two\n  lines](https://b.example/2)**\n";
+    rd_catalog *cat = parse_text(text);
+    REQUIRE(cat && cat->nentries == 3);
+    CHECK_INT(cat->entries[0].link_pos.line, 1);
+    CHECK_INT(cat->entries[0].link_pos.col, 3);
+    CHECK_INT(cat->entries[2].link_pos.line, 4);
+    CHECK_INT(cat->entries[2].link_pos.col, 5);
+    rd_catalog_free(cat);
+    fake_checks fc = {{"https://a.example/1"}, {{RD_RES_REDIRECT, "https://a.example/new"}}};
+    rd_fix *f = NULL;
+    size_t n = 0;
+    char *out = fix_text(text, &fc, &f, &n, &cat);
+    REQUIRE(out);
+    CHECK_STR(out, "- [i)\na](https://a.example/new)\n- [b](https://a.example/new)\n"
+                   "- **[two\n  lines](https://b.example/2)**\n");
     free(out);
     rd_fix_free(f, n);
     rd_catalog_free(cat);

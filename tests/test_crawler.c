@@ -220,6 +220,28 @@ RD_TEST_WITH(retry_after_huge, fixture_case)
     free(r.g);
 }
 
+/* A 429 with no Retry-After a number (0, a date past, a number too large)
+ * waits our own back-off; when that does not fit, the error says so, not
+ * that Retry-After asked for 0 s. */
+RD_TEST_WITH(retry_after_unreadable, fixture_case)
+{
+    static const char *const paths[] = {"/limited/z?s=0",
+                                        "/limited/p?s=Wed,%2021%20Oct%202015%2007:28:00%20GMT",
+                                        "/limited/o?s=99999999999999999999"};
+    rd_crawl_opts o = fixture_opts();
+    o.timeout_ms = 150; /* the first back-off is 200 ms at least */
+    run_result r = crawl(&o, 0, paths, 3);
+    REQUIRE(r.rc == RD_OK);
+    for (int i = 0; i < 3; i++) {
+        CHECK_INT(r.g[i].c.result, RD_RES_RATELIMITED);
+        if (!strstr(r.g[i].c.error, "ms to try again would pass the link's deadline"))
+            fprintf(stderr, "  %s: %s\n", paths[i], r.g[i].c.error);
+        CHECK(strstr(r.g[i].c.error, "ms to try again would pass the link's deadline") != NULL);
+        CHECK(strstr(r.g[i].c.error, "Retry-After") == NULL);
+    }
+    free(r.g);
+}
+
 RD_TEST_WITH(timeout_holds, fixture_case)
 {
     static const char *const paths[] = {"/hang", "/drip"};
