@@ -281,7 +281,7 @@ typedef struct rd_diag {
     rd_severity severity;
     const char *rule; /* "missing-scheme", "duplicate-url", ... (static) */
     rd_pos pos;
-    char message[400];
+    const char *message; /* malloc'd: rd_diags_free frees it */
 } rd_diag;
 
 /* A lint rule: its name (what --disable takes), its severity, whether it is
@@ -309,9 +309,11 @@ int rd_lint_opts_set(rd_lint_opts *o, const char *list, int on, rd_error *err);
 
 /* Runs the rules that opts has on (NULL: the defaults) over the catalog. On
  * success stores a malloc'd array sorted by position in *out (the caller frees
- * it) and its length in *n. */
+ * it with rd_diags_free) and its length in *n. */
 int rd_lint(const rd_catalog *cat, const rd_lint_opts *opts, rd_diag **out, size_t *n,
             rd_error *err);
+
+void rd_diags_free(rd_diag *d, size_t n);
 
 /* "note", "warning" or "error". */
 const char *rd_severity_name(rd_severity s);

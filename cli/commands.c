@@ -99,7 +99,7 @@ int rd_cmd_lint(rd_config *cfg)
         fprintf(stderr, "%s: %zu warnings fail with --strict\n", cfg->file, counts.warnings);
     if (rc == RD_EXIT_OK && lint_failed(cfg, &counts))
         rc = RD_EXIT_FINDINGS;
-    free(d);
+    rd_diags_free(d, n);
     free(text);
     rd_catalog_free(cat);
     return rc;
@@ -205,7 +205,7 @@ int rd_cmd_update(rd_config *cfg)
     }
     if (rc == RD_EXIT_OK && lint_failed(cfg, &counts))
         rc = RD_EXIT_FINDINGS;
-    free(d);
+    rd_diags_free(d, n);
     free(text);
     rd_catalog_free(cat);
     return rc;

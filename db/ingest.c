@@ -267,7 +267,7 @@ static void source_hash(const char *source, size_t len, char out[17])
     snprintf(out, 17, "%016llx", (unsigned long long)rd_fnv1a64(source, len));
 }
 
-static int same_source(rd_db *db, const char *file, const char *source, size_t len, int *same,
+static int same_source(rd_db *db, const char *file, size_t len, const char *hash, int *same,
                        rd_error *err)
 {
     static const char sql[] = "SELECT file = ?1 AND source_size = ?2 AND source_hash = ?4"
@@ -276,12 +276,10 @@ static int same_source(rd_db *db, const char *file, const char *source, size_t l
     int rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)
         return rc;
-    char hash[17];
-    source_hash(source, len, hash);
     sqlite3_bind_text(st, 1, file, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)len);
     sqlite3_bind_int(st, 3, RD_MODEL_VERSION);
-    sqlite3_bind_text(st, 4, hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, hash, -1, SQLITE_STATIC);
     int s = sqlite3_step(st);
     *same = s == SQLITE_ROW && sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
@@ -321,6 +319,7 @@ typedef struct ingest_source {
     size_t len;
     const rd_catalog *cat; /* NULL: read text */
     long long max_input;
+    char hash[17]; /* of text: source_hash */
 } ingest_source;
 
 /* Empties the catalog's tables and stores the source's catalog in their
@@ -373,12 +372,10 @@ static int replace_catalog(ingest *in, const ingest_source *src)
     if (rc == RD_OK)
         rc = rd_db_prepare(in->db, sql_catalog, &st, in->err);
     if (rc == RD_OK) {
-        char hash[17];
-        source_hash(src->text, src->len, hash);
         sqlite3_bind_text(st, 1, src->file, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)src->len);
         sqlite3_bind_int(st, 3, RD_MODEL_VERSION);
-        sqlite3_bind_text(st, 4, hash, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 4, src->hash, -1, SQLITE_STATIC);
         rc = step_done(in, st, "storing the catalog");
     }
     sqlite3_finalize(st);
@@ -405,17 +402,18 @@ static int bad_input(const ingest_source *src, int rc, rd_error *err)
     return prc == RD_EINPUT ? prc : rc;
 }
 
-static int ingest_from(rd_db *db, const ingest_source *src, int flags, rd_ingest_stats *stats,
+static int ingest_from(rd_db *db, ingest_source *src, int flags, rd_ingest_stats *stats,
                        rd_error *err)
 {
     memset(stats, 0, sizeof *stats);
+    source_hash(src->text, src->len, src->hash);
     if (src->cat) {
         stats->categories = (int64_t)src->cat->ncategories;
         stats->entries = (int64_t)src->cat->nentries;
         stats->notes = (int64_t)src->cat->nnotes;
     }
     /* the same catalog again takes no write lock (a check run may hold it) */
-    int same = 0, rc = same_source(db, src->file, src->text, src->len, &same, err);
+    int same = 0, rc = same_source(db, src->file, src->len, src->hash, &same, err);
     if (rc == RD_OK && !same)
         rc = other_catalog(db, src->file, flags & RD_INGEST_REPLACE, err);
     if (rc == RD_EUSAGE && !src->cat) /* bad input is the first thing to say */
@@ -429,7 +427,7 @@ static int ingest_from(rd_db *db, const ingest_source *src, int flags, rd_ingest
     if (rc == RD_OK && !same)
         rc = rd_db_begin_write(db, err);
     if (rc == RD_OK && !same) /* again, under the lock: another process may have been first */
-        rc = same_source(db, src->file, src->text, src->len, &same, err);
+        rc = same_source(db, src->file, src->len, src->hash, &same, err);
     ingest in = {.db = db, .err = err, .stats = stats};
     if (rc == RD_OK && same) {
         stats->unchanged = 1;
