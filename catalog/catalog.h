@@ -120,6 +120,9 @@ typedef struct rd_catalog {
     size_t nentries;
     rd_note *notes;
     size_t nnotes;
+    /* the number in the whole catalog of entries[0] and notes[0]: 0, except
+     * in a catalog handed on a section at a time (rd_catalog_stream) */
+    size_t entry_base, note_base;
     rd_nav *nav; /* in-page anchor links (a table of contents), not entries */
     size_t nnav;
     rd_anchor *ids; /* HTML anchors (`<a name="x">`, `id="x"`) */
@@ -148,6 +151,22 @@ enum { RD_MODEL_VERSION = 3 };
  * returns RD_EINPUT with "file:line:col: problem" in err. */
 int rd_catalog_parse(const char *file, const char *text, size_t len, long long max_input,
                      rd_catalog **out, rd_error *err);
+
+/* Reads text as rd_catalog_parse does, a section at a time (the text
+ * between two headings, 1 MiB or more), and calls fn after each: then cat
+ * holds every category so far (with slugs), in-page link, anchor and
+ * finding, but the entries and notes of that section only. entries[0] is
+ * entry number cat->entry_base of the whole catalog, and an entry's parent
+ * counts from the whole catalog's start too (a parent is always in the same
+ * section); likewise notes. What fn was given of them is gone after it
+ * returns, so the memory used is one section's entries, not the whole
+ * text's. fn returns 0 to go on, or an RD_E* code (with err set) that stops
+ * the reading; rd_catalog_stream then returns it. On success *out holds
+ * what is left (no entries, no notes; their totals in entry_base and
+ * note_base). */
+int rd_catalog_stream(const char *file, const char *text, size_t len, long long max_input,
+                      int (*fn)(void *ud, const rd_catalog *cat), void *ud, rd_catalog **out,
+                      rd_error *err);
 
 /* Reads a whole regular file into a malloc'd buffer (NUL-terminated; the caller
  * frees it), refusing directories and files over max_bytes. */
@@ -262,7 +281,7 @@ typedef struct rd_diag {
     rd_severity severity;
     const char *rule; /* "missing-scheme", "duplicate-url", ... (static) */
     rd_pos pos;
-    char message[400];
+    const char *message; /* malloc'd: rd_diags_free frees it */
 } rd_diag;
 
 /* A lint rule: its name (what --disable takes), its severity, whether it is
@@ -290,9 +309,11 @@ int rd_lint_opts_set(rd_lint_opts *o, const char *list, int on, rd_error *err);
 
 /* Runs the rules that opts has on (NULL: the defaults) over the catalog. On
  * success stores a malloc'd array sorted by position in *out (the caller frees
- * it) and its length in *n. */
+ * it with rd_diags_free) and its length in *n. */
 int rd_lint(const rd_catalog *cat, const rd_lint_opts *opts, rd_diag **out, size_t *n,
             rd_error *err);
+
+void rd_diags_free(rd_diag *d, size_t n);
 
 /* "note", "warning" or "error". */
 const char *rd_severity_name(rd_severity s);

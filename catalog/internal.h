@@ -67,12 +67,46 @@ cmark_node *rd_group_label(cmark_node *item, rd_buf *name, rd_buf *desc);
  * `markdownlint-disable`, `lint disable`...), which is never a category. */
 int rd_is_directive(const char *name);
 
+/* ---- url.c ---- */
+
+/* rd_url_normalise with curl's URL API for every URL, never the fast path
+ * for "https://host/path" (for tests: the two must agree). */
+int rd_url_normalise_curl(const char *raw, rd_url_info *info);
+
+/* ---- cmem.c ---- */
+
+/* The allocator to give cmark for one section's tree, and the release of
+ * all that tree at once (per thread; nothing may be kept from it). */
+cmark_mem *rd_cmark_mem(void);
+void rd_cmark_mem_release(void);
+
+/* ---- parse.c ---- */
+
+/* How much text rd_catalog_parse gives cmark at once, at least: a section
+ * ends before the next heading that no block reaches past, so cmark's tree
+ * is never the whole document's. */
+#define RD_SECTION_BYTES ((size_t)1 << 20)
+
+/* rd_catalog_parse (fn NULL) or rd_catalog_stream with sections of
+ * section_bytes or more (1: a section at every heading it can, as the tests
+ * read; SIZE_MAX: the whole text at once). A text that may define link
+ * references is read whole. */
+int rd_catalog_read(const char *file, const char *text, size_t len, long long max_input,
+                    size_t section_bytes, int (*fn)(void *ud, const rd_catalog *cat), void *ud,
+                    rd_catalog **out, rd_error *err);
+
 /* ---- slips.c ---- */
 
-/* Adds to cat->findings what CommonMark reads silently in the document but a
- * person most likely did not mean; see the rules in lint.c. Returns RD_ENOMEM
- * or 0. */
-int rd_find_slips(rd_catalog *cat, cmark_node *doc, const char *text, const size_t *line_start,
-                  size_t nlines);
+/* What rd_find_slips keeps from one section of a document to the next. */
+typedef struct rd_slip_state {
+    size_t cap_find, cap_ids;
+} rd_slip_state;
+
+/* Adds to cat->findings what CommonMark reads silently in doc but a person
+ * most likely did not mean; see the rules in lint.c. doc is the section of
+ * text that starts after line line0 (0 for a whole document); line_start and
+ * nlines are the whole text's lines. Returns RD_ENOMEM or 0. */
+int rd_find_slips(rd_catalog *cat, rd_slip_state *st, cmark_node *doc, int line0, const char *text,
+                  const size_t *line_start, size_t nlines);
 
 #endif

@@ -111,14 +111,17 @@ static void say(diags *d, const char *rule, rd_pos pos, const char *fmt, ...)
         return;
     }
     d->v = v;
-    rd_diag *g = &d->v[d->n++];
-    g->severity = rules[r].severity;
-    g->rule = rules[r].name;
-    g->pos = pos;
+    char msg[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(g->message, sizeof g->message, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    char *m = strdup(msg); /* a line a diagnostic: each as long as it is */
+    if (!m) {
+        d->oom = 1;
+        return;
+    }
+    d->v[d->n++] = (rd_diag){rules[r].severity, rules[r].name, pos, m};
 }
 
 static void lint_url(diags *d, const rd_entry *e)
@@ -452,7 +455,7 @@ int rd_lint(const rd_catalog *cat, const rd_lint_opts *opts, rd_diag **out, size
     for (size_t i = 0; i < cat->nfindings && !d.oom; i++)
         say(&d, cat->findings[i].rule, cat->findings[i].pos, "%s", cat->findings[i].message);
     if (d.oom) {
-        free(d.v);
+        rd_diags_free(d.v, d.n);
         return rd_error_set(err, RD_ENOMEM, "%s: out of memory while linting", cat->file);
     }
     if (d.n)
@@ -460,4 +463,11 @@ int rd_lint(const rd_catalog *cat, const rd_lint_opts *opts, rd_diag **out, size
     *out = d.v;
     *n = d.n;
     return RD_OK;
+}
+
+void rd_diags_free(rd_diag *d, size_t n)
+{
+    for (size_t i = 0; d && i < n; i++)
+        free((char *)d[i].message);
+    free(d);
 }

@@ -24,40 +24,61 @@ typedef struct parser {
     size_t *line_start; /* byte offset of each line, 1-based: line_start[1] == 0 */
     size_t nlines;
     size_t cap_cat, cap_ent, cap_note, cap_nav;
-    rd_buf *desc; /* one description buffer per entry, moved to the arena at the end */
-    int heading;  /* current heading category, -1 before the first */
-    int marker;   /* current comment-marker category, -1 when none */
-    int top;      /* the category for content before the first heading, -1 until needed */
+    rd_buf *desc;     /* one description buffer per entry, moved to the arena at the end */
+    int heading;      /* current heading category, -1 before the first */
+    int marker;       /* current comment-marker category, -1 when none */
+    int top;          /* the category for content before the first heading, -1 until needed */
+    int line0;        /* lines before the section being read: cmark counts from its start */
+    size_t described; /* entries before it, their descriptions already in the arena */
+    rd_slip_state slips;
+    rd_strmap slugs; /* the slugs given so far */
+    size_t slugged;  /* categories that have one */
+    rd_arena *sect;  /* the strings of entries and notes: the catalog's arena, or the
+                      * section's when they are handed on a section at a time */
+    int (*fn)(void *, const rd_catalog *);
+    void *ud;
     int oom;
 } parser;
 
-static rd_pos pos_of(cmark_node *n)
+static rd_pos pos_of(const parser *p, cmark_node *n)
 {
-    return (rd_pos){cmark_node_get_start_line(n), cmark_node_get_start_column(n)};
+    return (rd_pos){cmark_node_get_start_line(n) + p->line0, cmark_node_get_start_column(n)};
 }
 
 /* Where a link starts. cmark gives a link whose text spans lines the line
  * it ends on (and the column it starts at); its first child has the line. */
-static rd_pos link_pos_of(cmark_node *link)
+static rd_pos link_pos_of(const parser *p, cmark_node *link)
 {
-    rd_pos pos = pos_of(link);
+    rd_pos pos = pos_of(p, link);
     cmark_node *first = cmark_node_first_child(link);
     int line = first ? cmark_node_get_start_line(first) : 0;
-    if (line > 0 && line < pos.line)
-        pos.line = line;
+    if (line > 0 && line + p->line0 < pos.line)
+        pos.line = line + p->line0;
     return pos;
 }
 
-static char *trimmed_copy(parser *p, const char *s, size_t n)
+static char *copy_in(parser *p, rd_arena *a, const char *s, size_t n)
 {
     while (n && isspace((unsigned char)*s))
         s++, n--;
     while (n && isspace((unsigned char)s[n - 1]))
         n--;
-    char *c = rd_arena_strndup(p->cat->arena, s, n);
+    char *c = rd_arena_strndup(a, s, n);
     if (!c)
         p->oom = 1;
     return c ? c : "";
+}
+
+/* A trimmed copy that lives as long as the catalog (categories, links in
+ * the page), or as the section (entries, notes). */
+static char *trimmed_copy(parser *p, const char *s, size_t n)
+{
+    return copy_in(p, p->cat->arena, s, n);
+}
+
+static char *entry_copy(parser *p, const char *s, size_t n)
+{
+    return copy_in(p, p->sect, s, n);
 }
 
 static int add_category(parser *p, rd_category_kind kind, const char *name, int level, int parent,
@@ -105,7 +126,7 @@ static void on_heading(parser *p, cmark_node *n)
     int parent = p->heading;
     while (parent >= 0 && p->cat->categories[parent].level >= level)
         parent = p->cat->categories[parent].parent;
-    p->heading = add_category(p, RD_CAT_HEADING, name, level, parent, pos_of(n));
+    p->heading = add_category(p, RD_CAT_HEADING, name, level, parent, pos_of(p, n));
     if (p->heading >= 0)
         p->cat->categories[p->heading].anchor = id;
     p->marker = -1;
@@ -158,13 +179,14 @@ static void add_note(parser *p, rd_note_kind kind, cmark_node *n, int category)
         size_t len = strlen(lit);
         while (len && (lit[len - 1] == '\n' || lit[len - 1] == '\r'))
             len--;
-        char *md = rd_arena_strndup(cat->arena, lit, len);
+        char *md = rd_arena_strndup(p->sect, lit, len);
         if (!md)
             p->oom = 1;
-        arr[cat->nnotes++] = (rd_note){kind, md ? md : "", category, pos_of(n)};
+        arr[cat->nnotes++] = (rd_note){kind, md ? md : "", category, pos_of(p, n)};
         return;
     }
-    int first = cmark_node_get_start_line(n), last = cmark_node_get_end_line(n);
+    int first = cmark_node_get_start_line(n) + p->line0;
+    int last = cmark_node_get_end_line(n) + p->line0;
     size_t lead = (size_t)cmark_node_get_start_column(n) - 1; /* bytes before the block */
     if (first < 1)
         first = 1;
@@ -188,11 +210,11 @@ static void add_note(parser *p, rd_note_kind kind, cmark_node *n, int category)
         if (l < last)
             rd_buf_putc(&b, '\n');
     }
-    char *md = rd_arena_strndup(cat->arena, b.data ? b.data : "", b.len);
+    char *md = rd_arena_strndup(p->sect, b.data ? b.data : "", b.len);
     if (!md || b.oom)
         p->oom = 1;
     rd_buf_free(&b);
-    arr[cat->nnotes++] = (rd_note){kind, md ? md : "", category, pos_of(n)};
+    arr[cat->nnotes++] = (rd_note){kind, md ? md : "", category, pos_of(p, n)};
 }
 
 /* What an item the walk went into became: its entry or group, or nothing
@@ -267,7 +289,7 @@ static int add_entry(parser *p, const char *name, int parent, int category, rd_p
     int i = (int)cat->nentries++;
     arr[i] = (rd_entry){.name = name,
                         .category = category,
-                        .parent = parent,
+                        .parent = parent >= 0 ? parent + (int)cat->entry_base : -1,
                         .pos = pos,
                         .link_pos = link_pos,
                         .description = "",
@@ -276,10 +298,10 @@ static int add_entry(parser *p, const char *name, int parent, int category, rd_p
 }
 
 /* Reads a link destination: as written (trimmed) and normalised. */
-static void read_url(parser *p, const char *raw, const char **url_raw, rd_url_info *info,
-                     const char **url)
+static void read_url(parser *p, rd_arena *a, const char *raw, const char **url_raw,
+                     rd_url_info *info, const char **url)
 {
-    *url_raw = trimmed_copy(p, raw, strlen(raw));
+    *url_raw = copy_in(p, a, raw, strlen(raw));
     *url = NULL;
     if (rd_url_normalise(raw, info) < 0) {
         p->oom = 1;
@@ -287,7 +309,9 @@ static void read_url(parser *p, const char *raw, const char **url_raw, rd_url_in
         info->normalised = NULL;
         return;
     }
-    if (info->normalised && !(*url = rd_arena_strdup(p->cat->arena, info->normalised)))
+    if (info->normalised && !strcmp(info->normalised, *url_raw))
+        *url = *url_raw; /* most links are written as they normalise */
+    else if (info->normalised && !(*url = rd_arena_strdup(a, info->normalised)))
         p->oom = 1;
     free(info->normalised);
     info->normalised = NULL;
@@ -296,11 +320,11 @@ static void read_url(parser *p, const char *raw, const char **url_raw, rd_url_in
 static void set_url(parser *p, rd_entry *e, const char *raw)
 {
     rd_url_info info;
-    read_url(p, raw, &e->url_raw, &info, &e->url);
+    read_url(p, p->sect, raw, &e->url_raw, &info, &e->url);
     e->url_kind = info.kind;
     e->missing_scheme = info.missing_scheme;
-    if (info.kind == RD_URL_INVALID)
-        e->url_error = rd_arena_strdup(p->cat->arena, info.error);
+    if (info.kind == RD_URL_INVALID && !(e->url_error = rd_arena_strdup(p->sect, info.error)))
+        p->oom = 1;
 }
 
 /* Appends one line of description, separated from what is there by a newline. */
@@ -324,7 +348,7 @@ static const char *separator_copy(parser *p, const char *s, size_t n)
         return "";
     if (n == 3 && !memcmp(s, " - ", 3))
         return " - ";
-    char *c = rd_arena_strndup(p->cat->arena, s, n);
+    char *c = rd_arena_strndup(p->sect, s, n);
     if (!c)
         p->oom = 1;
     return c ? c : "";
@@ -346,16 +370,16 @@ static int on_link_item(parser *p, cmark_node *item, cmark_node *link, int brack
             s++;
         s += *s == ']';
     }
-    char *name = trimmed_copy(p, b.data ? b.data : "", b.len);
+    char *name = entry_copy(p, b.data ? b.data : "", b.len);
     if (!*name && cmark_node_first_child(link)) { /* a badge, not a link with no text */
         size_t used;
         rd_buf_reset(&b);
         rd_badge_name(cmark_node_get_url(link), s, &b, &used);
-        name = trimmed_copy(p, b.data ? b.data : "", b.len);
+        name = entry_copy(p, b.data ? b.data : "", b.len);
         s += used;
     }
     size_t prose = rest.data && rest.data + prose_end > s ? (size_t)(rest.data + prose_end - s) : 0;
-    int i = add_entry(p, name, owner, category, pos_of(item), link_pos_of(link));
+    int i = add_entry(p, name, owner, category, pos_of(p, item), link_pos_of(p, link));
     if (i >= 0) {
         rd_entry *e = &p->cat->entries[i];
         set_url(p, e, cmark_node_get_url(link));
@@ -404,14 +428,14 @@ static int on_group(parser *p, cmark_node *item, int parent)
     cmark_node *link = rd_group_label(item, &name, &desc);
     int level = p->cat->categories[parent].level + 1;
     int c = add_category(p, RD_CAT_GROUP, trimmed_copy(p, name.data ? name.data : "", name.len),
-                         level, parent, pos_of(cmark_node_first_child(item)));
+                         level, parent, pos_of(p, cmark_node_first_child(item)));
     if (c >= 0) {
         rd_category *g = &p->cat->categories[c];
         if (desc.len)
             g->description = trimmed_copy(p, desc.data, desc.len);
         if (link) {
             rd_url_info info;
-            read_url(p, cmark_node_get_url(link), &g->url_raw, &info, &g->url);
+            read_url(p, p->cat->arena, cmark_node_get_url(link), &g->url_raw, &info, &g->url);
         }
     }
     if (name.oom || desc.oom)
@@ -434,7 +458,7 @@ static void add_nav(parser *p, cmark_node *link)
     rd_flatten(link, &b);
     const char *target = cmark_node_get_url(link) + 1;
     arr[cat->nnav++] = (rd_nav){trimmed_copy(p, b.data ? b.data : "", b.len),
-                                trimmed_copy(p, target, strlen(target)), link_pos_of(link)};
+                                trimmed_copy(p, target, strlen(target)), link_pos_of(p, link)};
     if (b.oom)
         p->oom = 1;
     rd_buf_free(&b);
@@ -445,8 +469,8 @@ static void add_nav(parser *p, cmark_node *link)
 static void on_identifier(parser *p, cmark_node *item, const char *id, int category)
 {
     cmark_node *para = cmark_node_first_child(item);
-    char *name = rd_arena_strdup(p->cat->arena, id);
-    int i = name ? add_entry(p, name, -1, category, pos_of(item), pos_of(para)) : -1;
+    char *name = rd_arena_strdup(p->sect, id);
+    int i = name ? add_entry(p, name, -1, category, pos_of(p, item), pos_of(p, para)) : -1;
     rd_buf b = {0};
     for (cmark_node *n = cmark_node_next(para); n && i >= 0; n = cmark_node_next(n)) {
         rd_buf_reset(&b);
@@ -530,7 +554,7 @@ static void on_block(parser *p, cmark_node *n, cmark_node_type t)
         (marker = marker_name(p, cmark_node_get_literal(n)))) {
         int parent_cat = p->heading >= 0 ? p->heading : current_category(p);
         int level = p->cat->categories[parent_cat].level + 1;
-        p->marker = add_category(p, RD_CAT_MARKER, marker, level, parent_cat, pos_of(n));
+        p->marker = add_category(p, RD_CAT_MARKER, marker, level, parent_cat, pos_of(p, n));
     } else if (t == CMARK_NODE_PARAGRAPH && tag_kind(ctx) == TAG_ENTRY) {
         rd_buf b = {0};
         rd_flatten(n, &b);
@@ -574,7 +598,7 @@ static int is_level(cmark_node_type t)
            t == CMARK_NODE_CUSTOM_BLOCK || t == CMARK_NODE_CUSTOM_INLINE;
 }
 
-static int check_depth(cmark_node *doc, const char *file, rd_error *err)
+static int check_depth(cmark_node *doc, const char *file, int line0, rd_error *err)
 {
     cmark_iter *it = cmark_iter_new(doc);
     cmark_event_type ev;
@@ -589,8 +613,8 @@ static int check_depth(cmark_node *doc, const char *file, rd_error *err)
             rc = rd_error_set(err, RD_EINPUT,
                               "%s:%d:%d: nested more than %d levels deep; refusing to read "
                               "further",
-                              file, cmark_node_get_start_line(n), cmark_node_get_start_column(n),
-                              RD_MAX_DEPTH);
+                              file, cmark_node_get_start_line(n) + line0,
+                              cmark_node_get_start_column(n), RD_MAX_DEPTH);
             break;
         }
     }
@@ -603,10 +627,10 @@ static int check_depth(cmark_node *doc, const char *file, rd_error *err)
 static int assign_slugs(parser *p)
 {
     rd_catalog *cat = p->cat;
-    rd_strmap seen = {0};
+    rd_strmap *seen = &p->slugs;
     rd_buf b = {0};
     int rc = RD_OK;
-    for (size_t i = 0; i < cat->ncategories && rc == RD_OK; i++) {
+    for (size_t i = p->slugged; i < cat->ncategories && rc == RD_OK; i++) {
         rd_category *c = &cat->categories[i];
         rd_buf_reset(&b);
         rd_slugify(c->name, &b);
@@ -616,7 +640,7 @@ static int assign_slugs(parser *p)
         char *slug = NULL;
         for (int k = 2; rc == RD_OK; k++) {
             slug = rd_arena_strndup(cat->arena, b.data, b.len);
-            rc = slug ? rd_strmap_add(&seen, slug, (int)i, NULL) : RD_ENOMEM;
+            rc = slug ? rd_strmap_add(seen, slug, (int)i, NULL) : RD_ENOMEM;
             if (rc == 1) {
                 rc = RD_OK;
                 break;
@@ -634,16 +658,18 @@ static int assign_slugs(parser *p)
         if (rc == RD_OK && (b.oom || !(c->path = rd_arena_strndup(cat->arena, b.data, b.len))))
             rc = RD_ENOMEM;
     }
-    rd_strmap_free(&seen);
+    p->slugged = cat->ncategories;
     rd_buf_free(&b);
     return rc;
 }
 
-static void parser_done(parser *p)
+/* Moves the descriptions of the entries read since the last call into the
+ * arena, so the per-entry buffers live for one section only. */
+static void keep_descriptions(parser *p)
 {
-    for (size_t i = 0; i < p->cap_ent && p->desc; i++) {
-        if (i < p->cat->nentries && p->desc[i].len) {
-            char *d = rd_arena_strndup(p->cat->arena, p->desc[i].data, p->desc[i].len);
+    for (size_t i = p->described; i < p->cat->nentries; i++) {
+        if (p->desc[i].len) {
+            char *d = rd_arena_strndup(p->sect, p->desc[i].data, p->desc[i].len);
             if (!d || p->desc[i].oom)
                 p->oom = 1;
             else
@@ -651,12 +677,137 @@ static void parser_done(parser *p)
         }
         rd_buf_free(&p->desc[i]);
     }
-    free(p->desc);
-    free(p->line_start);
+    p->described = p->cat->nentries;
 }
 
-int rd_catalog_parse(const char *file, const char *text, size_t len, long long max_input,
-                     rd_catalog **out, rd_error *err)
+static void parser_done(parser *p)
+{
+    for (size_t i = 0; i < p->cap_ent && p->desc; i++)
+        rd_buf_free(&p->desc[i]);
+    free(p->desc);
+    free(p->line_start);
+    rd_strmap_free(&p->slugs);
+    if (p->sect != p->cat->arena)
+        rd_arena_free(p->sect);
+}
+
+/* Hands the section just read on, and forgets its entries and notes. */
+static int hand_on(parser *p, rd_error *err)
+{
+    rd_catalog *cat = p->cat;
+    int rc = p->fn(p->ud, cat);
+    if (rc < 0) {
+        if (err->code == 0)
+            rd_error_set(err, rc, "%s: stopped while reading", cat->file);
+        return rc;
+    }
+    cat->entry_base += cat->nentries;
+    cat->nentries = 0;
+    cat->note_base += cat->nnotes;
+    cat->nnotes = 0;
+    p->described = 0;
+    rd_arena_free(p->sect);
+    if (!(p->sect = rd_arena_new()))
+        p->oom = 1;
+    return RD_OK;
+}
+
+/* Whether a section may end before line `line` of doc (a document whose
+ * last line that is): when the line is a heading in the document, or an
+ * item, not its list's first, of a list in the document. Nothing before it
+ * is then open at it but that list, cmark reads every line before it as it
+ * would in the whole text, and from it on as a new document would (a list
+ * split there is two lists; nothing in the catalog depends on a list's
+ * extent). Removes that line's block from doc, for the next section. */
+static int next_starts_at(cmark_node *doc, int line)
+{
+    cmark_node *last = cmark_node_last_child(doc);
+    if (!last)
+        return 0;
+    cmark_node_type t = cmark_node_get_type(last);
+    if (t == CMARK_NODE_LIST && cmark_node_get_list_type(last) == CMARK_BULLET_LIST) {
+        last = cmark_node_last_child(last);
+        if (!last || !cmark_node_previous(last) || cmark_node_get_start_column(last) != 1)
+            return 0;
+    } else if (t != CMARK_NODE_HEADING) {
+        return 0;
+    }
+    if (cmark_node_get_start_line(last) != line)
+        return 0;
+    cmark_node_unlink(last);
+    return 1;
+}
+
+/* Reads lines first..last of the text as one cmark document into the
+ * catalog. With split set, the section must be able to end before line
+ * `last` (next_starts_at), which is left to the next section; when it
+ * cannot, reads nothing and returns 0; else returns 1, or an error. */
+static int read_section(parser *p, size_t first, size_t last, int split, rd_error *err)
+{
+    const char *file = p->cat->file;
+    size_t a = p->line_start[first], b = p->line_start[last + 1];
+    /* the tree goes as a whole when the section is read (catalog/cmem.c) */
+    cmark_parser *cp = cmark_parser_new_with_mem(CMARK_OPT_SOURCEPOS, rd_cmark_mem());
+    cmark_parser_feed(cp, p->text + a, b - a);
+    cmark_node *doc = cmark_parser_finish(cp);
+    cmark_parser_free(cp);
+    if (split && !(split = next_starts_at(doc, (int)(last - first + 1)))) {
+        rd_cmark_mem_release();
+        return 0;
+    }
+    p->line0 = (int)first - 1;
+    int rc = check_depth(doc, file, p->line0, err);
+    if (rc == RD_OK) {
+        walk(p, doc);
+        if (!p->oom &&
+            rd_find_slips(p->cat, &p->slips, doc, p->line0, p->text, p->line_start, p->nlines) < 0)
+            p->oom = 1;
+        if (!p->oom)
+            keep_descriptions(p);
+        if (!p->oom && assign_slugs(p) < 0)
+            p->oom = 1;
+    }
+    rd_cmark_mem_release();
+    if (rc == RD_OK && !p->oom && p->fn)
+        rc = hand_on(p, err);
+    return rc < 0 ? rc : 1;
+}
+
+/* Whether line s[0..n) may start a section: an ATX heading or a bullet
+ * item at its first column. */
+static int section_line(const char *s, size_t n)
+{
+    size_t k = 0;
+    if (n >= 1 && (s[0] == '-' || s[0] == '*' || s[0] == '+'))
+        k = 1;
+    else
+        while (k < n && k < 7 && s[k] == '#')
+            k++;
+    return k >= 1 && k <= 6 &&
+           (k == n || s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || s[k] == '\r');
+}
+
+/* Whether the text may define a link reference ("[label]: url"): a line with
+ * "]:" after a "[". cmark keeps definitions to itself and lets a link use one
+ * from anywhere in the document, so such a text is read whole. */
+static int may_define_links(const char *text, size_t len)
+{
+    const char *end = text + len;
+    for (const char *q = text; (q = memchr(q, ']', (size_t)(end - q))); q++) {
+        if (q + 1 < end && q[1] == ':') {
+            const char *ls = q;
+            while (ls > text && ls[-1] != '\n' && ls[-1] != '\r')
+                ls--;
+            if (memchr(ls, '[', (size_t)(q - ls)))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+int rd_catalog_read(const char *file, const char *text, size_t len, long long max_input,
+                    size_t section_bytes, int (*fn)(void *, const rd_catalog *), void *ud,
+                    rd_catalog **out, rd_error *err)
 {
     *out = NULL;
     if (max_input <= 0)
@@ -675,23 +826,42 @@ int rd_catalog_parse(const char *file, const char *text, size_t len, long long m
     }
     cat->arena = arena;
     cat->file = rd_arena_strdup(arena, file);
-    parser p = {.cat = cat, .text = text, .heading = -1, .marker = -1, .top = -1};
+    parser p = {.cat = cat,
+                .text = text,
+                .heading = -1,
+                .marker = -1,
+                .top = -1,
+                .sect = fn ? rd_arena_new() : arena,
+                .fn = fn,
+                .ud = ud};
     int rc = rd_text_lines(file, text, len, &p.line_start, &p.nlines, err);
-    cmark_node *doc = NULL;
-    if (rc == RD_OK) {
-        doc = cmark_parse_document(text, len, CMARK_OPT_SOURCEPOS);
-        rc = doc ? check_depth(doc, file, err)
-                 : rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
+    if (rc == RD_OK && (!cat->file || !p.sect))
+        p.oom = 1;
+    /* A section ends before a heading or a list's item at least
+     * section_bytes on; when cmark does not read that line so where it
+     * stands (it is in a code or HTML block, a quote, the list's first
+     * item), the section grows past it, to twice its size. */
+    size_t first = 1;
+    if (rc == RD_OK && !p.oom && !may_define_links(text, len)) {
+        size_t want = section_bytes;
+        for (size_t l = 2; l <= p.nlines && rc == RD_OK && !p.oom; l++) {
+            size_t at = p.line_start[l], size_here = at - p.line_start[first];
+            if (size_here < want || !section_line(text + at, p.line_start[l + 1] - at))
+                continue;
+            rc = read_section(&p, first, l, 1, err);
+            if (rc == 1) {
+                first = l;
+                want = section_bytes;
+                rc = RD_OK;
+            } else if (rc == 0) {
+                want = 2 * size_here;
+            }
+        }
     }
-    if (rc == RD_OK) {
-        walk(&p, doc);
-        if (!p.oom && assign_slugs(&p) < 0)
-            p.oom = 1;
-        if (!p.oom && rd_find_slips(cat, doc, text, p.line_start, p.nlines) < 0)
-            p.oom = 1;
-    }
-    if (doc) /* unlike free(), cmark_node_free does not take NULL */
-        cmark_node_free(doc);
+    if (rc == RD_OK && !p.oom && p.nlines >= first)
+        rc = read_section(&p, first, p.nlines, 0, err);
+    if (rc > 0)
+        rc = RD_OK;
     parser_done(&p);
     if (rc == RD_OK && p.oom)
         rc = rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
@@ -701,6 +871,19 @@ int rd_catalog_parse(const char *file, const char *text, size_t len, long long m
     }
     *out = cat;
     return RD_OK;
+}
+
+int rd_catalog_parse(const char *file, const char *text, size_t len, long long max_input,
+                     rd_catalog **out, rd_error *err)
+{
+    return rd_catalog_read(file, text, len, max_input, RD_SECTION_BYTES, NULL, NULL, out, err);
+}
+
+int rd_catalog_stream(const char *file, const char *text, size_t len, long long max_input,
+                      int (*fn)(void *ud, const rd_catalog *cat), void *ud, rd_catalog **out,
+                      rd_error *err)
+{
+    return rd_catalog_read(file, text, len, max_input, RD_SECTION_BYTES, fn, ud, out, err);
 }
 
 void rd_catalog_free(rd_catalog *cat)

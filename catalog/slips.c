@@ -22,9 +22,21 @@ typedef struct slips {
     const char *text;
     const size_t *line_start;
     size_t nlines;
-    size_t cap_find, cap_ids;
+    rd_slip_state *st; /* kept across the sections of one document */
+    int line0;         /* the section's first line less one: cmark counts from its start */
     int oom;
 } slips;
+
+/* A block's first and last line in the whole document. */
+static int start_line(const slips *s, cmark_node *n)
+{
+    return cmark_node_get_start_line(n) + s->line0;
+}
+
+static int end_line(const slips *s, cmark_node *n)
+{
+    return cmark_node_get_end_line(n) + s->line0;
+}
 
 static void add(slips *s, const char *rule, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
@@ -32,7 +44,7 @@ static void add(slips *s, const char *rule, int line, int col, const char *fmt, 
 static void add(slips *s, const char *rule, int line, int col, const char *fmt, ...)
 {
     rd_catalog *cat = s->cat;
-    rd_finding *arr = rd_grow(cat->findings, &s->cap_find, cat->nfindings, sizeof *arr);
+    rd_finding *arr = rd_grow(cat->findings, &s->st->cap_find, cat->nfindings, sizeof *arr);
     if (!arr) {
         s->oom = 1;
         return;
@@ -99,7 +111,7 @@ static void paragraph_lines(slips *s, cmark_node *para)
     cmark_node *item = cmark_node_parent(para);
     int in_item = is_type(item, CMARK_NODE_ITEM);
     int content_col = cmark_node_get_start_column(para) - 1;
-    int first = cmark_node_get_start_line(para), last = cmark_node_get_end_line(para);
+    int first = start_line(s, para), last = end_line(s, para);
     cmark_node *lead = cmark_node_first_child(para);
     int starts_emph = is_type(lead, CMARK_NODE_EMPH) || is_type(lead, CMARK_NODE_STRONG);
     for (int l = first; l <= last; l++) {
@@ -147,43 +159,46 @@ static void item_indent(slips *s, cmark_node *item)
     if (!is_type(parent, CMARK_NODE_ITEM))
         return;
     size_t n, pn;
-    const char *p = line_at(s, cmark_node_get_start_line(item), &n);
-    const char *pp = line_at(s, cmark_node_get_start_line(parent), &pn);
+    const char *p = line_at(s, start_line(s, item), &n);
+    const char *pp = line_at(s, start_line(s, parent), &pn);
     int rel = indent_of(p, n, NULL) - indent_of(pp, pn, NULL);
     cmark_node *text = cmark_node_first_child(parent);
     int content =
         text ? cmark_node_get_start_column(text) - cmark_node_get_start_column(parent) : rel;
     if (rel != content && rel % 2 == 1)
-        add(s, "odd-indent", cmark_node_get_start_line(item), cmark_node_get_start_column(item),
+        add(s, "odd-indent", start_line(s, item), cmark_node_get_start_column(item),
             "this item is indented %d spaces more than the item at line %d, so it is read "
             "as nested in it; indent it %d spaces to nest it, or not at all",
-            rel, cmark_node_get_start_line(parent), content);
+            rel, start_line(s, parent), content);
 }
 
 /* The bullet character an item was written with. */
 static char bullet_of(const slips *s, cmark_node *item)
 {
     size_t n;
-    const char *p = line_at(s, cmark_node_get_start_line(item), &n);
+    const char *p = line_at(s, start_line(s, item), &n);
     size_t at = (size_t)cmark_node_get_start_column(item) - 1;
     return at < n ? p[at] : '?';
 }
 
 static void list_bullets(slips *s, cmark_node *list)
 {
-    cmark_node *next = cmark_node_next(list);
-    if (!is_type(next, CMARK_NODE_LIST) || cmark_node_get_list_type(list) != CMARK_BULLET_LIST ||
-        cmark_node_get_list_type(next) != CMARK_BULLET_LIST)
+    /* looking back at the list just before, and at its last item: both are
+     * always in the section being read (a section may begin inside a long
+     * list, never at its first item) */
+    cmark_node *prev = cmark_node_previous(list);
+    if (!is_type(prev, CMARK_NODE_LIST) || cmark_node_get_list_type(list) != CMARK_BULLET_LIST ||
+        cmark_node_get_list_type(prev) != CMARK_BULLET_LIST)
         return;
-    cmark_node *a = cmark_node_first_child(list), *b = cmark_node_first_child(next);
+    cmark_node *a = cmark_node_last_child(prev), *b = cmark_node_first_child(list);
     if (!a || !b)
         return;
     char x = bullet_of(s, a), y = bullet_of(s, b);
     if (x != y)
-        add(s, "mixed-bullets", cmark_node_get_start_line(b), cmark_node_get_start_column(b),
-            "a '%c' item after '%c' items (line %d) starts a new list; use one bullet "
-            "character in a list",
-            y, x, cmark_node_get_start_line(a));
+        add(s, "mixed-bullets", start_line(s, b), cmark_node_get_start_column(b),
+            "a '%c' item after '%c' items (the last on line %d) starts a new list; use one "
+            "bullet character in a list",
+            y, x, start_line(s, a));
 }
 
 static int count_links(cmark_node *node)
@@ -214,7 +229,7 @@ static int delimiter_row(const char *p, size_t n)
  * standing alone where a heading belongs. */
 static void top_paragraph(slips *s, cmark_node *para)
 {
-    int first = cmark_node_get_start_line(para), last = cmark_node_get_end_line(para);
+    int first = start_line(s, para), last = end_line(s, para);
     size_t n1, n2;
     const char *l1 = line_at(s, first, &n1), *l2 = line_at(s, first + 1, &n2);
     int links;
@@ -254,7 +269,7 @@ static void top_paragraph(slips *s, cmark_node *para)
 static void html_block(slips *s, cmark_node *html)
 {
     const char *lit = cmark_node_get_literal(html);
-    int line = cmark_node_get_start_line(html), hidden = 0, first = 0;
+    int line = start_line(s, html), hidden = 0, first = 0;
     for (const char *p = lit; *p; line++) {
         size_t n = strcspn(p, "\n");
         size_t k = 0;
@@ -288,7 +303,7 @@ static void html_ids(slips *s, const char *html, int line)
         const char *v = p + k + 1, *end = strchr(v, q);
         if (!end)
             return;
-        rd_anchor *arr = rd_grow(s->cat->ids, &s->cap_ids, s->cat->nids, sizeof *arr);
+        rd_anchor *arr = rd_grow(s->cat->ids, &s->st->cap_ids, s->cat->nids, sizeof *arr);
         char *id = arr ? rd_arena_strndup(s->cat->arena, v, (size_t)(end - v)) : NULL;
         if (arr)
             s->cat->ids = arr;
@@ -302,11 +317,11 @@ static void html_ids(slips *s, const char *html, int line)
 }
 
 /* An inline's line: cmark gives source positions to blocks only. */
-static int line_of(cmark_node *n)
+static int line_of(const slips *s, cmark_node *n)
 {
     while (n && !cmark_node_get_start_line(n))
         n = cmark_node_parent(n);
-    return n ? cmark_node_get_start_line(n) : 0;
+    return n ? start_line(s, n) : 0;
 }
 
 /* The anchors among a paragraph's or heading's inlines (`## <a name="x"></a>
@@ -315,14 +330,19 @@ static void inline_ids(slips *s, cmark_node *block, cmark_iter *it)
 {
     for (cmark_node *k = cmark_node_first_child(block); k; k = cmark_node_next(k))
         if (is_type(k, CMARK_NODE_HTML_INLINE))
-            html_ids(s, cmark_node_get_literal(k), line_of(block));
+            html_ids(s, cmark_node_get_literal(k), line_of(s, block));
     cmark_iter_reset(it, block, CMARK_EVENT_EXIT);
 }
 
-int rd_find_slips(rd_catalog *cat, cmark_node *doc, const char *text, const size_t *line_start,
-                  size_t nlines)
+int rd_find_slips(rd_catalog *cat, rd_slip_state *st, cmark_node *doc, int line0, const char *text,
+                  const size_t *line_start, size_t nlines)
 {
-    slips s = {.cat = cat, .text = text, .line_start = line_start, .nlines = nlines};
+    slips s = {.cat = cat,
+               .text = text,
+               .line_start = line_start,
+               .nlines = nlines,
+               .st = st,
+               .line0 = line0};
     cmark_iter *it = cmark_iter_new(doc);
     cmark_event_type ev;
     while (!s.oom && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -341,7 +361,7 @@ int rd_find_slips(rd_catalog *cat, cmark_node *doc, const char *text, const size
         case CMARK_NODE_LIST: list_bullets(&s, n); break;
         case CMARK_NODE_HTML_BLOCK:
             html_block(&s, n);
-            html_ids(&s, cmark_node_get_literal(n), cmark_node_get_start_line(n));
+            html_ids(&s, cmark_node_get_literal(n), start_line(&s, n));
             break;
         default: break;
         }

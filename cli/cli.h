@@ -104,11 +104,14 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
 /* Reads and parses cfg->file; the caller frees *text and the catalog.
  * Prints why on failure and returns an exit code. */
 int rd_cli_load(const rd_config *cfg, rd_catalog **cat, char **text, size_t *len);
-/* Stores the catalog in cfg->db_path; says what happened on out unless quiet. */
+/* Stores the catalog in cfg->db_path, or with cat NULL reads text a section
+ * at a time into it (rd_db_ingest_text); says what happened on out unless
+ * quiet. */
 int rd_cli_store(const rd_config *cfg, const rd_catalog *cat, const char *text, size_t len,
                  FILE *out);
 
-/* Reads, parses and stores cfg->file (rd_cli_load, then rd_cli_store). */
+/* Reads cfg->file and stores it a section at a time (ingest, check,
+ * render: what needs no whole catalog in memory). */
 int rd_cli_ingest(const rd_config *cfg, FILE *msgs);
 
 /* Prints the category tree of an open database in cfg->format. */

@@ -99,7 +99,7 @@ int rd_cmd_lint(rd_config *cfg)
         fprintf(stderr, "%s: %zu warnings fail with --strict\n", cfg->file, counts.warnings);
     if (rc == RD_EXIT_OK && lint_failed(cfg, &counts))
         rc = RD_EXIT_FINDINGS;
-    free(d);
+    rd_diags_free(d, n);
     free(text);
     rd_catalog_free(cat);
     return rc;
@@ -113,8 +113,11 @@ int rd_cli_store(const rd_config *cfg, const rd_catalog *cat, const char *text, 
     rd_ingest_stats st;
     double t0 = rd_cli_now_ms();
     int rc = rd_db_open(cfg->db_path, 0, &db, &err);
-    if (rc == RD_OK)
-        rc = rd_db_ingest(db, cat, text, len, cfg->force ? RD_INGEST_REPLACE : 0, &st, &err);
+    int flags = cfg->force ? RD_INGEST_REPLACE : 0;
+    if (rc == RD_OK && cat)
+        rc = rd_db_ingest(db, cat, text, len, flags, &st, &err);
+    else if (rc == RD_OK) /* a section at a time */
+        rc = rd_db_ingest_text(db, cfg->file, text, len, cfg->max_input, flags, &st, &err);
     rd_db_close(db);
     if (rc < 0) {
         rd_cli_error(&err);
@@ -138,14 +141,16 @@ int rd_cli_store(const rd_config *cfg, const rd_catalog *cat, const char *text, 
 
 int rd_cli_ingest(const rd_config *cfg, FILE *msgs)
 {
-    rd_catalog *cat = NULL;
     char *text = NULL;
     size_t len;
-    int rc = rd_cli_load(cfg, &cat, &text, &len);
-    if (rc == RD_EXIT_OK)
-        rc = rd_cli_store(cfg, cat, text, len, msgs);
+    rd_error err = {0};
+    int rc = rd_read_file(cfg->file, cfg->max_input, &text, &len, &err);
+    if (rc < 0) {
+        rd_cli_error(&err);
+        return rd_exit_for(rc);
+    }
+    rc = rd_cli_store(cfg, NULL, text, len, msgs);
     free(text);
-    rd_catalog_free(cat);
     return rc;
 }
 
@@ -200,7 +205,7 @@ int rd_cmd_update(rd_config *cfg)
     }
     if (rc == RD_EXIT_OK && lint_failed(cfg, &counts))
         rc = RD_EXIT_FINDINGS;
-    free(d);
+    rd_diags_free(d, n);
     free(text);
     rd_catalog_free(cat);
     return rc;

@@ -150,6 +150,29 @@ static const char *const migrations[] = {
     "UPDATE runs SET uid = lower(hex(randomblob(16)));"
     "CREATE UNIQUE INDEX runs_uid ON runs(uid);"
     "CREATE INDEX runs_merged ON runs(merged_into);",
+
+    /* 5: a database about 2.5 times its Markdown, not 5: the catalog's
+     * source is known by its size and hash (a re-ingest compares those), an
+     * entry's link as written is stored only where it differs from the
+     * normalised URL, the search index keeps no copy of the text
+     * (contentless: a query reads only its rowids) and indexes a category's
+     * names once, not with each of its entries; most entries have no
+     * parent, and the index of parents leaves them out. */
+    "ALTER TABLE catalog ADD COLUMN source_size INTEGER;"
+    "UPDATE catalog SET source_size = length(CAST(source AS BLOB));"
+    "ALTER TABLE catalog DROP COLUMN source;"
+    "UPDATE entries SET url_raw = NULL"
+    " WHERE url_raw = (SELECT url FROM urls WHERE urls.id = entries.url_id);"
+    "DROP TABLE entries_fts;"
+    "CREATE VIRTUAL TABLE entries_fts USING fts5(name, description, content = '',"
+    " columnsize = 0);"
+    "INSERT INTO entries_fts(rowid, name, description)"
+    " SELECT id, rd_fts_spaced(name), rd_fts_spaced(description) FROM entries;"
+    "CREATE VIRTUAL TABLE categories_fts USING fts5(name_path, content = '', columnsize = 0);"
+    "INSERT INTO categories_fts(rowid, name_path)"
+    " SELECT id, rd_fts_spaced(name_path) FROM categories;"
+    "DROP INDEX entries_parent;"
+    "CREATE INDEX entries_parent ON entries(parent_id) WHERE parent_id IS NOT NULL;",
 };
 
 enum { SCHEMA_LATEST = sizeof migrations / sizeof *migrations };
@@ -314,6 +337,18 @@ static void sql_source_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv
     sqlite3_result_text(ctx, hex, 16, SQLITE_TRANSIENT);
 }
 
+/* rd_fts_spaced(text): text as the search index takes it (see db.h). */
+static void sql_fts_spaced(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *text = (const char *)sqlite3_value_text(argv[0]);
+    char *spaced = rd_fts_spaced(text ? text : "");
+    if (!spaced)
+        sqlite3_result_error_nomem(c);
+    else
+        sqlite3_result_text(c, spaced, -1, free);
+}
+
 /* 'rdex': what PRAGMA application_id says of a refdex database. */
 enum { RD_APPLICATION_ID = 0x72646578 };
 
@@ -323,7 +358,8 @@ static int add_functions(sqlite3 *h)
     const int f = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
     return sqlite3_create_function(h, "rd_fails", 2, f, NULL, sql_fails, NULL, NULL) ||
            sqlite3_create_function(h, "rd_conclusive", 1, f, NULL, sql_conclusive, NULL, NULL) ||
-           sqlite3_create_function(h, "rd_source_hash", 1, f, NULL, sql_source_hash, NULL, NULL);
+           sqlite3_create_function(h, "rd_source_hash", 1, f, NULL, sql_source_hash, NULL, NULL) ||
+           sqlite3_create_function(h, "rd_fts_spaced", 1, f, NULL, sql_fts_spaced, NULL, NULL);
 }
 
 /* A file name as an SQLite URI path: '%', '?' and '#' escaped. */
@@ -348,8 +384,9 @@ static int open_handle(rd_db *db, int readonly, rd_error *err)
 {
     for (int immutable = 0; immutable < 2; immutable++) {
         char *uri = readonly ? uri_of(db->path, immutable) : NULL;
-        int flags = readonly ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
-                             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+        /* a handle is used by one thread: no mutex around every call */
+        int flags = SQLITE_OPEN_NOMUTEX | (readonly ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
+                                                    : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
         int s = (readonly && !uri)
                     ? SQLITE_NOMEM
                     : sqlite3_open_v2(readonly ? uri : db->path, &db->h, flags, NULL);

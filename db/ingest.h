@@ -26,4 +26,12 @@ enum {
 int rd_db_ingest(rd_db *db, const rd_catalog *cat, const char *source, size_t len, int flags,
                  rd_ingest_stats *stats, rd_error *err);
 
+/* Reads text (named file in messages) as rd_catalog_stream does, a section
+ * at a time, and stores each section as it comes, in one transaction: what
+ * rd_db_ingest of the parsed text stores, without the whole catalog in
+ * memory at once. Bad input (RD_EINPUT, "file:line:col: problem") rolls
+ * back: the database is as it was. Unchanged text is not read at all. */
+int rd_db_ingest_text(rd_db *db, const char *file, const char *text, size_t len,
+                      long long max_input, int flags, rd_ingest_stats *stats, rd_error *err);
+
 #endif

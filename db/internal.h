@@ -27,6 +27,10 @@ struct rd_db {
     " LEFT JOIN checks " alias " ON " alias ".id = (SELECT max(id) FROM checks"                    \
     " WHERE url_id = " url_id " AND conclusive = 1)"
 
+/* An entry's link as written: stored only where it differs from the
+ * normalised URL (entries e joined with urls u). */
+#define RD_URL_RAW "coalesce(e.url_raw, u.url)"
+
 /* Makes temp.run_links, where each URL is linked in the stored catalog now,
  * which a run's report reads. */
 int rd_db_run_links(rd_db *db, rd_error *err);

@@ -89,7 +89,7 @@ int rd_pages_open(rd_db *db, rd_pages **out, rd_error *err)
     /* sub-entries share their parent's category, so catalog order (ord) puts
      * each right after its parent */
     static const char entries[] =
-        "SELECT e.id, e.depth, e.name, u.url, e.url_raw, e.description, e.line, k.result,"
+        "SELECT e.id, e.depth, e.name, u.url, " RD_URL_RAW ", e.description, e.line, k.result,"
         " coalesce(k.status_code, 0), k.final_url, k.checked_at, k.error"
         " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK
         " WHERE e.category_id = ?1 ORDER BY e.ord";
@@ -314,7 +314,7 @@ int rd_db_index_json(rd_db *db, FILE *out, rd_error *err)
         " FROM categories c ORDER BY c.ord";
     static const char entries[] =
         "SELECT e.depth, json_object("
-        " 'name', e.name, 'url', e.url_raw, 'normalised_url', u.url,"
+        " 'name', e.name, 'url', " RD_URL_RAW ", 'normalised_url', u.url,"
         " 'description', e.description, 'line', e.line, 'col', e.col,"
         " 'check', CASE WHEN k.id IS NULL THEN NULL ELSE json_object('result', k.result,"
         "   'status', k.status_code, 'final_url', k.final_url, 'checked_at', k.checked_at) END,"

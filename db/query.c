@@ -17,68 +17,101 @@
     "  UNION SELECT c.id FROM categories c JOIN sel ON c.parent_id = sel.id),"                     \
     " hits(id) AS ("                                                                               \
     "  SELECT e.id FROM entries e WHERE e.category_id IN sel"                                      \
-    "   AND (?2 IS NULL OR e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?2))"    \
+    "   AND (?2 IS NULL OR e.id IN temp.found)"                                                    \
     "  UNION SELECT e.id FROM entries e JOIN hits h ON e.parent_id = h.id) "
 
 #define ENTRY_FROM                                                                                 \
     " FROM entries e JOIN categories c ON c.id = e.category_id"                                    \
     " LEFT JOIN urls u ON u.id = e.url_id" RD_STATUS_JOIN("k", "e.url_id") " WHERE e.id IN hits"
 
-/* Turns what a user typed into an FTS5 query: every word must match, as a
- * prefix, and each word is a quoted string so no character is syntax. */
-static char *fts_query(const char *text)
+/* Turns one word a user typed into an FTS5 query: a quoted string (no
+ * character is syntax) matched as a prefix; CJK characters spaced as the
+ * index has them. NULL when out of memory. */
+static char *fts_word(const char *s, size_t n)
 {
+    char *word = strndup(s, n), *spaced = word ? rd_fts_spaced(word) : NULL;
+    free(word);
+    if (!spaced)
+        return NULL;
     rd_buf b = {0};
-    const char *s = text;
-    for (;;) {
+    rd_buf_putc(&b, '"');
+    for (const char *c = spaced; *c; c++) {
+        if (*c == '"')
+            rd_buf_putc(&b, '"');
+        rd_buf_putc(&b, *c);
+    }
+    rd_buf_puts(&b, "\"*");
+    free(spaced);
+    return rd_buf_take(&b);
+}
+
+/* Fills temp.found with the entries that match every word of the search:
+ * each word through the entry's name or description, or its category's
+ * names. Sets *searching unless the search is blank. */
+static int find_words(rd_db *db, const char *text, int *searching, rd_error *err)
+{
+    static const char setup[] = "DELETE FROM temp.found";
+    static const char first[] =
+        "INSERT INTO temp.found SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?1"
+        " UNION SELECT id FROM entries WHERE category_id IN"
+        " (SELECT rowid FROM categories_fts WHERE categories_fts MATCH ?1)";
+    static const char next[] =
+        "DELETE FROM temp.found WHERE id NOT IN"
+        " (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?1)"
+        " AND (SELECT category_id FROM entries WHERE entries.id = found.id) NOT IN"
+        " (SELECT rowid FROM categories_fts WHERE categories_fts MATCH ?1)";
+    *searching = 0;
+    int rc = RD_OK;
+    for (const char *s = text; rc == RD_OK;) {
         while (*s == ' ' || *s == '\t' || *s == '\n')
             s++;
         if (!*s)
             break;
         size_t n = strcspn(s, " \t\n");
-        char *word = strndup(s, n), *spaced = word ? rd_fts_spaced(word) : NULL;
-        if (!spaced) {
-            free(word);
-            rd_buf_free(&b);
-            return NULL;
+        char *word = fts_word(s, n);
+        if (!word)
+            return rd_error_set(err, RD_ENOMEM, "out of memory");
+        if (!*searching)
+            rc = rd_db_exec(db, setup, err);
+        sqlite3_stmt *st = NULL;
+        if (rc == RD_OK)
+            rc = rd_db_prepare(db, *searching ? next : first, &st, err);
+        if (rc == RD_OK) {
+            sqlite3_bind_text(st, 1, word, -1, SQLITE_STATIC);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rc = rd_db_fail(db, err, "searching");
         }
-        if (b.len)
-            rd_buf_putc(&b, ' ');
-        rd_buf_putc(&b, '"');
-        for (const char *c = spaced; *c; c++) {
-            if (*c == '"')
-                rd_buf_putc(&b, '"');
-            rd_buf_putc(&b, *c);
-        }
-        rd_buf_puts(&b, "\"*");
+        sqlite3_finalize(st);
         free(word);
-        free(spaced);
+        *searching = 1;
         s += n;
     }
-    return rd_buf_take(&b);
+    return rc;
 }
 
-/* Binds ?1 (category) and ?2 (FTS query, owned by the caller). */
-static void bind_query(sqlite3_stmt *st, const rd_query *q, const char *match)
+/* Binds ?1 (category) and ?2 (whether temp.found holds a search's hits). */
+static void bind_query(sqlite3_stmt *st, const rd_query *q, int searching)
 {
     if (q->category)
         sqlite3_bind_text(st, 1, q->category, -1, SQLITE_STATIC);
-    if (match)
-        sqlite3_bind_text(st, 2, match, -1, SQLITE_STATIC);
+    if (searching)
+        sqlite3_bind_int(st, 2, 1);
 }
 
-/* Checks that the category exists and prepares the FTS query in *match
- * (NULL without a search; an all-blank search matches everything). */
-static int query_begin(rd_db *db, const rd_query *q, char **match, rd_error *err)
+/* Checks that the category exists and runs the search into temp.found
+ * (*searching unset without a search; a blank search matches everything). */
+static int query_begin(rd_db *db, const rd_query *q, int *searching, rd_error *err)
 {
-    *match = NULL;
+    *searching = 0;
+    int rc = rd_db_exec(db, "CREATE TEMP TABLE IF NOT EXISTS found(id INTEGER PRIMARY KEY)", err);
+    if (rc < 0)
+        return rc;
     if (q->category) {
         sqlite3_stmt *st;
-        int rc =
-            rd_db_prepare(db, "SELECT count(*) FROM categories WHERE " CATEGORY_MATCHES, &st, err);
+        rc = rd_db_prepare(db, "SELECT count(*) FROM categories WHERE " CATEGORY_MATCHES, &st, err);
         if (rc < 0)
             return rc;
-        bind_query(st, q, NULL);
+        bind_query(st, q, 0);
         int found = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
         sqlite3_finalize(st);
         if (found < 0)
@@ -87,13 +120,7 @@ static int query_begin(rd_db *db, const rd_query *q, char **match, rd_error *err
             return rd_error_set(err, RD_ENOTFOUND,
                                 "no category matches '%s' (see 'refdex categories')", q->category);
     }
-    if (q->search && !(*match = fts_query(q->search)))
-        return rd_error_set(err, RD_ENOMEM, "out of memory");
-    if (*match && !**match) {
-        free(*match);
-        *match = NULL;
-    }
-    return RD_OK;
+    return q->search ? find_words(db, q->search, searching, err) : RD_OK;
 }
 
 typedef struct entry_cb {
@@ -130,21 +157,20 @@ int rd_db_query(rd_db *db, const rd_query *q, int (*cb)(const rd_entry_row *, vo
                 rd_error *err)
 {
     static const char sql[] = HITS_CTE
-        "SELECT e.id, coalesce(e.parent_id, 0), e.depth, e.name, u.url, e.url_raw,"
+        "SELECT e.id, coalesce(e.parent_id, 0), e.depth, e.name, u.url, " RD_URL_RAW ","
         " e.description, c.path, e.line, e.col, k.result, coalesce(k.status_code, 0),"
         " k.checked_at, (e.parent_id IS NULL OR e.parent_id NOT IN hits), c.name_path" ENTRY_FROM
         " ORDER BY e.ord";
-    char *match;
-    int rc = query_begin(db, q, &match, err);
+    int searching;
+    int rc = query_begin(db, q, &searching, err);
     sqlite3_stmt *st = NULL;
     if (rc == RD_OK)
         rc = rd_db_prepare(db, sql, &st, err);
     if (rc == RD_OK) {
-        bind_query(st, q, match);
+        bind_query(st, q, searching);
         entry_cb c = {cb, ud, 0};
         rc = rd_db_each(db, st, entry_row, &c, "querying entries", err);
     }
-    free(match);
     return rc;
 }
 
@@ -192,7 +218,7 @@ int rd_db_query_json(rd_db *db, const rd_query *q, char **json, rd_error *err)
         "CREATE INDEX IF NOT EXISTS temp.qe_parent ON qe(parent, id); DELETE FROM temp.qe;";
     static const char fill[] = HITS_CTE
         "INSERT INTO temp.qe SELECT e.id, e.parent_id, e.depth, json_object("
-        "'name', e.name, 'url', u.url, 'url_raw', e.url_raw,"
+        "'name', e.name, 'url', u.url, 'url_raw', " RD_URL_RAW ","
         " 'description', e.description, 'category', c.path,"
         " 'category_name', c.name_path, 'line', e.line,"
         " 'col', e.col, 'status', k.result, 'status_code', k.status_code,"
@@ -205,21 +231,20 @@ int rd_db_query_json(rd_db *db, const rd_query *q, char **json, rd_error *err)
     static const char result[] =
         "SELECT json_group_array(json(obj)) FROM (SELECT obj FROM temp.qe WHERE parent IS NULL"
         " OR parent NOT IN (SELECT id FROM temp.qe) ORDER BY id)";
-    char *match;
+    int searching;
     *json = NULL;
-    int rc = query_begin(db, q, &match, err);
+    int rc = query_begin(db, q, &searching, err);
     sqlite3_stmt *st = NULL;
     if (rc == RD_OK)
         rc = rd_db_exec(db, setup, err);
     if (rc == RD_OK)
         rc = rd_db_prepare(db, fill, &st, err);
     if (rc == RD_OK) {
-        bind_query(st, q, match);
+        bind_query(st, q, searching);
         if (sqlite3_step(st) != SQLITE_DONE)
             rc = rd_db_fail(db, err, "querying entries");
     }
     sqlite3_finalize(st);
-    free(match);
     if (rc == RD_OK)
         rc = rd_db_nest_json(db, update, "SELECT max(depth) FROM temp.qe", err);
     if (rc == RD_OK)

@@ -200,8 +200,8 @@ static int read_shards(shard_file *f, int n, rd_error *err)
 /* The copy of one attached shard, in SQL where "@." stands for its schema
  * (the only text made here: "s" and a number; file names are bound). */
 static const char merge_catalog[] =
-    "INSERT INTO main.catalog(id, file, source, ingested_at, model, source_hash)"
-    " SELECT id, file, source, ingested_at, model, source_hash FROM @.catalog;"
+    "INSERT INTO main.catalog(id, file, source_size, ingested_at, model, source_hash)"
+    " SELECT id, file, source_size, ingested_at, model, source_hash FROM @.catalog;"
     "INSERT INTO main.categories(id, parent_id, kind, name, slug, path, name_path, level, line,"
     " col, ord, description, url_raw, url) SELECT id, parent_id, kind, name, slug, path,"
     " name_path, level, line, col, ord, description, url_raw, url FROM @.categories;"
@@ -211,8 +211,11 @@ static const char merge_catalog[] =
     " e.col, e.ord FROM @.entries e LEFT JOIN @.urls su ON su.id = e.url_id;"
     "INSERT INTO main.notes(id, category_id, kind, markdown, line, col, ord) SELECT id,"
     " category_id, kind, markdown, line, col, ord FROM @.notes;"
-    "INSERT INTO main.entries_fts(rowid, name, description, category) SELECT rowid, name,"
-    " description, category FROM @.entries_fts;";
+    /* the search indexes keep no text to copy (contentless): made again */
+    "INSERT INTO main.entries_fts(rowid, name, description) SELECT id, rd_fts_spaced(name),"
+    " rd_fts_spaced(description) FROM @.entries;"
+    "INSERT INTO main.categories_fts(rowid, name_path) SELECT id, rd_fts_spaced(name_path)"
+    " FROM @.categories;";
 
 static const char merge_runs[] =
     "DELETE FROM temp.merge_new;"

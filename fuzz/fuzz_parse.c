@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(diags[i].rule && diags[i].message[0]);
             CHECK(i == 0 || pos_le(diags[i - 1].pos, diags[i].pos)); /* sorted by position */
         }
-    free(diags);
+    rd_diags_free(diags, ndiags);
     rd_catalog_free(cat);
     return 0;
 }

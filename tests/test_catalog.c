@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "catalog/catalog.h"
+#include "catalog/internal.h"
 #include "harness.h"
 
 static rd_catalog *parse_text(const char *text)
@@ -556,4 +557,100 @@ RD_TEST(fix_hostile_targets)
     rd_fix_free(f, n);
     rd_catalog_free(cat);
     rd_catalog_free(again);
+}
+
+/* The fast path for "https://host/path" gives exactly what curl's URL API
+ * gives: on every link of the lists in tests/data, and on forms where the
+ * two could part (case, ports, dot segments, IP addresses, odd bytes). */
+static void same_as_curl(const char *raw, int *fast_differs)
+{
+    rd_url_info a, b;
+    REQUIRE(rd_url_normalise(raw, &a) == RD_OK);
+    REQUIRE(rd_url_normalise_curl(raw, &b) == RD_OK);
+    int same = a.kind == b.kind && a.missing_scheme == b.missing_scheme &&
+               !strcmp(a.error, b.error) &&
+               ((!a.normalised && !b.normalised) ||
+                (a.normalised && b.normalised && !strcmp(a.normalised, b.normalised)));
+    if (!same) {
+        fprintf(stderr, "%s: fast '%s' (%d), curl '%s' (%d) %s\n", raw,
+                a.normalised ? a.normalised : "-", (int)a.kind, b.normalised ? b.normalised : "-",
+                (int)b.kind, b.error);
+        ++*fast_differs;
+    }
+    free(a.normalised);
+    free(b.normalised);
+}
+
+RD_TEST(url_fast_path_is_curl)
+{
+    static const char *const lists[] = {"awesome-go.md",
+                                        "awesome-nodejs.md",
+                                        "awesome-cpp.md",
+                                        "awesome-machine-learning.md",
+                                        "awesome-mac-zh.md",
+                                        "awesome-selfhosted.md",
+                                        "seed.md"};
+    int differs = 0;
+    size_t links = 0;
+    for (size_t l = 0; l < sizeof lists / sizeof *lists; l++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/data/%s", RD_TEST_DIR, lists[l]);
+        rd_catalog *cat = NULL;
+        rd_error err = {0};
+        REQUIRE(rd_test_load_catalog(path, &cat, &err) == RD_OK);
+        for (size_t i = 0; i < cat->nentries; i++)
+            if (cat->entries[i].url_raw) {
+                same_as_curl(cat->entries[i].url_raw, &differs);
+                links++;
+            }
+        rd_catalog_free(cat);
+    }
+    printf("%zu links\n", links);
+    CHECK(links > 7000);
+    static const char *const forms[] = {"https://Example.COM/A/b?Q=1#F",
+                                        "http://example.com:80/x",
+                                        "https://example.com:443",
+                                        "https://example.com:8443/x",
+                                        "https://example.com:0443/x",
+                                        "https://example.com:/x",
+                                        "https://example.com:99999/x",
+                                        "https://example.com",
+                                        "https://example.com?x=1",
+                                        "https://example.com#top",
+                                        "https://example.com/a/../b",
+                                        "https://example.com/./a",
+                                        "https://example.com/a/.",
+                                        "https://example.com/.well-known/x",
+                                        "https://127.0.0.1/x",
+                                        "https://127.1/x",
+                                        "http://0x7f.1/",
+                                        "https://[::1]:8080/x",
+                                        "https://user@host.com/x",
+                                        "https://host..com/x",
+                                        "https://.host.com/x",
+                                        "https://-host.com/x",
+                                        "https://host-.com/",
+                                        "https://h.com/a%20b",
+                                        "https://h.com/a%zz",
+                                        "https://h.com/{x}|^`<>\"",
+                                        "https://h.com/a\\b",
+                                        "https://h.com/é",
+                                        "https://h.com/a#b#c",
+                                        "https://h.com//x",
+                                        "https://xn--bcher-kva.example/",
+                                        "https://bücher.example/",
+                                        "HTTPS://H.COM/X",
+                                        "github.com/pkg/errors",
+                                        "www.Example.com",
+                                        "https://h.com/a?b=c&d=e;f",
+                                        "https://h.com/~user/a+b(c)",
+                                        "https://h.com/a'b!c$d*e,f",
+                                        "https://h.com/x?",
+                                        "https://h.com/x#",
+                                        "http://h.com:65535/",
+                                        "https://1h.com/",
+                                        "https://h.c0m/"};
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++)
+        same_as_curl(forms[i], &differs);
+    CHECK_INT(differs, 0);
 }

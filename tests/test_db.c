@@ -122,8 +122,8 @@ RD_TEST(migrate_from_empty)
     CHECK_SQL(path, "PRAGMA application_id", "1919182200");
     CHECK_SQL(path,
               "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type ="
-              " 'table' AND name NOT LIKE 'entries_fts_%' ORDER BY name)",
-              "catalog,categories,checks,entries,entries_fts,notes,runs,urls");
+              " 'table' AND name NOT LIKE '%_fts_%' ORDER BY name)",
+              "catalog,categories,categories_fts,checks,entries,entries_fts,notes,runs,urls");
     /* opening again migrates nothing and keeps the version */
     REQUIRE(rd_db_open(path, 0, &db, &err) == RD_OK);
     CHECK_INT(rd_db_schema_version(db), rd_db_schema_latest());
@@ -149,13 +149,29 @@ RD_TEST(upgrade_from_v1)
     CHECK_SQL(path, "SELECT count(*) FROM entries", "2"); /* nothing lost on the way */
     CHECK_SQL(path, "SELECT count(*) FROM checks", "1");
     CHECK_SQL(path, "SELECT conclusive FROM checks", "1"); /* its ok is the link's status */
-    /* schema 4: each run has a uid, no shard; the catalog a hash of its source */
+    /* schema 4: each run has a uid, no shard; the catalog a hash of its
+     * source. Schema 5: the source itself goes, its size stays (so the same
+     * bytes are known again); the search index is rebuilt without its copy
+     * of the text, and finds what it found */
     CHECK_SQL(path, "SELECT length(uid) || ' ' || (shard IS NULL) FROM runs", "32 1");
-    char *src = sql1(path, "SELECT source FROM catalog"), hash[17];
-    REQUIRE(src != NULL);
-    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)rd_fnv1a64(src, strlen(src)));
-    CHECK_SQL(path, "SELECT source_hash FROM catalog", hash);
-    free(src);
+    char *hash = sql1(path, "SELECT source_hash FROM catalog");
+    REQUIRE(hash && strlen(hash) == 16);
+    char *v1;
+    size_t v1len;
+    REQUIRE(rd_read_file(RD_TEST_DIR "/data/v1.md", 0, &v1, &v1len, &err) == RD_OK);
+    char want[17], size[32];
+    snprintf(want, sizeof want, "%016llx", (unsigned long long)rd_fnv1a64(v1, v1len));
+    CHECK_STR(hash, want);
+    snprintf(size, sizeof size, "%zu", v1len);
+    CHECK_SQL(path, "SELECT source_size FROM catalog", size);
+    free(v1);
+    free(hash);
+    CHECK_SQL(path,
+              "SELECT group_concat(e.name) FROM entries e WHERE e.id IN"
+              " (SELECT rowid FROM entries_fts WHERE entries_fts MATCH 'omega*')",
+              "omega");
+    CHECK_SQL(path, "SELECT count(*) FROM categories_fts WHERE categories_fts MATCH 'widgets*'",
+              "2");
     /* the same bytes, ingested again, are read by the new parser */
     source s;
     char *text;
@@ -316,7 +332,11 @@ RD_TEST(history_survives_edit)
     CHECK_INT(st.urls_total, 51);
     CHECK_SQL(path, "SELECT count(*) FROM checks", "2");
     CHECK_SQL(path, "SELECT count(*) FROM entries", "2");
-    CHECK_SQL(path, "SELECT count(*) FROM entries_fts", "2");
+    /* the search index holds the new entries only */
+    CHECK_SQL(path, "SELECT count(*) FROM entries_fts WHERE entries_fts MATCH 'fmt*'", "0");
+    CHECK_SQL(path, "SELECT count(*) FROM entries_fts WHERE entries_fts MATCH 'glog*'", "1");
+    CHECK_SQL(path, "SELECT count(*) FROM categories_fts WHERE categories_fts MATCH 'log*'", "1");
+    CHECK_SQL(path, "SELECT count(*) FROM entries_fts WHERE entries_fts MATCH 'new*'", "1");
     CHECK_SQL(path, "SELECT count(*) FROM categories", "2");
     /* glog's check is found through its URL, on its new line */
     CHECK_SQL(path,
@@ -530,4 +550,114 @@ RD_TEST(bad_databases)
     CHECK_INT(rd_db_open(path, 0, &db, &err), RD_EDB);
     CHECK(strstr(err.msg, "newer") != NULL);
     CHECK_SQL(path, "PRAGMA user_version", "999");
+}
+
+/* A catalog of about `bytes`, in sections of many headings, with
+ * sub-entries, notes and repeated URLs; the caller frees it. */
+static char *generated(size_t bytes, size_t *len)
+{
+    rd_buf b = {0};
+    for (int i = 0; b.len < bytes; i++) {
+        rd_buf_printf(&b, "%.*s Part %d\n\n", 2 + i % 3, "###", i);
+        if (i % 9 == 0)
+            rd_buf_printf(&b, "Some words about part %d.\n\n", i);
+        for (int j = 0; j < 20; j++)
+            rd_buf_printf(&b,
+                          "- [lib-%d-%d](https://h%d.example/p/%d) - Parses %d things.\n"
+                          "  - [sub](https://s.example/%d/%d)\n",
+                          i, j, i % 17, (i * 20 + j) % 5000, j, i, j);
+        rd_buf_puts(&b, "\n");
+    }
+    *len = b.len;
+    return rd_buf_take(&b);
+}
+
+/* Everything ingest stores of a catalog, as one text. */
+static const char *const stored_sql =
+    "SELECT (SELECT group_concat(id || ',' || coalesce(parent_id, '') || ',' || kind || ','"
+    "  || name || ',' || slug || ',' || path || ',' || name_path || ',' || line, '|')"
+    "  FROM categories)"
+    " || (SELECT group_concat(e.id || ',' || coalesce(e.parent_id, '') || ',' || e.category_id"
+    "  || ',' || e.name || ',' || coalesce(e.url_raw, '-') || ',' || coalesce(u.url, '')"
+    "  || ',' || e.description || ',' || e.depth || ',' || e.line || ',' || e.col, '|')"
+    "  FROM entries e LEFT JOIN urls u ON u.id = e.url_id)"
+    " || (SELECT group_concat(category_id || kind || markdown || line || ord, '|') FROM notes)"
+    " || (SELECT count(*) FROM entries_fts WHERE entries_fts MATCH 'parses* part*')";
+
+/* Read a section at a time (3 MiB: three sections and more), a catalog
+ * is stored as the whole parsed catalog is. */
+RD_TEST(ingest_text_in_sections)
+{
+    size_t len;
+    char *text = generated(3u << 20, &len);
+    REQUIRE(text);
+    rd_catalog *cat = NULL;
+    rd_error err = {0};
+    REQUIRE(rd_catalog_parse("catalog.md", text, len, 0, &cat, &err) == RD_OK);
+    CHECK(cat->nentries > 30000);
+    rd_ingest_stats st;
+    const char *whole = fresh_db("whole");
+    char whole_path[300];
+    snprintf(whole_path, sizeof whole_path, "%s", whole);
+    rd_db *db = NULL;
+    REQUIRE(rd_db_open(whole_path, 0, &db, &err) == RD_OK);
+    REQUIRE(rd_db_ingest(db, cat, text, len, 0, &st, &err) == RD_OK);
+    rd_db_close(db);
+    const char *parts = fresh_db("parts");
+    REQUIRE(rd_db_open(parts, 0, &db, &err) == RD_OK);
+    rd_ingest_stats st2;
+    REQUIRE(rd_db_ingest_text(db, "catalog.md", text, len, 0, 0, &st2, &err) == RD_OK);
+    CHECK_INT(st2.entries, (int64_t)cat->nentries);
+    CHECK_INT(st2.categories, (int64_t)cat->ncategories);
+    CHECK_INT(st2.notes, (int64_t)cat->nnotes);
+    CHECK_INT(st2.urls_total, st.urls_total);
+    /* the same text again: nothing read, nothing written, the same counts */
+    REQUIRE(rd_db_ingest_text(db, "catalog.md", text, len, 0, 0, &st2, &err) == RD_OK);
+    CHECK_INT(st2.unchanged, 1);
+    CHECK_INT(st2.entries, (int64_t)cat->nentries);
+    rd_db_close(db);
+    char *a = sql1(whole_path, stored_sql), *b = sql1(parts, stored_sql);
+    REQUIRE(a && b);
+    CHECK(strlen(a) > len / 2);
+    CHECK(strcmp(a, b) == 0);
+    CHECK_SQL(parts, "SELECT count(*) FROM pragma_foreign_key_check", "0");
+    CHECK_SQL(whole_path, "SELECT count(*) FROM pragma_foreign_key_check", "0");
+    free(a);
+    free(b);
+    rd_catalog_free(cat);
+    free(text);
+}
+
+/* Bad input found in the last section, after the first were stored, leaves
+ * the database as it was. */
+RD_TEST(ingest_text_bad_input_rolls_back)
+{
+    size_t len;
+    char *text = generated(2u << 20, &len);
+    REQUIRE(text);
+    const char *path = fresh_db("badtail");
+    rd_db *db = NULL;
+    rd_error err = {0};
+    rd_ingest_stats st;
+    REQUIRE(rd_db_open(path, 0, &db, &err) == RD_OK);
+    REQUIRE(rd_db_ingest_text(db, "catalog.md", text, len, 0, 0, &st, &err) == RD_OK);
+    char *before = sql1(path, stored_sql);
+    /* the same list with a list nested 70 deep at its end */
+    rd_buf b = {0};
+    rd_buf_append(&b, text, len);
+    rd_buf_puts(&b, "# Deep\n\n");
+    for (int i = 0; i < 70; i++)
+        rd_buf_printf(&b, "%*s- x\n", 2 * i, "");
+    REQUIRE(!b.oom);
+    int rc = rd_db_ingest_text(db, "catalog.md", b.data, b.len, 0, 0, &st, &err);
+    CHECK_INT(rc, RD_EINPUT);
+    CHECK(strstr(err.msg, "catalog.md:") && strstr(err.msg, "nested more than 64"));
+    rd_db_close(db);
+    char *after = sql1(path, stored_sql);
+    CHECK(before && after && strcmp(before, after) == 0);
+    CHECK_SQL(path, "PRAGMA integrity_check", "ok");
+    free(before);
+    free(after);
+    rd_buf_free(&b);
+    free(text);
 }

@@ -1,0 +1,322 @@
+/* tests/test_sections.c — a catalog read a section at a time is the catalog
+ * read whole: every category, entry, note, in-page link, anchor and finding,
+ * with its position, on every list in tests/ and on shapes where a heading
+ * line is not a heading (code, HTML) or a link's definition is elsewhere. */
+#include <dirent.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog/catalog.h"
+#include "catalog/internal.h"
+#include "harness.h"
+
+static void put_pos(rd_buf *b, rd_pos p)
+{
+    rd_buf_printf(b, "@%d:%d", p.line, p.col);
+}
+
+static const char *str(const char *s)
+{
+    return s ? s : "(null)";
+}
+
+static void dump_categories(const rd_catalog *c, rd_buf *b)
+{
+    for (size_t i = 0; i < c->ncategories; i++) {
+        const rd_category *k = &c->categories[i];
+        rd_buf_printf(b, "C %d %s|%s|%s|%d|%d|%s|%s|%s|%s", (int)k->kind, k->name, k->slug, k->path,
+                      k->level, k->parent, str(k->description), str(k->url_raw), str(k->url),
+                      str(k->anchor));
+        put_pos(b, k->pos);
+        rd_buf_putc(b, '\n');
+    }
+}
+
+static void dump_entries(const rd_catalog *c, rd_buf *b)
+{
+    for (size_t i = 0; i < c->nentries; i++) {
+        const rd_entry *e = &c->entries[i];
+        rd_buf_printf(b, "E %s|%s|%s|%d|%d|%s|%s|%d|%d|%s|%zu|%zu", e->name, str(e->url_raw),
+                      str(e->url), (int)e->url_kind, e->missing_scheme, str(e->url_error),
+                      e->description, e->category, e->parent, str(e->separator), e->inline_len,
+                      e->prose_len);
+        put_pos(b, e->pos);
+        put_pos(b, e->link_pos);
+        rd_buf_putc(b, '\n');
+    }
+}
+
+static void dump_notes(const rd_catalog *c, rd_buf *b)
+{
+    for (size_t i = 0; i < c->nnotes; i++) {
+        rd_buf_printf(b, "N %d %d %s", (int)c->notes[i].kind, c->notes[i].category,
+                      c->notes[i].markdown);
+        put_pos(b, c->notes[i].pos);
+        rd_buf_putc(b, '\n');
+    }
+}
+
+static void dump_rest(const rd_catalog *c, rd_buf *b)
+{
+    for (size_t i = 0; i < c->nnav; i++) {
+        rd_buf_printf(b, "V %s|%s", c->nav[i].text, c->nav[i].target);
+        put_pos(b, c->nav[i].pos);
+        rd_buf_putc(b, '\n');
+    }
+    for (size_t i = 0; i < c->nids; i++)
+        rd_buf_printf(b, "I %s %d\n", c->ids[i].id, c->ids[i].line);
+    for (size_t i = 0; i < c->nfindings; i++) {
+        rd_buf_printf(b, "F %s %s", c->findings[i].rule, c->findings[i].message);
+        put_pos(b, c->findings[i].pos);
+        rd_buf_putc(b, '\n');
+    }
+}
+
+/* Everything the model holds, one line per thing. */
+static void dump(const rd_catalog *c, rd_buf *b)
+{
+    dump_categories(c, b);
+    dump_entries(c, b);
+    dump_notes(c, b);
+    dump_rest(c, b);
+}
+
+/* The first line where two dumps differ, or NULL. */
+static const char *first_difference(const char *a, const char *b)
+{
+    const char *line = a;
+    for (; *a && *a == *b; a++, b++)
+        if (*a == '\n')
+            line = a + 1;
+    return *a == *b ? NULL : line;
+}
+
+/* Parses text whole and a section per heading (and in sections of 64 bytes
+ * on), and checks the two catalogs are the same in every field. */
+static void same_both_ways(const char *name, const char *text, size_t len)
+{
+    static const size_t sizes[] = {1, 64, 4096};
+    rd_catalog *whole = NULL;
+    rd_error err = {0};
+    int rc = rd_catalog_read(name, text, len, 0, SIZE_MAX, NULL, NULL, &whole, &err);
+    rd_buf want = {0};
+    if (rc == RD_OK)
+        dump(whole, &want);
+    for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+        rd_catalog *parts = NULL;
+        rd_error err2 = {0};
+        int rc2 = rd_catalog_read(name, text, len, 0, sizes[s], NULL, NULL, &parts, &err2);
+        CHECK_INT(rc2, rc);
+        if (rc != RD_OK) {
+            CHECK_STR(err2.msg, err.msg);
+        } else if (rc2 == RD_OK) {
+            rd_buf got = {0};
+            dump(parts, &got);
+            const char *diff =
+                first_difference(want.data ? want.data : "", got.data ? got.data : "");
+            if (diff)
+                fprintf(stderr, "%s (sections of %zu bytes): differs from here:\n%.300s\n", name,
+                        sizes[s], diff);
+            CHECK(diff == NULL);
+            rd_buf_free(&got);
+        }
+        rd_catalog_free(parts);
+    }
+    rd_buf_free(&want);
+    rd_catalog_free(whole);
+}
+
+/* Every .md file in dir (and every file, with any_name). */
+static int each_file(const char *dir, int any_name)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (de->d_name[0] == '.' || (!any_name && (l < 4 || strcmp(de->d_name + l - 3, ".md"))))
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        char *text;
+        size_t len;
+        rd_error err = {0};
+        if (rd_read_file(path, RD_DEFAULT_MAX_INPUT, &text, &len, &err) != RD_OK)
+            continue;
+        same_both_ways(path, text, len);
+        free(text);
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+RD_TEST(sections_real_lists)
+{
+    /* the six published lists, the seed and the shapes lists use */
+    CHECK(each_file(RD_TEST_DIR "/data", 0) >= 8);
+    CHECK(each_file(RD_TEST_DIR "/parse", 0) >= 10);
+}
+
+RD_TEST(sections_test_cases)
+{
+    CHECK(each_file(RD_TEST_DIR "/lint", 0) >= 2);
+    CHECK(each_file(RD_TEST_DIR "/fmt", 0) > 5);
+    CHECK(each_file(RD_TEST_DIR "/../fuzz/corpus", 1) > 3);
+    CHECK(each_file(RD_TEST_DIR "/../fuzz/crashes", 1) > 0);
+}
+
+#define SAME(text) same_both_ways(#text, text, strlen(text))
+
+RD_TEST(sections_heading_lines_that_are_not_headings)
+{
+    /* in a fenced code block, open to the end or closed just before */
+    SAME("# A\n- [a](https://a.example)\n```\n# not a heading\n- [b](https://b.example)\n```\n"
+         "# B\n- [c](https://c.example)\n");
+    SAME("# A\n```\n# in code to the end\n\n# still code\n");
+    SAME("# A\n~~~~\n```\n# code\n~~~\n# code\n~~~~\n# B\n- [c](https://c.example)\n");
+    /* in an HTML block: one that ends at a blank line, one that ends at "-->" */
+    SAME("# A\n<div>\n# in the div\n- [h](https://h.example)\n</div>\n\n# B\n- [c](https://c"
+         ".example)\n");
+    SAME("# A\n<!--\n# commented out\n- [x](https://x.example)\n-->\n# B\n- x\n<!-- m -->\n"
+         "- [y](https://y.example)\n");
+    SAME("<details>\n<summary>s</summary>\n\n# H\n- [d](https://d.example)\n</details>\n# C\n");
+    /* in a list item (indented: code of the item) and a quote (closes it) */
+    SAME("# A\n- [a](https://a.example)\n\n      # code in the item\n# B\n> quote\n# C\n> "
+         "lazy\nline\n# D\n");
+    /* setext headings, and "#" lines that are not headings at all */
+    SAME("Title\n=====\n#hashtag\n# A\nSub\n---\n####### seven\n#\n# B\n");
+}
+
+RD_TEST(sections_inside_lists)
+{
+    /* a long list splits between its items: loose, tight, with nested
+     * items, descriptions on later lines and sub-entries */
+    SAME("# A\n- [a](https://a.example) - A.\n\n- [b](https://b.example)\n  more words\n"
+         "  - [b1](https://b1.example)\n- gorm\n  ORM.\n- prose item\n- [c](https://c.example)"
+         "\n");
+    /* a list after one of other bullets (mixed-bullets), a first item, a
+     * rule that looks like an item, an ordered list, an item in a quote */
+    SAME("# A\n- [a](https://a.example)\n- [b](https://b.example)\n* [c](https://c.example)\n"
+         "* [d](https://d.example)\n- - -\n- [e](https://e.example)\n1. [f](https://f.example)"
+         "\n2. [g](https://g.example)\n> - [h](https://h.example)\n- [i](https://i.example)\n");
+    /* a group whose entries span what would be sections */
+    SAME("# A\n- Group - words\n  - [a](https://a.example)\n  - [b](https://b.example)\n- "
+         "[c](https://c.example)\n- Other\n  - [d](https://d.example)\n");
+    /* an item under a comment marker, and a lazy line */
+    SAME("# A\n<!-- m -->\n- [a](https://a.example) - x\nlazy line\n- [b](https://b.example)"
+         "\n<!-- n -->\n- [c](https://c.example)\n");
+}
+
+RD_TEST(sections_link_definitions_read_whole)
+{
+    /* a reference-style entry whose definition is in another section */
+    const char *t = "# A\n- [x][ref] - an entry\n\n# B\n- [y](https://y.example)\n\n"
+                    "[ref]: https://x.example/ref\n";
+    SAME(t);
+    rd_catalog *c = NULL;
+    rd_error err = {0};
+    REQUIRE(rd_catalog_read("t.md", t, strlen(t), 0, 1, NULL, NULL, &c, &err) == RD_OK);
+    REQUIRE(c->nentries == 2);
+    CHECK_STR(c->entries[0].url, "https://x.example/ref");
+    rd_catalog_free(c);
+}
+
+RD_TEST(sections_generated_catalog)
+{
+    /* many headings at every level, lists, quotes and notes between them */
+    rd_buf b = {0};
+    for (int i = 0; i < 400; i++) {
+        rd_buf_printf(&b, "%.*s Part %d\n\n", 1 + i % 4, "####", i);
+        if (i % 7 == 0)
+            rd_buf_printf(&b, "> note %d\n", i);
+        if (i % 11 == 0)
+            rd_buf_printf(&b, "```\n# code %d\n```\n", i);
+        for (int j = 0; j < i % 5; j++)
+            rd_buf_printf(&b,
+                          "- [e%d-%d](https://h%d.example/%d) - Entry %d.\n  - [s](https://"
+                          "s.example/%d/%d)\n",
+                          i, j, i % 13, j, j, i, j);
+        rd_buf_puts(&b, "\n");
+    }
+    REQUIRE(!b.oom);
+    same_both_ways("generated", b.data, b.len);
+    rd_buf_free(&b);
+}
+
+/* What a stream hands on, gathered: the entries and notes of each section
+ * (numbered from the whole catalog's start), and how many sections came. */
+typedef struct gathered {
+    rd_buf entries, notes;
+    size_t sections, next_entry, next_note, most;
+    int bad_base;
+} gathered;
+
+static int gather(void *ud, const rd_catalog *cat)
+{
+    gathered *g = ud;
+    g->sections++;
+    g->bad_base |= cat->entry_base != g->next_entry || cat->note_base != g->next_note;
+    dump_entries(cat, &g->entries);
+    dump_notes(cat, &g->notes);
+    g->next_entry = cat->entry_base + cat->nentries;
+    g->next_note = cat->note_base + cat->nnotes;
+    if (cat->nentries > g->most)
+        g->most = cat->nentries;
+    return 0;
+}
+
+/* A catalog handed on a section at a time is, gathered, the whole catalog;
+ * and no section holds the entries of another. */
+static void same_streamed(const char *name, const char *text, size_t len, size_t section_bytes,
+                          size_t *sections, size_t *most)
+{
+    rd_catalog *whole = NULL, *rest = NULL;
+    rd_error err = {0};
+    REQUIRE(rd_catalog_parse(name, text, len, 0, &whole, &err) == RD_OK);
+    gathered g = {0};
+    REQUIRE(rd_catalog_read(name, text, len, 0, section_bytes, gather, &g, &rest, &err) == RD_OK);
+    CHECK(!g.bad_base);
+    CHECK_INT(rest->nentries, 0);
+    CHECK_INT(rest->entry_base, whole->nentries);
+    CHECK_INT(rest->note_base, whole->nnotes);
+    rd_buf want = {0}, got = {0};
+    dump(whole, &want);
+    dump_categories(rest, &got);
+    rd_buf_append(&got, g.entries.data ? g.entries.data : "", g.entries.len);
+    rd_buf_append(&got, g.notes.data ? g.notes.data : "", g.notes.len);
+    dump_rest(rest, &got);
+    const char *diff = first_difference(want.data, got.data ? got.data : "");
+    if (diff)
+        fprintf(stderr, "%s streamed: differs from here:\n%.300s\n", name, diff);
+    CHECK(diff == NULL);
+    *sections = g.sections;
+    *most = g.most;
+    rd_buf_free(&want);
+    rd_buf_free(&got);
+    rd_buf_free(&g.entries);
+    rd_buf_free(&g.notes);
+    rd_catalog_free(whole);
+    rd_catalog_free(rest);
+}
+
+RD_TEST(sections_streamed)
+{
+    char *text;
+    size_t len, sections, most;
+    rd_error err = {0};
+    REQUIRE(rd_read_file(RD_TEST_DIR "/data/awesome-go.md", 0, &text, &len, &err) == RD_OK);
+    same_streamed("awesome-go.md", text, len, 16 << 10, &sections, &most);
+    CHECK(sections > 20); /* 16 KiB sections of a 300 KB list */
+    CHECK(most < 400);    /* of its 3,000 entries */
+    same_streamed("awesome-go.md", text, len, RD_SECTION_BYTES, &sections, &most);
+    CHECK_INT(sections, 1);
+    free(text);
+    REQUIRE(rd_read_file(RD_TEST_DIR "/data/seed.md", 0, &text, &len, &err) == RD_OK);
+    same_streamed("seed.md", text, len, 1, &sections, &most);
+    CHECK(sections > 3);
+    free(text);
+}
