@@ -284,6 +284,10 @@ static int migrate(rd_db *db, rd_error *err)
      * keys on, dropping the old one would delete every row that points at
      * it. They are checked before each commit instead. */
     int rc = rd_db_exec(db, "PRAGMA foreign_keys = OFF", err);
+    /* a new file gives back the pages a re-ingest or the search index's
+     * merges free (ingest runs incremental_vacuum); set before any table */
+    if (rc == RD_OK && v == 0)
+        rc = rd_db_exec(db, "PRAGMA main.auto_vacuum = INCREMENTAL", err);
     for (; rc == RD_OK && v < SCHEMA_LATEST; v++) {
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);

@@ -463,6 +463,10 @@ static int ingest_from(rd_db *db, ingest_source *src, int flags, rd_ingest_stats
     if (fk_off && sqlite3_exec(db->h, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK &&
         rc == RD_OK)
         rc = rd_db_fail(db, err, "turning foreign keys back on");
+    /* the pages the old catalog and the index's merges left free go back to
+     * the file system (a database made before 0.3 keeps them for reuse) */
+    if (rc == RD_OK && fk_off)
+        rc = rd_db_exec(db, "PRAGMA main.incremental_vacuum", err);
     return rc;
 }
 
