@@ -116,18 +116,3 @@ void rd_sched_release(rd_sched *s, uint32_t link)
     s->hosts[s->host_of[link]].inflight--;
     s->inflight--;
 }
-
-int64_t rd_sched_pop_any(rd_sched *s)
-{
-    for (size_t i = 0; i < s->nhosts; i++) {
-        rd_host *h = &s->hosts[i];
-        if (h->len) {
-            uint32_t link = h->queue[h->head];
-            h->head = (h->head + 1) % h->cap;
-            h->len--;
-            s->queued--;
-            return link;
-        }
-    }
-    return -1;
-}

@@ -39,9 +39,6 @@ int rd_sched_requeue(rd_sched *s, uint32_t link);
  * may. *wake_ms gets the earliest time a host interval opens (0: none). */
 int64_t rd_sched_next(rd_sched *s, int64_t now_ms, int64_t *wake_ms);
 
-/* Takes any queued link, ignoring the limits (to end a run); -1 when none. */
-int64_t rd_sched_pop_any(rd_sched *s);
-
 /* Gives back the slot of a link that finished or went into back-off. */
 void rd_sched_release(rd_sched *s, uint32_t link);
 

@@ -143,7 +143,11 @@ case_deadline() {
     [ "$took" -ge 1000 ] && [ "$took" -lt "$(max_ms 2500)" ] || fail "--deadline 1s took $took ms"
     expect_in out.txt "20 links: 0 ok, 20 cancelled in"
     expect_sql "SELECT outcome FROM runs" "deadline"
-    expect_sql "SELECT count(*) FROM checks WHERE result = 'cancelled' AND error = 'the run''s deadline passed'" 20
+    # five in flight at the deadline, fifteen that never started: one check
+    # each, all cancelled, and the run one outcome
+    expect_sql "SELECT count(*) FROM checks WHERE result = 'cancelled' AND error = 'the run''s deadline passed'" 5
+    expect_sql "SELECT count(*) FROM checks WHERE result = 'cancelled' AND error = 'the run ended before this link was checked'" 15
+    expect_sql "SELECT count(DISTINCT url_id) || ' ' || count(*) FROM checks" "20 20"
     expect_exit 1 "$REFDEX" check h.md --allow-private --deadline 1s --strict
 }
 
@@ -182,6 +186,9 @@ case_kill() {
     # (at least 4 even on a loaded machine)
     expect_sql "SELECT count(*) >= 4 FROM checks WHERE result = 'ok'" 1
     expect_sql "SELECT count(*) FROM runs WHERE finished_at IS NULL" 1
+    # every link of the killed run has its check: those it never finished say so
+    expect_sql "SELECT count(DISTINCT url_id) || ' ' || count(*) FROM checks" "40 40"
+    expect_sql "SELECT count(*) = 40 - (SELECT count(*) FROM checks WHERE result = 'ok') FROM checks WHERE result = 'cancelled' AND error = 'the run ended before this link was checked'" 1
     # and the next run works on the same database
     expect_exit 0 "$REFDEX" check s.md --allow-private --per-host 20 --max-age 1h
     expect_in out.txt "40 links:"

@@ -207,29 +207,6 @@ RD_TEST(queue_grows_in_order)
     rd_sched_free(&s);
 }
 
-/* pop_any, to end a run, takes every queued link whatever the limits, and
- * takes no slot. */
-RD_TEST(pop_any_ignores_limits)
-{
-    rd_sched s;
-    int64_t wake = -1;
-    REQUIRE(rd_sched_init(&s, 4, 1, 1, 1000) == RD_OK);
-    REQUIRE(push(&s, 0, 1, "a.example") == 0);
-    REQUIRE(push(&s, 2, 3, "b.example") == 0);
-    CHECK_STR(take(&s, 0, &wake), "0");
-    CHECK_INT(rd_sched_pop_any(&s), 1);
-    CHECK_INT(rd_sched_pop_any(&s), 2);
-    CHECK_INT(rd_sched_pop_any(&s), 3);
-    CHECK_INT(rd_sched_pop_any(&s), -1);
-    CHECK_INT(s.queued, 0);
-    CHECK_INT(s.inflight, 1); /* 0 still holds its slot */
-    CHECK_INT(s.hosts[1].inflight, 0);
-    rd_sched_release(&s, 0);
-    CHECK_INT(s.inflight, 0);
-    CHECK_STR(take(&s, 5000, &wake), "");
-    rd_sched_free(&s);
-}
-
 /* A release gives back the link's slot under the global limit and under its
  * host's, and nothing else. */
 RD_TEST(release_gives_back_slots)
