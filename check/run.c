@@ -212,6 +212,7 @@ static int finish(run *r, const rd_crawl_stats *st, int rc)
     rd_check_tally *t = r->t;
     int interrupted = r->o->interrupted && r->o->interrupted(r->o->ud);
     t->hosts = st->hosts;
+    t->host_pauses = st->host_pauses;
     /* no server of several hosts could be reached: nothing was checked, so
      * nothing is called broken (one dead host is just that) */
     t->network_down = !interrupted && st->hosts > 1 && st->resolved == 0 && st->refused == 0 &&

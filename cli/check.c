@@ -138,7 +138,8 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
                              .offline = t.network_down,
                              .shard = cfg->shard,
                              .shards = cfg->shards,
-                             .catalog = t.catalog};
+                             .catalog = t.catalog,
+                             .host_pauses = t.host_pauses};
     memcpy(sum.count, t.count, sizeof sum.count);
     *network_down = t.network_down;
     if (e == RD_OK)

@@ -67,10 +67,11 @@ typedef int (*rd_crawl_cb)(void *ud, size_t index, const rd_check *check);
 typedef struct rd_crawl_stats {
     size_t done, count[RD_RES_COUNT];
     int64_t elapsed_ms;
-    size_t resolved;  /* links whose host resolved and connected, for "network down?" */
-    size_t refused;   /* links whose address the policy refused: the policy, not the network */
-    size_t hosts;     /* distinct hosts among the links */
-    size_t unstarted; /* links the run ended before they started (cancelled, no callback) */
+    size_t resolved;    /* links whose host resolved and connected, for "network down?" */
+    size_t refused;     /* links whose address the policy refused: the policy, not the network */
+    size_t hosts;       /* distinct hosts among the links */
+    size_t unstarted;   /* links the run ended before they started (cancelled, no callback) */
+    size_t host_pauses; /* times a rate-limited host (429, 503 with a wait) was paused */
 } rd_crawl_stats;
 
 /* Checks urls[0..n) under `run`. Returns 0 when every link has a result

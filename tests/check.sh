@@ -151,6 +151,22 @@ case_deadline() {
     expect_exit 1 "$REFDEX" check h.md --allow-private --deadline 1s --strict
 }
 
+# A host that answers 429 is paused as a whole, and the summary says how
+# often a host was: the other host's links go through meanwhile.
+case_rate_limited() {
+    start_fixture
+    { echo '## x'; for i in $(seq 1 10); do echo "- [t$i]($BASE/throttle/t?$i&s=1)"; done
+      for i in $(seq 1 10); do echo "- [o$i](http://localhost:$PORT/ok/$i)"; done; } > t.md
+    expect_exit 0 "$REFDEX" check t.md --allow-private --deadline 1500ms --per-host 2
+    # two asked at 0 s (429: the host pauses 1 s), asked again at 1 s (429:
+    # another second does not fit the run: rate limited); the other eight wait
+    expect_in out.txt "20 links: 10 ok, 8 cancelled, 2 ratelimited in"
+    expect_in out.txt "; rate-limited hosts paused 2 times"
+    checks=$((checks + 1))
+    hits=$(grep -c "^GET /throttle/t" fixture.log)
+    [ "$hits" -le 4 ] || fail "the rate-limited host got $hits requests in 1.5 s"
+}
+
 # start_slow_check: refdex check in the background on 40 links of 300 ms, two
 # at a time (6 s in all); sets pid
 start_slow_check() {
