@@ -118,6 +118,8 @@ int64_t rd_sched_pause(rd_sched *s, uint32_t link, int64_t now_ms, int64_t state
 {
     rd_host *h = &s->hosts[s->host_of[link]];
     int64_t wait = stated_ms;
+    if (wait < 0 && h->paused_ms > now_ms)
+        return h->paused_ms; /* an answer to a request sent before the pause */
     if (wait < 0) {
         wait = !h->backoff_ms                                ? RD_HOST_BACKOFF_MS
                : h->backoff_ms >= RD_HOST_BACKOFF_MAX_MS / 2 ? RD_HOST_BACKOFF_MAX_MS

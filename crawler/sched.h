@@ -51,8 +51,10 @@ int64_t rd_sched_next(rd_sched *s, int64_t now_ms, int64_t *wake_ms);
  * to wait): nothing more of that host starts until the pause ends, while the
  * other hosts go on. stated_ms is the time the server stated (-1: none; then
  * the host's own back-off, from RD_HOST_BACKOFF_MS doubling up to
- * RD_HOST_BACKOFF_MAX_MS); limit_ms, when > 0, is the latest the pause may
- * end (the run's deadline). A pause never shortens one already running.
+ * RD_HOST_BACKOFF_MAX_MS, and none while the host is paused already: the
+ * requests in flight when it paused answer the same); limit_ms, when > 0, is
+ * the latest the pause may end (the run's deadline). A pause never shortens
+ * one already running.
  * Returns when the host's pause ends. */
 int64_t rd_sched_pause(rd_sched *s, uint32_t link, int64_t now_ms, int64_t stated_ms,
                        int64_t limit_ms);

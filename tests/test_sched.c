@@ -272,6 +272,13 @@ RD_TEST(pause_backoff_grows)
     }
     CHECK_STR(got, "1000 2000 4000 8000 16000 32000 60000 60000 60000");
     CHECK_INT(s.pauses, 9);
+    /* the other requests in flight when it paused get their 429 too: the
+     * pause stands, and the next one is no longer for them */
+    int64_t until = rd_sched_pause(&s, 0, now, -1, 0);
+    CHECK_INT(rd_sched_pause(&s, 0, now + 10, -1, 0), until);
+    CHECK_INT(rd_sched_pause(&s, 0, now + 20, -1, 0), until);
+    CHECK_INT(s.pauses, 10);
+    now = until;
     rd_sched_host_ok(&s, 0);
     CHECK_INT(rd_sched_pause(&s, 0, now, -1, 0) - now, 1000);
     now += 1000; /* that pause is over: the next is 2 s, but a limit caps it */
