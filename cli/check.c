@@ -130,6 +130,9 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
     o.crawl.cancel_fd = signal_pipe[0];
     if (e == RD_OK)
         e = rd_check_links(db, &o, &t, &err);
+    if (e == RD_OK && cfg->verbosity > 0)
+        fprintf(stderr, "refdex: the run took %lld ms (--deadline %lld ms), outcome %s\n",
+                (long long)t.elapsed_ms, (long long)cfg->deadline_ms, t.outcome);
     if (p.on)
         fputs("\r\033[K", stderr);
     rd_report_summary sum = {.total = t.total,

@@ -105,24 +105,39 @@ int rd_db_run_links(rd_db *db, rd_error *err)
 static int run_placeholders(rd_db *db, int64_t run_id, const rd_target *targets, size_t n,
                             rd_error *err)
 {
+    /* the run's URLs into a temporary table (in memory), then its rows in one
+     * statement: half the time of an INSERT into checks per URL */
+    static const char list[] = "INSERT INTO temp.run_targets(url_id) VALUES (?1)";
     static const char sql[] =
         "INSERT INTO checks(run_id, url_id, result, redirects, elapsed_ms, bytes, error,"
-        " checked_at, conclusive) VALUES (?1, ?2, 'cancelled', 0, 0, 0, ?3,"
-        " (SELECT started_at FROM runs WHERE id = ?1), 0)";
+        " checked_at, conclusive) SELECT ?1, url_id, 'cancelled', 0, 0, 0, ?2,"
+        " (SELECT started_at FROM runs WHERE id = ?1), 0 FROM temp.run_targets ORDER BY ord";
     sqlite3_stmt *st;
-    int rc = rd_db_prepare(db, sql, &st, err);
+    int rc = rd_db_exec(db,
+                        "DROP TABLE IF EXISTS temp.run_targets;"
+                        "CREATE TEMP TABLE run_targets(ord INTEGER PRIMARY KEY, url_id INTEGER)",
+                        err);
+    if (rc == RD_OK)
+        rc = rd_db_prepare(db, list, &st, err);
     if (rc < 0)
         return rc;
-    sqlite3_bind_int64(st, 1, run_id);
-    sqlite3_bind_text(st, 3, RD_CHECK_UNFINISHED, -1, SQLITE_STATIC);
     for (size_t i = 0; i < n && rc == RD_OK; i++) {
-        sqlite3_bind_int64(st, 2, targets[i].url_id);
+        sqlite3_bind_int64(st, 1, targets[i].url_id);
         if (sqlite3_step(st) != SQLITE_DONE)
             rc = rd_db_fail(db, err, "starting a run");
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
-    return rc;
+    if (rc == RD_OK)
+        rc = rd_db_prepare(db, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_text(st, 2, RD_CHECK_UNFINISHED, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = rd_db_fail(db, err, "starting a run");
+    sqlite3_finalize(st);
+    return rc == RD_OK ? rd_db_exec(db, "DROP TABLE temp.run_targets", err) : rc;
 }
 
 static int prepare_result_statements(rd_db *db, rd_error *err)
