@@ -217,8 +217,10 @@ static void on_http(engine *g, slot *s, long status, int64_t now)
     s->check.status = (int)status;
     curl_easy_getinfo(s->easy, CURLINFO_REDIRECT_URL, &location);
     curl_easy_getinfo(s->easy, CURLINFO_CONTENT_TYPE, &ctype);
-    int64_t stated = status == 429 || status == 503 ? stated_wait_ms(s->easy) : -1;
-    if (status == 429 || (status == 503 && stated >= 0)) {
+    /* a status the user accepts (--accept 200..299,429) is an answer */
+    int slow_down = !accepted(o, status) && (status == 429 || status == 503);
+    int64_t stated = slow_down ? stated_wait_ms(s->easy) : -1;
+    if (slow_down && (status == 429 || stated >= 0)) {
         if (throttled(g, s, status, stated, now))
             return;
     } else {
@@ -379,10 +381,12 @@ static int64_t sweep(engine *g, int64_t now)
             /* its host was paused meanwhile for longer than the link has */
             int64_t d = rd_ctx_deadline(&s->ctx),
                     paused = rd_sched_paused_until(&g->sched, s->link);
-            if (s->check.status == 429 && d && paused >= d) {
-                fail(g, s, RD_RES_RATELIMITED, now,
-                     "HTTP 429: rate limited; the host asked for a pause that would pass the "
-                     "link's deadline");
+            int st = s->check.status;
+            if ((st == 429 || st == 503) && d && paused >= d) {
+                snprintf(s->check.error, sizeof s->check.error,
+                         "HTTP %d: the host asked for a pause that would pass the link's deadline",
+                         st);
+                finish(g, s, st == 429 ? RD_RES_RATELIMITED : RD_RES_BROKEN, now);
                 continue;
             }
             if (rd_sched_requeue(&g->sched, s->link) < 0)

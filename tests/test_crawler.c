@@ -393,6 +393,16 @@ RD_TEST_WITH(rate_limit_default_backoff, fixture_case)
     CHECK(hits >= 2 && hits <= 4); /* at 0 and 2 s */
     CHECK_INT(r.stats.count[RD_RES_OK], 30);
     free(r.g);
+    /* a 429 the user accepts (--accept 200..299,429) is an answer, not a pause */
+    static const rd_status_range with_429[] = {{200, 299}, {429, 429}};
+    o.accept = with_429;
+    o.naccept = 2;
+    r = crawl(&o, 2500, storm_paths("accepted", "", 10), 20);
+    REQUIRE(r.rc == RD_OK);
+    CHECK_INT(r.stats.count[RD_RES_OK], 20);
+    CHECK_INT(r.stats.host_pauses, 0);
+    CHECK_INT(rd_fixture_hits(fx, "accepted"), 10);
+    free(r.g);
 }
 
 /* A pause longer than what is left of the run ends with the run, at its
