@@ -202,10 +202,16 @@ static int throttled(engine *g, slot *s, long status, int64_t stated, int64_t no
     if (!tries_left)
         snprintf(s->check.error, sizeof s->check.error,
                  "HTTP 429: still rate limited after %d tries", s->failures);
-    else
+    else if (stated >= 0)
         snprintf(s->check.error, sizeof s->check.error,
-                 "HTTP 429: rate limited; waiting %llds (%s) would pass the link's deadline",
-                 (long long)(wait / 1000), stated >= 0 ? "Retry-After" : "back-off");
+                 "HTTP 429: rate limited; waiting %llds (Retry-After) would pass the link's "
+                 "deadline",
+                 (long long)(wait / 1000));
+    else /* no time stated (or none curl could read): the host's own back-off */
+        snprintf(s->check.error, sizeof s->check.error,
+                 "HTTP 429: rate limited; waiting %lld ms to try again would pass the link's "
+                 "deadline",
+                 (long long)wait);
     finish(g, s, RD_RES_RATELIMITED, now);
     return 1;
 }
