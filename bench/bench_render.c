@@ -58,7 +58,7 @@ static int fake_checks(rd_db *db, rd_error *err)
     rd_run_options o = {0};
     int rc = rd_db_targets(db, 0, &t, &n, err);
     if (rc == RD_OK)
-        rc = rd_db_run_begin(db, &o, &run, err);
+        rc = rd_db_run_begin(db, &o, t, n, &run, err);
     for (size_t i = 0; rc == RD_OK && i < n; i++) {
         int broken = i % 20 == 7, moved = i % 50 == 3;
         rd_check_row row = {broken  ? "broken"

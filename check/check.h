@@ -20,8 +20,9 @@ typedef struct rd_check_tally {
     size_t total;   /* links of the catalog (of the shard, in a sharded run) */
     size_t catalog; /* links of the whole catalog */
     size_t done, count[RD_RES_COUNT];
-    size_t failing;    /* results that fail the run (rd_result_fails) */
-    size_t web, hosts; /* links fetched over the network, and their hosts */
+    size_t failing;     /* results that fail the run (rd_result_fails) */
+    size_t web, hosts;  /* links fetched over the network, and their hosts */
+    size_t host_pauses; /* times a rate-limited host was paused */
     int64_t started_ms, elapsed_ms;
     int network_down;    /* links on several hosts, and not one server reached */
     const char *outcome; /* "completed", "interrupted" or "deadline" */

@@ -185,17 +185,24 @@ static void keep_shard(run *r)
     r->t->total = kept;
 }
 
-/* Fetches the web links under one run context (the run's deadline). */
-static int crawl_web(run *r, const char **urls, size_t nweb, rd_crawl_stats *st)
+/* Fetches the web links under the run's context. The links the run ended
+ * before they started are stored already (rd_db_run_begin's placeholders):
+ * they are only counted. */
+static int crawl_web(run *r, rd_ctx *ctx, const char **urls, size_t nweb, rd_crawl_stats *st)
 {
-    rd_ctx ctx;
-    rd_ctx_init(&ctx, rd_now_ms(), r->o->deadline_ms);
     rd_crawl_opts co = r->o->crawl;
     co.tick = on_tick;
     memset(st, 0, sizeof *st);
     if (r->o->interrupted && r->o->interrupted(r->o->ud))
-        rd_ctx_cancel(&ctx);
-    return rd_crawl(&co, &ctx, urls, nweb, on_crawled, r, st, r->err);
+        rd_ctx_cancel(ctx);
+    int rc = rd_crawl(&co, ctx, urls, nweb, on_crawled, r, st, r->err);
+    rd_check_tally *t = r->t;
+    t->count[RD_RES_CANCELLED] += st->unstarted;
+    t->done += st->unstarted;
+    t->failing += st->unstarted * (size_t)rd_result_fails(RD_RES_CANCELLED, r->o->strict);
+    if (st->unstarted && r->o->on_result)
+        r->o->on_result(r->o->ud, t);
+    return rc;
 }
 
 /* Ends the run with its outcome, even after a failure: what was stored
@@ -205,6 +212,7 @@ static int finish(run *r, const rd_crawl_stats *st, int rc)
     rd_check_tally *t = r->t;
     int interrupted = r->o->interrupted && r->o->interrupted(r->o->ud);
     t->hosts = st->hosts;
+    t->host_pauses = st->host_pauses;
     /* no server of several hosts could be reached: nothing was checked, so
      * nothing is called broken (one dead host is just that) */
     t->network_down = !interrupted && st->hosts > 1 && st->resolved == 0 && st->refused == 0 &&
@@ -228,6 +236,10 @@ int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_erro
     memset(t, 0, sizeof *t);
     t->started_ms = rd_now_ms();
     t->outcome = "completed";
+    /* the deadline is the whole run's: storing what needs no network, and
+     * every link's placeholder, count against it too */
+    rd_ctx ctx;
+    rd_ctx_init(&ctx, t->started_ms, o->deadline_ms);
     run r = {.db = db, .o = o, .t = t, .err = err};
     rd_run_options ro = {o->crawl.timeout_ms,
                          o->deadline_ms,
@@ -249,7 +261,7 @@ int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_erro
     if (rc == RD_OK && o->shards > 0)
         keep_shard(&r);
     if (rc == RD_OK)
-        rc = rd_db_run_begin(db, &ro, &t->run_id, err);
+        rc = rd_db_run_begin(db, &ro, r.targets, t->total, &t->run_id, err);
     if (rc == RD_OK) {
         r.web = malloc((t->total ? t->total : 1) * sizeof *r.web);
         urls = malloc((t->total ? t->total : 1) * sizeof *urls);
@@ -257,7 +269,7 @@ int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_erro
         if (rc == RD_OK)
             t->web = sort_targets(&r, urls);
         if (rc == RD_OK && !r.db_failed)
-            rc = crawl_web(&r, urls, t->web, &st);
+            rc = crawl_web(&r, &ctx, urls, t->web, &st);
         if (rc == RD_OK && r.db_failed)
             rc = err->code;
         rc = finish(&r, &st, rc);

@@ -130,6 +130,9 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
     o.crawl.cancel_fd = signal_pipe[0];
     if (e == RD_OK)
         e = rd_check_links(db, &o, &t, &err);
+    if (e == RD_OK && cfg->verbosity > 0)
+        fprintf(stderr, "refdex: the run took %lld ms (--deadline %lld ms), outcome %s\n",
+                (long long)t.elapsed_ms, (long long)cfg->deadline_ms, t.outcome);
     if (p.on)
         fputs("\r\033[K", stderr);
     rd_report_summary sum = {.total = t.total,
@@ -138,7 +141,8 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
                              .offline = t.network_down,
                              .shard = cfg->shard,
                              .shards = cfg->shards,
-                             .catalog = t.catalog};
+                             .catalog = t.catalog,
+                             .host_pauses = t.host_pauses};
     memcpy(sum.count, t.count, sizeof sum.count);
     *network_down = t.network_down;
     if (e == RD_OK)

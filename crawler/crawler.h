@@ -55,17 +55,23 @@ enum { RD_TICK_MS = 100 };
 /* The defaults, in one place. */
 void rd_crawl_opts_default(rd_crawl_opts *o);
 
-/* Called once per link, in the order results are known. `index` is the
- * link's position in the input. Return non-zero to stop the run (every link
- * still open then ends as cancelled). */
+/* Called once per link that started (or could not: a URL without a host),
+ * in the order results are known. `index` is the link's position in the
+ * input. Return non-zero to stop the run (every link in flight then ends as
+ * cancelled). A link still waiting for its turn when the run ends (its
+ * deadline, a cancel, a stop) gets no call: it is cancelled, counted in
+ * rd_crawl_stats.unstarted, and the caller, which knows which links it has
+ * heard of, says so for all of them at once. */
 typedef int (*rd_crawl_cb)(void *ud, size_t index, const rd_check *check);
 
 typedef struct rd_crawl_stats {
     size_t done, count[RD_RES_COUNT];
     int64_t elapsed_ms;
-    size_t resolved; /* links whose host resolved and connected, for "network down?" */
-    size_t refused;  /* links whose address the policy refused: the policy, not the network */
-    size_t hosts;    /* distinct hosts among the links */
+    size_t resolved;    /* links whose host resolved and connected, for "network down?" */
+    size_t refused;     /* links whose address the policy refused: the policy, not the network */
+    size_t hosts;       /* distinct hosts among the links */
+    size_t unstarted;   /* links the run ended before they started (cancelled, no callback) */
+    size_t host_pauses; /* times a rate-limited host (429, 503 with a wait) was paused */
 } rd_crawl_stats;
 
 /* Checks urls[0..n) under `run`. Returns 0 when every link has a result

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -160,15 +161,77 @@ static void redirect(engine *g, slot *s, long status, const char *location, int6
         fail(g, s, RD_RES_ERROR, now, "could not start a transfer");
 }
 
+/* How long the server asked us to wait, in ms, or -1 when it did not say:
+ * Retry-After (seconds or an HTTP date, read by curl), or X-RateLimit-Reset
+ * (seconds, or the Unix time when it is one). A day at most: a server's
+ * number must not overflow the clock. */
+static int64_t stated_wait_ms(CURL *e)
+{
+    curl_off_t retry_after = 0;
+    curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &retry_after);
+    int64_t secs = retry_after > 0 ? (int64_t)retry_after : -1;
+    struct curl_header *h;
+    if (secs < 0 &&
+        curl_easy_header(e, "X-RateLimit-Reset", 0, CURLH_HEADER, -1, &h) == CURLHE_OK) {
+        char *end;
+        long long v = strtoll(h->value, &end, 10);
+        if (end != h->value && v > 0)
+            secs = v > 1000000000LL ? v - (long long)time(NULL) : v;
+        if (secs < 0)
+            secs = 0; /* a reset in the past: go on now */
+    }
+    if (secs < 0)
+        return -1;
+    return (secs > 86400 ? 86400 : secs) * 1000;
+}
+
+/* 429, or 503 with a time to wait: the whole host pauses (rd_sched_pause,
+ * up to the run's deadline), and the link waits for it to end when that fits
+ * its own deadline and it has tries left. Returns 1 when the link is
+ * handled (backing off or finished), 0 for a 503 to report as broken. */
+static int throttled(engine *g, slot *s, long status, int64_t stated, int64_t now)
+{
+    int64_t until = rd_sched_pause(&g->sched, s->link, now, stated, rd_ctx_deadline(g->run));
+    g->stats->host_pauses = g->sched.pauses;
+    int64_t wait = stated >= 0 ? stated : until - now;
+    if (status == 503)
+        return s->failures++ < g->o->retries && back_off(g, s, wait, now);
+    int tries_left = s->failures++ < g->o->retries + 1;
+    if (tries_left && back_off(g, s, wait, now))
+        return 1;
+    if (!tries_left)
+        snprintf(s->check.error, sizeof s->check.error,
+                 "HTTP 429: still rate limited after %d tries", s->failures);
+    else if (stated >= 0)
+        snprintf(s->check.error, sizeof s->check.error,
+                 "HTTP 429: rate limited; waiting %llds (Retry-After) would pass the link's "
+                 "deadline",
+                 (long long)(wait / 1000));
+    else /* no time stated (or none curl could read): the host's own back-off */
+        snprintf(s->check.error, sizeof s->check.error,
+                 "HTTP 429: rate limited; waiting %lld ms to try again would pass the link's "
+                 "deadline",
+                 (long long)wait);
+    finish(g, s, RD_RES_RATELIMITED, now);
+    return 1;
+}
+
 static void on_http(engine *g, slot *s, long status, int64_t now)
 {
     const rd_crawl_opts *o = g->o;
     char *location = NULL, *ctype = NULL;
-    curl_off_t retry_after = 0;
     s->check.status = (int)status;
     curl_easy_getinfo(s->easy, CURLINFO_REDIRECT_URL, &location);
     curl_easy_getinfo(s->easy, CURLINFO_CONTENT_TYPE, &ctype);
-    curl_easy_getinfo(s->easy, CURLINFO_RETRY_AFTER, &retry_after);
+    /* a status the user accepts (--accept 200..299,429) is an answer */
+    int slow_down = !accepted(o, status) && (status == 429 || status == 503);
+    int64_t stated = slow_down ? stated_wait_ms(s->easy) : -1;
+    if (slow_down && (status == 429 || stated >= 0)) {
+        if (throttled(g, s, status, stated, now))
+            return;
+    } else {
+        rd_sched_host_ok(&g->sched, s->link);
+    }
     if (status >= 300 && status < 400 && location && !accepted(o, status)) {
         redirect(g, s, status, location, now);
         return;
@@ -186,30 +249,8 @@ static void on_http(engine *g, slot *s, long status, int64_t now)
         finish(g, s, s->permanent ? RD_RES_REDIRECT : RD_RES_OK, now);
         return;
     }
-    if (status == 429) {
-        /* a day at most: a server's number must not overflow the clock */
-        int64_t secs = retry_after > 86400 ? 86400 : (int64_t)retry_after;
-        int64_t wait = secs > 0 ? secs * 1000 : retry_delay(s->failures + 1);
-        int tries_left = s->failures++ < o->retries + 1;
-        if (tries_left && back_off(g, s, wait, now))
-            return;
-        if (!tries_left)
-            snprintf(s->check.error, sizeof s->check.error,
-                     "HTTP 429: still rate limited after %d tries", s->failures);
-        else if (secs > 0)
-            snprintf(s->check.error, sizeof s->check.error,
-                     "HTTP 429: rate limited; waiting %llds (Retry-After) would pass the "
-                     "link's deadline",
-                     (long long)secs);
-        else /* no Retry-After (or one curl could not read): our own back-off */
-            snprintf(s->check.error, sizeof s->check.error,
-                     "HTTP 429: rate limited; waiting %lld ms to try again would pass the "
-                     "link's deadline",
-                     (long long)wait);
-        finish(g, s, RD_RES_RATELIMITED, now);
-        return;
-    }
-    if (status >= 500 && s->failures++ < o->retries &&
+    int paused = status == 503 && stated >= 0; /* tried already, in throttled() */
+    if (status >= 500 && !paused && s->failures++ < o->retries &&
         back_off(g, s, retry_delay(s->failures), now))
         return;
     snprintf(s->check.error, sizeof s->check.error, "HTTP %ld", status);
@@ -314,7 +355,9 @@ static void report_unstarted(engine *g, uint32_t link, rd_result r, const char *
 }
 
 /* Ends every link still open, at once: the run was cancelled or its
- * deadline passed. Links still queued end the same way. */
+ * deadline passed. Links that never started are only counted: the caller
+ * has their outcome already (rd_crawl's contract), and a million callbacks
+ * would be a million writes past the deadline. */
 static void end_run(engine *g, int64_t now)
 {
     const char *why = g->stop || rd_ctx_state_at(g->run, now) == RD_CTX_CANCELLED
@@ -322,10 +365,10 @@ static void end_run(engine *g, int64_t now)
                           : "the run's deadline passed";
     while (g->nactive)
         fail(g, g->active[g->nactive - 1], RD_RES_CANCELLED, now, why);
-    int64_t link;
-    while ((link = rd_sched_pop_any(&g->sched)) >= 0)
-        if (!g->finished[link])
-            report_unstarted(g, (uint32_t)link, RD_RES_CANCELLED, why);
+    size_t unstarted = g->n - g->stats->done;
+    g->stats->unstarted = unstarted;
+    g->stats->done += unstarted;
+    g->stats->count[RD_RES_CANCELLED] += unstarted;
 }
 
 /* Ends links whose own deadline passed (their transfers go at once), and
@@ -341,6 +384,17 @@ static int64_t sweep(engine *g, int64_t now)
         }
         if (s->wake_ms && s->wake_ms <= now) {
             s->wake_ms = 0;
+            /* its host was paused meanwhile for longer than the link has */
+            int64_t d = rd_ctx_deadline(&s->ctx),
+                    paused = rd_sched_paused_until(&g->sched, s->link);
+            int st = s->check.status;
+            if ((st == 429 || st == 503) && d && paused >= d) {
+                snprintf(s->check.error, sizeof s->check.error,
+                         "HTTP %d: the host asked for a pause that would pass the link's deadline",
+                         st);
+                finish(g, s, st == 429 ? RD_RES_RATELIMITED : RD_RES_BROKEN, now);
+                continue;
+            }
             if (rd_sched_requeue(&g->sched, s->link) < 0)
                 g->failed = 1;
         }

@@ -93,9 +93,11 @@ int64_t rd_sched_next(rd_sched *s, int64_t now_ms, int64_t *wake_ms)
         rd_host *h = &s->hosts[i];
         if (h->len == 0 || h->inflight >= s->per_host)
             continue;
-        if (s->interval_ms && now_ms < h->next_ok_ms) {
-            if (!*wake_ms || h->next_ok_ms < *wake_ms)
-                *wake_ms = h->next_ok_ms;
+        int64_t opens =
+            h->paused_ms > h->next_ok_ms || !s->interval_ms ? h->paused_ms : h->next_ok_ms;
+        if (now_ms < opens) {
+            if (!*wake_ms || opens < *wake_ms)
+                *wake_ms = opens;
             continue;
         }
         uint32_t link = h->queue[h->head];
@@ -111,23 +113,42 @@ int64_t rd_sched_next(rd_sched *s, int64_t now_ms, int64_t *wake_ms)
     return -1;
 }
 
+int64_t rd_sched_pause(rd_sched *s, uint32_t link, int64_t now_ms, int64_t stated_ms,
+                       int64_t limit_ms)
+{
+    rd_host *h = &s->hosts[s->host_of[link]];
+    int64_t wait = stated_ms;
+    if (wait < 0 && h->paused_ms > now_ms)
+        return h->paused_ms; /* an answer to a request sent before the pause */
+    if (wait < 0) {
+        wait = !h->backoff_ms                                ? RD_HOST_BACKOFF_MS
+               : h->backoff_ms >= RD_HOST_BACKOFF_MAX_MS / 2 ? RD_HOST_BACKOFF_MAX_MS
+                                                             : h->backoff_ms * 2;
+        h->backoff_ms = wait;
+    }
+    int64_t until = now_ms + wait;
+    if (limit_ms > 0 && until > limit_ms)
+        until = limit_ms;
+    if (until > h->paused_ms) {
+        if (h->paused_ms <= now_ms)
+            s->pauses++; /* a new pause, not one made longer */
+        h->paused_ms = until;
+    }
+    return h->paused_ms;
+}
+
+int64_t rd_sched_paused_until(const rd_sched *s, uint32_t link)
+{
+    return s->hosts[s->host_of[link]].paused_ms;
+}
+
+void rd_sched_host_ok(rd_sched *s, uint32_t link)
+{
+    s->hosts[s->host_of[link]].backoff_ms = 0;
+}
+
 void rd_sched_release(rd_sched *s, uint32_t link)
 {
     s->hosts[s->host_of[link]].inflight--;
     s->inflight--;
-}
-
-int64_t rd_sched_pop_any(rd_sched *s)
-{
-    for (size_t i = 0; i < s->nhosts; i++) {
-        rd_host *h = &s->hosts[i];
-        if (h->len) {
-            uint32_t link = h->queue[h->head];
-            h->head = (h->head + 1) % h->cap;
-            h->len--;
-            s->queued--;
-            return link;
-        }
-    }
-    return -1;
 }

@@ -13,7 +13,13 @@ typedef struct rd_host {
     size_t head, len, cap;
     int inflight;
     int64_t next_ok_ms; /* with an interval: not before this */
+    int64_t paused_ms;  /* rate limited: nothing starts before this */
+    int64_t backoff_ms; /* the last pause taken without a stated time (0: none) */
 } rd_host;
+
+/* A rate-limited host's pause when the server does not say how long: the
+ * first, and the most (each one after the first doubles the last). */
+enum { RD_HOST_BACKOFF_MS = 1000, RD_HOST_BACKOFF_MAX_MS = 60000 };
 
 typedef struct rd_sched {
     rd_host *hosts;
@@ -23,6 +29,7 @@ typedef struct rd_sched {
     int64_t interval_ms;
     size_t rr; /* the host to look at first, for round-robin */
     size_t queued;
+    size_t pauses; /* how many times a host was paused */
 } rd_sched;
 
 int rd_sched_init(rd_sched *s, size_t nlinks, int concurrency, int per_host, int64_t interval_ms);
@@ -36,11 +43,28 @@ int rd_sched_push(rd_sched *s, uint32_t link, const char *host, int front);
 int rd_sched_requeue(rd_sched *s, uint32_t link);
 
 /* The next link that may start at `now`, taking a slot for it; -1 when none
- * may. *wake_ms gets the earliest time a host interval opens (0: none). */
+ * may. *wake_ms gets the earliest time a host interval or a host's pause
+ * ends for a host with links waiting (0: none). */
 int64_t rd_sched_next(rd_sched *s, int64_t now_ms, int64_t *wake_ms);
 
-/* Takes any queued link, ignoring the limits (to end a run); -1 when none. */
-int64_t rd_sched_pop_any(rd_sched *s);
+/* The server of link's host asked us to slow down (429, or 503 with a time
+ * to wait): nothing more of that host starts until the pause ends, while the
+ * other hosts go on. stated_ms is the time the server stated (-1: none; then
+ * the host's own back-off, from RD_HOST_BACKOFF_MS doubling up to
+ * RD_HOST_BACKOFF_MAX_MS, and none while the host is paused already: the
+ * requests in flight when it paused answer the same); limit_ms, when > 0, is
+ * the latest the pause may end (the run's deadline). A pause never shortens
+ * one already running.
+ * Returns when the host's pause ends. */
+int64_t rd_sched_pause(rd_sched *s, uint32_t link, int64_t now_ms, int64_t stated_ms,
+                       int64_t limit_ms);
+
+/* When the pause of link's host ends (0 or a past time: it is not paused). */
+int64_t rd_sched_paused_until(const rd_sched *s, uint32_t link);
+
+/* The host of link answered without asking to slow down: its next pause
+ * without a stated time starts again from the first. */
+void rd_sched_host_ok(rd_sched *s, uint32_t link);
 
 /* Gives back the slot of a link that finished or went into back-off. */
 void rd_sched_release(rd_sched *s, uint32_t link);

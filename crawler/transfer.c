@@ -77,6 +77,12 @@ int rd_transfer_start(engine *g, slot *s, int64_t now_ms)
      * is 60 MB less with 4,096 in flight, for the same time */
     curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 1024L);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, s->errbuf);
+#if LIBCURL_VERSION_NUM >= 0x075700 /* 7.87.0 */
+    /* a transfer ended while its name is being resolved must not wait for
+     * the resolver's thread (getaddrinfo cannot be interrupted): without
+     * this, ending a run waits for the slowest DNS answer in flight */
+    curl_easy_setopt(e, CURLOPT_QUICK_EXIT, 1L);
+#endif
     s->easy = e;
     s->refused[0] = '\0';
     s->errbuf[0] = '\0';

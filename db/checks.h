@@ -47,13 +47,21 @@ typedef struct rd_run_options {
     int shard, shards; /* shard K (from 0) of N; shards 0: not sharded */
 } rd_run_options;
 
+/* What a link of a run says until its result is stored: the run ended (a
+ * deadline, a signal, a kill) before this link was checked. */
+#define RD_CHECK_UNFINISHED "the run ended before this link was checked"
+
 /* Records the start of a run: when, its options and shard, the catalog
- * source it checks (a hash), and a uid of its own. */
-int rd_db_run_begin(rd_db *db, const rd_run_options *o, int64_t *run_id, rd_error *err);
-/* Stores one result in the open batch (a transaction begun as needed and
- * committed every 64 results); rd_db_checks_commit commits it now. A caller
- * that commits at least every 100 ms loses, when killed, only the links in
- * flight and those finished in the last 100 ms. */
+ * source it checks (a hash), and a uid of its own. Each of its targets[0..n)
+ * gets a check of result 'cancelled' (RD_CHECK_UNFINISHED) that its result,
+ * when there is one, replaces: whenever and however the run ends, every link
+ * of it has a stored result, and ending it writes nothing per link. */
+int rd_db_run_begin(rd_db *db, const rd_run_options *o, const rd_target *targets, size_t n,
+                    int64_t *run_id, rd_error *err);
+/* Stores one result (replacing the URL's placeholder) in the open batch (a transaction begun as
+ * needed and committed every 64 results); rd_db_checks_commit commits it now. A caller that commits
+ * at least every 100 ms loses, when killed, only the links in flight and those finished in the last
+ * 100 ms. */
 int rd_db_check_add(rd_db *db, int64_t run_id, int64_t url_id, const rd_check_row *c,
                     rd_error *err);
 int rd_db_checks_commit(rd_db *db, rd_error *err);

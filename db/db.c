@@ -499,6 +499,7 @@ void rd_db_close(rd_db *db)
     if (db->in_batch)
         sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
     sqlite3_finalize(db->check_ins);
+    sqlite3_finalize(db->check_upd);
     /* At rest the database is one file: a writer that took it into WAL mode
      * takes it out when it closes (which fails, harmlessly, while another
      * connection is open), so readers need no -wal/-shm beside it nor a

@@ -16,6 +16,7 @@ struct rd_db {
     sqlite3 *h;
     char *path;
     sqlite3_stmt *check_ins;  /* prepared once for a run */
+    sqlite3_stmt *check_upd;  /* a result over the run's placeholder row */
     int in_batch, batch_rows; /* an open transaction of results */
     int wal;                  /* this connection put the file in WAL mode */
 };

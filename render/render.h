@@ -37,6 +37,7 @@ typedef struct rd_report_summary {
     int shard, shards;
     size_t catalog;
     const char *merged, *missing;
+    size_t host_pauses; /* times a rate-limited host was paused */
 } rd_report_summary;
 
 /* What a report says of the shards of its run, as a sentence without a final
@@ -48,7 +49,8 @@ int rd_report_shards_note(const rd_report_summary *s, char *buf, size_t n);
  * message), built by SQLite's JSON functions. The caller frees *json. */
 int rd_diags_json(const char *file, const rd_diag *d, size_t n, char **json, rd_error *err);
 
-/* "N links: A ok, B broken ... in S s", the text report's last line. */
+/* "N links: A ok, B broken ... in S s", the text report's last line, with
+ * "; rate-limited hosts paused N times" when they were. */
 void rd_report_summary_line(const rd_report_summary *s, FILE *out);
 
 /* Writes the report of run_id in `format` to out. `file` is the catalog's

@@ -58,7 +58,11 @@ void rd_report_summary_line(const rd_report_summary *s, FILE *out)
         fprintf(out, "%s %zu %s", first ? "" : ",", s->count[r], rd_result_name((rd_result)r));
         first = 0;
     }
-    fprintf(out, " in %.1f s\n", s->elapsed_ms / 1000.0);
+    fprintf(out, " in %.1f s", s->elapsed_ms / 1000.0);
+    if (s->host_pauses)
+        fprintf(out, "; rate-limited hosts paused %zu time%s", s->host_pauses,
+                s->host_pauses == 1 ? "" : "s");
+    fputc('\n', out);
 }
 
 int rd_report_shards_note(const rd_report_summary *s, char *buf, size_t n)

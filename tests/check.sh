@@ -143,8 +143,28 @@ case_deadline() {
     [ "$took" -ge 1000 ] && [ "$took" -lt "$(max_ms 2500)" ] || fail "--deadline 1s took $took ms"
     expect_in out.txt "20 links: 0 ok, 20 cancelled in"
     expect_sql "SELECT outcome FROM runs" "deadline"
-    expect_sql "SELECT count(*) FROM checks WHERE result = 'cancelled' AND error = 'the run''s deadline passed'" 20
+    # five in flight at the deadline, fifteen that never started: one check
+    # each, all cancelled, and the run one outcome
+    expect_sql "SELECT count(*) FROM checks WHERE result = 'cancelled' AND error = 'the run''s deadline passed'" 5
+    expect_sql "SELECT count(*) FROM checks WHERE result = 'cancelled' AND error = 'the run ended before this link was checked'" 15
+    expect_sql "SELECT count(DISTINCT url_id) || ' ' || count(*) FROM checks" "20 20"
     expect_exit 1 "$REFDEX" check h.md --allow-private --deadline 1s --strict
+}
+
+# A host that answers 429 is paused as a whole, and the summary says how
+# often a host was: the other host's links go through meanwhile.
+case_rate_limited() {
+    start_fixture
+    { echo '## x'; for i in $(seq 1 10); do echo "- [t$i]($BASE/throttle/t?$i&s=1)"; done
+      for i in $(seq 1 10); do echo "- [o$i](http://localhost:$PORT/ok/$i)"; done; } > t.md
+    expect_exit 0 "$REFDEX" check t.md --allow-private --deadline 1500ms --per-host 2
+    # two asked at 0 s (429: the host pauses 1 s), asked again at 1 s (429:
+    # another second does not fit the run: rate limited); the other eight wait
+    expect_in out.txt "20 links: 10 ok, 8 cancelled, 2 ratelimited in"
+    expect_in out.txt "; rate-limited hosts paused 2 times"
+    checks=$((checks + 1))
+    hits=$(grep -c "^GET /throttle/t" fixture.log)
+    [ "$hits" -le 4 ] || fail "the rate-limited host got $hits requests in 1.5 s"
 }
 
 # start_slow_check: refdex check in the background on 40 links of 300 ms, two
@@ -182,6 +202,9 @@ case_kill() {
     # (at least 4 even on a loaded machine)
     expect_sql "SELECT count(*) >= 4 FROM checks WHERE result = 'ok'" 1
     expect_sql "SELECT count(*) FROM runs WHERE finished_at IS NULL" 1
+    # every link of the killed run has its check: those it never finished say so
+    expect_sql "SELECT count(DISTINCT url_id) || ' ' || count(*) FROM checks" "40 40"
+    expect_sql "SELECT count(*) = 40 - (SELECT count(*) FROM checks WHERE result = 'ok') FROM checks WHERE result = 'cancelled' AND error = 'the run ended before this link was checked'" 1
     # and the next run works on the same database
     expect_exit 0 "$REFDEX" check s.md --allow-private --per-host 20 --max-age 1h
     expect_in out.txt "40 links:"

@@ -71,6 +71,22 @@ static enum MHD_Result send_text(struct MHD_Connection *c, unsigned status, cons
     return ret;
 }
 
+/* A "slow down" answer, with Retry-After and X-RateLimit-Reset when given. */
+static enum MHD_Result throttle(struct MHD_Connection *c, unsigned status, const char *after,
+                                const char *reset)
+{
+    static const char body[] = "slow down";
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(sizeof body - 1, (void *)body, MHD_RESPMEM_PERSISTENT);
+    if (after)
+        MHD_add_response_header(r, "Retry-After", after);
+    if (reset)
+        MHD_add_response_header(r, "X-RateLimit-Reset", reset);
+    enum MHD_Result ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
 static enum MHD_Result page(struct MHD_Connection *c, const char *name)
 {
     char body[512];
@@ -185,6 +201,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return seen(f, "limited", url + 9)
                    ? page(c, "limited")
                    : send_text(c, 429, "slow down", NULL, after ? after : "1");
+    }
+    if (!strncmp(url, "/throttle/", 10)) {
+        seen(f, "count", url + 10);
+        const char *status = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "status");
+        const char *after = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "s");
+        const char *reset = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "reset");
+        return throttle(c, status ? (unsigned)atoi(status) : 429, after, reset);
     }
     if (!strcmp(url, "/hang")) {
         nap(f, 600000);

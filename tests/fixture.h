@@ -13,11 +13,14 @@
  *   /loop/a, /loop/b   302 to each other
  *   /nohead            405 to HEAD, 200 to GET
  *   /limited/ID?s=S    429 with Retry-After: S (default 1) the first time, then 200
+ *   /throttle/ID?status=N&s=S&reset=R
+ *                      N (default 429) every time, with Retry-After: S and
+ *                      X-RateLimit-Reset: R when given; counts hits per ID
  *   /hang              never answers (until the server stops)
  *   /drip              200, then one byte a second
  *   /endless           200 and a body that never ends
  *   /slow/MS           200 after MS milliseconds; counts requests in flight
- *   /count/ID          200; counts hits per ID
+ *   /count/ID          200; counts hits per ID (rd_fixture_hits)
  *
  * Every request counts in hits; /slow requests in max_inflight. */
 #ifndef RD_FIXTURE_H

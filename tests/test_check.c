@@ -192,3 +192,44 @@ RD_TEST_WITH(network_down, with_curl)
     CHECK_STORED(&f, "SELECT count(*) FROM runs", "1");
     rd_db_close(f.h);
 }
+
+/* A run that ends at its deadline stores one check for every link: the
+ * links in flight say the deadline passed, those that never started that
+ * the run ended first, the rest what they were; the run has one outcome. */
+RD_TEST_WITH(deadline_stores_every_link, with_curl)
+{
+    fx f = {0};
+    REQUIRE((f.server = rd_fixture_start()) != NULL);
+    int port = rd_fixture_port(f.server);
+    rd_buf text = {0};
+    rd_buf_printf(&text, "## links\n- [mail](mailto:someone@example.org)\n");
+    for (int i = 0; i < 2; i++)
+        rd_buf_printf(&text, "- [hang %d](http://127.0.0.1:%d/hang?%d)\n", i, port, i);
+    for (int i = 0; i < 500; i++) /* queued behind the two hangs on one host */
+        rd_buf_printf(&text, "- [ok %d](http://127.0.0.1:%d/ok/%d)\n", i, port, i);
+    REQUIRE(text.data && setup(&f, "deadline", text.data) == RD_OK);
+    rd_check_opts o = opts(&f);
+    o.crawl.per_host = 2;
+    o.deadline_ms = 700;
+    rd_check_tally t;
+    rd_error err = {0};
+    REQUIRE(rd_check_links(f.h, &o, &t, &err) == RD_OK);
+    CHECK_INT(t.total, 503);
+    CHECK_INT(t.done, 503);
+    CHECK_INT(t.count[RD_RES_OK], 1);
+    CHECK_INT(t.count[RD_RES_CANCELLED], 502);
+    CHECK_STR(t.outcome, "deadline");
+    CHECK_STORED(&f, "SELECT count(*) || ' ' || count(DISTINCT url_id) FROM checks", "503 503");
+    CHECK_STORED(&f,
+                 "SELECT group_concat(n || ' ' || result || ': ' || error, '; ') FROM (SELECT"
+                 " count(*) AS n, result, coalesce(error, '-') AS error FROM checks"
+                 " GROUP BY result, error ORDER BY n)",
+                 "1 ok: e-mail address: syntax only; "
+                 "2 cancelled: the run's deadline passed; "
+                 "500 cancelled: the run ended before this link was checked");
+    CHECK_STORED(&f, "SELECT count(*) || ' ' || outcome FROM runs WHERE finished_at IS NOT NULL",
+                 "1 deadline");
+    rd_buf_free(&text);
+    rd_db_close(f.h);
+    rd_fixture_stop(f.server);
+}

@@ -190,7 +190,10 @@ RD_TEST_WITH(head_then_get, fixture_case)
 
 RD_TEST_WITH(retry_after, fixture_case)
 {
-    static const char *const paths[] = {"/limited/r1?s=1", "/limited/r2?s=30"};
+    /* on two hosts: a host's 429 pauses all of it (rate_limit_* below) */
+    char other[96];
+    snprintf(other, sizeof other, "http://localhost:%d/limited/r2?s=30", rd_fixture_port(fx));
+    const char *const paths[] = {"/limited/r1?s=1", other};
     rd_crawl_opts o = fixture_opts();
     o.timeout_ms = 3000;
     int64_t t0 = rd_now_ms();
@@ -328,6 +331,123 @@ RD_TEST_WITH(deadline_while_requeued, fixture_case)
     free(r.g);
 }
 
+/* Links of a rate-limited host (127.0.0.1, every answer a 429) behind
+ * those of a host that answers (localhost, the same server): builds the
+ * paths, the throttled ones with `query` (Retry-After and such). */
+static const char *const *storm_paths(const char *id, const char *query, int n)
+{
+    static char buf[64][96];
+    static const char *paths[64];
+    for (int i = 0; i < 2 * n && i < 64; i++) {
+        if (i < n)
+            snprintf(buf[i], sizeof buf[i], "/throttle/%s?i=%d%s", id, i, query);
+        else
+            snprintf(buf[i], sizeof buf[i], "http://localhost:%d/ok/%d", rd_fixture_port(fx), i);
+        paths[i] = buf[i];
+    }
+    return paths;
+}
+
+/* A 429 pauses its whole host: with Retry-After: 1, a host that answers
+ * nothing else gets two requests a second (its per-host limit), not one per
+ * link and retry, while the other host's links all go through; the run
+ * still ends at its deadline. */
+RD_TEST_WITH(rate_limit_pauses_host, fixture_case)
+{
+    rd_crawl_opts o = fixture_opts();
+    o.per_host = 2;
+    o.timeout_ms = 3000;
+    int64_t t0 = rd_now_ms();
+    run_result r = crawl(&o, 2500, storm_paths("storm", "&s=1", 30), 60);
+    int64_t took = rd_now_ms() - t0;
+    REQUIRE(r.rc == RD_OK);
+    int hits = rd_fixture_hits(fx, "storm");
+    CHECK(hits >= 2 && hits <= 8); /* at 0, 1 and 2 s: 6 (without the pause: 90) */
+    CHECK_INT(r.stats.count[RD_RES_OK], 30);
+    for (int i = 30; i < 60; i++)
+        CHECK_INT(r.g[i].c.result, RD_RES_OK);
+    /* the storm's links: the two on their third 429 at 2 s end rate limited,
+     * the others are cancelled at the deadline */
+    CHECK_INT(r.stats.count[RD_RES_CANCELLED] + r.stats.count[RD_RES_RATELIMITED], 30);
+    CHECK(r.stats.host_pauses >= 2 && r.stats.host_pauses <= 4);
+    CHECK(took >= 2500 && took < rd_test_max_ms(3000));
+    free(r.g);
+}
+
+/* Without a Retry-After, a 429 still pauses its host, 1 s and then longer;
+ * a 503 with X-RateLimit-Reset pauses it for that long. */
+RD_TEST_WITH(rate_limit_default_backoff, fixture_case)
+{
+    rd_crawl_opts o = fixture_opts();
+    o.per_host = 2;
+    o.timeout_ms = 3000;
+    run_result r = crawl(&o, 2500, storm_paths("quiet", "", 30), 60);
+    REQUIRE(r.rc == RD_OK);
+    int hits = rd_fixture_hits(fx, "quiet");
+    CHECK(hits >= 2 && hits <= 6); /* at 0 and 1 s, then a 2 s pause passes the deadline */
+    CHECK_INT(r.stats.count[RD_RES_OK], 30);
+    free(r.g);
+    r = crawl(&o, 2500, storm_paths("reset", "&status=503&reset=2", 30), 60);
+    REQUIRE(r.rc == RD_OK);
+    hits = rd_fixture_hits(fx, "reset");
+    CHECK(hits >= 2 && hits <= 4); /* at 0 and 2 s */
+    CHECK_INT(r.stats.count[RD_RES_OK], 30);
+    free(r.g);
+    /* a 429 the user accepts (--accept 200..299,429) is an answer, not a pause */
+    static const rd_status_range with_429[] = {{200, 299}, {429, 429}};
+    o.accept = with_429;
+    o.naccept = 2;
+    r = crawl(&o, 2500, storm_paths("accepted", "", 10), 20);
+    REQUIRE(r.rc == RD_OK);
+    CHECK_INT(r.stats.count[RD_RES_OK], 20);
+    CHECK_INT(r.stats.host_pauses, 0);
+    CHECK_INT(rd_fixture_hits(fx, "accepted"), 10);
+    free(r.g);
+}
+
+/* A pause longer than what is left of the run ends with the run, at its
+ * deadline: a Retry-After of 30 s does not keep a 1.5 s run going, and the
+ * host gets no more requests meanwhile. */
+RD_TEST_WITH(rate_limit_pause_ends_at_deadline, fixture_case)
+{
+    rd_crawl_opts o = fixture_opts();
+    o.per_host = 2;
+    o.timeout_ms = 60000; /* the links could wait 30 s; the run cannot */
+    int64_t t0 = rd_now_ms();
+    run_result r = crawl(&o, 1500, storm_paths("long", "&s=30", 10), 20);
+    int64_t took = rd_now_ms() - t0;
+    REQUIRE(r.rc == RD_OK);
+    CHECK(took >= 1500 && took < rd_test_max_ms(2000));
+    CHECK_INT(rd_fixture_hits(fx, "long"), 2);
+    CHECK_INT(r.stats.count[RD_RES_OK], 10);
+    /* the two links asked cannot wait 30 s in a run that has 1.5 s: rate
+     * limited; the host's other links wait for the pause, cut at the run's
+     * deadline, and are cancelled there, never asked */
+    CHECK_INT(r.stats.count[RD_RES_RATELIMITED], 2);
+    CHECK(strstr(r.g[0].c.error, "waiting 30s (Retry-After) would pass") != NULL);
+    CHECK_INT(r.stats.count[RD_RES_CANCELLED], 8);
+    CHECK_INT(r.stats.unstarted, 8);
+    free(r.g);
+}
+
+/* A link whose own Retry-After fits its deadline still ends rate limited,
+ * at once, when its host was paused for longer meanwhile: it is not asked
+ * again, nor left to time out. */
+RD_TEST_WITH(rate_limit_host_pause_past_link, fixture_case)
+{
+    static const char *const paths[] = {"/limited/w1?s=1", "/limited/w2?s=30"};
+    rd_crawl_opts o = fixture_opts();
+    o.timeout_ms = 3000;
+    int64_t t0 = rd_now_ms();
+    run_result r = crawl(&o, 0, paths, 2);
+    REQUIRE(r.rc == RD_OK);
+    CHECK_INT(r.g[0].c.result, RD_RES_RATELIMITED);
+    CHECK_INT(r.g[1].c.result, RD_RES_RATELIMITED);
+    CHECK_INT(rd_fixture_hits(fx, NULL), 2);
+    CHECK(rd_now_ms() - t0 < rd_test_max_ms(1500)); /* w1's second at most, not its 3 s */
+    free(r.g);
+}
+
 RD_TEST_WITH(refused_addresses, fixture_case)
 {
     static const char *const paths[] = {"http://169.254.169.254/latest/meta-data/",
@@ -364,14 +484,24 @@ RD_TEST_WITH(run_deadline_cancels_all, fixture_case)
     CHECK(took >= 600 && took < rd_test_max_ms(1100));
     CHECK_INT(r.stats.done, 12);
     /* the first four hangs hold the host's four slots until the run's end, so
-     * the quick links queued behind them never start: all twelve are cancelled */
+     * the quick links queued behind them never start: all twelve are
+     * cancelled; the four in flight are said one by one, the eight that never
+     * started only counted (the caller stores them at once) */
     CHECK_INT(r.stats.count[RD_RES_CANCELLED], 12);
+    CHECK_INT(r.stats.unstarted, 8);
     CHECK_INT(rd_fixture_hits(fx, NULL), 4);
+    int called = 0;
     for (int i = 0; i < 12; i++) {
+        CHECK(r.g[i].calls <= 1);
+        if (!r.g[i].calls)
+            continue;
+        called++;
         CHECK_INT(r.g[i].c.result, RD_RES_CANCELLED);
         CHECK_STR(r.g[i].c.error, "the run's deadline passed");
         CHECK(r.g[i].c.elapsed_ms < rd_test_max_ms(1100));
     }
+    CHECK_INT(called, 4);
+    CHECK_INT(r.g[10].calls + r.g[11].calls, 0);
     free(r.g);
 }
 

@@ -207,26 +207,82 @@ RD_TEST(queue_grows_in_order)
     rd_sched_free(&s);
 }
 
-/* pop_any, to end a run, takes every queued link whatever the limits, and
- * takes no slot. */
-RD_TEST(pop_any_ignores_limits)
+/* A rate-limited host pauses: nothing more of it starts until the pause
+ * ends, while the other hosts go on; a pause is never made shorter, and
+ * never goes past the limit it is given (the run's deadline). */
+RD_TEST(pause_holds_one_host)
 {
     rd_sched s;
     int64_t wake = -1;
-    REQUIRE(rd_sched_init(&s, 4, 1, 1, 1000) == RD_OK);
-    REQUIRE(push(&s, 0, 1, "a.example") == 0);
-    REQUIRE(push(&s, 2, 3, "b.example") == 0);
-    CHECK_STR(take(&s, 0, &wake), "0");
-    CHECK_INT(rd_sched_pop_any(&s), 1);
-    CHECK_INT(rd_sched_pop_any(&s), 2);
-    CHECK_INT(rd_sched_pop_any(&s), 3);
-    CHECK_INT(rd_sched_pop_any(&s), -1);
-    CHECK_INT(s.queued, 0);
-    CHECK_INT(s.inflight, 1); /* 0 still holds its slot */
-    CHECK_INT(s.hosts[1].inflight, 0);
+    REQUIRE(rd_sched_init(&s, 6, 100, 1, 0) == RD_OK);
+    REQUIRE(push(&s, 0, 2, "a.example") == 0);
+    REQUIRE(push(&s, 3, 5, "b.example") == 0);
+    CHECK_STR(take(&s, 0, &wake), "0 3");
+    CHECK_INT(rd_sched_pause(&s, 0, 0, 1000, 0), 1000); /* 0 got a 429, Retry-After: 1 */
+    CHECK_INT(s.pauses, 1);
+    rd_sched_release(&s, 0); /* 0 backs off; a's slot is free, but a is paused */
+    rd_sched_release(&s, 3);
+    CHECK_STR(take(&s, 10, &wake), "4");
+    CHECK_INT(wake, 1000);
+    CHECK_INT(rd_sched_requeue(&s, 0), RD_OK);
+    rd_sched_release(&s, 4);
+    CHECK_STR(take(&s, 999, &wake), "5");
+    CHECK_INT(wake, 1000);
+    CHECK_STR(take(&s, 1000, &wake), "0"); /* the pause is over: the link that waited first */
+    CHECK_INT(wake, 0);
+    /* longer wins; a shorter one changes nothing; the limit caps it */
+    CHECK_INT(rd_sched_pause(&s, 0, 1000, 5000, 0), 6000);
+    CHECK_INT(rd_sched_pause(&s, 1, 1100, 100, 0), 6000);
+    CHECK_INT(s.pauses, 2);
+    CHECK_INT(rd_sched_pause(&s, 0, 1200, 60000, 9000), 9000);
     rd_sched_release(&s, 0);
-    CHECK_INT(s.inflight, 0);
-    CHECK_STR(take(&s, 5000, &wake), "");
+    CHECK_STR(take(&s, 8999, &wake), "");
+    CHECK_INT(wake, 9000);
+    CHECK_STR(take(&s, 9000, &wake), "1");
+    rd_sched_free(&s);
+    /* with an interval too, the later of the two opens the host */
+    REQUIRE(rd_sched_init(&s, 2, 100, 100, 500) == RD_OK);
+    REQUIRE(push(&s, 0, 1, "a.example") == 0);
+    CHECK_STR(take(&s, 0, &wake), "0");
+    rd_sched_pause(&s, 0, 0, 200, 0);
+    CHECK_STR(take(&s, 300, &wake), "");
+    CHECK_INT(wake, 500);
+    rd_sched_pause(&s, 0, 300, 700, 0);
+    CHECK_STR(take(&s, 500, &wake), "");
+    CHECK_INT(wake, 1000);
+    CHECK_STR(take(&s, 1000, &wake), "1");
+    rd_sched_free(&s);
+}
+
+/* Without a stated time, a host's pauses grow: 1 s, then twice the last,
+ * up to a minute; an answer that is not a "slow down" starts them over. */
+RD_TEST(pause_backoff_grows)
+{
+    rd_sched s;
+    REQUIRE(rd_sched_init(&s, 1, 100, 100, 0) == RD_OK);
+    REQUIRE(push(&s, 0, 0, "a.example") == 0);
+    char got[200] = "";
+    size_t len = 0;
+    int64_t now = 0;
+    for (int i = 0; i < 9; i++) {
+        int64_t until = rd_sched_pause(&s, 0, now, -1, 0);
+        len += (size_t)snprintf(got + len, sizeof got - len, "%s%lld", i ? " " : "",
+                                (long long)(until - now));
+        now = until;
+    }
+    CHECK_STR(got, "1000 2000 4000 8000 16000 32000 60000 60000 60000");
+    CHECK_INT(s.pauses, 9);
+    /* the other requests in flight when it paused get their 429 too: the
+     * pause stands, and the next one is no longer for them */
+    int64_t until = rd_sched_pause(&s, 0, now, -1, 0);
+    CHECK_INT(rd_sched_pause(&s, 0, now + 10, -1, 0), until);
+    CHECK_INT(rd_sched_pause(&s, 0, now + 20, -1, 0), until);
+    CHECK_INT(s.pauses, 10);
+    now = until;
+    rd_sched_host_ok(&s, 0);
+    CHECK_INT(rd_sched_pause(&s, 0, now, -1, 0) - now, 1000);
+    now += 1000; /* that pause is over: the next is 2 s, but a limit caps it */
+    CHECK_INT(rd_sched_pause(&s, 0, now, -1, now + 500) - now, 500);
     rd_sched_free(&s);
 }
 

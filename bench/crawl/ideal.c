@@ -9,8 +9,10 @@
  * deadline); a link that never answers holds it until its deadline (timeout
  * from its first start). A 429 link answers at once, gives its slot back for
  * Retry-After, and then goes back to the front of its host's queue and holds
- * a slot for its latency (refdex's back-off does the same). A 301 holds its
- * slot for its latency: the redirect target answers at once.
+ * a slot for its latency (refdex's back-off does the same); meanwhile its
+ * whole host is paused: none of its links starts before the Retry-After has
+ * passed (refdex's rd_sched_pause). A 301 holds its slot for its latency:
+ * the redirect target answers at once.
  *
  * usage: crawl_ideal -c C -P P [-T TIMEOUT_MS] [-R RETRY_AFTER_MS] PLAN
  * Prints one line of key=value pairs: the ideal makespan, when its last link
@@ -36,7 +38,7 @@ typedef struct event {
     int64_t t;
     uint64_t seq; /* ties go in the order the events were made */
     uint32_t link;
-    int wake; /* 1: a back-off ended; 0: the link gives its slot back */
+    int wake; /* 1: a back-off ended; 2: a host's pause ended; 0: the link gives its slot back */
 } event;
 
 typedef struct heap {
@@ -150,6 +152,7 @@ typedef struct sim {
     int64_t *next;    /* per-host queues as linked lists of links */
     int64_t *qhead, *qtail;
     int *inflight_of;
+    int64_t *paused; /* per host: nothing starts before this (a 429's Retry-After) */
     int inflight;
     size_t queued, rr;
     heap events;
@@ -178,15 +181,15 @@ static void queue_front(sim *s, uint32_t link)
     s->queued++;
 }
 
-/* The next link allowed to start, round-robin over hosts; -1 when none. */
-static int64_t take_next(sim *s)
+/* The next link allowed to start at t, round-robin over hosts; -1 when none. */
+static int64_t take_next(sim *s, int64_t t)
 {
     if (s->inflight >= s->concurrency || !s->queued)
         return -1;
     size_t nh = s->p->nhosts;
     for (size_t k = 0; k < nh; k++) {
         size_t h = (s->rr + k) % nh;
-        if (s->qhead[h] < 0 || s->inflight_of[h] >= s->per_host)
+        if (s->qhead[h] < 0 || s->inflight_of[h] >= s->per_host || t < s->paused[h])
             continue;
         int64_t link = s->qhead[h];
         s->qhead[h] = s->next[link];
@@ -223,7 +226,7 @@ static int run(sim *s, int64_t *makespan)
         queue_back(s, (uint32_t)i);
     for (;;) {
         int64_t link;
-        while ((link = take_next(s)) >= 0) {
+        while ((link = take_next(s, t)) >= 0) {
             event ev = {t + hold_ms(s, (uint32_t)link, t), s->seq++, (uint32_t)link, 0};
             if (heap_push(&s->events, ev) < 0)
                 return -1;
@@ -232,6 +235,8 @@ static int run(sim *s, int64_t *makespan)
             break;
         event ev = heap_pop(&s->events);
         t = ev.t;
+        if (ev.wake == 2)
+            continue; /* a host's pause is over: the loop above starts its links */
         if (ev.wake) {
             queue_front(s, ev.link);
             continue;
@@ -240,6 +245,14 @@ static int run(sim *s, int64_t *makespan)
         s->inflight--;
         *makespan = t;
         int64_t left = s->started[ev.link] + s->timeout_ms - t;
+        uint32_t h = s->p->host[ev.link];
+        if (s->p->kind[ev.link] == K_429 && !s->retried[ev.link] &&
+            s->paused[h] < t + s->retry_after_ms) {
+            s->paused[h] = t + s->retry_after_ms;
+            event open = {s->paused[h], s->seq++, ev.link, 2}; /* the host opens again */
+            if (heap_push(&s->events, open) < 0)
+                return -1;
+        }
         if (s->p->kind[ev.link] == K_429 && !s->retried[ev.link] && s->retry_after_ms < left) {
             s->retried[ev.link] = 1;
             event w = {t + s->retry_after_ms, s->seq++, ev.link, 1};
@@ -299,7 +312,8 @@ int main(int argc, char **argv)
     s.qhead = malloc(p.nhosts * sizeof *s.qhead);
     s.qtail = malloc(p.nhosts * sizeof *s.qtail);
     s.inflight_of = calloc(p.nhosts, sizeof *s.inflight_of);
-    if (!s.started || !s.retried || !s.next || !s.qhead || !s.qtail || !s.inflight_of)
+    s.paused = calloc(p.nhosts, sizeof *s.paused);
+    if (!s.started || !s.retried || !s.next || !s.qhead || !s.qtail || !s.inflight_of || !s.paused)
         return 1;
     for (size_t i = 0; i < p.n; i++)
         s.started[i] = -1;
@@ -332,6 +346,7 @@ int main(int argc, char **argv)
     free(s.qhead);
     free(s.qtail);
     free(s.inflight_of);
+    free(s.paused);
     free(s.events.e);
     free(p.host);
     free(p.lat);
