@@ -628,10 +628,10 @@ int rd_render_site_with(rd_db *db, const char *outdir, const rd_render_opts *opt
     int rc = s.index && s.page ? RD_OK : rd_error_set(err, RD_ENOMEM, "out of memory");
     if (rc == RD_OK)
         rc = rd_outdir_open(&s.out, outdir, s.opts.force, err);
+    if (rc == RD_OK) /* first: it reads the database without a map, the summary too */
+        rc = rd_pages_open(db, &s.pages, err);
     if (rc == RD_OK)
         rc = rd_db_site_summary(db, &s.sum, err);
-    if (rc == RD_OK)
-        rc = rd_pages_open(db, &s.pages, err);
     int most = s.opts.index_max > 0 ? s.opts.index_max : RD_INDEX_MAX_DEFAULT;
     s.whole = s.sum.entries <= most;
     if (rc == RD_OK)
