@@ -5,7 +5,9 @@
  * in-memory database, the checks stored, the site rendered into a scratch
  * folder; then every page must parse with libxml2 and hold only elements and
  * attributes of an allow-list, links only to http, https and mailto URLs or
- * relative ones, one script and one style sheet, always the same. */
+ * relative ones, one script and one style sheet, always the same. The site
+ * is rendered with its sections written out an entry at a time, and again
+ * with each section whole: every file must have the same bytes. */
 #include <dirent.h>
 #include <ftw.h>
 #include <libxml/HTMLparser.h>
@@ -28,7 +30,7 @@
         }                                                                                          \
     } while (0)
 
-static char scratch[4096], site[4096];
+static char scratch[4096], site[4096], whole[4096];
 static char *script_seen, *style_seen; /* the first page's: every page has the same */
 
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -53,6 +55,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     snprintf(scratch, sizeof scratch, "%s/refdex-fuzz-html-XXXXXX", tmp);
     CHECK(mkdtemp(scratch));
     snprintf(site, sizeof site, "%s/site", scratch);
+    snprintf(whole, sizeof whole, "%s/whole", scratch);
     atexit(remove_scratch);
     return 0;
 }
@@ -200,6 +203,44 @@ static void check_site(void)
         closedir(d);
 }
 
+/* A file's bytes (NULL when it cannot be read); the caller frees them. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *data = NULL;
+    size_t cap = 0;
+    *len = 0;
+    for (size_t got = 1; f && got;) {
+        if (*len == cap) {
+            char *more = realloc(data, cap = cap ? 2 * cap : 1 << 16);
+            CHECK(more);
+            data = more;
+        }
+        got = fread(data + *len, 1, cap - *len, f);
+        *len += got;
+    }
+    if (f)
+        fclose(f);
+    return data;
+}
+
+/* A file of the site has the same bytes in the whole-section site. */
+static int same_as_whole(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    if (flag != FTW_F)
+        return 0;
+    char other[8192];
+    snprintf(other, sizeof other, "%s%s", whole, path + strlen(site));
+    size_t n, m;
+    char *a = slurp(path, &n), *b = slurp(other, &m);
+    CHECK(a && b && n == m && !memcmp(a, b, n));
+    free(a);
+    free(b);
+    return 0;
+}
+
 /* ---- the input: a catalog, then checks ---- */
 
 static const char *checks_part(const char *s, size_t len, size_t *mdlen)
@@ -268,12 +309,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(rd_db_ingest(db, cat, text, mdlen, RD_INGEST_REPLACE, &st, &err) == RD_OK);
     if (checks)
         store_checks(db, checks, (size_t)(text + size - checks));
-    rd_render_opts o = {.force = 1, .remote_images = (int)(size & 1)};
+    rd_render_opts o = {.force = 1, .remote_images = (int)(size & 1), .section_every = 1};
     int rc = rd_render_site_with(db, site, &o, &err);
     if (rc != RD_OK)
         fprintf(stderr, "fuzz_html: %s\n", err.msg);
     CHECK(rc == RD_OK);
     check_site();
+    o.section_every = SIZE_MAX;
+    CHECK(rd_render_site_with(db, whole, &o, &err) == RD_OK);
+    nftw(site, same_as_whole, 16, FTW_PHYS);
     rd_db_close(db);
     rd_catalog_free(cat);
     return 0;

@@ -58,7 +58,8 @@ typedef struct site {
     rd_buf section; /* the section being written */
     rd_buf scratch;
     rd_outdir out;
-    rd_outstream *index, *page; /* the files being written; page NULL between pages */
+    rd_outstream *index, *page; /* the files being written */
+    int to_index, to_page;      /* whether the section being made goes to each */
     rd_buf index_tail, page_tail;
     int whole; /* index.html holds every section (not only the tree) */
 } site;
@@ -183,28 +184,6 @@ static void add_script(xmlNodePtr body)
 
 /* ---- serialising ---- */
 
-static int take_output(xmlOutputBufferPtr ob, rd_buf *out)
-{
-    const xmlChar *data = xmlOutputBufferGetContent(ob);
-    size_t n = xmlOutputBufferGetSize(ob);
-    if (data)
-        rd_buf_append(out, (const char *)data, n);
-    xmlOutputBufferClose(ob);
-    return (data || !n) && !out->oom ? RD_OK : RD_ENOMEM;
-}
-
-/* Appends the UTF-8 serialisation of first and its next siblings to out:
- * libxml2 writes every byte of the markup. */
-static int dump_nodes(htmlDocPtr doc, xmlNodePtr first, rd_buf *out)
-{
-    xmlOutputBufferPtr ob = xmlAllocOutputBuffer(NULL);
-    if (!ob)
-        return RD_ENOMEM;
-    for (xmlNodePtr n = first; n; n = n->next)
-        htmlNodeDumpFormatOutput(ob, doc, n, "UTF-8", 0);
-    return take_output(ob, out);
-}
-
 /* A page is written as its skeleton cut where the sections go: the part
  * before, the sections as they are made, the part after. */
 #define SECTIONS_MARK "<!--refdex:sections-->"
@@ -220,7 +199,7 @@ static int open_framed(site *s, htmlDocPtr doc, xmlNodePtr main, const char *pat
     int rc = RD_ENOMEM;
     if (ob) {
         htmlDocContentDumpFormatOutput(ob, doc, "UTF-8", 0);
-        rc = take_output(ob, &all);
+        rc = rd_html_take(ob, &all);
     }
     const char *m = rc == RD_OK ? strstr(all.data, SECTIONS_MARK) : NULL;
     rd_buf_reset(tail);
@@ -308,10 +287,24 @@ static int count_status(int64_t category_id, const char *result, int64_t n, void
     return 0;
 }
 
-/* Builds c's section in a scratch document and serialises it into
- * s->section (a category with nothing to show leaves only an anchor, so
- * that in-page links to it still land), or, with probe, only finds out
- * whether it has something to show. */
+/* Writes what is made of the section in s->section to the files it goes to,
+ * and empties it. */
+static int put_section(void *ud)
+{
+    site *s = ud;
+    int rc = RD_OK;
+    if (s->to_index)
+        rc = rd_outstream_put(s->index, s->section.data, s->section.len);
+    if (rc == RD_OK && s->to_page)
+        rc = rd_outstream_put(s->page, s->section.data, s->section.len);
+    rd_buf_reset(&s->section);
+    return rc;
+}
+
+/* Builds c's section in a scratch document and writes it with put_section
+ * (a category with nothing to show leaves only an anchor, so that in-page
+ * links to it still land), or, with probe, only finds out whether it has
+ * something to show. */
 static int build_section(site *s, cat *c, int probe)
 {
     htmlDocPtr scratch = htmlNewDocNoDtD(NULL, NULL);
@@ -328,8 +321,10 @@ static int build_section(site *s, cat *c, int probe)
     else
         rd_buf_printf(&s->scratch, "c/%s.html#%s", s->cats[c->unit].page, c->row.slug);
     rd_section_info info = {0};
+    rd_section_out out = {&s->section, put_section, s, s->opts.section_every};
+    rd_buf_reset(&s->section);
     int rc = rd_section_add(s->pages, &c->row, s->scratch.data ? s->scratch.data : "",
-                            s->opts.remote_images, holder, &info, s->err);
+                            s->opts.remote_images, holder, probe ? NULL : &out, &info, s->err);
     c->info.content = info.content;
     if (rc == RD_OK && !probe && !info.content) {
         xmlNodePtr sec = holder->children;
@@ -339,9 +334,10 @@ static int build_section(site *s, cat *c, int probe)
         rd_attr(anchor, "id", c->row.slug);
         rd_attr(anchor, "class", "anchor");
     }
-    rd_buf_reset(&s->section);
-    if (rc == RD_OK && !probe && dump_nodes(scratch, holder->children, &s->section) < 0)
+    if (rc == RD_OK && !probe && rd_html_dump(holder->children, 1, &s->section) < 0)
         rc = rd_error_set(s->err, RD_ENOMEM, "out of memory");
+    if (rc == RD_OK && !probe)
+        rc = put_section(s);
     xmlFreeDoc(scratch);
     return rc;
 }
@@ -512,31 +508,29 @@ static int open_index(site *s, const char *title)
  * at its first category and closed after its last. */
 static int write_pages(site *s, const char *title)
 {
-    int rc = open_index(s, title), page_open = 0;
+    int rc = open_index(s, title);
     size_t unit = NO_UNIT;
+    s->to_page = 0;
     for (size_t i = 0; rc == RD_OK && i < s->n; i++) {
         cat *c = &s->cats[i];
-        if (c->unit != unit && page_open) {
-            page_open = 0;
+        if (c->unit != unit && s->to_page) {
+            s->to_page = 0;
             rc = close_framed(s->page, &s->page_tail);
         }
         unit = c->unit;
         if (rc == RD_OK && c->unit == i && c->in_nav && (rc = open_page(s, i, title)) == RD_OK)
-            page_open = 1;
+            s->to_page = 1;
+        s->to_index = s->whole || c->unit == NO_UNIT;
         if (rc == RD_OK)
             rc = build_section(s, c, 0);
-        if (rc == RD_OK && (s->whole || c->unit == NO_UNIT))
-            rc = rd_outstream_put(s->index, s->section.data, s->section.len);
-        if (rc == RD_OK && page_open)
-            rc = rd_outstream_put(s->page, s->section.data, s->section.len);
     }
-    if (rc == RD_OK && page_open) {
-        page_open = 0;
+    if (rc == RD_OK && s->to_page) {
+        s->to_page = 0;
         rc = close_framed(s->page, &s->page_tail);
     }
     if (rc == RD_OK)
         return close_framed(s->index, &s->index_tail);
-    if (page_open)
+    if (s->to_page)
         rd_outstream_abort(s->page);
     rd_outstream_abort(s->index);
     return rc;
@@ -634,10 +628,10 @@ int rd_render_site_with(rd_db *db, const char *outdir, const rd_render_opts *opt
     int rc = s.index && s.page ? RD_OK : rd_error_set(err, RD_ENOMEM, "out of memory");
     if (rc == RD_OK)
         rc = rd_outdir_open(&s.out, outdir, s.opts.force, err);
+    if (rc == RD_OK) /* first: it reads the database without a map, the summary too */
+        rc = rd_pages_open(db, &s.pages, err);
     if (rc == RD_OK)
         rc = rd_db_site_summary(db, &s.sum, err);
-    if (rc == RD_OK)
-        rc = rd_pages_open(db, &s.pages, err);
     int most = s.opts.index_max > 0 ? s.opts.index_max : RD_INDEX_MAX_DEFAULT;
     s.whole = s.sum.entries <= most;
     if (rc == RD_OK)

@@ -69,6 +69,9 @@ typedef struct rd_render_opts {
     int force;         /* write into a folder that holds files refdex did not write */
     int remote_images; /* keep notes' images from the web (default: their alt text) */
     int index_max;     /* the most entries index.html holds; 0: RD_INDEX_MAX_DEFAULT */
+    /* the entries of a section held in memory before they are written out
+     * (the bytes are the same whatever it is); 0: a default of 1024 */
+    size_t section_every;
 } rd_render_opts;
 
 /* Writes the site into outdir (made if missing): index.html with every

@@ -2,9 +2,16 @@
  * entries in the order of the source, so that a code example stays under the
  * entry it explains. Entries carry their status for the filter
  * (data-status; the words it reads from the entry's own text); a failed
- * check says why. */
+ * check says why.
+ *
+ * A section is a small libxml2 tree, and a large one is written out as it
+ * grows: every few hundred entries, the start tags of the section and of
+ * its open list (once) and every finished node are serialised and freed, so
+ * that memory does not grow with a section's entries. The bytes are those
+ * of the whole tree serialised at once. */
 #include <cmark.h>
 #include <libxml/HTMLparser.h>
+#include <libxml/HTMLtree.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -51,7 +58,115 @@ typedef struct section {
     size_t nnotes, cap, next;
     int oom;
     rd_section_info *info;
+    /* writing as it grows (out not NULL) */
+    const rd_section_out *out;
+    size_t held;          /* entries in the tree */
+    int started;          /* the section's start tag is written */
+    xmlNodePtr open_list; /* the list whose start tag is written, or NULL */
+    rd_buf section_end, list_end;
+    rd_error *err;
 } section;
+
+/* ---- serialising ---- */
+
+int rd_html_take(xmlOutputBufferPtr ob, rd_buf *out)
+{
+    const xmlChar *data = xmlOutputBufferGetContent(ob);
+    size_t n = xmlOutputBufferGetSize(ob);
+    if (data)
+        rd_buf_append(out, (const char *)data, n);
+    xmlOutputBufferClose(ob);
+    return (data || !n) && !out->oom ? RD_OK : RD_ENOMEM;
+}
+
+int rd_html_dump(xmlNodePtr first, int siblings, rd_buf *out)
+{
+    if (!first)
+        return RD_OK;
+    xmlOutputBufferPtr ob = xmlAllocOutputBuffer(NULL);
+    if (!ob)
+        return RD_ENOMEM;
+    for (xmlNodePtr n = first; n; n = siblings ? n->next : NULL)
+        htmlNodeDumpFormatOutput(ob, first->doc, n, "UTF-8", 0);
+    return rd_html_take(ob, out);
+}
+
+#define OPEN_MARK "<!--refdex:open-->"
+
+/* Appends n's start tag to out and keeps its end tag in end: a copy of n
+ * with its attributes and a mark for children is serialised and cut at the
+ * mark, so that libxml2 writes every byte. */
+static int write_start(xmlNodePtr n, rd_buf *out, rd_buf *end)
+{
+    xmlNodePtr copy = xmlDocCopyNode(n, n->doc, 2); /* its attributes, not its children */
+    xmlNodePtr mark = copy ? xmlNewDocComment(n->doc, BAD_CAST "refdex:open") : NULL;
+    rd_buf all = {0};
+    int rc = RD_ENOMEM;
+    if (mark && xmlAddChild(copy, mark))
+        rc = rd_html_dump(copy, 0, &all);
+    else
+        xmlFreeNode(mark);
+    xmlFreeNode(copy);
+    const char *m = NULL; /* the mark is the last child: its last occurrence */
+    for (const char *at = rc == RD_OK ? all.data : NULL; at && (at = strstr(at, OPEN_MARK)); at++)
+        m = at;
+    if (m) {
+        rd_buf_append(out, all.data, (size_t)(m - all.data));
+        rd_buf_reset(end);
+        rd_buf_puts(end, m + strlen(OPEN_MARK));
+    }
+    rd_buf_free(&all);
+    return m && !out->oom && !end->oom ? RD_OK : RD_ENOMEM;
+}
+
+static void drop(xmlNodePtr n)
+{
+    xmlUnlinkNode(n);
+    xmlFreeNode(n);
+}
+
+/* Serialises to out->buf what is finished of the section, and frees it:
+ * the section's start tag (once), then its children; the open list (the
+ * entries' list, unless `end`) keeps its start tag written and its entries
+ * written and freed, as the next entry starts a new one. With end, the
+ * section is finished: everything is written, its end tag too, and it is
+ * taken out of the tree. */
+static int write_done(section *s, int end)
+{
+    rd_buf *buf = s->out->buf;
+    int rc = RD_OK;
+    if (!s->started && (rc = write_start(s->sec, buf, &s->section_end)) == RD_OK)
+        s->started = 1;
+    for (xmlNodePtr n = s->sec->children, next; rc == RD_OK && n; n = next) {
+        next = n->next;
+        int open = n == s->stack[0] && !end;
+        if (open && n != s->open_list && (rc = write_start(n, buf, &s->list_end)) == RD_OK)
+            s->open_list = n;
+        if (rc == RD_OK && n == s->open_list) {
+            while (rc == RD_OK && n->children) {
+                rc = rd_html_dump(n->children, 0, buf);
+                drop(n->children);
+            }
+            if (open)
+                continue;
+            rd_buf_append(buf, s->list_end.data, s->list_end.len);
+            s->open_list = NULL;
+        } else if (rc == RD_OK) {
+            rc = rd_html_dump(n, 0, buf);
+        }
+        drop(n);
+    }
+    if (rc == RD_OK && end) {
+        rd_buf_append(buf, s->section_end.data, s->section_end.len);
+        drop(s->sec);
+        s->sec = NULL;
+    }
+    /* what was freed is no one's parent */
+    memset(s->last, 0, sizeof s->last);
+    memset(s->stack + 1, 0, sizeof s->stack - sizeof s->stack[0]);
+    s->held = 0;
+    return rc == RD_OK && buf->oom ? RD_ENOMEM : rc;
+}
 
 /* ---- notes: cmark's safe HTML, parsed into the tree ---- */
 
@@ -314,6 +429,15 @@ static int add_entry(const rd_site_entry *e, void *ud)
 {
     section *s = ud;
     int d = e->depth < RD_MAX_DEPTH ? e->depth : RD_MAX_DEPTH;
+    size_t every = s->out && s->out->every ? s->out->every : RD_SECTION_EVERY;
+    if (d == 0 && s->out && s->held >= every) { /* the entries so far are finished */
+        int rc = write_done(s, 0);
+        if (rc == RD_OK)
+            rc = s->out->flush(s->out->ud);
+        if (rc < 0)
+            return rc == RD_ENOMEM ? rd_error_set(s->err, rc, "out of memory") : rc;
+    }
+    s->held++;
     if (d == 0) { /* the notes above it come first */
         place_notes(s, e->line);
         if (!s->stack[0]) {
@@ -347,9 +471,10 @@ static int add_entry(const rd_site_entry *e, void *ud)
 }
 
 int rd_section_add(rd_pages *pages, const rd_category_row *c, const char *page_href,
-                   int remote_images, xmlNodePtr parent, rd_section_info *info, rd_error *err)
+                   int remote_images, xmlNodePtr parent, const rd_section_out *out,
+                   rd_section_info *info, rd_error *err)
 {
-    section s = {.remote_images = remote_images, .info = info};
+    section s = {.remote_images = remote_images, .info = info, .out = out, .err = err};
     memset(info, 0, sizeof *info);
     s.sec = rd_el(parent, "section", NULL);
     rd_attr(s.sec, "class", "category");
@@ -378,9 +503,13 @@ int rd_section_add(rd_pages *pages, const rd_category_row *c, const char *page_h
         place_notes(&s, -1);
     if (rc == RD_OK && (s.oom || s.scratch.oom))
         rc = rd_error_set(err, RD_ENOMEM, "out of memory");
+    if (rc == RD_OK && s.started && write_done(&s, 1) < 0)
+        rc = rd_error_set(err, RD_ENOMEM, "out of memory");
     for (size_t i = 0; i < s.nnotes; i++)
         free(s.notes[i].markdown);
     free(s.notes);
     rd_buf_free(&s.scratch);
+    rd_buf_free(&s.section_end);
+    rd_buf_free(&s.list_end);
     return rc;
 }
