@@ -272,7 +272,7 @@ static void store_checks(rd_db *db, const char *text, size_t len)
     CHECK(rd_db_targets(db, 0, &t, &nt, &err) == RD_OK);
     rd_run_options ro = {0};
     int64_t run;
-    CHECK(rd_db_run_begin(db, &ro, &run, &err) == RD_OK);
+    CHECK(rd_db_run_begin(db, &ro, t, nt, &run, &err) == RD_OK);
     char *copy = strndup(text, len), *line = copy;
     CHECK(copy);
     for (size_t i = 0; i < nt && line && *line; i++) {
