@@ -138,8 +138,8 @@ enum {
 /* The version of what rd_catalog_parse makes of a text. Raise it whenever the
  * same Markdown gives a different catalog, so that a stored catalog is read
  * again even though its source has not changed. 2: groups, badges, links at
- * any depth. */
-enum { RD_MODEL_VERSION = 2 };
+ * any depth. 3: a code note is its code as cmark read it. */
+enum { RD_MODEL_VERSION = 3 };
 
 /* Parses len bytes of Markdown named `file` (for messages). The text must be
  * UTF-8 without NUL bytes, at most RD_DEFAULT_MAX_INPUT unless the caller has
