@@ -193,8 +193,10 @@ static void body_line(const rd_fmt *f, const char *p, size_t n, int strip, rd_bu
             k++;
         int base = k >= 0 ? f->strips[k] : 0, to = k >= 0 ? f->cols[k] : 0;
         in = col;
-        if ((col > base || underline_like(p + at, n - at)) && k + 1 < depth &&
-            to + col - base < f->cols[k + 1]) {
+        int under = underline_like(p + at, n - at), room = k + 1 < depth ? f->cols[k + 1] - to : 0;
+        if (under && col - base >= room) /* its indentation is no text: as much as fits */
+            col = base + room - 1;
+        if ((col > base || under) && col - base < room) {
             rd_buf_putc(out, '\0');
             in = base - to;
         }
@@ -265,23 +267,23 @@ static int hard_break(const char *p, size_t n)
 
 /* The text of setext heading n, lines first..under-1 trimmed and joined by
  * spaces. -1 when a line ends in a hard break, which an ATX heading cannot
- * hold, or when it is in an item (strip) over more than one line: the item
- * is a note, and its line breaks are in the note's text. */
+ * hold; when it is in an item (strip) over more than one line, as the item
+ * is a note, and its line breaks are in the note's text; and when it starts
+ * with "[": link reference definitions before its text are in its lines. */
 static int setext_text(const rd_fmt *f, cmark_node *n, int under, int strip, rd_buf *text)
 {
     int first = cmark_node_get_start_line(n);
-    if (strip && under > first + 1)
+    size_t len, at = (size_t)cmark_node_get_start_column(n) - 1;
+    const char *p = rd_fmt_line(f, first, &len);
+    if ((strip && under > first + 1) || (at < len && p[at] == '['))
         return -1;
     for (int l = first; l < under; l++) {
-        size_t len, at;
-        const char *p = rd_fmt_line(f, l, &len);
+        p = rd_fmt_line(f, l, &len);
         if (l + 1 < under && hard_break(p, len))
             return -1;
         indentation(p, len, &at);
         if (l == first)
             at = (size_t)cmark_node_get_start_column(n) - 1;
-        while (at < len && isspace((unsigned char)p[at]))
-            at++;
         while (len > at && isspace((unsigned char)p[len - 1]))
             len--;
         if (text->len)
@@ -480,7 +482,8 @@ static void leaf(const rd_fmt *f, cmark_node *n, int strip, int after_list, rd_b
          * before an HTML block are nothing in HTML, and they go right after
          * a list */
         const char *lit = cmark_node_get_literal(n);
-        if (after_list) /* else it would be in the list's last item, indented less */
+        if (after_list ||
+            f->pending) /* else in the list's last item, or it moves the item's text */
             while (*lit == ' ' || *lit == '\t')
                 lit++;
         size_t len = strlen(lit);

@@ -198,8 +198,8 @@ static void code_markdown(const parser *p, cmark_node *n, rd_buf *b)
         for (const char *q = lit; *q; q++)
             if (*q != ' ' && *q != '\t' && *q != '\n')
                 end = q + 1;
-        if (end > lit && *end == '\n')
-            end++;
+        if (end > lit)
+            end = strchr(end, '\n') ? strchr(end, '\n') + 1 : end + strlen(end);
     }
     while (lit < end) {
         const char *nl = memchr(lit, '\n', (size_t)(end - lit));
@@ -235,6 +235,15 @@ static void expand_prefix(const char *p, size_t n, rd_buf *out)
             rd_buf_append(out, p + i, m - i);
             col += (int)(m - i);
             i = m;
+            int ws = col;
+            for (size_t k = i; k < n && (p[k] == ' ' || p[k] == '\t'); k++)
+                ws = p[k] == '\t' ? (ws / 4 + 1) * 4 : ws + 1;
+            if (ws - col > 4) { /* 1 column, then indented code: its 4, then its text */
+                for (int code = col + 5; i < n && col < code && (p[i] == ' ' || p[i] == '\t'); i++)
+                    for (int next = p[i] == '\t' ? (col / 4 + 1) * 4 : col + 1; col < next; col++)
+                        rd_buf_putc(out, ' ');
+                break;
+            }
         } else if (p[i] == '>') {
             rd_buf_putc(out, '>');
             col++, i++;
