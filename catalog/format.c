@@ -179,7 +179,9 @@ static int underline_like(const char *p, size_t n)
  * indented under the lead it could read as another thing ("- a" over "--"
  * is a heading once "--" is indented); so such a line stays lazy, with that
  * much indentation past the same items, written without the lead (marked
- * by a NUL byte, which no input holds). Other lazy lines go under the lead. */
+ * by a NUL byte, which no input holds). Other lazy lines go under the lead,
+ * as indented past it as past the item they are in ("#" 4 columns in is
+ * text, not a heading). */
 static void body_line(const rd_fmt *f, const char *p, size_t n, int strip, rd_buf *out)
 {
     size_t at;
@@ -192,13 +194,14 @@ static void body_line(const rd_fmt *f, const char *p, size_t n, int strip, rd_bu
         while (k + 1 < depth && f->strips[k + 1] <= col)
             k++;
         int base = k >= 0 ? f->strips[k] : 0, to = k >= 0 ? f->cols[k] : 0;
-        in = col;
         int under = underline_like(p + at, n - at), room = k + 1 < depth ? f->cols[k + 1] - to : 0;
         if (under && col - base >= room) /* its indentation is no text: as much as fits */
             col = base + room - 1;
         if ((col > base || under) && col - base < room) {
             rd_buf_putc(out, '\0');
             in = base - to;
+        } else { /* under the lead, as indented past it as past the item it is in */
+            in = base;
         }
     }
     for (int k = in; k < col; k++)
@@ -437,7 +440,7 @@ static void code_block(const rd_fmt *f, cmark_node *n, int strip, int after_list
     size_t fence = k - at;
     char c = p[at], indent[4] = "";
     int in = rd_columns(p, at) - strip;
-    if (in > 0 && in < 4 && !after_list)
+    if (in > 0 && in < 4 && !after_list && !f->pending) /* on a marker line it is padding */
         memset(indent, ' ', (size_t)in);
     rd_buf_puts(out, indent);
     rd_buf_append(out, p + at, len - at);

@@ -217,8 +217,10 @@ static void code_markdown(const parser *p, cmark_node *n, rd_buf *b)
 }
 
 /* Line p[0..n) with the tabs of its prefix (indentation, quote markers, list
- * markers and the spaces after them) as spaces, counted from its start. */
-static void expand_prefix(const char *p, size_t n, rd_buf *out)
+ * markers and the spaces after them) as spaces, counted from its start; in
+ * its indentation only up to column limit, past which a tab is the text of
+ * indented code. */
+static void expand_prefix(const char *p, size_t n, int limit, rd_buf *out)
 {
     size_t i = 0;
     int col = 0;
@@ -250,7 +252,7 @@ static void expand_prefix(const char *p, size_t n, rd_buf *out)
         } else if (p[i] == ' ') {
             rd_buf_putc(out, ' ');
             col++, i++;
-        } else if (p[i] == '\t') {
+        } else if (p[i] == '\t' && col < limit) {
             for (int next = (col / 4 + 1) * 4; col < next; col++)
                 rd_buf_putc(out, ' ');
             i++;
@@ -307,7 +309,7 @@ static void add_note(parser *p, rd_note_kind kind, cmark_node *n, int category)
      * the container it sits in; tabs in the indentation and between list
      * markers as the spaces they stand for where they are, as they would
      * stand for others once that indentation is off. */
-    int indent = 0;
+    int indent = 0, limit = 0;
     rd_buf line = {0};
     for (int l = first; l <= last; l++) {
         size_t s = p->line_start[l], e = p->line_start[l + 1];
@@ -317,8 +319,11 @@ static void add_note(parser *p, rd_note_kind kind, cmark_node *n, int category)
             indent = kind == RD_NOTE_ITEM ? -1 : container_column(p, n);
         if (l == first && indent < 0)
             indent = rd_columns(p->text + s, lead < e - s ? lead : e - s);
+        if (l == first) /* where indented code's text starts: 4 past the blocks' column */
+            limit = 4 + (kind == RD_NOTE_ITEM ? rd_item_content_column(p->text + s, e - s, lead)
+                                              : indent);
         rd_buf_reset(&line);
-        expand_prefix(p->text + s, e - s, &line);
+        expand_prefix(p->text + s, e - s, limit, &line);
         rd_unindent(line.data ? line.data : "", line.len, indent, &b);
         if (l < last)
             rd_buf_putc(&b, '\n');
