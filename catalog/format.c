@@ -461,7 +461,9 @@ static void code_block(const rd_fmt *f, cmark_node *n, int strip, int after_list
     if (close) {
         size_t i;
         int col = indentation(p, len, &i);
-        for (int s = strip; s < col && s < strip + 3; s++)
+        /* as far in from the opening fence as it was (which may have lost its indentation) */
+        int dropped = in > 0 && in < 4 ? in - (int)strlen(indent) : 0;
+        for (int s = strip + dropped; s < col && s < strip + 3; s++)
             rd_buf_putc(out, ' ');
         rd_buf_append(out, p + i, len - i);
     } else {
