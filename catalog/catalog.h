@@ -141,8 +141,9 @@ enum {
 /* The version of what rd_catalog_parse makes of a text. Raise it whenever the
  * same Markdown gives a different catalog, so that a stored catalog is read
  * again even though its source has not changed. 2: groups, badges, links at
- * any depth. 3: a link whose text spans lines is at the line it starts on. */
-enum { RD_MODEL_VERSION = 3 };
+ * any depth. 3: a link whose text spans lines is at the line it starts on.
+ * 4: a code note is its code as cmark read it. */
+enum { RD_MODEL_VERSION = 4 };
 
 /* Parses len bytes of Markdown named `file` (for messages). The text must be
  * UTF-8 without NUL bytes, at most RD_DEFAULT_MAX_INPUT unless the caller has

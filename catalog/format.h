@@ -19,10 +19,13 @@ typedef struct rd_fmt {
     rd_fmt_style style;          /* what is written: a bullet and an indent, never 0 */
     char bullets[RD_FMT_LEVELS]; /* the bullet of each level of nested lists */
     rd_buf *out;
-    rd_buf lead;   /* what each line of the current item's blocks starts with */
-    rd_buf marker; /* how the first line of an item not yet written starts */
-    int pending;   /* that marker is still to be written */
-    int width;     /* the current item's marker width; 0 outside items */
+    rd_buf lead;              /* what each line of the current item's blocks starts with */
+    rd_buf marker;            /* how the first line of an item not yet written starts */
+    int pending;              /* that marker is still to be written */
+    int width;                /* the current item's marker width; 0 outside items */
+    int strips[RD_MAX_DEPTH]; /* the content column in the source of each item the writer is in, */
+    int cols[RD_MAX_DEPTH];   /* and in what it writes */
+    int nstrips;
     int oom;
 } rd_fmt;
 

@@ -42,7 +42,8 @@ static int only_blanks(const char *p, size_t n)
 
 /* How a nested item sits under its parent item: the indent in spaces (1..8),
  * 0 for one tab, or -1 when that cannot be said (it is on its parent's line,
- * in a quote, or after mixed whitespace). An item aligned with its parent's
+ * under a parent with nothing on its marker's line, in a quote, or after
+ * mixed whitespace). An item aligned with its parent's
  * text counts as 2, which fmt writes as "as wide as the marker", so "1. " with
  * its items at 3 and "- " with its items at 2 are one style. */
 static int nesting(const rd_fmt *f, cmark_node *it, cmark_node *parent)
@@ -63,8 +64,9 @@ static int nesting(const rd_fmt *f, cmark_node *it, cmark_node *parent)
     if (rn > RD_FMT_MAX_INDENT || memchr(rest, '\t', rn))
         return -1;
     cmark_node *text = cmark_node_first_child(parent);
-    if (text && cmark_node_get_start_line(text) == pl &&
-        (size_t)cmark_node_get_start_column(text) - 1 == at)
+    if (!text || cmark_node_get_start_line(text) != pl)
+        return -1; /* a bare marker line: fmt writes one to split "- --", and it says nothing */
+    if ((size_t)cmark_node_get_start_column(text) - 1 == at)
         return 2;
     return (int)rn;
 }

@@ -26,6 +26,16 @@ void rd_unindent(const char *p, size_t n, int cols, rd_buf *out);
 /* The columns p[0..n) takes, with tabs stopping every 4. */
 int rd_columns(const char *p, size_t n);
 
+/* The column where the blocks of a list item start, as CommonMark reads it,
+ * for an item whose marker starts at byte at of line p[0..n): after the
+ * marker and the 1 to 4 spaces that follow it, or 1 past the marker when 5
+ * or more do (its first block is indented code) or nothing does. */
+int rd_item_content_column(const char *p, size_t n, size_t at);
+
+/* Whether line p[0..n) closes a fence of at least len characters c, in a
+ * container whose blocks start at column strip. */
+int rd_closing_fence(const char *p, size_t n, int strip, char c, size_t len);
+
 /* ---- inline.c: what the inlines of a list item say ---- */
 
 /* Appends the plain text of node's subtree: literals, a space for a soft break,

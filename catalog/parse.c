@@ -158,9 +158,142 @@ static char *marker_name(parser *p, const char *html)
 static int line_is_blank(const parser *p, int line)
 {
     for (size_t i = p->line_start[line]; i < p->line_start[line + 1]; i++)
-        if (!isspace((unsigned char)p->text[i]))
+        if (!strchr(" \t\r\n", p->text[i]))
             return 0;
     return 1;
+}
+
+/* The column where the blocks of n's container start: 0 in the document,
+ * an item's content column, -1 in anything else. */
+static int container_column(const parser *p, cmark_node *n)
+{
+    cmark_node *up = cmark_node_parent(n);
+    cmark_node_type t = up ? cmark_node_get_type(up) : CMARK_NODE_NONE;
+    if (t == CMARK_NODE_DOCUMENT)
+        return 0;
+    int l = up ? cmark_node_get_start_line(up) + p->line0 : 0;
+    if (t != CMARK_NODE_ITEM || l < 1 || (size_t)l > p->nlines)
+        return -1;
+    size_t s = p->line_start[l], e = p->line_start[l + 1];
+    while (e > s && (p->text[e - 1] == '\n' || p->text[e - 1] == '\r'))
+        e--;
+    return rd_item_content_column(p->text + s, e - s, (size_t)cmark_node_get_start_column(up) - 1);
+}
+
+/* Whether the fence of c (run long) at line l, in a container whose blocks
+ * start at column strip, is closed on the line after its literal. */
+static int closed(const parser *p, int l, const char *lit, int strip, char c, size_t run)
+{
+    for (const char *q = lit; *q; q++)
+        l += *q == '\n';
+    if ((size_t)++l > p->nlines)
+        return 0;
+    size_t s = p->line_start[l], e = p->line_start[l + 1];
+    while (e > s && (p->text[e - 1] == '\n' || p->text[e - 1] == '\r'))
+        e--;
+    return rd_closing_fence(p->text + s, e - s, strip, c, run);
+}
+
+/* The Markdown of code block n, made from what cmark read (its literal), so
+ * that it renders as the same code wherever it sat: its source lines, less
+ * their container's indentation, would not where a tab straddles that
+ * indentation, and indented code would lose the indentation that makes it
+ * code. A fence keeps its opening line as written and is closed. */
+static void code_markdown(const parser *p, cmark_node *n, rd_buf *b)
+{
+    const char *lit = cmark_node_get_literal(n);
+    lit = lit ? lit : "";
+    int l = cmark_node_get_start_line(n) + p->line0;
+    if (l < 1 || (size_t)l > p->nlines)
+        l = 1;
+    size_t s = p->line_start[l], e = p->line_start[l + 1];
+    while (e > s && (p->text[e - 1] == '\n' || p->text[e - 1] == '\r'))
+        e--;
+    s += (size_t)cmark_node_get_start_column(n) - 1;
+    s = s < e ? s : e;
+    /* a fence's first line is its opening one; indented code's is its text */
+    int fence = e - s >= 3 &&
+                (!strncmp(p->text + s, "```", 3) || !strncmp(p->text + s, "~~~", 3)) &&
+                !(!strncmp(lit, p->text + s, e - s) && lit[e - s] == '\n');
+    size_t run = 0;
+    if (fence) {
+        while (s + run < e && p->text[s + run] == p->text[s])
+            run++;
+        rd_buf_append(b, p->text + s, e - s);
+        rd_buf_putc(b, '\n');
+    }
+    const char *end = lit + strlen(lit);
+    int strip = container_column(p, n);
+    if (strip < 0) /* in a quote: the fence's own indentation, at most */
+        strip = rd_columns(p->text + p->line_start[l], s - p->line_start[l]);
+    if (fence && !closed(p, l, lit, strip, p->text[s], run)) {
+        end = lit; /* an open fence ran to the end of its container: not its blank lines */
+        for (const char *q = lit; *q; q++)
+            if (*q != ' ' && *q != '\t' && *q != '\n')
+                end = q + 1;
+        if (end > lit)
+            end = strchr(end, '\n') ? strchr(end, '\n') + 1 : end + strlen(end);
+    }
+    while (lit < end) {
+        const char *nl = memchr(lit, '\n', (size_t)(end - lit));
+        size_t len = nl ? (size_t)(nl - lit) : (size_t)(end - lit);
+        if (len && !fence)
+            rd_buf_puts(b, "    ");
+        rd_buf_append(b, lit, len);
+        rd_buf_putc(b, '\n');
+        lit += len + (nl != NULL);
+    }
+    for (size_t i = 0; i < run; i++)
+        rd_buf_putc(b, p->text[s]);
+    while (b->len && b->data[b->len - 1] == '\n')
+        b->len--;
+}
+
+/* Line p[0..n) with the tabs of its prefix (indentation, quote markers, list
+ * markers and the spaces after them) as spaces, counted from its start; in
+ * its indentation only up to column limit, past which a tab is the text of
+ * indented code. */
+static void expand_prefix(const char *p, size_t n, int limit, rd_buf *out)
+{
+    size_t i = 0;
+    int col = 0;
+    while (i < n) {
+        size_t m = i;
+        if (p[i] == '-' || p[i] == '*' || p[i] == '+') {
+            m = i + 1;
+        } else if (isdigit((unsigned char)p[i])) {
+            while (m < n && m - i < 9 && isdigit((unsigned char)p[m]))
+                m++;
+            m = m < n && (p[m] == '.' || p[m] == ')') ? m + 1 : i;
+        }
+        if (m > i && (m == n || p[m] == ' ' || p[m] == '\t')) { /* a list marker */
+            rd_buf_append(out, p + i, m - i);
+            col += (int)(m - i);
+            i = m;
+            int ws = col;
+            for (size_t k = i; k < n && (p[k] == ' ' || p[k] == '\t'); k++)
+                ws = p[k] == '\t' ? (ws / 4 + 1) * 4 : ws + 1;
+            if (ws - col > 4) { /* 1 column, then indented code: its 4, then its text */
+                for (int code = col + 5; i < n && col < code && (p[i] == ' ' || p[i] == '\t'); i++)
+                    for (int next = p[i] == '\t' ? (col / 4 + 1) * 4 : col + 1; col < next; col++)
+                        rd_buf_putc(out, ' ');
+                break;
+            }
+        } else if (p[i] == '>') {
+            rd_buf_putc(out, '>');
+            col++, i++;
+        } else if (p[i] == ' ') {
+            rd_buf_putc(out, ' ');
+            col++, i++;
+        } else if (p[i] == '\t' && col < limit) {
+            for (int next = (col / 4 + 1) * 4; col < next; col++)
+                rd_buf_putc(out, ' ');
+            i++;
+        } else {
+            break;
+        }
+    }
+    rd_buf_append(out, p + i, n - i);
 }
 
 static void add_note(parser *p, rd_note_kind kind, cmark_node *n, int category)
@@ -185,6 +318,16 @@ static void add_note(parser *p, rd_note_kind kind, cmark_node *n, int category)
         arr[cat->nnotes++] = (rd_note){kind, md ? md : "", category, pos_of(p, n)};
         return;
     }
+    rd_buf b = {0};
+    if (kind == RD_NOTE_CODE) {
+        code_markdown(p, n, &b);
+        char *md = rd_arena_strndup(p->sect, b.data ? b.data : "", b.len);
+        if (!md || b.oom)
+            p->oom = 1;
+        rd_buf_free(&b);
+        arr[cat->nnotes++] = (rd_note){kind, md ? md : "", category, pos_of(p, n)};
+        return;
+    }
     int first = cmark_node_get_start_line(n) + p->line0;
     int last = cmark_node_get_end_line(n) + p->line0;
     size_t lead = (size_t)cmark_node_get_start_column(n) - 1; /* bytes before the block */
@@ -197,23 +340,33 @@ static void add_note(parser *p, rd_note_kind kind, cmark_node *n, int category)
     while (last > first && line_is_blank(p, last)) /* an item's span takes in blank lines */
         last--;
     /* The block's own lines, less the indentation (in columns: tabs too) of
-     * the container it sits in. */
-    rd_buf b = {0};
-    int indent = 0;
+     * the container it sits in; tabs in the indentation and between list
+     * markers as the spaces they stand for where they are, as they would
+     * stand for others once that indentation is off. */
+    int indent = 0, limit = 0;
+    rd_buf line = {0};
     for (int l = first; l <= last; l++) {
         size_t s = p->line_start[l], e = p->line_start[l + 1];
         while (e > s && (p->text[e - 1] == '\n' || p->text[e - 1] == '\r'))
             e--;
-        if (l == first)
+        if (l == first) /* an item's lines are its marker's; a block's its container's */
+            indent = kind == RD_NOTE_ITEM ? -1 : container_column(p, n);
+        if (l == first && indent < 0)
             indent = rd_columns(p->text + s, lead < e - s ? lead : e - s);
-        rd_unindent(p->text + s, e - s, indent, &b);
+        if (l == first) /* where indented code's text starts: 4 past the blocks' column */
+            limit = 4 + (kind == RD_NOTE_ITEM ? rd_item_content_column(p->text + s, e - s, lead)
+                                              : indent);
+        rd_buf_reset(&line);
+        expand_prefix(p->text + s, e - s, limit, &line);
+        rd_unindent(line.data ? line.data : "", line.len, indent, &b);
         if (l < last)
             rd_buf_putc(&b, '\n');
     }
     char *md = rd_arena_strndup(p->sect, b.data ? b.data : "", b.len);
-    if (!md || b.oom)
+    if (!md || b.oom || line.oom)
         p->oom = 1;
     rd_buf_free(&b);
+    rd_buf_free(&line);
     arr[cat->nnotes++] = (rd_note){kind, md ? md : "", category, pos_of(p, n)};
 }
 

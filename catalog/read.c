@@ -1,4 +1,5 @@
 /* catalog/read.c — reading a catalog file and refusing what is not a text file. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -170,6 +171,40 @@ int rd_columns(const char *p, size_t n)
     for (size_t i = 0; i < n; i++)
         col = p[i] == '\t' ? (col / 4 + 1) * 4 : col + 1;
     return col;
+}
+
+int rd_item_content_column(const char *p, size_t n, size_t at)
+{
+    if (at > n)
+        at = n;
+    int col = rd_columns(p, at);
+    if (at < n && strchr("-*+", p[at])) {
+        at++, col++;
+    } else {
+        while (at < n && isdigit((unsigned char)p[at]))
+            at++, col++;
+        if (at < n && (p[at] == '.' || p[at] == ')'))
+            at++, col++;
+    }
+    int mark = col;
+    for (; at < n && (p[at] == ' ' || p[at] == '\t'); at++)
+        col = p[at] == '\t' ? (col / 4 + 1) * 4 : col + 1;
+    return at == n || col - mark > 4 ? mark + 1 : col;
+}
+
+int rd_closing_fence(const char *p, size_t n, int strip, char c, size_t len)
+{
+    int col = 0;
+    size_t i = 0;
+    for (; i < n && (p[i] == ' ' || p[i] == '\t'); i++)
+        col = p[i] == '\t' ? (col / 4 + 1) * 4 : col + 1;
+    size_t j = i;
+    while (j < n && p[j] == c)
+        j++;
+    size_t run = j - i;
+    while (j < n && (p[j] == ' ' || p[j] == '\t'))
+        j++;
+    return col >= strip && col - strip <= 3 && run >= len && j == n;
 }
 
 size_t rd_text_offset(const char *text, size_t len, rd_pos pos)

@@ -1,8 +1,11 @@
-/* fuzz/fuzz_fmt.c — libFuzzer target: the fmt round trip. Whatever parses is
- * formatted, or refused with its reason (rd_markdown_format re-parses its
- * output and refuses one that reads as another catalog: safe, as nothing is
- * written, but a shape fmt does not yet keep); a formatted text parses to the
- * same links, and formatting it again changes nothing. */
+/* fuzz/fuzz_fmt.c — libFuzzer target: the fmt round trip. A formatted text
+ * parses to the same links, and formatting it again changes nothing.
+ *
+ * rd_markdown_format re-parses its output and refuses one that reads as
+ * another catalog, saying which part differs: safe, as nothing is written,
+ * so allowed here; with RD_FUZZ_FMT_STRICT=1 in the environment such a
+ * refusal is a finding too (a shape fmt does not keep yet: some remain, see
+ * fuzz/README.md). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     char *once = NULL, *twice = NULL;
     int rc = rd_markdown_format("fuzz.md", text, size, NULL, &once, &err);
-    if (rc == RD_EINTERNAL) { /* refused, and said why */
-        CHECK(strstr(err.msg, "formatting would change the catalog") != NULL);
+    if (rc == RD_EINTERNAL && !getenv("RD_FUZZ_FMT_STRICT")) { /* refused, and said why */
+        CHECK(strstr(err.msg, "formatting would change the catalog (") != NULL);
         rd_catalog_free(before);
         return 0;
     }

@@ -230,10 +230,11 @@ case_fmt_edge() {
     fmt_round fence2.md
     checks=$((checks + 1))
     cmp -s once.md fence2.md || fail "fmt moved an indented fence"
-    # ordered items keep their numbers: each prose item is a note, "1." apart from "2."
+    # ordered items keep their numbers: each prose item is a note, "1." apart from "2.";
+    # a "1)" list after "1." items is a list of its own (numbered from 1), and stays one
     printf '# Steps\n\n1. first\n1. second\n1) third\n' > ones.md
     fmt_round ones.md
-    expect_text once.md "$(printf '1. first\n1. second\n1. third')"
+    expect_text once.md "$(printf '1. first\n1. second\n\n1) third')"
     # bad input is refused as everywhere else
     printf '## x\n\377\n' > bad.md
     expect_exit 2 "$REFDEX" fmt bad.md
