@@ -628,19 +628,33 @@ RD_TEST(ingest_text_in_sections)
     free(text);
 }
 
+/* A fresh database named name holding a generated catalog of 2 MiB (its
+ * text in *text, to free), or NULL. */
+static rd_db *with_generated(const char *name, char **text, size_t *len)
+{
+    rd_db *db = NULL;
+    rd_error err = {0};
+    rd_ingest_stats st;
+    if (!(*text = generated(2u << 20, len)) || rd_db_open(fresh_db(name), 0, &db, &err) < 0 ||
+        rd_db_ingest_text(db, "catalog.md", *text, *len, 0, 0, &st, &err) < 0) {
+        fprintf(stderr, "with_generated: %s\n", err.msg);
+        rd_db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
 /* Bad input found in the last section, after the first were stored, leaves
  * the database as it was. */
 RD_TEST(ingest_text_bad_input_rolls_back)
 {
     size_t len;
-    char *text = generated(2u << 20, &len);
-    REQUIRE(text);
-    const char *path = fresh_db("badtail");
-    rd_db *db = NULL;
+    char *text;
+    rd_db *db = with_generated("badtail", &text, &len);
+    REQUIRE(db);
+    const char *path = db_path;
     rd_error err = {0};
     rd_ingest_stats st;
-    REQUIRE(rd_db_open(path, 0, &db, &err) == RD_OK);
-    REQUIRE(rd_db_ingest_text(db, "catalog.md", text, len, 0, 0, &st, &err) == RD_OK);
     char *before = sql1(path, stored_sql);
     /* the same list with a list nested 70 deep at its end */
     rd_buf b = {0};
@@ -667,14 +681,12 @@ RD_TEST(ingest_text_bad_input_rolls_back)
 RD_TEST(ingest_gives_pages_back)
 {
     size_t len;
-    char *text = generated(2u << 20, &len);
-    REQUIRE(text);
-    const char *path = fresh_db("shrink");
-    rd_db *db = NULL;
+    char *text;
+    rd_db *db = with_generated("shrink", &text, &len);
+    REQUIRE(db);
+    const char *path = db_path;
     rd_error err = {0};
     rd_ingest_stats st;
-    REQUIRE(rd_db_open(path, 0, &db, &err) == RD_OK);
-    REQUIRE(rd_db_ingest_text(db, "catalog.md", text, len, 0, 0, &st, &err) == RD_OK);
     char *big = sql1(path, "PRAGMA page_count");
     source s;
     REQUIRE(load_seed(&s) == 0);
