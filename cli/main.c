@@ -31,10 +31,11 @@ static const char usage_text[] =
     "  parse FILE        show how FILE is read: categories, entries, notes, slips\n"
     "  query             list entries by --category and/or --search, with link health\n"
     "  categories        print the category tree with entry counts\n"
+    "  history URL|NAME  every stored check of a link, newest first\n"
     "\n"
     "common options ('refdex COMMAND --help' says which a command takes):\n"
     "  --db PATH         database file (default: refdex.db beside FILE, or ./refdex.db)\n"
-    "  --format FMT      lint: text|json; query, categories: table|tsv|json;\n"
+    "  --format FMT      lint: text|json; query, categories, history: table|tsv|json;\n"
     "                    check, report: text|json|junit|github|markdown\n"
     "  --category NAME   query: a category's name, slug or path (ref/log), any case;\n"
     "                    its sub-categories are included\n"
@@ -91,7 +92,8 @@ static const char usage_more[] =
     "  0    all good\n"
     "  1    findings: broken links (check), lint errors (lint, update)\n"
     "  2    bad usage or bad input (unreadable, not UTF-8 text, too large or too\n"
-    "       deeply nested, unknown category); nothing was written\n"
+    "       deeply nested, unknown category, a URL or entry name history does not\n"
+    "       know); nothing was written\n"
     "  3    internal or database error, or no network at all (check, report), or a\n"
     "       shard missing from a merged run (report)\n"
     "  130  interrupted (check: the results so far are saved)\n";
@@ -121,7 +123,7 @@ static const struct command {
     const char *name;
     int (*run)(rd_config *);
     int options;
-    int needs_file;
+    int needs_file; /* 1: a catalog FILE; 2: OUT.db and SHARD.db...; 3: a URL or NAME */
     const char *synopsis;
 } commands[] = {
     {"update", rd_cmd_update,
@@ -228,6 +230,15 @@ static const struct command {
      "          [--db PATH]\n"
      "  Lists matching entries in catalog order, sub-entries under their entry, with\n"
      "  the latest check of each link ('unchecked' before any)."},
+    {"history", rd_cmd_history, O_DB | O_FORMAT, 3,
+     "refdex history URL|NAME [--format table|tsv|json] [--db PATH]\n"
+     "  Prints every stored check of a link, newest first: when, the result, the\n"
+     "  HTTP status, how long it took, and what it found (an error, where a redirect\n"
+     "  goes, the result a cache hit reused). The link is a URL (as written or\n"
+     "  normalised) or the name of an entry that links it, in any case; a name that\n"
+     "  several links share, or one that nothing has, exits 2. A check that does not\n"
+     "  count for the link's status (cancelled, excluded, a cache hit, a run that\n"
+     "  found no network) is marked '*'."},
     {"categories", rd_cmd_categories, O_DB | O_FORMAT, 0,
      "refdex categories [--format table|tsv|json] [--db PATH]\n"
      "  Prints the category tree: entries in each category, and with sub-categories."},
@@ -597,6 +608,10 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         cfg->args = argv + optind;
         cfg->nargs = argc - optind;
         optind = argc;
+    } else if (cmd->needs_file == 3) {
+        if (optind >= argc)
+            return usage_error("'%s' needs a URL or an entry's NAME", cmd->name);
+        cfg->subject = argv[optind++];
     } else if (cmd->needs_file) {
         if (optind >= argc)
             return usage_error("'%s' needs a catalog FILE", cmd->name);

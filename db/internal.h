@@ -8,6 +8,7 @@
 #include "../common/result.h"
 #include "checks.h"
 #include "db.h"
+#include "history.h"
 #include "ingest.h"
 #include "pages.h"
 #include "query.h"

@@ -1,0 +1,153 @@
+/* db/history.c — the checks of one URL over time, newest first (`history`).
+ * A URL is found by itself or by the name of an entry that links it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* The URL by itself, as given or normalised. */
+static int url_by_text(rd_db *db, const char *what, const char *normalised, int64_t *url_id,
+                       char **url, rd_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = rd_db_prepare(db, "SELECT id, url FROM urls WHERE url = ?1 OR url = ?2", &st, err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(st, 1, what, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, normalised, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        *url_id = sqlite3_column_int64(st, 0);
+        *url = rd_db_column_dup(st, 1);
+        rc = *url ? RD_OK : rd_error_set(err, RD_ENOMEM, "out of memory");
+    } else if (s == SQLITE_DONE) {
+        rc = RD_ENOTFOUND;
+    } else {
+        rc = rd_db_fail(db, err, "finding the URL");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+typedef struct named {
+    int n;
+    int64_t id;
+    char *url;
+    char list[400]; /* the URLs of a name shared by several, for the message */
+} named;
+
+static int named_row(sqlite3_stmt *st, void *ud)
+{
+    named *m = ud;
+    if (m->n++ == 0) {
+        m->id = sqlite3_column_int64(st, 0);
+        m->url = rd_db_column_dup(st, 1);
+        if (!m->url)
+            return RD_ENOMEM;
+    }
+    size_t used = strlen(m->list);
+    snprintf(m->list + used, sizeof m->list - used, "%s%s", used ? ", " : "", RD_COL(st, 1));
+    return 0;
+}
+
+int rd_db_find_url(rd_db *db, const char *what, const char *normalised, int64_t *url_id, char **url,
+                   rd_error *err)
+{
+    *url = NULL;
+    int rc = url_by_text(db, what, normalised, url_id, url, err);
+    if (rc != RD_ENOTFOUND)
+        return rc;
+    static const char sql[] =
+        "SELECT DISTINCT u.id, u.url FROM entries e JOIN urls u ON u.id = e.url_id"
+        " WHERE e.name = ?1 COLLATE NOCASE OR e.url_raw = ?1 ORDER BY u.id LIMIT 5";
+    sqlite3_stmt *st;
+    named m = {0};
+    rc = rd_db_prepare(db, sql, &st, err);
+    if (rc == RD_OK) {
+        sqlite3_bind_text(st, 1, what, -1, SQLITE_STATIC);
+        rc = rd_db_each(db, st, named_row, &m, "finding the entry", err);
+    }
+    if (rc == RD_ENOMEM)
+        rd_error_set(err, rc, "out of memory");
+    if (rc == RD_OK && m.n == 0)
+        rc = rd_error_set(err, RD_ENOTFOUND,
+                          "%s: no URL and no entry named '%s' (query --search finds entries)",
+                          db->path, what);
+    if (rc == RD_OK && m.n > 1)
+        rc = rd_error_set(err, RD_EUSAGE, "'%s' names entries of %s URLs: %s%s; give the URL", what,
+                          m.n < 5 ? "several" : "5 or more", m.list, m.n < 5 ? "" : ", ...");
+    if (rc == RD_OK) {
+        *url_id = m.id;
+        *url = m.url;
+    } else {
+        free(m.url);
+    }
+    return rc;
+}
+
+/* Every check of ?1 with its run's outcome and, for a cache hit, the check it
+ * reused: newest first (a merged database copies a shard's older checks after
+ * its own, so the time orders them, not the id). */
+#define HISTORY_FROM                                                                               \
+    " FROM checks k JOIN runs r ON r.id = k.run_id LEFT JOIN checks f ON f.id = k.cached_from"     \
+    " WHERE k.url_id = ?1 ORDER BY k.checked_at DESC, k.id DESC"
+
+typedef struct history_cb {
+    int (*cb)(const rd_history_row *, void *);
+    void *ud;
+} history_cb;
+
+static int history_row(sqlite3_stmt *st, void *ud)
+{
+    history_cb *c = ud;
+    rd_history_row r = {
+        .check_id = sqlite3_column_int64(st, 0),
+        .run_id = sqlite3_column_int64(st, 1),
+        .checked_at = RD_COL(st, 2),
+        .result = RD_COL(st, 3),
+        .final_url = RD_COL(st, 4),
+        .error = RD_COL(st, 5),
+        .status_code = sqlite3_column_int(st, 6),
+        .redirects = sqlite3_column_int(st, 7),
+        .elapsed_ms = sqlite3_column_int64(st, 8),
+        .conclusive = sqlite3_column_int(st, 9),
+        .outcome = RD_COL(st, 10),
+        .cached_result = RD_COL(st, 11),
+        .cached_at = RD_COL(st, 12),
+    };
+    return c->cb(&r, c->ud);
+}
+
+int rd_db_history(rd_db *db, int64_t url_id, int (*cb)(const rd_history_row *, void *), void *ud,
+                  rd_error *err)
+{
+    static const char sql[] =
+        "SELECT k.id, k.run_id, k.checked_at, k.result, k.final_url, k.error, k.status_code,"
+        " k.redirects, k.elapsed_ms, k.conclusive, r.outcome, f.result, f.checked_at" HISTORY_FROM;
+    sqlite3_stmt *st;
+    int rc = rd_db_prepare(db, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, url_id);
+    history_cb c = {cb, ud};
+    return rd_db_each(db, st, history_row, &c, "reading the history", err);
+}
+
+int rd_db_history_json(rd_db *db, int64_t url_id, FILE *out, rd_error *err)
+{
+    static const char sql[] =
+        "SELECT json_object('checked_at', k.checked_at, 'result', k.result,"
+        " 'status', k.status_code, 'final_url', k.final_url, 'redirects', k.redirects,"
+        " 'elapsed_ms', k.elapsed_ms, 'error', k.error, 'conclusive', json(CASE WHEN k.conclusive"
+        " THEN 'true' ELSE 'false' END), 'cached_result', f.result, 'cached_at', f.checked_at,"
+        " 'run', k.run_id, 'run_outcome', r.outcome)" HISTORY_FROM;
+    sqlite3_stmt *st;
+    int rc = rd_db_prepare(db, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, url_id);
+    fputc('[', out);
+    rc = rd_db_write_json_rows(db, st, out, err);
+    fputs("]\n", out);
+    return rc;
+}
