@@ -36,6 +36,8 @@ typedef struct rd_config {
     int strict;          /* lint: warnings count as errors */
     const char *category, *search;
     const char *subject; /* history: a URL or an entry's name */
+    const char *status;  /* query --status */
+    char since[24];      /* query --since as checked_at compares with it; "" when not given */
     long long max_input; /* --max-input, bytes */
     /* check */
     rd_crawl_opts crawl;

@@ -41,6 +41,9 @@ static const char usage_text[] =
     "                    its sub-categories are included\n"
     "  --search TEXT     query: entries whose name, description or category match\n"
     "                    every word of TEXT (as a prefix; CJK text works)\n"
+    "  --status STATUS   query: entries whose link is ok, redirect, broken, flaky,\n"
+    "                    timeout, ratelimited or unchecked\n"
+    "  --since DATE      query: whose status began at DATE or later (2026-11-01, 7d)\n"
     "  --strict          lint: warnings fail; check, report: timeouts, rate limits and\n"
     "                    cancelled links fail too\n"
     "  --max-input SIZE  refuse catalogs larger than SIZE (default 32M)\n"
@@ -116,7 +119,8 @@ enum {
     O_SHARD = 8192,
     O_RUN = 16384,
     O_OUTPUT = 32768,
-    O_ADD = 65536
+    O_ADD = 65536,
+    O_STATUS = 131072
 };
 
 static const struct command {
@@ -225,11 +229,17 @@ static const struct command {
      "  group) with its entries, sub-entries and notes, then the in-page navigation\n"
      "  links and what lint would report as slips, each with LINE:COL. Reads and\n"
      "  writes no database."},
-    {"query", rd_cmd_query, O_DB | O_FORMAT | O_CATEGORY | O_SEARCH, 0,
-     "refdex query [--category NAME|SLUG|PATH] [--search TEXT] [--format table|tsv|json]\n"
-     "          [--db PATH]\n"
+    {"query", rd_cmd_query, O_DB | O_FORMAT | O_CATEGORY | O_SEARCH | O_STATUS, 0,
+     "refdex query [--category NAME|SLUG|PATH] [--search TEXT] [--status STATUS]\n"
+     "          [--since DATE] [--format table|tsv|json] [--db PATH]\n"
      "  Lists matching entries in catalog order, sub-entries under their entry, with\n"
-     "  the latest check of each link ('unchecked' before any)."},
+     "  the latest check of each link ('unchecked' before any). --status keeps the\n"
+     "  entries whose link is ok, redirect, broken (a result that fails 'check':\n"
+     "  broken or error), timeout, ratelimited, unchecked, or flaky (its latest\n"
+     "  5 checks went from passing to failing or back at least twice).\n"
+     "  --since DATE (2026-11-01, 2026-11-01T10:00:00 in UTC, or 7d ago) keeps those\n"
+     "  whose status began then or later: the first of its latest checks of that\n"
+     "  kind in a row (a link never checked: when it joined the catalog)."},
     {"history", rd_cmd_history, O_DB | O_FORMAT, 3,
      "refdex history URL|NAME [--format table|tsv|json] [--db PATH]\n"
      "  Prints every stored check of a link, newest first: when, the result, the\n"
@@ -321,7 +331,9 @@ enum {
     OPT_SHARDS,
     OPT_RUN,
     OPT_ADD,
-    OPT_INDEX_MAX
+    OPT_INDEX_MAX,
+    OPT_STATUS,
+    OPT_SINCE
 };
 
 static const struct option longopts[] = {
@@ -362,6 +374,8 @@ static const struct option longopts[] = {
     {"run", required_argument, NULL, OPT_RUN},
     {"add", no_argument, NULL, OPT_ADD},
     {"indent", required_argument, NULL, OPT_INDENT},
+    {"status", required_argument, NULL, OPT_STATUS},
+    {"since", required_argument, NULL, OPT_SINCE},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -406,6 +420,8 @@ static int option_bit(int opt)
     case OPT_SHARDS: return O_SHARD;
     case OPT_RUN: return O_RUN;
     case OPT_ADD: return O_ADD;
+    case OPT_STATUS:
+    case OPT_SINCE: return O_STATUS;
     case OPT_OUTPUT:
     case 'o': return O_OUTPUT;
     case 'q':
@@ -451,6 +467,55 @@ static int parse_duration(const char *name, const char *arg, int64_t *out)
     fprintf(stderr, "refdex: %s takes a duration such as 500ms, 5s, 2m, 1h or 7d, not '%s'\n", name,
             arg);
     return RD_EXIT_USAGE;
+}
+
+/* query --status: the kinds of status a link can have. */
+static int parse_status(const char *arg, rd_config *cfg)
+{
+    static const char *const names[] = {"ok",      "redirect",    "broken",   "flaky",
+                                        "timeout", "ratelimited", "unchecked"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcmp(arg, names[i])) {
+            cfg->status = names[i];
+            return RD_EXIT_OK;
+        }
+    return usage_error("--status is ok, redirect, broken, flaky, timeout, ratelimited or "
+                       "unchecked, not '%s'",
+                       arg);
+}
+
+/* query --since: a date (2026-11-01), a time (2026-11-01T10:00:00, 'Z' or
+ * not: times are UTC) or a duration ago (7d), into cfg->since as the text
+ * checked_at compares with. */
+static int parse_since(const char *arg, rd_config *cfg)
+{
+    int64_t ms;
+    if (rd_parse_duration_ms(arg, &ms) == RD_OK) {
+        time_t t = time(NULL) - (time_t)(ms / 1000);
+        struct tm tm;
+        if (ms / 1000 > (int64_t)time(NULL) || !gmtime_r(&t, &tm))
+            return usage_error("--since %s goes back before 1970", arg);
+        strftime(cfg->since, sizeof cfg->since, "%Y-%m-%dT%H:%M:%S", &tm);
+        return RD_EXIT_OK;
+    }
+    int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+    size_t len = strlen(arg);
+    int ok = len >= 10 && sscanf(arg, "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3 && n == 10;
+    if (ok && len > 10) {
+        n = 0;
+        ok = (arg[10] == 'T' || arg[10] == ' ') &&
+             sscanf(arg + 11, "%2d:%2d:%2d%n", &h, &mi, &sec, &n) == 3 && n == 8 &&
+             (arg[19] == '\0' || (arg[19] == 'Z' && arg[20] == '\0'));
+    }
+    if (!ok || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 ||
+        h < 0 || mi < 0 || sec < 0)
+        return usage_error("--since takes a date (2026-11-01), a UTC time (2026-11-01T10:00:00) "
+                           "or a duration ago (7d), not '%s'",
+                           arg);
+    snprintf(cfg->since, sizeof cfg->since, "%04d-%02d-%02d", y, mo, d);
+    if (len > 10)
+        snprintf(cfg->since + 10, sizeof cfg->since - 10, "T%02d:%02d:%02d", h, mi, sec);
+    return RD_EXIT_OK;
 }
 
 /* fmt's --bullet and --indent. Returns RD_EXIT_OK, or an exit code. */
@@ -561,6 +626,8 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         case OPT_REMOTE_IMAGES: cfg->render.remote_images = 1; break;
         case OPT_SHARD: cfg->shard_arg = optarg; break;
         case OPT_ADD: cfg->merge_add = 1; break;
+        case OPT_STATUS: rc = parse_status(optarg, cfg); break;
+        case OPT_SINCE: rc = parse_since(optarg, cfg); break;
         case OPT_SHARDS:
             rc = parse_count("--shards", optarg, 1, RD_MAX_SHARDS, &cfg->shards_arg);
             break;

@@ -157,7 +157,7 @@ int rd_cmd_query(rd_config *cfg)
         rc = open_db(cfg, &db);
     if (rc != RD_EXIT_OK)
         return rc;
-    rd_query q = {cfg->category, cfg->search};
+    rd_query q = {cfg->category, cfg->search, cfg->status, cfg->since[0] ? cfg->since : NULL};
     rd_error err = {0};
     int e;
     if (!strcmp(fmt, "json")) {

@@ -29,6 +29,33 @@ struct rd_db {
     " LEFT JOIN checks " alias " ON " alias ".id = (SELECT max(id) FROM checks"                    \
     " WHERE url_id = " url_id " AND conclusive = 1)"
 
+/* The kind of a link's status that `query --status` names, from its
+ * RD_STATUS_JOIN `k`: 'unchecked' without a conclusive check, 'broken' for a
+ * result that fails a run (rd_fails: broken, error), else the result. */
+#define RD_STATUS_CLASS(k)                                                                         \
+    "(CASE WHEN " k ".id IS NULL THEN 'unchecked' WHEN rd_fails(" k ".result, 0) THEN 'broken'"    \
+    " ELSE " k ".result END)"
+
+/* How many of a URL's latest conclusive checks `flaky` looks at, and the
+ * test: among them, results went from passing to failing (rd_fails) or back
+ * at least twice (ok, broken, ok). */
+#define RD_FLAKY_RUNS "5"
+#define RD_FLAKY(url_id)                                                                           \
+    "((SELECT count(*) FROM (SELECT bad, lag(bad) OVER (ORDER BY id) AS prev FROM"                 \
+    " (SELECT id, rd_fails(result, 0) AS bad FROM checks WHERE url_id = " url_id                   \
+    " AND conclusive = 1 ORDER BY id DESC LIMIT " RD_FLAKY_RUNS ")) WHERE prev <> bad) >= 2)"
+
+/* When a link's status began: the first of its latest conclusive checks of
+ * the same kind (RD_STATUS_CLASS), in a row; a URL never checked, when it
+ * was first seen. k is its RD_STATUS_JOIN, u its row of urls. */
+#define RD_STATUS_SINCE(k, u)                                                                      \
+    "(CASE WHEN " k ".id IS NULL THEN " u ".first_seen ELSE (SELECT s.checked_at FROM checks s"    \
+    " WHERE s.url_id = " u ".id AND s.conclusive = 1 AND s.id > coalesce((SELECT max(d.id)"        \
+    " FROM checks d WHERE d.url_id = " u ".id AND d.conclusive = 1 AND (CASE WHEN"                 \
+    " rd_fails(d.result, 0) THEN 'broken' ELSE d.result END) <> " RD_STATUS_CLASS(                 \
+        k) "), 0)"                                                                                 \
+           " ORDER BY s.id LIMIT 1) END)"
+
 /* An entry's link as written: stored only where it differs from the
  * normalised URL (entries e joined with urls u). */
 #define RD_URL_RAW "coalesce(e.url_raw, u.url)"

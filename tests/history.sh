@@ -79,4 +79,81 @@ case_formats() {
     [ "$got" = "cached:0:ok:3 ok:1:-:2 ok:1:-:1" ] || fail "history --format json: $got"
 }
 
+# Three runs: a 403 broken, accepted, broken again (flaky); a 404 always
+# broken (a sub-entry); a page always ok; a moved link; a link-less entry.
+# Run N's checks are then dated 2026-01-0N.
+flipping_runs() {
+    start_fixture
+    printf '## x\n- [good](%s/ok/a)\n  - [gone sub](%s/status/404)\n- [flip](%s/status/403)\n- [moved](%s/chain/2)\n- [nolink]\n\n## y\n- [later](%s/ok/later)\n' \
+        "$BASE" "$BASE" "$BASE" "$BASE" "$BASE" > c.md
+    expect_exit 0 "$REFDEX" ingest c.md
+    expect_exit 0 "$REFDEX" query --status unchecked --format tsv
+    checks=$((checks + 1))
+    [ "$(sed 1d out.txt | cut -f 3 | tr '\n' ' ')" = "good gone sub flip moved later " ] ||
+        fail "before any check, every link is unchecked: $(cat out.txt)"
+    expect_exit 1 "$REFDEX" check c.md --allow-private --exclude /later
+    expect_exit 1 "$REFDEX" check c.md --allow-private --exclude /later --accept 200..299,403
+    expect_exit 1 "$REFDEX" check c.md --allow-private --exclude /later
+    sqlite3 refdex.db "UPDATE checks SET checked_at = '2026-01-0' || run_id || 'T12:00:00.000Z'"
+}
+
+# names STATUS [OPTIONS...]: the names query --status STATUS lists, in order
+names() {
+    s=$1; shift
+    "$REFDEX" query --status "$s" --format tsv "$@" 2>err.txt | sed 1d | cut -f 3 | tr '\n' ' '
+}
+
+expect_names() {
+    checks=$((checks + 1))
+    want=$1; shift
+    got=$(names "$@")
+    [ "$got" = "$want" ] || fail "query --status $*: '$got', expected '$want'"
+}
+
+case_query_status() {
+    flipping_runs
+    expect_names "good " ok
+    expect_names "gone sub flip " broken
+    expect_names "moved " redirect
+    expect_names "flip " flaky
+    expect_names "later " unchecked
+    expect_names "" timeout
+    # with a category, and as JSON: a sub-entry kept without its entry is a result
+    expect_names "gone sub " broken --category x --search gone
+    expect_exit 0 "$REFDEX" query --status broken --format json
+    checks=$((checks + 1))
+    got=$(sqlite3 :memory: "SELECT group_concat(json_extract(value, '\$.name') || ':' ||
+          json_extract(value, '\$.status'), ' ') FROM json_each(readfile('out.txt'))")
+    [ "$got" = "gone sub:broken flip:broken" ] || fail "query --status broken --format json: $got"
+    expect_exit 0 "$REFDEX" query --status ok
+    expect_in out.txt "  good  ok      $BASE/ok/a"
+    expect_in err.txt "1 entries"
+    expect_exit 2 "$REFDEX" query --status gone
+    expect_in err.txt "--status is ok, redirect, broken, flaky, timeout, ratelimited or unchecked, not 'gone'"
+}
+
+case_query_since() {
+    flipping_runs
+    # flip is broken since run 3, gone sub since run 1
+    expect_names "gone sub flip " broken --since 2026-01-01
+    expect_names "flip " broken --since 2026-01-02
+    expect_names "flip " broken --since 2026-01-03T12:00:00Z
+    expect_names "" broken --since 2026-01-03T12:00:01
+    expect_names "good " ok --since 2026-01-01
+    expect_names "" ok --since 2026-01-02
+    # a link never checked: since it joined the catalog (today's ingest)
+    expect_names "later " unchecked --since 1h
+    expect_names "" unchecked --since 2999-01-01
+    # without --status: every entry whose status began then
+    expect_exit 0 "$REFDEX" query --since 2026-01-02 --format tsv
+    checks=$((checks + 1))
+    [ "$(sed 1d out.txt | cut -f 3 | tr '\n' ' ')" = "flip later " ] ||
+        fail "query --since 2026-01-02: $(cat out.txt)"
+    for bad in 2026-13-01 2026-1-1 yesterday 2026-01-01T25:00:00 2026-01-01T10:00; do
+        expect_exit 2 "$REFDEX" query --since "$bad"
+        expect_in err.txt "--since takes a date (2026-11-01)"
+    done
+    expect_exit 2 "$REFDEX" categories --since 7d
+}
+
 run_case history
