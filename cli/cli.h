@@ -38,6 +38,7 @@ typedef struct rd_config {
     const char *subject; /* history: a URL or an entry's name */
     const char *status;  /* query --status */
     char since[24];      /* query --since as checked_at compares with it; "" when not given */
+    int keep, vacuum;    /* prune --keep N (0: not given), --vacuum */
     long long max_input; /* --max-input, bytes */
     /* check */
     rd_crawl_opts crawl;
@@ -81,6 +82,7 @@ int rd_cmd_update(rd_config *cfg);
 int rd_cmd_query(rd_config *cfg);
 int rd_cmd_categories(rd_config *cfg);
 int rd_cmd_history(rd_config *cfg);
+int rd_cmd_prune(rd_config *cfg);
 int rd_cmd_check(rd_config *cfg);
 int rd_cmd_render(rd_config *cfg);
 int rd_cmd_fmt(rd_config *cfg);

@@ -32,6 +32,7 @@ static const char usage_text[] =
     "  query             list entries by --category and/or --search, with link health\n"
     "  categories        print the category tree with entry counts\n"
     "  history URL|NAME  every stored check of a link, newest first\n"
+    "  prune --keep N    keep the latest N checks of each link (--vacuum: and shrink)\n"
     "\n"
     "common options ('refdex COMMAND --help' says which a command takes):\n"
     "  --db PATH         database file (default: refdex.db beside FILE, or ./refdex.db)\n"
@@ -120,7 +121,8 @@ enum {
     O_RUN = 16384,
     O_OUTPUT = 32768,
     O_ADD = 65536,
-    O_STATUS = 131072
+    O_STATUS = 131072,
+    O_PRUNE = 262144
 };
 
 static const struct command {
@@ -249,6 +251,12 @@ static const struct command {
      "  several links share, or one that nothing has, exits 2. A check that does not\n"
      "  count for the link's status (cancelled, excluded, a cache hit, a run that\n"
      "  found no network) is marked '*'."},
+    {"prune", rd_cmd_prune, O_DB | O_PRUNE, 0,
+     "refdex prune --keep N [--vacuum] [--db PATH]\n"
+     "  Keeps the latest N checks of each link (N from 1) and removes the others, in\n"
+     "  one transaction. A link's status (its latest conclusive check) and a check\n"
+     "  that a kept cache hit reused are kept as well, so no view changes; runs are\n"
+     "  kept. --vacuum then rebuilds the file without the space freed (VACUUM)."},
     {"categories", rd_cmd_categories, O_DB | O_FORMAT, 0,
      "refdex categories [--format table|tsv|json] [--db PATH]\n"
      "  Prints the category tree: entries in each category, and with sub-categories."},
@@ -333,7 +341,9 @@ enum {
     OPT_ADD,
     OPT_INDEX_MAX,
     OPT_STATUS,
-    OPT_SINCE
+    OPT_SINCE,
+    OPT_KEEP,
+    OPT_VACUUM
 };
 
 static const struct option longopts[] = {
@@ -376,6 +386,8 @@ static const struct option longopts[] = {
     {"indent", required_argument, NULL, OPT_INDENT},
     {"status", required_argument, NULL, OPT_STATUS},
     {"since", required_argument, NULL, OPT_SINCE},
+    {"keep", required_argument, NULL, OPT_KEEP},
+    {"vacuum", no_argument, NULL, OPT_VACUUM},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -422,6 +434,8 @@ static int option_bit(int opt)
     case OPT_ADD: return O_ADD;
     case OPT_STATUS:
     case OPT_SINCE: return O_STATUS;
+    case OPT_KEEP:
+    case OPT_VACUUM: return O_PRUNE;
     case OPT_OUTPUT:
     case 'o': return O_OUTPUT;
     case 'q':
@@ -628,6 +642,8 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         case OPT_ADD: cfg->merge_add = 1; break;
         case OPT_STATUS: rc = parse_status(optarg, cfg); break;
         case OPT_SINCE: rc = parse_since(optarg, cfg); break;
+        case OPT_KEEP: rc = parse_count("--keep", optarg, 1, 2147483647, &cfg->keep); break;
+        case OPT_VACUUM: cfg->vacuum = 1; break;
         case OPT_SHARDS:
             rc = parse_count("--shards", optarg, 1, RD_MAX_SHARDS, &cfg->shards_arg);
             break;

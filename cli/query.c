@@ -1,4 +1,4 @@
-/* cli/query.c — `query`, `categories` and `history`: tables, TSV, JSON. */
+/* cli/query.c — `query`, `categories`, `history` and `prune`: tables, TSV, JSON. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -267,7 +267,7 @@ typedef struct history_print {
  * hit reused, and why it does not count for the link's status. */
 static void history_detail(FILE *out, const rd_history_row *r)
 {
-    const char *sep = "";
+    const char *sep = "  ";
     if (r->error && r->error[0])
         fprintf(out, "%s", r->error), sep = "; ";
     if (r->final_url && r->final_url[0] && r->redirects > 0)
@@ -294,7 +294,7 @@ static int print_history(const rd_history_row *r, void *ud)
     char code[16] = "-";
     if (r->status_code > 0)
         snprintf(code, sizeof code, "%d", r->status_code);
-    fprintf(out, "%-24s  %c %-11s  %4s  %6lld ms  ", r->checked_at, r->conclusive ? ' ' : '*',
+    fprintf(out, "%-24s  %c %-11s  %4s  %6lld ms", r->checked_at, r->conclusive ? ' ' : '*',
             r->result, code, (long long)r->elapsed_ms);
     history_detail(out, r);
     fputc('\n', out);
@@ -337,6 +337,43 @@ int rd_cmd_history(rd_config *cfg)
                     hp.uncounted ? "; * does not count for the link's status" : "");
     }
     free(url);
+    rd_db_close(db);
+    if (e < 0) {
+        rd_cli_error(&err);
+        return rd_exit_for(e);
+    }
+    return RD_EXIT_OK;
+}
+
+/* ---- prune ---- */
+
+int rd_cmd_prune(rd_config *cfg)
+{
+    if (cfg->keep < 1) {
+        fputs("refdex: prune needs --keep N: how many checks of each link to keep\n"
+              "Try 'refdex prune --help'.\n",
+              stderr);
+        return RD_EXIT_USAGE;
+    }
+    rd_db *db = NULL;
+    int rc = open_db(cfg, &db); /* read-only first: a missing database is not made */
+    rd_db_close(db);
+    if (rc != RD_EXIT_OK)
+        return rc;
+    rd_error err = {0};
+    int e = rd_db_open(cfg->db_path, 0, &db, &err);
+    rd_prune_stats st;
+    double t0 = rd_cli_now_ms();
+    if (e == RD_OK)
+        e = rd_db_prune(db, cfg->keep, &st, &err);
+    if (e == RD_OK && cfg->verbosity >= 0)
+        fprintf(stderr, "%s: removed %lld checks of %lld links; %lld kept\n", cfg->db_path,
+                (long long)st.checks, (long long)st.urls, (long long)st.kept);
+    if (e == RD_OK && cfg->vacuum)
+        e = rd_db_vacuum(db, &err);
+    if (e == RD_OK && cfg->verbosity > 0)
+        fprintf(stderr, "prune%s took %.0f ms\n", cfg->vacuum ? " and vacuum" : "",
+                rd_cli_now_ms() - t0);
     rd_db_close(db);
     if (e < 0) {
         rd_cli_error(&err);

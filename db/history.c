@@ -151,3 +151,75 @@ int rd_db_history_json(rd_db *db, int64_t url_id, FILE *out, rd_error *err)
     fputs("]\n", out);
     return rc;
 }
+
+/* The checks past each URL's latest `keep` (?1) into temp.doomed, less each
+ * URL's status; then less what a check left reuses (a cache hit reuses a
+ * check of its own, never another hit, so one pass is enough). */
+static const char prune_pick[] = "CREATE TEMP TABLE IF NOT EXISTS doomed(id INTEGER PRIMARY KEY);"
+                                 "DELETE FROM temp.doomed;";
+static const char prune_fill[] =
+    "INSERT INTO temp.doomed SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY url_id"
+    " ORDER BY checked_at DESC, id DESC) AS n FROM checks) WHERE n > ?1"
+    " EXCEPT SELECT max(id) FROM checks WHERE conclusive = 1 GROUP BY url_id";
+static const char prune_spare[] =
+    "DELETE FROM temp.doomed WHERE id IN (SELECT cached_from FROM checks"
+    " WHERE cached_from IS NOT NULL AND id NOT IN temp.doomed)";
+static const char prune_count[] =
+    "SELECT count(*), count(DISTINCT url_id) FROM checks WHERE id IN temp.doomed";
+static const char prune_delete[] = "DELETE FROM checks WHERE id IN temp.doomed";
+
+static int prune_step(rd_db *db, const char *sql, int64_t keep, rd_prune_stats *st, rd_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = rd_db_prepare(db, sql, &s, err);
+    if (rc < 0)
+        return rc;
+    if (sqlite3_bind_parameter_count(s) > 0)
+        sqlite3_bind_int64(s, 1, keep);
+    int r = sqlite3_step(s);
+    if (r == SQLITE_ROW && st) {
+        st->checks = sqlite3_column_int64(s, 0);
+        st->urls = sqlite3_column_int64(s, 1);
+    } else if (r != SQLITE_DONE) {
+        rc = rd_db_fail(db, err, "pruning checks");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int rd_db_prune(rd_db *db, int64_t keep, rd_prune_stats *st, rd_error *err)
+{
+    *st = (rd_prune_stats){0};
+    if (keep < 1)
+        return rd_error_set(err, RD_EUSAGE, "prune keeps at least 1 check per URL, not %lld",
+                            (long long)keep);
+    int rc = rd_db_begin_write(db, err);
+    if (rc < 0)
+        return rc;
+    rc = rd_db_exec(db, prune_pick, err);
+    if (rc == RD_OK)
+        rc = prune_step(db, prune_fill, keep, NULL, err);
+    if (rc == RD_OK)
+        rc = prune_step(db, prune_spare, keep, NULL, err);
+    if (rc == RD_OK)
+        rc = prune_step(db, prune_count, keep, st, err);
+    if (rc == RD_OK)
+        rc = prune_step(db, prune_delete, keep, NULL, err);
+    if (rc == RD_OK)
+        rc = rd_db_exec(db, "DELETE FROM temp.doomed; COMMIT", err);
+    if (rc < 0) {
+        sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    sqlite3_stmt *s;
+    rc = rd_db_prepare(db, "SELECT count(*) FROM checks", &s, err);
+    if (rc == RD_OK && sqlite3_step(s) == SQLITE_ROW)
+        st->kept = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int rd_db_vacuum(rd_db *db, rd_error *err)
+{
+    return rd_db_exec(db, "VACUUM", err);
+}

@@ -37,4 +37,19 @@ int rd_db_history(rd_db *db, int64_t url_id, int (*cb)(const rd_history_row *, v
  * time. */
 int rd_db_history_json(rd_db *db, int64_t url_id, FILE *out, rd_error *err);
 
+/* What rd_db_prune did. */
+typedef struct rd_prune_stats {
+    int64_t checks, urls; /* checks removed, and of how many URLs */
+    int64_t kept;         /* checks left */
+} rd_prune_stats;
+
+/* Keeps the latest `keep` checks of each URL (by checked_at) and removes the
+ * others, in one transaction, except a URL's status (its latest conclusive
+ * check) and a check that a kept cache hit reused (cached_from): those stay
+ * too. Runs are left as they are. keep < 1 is RD_EUSAGE. */
+int rd_db_prune(rd_db *db, int64_t keep, rd_prune_stats *st, rd_error *err);
+
+/* Rebuilds the file without its free pages (VACUUM); outside a transaction. */
+int rd_db_vacuum(rd_db *db, rd_error *err);
+
 #endif

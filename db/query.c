@@ -27,21 +27,19 @@
 #define SHOWN_FILTERED                                                                             \
     " shown(id) AS (SELECT h.id FROM hits h JOIN entries e ON e.id = h.id"                         \
     "  JOIN urls u ON u.id = e.url_id" RD_STATUS_JOIN(                                             \
-        "k",                                                                                       \
-        "u.id") " WHERE (?3 IS NULL"                                                               \
-                "  OR (?3 = 'flaky' AND " RD_FLAKY("u.id") ") OR (?3 <> 'flaky' "                  \
-                                                           "AND " RD_STATUS_CLASS(                 \
-                                                               "k") " = ?3)) AND (?4 IS NULL "     \
-                                                                    "OR " RD_STATUS_SINCE("k",     \
-                                                                                          "u") " " \
-                                                                                               ">" \
-                                                                                               "=" \
-                                                                                               " " \
-                                                                                               "?" \
-                                                                                               "4" \
-                                                                                               ")" \
-                                                                                               ")" \
-                                                                                               " "
+        "k", "u.id") " WHERE (?3 IS NULL"                                                          \
+                     "  OR (?3 = 'flaky' AND " RD_FLAKY(                                           \
+                         "u.id") ") OR (?3 <> 'flaky' "                                            \
+                                 "AND " RD_STATUS_CLASS("k") " = ?3)) AND (?4 IS NULL "            \
+                                                             "OR " RD_STATUS_SINCE("k", "u") " "   \
+                                                                                             ">"   \
+                                                                                             "="   \
+                                                                                             " "   \
+                                                                                             "?"   \
+                                                                                             "4"   \
+                                                                                             ")"   \
+                                                                                             ")"   \
+                                                                                             " "
 
 #define ENTRY_FROM                                                                                 \
     " FROM entries e JOIN categories c ON c.id = e.category_id"                                    \

@@ -156,4 +156,72 @@ case_query_since() {
     expect_exit 2 "$REFDEX" categories --since 7d
 }
 
+# keeps COUNT NAME: history shows COUNT checks of NAME
+keeps() {
+    expect_exit 0 "$REFDEX" history "$2"
+    expect_in err.txt "$1 checks"
+}
+
+case_prune() {
+    start_fixture
+    printf '## x\n- [good](%s/ok/a)\n- [gone](%s/status/404)\n' "$BASE" "$BASE" > c.md
+    expect_exit 1 "$REFDEX" check c.md --allow-private
+    for _ in 1 2 3; do expect_exit 1 "$REFDEX" check c.md --allow-private --max-age 1h; done
+    keeps 4 good
+    keeps 4 gone
+    expect_exit 0 "$REFDEX" prune --keep 2
+    expect_in err.txt "refdex.db: removed 3 checks of 2 links; 5 kept"
+    # good's two cache hits keep the check they reused: history still says of what
+    keeps 3 good
+    expect_in out.txt "reused ok of 20"
+    expect_in out.txt "    ok "
+    keeps 2 gone
+    checks=$((checks + 1))
+    [ -z "$(sqlite3 refdex.db 'PRAGMA foreign_key_check')" ] || fail "prune left a dangling cached_from"
+    # the latest checks are not conclusive: the status stays all the same
+    expect_exit 1 "$REFDEX" check c.md --allow-private --exclude /ok/
+    expect_exit 0 "$REFDEX" prune --keep 1
+    keeps 2 good
+    expect_in out.txt "* excluded"
+    expect_exit 0 "$REFDEX" query --status ok --format tsv
+    expect_in out.txt "	good	$BASE/ok/a	ok	"
+    keeps 1 gone
+    expect_exit 1 "$REFDEX" report c.md
+    expect_in out.txt "2 links: 0 ok, 1 broken, 1 excluded"
+    # a kept cache hit whose check is no longer the status keeps it too
+    printf '## z\n- [zed](%s/ok/z)\n' "$BASE" > z.md
+    expect_exit 0 "$REFDEX" check z.md --allow-private --db z.db
+    expect_exit 0 "$REFDEX" check z.md --allow-private --db z.db --max-age 1h
+    expect_exit 0 "$REFDEX" check z.md --allow-private --db z.db
+    expect_exit 0 "$REFDEX" prune --keep 2 --db z.db
+    expect_in err.txt "removed 0 checks of 0 links; 3 kept"
+    checks=$((checks + 1))
+    [ -z "$(sqlite3 z.db 'PRAGMA foreign_key_check')" ] || fail "prune left a dangling cached_from"
+    # bad usage changes nothing and makes no database
+    expect_exit 2 "$REFDEX" prune --keep 0
+    expect_in err.txt "--keep takes a whole number from 1"
+    expect_exit 2 "$REFDEX" prune
+    expect_in err.txt "prune needs --keep N"
+    expect_exit 2 "$REFDEX" prune --keep 1 --db none.db
+    checks=$((checks + 1))
+    [ ! -e none.db ] || fail "prune made a database"
+}
+
+case_prune_vacuum() {
+    start_fixture
+    { echo '## x'; for i in $(seq 400); do echo "- [p$i]($BASE/ok/$i) - a page"; done; } > c.md
+    for _ in 1 2 3; do expect_exit 0 "$REFDEX" check c.md --allow-private; done
+    expect_exit 0 "$REFDEX" prune --keep 1
+    expect_in err.txt "removed 800 checks of 400 links; 400 kept"
+    free=$(sqlite3 refdex.db 'PRAGMA freelist_count')
+    size=$(wc -c < refdex.db)
+    checks=$((checks + 1))
+    [ "$free" -gt 0 ] || fail "removing 800 checks freed no page"
+    expect_exit 0 "$REFDEX" prune --keep 1 --vacuum
+    expect_in err.txt "removed 0 checks of 0 links; 400 kept"
+    checks=$((checks + 1))
+    [ "$(sqlite3 refdex.db 'PRAGMA freelist_count')" -eq 0 ] && [ "$(wc -c < refdex.db)" -lt "$size" ] ||
+        fail "--vacuum left $(sqlite3 refdex.db 'PRAGMA freelist_count') free pages, $(wc -c < refdex.db) bytes of $size"
+}
+
 run_case history
