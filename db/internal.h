@@ -48,13 +48,14 @@ struct rd_db {
 /* When a link's status began: the first of its latest conclusive checks of
  * the same kind (RD_STATUS_CLASS), in a row; a URL never checked, when it
  * was first seen. k is its RD_STATUS_JOIN, u its row of urls. */
+// clang-format off
 #define RD_STATUS_SINCE(k, u)                                                                      \
     "(CASE WHEN " k ".id IS NULL THEN " u ".first_seen ELSE (SELECT s.checked_at FROM checks s"    \
     " WHERE s.url_id = " u ".id AND s.conclusive = 1 AND s.id > coalesce((SELECT max(d.id)"        \
     " FROM checks d WHERE d.url_id = " u ".id AND d.conclusive = 1 AND (CASE WHEN"                 \
-    " rd_fails(d.result, 0) THEN 'broken' ELSE d.result END) <> " RD_STATUS_CLASS(                 \
-        k) "), 0)"                                                                                 \
-           " ORDER BY s.id LIMIT 1) END)"
+    " rd_fails(d.result, 0) THEN 'broken' ELSE d.result END) <> " RD_STATUS_CLASS(k) "), 0)"       \
+    " ORDER BY s.id LIMIT 1) END)"
+// clang-format on
 
 /* An entry's link as written: stored only where it differs from the
  * normalised URL (entries e joined with urls u). */

@@ -24,22 +24,14 @@
  * status is that, begun then; an entry shown without its parent is a result
  * of its own. */
 #define SHOWN_ALL " shown(id) AS (SELECT id FROM hits) "
+// clang-format off
 #define SHOWN_FILTERED                                                                             \
     " shown(id) AS (SELECT h.id FROM hits h JOIN entries e ON e.id = h.id"                         \
-    "  JOIN urls u ON u.id = e.url_id" RD_STATUS_JOIN(                                             \
-        "k", "u.id") " WHERE (?3 IS NULL"                                                          \
-                     "  OR (?3 = 'flaky' AND " RD_FLAKY(                                           \
-                         "u.id") ") OR (?3 <> 'flaky' "                                            \
-                                 "AND " RD_STATUS_CLASS("k") " = ?3)) AND (?4 IS NULL "            \
-                                                             "OR " RD_STATUS_SINCE("k", "u") " "   \
-                                                                                             ">"   \
-                                                                                             "="   \
-                                                                                             " "   \
-                                                                                             "?"   \
-                                                                                             "4"   \
-                                                                                             ")"   \
-                                                                                             ")"   \
-                                                                                             " "
+    "  JOIN urls u ON u.id = e.url_id" RD_STATUS_JOIN("k", "u.id")                                 \
+    "  WHERE (?3 IS NULL OR (?3 = 'flaky' AND " RD_FLAKY("u.id") ")"                               \
+    "   OR (?3 <> 'flaky' AND " RD_STATUS_CLASS("k") " = ?3))"                                     \
+    "  AND (?4 IS NULL OR " RD_STATUS_SINCE("k", "u") " >= ?4)) "
+// clang-format on
 
 #define ENTRY_FROM                                                                                 \
     " FROM entries e JOIN categories c ON c.id = e.category_id"                                    \
