@@ -57,6 +57,21 @@ struct rd_db {
     " ORDER BY s.id LIMIT 1) END)"
 // clang-format on
 
+/* For the check joined as k: its run of failing conclusive checks of its URL: those
+ * after the URL's latest conclusive check before k that passed (strict: a
+ * timeout or rate limit did not pass either), up to k. How many, and when
+ * the first was made; 0 and NULL for a check that is not conclusive or does
+ * not fail (whose rows never run the subqueries). */
+#define RD_K_FAILS "k.conclusive = 1 AND rd_fails(k.result, 1)"
+#define RD_FAILING_RUN                                                                             \
+    " FROM checks s WHERE s.url_id = k.url_id AND s.conclusive = 1 AND s.id <= k.id"               \
+    " AND s.id > coalesce((SELECT max(d.id) FROM checks d WHERE d.url_id = k.url_id"               \
+    " AND d.conclusive = 1 AND d.id < k.id AND NOT rd_fails(d.result, 1)), 0)"
+#define RD_FAILING_RUNS                                                                            \
+    "(CASE WHEN " RD_K_FAILS " THEN (SELECT count(*)" RD_FAILING_RUN ") ELSE 0 END)"
+#define RD_FAILING_SINCE                                                                           \
+    "(CASE WHEN " RD_K_FAILS " THEN (SELECT min(s.checked_at)" RD_FAILING_RUN ") END)"
+
 /* An entry's link as written: stored only where it differs from the
  * normalised URL (entries e joined with urls u). */
 #define RD_URL_RAW "coalesce(e.url_raw, u.url)"

@@ -224,4 +224,41 @@ case_prune_vacuum() {
         fail "--vacuum left $(sqlite3 refdex.db 'PRAGMA freelist_count') free pages, $(wc -c < refdex.db) bytes of $size"
 }
 
+case_failing_since() {
+    start_fixture
+    printf '## x\n- [gone](%s/status/404)\n- [page](%s/ok/a)\n' "$BASE" "$BASE" > c.md
+    expect_exit 1 "$REFDEX" check c.md --allow-private
+    expect_in out.txt "c.md:2:3: broken: gone $BASE/status/404 — HTTP 404"
+    expect_not_in out.txt "failing since"
+    expect_exit 0 "$REFDEX" check c.md --allow-private --accept 200..299,404
+    expect_exit 1 "$REFDEX" check c.md --allow-private
+    expect_exit 1 "$REFDEX" check c.md --allow-private
+    sqlite3 refdex.db "UPDATE checks SET checked_at = '2026-01-0' || run_id || 'T12:00:00.000Z'"
+    # runs 3 and 4 failed, run 2 passed: every format says since when
+    expect_exit 1 "$REFDEX" report c.md
+    expect_in out.txt "c.md:2:3: broken: gone $BASE/status/404 — HTTP 404; failing since 2026-01-03 (2 runs)"
+    expect_exit 1 "$REFDEX" report c.md --format github
+    expect_in out.txt "HTTP 404; failing since 2026-01-03 (2 runs)"
+    expect_exit 1 "$REFDEX" report c.md --format markdown
+    expect_in out.txt "| HTTP 404; failing since 2026-01-03 (2 runs) |"
+    expect_exit 1 "$REFDEX" report c.md --format junit
+    expect_in out.txt '<failure type="broken" message="HTTP 404">c.md:2:3: '
+    expect_in out.txt "HTTP 404; failing since 2026-01-03 (2 runs)</failure>"
+    expect_exit 1 "$REFDEX" report c.md --format json
+    checks=$((checks + 1))
+    got=$(sqlite3 :memory: "SELECT group_concat(json_extract(value, '\$.failing_runs') || ' ' ||
+          coalesce(json_extract(value, '\$.failing_since'), '-'), ', ')
+          FROM json_each(readfile('out.txt'))")
+    [ "$got" = "2 2026-01-03T12:00:00.000Z, 0 -" ] || fail "report --format json: $got"
+    # an earlier run's report counts up to that run
+    expect_exit 1 "$REFDEX" report c.md --run 3
+    expect_in out.txt "HTTP 404"
+    expect_not_in out.txt "failing since"
+    # and the page
+    expect_exit 0 "$REFDEX" render c.md
+    expect_in site/index.html '<span class="since">failing since 2026-01-03 (2 runs)</span>'
+    checks=$((checks + 1))
+    [ "$(grep -c 'failing since' site/index.html)" -eq 1 ] || fail "the page says it of a link that passes"
+}
+
 run_case history
