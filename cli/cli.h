@@ -11,6 +11,7 @@
 #include "../crawler/crawler.h"
 #include "../db/checks.h"
 #include "../db/db.h"
+#include "../db/history.h"
 #include "../db/ingest.h"
 #include "../db/pages.h"
 #include "../db/query.h"
@@ -34,6 +35,10 @@ typedef struct rd_config {
     const char *format;  /* --format; NULL for the command's default */
     int strict;          /* lint: warnings count as errors */
     const char *category, *search;
+    const char *subject; /* history: a URL or an entry's name */
+    const char *status;  /* query --status */
+    char since[24];      /* query --since as checked_at compares with it; "" when not given */
+    int keep, vacuum;    /* prune --keep N (0: not given), --vacuum */
     long long max_input; /* --max-input, bytes */
     /* check */
     rd_crawl_opts crawl;
@@ -76,6 +81,8 @@ int rd_cmd_lint(rd_config *cfg);
 int rd_cmd_update(rd_config *cfg);
 int rd_cmd_query(rd_config *cfg);
 int rd_cmd_categories(rd_config *cfg);
+int rd_cmd_history(rd_config *cfg);
+int rd_cmd_prune(rd_config *cfg);
 int rd_cmd_check(rd_config *cfg);
 int rd_cmd_render(rd_config *cfg);
 int rd_cmd_fmt(rd_config *cfg);

@@ -31,15 +31,20 @@ static const char usage_text[] =
     "  parse FILE        show how FILE is read: categories, entries, notes, slips\n"
     "  query             list entries by --category and/or --search, with link health\n"
     "  categories        print the category tree with entry counts\n"
+    "  history URL|NAME  every stored check of a link, newest first\n"
+    "  prune --keep N    keep the latest N checks of each link (--vacuum: and shrink)\n"
     "\n"
     "common options ('refdex COMMAND --help' says which a command takes):\n"
     "  --db PATH         database file (default: refdex.db beside FILE, or ./refdex.db)\n"
-    "  --format FMT      lint: text|json; query, categories: table|tsv|json;\n"
+    "  --format FMT      lint: text|json; query, categories, history: table|tsv|json;\n"
     "                    check, report: text|json|junit|github|markdown\n"
     "  --category NAME   query: a category's name, slug or path (ref/log), any case;\n"
     "                    its sub-categories are included\n"
     "  --search TEXT     query: entries whose name, description or category match\n"
     "                    every word of TEXT (as a prefix; CJK text works)\n"
+    "  --status STATUS   query: entries whose link is ok, redirect, broken, flaky,\n"
+    "                    timeout, ratelimited or unchecked\n"
+    "  --since DATE      query: whose status began at DATE or later (2026-11-01, 7d)\n"
     "  --strict          lint: warnings fail; check, report: timeouts, rate limits and\n"
     "                    cancelled links fail too\n"
     "  --max-input SIZE  refuse catalogs larger than SIZE (default 32M)\n"
@@ -91,7 +96,8 @@ static const char usage_more[] =
     "  0    all good\n"
     "  1    findings: broken links (check), lint errors (lint, update)\n"
     "  2    bad usage or bad input (unreadable, not UTF-8 text, too large or too\n"
-    "       deeply nested, unknown category); nothing was written\n"
+    "       deeply nested, unknown category, a URL or entry name history does not\n"
+    "       know); nothing was written\n"
     "  3    internal or database error, or no network at all (check, report), or a\n"
     "       shard missing from a merged run (report)\n"
     "  130  interrupted (check: the results so far are saved)\n";
@@ -114,14 +120,16 @@ enum {
     O_SHARD = 8192,
     O_RUN = 16384,
     O_OUTPUT = 32768,
-    O_ADD = 65536
+    O_ADD = 65536,
+    O_STATUS = 131072,
+    O_PRUNE = 262144
 };
 
 static const struct command {
     const char *name;
     int (*run)(rd_config *);
     int options;
-    int needs_file;
+    int needs_file; /* 1: a catalog FILE; 2: OUT.db and SHARD.db...; 3: a URL or NAME */
     const char *synopsis;
 } commands[] = {
     {"update", rd_cmd_update,
@@ -223,11 +231,32 @@ static const struct command {
      "  group) with its entries, sub-entries and notes, then the in-page navigation\n"
      "  links and what lint would report as slips, each with LINE:COL. Reads and\n"
      "  writes no database."},
-    {"query", rd_cmd_query, O_DB | O_FORMAT | O_CATEGORY | O_SEARCH, 0,
-     "refdex query [--category NAME|SLUG|PATH] [--search TEXT] [--format table|tsv|json]\n"
-     "          [--db PATH]\n"
+    {"query", rd_cmd_query, O_DB | O_FORMAT | O_CATEGORY | O_SEARCH | O_STATUS, 0,
+     "refdex query [--category NAME|SLUG|PATH] [--search TEXT] [--status STATUS]\n"
+     "          [--since DATE] [--format table|tsv|json] [--db PATH]\n"
      "  Lists matching entries in catalog order, sub-entries under their entry, with\n"
-     "  the latest check of each link ('unchecked' before any)."},
+     "  the latest check of each link ('unchecked' before any). --status keeps the\n"
+     "  entries whose link is ok, redirect, broken (a result that fails 'check':\n"
+     "  broken or error), timeout, ratelimited, unchecked, or flaky (its latest\n"
+     "  5 checks went from passing to failing or back at least twice).\n"
+     "  --since DATE (2026-11-01, 2026-11-01T10:00:00 in UTC, or 7d ago) keeps those\n"
+     "  whose status began then or later: the first of its latest checks of that\n"
+     "  kind in a row (a link never checked: when it joined the catalog)."},
+    {"history", rd_cmd_history, O_DB | O_FORMAT, 3,
+     "refdex history URL|NAME [--format table|tsv|json] [--db PATH]\n"
+     "  Prints every stored check of a link, newest first: when, the result, the\n"
+     "  HTTP status, how long it took, and what it found (an error, where a redirect\n"
+     "  goes, the result a cache hit reused). The link is a URL (as written or\n"
+     "  normalised) or the name of an entry that links it, in any case; a name that\n"
+     "  several links share, or one that nothing has, exits 2. A check that does not\n"
+     "  count for the link's status (cancelled, excluded, a cache hit, a run that\n"
+     "  found no network) is marked '*'."},
+    {"prune", rd_cmd_prune, O_DB | O_PRUNE, 0,
+     "refdex prune --keep N [--vacuum] [--db PATH]\n"
+     "  Keeps the latest N checks of each link (N from 1) and removes the others, in\n"
+     "  one transaction. A link's status (its latest conclusive check) and a check\n"
+     "  that a kept cache hit reused are kept as well, so no view changes; runs are\n"
+     "  kept. --vacuum then rebuilds the file without the space freed (VACUUM)."},
     {"categories", rd_cmd_categories, O_DB | O_FORMAT, 0,
      "refdex categories [--format table|tsv|json] [--db PATH]\n"
      "  Prints the category tree: entries in each category, and with sub-categories."},
@@ -310,7 +339,11 @@ enum {
     OPT_SHARDS,
     OPT_RUN,
     OPT_ADD,
-    OPT_INDEX_MAX
+    OPT_INDEX_MAX,
+    OPT_STATUS,
+    OPT_SINCE,
+    OPT_KEEP,
+    OPT_VACUUM
 };
 
 static const struct option longopts[] = {
@@ -351,6 +384,10 @@ static const struct option longopts[] = {
     {"run", required_argument, NULL, OPT_RUN},
     {"add", no_argument, NULL, OPT_ADD},
     {"indent", required_argument, NULL, OPT_INDENT},
+    {"status", required_argument, NULL, OPT_STATUS},
+    {"since", required_argument, NULL, OPT_SINCE},
+    {"keep", required_argument, NULL, OPT_KEEP},
+    {"vacuum", no_argument, NULL, OPT_VACUUM},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -395,6 +432,10 @@ static int option_bit(int opt)
     case OPT_SHARDS: return O_SHARD;
     case OPT_RUN: return O_RUN;
     case OPT_ADD: return O_ADD;
+    case OPT_STATUS:
+    case OPT_SINCE: return O_STATUS;
+    case OPT_KEEP:
+    case OPT_VACUUM: return O_PRUNE;
     case OPT_OUTPUT:
     case 'o': return O_OUTPUT;
     case 'q':
@@ -440,6 +481,55 @@ static int parse_duration(const char *name, const char *arg, int64_t *out)
     fprintf(stderr, "refdex: %s takes a duration such as 500ms, 5s, 2m, 1h or 7d, not '%s'\n", name,
             arg);
     return RD_EXIT_USAGE;
+}
+
+/* query --status: the kinds of status a link can have. */
+static int parse_status(const char *arg, rd_config *cfg)
+{
+    static const char *const names[] = {"ok",      "redirect",    "broken",   "flaky",
+                                        "timeout", "ratelimited", "unchecked"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcmp(arg, names[i])) {
+            cfg->status = names[i];
+            return RD_EXIT_OK;
+        }
+    return usage_error("--status is ok, redirect, broken, flaky, timeout, ratelimited or "
+                       "unchecked, not '%s'",
+                       arg);
+}
+
+/* query --since: a date (2026-11-01), a time (2026-11-01T10:00:00, 'Z' or
+ * not: times are UTC) or a duration ago (7d), into cfg->since as the text
+ * checked_at compares with. */
+static int parse_since(const char *arg, rd_config *cfg)
+{
+    int64_t ms;
+    if (rd_parse_duration_ms(arg, &ms) == RD_OK) {
+        time_t t = time(NULL) - (time_t)(ms / 1000);
+        struct tm tm;
+        if (ms / 1000 > (int64_t)time(NULL) || !gmtime_r(&t, &tm))
+            return usage_error("--since %s goes back before 1970", arg);
+        strftime(cfg->since, sizeof cfg->since, "%Y-%m-%dT%H:%M:%S", &tm);
+        return RD_EXIT_OK;
+    }
+    int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+    size_t len = strlen(arg);
+    int ok = len >= 10 && sscanf(arg, "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3 && n == 10;
+    if (ok && len > 10) {
+        n = 0;
+        ok = (arg[10] == 'T' || arg[10] == ' ') &&
+             sscanf(arg + 11, "%2d:%2d:%2d%n", &h, &mi, &sec, &n) == 3 && n == 8 &&
+             (arg[19] == '\0' || (arg[19] == 'Z' && arg[20] == '\0'));
+    }
+    if (!ok || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 ||
+        h < 0 || mi < 0 || sec < 0)
+        return usage_error("--since takes a date (2026-11-01), a UTC time (2026-11-01T10:00:00) "
+                           "or a duration ago (7d), not '%s'",
+                           arg);
+    snprintf(cfg->since, sizeof cfg->since, "%04d-%02d-%02d", y, mo, d);
+    if (len > 10)
+        snprintf(cfg->since + 10, sizeof cfg->since - 10, "T%02d:%02d:%02d", h, mi, sec);
+    return RD_EXIT_OK;
 }
 
 /* fmt's --bullet and --indent. Returns RD_EXIT_OK, or an exit code. */
@@ -550,6 +640,10 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         case OPT_REMOTE_IMAGES: cfg->render.remote_images = 1; break;
         case OPT_SHARD: cfg->shard_arg = optarg; break;
         case OPT_ADD: cfg->merge_add = 1; break;
+        case OPT_STATUS: rc = parse_status(optarg, cfg); break;
+        case OPT_SINCE: rc = parse_since(optarg, cfg); break;
+        case OPT_KEEP: rc = parse_count("--keep", optarg, 1, 2147483647, &cfg->keep); break;
+        case OPT_VACUUM: cfg->vacuum = 1; break;
         case OPT_SHARDS:
             rc = parse_count("--shards", optarg, 1, RD_MAX_SHARDS, &cfg->shards_arg);
             break;
@@ -597,6 +691,10 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         cfg->args = argv + optind;
         cfg->nargs = argc - optind;
         optind = argc;
+    } else if (cmd->needs_file == 3) {
+        if (optind >= argc)
+            return usage_error("'%s' needs a URL or an entry's NAME", cmd->name);
+        cfg->subject = argv[optind++];
     } else if (cmd->needs_file) {
         if (optind >= argc)
             return usage_error("'%s' needs a catalog FILE", cmd->name);

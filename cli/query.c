@@ -1,4 +1,4 @@
-/* cli/query.c — `query` and `categories`: tables, TSV, JSON. */
+/* cli/query.c — `query`, `categories`, `history` and `prune`: tables, TSV, JSON. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,7 +157,7 @@ int rd_cmd_query(rd_config *cfg)
         rc = open_db(cfg, &db);
     if (rc != RD_EXIT_OK)
         return rc;
-    rd_query q = {cfg->category, cfg->search};
+    rd_query q = {cfg->category, cfg->search, cfg->status, cfg->since[0] ? cfg->since : NULL};
     rd_error err = {0};
     int e;
     if (!strcmp(fmt, "json")) {
@@ -247,6 +247,133 @@ int rd_cmd_categories(rd_config *cfg)
         return rc;
     rd_error err = {0};
     int e = rd_print_categories(db, fmt, stdout, &err);
+    rd_db_close(db);
+    if (e < 0) {
+        rd_cli_error(&err);
+        return rd_exit_for(e);
+    }
+    return RD_EXIT_OK;
+}
+
+/* ---- history ---- */
+
+typedef struct history_print {
+    FILE *out;
+    int tsv;
+    size_t n, uncounted;
+} history_print;
+
+/* What a check found, in words: its error, where it was sent, what a cache
+ * hit reused, and why it does not count for the link's status. */
+static void history_detail(FILE *out, const rd_history_row *r)
+{
+    const char *sep = "  ";
+    if (r->error && r->error[0])
+        fprintf(out, "%s", r->error), sep = "; ";
+    if (r->final_url && r->final_url[0] && r->redirects > 0)
+        fprintf(out, "%sto %s", sep, r->final_url), sep = "; ";
+    if (r->cached_result)
+        fprintf(out, "%sreused %s of %s", sep, r->cached_result, r->cached_at), sep = "; ";
+    if (r->outcome && !strcmp(r->outcome, "offline"))
+        fprintf(out, "%sthe run found no network", sep);
+}
+
+static int print_history(const rd_history_row *r, void *ud)
+{
+    history_print *hp = ud;
+    FILE *out = hp->out;
+    hp->n++;
+    hp->uncounted += !r->conclusive;
+    if (hp->tsv) {
+        fprintf(out, "%s\t%s\t%d\t%lld\t%d\t%lld\t", r->checked_at, r->result, r->status_code,
+                (long long)r->elapsed_ms, r->conclusive, (long long)r->run_id);
+        tsv_field(out, r->redirects > 0 && r->final_url ? r->final_url : "", 0);
+        tsv_field(out, r->error, 1);
+        return 0;
+    }
+    char code[16] = "-";
+    if (r->status_code > 0)
+        snprintf(code, sizeof code, "%d", r->status_code);
+    fprintf(out, "%-24s  %c %-11s  %4s  %6lld ms", r->checked_at, r->conclusive ? ' ' : '*',
+            r->result, code, (long long)r->elapsed_ms);
+    history_detail(out, r);
+    fputc('\n', out);
+    return 0;
+}
+
+int rd_cmd_history(rd_config *cfg)
+{
+    const char *fmt = cfg->format ? cfg->format : "table";
+    int rc = check_format("history", fmt);
+    rd_db *db = NULL;
+    if (rc == RD_EXIT_OK)
+        rc = open_db(cfg, &db);
+    if (rc != RD_EXIT_OK)
+        return rc;
+    rd_error err = {0};
+    rd_url_info info = {0};
+    int e = rd_url_normalise(cfg->subject, &info);
+    int64_t url_id = 0;
+    char *url = NULL;
+    if (e == RD_OK)
+        e = rd_db_find_url(db, cfg->subject, info.normalised, &url_id, &url, &err);
+    else
+        rd_error_set(&err, e, "out of memory");
+    free(info.normalised);
+    history_print hp = {stdout, !strcmp(fmt, "tsv"), 0, 0};
+    if (e == RD_OK && !strcmp(fmt, "json")) {
+        e = rd_db_history_json(db, url_id, stdout, &err);
+    } else if (e == RD_OK) {
+        if (hp.tsv)
+            fputs("checked_at\tresult\tstatus\telapsed_ms\tconclusive\trun\tfinal_url\terror\n",
+                  stdout);
+        else
+            printf("%s\n", url);
+        e = rd_db_history(db, url_id, print_history, &hp, &err);
+        if (e == RD_OK && !hp.tsv && hp.n == 0)
+            printf("never checked\n");
+        if (e == RD_OK && !hp.tsv && cfg->verbosity >= 0)
+            fprintf(stderr, "%zu checks%s\n", hp.n,
+                    hp.uncounted ? "; * does not count for the link's status" : "");
+    }
+    free(url);
+    rd_db_close(db);
+    if (e < 0) {
+        rd_cli_error(&err);
+        return rd_exit_for(e);
+    }
+    return RD_EXIT_OK;
+}
+
+/* ---- prune ---- */
+
+int rd_cmd_prune(rd_config *cfg)
+{
+    if (cfg->keep < 1) {
+        fputs("refdex: prune needs --keep N: how many checks of each link to keep\n"
+              "Try 'refdex prune --help'.\n",
+              stderr);
+        return RD_EXIT_USAGE;
+    }
+    rd_db *db = NULL;
+    int rc = open_db(cfg, &db); /* read-only first: a missing database is not made */
+    rd_db_close(db);
+    if (rc != RD_EXIT_OK)
+        return rc;
+    rd_error err = {0};
+    int e = rd_db_open(cfg->db_path, 0, &db, &err);
+    rd_prune_stats st;
+    double t0 = rd_cli_now_ms();
+    if (e == RD_OK)
+        e = rd_db_prune(db, cfg->keep, &st, &err);
+    if (e == RD_OK && cfg->verbosity >= 0)
+        fprintf(stderr, "%s: removed %lld checks of %lld links; %lld kept\n", cfg->db_path,
+                (long long)st.checks, (long long)st.urls, (long long)st.kept);
+    if (e == RD_OK && cfg->vacuum)
+        e = rd_db_vacuum(db, &err);
+    if (e == RD_OK && cfg->verbosity > 0)
+        fprintf(stderr, "prune%s took %.0f ms\n", cfg->vacuum ? " and vacuum" : "",
+                rd_cli_now_ms() - t0);
     rd_db_close(db);
     if (e < 0) {
         rd_cli_error(&err);

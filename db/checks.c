@@ -329,6 +329,8 @@ static int report_row(sqlite3_stmt *st, void *ud)
         .first = sqlite3_column_int(st, 12),
         .cached_result = RD_COL(st, 13),
         .cached_at = RD_COL(st, 14),
+        .failing_runs = sqlite3_column_int(st, 15),
+        .failing_since = RD_COL(st, 16),
     };
     return c->cb(&r, c->ud);
 }
@@ -340,7 +342,8 @@ int rd_db_report(rd_db *db, int64_t run_id, int (*cb)(const rd_report_row *, voi
         "SELECT u.url, k.result, k.final_url, k.error, k.title, coalesce(k.status_code, 0),"
         " k.redirects, coalesce(k.elapsed_ms, 0), e.name, e.path, coalesce(e.line, 0),"
         " coalesce(e.col, 0), row_number() OVER (PARTITION BY k.id ORDER BY e.ord) = 1,"
-        " f.result, f.checked_at" REPORT_FROM " ORDER BY e.cord IS NULL, e.cord, e.ord, k.id";
+        " f.result, f.checked_at, " RD_FAILING_RUNS ", " RD_FAILING_SINCE REPORT_FROM
+        " ORDER BY e.cord IS NULL, e.cord, e.ord, k.id";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)
@@ -358,6 +361,7 @@ int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, FILE *out, rd
         " 'status', k.status_code, 'final_url', k.final_url,"
         " 'redirects', k.redirects, 'elapsed_ms', k.elapsed_ms, 'bytes', k.bytes,"
         " 'error', k.error, 'title', k.title, 'checked_at', k.checked_at,"
+        " 'failing_runs', " RD_FAILING_RUNS ", 'failing_since', " RD_FAILING_SINCE ","
         " 'entries', (SELECT json_group_array(json_object('name', e.name, 'category', e.path,"
         "   'file', ?2, 'line', e.line, 'col', e.col, 'location', ?2 || ':' || e.line || ':'"
         "   || e.col)) FROM (SELECT * FROM temp.run_links WHERE url_id = k.url_id ORDER BY ord)"

@@ -83,6 +83,11 @@ typedef struct rd_report_row {
     int line, col;
     /* a cache hit: the result it reused and when that was checked; else NULL */
     const char *cached_result, *cached_at;
+    /* a conclusive check that fails (rd_fails, strict): how many of the URL's
+     * conclusive checks in a row up to this one failed, and when the first of
+     * them was made; else 0 and NULL */
+    int failing_runs;
+    const char *failing_since;
 } rd_report_row;
 
 /* Calls cb for every check of the run, by category and catalog order, with

@@ -8,6 +8,7 @@
 #include "../common/result.h"
 #include "checks.h"
 #include "db.h"
+#include "history.h"
 #include "ingest.h"
 #include "pages.h"
 #include "query.h"
@@ -27,6 +28,49 @@ struct rd_db {
 #define RD_STATUS_JOIN(alias, url_id)                                                              \
     " LEFT JOIN checks " alias " ON " alias ".id = (SELECT max(id) FROM checks"                    \
     " WHERE url_id = " url_id " AND conclusive = 1)"
+
+/* The kind of a link's status that `query --status` names, from its
+ * RD_STATUS_JOIN `k`: 'unchecked' without a conclusive check, 'broken' for a
+ * result that fails a run (rd_fails: broken, error), else the result. */
+#define RD_STATUS_CLASS(k)                                                                         \
+    "(CASE WHEN " k ".id IS NULL THEN 'unchecked' WHEN rd_fails(" k ".result, 0) THEN 'broken'"    \
+    " ELSE " k ".result END)"
+
+/* How many of a URL's latest conclusive checks `flaky` looks at, and the
+ * test: among them, results went from passing to failing (rd_fails) or back
+ * at least twice (ok, broken, ok). */
+#define RD_FLAKY_RUNS "5"
+#define RD_FLAKY(url_id)                                                                           \
+    "((SELECT count(*) FROM (SELECT bad, lag(bad) OVER (ORDER BY id) AS prev FROM"                 \
+    " (SELECT id, rd_fails(result, 0) AS bad FROM checks WHERE url_id = " url_id                   \
+    " AND conclusive = 1 ORDER BY id DESC LIMIT " RD_FLAKY_RUNS ")) WHERE prev <> bad) >= 2)"
+
+/* When a link's status began: the first of its latest conclusive checks of
+ * the same kind (RD_STATUS_CLASS), in a row; a URL never checked, when it
+ * was first seen. k is its RD_STATUS_JOIN, u its row of urls. */
+// clang-format off
+#define RD_STATUS_SINCE(k, u)                                                                      \
+    "(CASE WHEN " k ".id IS NULL THEN " u ".first_seen ELSE (SELECT s.checked_at FROM checks s"    \
+    " WHERE s.url_id = " u ".id AND s.conclusive = 1 AND s.id > coalesce((SELECT max(d.id)"        \
+    " FROM checks d WHERE d.url_id = " u ".id AND d.conclusive = 1 AND (CASE WHEN"                 \
+    " rd_fails(d.result, 0) THEN 'broken' ELSE d.result END) <> " RD_STATUS_CLASS(k) "), 0)"       \
+    " ORDER BY s.id LIMIT 1) END)"
+// clang-format on
+
+/* For the check joined as k: its run of failing conclusive checks of its URL: those
+ * after the URL's latest conclusive check before k that passed (strict: a
+ * timeout or rate limit did not pass either), up to k. How many, and when
+ * the first was made; 0 and NULL for a check that is not conclusive or does
+ * not fail (whose rows never run the subqueries). */
+#define RD_K_FAILS "k.conclusive = 1 AND rd_fails(k.result, 1)"
+#define RD_FAILING_RUN                                                                             \
+    " FROM checks s WHERE s.url_id = k.url_id AND s.conclusive = 1 AND s.id <= k.id"               \
+    " AND s.id > coalesce((SELECT max(d.id) FROM checks d WHERE d.url_id = k.url_id"               \
+    " AND d.conclusive = 1 AND d.id < k.id AND NOT rd_fails(d.result, 1)), 0)"
+#define RD_FAILING_RUNS                                                                            \
+    "(CASE WHEN " RD_K_FAILS " THEN (SELECT count(*)" RD_FAILING_RUN ") ELSE 0 END)"
+#define RD_FAILING_SINCE                                                                           \
+    "(CASE WHEN " RD_K_FAILS " THEN (SELECT min(s.checked_at)" RD_FAILING_RUN ") END)"
 
 /* An entry's link as written: stored only where it differs from the
  * normalised URL (entries e joined with urls u). */

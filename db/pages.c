@@ -90,7 +90,8 @@ int rd_pages_open(rd_db *db, rd_pages **out, rd_error *err)
      * each right after its parent */
     static const char entries[] =
         "SELECT e.id, e.depth, e.name, u.url, " RD_URL_RAW ", e.description, e.line, k.result,"
-        " coalesce(k.status_code, 0), k.final_url, k.checked_at, k.error"
+        " coalesce(k.status_code, 0), k.final_url, k.checked_at, k.error,"
+        " coalesce(" RD_FAILING_RUNS ", 0), " RD_FAILING_SINCE
         " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK
         " WHERE e.category_id = ?1 ORDER BY e.ord";
     static const char notes[] =
@@ -187,6 +188,8 @@ static int site_entry_row(sqlite3_stmt *st, void *ud)
         .final_url = RD_COL(st, 9),
         .checked_at = RD_COL(st, 10),
         .error = RD_COL(st, 11),
+        .failing_runs = sqlite3_column_int(st, 12),
+        .failing_since = RD_COL(st, 13),
     };
     return c->cb(&e, c->ud);
 }

@@ -37,6 +37,10 @@ typedef struct rd_site_entry {
     int status_code;
     const char *final_url, *checked_at;
     const char *error; /* the check's error text ("no answer within 20000 ms"), or NULL */
+    /* a status that fails: how many conclusive checks in a row failed, and
+     * when the first was made (rd_report_row's); else 0 and NULL */
+    int failing_runs;
+    const char *failing_since;
 } rd_site_entry;
 
 /* What the pages read of each category, with its statements prepared once

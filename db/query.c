@@ -18,11 +18,24 @@
     " hits(id) AS ("                                                                               \
     "  SELECT e.id FROM entries e WHERE e.category_id IN sel"                                      \
     "   AND (?2 IS NULL OR e.id IN temp.found)"                                                    \
-    "  UNION SELECT e.id FROM entries e JOIN hits h ON e.parent_id = h.id) "
+    "  UNION SELECT e.id FROM entries e JOIN hits h ON e.parent_id = h.id),"
+
+/* The hits shown: all, or (--status, --since: ?3, ?4) those whose link's
+ * status is that, begun then; an entry shown without its parent is a result
+ * of its own. */
+#define SHOWN_ALL " shown(id) AS (SELECT id FROM hits) "
+// clang-format off
+#define SHOWN_FILTERED                                                                             \
+    " shown(id) AS (SELECT h.id FROM hits h JOIN entries e ON e.id = h.id"                         \
+    "  JOIN urls u ON u.id = e.url_id" RD_STATUS_JOIN("k", "u.id")                                 \
+    "  WHERE (?3 IS NULL OR (?3 = 'flaky' AND " RD_FLAKY("u.id") ")"                               \
+    "   OR (?3 <> 'flaky' AND " RD_STATUS_CLASS("k") " = ?3))"                                     \
+    "  AND (?4 IS NULL OR " RD_STATUS_SINCE("k", "u") " >= ?4)) "
+// clang-format on
 
 #define ENTRY_FROM                                                                                 \
     " FROM entries e JOIN categories c ON c.id = e.category_id"                                    \
-    " LEFT JOIN urls u ON u.id = e.url_id" RD_STATUS_JOIN("k", "e.url_id") " WHERE e.id IN hits"
+    " LEFT JOIN urls u ON u.id = e.url_id" RD_STATUS_JOIN("k", "e.url_id") " WHERE e.id IN shown"
 
 /* Turns one word a user typed into an FTS5 query: a quoted string (no
  * character is syntax) matched as a prefix; CJK characters spaced as the
@@ -89,13 +102,24 @@ static int find_words(rd_db *db, const char *text, int *searching, rd_error *err
     return rc;
 }
 
-/* Binds ?1 (category) and ?2 (whether temp.found holds a search's hits). */
+/* Binds ?1 (category), ?2 (whether temp.found holds a search's hits), and
+ * where the statement has them ?3 (status) and ?4 (since). */
 static void bind_query(sqlite3_stmt *st, const rd_query *q, int searching)
 {
     if (q->category)
         sqlite3_bind_text(st, 1, q->category, -1, SQLITE_STATIC);
     if (searching)
         sqlite3_bind_int(st, 2, 1);
+    if (sqlite3_bind_parameter_count(st) >= 4) {
+        sqlite3_bind_text(st, 3, q->status, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, q->since, -1, SQLITE_STATIC);
+    }
+}
+
+/* Whether the query keeps entries by their link's status. */
+static int filtered(const rd_query *q)
+{
+    return q->status || q->since;
 }
 
 /* Checks that the category exists and runs the search into temp.found
@@ -156,11 +180,14 @@ static int entry_row(sqlite3_stmt *st, void *ud)
 int rd_db_query(rd_db *db, const rd_query *q, int (*cb)(const rd_entry_row *, void *), void *ud,
                 rd_error *err)
 {
-    static const char sql[] = HITS_CTE
-        "SELECT e.id, coalesce(e.parent_id, 0), e.depth, e.name, u.url, " RD_URL_RAW ","
-        " e.description, c.path, e.line, e.col, k.result, coalesce(k.status_code, 0),"
-        " k.checked_at, (e.parent_id IS NULL OR e.parent_id NOT IN hits), c.name_path" ENTRY_FROM
-        " ORDER BY e.ord";
+#define QUERY_SQL(shown)                                                                           \
+    HITS_CTE shown                                                                                 \
+        "SELECT e.id, coalesce(e.parent_id, 0), e.depth, e.name, u.url, " RD_URL_RAW ","           \
+        " e.description, c.path, e.line, e.col, k.result, coalesce(k.status_code, 0),"             \
+        " k.checked_at, (e.parent_id IS NULL OR e.parent_id NOT IN shown), c.name_path" ENTRY_FROM \
+        " ORDER BY e.ord"
+    static const char all[] = QUERY_SQL(SHOWN_ALL), some[] = QUERY_SQL(SHOWN_FILTERED);
+    const char *sql = filtered(q) ? some : all;
     int searching;
     int rc = query_begin(db, q, &searching, err);
     sqlite3_stmt *st = NULL;
@@ -216,13 +243,16 @@ int rd_db_query_json(rd_db *db, const rd_query *q, char **json, rd_error *err)
         "CREATE TEMP TABLE IF NOT EXISTS qe(id INTEGER PRIMARY KEY, parent INTEGER,"
         " depth INTEGER NOT NULL, obj TEXT NOT NULL);"
         "CREATE INDEX IF NOT EXISTS temp.qe_parent ON qe(parent, id); DELETE FROM temp.qe;";
-    static const char fill[] = HITS_CTE
-        "INSERT INTO temp.qe SELECT e.id, e.parent_id, e.depth, json_object("
-        "'name', e.name, 'url', u.url, 'url_raw', " RD_URL_RAW ","
-        " 'description', e.description, 'category', c.path,"
-        " 'category_name', c.name_path, 'line', e.line,"
-        " 'col', e.col, 'status', k.result, 'status_code', k.status_code,"
-        " 'checked_at', k.checked_at, 'sub_entries', json('[]'))" ENTRY_FROM " ORDER BY e.ord";
+#define FILL_SQL(shown)                                                                            \
+    HITS_CTE shown "INSERT INTO temp.qe SELECT e.id, e.parent_id, e.depth, json_object("           \
+                   "'name', e.name, 'url', u.url, 'url_raw', " RD_URL_RAW ","                      \
+                   " 'description', e.description, 'category', c.path,"                            \
+                   " 'category_name', c.name_path, 'line', e.line,"                                \
+                   " 'col', e.col, 'status', k.result, 'status_code', k.status_code,"              \
+                   " 'checked_at', k.checked_at, 'sub_entries', json('[]'))" ENTRY_FROM            \
+                   " ORDER BY e.ord"
+    static const char fill_all[] = FILL_SQL(SHOWN_ALL), fill_some[] = FILL_SQL(SHOWN_FILTERED);
+    const char *fill = filtered(q) ? fill_some : fill_all;
     /* ids follow catalog order, so ORDER BY id keeps sub-entries in order */
     static const char update[] =
         "UPDATE temp.qe SET obj = json_set(obj, '$.sub_entries', (SELECT json_group_array("

@@ -11,6 +11,14 @@
 typedef struct rd_query {
     const char *category; /* name, slug, path or name path, any case; NULL for all */
     const char *search;   /* words to find (FTS5, prefix match); NULL for all */
+    /* only entries whose link's status is this: ok, redirect, broken (a result
+     * that fails a run), timeout, ratelimited, unchecked, or flaky (passing and
+     * failing in turn over its latest checks); NULL for all */
+    const char *status;
+    /* only entries whose link's status began at or after this time (ISO 8601,
+     * compared as text with checked_at: "2026-11-01" or "2026-11-01T10:00:00");
+     * NULL for all */
+    const char *since;
 } rd_query;
 
 typedef struct rd_entry_row {

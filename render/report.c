@@ -33,7 +33,7 @@ static int worth_reporting(const rd_report_row *r)
 }
 
 /* "HTTP 404", "→ https://new/", or the error text. */
-static void detail(const rd_report_row *r, char *buf, size_t n)
+static void reason(const rd_report_row *r, char *buf, size_t n)
 {
     const char *res = r->cached_result ? r->cached_result : r->result;
     if (!strcmp(res, "redirect") && r->final_url && r->cached_at)
@@ -46,6 +46,17 @@ static void detail(const rd_report_row *r, char *buf, size_t n)
         snprintf(buf, n, "HTTP %d", r->status_code);
     else
         buf[0] = '\0';
+}
+
+/* The reason, and for a link that failed in the runs before too, since when:
+ * "HTTP 404; failing since 2026-11-01 (3 runs)". */
+static void detail(const rd_report_row *r, char *buf, size_t n)
+{
+    reason(r, buf, n);
+    size_t used = strlen(buf);
+    if (r->failing_runs > 1 && r->failing_since && used < n)
+        snprintf(buf + used, n - used, "%sfailing since %.10s (%d runs)", used ? "; " : "",
+                 r->failing_since, r->failing_runs);
 }
 
 void rd_report_summary_line(const rd_report_summary *s, FILE *out)
@@ -249,8 +260,10 @@ static int junit_row(const rd_report_row *r, void *ud)
     xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST time);
     if (rd_result_name_fails(r->result, j->strict)) {
         xmlTextWriterStartElement(w, BAD_CAST "failure");
+        char msg[600]; /* the reason alone: CI tools group failures by it */
+        reason(r, msg, sizeof msg);
         xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST r->result);
-        xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST why);
+        xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg);
         xmlTextWriterWriteFormatString(w, "%s: %s %s", where, r->url, why);
         xmlTextWriterEndElement(w);
     } else if (!strcmp(r->result, "excluded") || !strcmp(r->result, "cancelled")) {

@@ -423,6 +423,12 @@ static void add_check(section *s, const rd_site_entry *e, xmlNodePtr li)
         snprintf(day, sizeof day, "%s", e->checked_at);
         rd_attr(rd_el(li, "time", day), "class", "when");
     }
+    if (e->failing_runs > 1 && e->failing_since) {
+        char since[80];
+        snprintf(since, sizeof since, "failing since %.10s (%d runs)", e->failing_since,
+                 e->failing_runs);
+        rd_attr(rd_el(li, "span", since), "class", "since");
+    }
 }
 
 static int add_entry(const rd_site_entry *e, void *ud)

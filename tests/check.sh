@@ -100,7 +100,7 @@ case_formats() {
     expect_in out.txt "::warning file=catalog.md,line=11,col=3,title=timeout link::slow: "
     expect_exit 1 "$REFDEX" check catalog.md --allow-private --timeout 1s --format markdown
     expect_in out.txt "| result | links |"
-    expect_in out.txt "| catalog.md:8:3 | gone | $BASE/status/404 | broken | HTTP 404 |"
+    expect_in out.txt "| catalog.md:8:3 | gone | $BASE/status/404 | broken | HTTP 404; failing since 20"
 }
 
 case_cache_and_filters() {

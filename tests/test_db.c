@@ -392,7 +392,7 @@ static char *run_query(const char *path, const char *category, const char *searc
     rd_db *db = NULL;
     rd_error err = {0};
     rd_buf b = {0};
-    rd_query q = {category, search};
+    rd_query q = {.category = category, .search = search};
     *rc = rd_db_open(path, RD_DB_READONLY, &db, &err);
     if (*rc == RD_OK)
         *rc = rd_db_query(db, &q, collect, &b, &err);
@@ -478,7 +478,7 @@ RD_TEST(json_output)
     rd_error err = {0};
     REQUIRE(rd_db_open(path, RD_DB_READONLY, &db, &err) == RD_OK);
     char *entries = NULL, *cats = NULL;
-    rd_query q = {"log", NULL};
+    rd_query q = {.category = "log"};
     CHECK_INT(rd_db_query_json(db, &q, &entries, &err), RD_OK);
     CHECK_INT(rd_db_categories_json(db, &cats, &err), RD_OK);
     rd_db_close(db);
