@@ -25,6 +25,8 @@ typedef enum rd_exit {
     RD_EXIT_INTERRUPTED = 130
 } rd_exit;
 
+enum { RD_MAX_HEADERS = 32 }; /* --header: at most */
+
 /* Every setting, parsed once from argv; defaults are set in main(). */
 typedef struct rd_config {
     const char *file;    /* the catalog, for commands that read one */
@@ -42,6 +44,8 @@ typedef struct rd_config {
     int64_t max_age_ms;      /* --max-age, 0: always check */
     const char *exclude[RD_MAX_PATTERNS], *include[RD_MAX_PATTERNS];
     int nexclude, ninclude;
+    const char *headers[RD_MAX_HEADERS]; /* --header 'Name: value', as given */
+    int nheaders;
     const char *output;     /* -o FILE */
     int no_check;           /* update: skip the link check */
     const char *out_dir;    /* render: --out, or "site" beside the catalog */

@@ -81,6 +81,10 @@ static const char usage_more[] =
     "  --exclude RE, --include RE   skip URLs matching / check only URLs matching\n"
     "                     (POSIX extended regex; repeatable)\n"
     "  --max-age D        reuse a URL's good result younger than D (cached)\n"
+    "  --header 'NAME: VALUE'  send this header with every request (repeatable;\n"
+    "                     only to the link's own host on a redirect); the value\n"
+    "                     never shows in the database, reports or messages\n"
+    "  --user-agent TEXT  the User-Agent header (default refdex/VERSION (link checker))\n"
     "  --allow-private    fetch loopback and private addresses (never link-local)\n"
     "  -o, --output FILE  write the report to FILE\n"
     "  --shard K/N        check: only the links whose host is in shard K of N (K from\n"
@@ -310,7 +314,9 @@ enum {
     OPT_SHARDS,
     OPT_RUN,
     OPT_ADD,
-    OPT_INDEX_MAX
+    OPT_INDEX_MAX,
+    OPT_HEADER,
+    OPT_USER_AGENT
 };
 
 static const struct option longopts[] = {
@@ -351,6 +357,8 @@ static const struct option longopts[] = {
     {"run", required_argument, NULL, OPT_RUN},
     {"add", no_argument, NULL, OPT_ADD},
     {"indent", required_argument, NULL, OPT_INDENT},
+    {"header", required_argument, NULL, OPT_HEADER},
+    {"user-agent", required_argument, NULL, OPT_USER_AGENT},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -463,6 +471,39 @@ static int parse_fmt_style(int c, const char *arg, rd_fmt_style *style)
     return RD_EXIT_OK;
 }
 
+/* Whether a byte may be part of a header's name (RFC 9110's tchar). */
+static int header_name_char(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+/* --header 'Name: value' into cfg. The value may be a token, so no message
+ * shows it: only the name, when there is one. Returns RD_EXIT_OK, or
+ * RD_EXIT_USAGE after saying why. */
+static int add_header(const char *arg, rd_config *cfg)
+{
+    size_t name = 0;
+    while (header_name_char((unsigned char)arg[name]))
+        name++;
+    if (arg[name] != ':' || name == 0) {
+        fputs("refdex: --header takes 'Name: value' (a name of letters, digits and -, then a "
+              "colon); the text given is not shown, as it may hold a secret\n",
+              stderr);
+        return RD_EXIT_USAGE;
+    }
+    if (strpbrk(arg, "\r\n")) {
+        fprintf(stderr, "refdex: --header '%.*s': its value holds a line break\n", (int)name, arg);
+        return RD_EXIT_USAGE;
+    }
+    if (cfg->nheaders == RD_MAX_HEADERS)
+        return usage_error("at most 32 --header options%s", "");
+    cfg->headers[cfg->nheaders++] = arg;
+    cfg->crawl.headers = cfg->headers;
+    cfg->crawl.nheaders = (size_t)cfg->nheaders;
+    return RD_EXIT_OK;
+}
+
 /* The options of `check`. Returns RD_EXIT_OK, or an exit code. */
 static int parse_check_option(int c, const char *arg, rd_config *cfg)
 {
@@ -483,6 +524,12 @@ static int parse_check_option(int c, const char *arg, rd_config *cfg)
     case OPT_RETRIES: return parse_count("--retries", arg, 0, 20, &o->retries);
     case OPT_ALLOW_PRIVATE: o->allow_private = 1; return RD_EXIT_OK;
     case OPT_OUTPUT: cfg->output = arg; return RD_EXIT_OK;
+    case OPT_HEADER: return add_header(arg, cfg);
+    case OPT_USER_AGENT:
+        if (strpbrk(arg, "\r\n"))
+            return usage_error("--user-agent holds a line break%s", "");
+        o->user_agent = arg;
+        return RD_EXIT_OK;
     case OPT_MAX_BYTES:
         if (rd_parse_size(arg, &v) < 0 || v <= 0)
             return usage_error("--max-bytes takes a size such as 1M, not '%s'", arg);

@@ -43,6 +43,12 @@ typedef struct rd_crawl_opts {
     const rd_status_range *accept; /* statuses counted as ok (default 200..299) */
     size_t naccept;
     const char *user_agent;
+    /* Request headers, each "Name: value", sent with every request of a link
+     * and with its redirect hops to the same scheme, host and port (never to
+     * another origin: a token for one host is not handed to the next). The
+     * values may be secrets: the crawler never puts them in a result. */
+    const char *const *headers;
+    size_t nheaders;
     int cancel_fd; /* readable when the run must stop (a signal's self-pipe), or -1 */
     /* Called on every turn of the loop, at least every RD_TICK_MS, with the
      * callback's ud (for work that must not wait for the next result, such as

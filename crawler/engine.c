@@ -507,6 +507,12 @@ static int engine_init(engine *g)
         rd_sched_init(&g->sched, g->n, g->o->concurrency, g->o->per_host, g->o->host_interval_ms) <
             0)
         return RD_ENOMEM;
+    for (size_t i = 0; i < g->o->nheaders; i++) {
+        struct curl_slist *l = curl_slist_append(g->headers, g->o->headers[i]);
+        if (!l)
+            return RD_ENOMEM;
+        g->headers = l;
+    }
     curl_multi_setopt(g->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
     curl_multi_setopt(g->multi, CURLMOPT_SOCKETDATA, g);
     curl_multi_setopt(g->multi, CURLMOPT_TIMERFUNCTION, on_timer);
@@ -536,6 +542,7 @@ static void engine_free(engine *g)
     if (g->epfd >= 0)
         close(g->epfd);
     rd_sched_free(&g->sched);
+    curl_slist_free_all(g->headers);
     free(g->slot_of);
     free(g->finished);
     free(g->active);

@@ -55,7 +55,8 @@ struct engine {
     slot **active;
     size_t nactive, cap_active;
     slot *free_slots;
-    CURL **pool; /* easy handles to reuse */
+    struct curl_slist *headers; /* o->headers, for curl; NULL: none */
+    CURL **pool;                /* easy handles to reuse */
     size_t npool, cap_pool;
     int stop;   /* the callback asked to stop */
     int failed; /* an internal error: out of memory, epoll */

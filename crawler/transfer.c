@@ -1,6 +1,7 @@
 /* crawler/transfer.c — one transfer: the easy handle, its options and its
  * body callback. Which addresses it may connect to is crawler/policy.c. */
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -19,6 +20,23 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
     s->body += (int64_t)take;
     s->check.bytes += (int64_t)take;
     return s->capped ? 0 : n; /* 0 stops the transfer: the cap holds */
+}
+
+/* The length of "scheme://authority" of a URL, 0 when it has none. */
+static size_t origin_len(const char *url)
+{
+    const char *sep = strstr(url, "://");
+    if (!sep)
+        return 0;
+    return (size_t)(sep + 3 - url) + strcspn(sep + 3, "/?#");
+}
+
+/* Whether the hop's URL has the link's scheme, host and port: the user's
+ * headers (tokens) go there and nowhere else. */
+static int same_origin(const char *a, const char *b)
+{
+    size_t n = origin_len(a);
+    return n && n == origin_len(b) && !strncasecmp(a, b, n);
 }
 
 static CURL *easy_get(engine *g)
@@ -68,6 +86,8 @@ int rd_transfer_start(engine *g, slot *s, int64_t now_ms)
     curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, s);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_USERAGENT, o->user_agent);
+    if (g->headers && same_origin(s->url, g->urls[s->link]))
+        curl_easy_setopt(e, CURLOPT_HTTPHEADER, g->headers);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
     /* over TLS, wait for the first connection to a host to say whether it
