@@ -85,6 +85,8 @@ static const char usage_more[] =
     "                     only to the link's own host on a redirect); the value\n"
     "                     never shows in the database, reports or messages\n"
     "  --user-agent TEXT  the User-Agent header (default refdex/VERSION (link checker))\n"
+    "  --config FILE      check settings as 'key = value' under [check] (default:\n"
+    "                     refdex.ini beside the catalog, when there); flags win\n"
     "  --allow-private    fetch loopback and private addresses (never link-local)\n"
     "  -o, --output FILE  write the report to FILE\n"
     "  --shard K/N        check: only the links whose host is in shard K of N (K from\n"
@@ -160,6 +162,7 @@ static const struct command {
      "          [--host-interval D] [--retries N] [--method get|head] [--max-bytes SIZE]\n"
      "          [--accept LIST] [--exclude RE] [--include RE] [--max-age D]\n"
      "          [--allow-private] [--strict] [--db PATH] [--shard K/N | --shards N]\n"
+     "          [--header 'NAME: VALUE'] [--user-agent TEXT] [--config FILE]\n"
      "  Ingests FILE, checks every link under its own deadline, stores each result,\n"
      "  and reports problems as FILE:LINE:COL. Exit 1 when a link is broken (or with\n"
      "  --strict, timed out, rate limited or cancelled), 3 when no host could be\n"
@@ -232,6 +235,13 @@ static const struct command {
      "          [--db PATH]\n"
      "  Lists matching entries in catalog order, sub-entries under their entry, with\n"
      "  the latest check of each link ('unchecked' before any)."},
+    {"config", rd_cmd_config, O_CHECK, 3,
+     "refdex config [FILE] [--config FILE] [check options]\n"
+     "  Prints the check settings a 'refdex check FILE' with these options would\n"
+     "  use, each with where it came from: the default, the config file's line\n"
+     "  (refdex.ini:LINE) or a flag. The config file is --config FILE, else\n"
+     "  refdex.ini beside FILE (./refdex.ini without FILE) when there is one.\n"
+     "  Header values are not shown."},
     {"categories", rd_cmd_categories, O_DB | O_FORMAT, 0,
      "refdex categories [--format table|tsv|json] [--db PATH]\n"
      "  Prints the category tree: entries in each category, and with sub-categories."},
@@ -269,9 +279,12 @@ static void print_version(void)
            rd_db_sqlite_version(), cv->version, xml / 10000, xml / 100 % 100, xml % 100);
 }
 
+/* "refdex.ini:LINE: " while the config file's keys are read, else "". */
+static char msg_where[1100];
+
 static int usage_error(const char *fmt, const char *arg)
 {
-    fputs("refdex: ", stderr);
+    fprintf(stderr, "refdex: %s", msg_where);
     fprintf(stderr, fmt, arg);
     fputs("\nTry 'refdex --help'.\n", stderr);
     return RD_EXIT_USAGE;
@@ -316,7 +329,8 @@ enum {
     OPT_ADD,
     OPT_INDEX_MAX,
     OPT_HEADER,
-    OPT_USER_AGENT
+    OPT_USER_AGENT,
+    OPT_CONFIG
 };
 
 static const struct option longopts[] = {
@@ -359,6 +373,7 @@ static const struct option longopts[] = {
     {"indent", required_argument, NULL, OPT_INDENT},
     {"header", required_argument, NULL, OPT_HEADER},
     {"user-agent", required_argument, NULL, OPT_USER_AGENT},
+    {"config", required_argument, NULL, OPT_CONFIG},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -431,8 +446,8 @@ static int parse_count(const char *name, const char *arg, int lo, int hi, int *o
     char *end;
     long v = strtol(arg, &end, 10);
     if (*arg == '\0' || *end || v < lo || v > hi) {
-        fprintf(stderr, "refdex: %s takes a whole number from %d to %d, not '%s'\n", name, lo, hi,
-                arg);
+        fprintf(stderr, "refdex: %s%s takes a whole number from %d to %d, not '%s'\n", msg_where,
+                name + (*msg_where ? 2 : 0), lo, hi, arg);
         return RD_EXIT_USAGE;
     }
     *out = (int)v;
@@ -445,8 +460,8 @@ static int parse_duration(const char *name, const char *arg, int64_t *out)
 {
     if (rd_parse_duration_ms(arg, out) == RD_OK)
         return RD_EXIT_OK;
-    fprintf(stderr, "refdex: %s takes a duration such as 500ms, 5s, 2m, 1h or 7d, not '%s'\n", name,
-            arg);
+    fprintf(stderr, "refdex: %s%s takes a duration such as 500ms, 5s, 2m, 1h or 7d, not '%s'\n",
+            msg_where, name + (*msg_where ? 2 : 0), arg);
     return RD_EXIT_USAGE;
 }
 
@@ -487,17 +502,20 @@ static int add_header(const char *arg, rd_config *cfg)
     while (header_name_char((unsigned char)arg[name]))
         name++;
     if (arg[name] != ':' || name == 0) {
-        fputs("refdex: --header takes 'Name: value' (a name of letters, digits and -, then a "
-              "colon); the text given is not shown, as it may hold a secret\n",
-              stderr);
+        fprintf(stderr,
+                "refdex: %s--header takes 'Name: value' (a name of letters, digits and -, then a "
+                "colon); the text given is not shown, as it may hold a secret\n",
+                msg_where);
         return RD_EXIT_USAGE;
     }
     if (strpbrk(arg, "\r\n")) {
-        fprintf(stderr, "refdex: --header '%.*s': its value holds a line break\n", (int)name, arg);
+        fprintf(stderr, "refdex: %s--header '%.*s': its value holds a line break\n", msg_where,
+                (int)name, arg);
         return RD_EXIT_USAGE;
     }
     if (cfg->nheaders == RD_MAX_HEADERS)
         return usage_error("at most 32 --header options%s", "");
+    cfg->header_origin[cfg->nheaders] = cfg->origin_now;
     cfg->headers[cfg->nheaders++] = arg;
     cfg->crawl.headers = cfg->headers;
     cfg->crawl.nheaders = (size_t)cfg->nheaders;
@@ -551,11 +569,36 @@ static int parse_check_option(int c, const char *arg, rd_config *cfg)
         int *n = c == OPT_EXCLUDE ? &cfg->nexclude : &cfg->ninclude;
         if (*n == RD_MAX_PATTERNS)
             return usage_error("at most 32 patterns each for --exclude and --include%s", "");
+        (c == OPT_EXCLUDE ? cfg->exclude_origin : cfg->include_origin)[*n] = cfg->origin_now;
         (c == OPT_EXCLUDE ? cfg->exclude : cfg->include)[(*n)++] = arg;
         return RD_EXIT_OK;
     }
     }
     return usage_error("unknown option '%s'", arg);
+}
+
+int rd_cli_option(rd_config *cfg, const char *key, const char *value, const char *where)
+{
+    const struct option *o = longopts;
+    while (o->name && strcmp(o->name, key))
+        o++;
+    if (!o->name || rd_config_key(key) < 0)
+        return -1;
+    snprintf(msg_where, sizeof msg_where, "%s: ", where);
+    const char *arg = value;
+    int rc = RD_EXIT_OK;
+    if (o->has_arg == no_argument) { /* allow-private = true|false */
+        int on = !strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "1");
+        if (!on && strcmp(value, "false") && strcmp(value, "no") && strcmp(value, "0"))
+            rc = usage_error("%s takes true or false", key);
+        else if (!on)
+            cfg->crawl.allow_private = 0;
+        arg = on ? value : NULL;
+    }
+    if (rc == RD_EXIT_OK && arg)
+        rc = parse_check_option(o->val, arg, cfg);
+    msg_where[0] = '\0';
+    return rc;
 }
 
 /* Parses the options after the command name into cfg. Returns RD_EXIT_OK, or
@@ -567,6 +610,7 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
     int c, rc = RD_EXIT_OK;
     optind = 1;
     opterr = 0;
+    cfg->origin_now = -1; /* what is set now, is set by a flag */
     while (rc == RD_EXIT_OK && (c = getopt_long(argc, argv, ":qvho:w", longopts, NULL)) != -1) {
         int bit = option_bit(c);
         if (bit && !(cmd->options & bit)) {
@@ -633,7 +677,8 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
             return RD_EXIT_OK;
         case ':': return usage_error("%s needs a value", argv[optind - 1]);
         case '?': return usage_error("unknown option '%s'", argv[optind - 1]);
-        default: rc = parse_check_option(c, optarg, cfg);
+        case OPT_CONFIG: cfg->config = optarg; break;
+        default: rc = parse_check_option(c, optarg, cfg); rd_config_mark(cfg, option_name(c));
         }
     }
     if (rc != RD_EXIT_OK)
@@ -644,6 +689,9 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         cfg->args = argv + optind;
         cfg->nargs = argc - optind;
         optind = argc;
+    } else if (cmd->needs_file == 3) {
+        if (optind < argc)
+            cfg->file = argv[optind++];
     } else if (cmd->needs_file) {
         if (optind >= argc)
             return usage_error("'%s' needs a catalog FILE", cmd->name);
@@ -694,8 +742,21 @@ int main(int argc, char **argv)
     rd_lint_opts_default(&cfg.lint);
     int done = 0;
     int rc = parse_options(cmd, argc - 1, argv + 1, &cfg, &done);
+    if (rc == RD_EXIT_OK && !done && (cmd->options & O_CHECK)) {
+        /* the config file is found from the flags (--config, FILE), and the
+         * flags then override it: read it, then the flags again over it */
+        rd_config flags = cfg;
+        cfg = (rd_config){.max_input = RD_DEFAULT_MAX_INPUT};
+        rd_crawl_opts_default(&cfg.crawl);
+        rd_lint_opts_default(&cfg.lint);
+        rc = rd_config_load(&cfg, flags.config, flags.file);
+        free(flags.accept);
+        if (rc == RD_EXIT_OK)
+            rc = parse_options(cmd, argc - 1, argv + 1, &cfg, &done);
+    }
     if (rc != RD_EXIT_OK || done) {
         free(cfg.accept);
+        rd_config_free(&cfg);
         return rc;
     }
     if (!cfg.db_path) {
@@ -716,6 +777,7 @@ int main(int argc, char **argv)
     free(cfg.db_owned);
     free(cfg.out_owned);
     free(cfg.accept);
+    rd_config_free(&cfg);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         perror("refdex: writing output");
         return rc ? rc : RD_EXIT_INTERNAL;

@@ -1,0 +1,266 @@
+/* cli/config.c — the config file (refdex.ini, read with inih): a [check]
+ * section whose keys are check's long options, and `refdex config`, which
+ * prints the settings in effect and where each came from. Flags override the
+ * file; repeated keys (header, exclude, include) add to the flags' values. */
+#include <errno.h>
+#include <ini.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* The [check] keys, in the order `refdex config` prints them. */
+static const char *const config_keys[RD_CONFIG_KEYS] = {
+    "timeout",       "deadline",   "concurrency", "per-host", "host-interval",
+    "retries",       "method",     "max-bytes",   "accept",   "max-age",
+    "allow-private", "user-agent", "header",      "exclude",  "include"};
+
+int rd_config_key(const char *name)
+{
+    for (int i = 0; i < RD_CONFIG_KEYS; i++)
+        if (!strcmp(config_keys[i], name))
+            return i;
+    return -1;
+}
+
+void rd_config_mark(rd_config *cfg, const char *name)
+{
+    int k = rd_config_key(name);
+    if (k >= 0)
+        cfg->origin[k] = cfg->origin_now;
+}
+
+void rd_config_free(rd_config *cfg)
+{
+    for (int i = 0; i < cfg->nconfig_values; i++)
+        free(cfg->config_values[i]);
+    cfg->nconfig_values = 0;
+    free(cfg->config_path);
+    cfg->config_path = NULL;
+}
+
+typedef struct loader {
+    rd_config *cfg;
+    FILE *f;
+    int line;     /* the line inih has read last */
+    int too_long; /* the line that did not fit inih's buffer, 0: none */
+    int rc;       /* RD_EXIT_USAGE after the first error, said */
+} loader;
+
+/* inih's reader: fgets, counting lines, so that a key knows its line. A
+ * line inih would cut in two stops the read instead. */
+static char *read_line(char *str, int num, void *ud)
+{
+    loader *l = ud;
+    if (l->rc != RD_EXIT_OK || l->too_long || !fgets(str, num, l->f))
+        return NULL;
+    l->line++;
+    size_t n = strlen(str);
+    if (n + 1 == (size_t)num && str[n - 1] != '\n' && !feof(l->f)) {
+        l->too_long = l->line;
+        return NULL;
+    }
+    return str;
+}
+
+/* value with each ${NAME} replaced by the environment's NAME, into a new
+ * string (the caller frees it); NULL after saying why. */
+static char *expand_env(const char *value, const char *key, const char *where)
+{
+    size_t cap = strlen(value) + 1, len = 0;
+    char *out = malloc(cap);
+    for (const char *p = value; out && *p;) {
+        const char *piece = p, *end = NULL;
+        size_t n = 1;
+        char name[128];
+        if (p[0] == '$' && p[1] == '{' && (end = strchr(p + 2, '}')) &&
+            (size_t)(end - p - 2) < sizeof name && end > p + 2) {
+            memcpy(name, p + 2, (size_t)(end - p - 2));
+            name[end - p - 2] = '\0';
+            piece = getenv(name);
+            if (!piece) {
+                fprintf(stderr, "refdex: %s: %s names ${%s}, which is not set\n", where, key, name);
+                free(out);
+                return NULL;
+            }
+            n = strlen(piece);
+            p = end + 1;
+        } else {
+            p++;
+        }
+        if (len + n + 1 > cap) {
+            cap = (len + n + 1) * 2;
+            char *grown = realloc(out, cap);
+            if (!grown)
+                free(out);
+            out = grown;
+        }
+        if (out) {
+            memcpy(out + len, piece, n);
+            len += n;
+        }
+    }
+    if (out)
+        out[len] = '\0';
+    else
+        fputs("refdex: out of memory\n", stderr);
+    return out;
+}
+
+static int on_key(void *ud, const char *section, const char *name, const char *value)
+{
+    loader *l = ud;
+    rd_config *cfg = l->cfg;
+    char where[1100];
+    snprintf(where, sizeof where, "%s:%d", cfg->config_path, l->line);
+    if (l->rc != RD_EXIT_OK)
+        return 0;
+    l->rc = RD_EXIT_USAGE;
+    if (strcmp(section, "check")) {
+        if (*section)
+            fprintf(stderr, "refdex: %s: unknown section [%s]; refdex.ini has [check]\n", where,
+                    section);
+        else
+            fprintf(stderr, "refdex: %s: key '%s' outside a section; put it under [check]\n", where,
+                    name);
+        return 0;
+    }
+    if (rd_config_key(name) < 0) {
+        fprintf(stderr, "refdex: %s: unknown key '%s' in [check]\n", where, name);
+        return 0;
+    }
+    if (cfg->nconfig_values == RD_CONFIG_VALUES) {
+        fprintf(stderr, "refdex: %s: more than %d values\n", where, RD_CONFIG_VALUES);
+        return 0;
+    }
+    char *v = strcmp(name, "header") ? strdup(value) : expand_env(value, "header", where);
+    if (!v)
+        return 0;
+    cfg->config_values[cfg->nconfig_values++] = v;
+    cfg->origin_now = l->line;
+    l->rc = rd_cli_option(cfg, name, v, where);
+    if (l->rc == RD_EXIT_OK)
+        rd_config_mark(cfg, name);
+    return l->rc == RD_EXIT_OK;
+}
+
+int rd_config_load(rd_config *cfg, const char *path, const char *catalog)
+{
+    cfg->config_path = path      ? strdup(path)
+                       : catalog ? rd_cli_beside(catalog, "refdex.ini")
+                                 : strdup("refdex.ini");
+    if (!cfg->config_path) {
+        fputs("refdex: out of memory\n", stderr);
+        return RD_EXIT_INTERNAL;
+    }
+    loader l = {.cfg = cfg, .f = fopen(cfg->config_path, "r")};
+    if (!l.f) {
+        if (!path && errno == ENOENT) { /* none beside the catalog: the defaults */
+            free(cfg->config_path);
+            cfg->config_path = NULL;
+            return RD_EXIT_OK;
+        }
+        fprintf(stderr, "refdex: cannot read the config file %s: %s\n", cfg->config_path,
+                strerror(errno));
+        return RD_EXIT_USAGE;
+    }
+    int at = ini_parse_stream(read_line, &l, on_key, &l);
+    if (ferror(l.f)) {
+        fprintf(stderr, "refdex: cannot read the config file %s: %s\n", cfg->config_path,
+                strerror(errno));
+        l.rc = RD_EXIT_USAGE;
+    } else if (l.rc == RD_EXIT_OK && l.too_long) {
+        fprintf(stderr,
+                "refdex: %s:%d: a line longer than %d bytes (a long secret goes in the "
+                "environment, named as ${NAME})\n",
+                cfg->config_path, l.too_long, INI_MAX_LINE - 2);
+        l.rc = RD_EXIT_USAGE;
+    } else if (l.rc == RD_EXIT_OK && at > 0) {
+        fprintf(stderr, "refdex: %s:%d: not a [section], a 'key = value' or a comment\n",
+                cfg->config_path, at);
+        l.rc = RD_EXIT_USAGE;
+    } else if (l.rc == RD_EXIT_OK && at < 0) {
+        fputs("refdex: out of memory\n", stderr);
+        l.rc = RD_EXIT_INTERNAL;
+    }
+    fclose(l.f);
+    cfg->origin_now = 0;
+    return l.rc;
+}
+
+/* ---- refdex config ---- */
+
+static void print_origin(const rd_config *cfg, const char *key, int origin)
+{
+    if (origin > 0)
+        printf("  # %s:%d\n", cfg->config_path, origin);
+    else
+        printf(origin < 0 ? "  # flag --%s\n" : "  # default\n", key);
+}
+
+static void print_ms(int64_t ms)
+{
+    if (ms && ms % 1000 == 0)
+        printf("%llds", (long long)(ms / 1000));
+    else
+        printf("%lldms", (long long)ms);
+}
+
+/* One value of key i; a header's value is never shown. */
+static void print_value(const rd_config *cfg, int i)
+{
+    const rd_crawl_opts *o = &cfg->crawl;
+    switch (i) {
+    case 0: print_ms(o->timeout_ms); break;
+    case 1: print_ms(cfg->deadline_ms); break;
+    case 2: printf("%d", o->concurrency); break;
+    case 3: printf("%d", o->per_host); break;
+    case 4: print_ms(o->host_interval_ms); break;
+    case 5: printf("%d", o->retries); break;
+    case 6: fputs(o->use_head ? "head" : "get", stdout); break;
+    case 7: printf("%lld", (long long)o->max_bytes); break;
+    case 8:
+        for (size_t r = 0; r < o->naccept; r++)
+            printf(o->accept[r].lo == o->accept[r].hi ? "%s%d" : "%s%d..%d", r ? "," : "",
+                   o->accept[r].lo, o->accept[r].hi);
+        break;
+    case 9: print_ms(cfg->max_age_ms); break;
+    case 10: fputs(o->allow_private ? "true" : "false", stdout); break;
+    case 11: fputs(o->user_agent, stdout); break;
+    }
+}
+
+/* header, exclude, include: a line per value, each with its origin. */
+static void print_list(const rd_config *cfg, const char *key, const char *const *v,
+                       const int *origin, int n)
+{
+    if (n == 0) {
+        printf("%s =", key);
+        print_origin(cfg, key, 0);
+    }
+    for (int i = 0; i < n; i++) {
+        if (!strcmp(key, "header"))
+            printf("%s = %.*s: (not shown)", key, (int)strcspn(v[i], ":"), v[i]);
+        else
+            printf("%s = %s", key, v[i]);
+        print_origin(cfg, key, origin[i]);
+    }
+}
+
+int rd_cmd_config(rd_config *cfg)
+{
+    if (cfg->config_path)
+        printf("# config file: %s\n", cfg->config_path);
+    else
+        printf("# config file: none (no %s)\n",
+               cfg->file ? "refdex.ini beside the catalog" : "./refdex.ini");
+    for (int i = 0; i < 12; i++) {
+        printf("%s = ", config_keys[i]);
+        print_value(cfg, i);
+        print_origin(cfg, config_keys[i], cfg->origin[i]);
+    }
+    print_list(cfg, "header", cfg->headers, cfg->header_origin, cfg->nheaders);
+    print_list(cfg, "exclude", cfg->exclude, cfg->exclude_origin, cfg->nexclude);
+    print_list(cfg, "include", cfg->include, cfg->include_origin, cfg->ninclude);
+    return RD_EXIT_OK;
+}

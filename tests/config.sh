@@ -1,0 +1,90 @@
+#!/bin/sh
+# tests/config.sh REFDEX FIXTURE CASE — the config file (refdex.ini) and
+# `refdex config`, against the fixture server on 127.0.0.1.
+REFDEX=$1
+FIXTURE=$2
+CASE=$3
+. "$(dirname "$0")/lib.sh"
+
+# refdex.ini beside the catalog sets check's options; flags override it.
+case_file_applies() {
+    start_fixture
+    printf '## x\n- [a](%s/ok/a)\n- [b](%s/status/403)\n' "$BASE" "$BASE" > c.md
+    expect_exit 1 "$REFDEX" check c.md --allow-private
+    printf '; checks of the fixture\n[check]\naccept = 200..299,403\nallow-private = true\n' > refdex.ini
+    expect_exit 0 "$REFDEX" check c.md
+    expect_in out.txt "2 links: 2 ok"
+    expect_exit 1 "$REFDEX" check c.md --accept 200..299
+    mkdir other
+    printf '[check]\nallow-private = true\n' > other/x.ini
+    expect_exit 1 "$REFDEX" check c.md --config other/x.ini
+    expect_in out.txt "broken: b $BASE/status/403 — HTTP 403"
+}
+
+# A header in the file names an environment variable; its value reaches the
+# server and is in no file and no output of the run, `refdex config` included.
+case_header_from_env() {
+    TOKEN="rdx-ini-$$-77aa"
+    export RD_FIXTURE_AUTH="Bearer $TOKEN"
+    start_fixture
+    printf '## x\n- [auth](%s/auth)\n' "$BASE" > c.md
+    printf '[check]\nallow-private = true\nheader = Authorization: Bearer ${RD_TEST_TOKEN}\n' > refdex.ini
+    expect_exit 2 env -u RD_TEST_TOKEN "$REFDEX" check c.md -v
+    expect_in err.txt "refdex.ini:3: header names \${RD_TEST_TOKEN}, which is not set"
+    export RD_TEST_TOKEN="$TOKEN"
+    expect_exit 0 "$REFDEX" check c.md -v
+    cp out.txt run-out.txt; cp err.txt run-err.txt
+    expect_in run-out.txt "1 links: 1 ok"
+    expect_exit 0 "$REFDEX" config c.md
+    cp out.txt config.txt
+    expect_in config.txt "header = Authorization: (not shown)  # refdex.ini:3"
+    checks=$((checks + 1))
+    leaks=$(grep -rlaF -- "$TOKEN" .)
+    [ -z "$leaks" ] || fail "the token is in: $leaks"
+}
+
+# `refdex config` says each setting and where it comes from.
+case_provenance() {
+    printf '## x\n' > c.md
+    printf '[check]\n# a comment\ntimeout = 5s\nper-host = 2\nexclude = ^https://a\\.example/\n' > refdex.ini
+    expect_exit 0 "$REFDEX" config c.md --per-host 3 --exclude x --user-agent "ci bot"
+    expect_in out.txt "# config file: refdex.ini"
+    expect_in out.txt "timeout = 5s  # refdex.ini:3"
+    expect_in out.txt "per-host = 3  # flag --per-host"
+    expect_in out.txt "concurrency = 128  # default"
+    expect_in out.txt "user-agent = ci bot  # flag --user-agent"
+    expect_in out.txt 'exclude = ^https://a\.example/  # refdex.ini:5'
+    expect_in out.txt "exclude = x  # flag --exclude"
+    rm refdex.ini
+    expect_exit 0 "$REFDEX" config c.md
+    expect_in out.txt "# config file: none"
+    expect_in out.txt "timeout = 20s  # default"
+}
+
+# What is wrong in the file is said as FILE:LINE, exits 2, and writes nothing.
+case_bad_file() {
+    printf '## x\n- [a](http://127.0.0.1:9/a)\n' > c.md
+    bad() { # bad TEXT MESSAGE
+        printf "$1" > refdex.ini
+        expect_exit 2 "$REFDEX" check c.md
+        expect_in err.txt "$2"
+        checks=$((checks + 1))
+        [ ! -e refdex.db ] || fail "refdex.db written for: $2"
+    }
+    bad '[check]\ntimeout = 1s\nx = 1\n' "refdex: refdex.ini:3: unknown key 'x' in [check]"
+    bad '[check]\n\ntimeout = soon\n' "refdex.ini:3: timeout takes a duration such as 500ms"
+    bad '[check]\nconcurrency = 0\n' "refdex.ini:2: concurrency takes a whole number from 1 to 65536, not '0'"
+    bad '[check]\nallow-private = maybe\n' "refdex.ini:2: allow-private takes true or false"
+    bad '[check]\nthis is not a key\n' "refdex.ini:2: not a [section], a 'key = value' or a comment"
+    bad 'timeout = 1s\n' "refdex.ini:1: key 'timeout' outside a section; put it under [check]"
+    bad '[checks]\ntimeout = 1s\n' "refdex.ini:2: unknown section [checks]"
+    bad '[check]\nheader = Authorization Bearer abc\n' "refdex.ini:2: --header takes 'Name: value'"
+    expect_not_in err.txt "Bearer abc"
+    long=$(head -c 300 /dev/zero | tr '\0' a)
+    bad "[check]\nheader = X: $long\n" "refdex.ini:2: a line longer than"
+    rm refdex.ini
+    expect_exit 2 "$REFDEX" check c.md --config missing.ini
+    expect_in err.txt "cannot read the config file missing.ini"
+}
+
+run_case config
