@@ -137,7 +137,8 @@ static size_t sort_targets(run *r, const char **urls)
         int excluded =
             matches_any(r->ex, r->nex, g->url) || (r->nin && !matches_any(r->in, r->nin, g->url));
         if (excluded) {
-            rd_check_row row = {"excluded", 0, NULL, 0, 0, 0, "--exclude/--include", NULL, 0};
+            rd_check_row row = {"excluded", 0, NULL, 0, 0, 0, "--exclude/--include/.refdexignore",
+                                NULL,       0};
             record(r, i, RD_RES_EXCLUDED, &row);
         } else if (g->fresh) {
             rd_check_row row = {"cached", g->fresh_status, g->fresh_final_url, 0, 0, 0,

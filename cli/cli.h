@@ -77,6 +77,11 @@ typedef struct rd_config {
     int header_origin[RD_MAX_HEADERS], exclude_origin[RD_MAX_PATTERNS],
         include_origin[RD_MAX_PATTERNS];
     int origin_now; /* the origin of what is being set */
+    /* .refdexignore beside the catalog: a regex a line, URLs to exclude */
+    char *ignore_path; /* NULL: none */
+    char **ignore;     /* its patterns, owned */
+    int *ignore_line;
+    int nignore;
 } rd_config;
 
 /* Maps an RD_E* code to an exit code. */
@@ -108,7 +113,8 @@ int rd_config_key(const char *name);
  * cfg->origin_now; nothing when it is not a config key. */
 void rd_config_mark(rd_config *cfg, const char *name);
 /* Reads the config file into cfg: `path` (--config) when given, else
- * refdex.ini beside `catalog` (./refdex.ini without one) when it exists.
+ * refdex.ini beside `catalog` (./refdex.ini without one) when it exists;
+ * then .refdexignore beside the catalog (or ./) into cfg->ignore.
  * A key or value that is wrong is said as FILE:LINE: and is RD_EXIT_USAGE.
  * rd_config_free frees what it keeps. Returns an exit code. */
 int rd_config_load(rd_config *cfg, const char *path, const char *catalog);

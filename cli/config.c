@@ -4,6 +4,7 @@
  * file; repeated keys (header, exclude, include) add to the flags' values. */
 #include <errno.h>
 #include <ini.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,15 @@ void rd_config_mark(rd_config *cfg, const char *name)
 
 void rd_config_free(rd_config *cfg)
 {
+    for (int i = 0; i < cfg->nignore; i++)
+        free(cfg->ignore[i]);
+    free(cfg->ignore);
+    free(cfg->ignore_line);
+    free(cfg->ignore_path);
+    cfg->ignore = NULL;
+    cfg->ignore_line = NULL;
+    cfg->ignore_path = NULL;
+    cfg->nignore = 0;
     for (int i = 0; i < cfg->nconfig_values; i++)
         free(cfg->config_values[i]);
     cfg->nconfig_values = 0;
@@ -144,7 +154,98 @@ static int on_key(void *ud, const char *section, const char *name, const char *v
     return l->rc == RD_EXIT_OK;
 }
 
+static int load_file(rd_config *cfg, const char *path, const char *catalog);
+
+enum { RD_IGNORE_MAX = 10000 }; /* patterns in .refdexignore, at most */
+
+/* One line of .refdexignore: a pattern kept in cfg, or nothing for a blank
+ * line or a # comment. Returns an exit code, after saying why. */
+static int ignore_line(rd_config *cfg, char *text, int line)
+{
+    size_t n = strlen(text);
+    while (n && strchr(" \t\r\n", text[n - 1]))
+        text[--n] = '\0';
+    while (*text == ' ' || *text == '\t')
+        text++;
+    if (!*text || *text == '#')
+        return RD_EXIT_OK;
+    regex_t re;
+    int bad = regcomp(&re, text, REG_EXTENDED | REG_NOSUB);
+    if (bad) {
+        char msg[200];
+        regerror(bad, &re, msg, sizeof msg);
+        fprintf(stderr, "refdex: %s:%d: not a regular expression (POSIX extended): %s\n",
+                cfg->ignore_path, line, msg);
+        return RD_EXIT_USAGE;
+    }
+    regfree(&re);
+    if (cfg->nignore == RD_IGNORE_MAX) {
+        fprintf(stderr, "refdex: %s:%d: more than %d patterns\n", cfg->ignore_path, line,
+                RD_IGNORE_MAX);
+        return RD_EXIT_USAGE;
+    }
+    if (!(cfg->nignore & (cfg->nignore - 1))) { /* 0, 1, 2, 4...: grow */
+        size_t cap = cfg->nignore ? (size_t)cfg->nignore * 2 : 1;
+        char **p = realloc(cfg->ignore, cap * sizeof *p);
+        if (p)
+            cfg->ignore = p;
+        int *l = p ? realloc(cfg->ignore_line, cap * sizeof *l) : NULL;
+        if (l)
+            cfg->ignore_line = l;
+        if (!p || !l) {
+            fputs("refdex: out of memory\n", stderr);
+            return RD_EXIT_INTERNAL;
+        }
+    }
+    if (!(cfg->ignore[cfg->nignore] = strdup(text))) {
+        fputs("refdex: out of memory\n", stderr);
+        return RD_EXIT_INTERNAL;
+    }
+    cfg->ignore_line[cfg->nignore++] = line;
+    return RD_EXIT_OK;
+}
+
+/* Reads .refdexignore beside the catalog (./ without one), when it exists:
+ * one regex a line, as --exclude takes, blank lines and # comments aside. */
+static int load_ignore(rd_config *cfg, const char *catalog)
+{
+    cfg->ignore_path = catalog ? rd_cli_beside(catalog, ".refdexignore") : strdup(".refdexignore");
+    if (!cfg->ignore_path) {
+        fputs("refdex: out of memory\n", stderr);
+        return RD_EXIT_INTERNAL;
+    }
+    FILE *f = fopen(cfg->ignore_path, "r");
+    if (!f) {
+        if (errno == ENOENT) {
+            free(cfg->ignore_path);
+            cfg->ignore_path = NULL;
+            return RD_EXIT_OK;
+        }
+        fprintf(stderr, "refdex: cannot read %s: %s\n", cfg->ignore_path, strerror(errno));
+        return RD_EXIT_USAGE;
+    }
+    char *text = NULL;
+    size_t cap = 0;
+    int rc = RD_EXIT_OK, line = 0;
+    while (rc == RD_EXIT_OK && getline(&text, &cap, f) >= 0)
+        rc = ignore_line(cfg, text, ++line);
+    if (rc == RD_EXIT_OK && ferror(f)) {
+        fprintf(stderr, "refdex: cannot read %s: %s\n", cfg->ignore_path, strerror(errno));
+        rc = RD_EXIT_USAGE;
+    }
+    free(text);
+    fclose(f);
+    return rc;
+}
+
 int rd_config_load(rd_config *cfg, const char *path, const char *catalog)
+{
+    int rc = load_file(cfg, path, catalog);
+    return rc == RD_EXIT_OK ? load_ignore(cfg, catalog) : rc;
+}
+
+/* The config file: --config's, or refdex.ini beside the catalog. */
+static int load_file(rd_config *cfg, const char *path, const char *catalog)
 {
     cfg->config_path = path      ? strdup(path)
                        : catalog ? rd_cli_beside(catalog, "refdex.ini")
@@ -262,5 +363,11 @@ int rd_cmd_config(rd_config *cfg)
     print_list(cfg, "header", cfg->headers, cfg->header_origin, cfg->nheaders);
     print_list(cfg, "exclude", cfg->exclude, cfg->exclude_origin, cfg->nexclude);
     print_list(cfg, "include", cfg->include, cfg->include_origin, cfg->ninclude);
+    if (!cfg->ignore_path)
+        printf("# ignore file: none\n");
+    else if (!cfg->nignore)
+        printf("# ignore file: %s, no patterns\n", cfg->ignore_path);
+    for (int i = 0; i < cfg->nignore; i++)
+        printf("ignore = %s  # %s:%d\n", cfg->ignore[i], cfg->ignore_path, cfg->ignore_line[i]);
     return RD_EXIT_OK;
 }

@@ -87,4 +87,22 @@ case_bad_file() {
     expect_in err.txt "cannot read the config file missing.ini"
 }
 
+# .refdexignore beside the catalog: a regex a line; matching URLs are excluded.
+case_ignore_file() {
+    start_fixture
+    printf '## x\n- [a](%s/ok/a)\n- [b](%s/status/404)\n- [c](%s/status/500)\n' "$BASE" "$BASE" "$BASE" > c.md
+    expect_exit 1 "$REFDEX" check c.md --allow-private --retries 0
+    printf '# links that are down on purpose\n\n/status/404$\n  /status/5[0-9]{2}$  \n' > .refdexignore
+    expect_exit 0 "$REFDEX" check c.md --allow-private --retries 0
+    expect_in out.txt "3 links: 1 ok, 2 excluded"
+    expect_exit 0 "$REFDEX" config c.md
+    expect_in out.txt 'ignore = /status/5[0-9]{2}$  # .refdexignore:4'
+    printf '/status/404$\n\n[z-a\n' > .refdexignore
+    rm refdex.db
+    expect_exit 2 "$REFDEX" check c.md --allow-private
+    expect_in err.txt ".refdexignore:3: not a regular expression (POSIX extended): "
+    checks=$((checks + 1))
+    [ ! -e refdex.db ] || fail "refdex.db written despite a bad .refdexignore"
+}
+
 run_case config
