@@ -12,7 +12,9 @@
 #include "../crawler/crawler.h"
 #include "../db/checks.h"
 
-enum { RD_MAX_PATTERNS = 32 }; /* --exclude, --include: each at most */
+/* --exclude, --include: each at most, on a command line (rd_check_opts
+ * takes any number: an ignore file's patterns join the --exclude ones) */
+enum { RD_MAX_PATTERNS = 32 };
 
 /* What a run has done so far, and at its end how it went. */
 typedef struct rd_check_tally {

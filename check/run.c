@@ -12,8 +12,8 @@ typedef struct run {
     const rd_check_opts *o;
     rd_check_tally *t;
     rd_target *targets;
-    size_t *web; /* crawl index → target index */
-    regex_t ex[RD_MAX_PATTERNS], in[RD_MAX_PATTERNS];
+    size_t *web;      /* crawl index → target index */
+    regex_t *ex, *in; /* o->exclude's and o->include's, compiled */
     int nex, nin;
     int64_t batch_since; /* when the oldest uncommitted result came */
     rd_error *err;
@@ -106,9 +106,10 @@ static int matches_any(const regex_t *re, int n, const char *url)
 static int compile_patterns(run *r)
 {
     const rd_check_opts *o = r->o;
-    if (o->nexclude > RD_MAX_PATTERNS || o->ninclude > RD_MAX_PATTERNS)
-        return rd_error_set(r->err, RD_EUSAGE, "at most %d --exclude and %d --include patterns",
-                            RD_MAX_PATTERNS, RD_MAX_PATTERNS);
+    r->ex = calloc((size_t)o->nexclude + 1, sizeof *r->ex);
+    r->in = calloc((size_t)o->ninclude + 1, sizeof *r->in);
+    if (!r->ex || !r->in)
+        return rd_error_set(r->err, RD_ENOMEM, "out of memory");
     for (int k = 0; k < 2; k++) {
         const char *const *pat = k ? o->include : o->exclude;
         int n = k ? o->ninclude : o->nexclude;
@@ -127,16 +128,45 @@ static int compile_patterns(run *r)
     return RD_OK;
 }
 
+/* What the host rule of url says of it ([host "x"] treat =), u a handle to
+ * reuse: RD_TREAT_CHECK when there is no rule. */
+static rd_treat treat_of(const rd_crawl_opts *o, CURLU *u, const char *url)
+{
+    char *host = NULL;
+    if (!o->nhosts || !u || curl_url_set(u, CURLUPART_URL, url, 0) ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0))
+        return RD_TREAT_CHECK;
+    const rd_host_rule *rule = rd_host_rule_for(o, host);
+    curl_free(host);
+    return rule ? rule->treat : RD_TREAT_CHECK;
+}
+
 /* Decides every target that needs no network (excluded, cached, mailto,
  * files, other schemes) and lists the web ones in urls; returns how many. */
 static size_t sort_targets(run *r, const char **urls)
 {
     size_t nweb = 0;
+    CURLU *u = r->o->crawl.nhosts ? curl_url() : NULL;
     for (size_t i = 0; i < r->t->total && !r->db_failed; i++) {
         const rd_target *g = &r->targets[i];
         int excluded =
             matches_any(r->ex, r->nex, g->url) || (r->nin && !matches_any(r->in, r->nin, g->url));
-        if (excluded) {
+        rd_treat treat =
+            excluded || strcmp(g->kind, "web") ? RD_TREAT_CHECK : treat_of(&r->o->crawl, u, g->url);
+        if (treat != RD_TREAT_CHECK) {
+            rd_check_row row = {"excluded",
+                                0,
+                                NULL,
+                                0,
+                                0,
+                                0,
+                                treat == RD_TREAT_SKIP
+                                    ? "its host's treat = skip (refdex.ini)"
+                                    : "its host blocks link checkers (refdex.ini)",
+                                NULL,
+                                0};
+            record(r, i, RD_RES_EXCLUDED, &row);
+        } else if (excluded) {
             rd_check_row row = {"excluded", 0, NULL, 0, 0, 0, "--exclude/--include/.refdexignore",
                                 NULL,       0};
             record(r, i, RD_RES_EXCLUDED, &row);
@@ -158,6 +188,7 @@ static size_t sort_targets(run *r, const char **urls)
             record(r, i, RD_RES_EXCLUDED, &row);
         }
     }
+    curl_url_cleanup(u);
     return nweb;
 }
 
@@ -282,5 +313,7 @@ int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_erro
         regfree(&r.ex[i]);
     for (int i = 0; i < r.nin; i++)
         regfree(&r.in[i]);
+    free(r.ex);
+    free(r.in);
     return rc;
 }

@@ -25,9 +25,10 @@ typedef enum rd_exit {
     RD_EXIT_INTERRUPTED = 130
 } rd_exit;
 
-enum { RD_MAX_HEADERS = 32 };    /* --header: at most */
-enum { RD_CONFIG_KEYS = 15 };    /* the keys of [check] (cli/config.c) */
-enum { RD_CONFIG_VALUES = 128 }; /* values a config file may hold */
+enum { RD_MAX_HEADERS = 32 };                             /* --header: at most */
+enum { RD_CONFIG_KEYS = 15 };                             /* the keys of [check] (cli/config.c) */
+enum { RD_CONFIG_VALUES = 512 };                          /* values a config file may hold */
+enum { RD_MAX_HOST_RULES = 64, RD_MAX_RULE_HEADERS = 8 }; /* [host "NAME"] sections, headers each */
 
 /* Every setting, parsed once from argv; defaults are set in main(). */
 typedef struct rd_config {
@@ -77,6 +78,12 @@ typedef struct rd_config {
     int header_origin[RD_MAX_HEADERS], exclude_origin[RD_MAX_PATTERNS],
         include_origin[RD_MAX_PATTERNS];
     int origin_now; /* the origin of what is being set */
+    /* [host "NAME"] sections: cfg->crawl.hosts points here */
+    rd_host_rule host_rules[RD_MAX_HOST_RULES];
+    const char *rule_headers[RD_MAX_HOST_RULES][RD_MAX_RULE_HEADERS];
+    rd_status_range *rule_accept[RD_MAX_HOST_RULES]; /* owned */
+    int rule_line[RD_MAX_HOST_RULES];                /* where its section starts */
+    int nhost_rules;
     /* .refdexignore beside the catalog: a regex a line, URLs to exclude */
     char *ignore_path; /* NULL: none */
     char **ignore;     /* its patterns, owned */

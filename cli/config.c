@@ -2,11 +2,13 @@
  * section whose keys are check's long options, and `refdex config`, which
  * prints the settings in effect and where each came from. Flags override the
  * file; repeated keys (header, exclude, include) add to the flags' values. */
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 
@@ -33,6 +35,9 @@ void rd_config_mark(rd_config *cfg, const char *name)
 
 void rd_config_free(rd_config *cfg)
 {
+    for (int i = 0; i < cfg->nhost_rules; i++)
+        free(cfg->rule_accept[i]);
+    cfg->nhost_rules = 0;
     for (int i = 0; i < cfg->nignore; i++)
         free(cfg->ignore[i]);
     free(cfg->ignore);
@@ -117,6 +122,107 @@ static char *expand_env(const char *value, const char *key, const char *where)
     return out;
 }
 
+/* The rule of section 'host "NAME"', made on its first key; NULL after
+ * saying why (a bad name, too many). */
+static rd_host_rule *host_rule(rd_config *cfg, const char *section, const char *where, int line)
+{
+    size_t n = strlen(section);
+    if (strncmp(section, "host \"", 6) || n < 8 || section[n - 1] != '"' ||
+        strcspn(section + 6, "\" \t/") != n - 7) {
+        fprintf(stderr,
+                "refdex: %s: unknown section [%s]; refdex.ini has [check] and "
+                "[host \"NAME\"]\n",
+                where, section);
+        return NULL;
+    }
+    char name[256];
+    snprintf(name, sizeof name, "%.*s", (int)(n - 7), section + 6);
+    for (int i = 0; i < cfg->nhost_rules; i++)
+        if (!strcasecmp(cfg->host_rules[i].host, name))
+            return &cfg->host_rules[i];
+    if (cfg->nhost_rules == RD_MAX_HOST_RULES || cfg->nconfig_values == RD_CONFIG_VALUES) {
+        fprintf(stderr, "refdex: %s: more than %d [host] sections\n", where, RD_MAX_HOST_RULES);
+        return NULL;
+    }
+    for (char *c = name; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    char *host = strdup(name);
+    if (!host) {
+        fputs("refdex: out of memory\n", stderr);
+        return NULL;
+    }
+    cfg->config_values[cfg->nconfig_values++] = host;
+    int k = cfg->nhost_rules++;
+    cfg->rule_line[k] = line;
+    cfg->host_rules[k] = (rd_host_rule){
+        .host = host, .interval_ms = -1, .method = -1, .headers = cfg->rule_headers[k]};
+    cfg->crawl.hosts = cfg->host_rules;
+    cfg->crawl.nhosts = (size_t)cfg->nhost_rules;
+    return &cfg->host_rules[k];
+}
+
+/* A key of a [host "NAME"] section. value is kept (in cfg->config_values).
+ * Returns an exit code, after saying why. */
+static int host_key(rd_config *cfg, rd_host_rule *r, const char *key, const char *value,
+                    const char *where)
+{
+    int k = (int)(r - cfg->host_rules);
+    char *end;
+    long v = strtol(value, &end, 10);
+    if (!strcmp(key, "concurrency")) {
+        if (*value < '0' || *value > '9' || *end || v < 1 || v > 65536)
+            goto bad;
+        r->per_host = (int)v;
+    } else if (!strcmp(key, "interval")) {
+        if (rd_parse_duration_ms(value, &r->interval_ms) != RD_OK || r->interval_ms < 0)
+            goto bad;
+    } else if (!strcmp(key, "method")) {
+        if (strcmp(value, "get") && strcmp(value, "head"))
+            goto bad;
+        r->method = !strcmp(value, "head");
+    } else if (!strcmp(key, "accept")) {
+        free(cfg->rule_accept[k]);
+        cfg->rule_accept[k] = NULL;
+        if (rd_parse_status_ranges(value, &cfg->rule_accept[k], &r->naccept) < 0)
+            goto bad;
+        r->accept = cfg->rule_accept[k];
+    } else if (!strcmp(key, "treat")) {
+        if (strcmp(value, "check") && strcmp(value, "skip") && strcmp(value, "blocked"))
+            goto bad;
+        r->treat = !strcmp(value, "check")  ? RD_TREAT_CHECK
+                   : !strcmp(value, "skip") ? RD_TREAT_SKIP
+                                            : RD_TREAT_BLOCKED;
+    } else if (!strcmp(key, "header")) {
+        size_t name = strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                    "0123456789!#$%&'*+-.^_`|~");
+        if (name == 0 || value[name] != ':') {
+            fprintf(stderr,
+                    "refdex: %s: header takes 'Name: value'; the text given is not "
+                    "shown, as it may hold a secret\n",
+                    where);
+            return RD_EXIT_USAGE;
+        }
+        if (r->nheaders == RD_MAX_RULE_HEADERS) {
+            fprintf(stderr, "refdex: %s: at most %d headers a host\n", where, RD_MAX_RULE_HEADERS);
+            return RD_EXIT_USAGE;
+        }
+        cfg->rule_headers[k][r->nheaders++] = value;
+    } else {
+        fprintf(stderr, "refdex: %s: unknown key '%s' in [host \"%s\"]\n", where, key, r->host);
+        return RD_EXIT_USAGE;
+    }
+    return RD_EXIT_OK;
+bad:
+    fprintf(stderr, "refdex: %s: %s in [host \"%s\"] takes %s, not '%s'\n", where, key, r->host,
+            !strcmp(key, "concurrency") ? "a whole number from 1 to 65536"
+            : !strcmp(key, "interval")  ? "a duration such as 500ms, 5s or 2m"
+            : !strcmp(key, "method")    ? "get or head"
+            : !strcmp(key, "accept")    ? "statuses such as 200..299,403"
+                                        : "check, skip or blocked",
+            value);
+    return RD_EXIT_USAGE;
+}
+
 static int on_key(void *ud, const char *section, const char *name, const char *value)
 {
     loader *l = ud;
@@ -126,13 +232,20 @@ static int on_key(void *ud, const char *section, const char *name, const char *v
     if (l->rc != RD_EXIT_OK)
         return 0;
     l->rc = RD_EXIT_USAGE;
+    if (*section && strcmp(section, "check")) {
+        rd_host_rule *r = host_rule(cfg, section, where, l->line);
+        char *v = r && cfg->nconfig_values < RD_CONFIG_VALUES ? strdup(value) : NULL;
+        if (r && !v)
+            fprintf(stderr, "refdex: %s: too many values, or out of memory\n", where);
+        if (!v)
+            return 0;
+        cfg->config_values[cfg->nconfig_values++] = v;
+        l->rc = host_key(cfg, r, name, v, where);
+        return l->rc == RD_EXIT_OK;
+    }
     if (strcmp(section, "check")) {
-        if (*section)
-            fprintf(stderr, "refdex: %s: unknown section [%s]; refdex.ini has [check]\n", where,
-                    section);
-        else
-            fprintf(stderr, "refdex: %s: key '%s' outside a section; put it under [check]\n", where,
-                    name);
+        fprintf(stderr, "refdex: %s: key '%s' outside a section; put it under [check]\n", where,
+                name);
         return 0;
     }
     if (rd_config_key(name) < 0) {
@@ -363,6 +476,29 @@ int rd_cmd_config(rd_config *cfg)
     print_list(cfg, "header", cfg->headers, cfg->header_origin, cfg->nheaders);
     print_list(cfg, "exclude", cfg->exclude, cfg->exclude_origin, cfg->nexclude);
     print_list(cfg, "include", cfg->include, cfg->include_origin, cfg->ninclude);
+    for (int i = 0; i < cfg->nhost_rules; i++) {
+        const rd_host_rule *r = &cfg->host_rules[i];
+        static const char *const treat[] = {"check", "skip", "blocked"};
+        printf("[host \"%s\"]  # %s:%d\n", r->host, cfg->config_path, cfg->rule_line[i]);
+        printf("  treat = %s\n", treat[r->treat]);
+        if (r->per_host)
+            printf("  concurrency = %d\n", r->per_host);
+        if (r->interval_ms >= 0) {
+            fputs("  interval = ", stdout);
+            print_ms(r->interval_ms);
+            putchar('\n');
+        }
+        if (r->method >= 0)
+            printf("  method = %s\n", r->method ? "head" : "get");
+        for (size_t a = 0; a < r->naccept; a++)
+            printf(r->accept[a].lo == r->accept[a].hi ? "%s%d" : "%s%d..%d",
+                   a ? "," : "  accept = ", r->accept[a].lo, r->accept[a].hi);
+        if (r->naccept)
+            putchar('\n');
+        for (size_t h = 0; h < r->nheaders; h++)
+            printf("  header = %.*s: (not shown)\n", (int)strcspn(r->headers[h], ":"),
+                   r->headers[h]);
+    }
     if (!cfg->ignore_path)
         printf("# ignore file: none\n");
     else if (!cfg->nignore)

@@ -1,5 +1,7 @@
 /* crawler/transfer.c — one transfer: the easy handle, its options and its
  * body callback. Which addresses it may connect to is crawler/policy.c. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -46,8 +48,41 @@ static CURL *easy_get(engine *g)
     return curl_easy_init();
 }
 
+/* The headers of the slot's transfer: the run's, then its host rule's with
+ * ${NAME} read from the environment now, into s->headers (freed when the
+ * transfer ends). Returns RD_OK, or RD_EINPUT with the reason in s->refused
+ * (a variable that is not set: its name, never a value). */
+static int rule_headers(engine *g, slot *s)
+{
+    for (const struct curl_slist *l = g->headers; l; l = l->next) {
+        struct curl_slist *more = curl_slist_append(s->headers, l->data);
+        if (!more)
+            return RD_ENOMEM;
+        s->headers = more;
+    }
+    for (size_t i = 0; i < s->rule->nheaders; i++) {
+        char missing[64] = "";
+        char *h = rd_expand_env(s->rule->headers[i], missing, sizeof missing);
+        if (!h && missing[0]) {
+            snprintf(s->refused, sizeof s->refused, "a header for %s names ${%s}, which is not set",
+                     s->rule->host, missing);
+            return RD_EINPUT;
+        }
+        struct curl_slist *l = h ? curl_slist_append(s->headers, h) : NULL;
+        if (h)
+            explicit_bzero(h, strlen(h));
+        free(h);
+        if (!l)
+            return RD_ENOMEM;
+        s->headers = l;
+    }
+    return RD_OK;
+}
+
 void rd_transfer_end(engine *g, slot *s)
 {
+    curl_slist_free_all(s->headers);
+    s->headers = NULL;
     if (!s->easy)
         return;
     curl_multi_remove_handle(g->multi, s->easy);
@@ -86,8 +121,22 @@ int rd_transfer_start(engine *g, slot *s, int64_t now_ms)
     curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, s);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_USERAGENT, o->user_agent);
-    if (g->headers && same_origin(s->url, g->urls[s->link]))
-        curl_easy_setopt(e, CURLOPT_HTTPHEADER, g->headers);
+    s->refused[0] = '\0';
+    if (same_origin(s->url, g->urls[s->link])) {
+        if (s->rule && s->rule->nheaders) {
+            int rc = rule_headers(g, s);
+            if (rc < 0) {
+                curl_slist_free_all(s->headers);
+                s->headers = NULL;
+                curl_easy_reset(e);
+                curl_easy_cleanup(e);
+                s->check.attempts--;
+                return rc;
+            }
+        }
+        if (s->headers || g->headers)
+            curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->headers ? s->headers : g->headers);
+    }
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
     /* over TLS, wait for the first connection to a host to say whether it

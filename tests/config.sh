@@ -105,4 +105,65 @@ case_ignore_file() {
     [ ! -e refdex.db ] || fail "refdex.db written despite a bad .refdexignore"
 }
 
+# [host "NAME"] sections: a header with ${ENV} read at request time and sent
+# to that host only, its accepted statuses and method, treat = skip/blocked.
+case_host_sections() {
+    TOKEN="rdx-host-$$-c0ffee"
+    export RD_FIXTURE_AUTH="Bearer $TOKEN"
+    start_fixture --hosts 3
+    B2="http://127.0.0.2:$PORT" B3="http://127.0.0.3:$PORT"
+    printf '## x\n- [auth](%s/auth)\n- [away](%s/auth-elsewhere)\n- [gone](%s/status/410)\n- [skipped](%s/status/404)\n' \
+        "$BASE" "$BASE" "$B2" "$B3" > c.md
+    cat > refdex.ini <<'EOI'
+[check]
+allow-private = true
+retries = 0
+
+[host "127.0.0.1"]
+header = Authorization: Bearer ${RD_TEST_TOKEN}
+concurrency = 2
+interval = 10ms
+
+[host "127.0.0.2"]
+accept = 200..299,410
+method = head
+
+[host "127.0.0.3"]
+treat = skip
+EOI
+    expect_exit 1 env -u RD_TEST_TOKEN "$REFDEX" check c.md
+    expect_in out.txt "error: auth $BASE/auth — a header for 127.0.0.1 names \${RD_TEST_TOKEN}, which is not set"
+    export RD_TEST_TOKEN="$TOKEN"
+    expect_exit 1 "$REFDEX" check c.md -v
+    cp out.txt run-out.txt; cp err.txt run-err.txt
+    # the token reached 127.0.0.1, not 127.0.0.2 after a redirect there
+    expect_in run-out.txt "c.md:3:3: broken: away $BASE/auth-elsewhere — HTTP 401"
+    expect_in run-out.txt "4 links: 2 ok, 1 broken, 1 excluded"
+    checks=$((checks + 1))
+    grep -q "^HEAD /status/410" fixture.log && ! grep -q "^GET /status/410" fixture.log ||
+        fail "method = head not used for 127.0.0.2"
+    checks=$((checks + 1))
+    ! grep -q "/status/404" fixture.log || fail "a skipped host was fetched"
+    expect_exit 1 "$REFDEX" report c.md --format json -o report.json
+    expect_in report.json "its host's treat = skip"
+    expect_exit 0 "$REFDEX" config c.md
+    cp out.txt config.txt
+    expect_in config.txt '[host "127.0.0.1"]  # refdex.ini:6'
+    expect_in config.txt "  header = Authorization: (not shown)"
+    expect_in config.txt "  accept = 200..299,410"
+    expect_in config.txt "  treat = skip"
+    checks=$((checks + 1))
+    leaks=$(grep -rlaF -- "$TOKEN" .)
+    [ -z "$leaks" ] || fail "the token is in: $leaks"
+    printf '[host "a.example"]\nsize = 3\n' > refdex.ini
+    expect_exit 2 "$REFDEX" check c.md
+    expect_in err.txt "refdex.ini:2: unknown key 'size' in [host \"a.example\"]"
+    printf '[host "a.example"]\ntreat = never\n' > refdex.ini
+    expect_exit 2 "$REFDEX" check c.md
+    expect_in err.txt "refdex.ini:2: treat in [host \"a.example\"] takes check, skip or blocked, not 'never'"
+    printf '[host a.example]\ntreat = skip\n' > refdex.ini
+    expect_exit 2 "$REFDEX" check c.md
+    expect_in err.txt "refdex.ini:2: unknown section [host a.example]"
+}
+
 run_case config
