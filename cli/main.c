@@ -31,6 +31,8 @@ static const char usage_text[] =
     "  parse FILE        show how FILE is read: categories, entries, notes, slips\n"
     "  query             list entries by --category and/or --search, with link health\n"
     "  categories        print the category tree with entry counts\n"
+    "  config [FILE]     the check settings in effect (refdex.ini, flags, defaults)\n"
+    "                    and where each comes from\n"
     "\n"
     "common options ('refdex COMMAND --help' says which a command takes):\n"
     "  --db PATH         database file (default: refdex.db beside FILE, or ./refdex.db)\n"
