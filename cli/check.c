@@ -124,6 +124,8 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
                        .include = cfg->include,
                        .nexclude = cfg->nexclude + cfg->nignore,
                        .ninclude = cfg->ninclude,
+                       .remap = cfg->remap,
+                       .nremap = cfg->nremap,
                        .catalog = cfg->file,
                        .strict = cfg->strict,
                        .shard = cfg->shard,

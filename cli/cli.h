@@ -26,7 +26,7 @@ typedef enum rd_exit {
 } rd_exit;
 
 enum { RD_MAX_HEADERS = 32 };                             /* --header: at most */
-enum { RD_CONFIG_KEYS = 15 };                             /* the keys of [check] (cli/config.c) */
+enum { RD_CONFIG_KEYS = 16 };                             /* the keys of [check] (cli/config.c) */
 enum { RD_CONFIG_VALUES = 512 };                          /* values a config file may hold */
 enum { RD_MAX_HOST_RULES = 64, RD_MAX_RULE_HEADERS = 8 }; /* [host "NAME"] sections, headers each */
 
@@ -47,6 +47,8 @@ typedef struct rd_config {
     int64_t max_age_ms;      /* --max-age, 0: always check */
     const char *exclude[RD_MAX_PATTERNS], *include[RD_MAX_PATTERNS];
     int nexclude, ninclude;
+    const char *remap[RD_MAX_PATTERNS]; /* --remap 'REGEX REPLACEMENT' */
+    int nremap;
     const char *headers[RD_MAX_HEADERS]; /* --header 'Name: value', as given */
     int nheaders;
     const char *output;     /* -o FILE */
@@ -76,7 +78,7 @@ typedef struct rd_config {
      * the config file; per key of rd_config_key, and per repeated value */
     int origin[RD_CONFIG_KEYS];
     int header_origin[RD_MAX_HEADERS], exclude_origin[RD_MAX_PATTERNS],
-        include_origin[RD_MAX_PATTERNS];
+        remap_origin[RD_MAX_PATTERNS], include_origin[RD_MAX_PATTERNS];
     int origin_now; /* the origin of what is being set */
     /* [host "NAME"] sections: cfg->crawl.hosts points here */
     rd_host_rule host_rules[RD_MAX_HOST_RULES];

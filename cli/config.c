@@ -14,9 +14,9 @@
 
 /* The [check] keys, in the order `refdex config` prints them. */
 static const char *const config_keys[RD_CONFIG_KEYS] = {
-    "timeout",       "deadline",   "concurrency", "per-host", "host-interval",
-    "retries",       "method",     "max-bytes",   "accept",   "max-age",
-    "allow-private", "user-agent", "header",      "exclude",  "include"};
+    "timeout", "deadline",  "concurrency", "per-host", "host-interval", "retries",
+    "method",  "max-bytes", "accept",      "max-age",  "allow-private", "user-agent",
+    "header",  "exclude",   "include",     "remap"};
 
 int rd_config_key(const char *name)
 {
@@ -476,6 +476,7 @@ int rd_cmd_config(rd_config *cfg)
     print_list(cfg, "header", cfg->headers, cfg->header_origin, cfg->nheaders);
     print_list(cfg, "exclude", cfg->exclude, cfg->exclude_origin, cfg->nexclude);
     print_list(cfg, "include", cfg->include, cfg->include_origin, cfg->ninclude);
+    print_list(cfg, "remap", cfg->remap, cfg->remap_origin, cfg->nremap);
     for (int i = 0; i < cfg->nhost_rules; i++) {
         const rd_host_rule *r = &cfg->host_rules[i];
         static const char *const treat[] = {"check", "skip", "blocked"};

@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 #include <getopt.h>
 #include <libxml/parser.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -87,6 +88,8 @@ static const char usage_more[] =
     "                     only to the link's own host on a redirect); the value\n"
     "                     never shows in the database, reports or messages\n"
     "  --user-agent TEXT  the User-Agent header (default refdex/VERSION (link checker))\n"
+    "  --remap 'RE URL'   fetch a URL matching RE as URL ($1..$9: RE's groups), e.g.\n"
+    "                     a mirror; the result is the catalog URL's (repeatable)\n"
     "  --config FILE      check settings as 'key = value' under [check] (default:\n"
     "                     refdex.ini beside the catalog, when there); flags win\n"
     "  --allow-private    fetch loopback and private addresses (never link-local)\n"
@@ -165,6 +168,7 @@ static const struct command {
      "          [--accept LIST] [--exclude RE] [--include RE] [--max-age D]\n"
      "          [--allow-private] [--strict] [--db PATH] [--shard K/N | --shards N]\n"
      "          [--header 'NAME: VALUE'] [--user-agent TEXT] [--config FILE]\n"
+     "          [--remap 'REGEX REPLACEMENT']\n"
      "  Ingests FILE, checks every link under its own deadline, stores each result,\n"
      "  and reports problems as FILE:LINE:COL. Exit 1 when a link is broken (or with\n"
      "  --strict, timed out, rate limited or cancelled), 3 when no host could be\n"
@@ -332,7 +336,8 @@ enum {
     OPT_INDEX_MAX,
     OPT_HEADER,
     OPT_USER_AGENT,
-    OPT_CONFIG
+    OPT_CONFIG,
+    OPT_REMAP
 };
 
 static const struct option longopts[] = {
@@ -376,6 +381,7 @@ static const struct option longopts[] = {
     {"header", required_argument, NULL, OPT_HEADER},
     {"user-agent", required_argument, NULL, OPT_USER_AGENT},
     {"config", required_argument, NULL, OPT_CONFIG},
+    {"remap", required_argument, NULL, OPT_REMAP},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -545,6 +551,21 @@ static int parse_check_option(int c, const char *arg, rd_config *cfg)
     case OPT_ALLOW_PRIVATE: o->allow_private = 1; return RD_EXIT_OK;
     case OPT_OUTPUT: cfg->output = arg; return RD_EXIT_OK;
     case OPT_HEADER: return add_header(arg, cfg);
+    case OPT_REMAP: {
+        regex_t re;
+        const char *to;
+        rd_error err = {0};
+        if (rd_remap_compile(arg, &re, &to, &err) < 0) {
+            fprintf(stderr, "refdex: %s%s\n", msg_where, err.msg);
+            return RD_EXIT_USAGE;
+        }
+        regfree(&re);
+        if (cfg->nremap == RD_MAX_PATTERNS)
+            return usage_error("at most 32 --remap rules%s", "");
+        cfg->remap_origin[cfg->nremap] = cfg->origin_now;
+        cfg->remap[cfg->nremap++] = arg;
+        return RD_EXIT_OK;
+    }
     case OPT_USER_AGENT:
         if (strpbrk(arg, "\r\n"))
             return usage_error("--user-agent holds a line break%s", "");

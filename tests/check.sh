@@ -365,4 +365,25 @@ X-Injected: 1"
     [ -n "$(ls report.* site/index.html refdex.db run-err.txt)" ] || fail "artifacts missing"
 }
 
+# --remap fetches a URL elsewhere (a mirror): the result is the catalog URL's,
+# says where it was checked, and a move on the mirror is not the link's.
+case_remap() {
+    start_fixture
+    printf '## x\n- [page](http://docs.invalid/ok/page)\n- [moved](http://docs.invalid/chain/1)\n- [gone](http://docs.invalid/status/404)\n' > m.md
+    expect_exit 1 "$REFDEX" check m.md --allow-private --retries 0 --timeout 3s \
+        --remap "^http://docs\.invalid/(.*)\$ $BASE/\$1"
+    expect_in out.txt "m.md:3:3: redirect: moved http://docs.invalid/chain/1 — checked as $BASE/chain/1: moved permanently to $BASE/chain/0"
+    expect_in out.txt "m.md:4:3: broken: gone http://docs.invalid/status/404 — checked as $BASE/status/404: HTTP 404"
+    expect_in out.txt "3 links: 1 ok, 1 redirect, 1 broken"
+    expect_sql "SELECT count(*) FROM checks WHERE final_url IS NOT NULL" 0
+    expect_in fixture.log "GET /ok/page"
+    # fix does not point the catalog at the mirror
+    expect_exit 0 "$REFDEX" fix m.md --dry-run
+    expect_not_in out.txt "$BASE"
+    for bad in "nospace" "( $BASE/" "a b c"; do
+        expect_exit 2 "$REFDEX" check m.md --remap "$bad"
+        expect_in err.txt "--remap '$bad'"
+    done
+}
+
 run_case check
