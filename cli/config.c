@@ -78,46 +78,15 @@ static char *read_line(char *str, int num, void *ud)
     return str;
 }
 
-/* value with each ${NAME} replaced by the environment's NAME, into a new
- * string (the caller frees it); NULL after saying why. */
+/* value with each ${NAME} replaced by the environment's NAME (a new string
+ * the caller frees); NULL after saying why. */
 static char *expand_env(const char *value, const char *key, const char *where)
 {
-    size_t cap = strlen(value) + 1, len = 0;
-    char *out = malloc(cap);
-    for (const char *p = value; out && *p;) {
-        const char *piece = p, *end = NULL;
-        size_t n = 1;
-        char name[128];
-        if (p[0] == '$' && p[1] == '{' && (end = strchr(p + 2, '}')) &&
-            (size_t)(end - p - 2) < sizeof name && end > p + 2) {
-            memcpy(name, p + 2, (size_t)(end - p - 2));
-            name[end - p - 2] = '\0';
-            piece = getenv(name);
-            if (!piece) {
-                fprintf(stderr, "refdex: %s: %s names ${%s}, which is not set\n", where, key, name);
-                free(out);
-                return NULL;
-            }
-            n = strlen(piece);
-            p = end + 1;
-        } else {
-            p++;
-        }
-        if (len + n + 1 > cap) {
-            cap = (len + n + 1) * 2;
-            char *grown = realloc(out, cap);
-            if (!grown)
-                free(out);
-            out = grown;
-        }
-        if (out) {
-            memcpy(out + len, piece, n);
-            len += n;
-        }
-    }
-    if (out)
-        out[len] = '\0';
-    else
+    char missing[128] = "";
+    char *out = rd_expand_env(value, missing, sizeof missing);
+    if (!out && missing[0])
+        fprintf(stderr, "refdex: %s: %s names ${%s}, which is not set\n", where, key, missing);
+    else if (!out)
         fputs("refdex: out of memory\n", stderr);
     return out;
 }
