@@ -9,10 +9,14 @@
 #ifndef RD_CHECK_H
 #define RD_CHECK_H
 
+#include <regex.h>
+
 #include "../crawler/crawler.h"
 #include "../db/checks.h"
 
-enum { RD_MAX_PATTERNS = 32 }; /* --exclude, --include: each at most */
+/* --exclude, --include: each at most, on a command line (rd_check_opts
+ * takes any number: an ignore file's patterns join the --exclude ones) */
+enum { RD_MAX_PATTERNS = 32 };
 
 /* What a run has done so far, and at its end how it went. */
 typedef struct rd_check_tally {
@@ -35,6 +39,13 @@ typedef struct rd_check_opts {
     const char *const *exclude; /* POSIX extended regexes: skip URLs matching any */
     const char *const *include; /* check only URLs matching one */
     int nexclude, ninclude;
+    /* "REGEX REPLACEMENT" each (--remap): a web URL matching REGEX (POSIX
+     * extended) is fetched as REPLACEMENT, where $1..$9 are its groups; the
+     * first that matches wins. The result is stored for the catalog's URL,
+     * saying where it was checked, and never with the fetched URL's moves as
+     * the link's (fix must not point the catalog at the mirror). */
+    const char *const *remap;
+    int nremap;
     const char *catalog; /* the catalog's path: relative links are beside it */
     int strict;          /* timeouts, rate limits and cancellations fail too */
     int shard, shards;   /* check only the links whose host is in shard K of N
@@ -55,6 +66,11 @@ int rd_shard_of_url(const char *url, int shards);
  * storing each result, and fills *t. A pattern that does not compile is RD_EUSAGE and
  * nothing is stored. Whatever happens after the run began, it ends with an
  * outcome, and what was stored stays. */
+/* Splits "REGEX REPLACEMENT" at its first space and compiles REGEX into
+ * *re (the caller regfree's it on success); *to gets REPLACEMENT. Returns
+ * RD_OK, or RD_EUSAGE with why in err. */
+int rd_remap_compile(const char *rule, regex_t *re, const char **to, rd_error *err);
+
 int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_error *err);
 
 #endif

@@ -12,8 +12,12 @@ typedef struct run {
     const rd_check_opts *o;
     rd_check_tally *t;
     rd_target *targets;
-    size_t *web; /* crawl index → target index */
-    regex_t ex[RD_MAX_PATTERNS], in[RD_MAX_PATTERNS];
+    size_t *web;           /* crawl index → target index */
+    regex_t *ex, *in;      /* o->exclude's and o->include's, compiled */
+    regex_t *remap;        /* o->remap's, compiled, */
+    const char **remap_to; /* and their replacements */
+    int nremap;
+    char **fetched; /* crawl index → the remapped URL fetched, or NULL */
     int nex, nin;
     int64_t batch_since; /* when the oldest uncommitted result came */
     rd_error *err;
@@ -51,6 +55,27 @@ static void on_tick(void *ud, int64_t now)
 static int on_crawled(void *ud, size_t index, const rd_check *k)
 {
     run *r = ud;
+    if (r->fetched && r->fetched[index]) { /* --remap: where it was checked */
+        char error[sizeof k->error + 600];
+        int n = snprintf(error, sizeof error, "checked as %s", r->fetched[index]);
+        if (k->result == RD_RES_REDIRECT && k->final_url)
+            snprintf(error + n, sizeof error - (size_t)n, ": moved permanently to %s",
+                     k->final_url);
+        else if (k->error[0])
+            snprintf(error + n, sizeof error - (size_t)n, ": %s", k->error);
+        else if (k->status && k->result != RD_RES_OK)
+            snprintf(error + n, sizeof error - (size_t)n, ": HTTP %d", k->status);
+        rd_check_row row = {rd_result_name(k->result),
+                            k->status,
+                            NULL,
+                            k->redirects,
+                            k->elapsed_ms,
+                            k->bytes,
+                            error,
+                            k->title,
+                            0};
+        return record(r, r->web[index], k->result, &row);
+    }
     rd_check_row row = {rd_result_name(k->result),
                         k->status,
                         k->final_url,
@@ -103,12 +128,69 @@ static int matches_any(const regex_t *re, int n, const char *url)
     return 0;
 }
 
+int rd_remap_compile(const char *rule, regex_t *re, const char **to, rd_error *err)
+{
+    size_t n = strcspn(rule, " \t");
+    const char *rest = rule + n + strspn(rule + n, " \t");
+    if (n == 0 || !*rest || rest[strcspn(rest, " \t")])
+        return rd_error_set(err, RD_EUSAGE, "--remap '%s': takes 'REGEX REPLACEMENT'", rule);
+    char *pattern = strndup(rule, n);
+    if (!pattern)
+        return rd_error_set(err, RD_ENOMEM, "out of memory");
+    int rc = regcomp(re, pattern, REG_EXTENDED);
+    free(pattern);
+    if (rc) {
+        char msg[200];
+        regerror(rc, re, msg, sizeof msg);
+        return rd_error_set(err, RD_EUSAGE, "--remap '%s': %s", rule, msg);
+    }
+    *to = rest;
+    return RD_OK;
+}
+
+/* url rewritten by the first --remap that matches, into a new string (the
+ * caller frees it); NULL when none matches or out of memory. */
+static char *remapped(const run *r, const char *url)
+{
+    for (int i = 0; i < r->nremap; i++) {
+        regmatch_t m[10];
+        if (regexec(&r->remap[i], url, 10, m, 0))
+            continue;
+        rd_buf out = {0};
+        rd_buf_append(&out, url, (size_t)m[0].rm_so);
+        for (const char *p = r->remap_to[i]; *p; p++) {
+            int g = p[0] == '$' && p[1] >= '0' && p[1] <= '9' ? p[1] - '0' : -1;
+            if (g < 0) {
+                rd_buf_putc(&out, *p);
+                continue;
+            }
+            if (m[g].rm_so >= 0)
+                rd_buf_append(&out, url + m[g].rm_so, (size_t)(m[g].rm_eo - m[g].rm_so));
+            p++;
+        }
+        rd_buf_puts(&out, url + m[0].rm_eo);
+        return rd_buf_take(&out);
+    }
+    return NULL;
+}
+
 static int compile_patterns(run *r)
 {
     const rd_check_opts *o = r->o;
-    if (o->nexclude > RD_MAX_PATTERNS || o->ninclude > RD_MAX_PATTERNS)
-        return rd_error_set(r->err, RD_EUSAGE, "at most %d --exclude and %d --include patterns",
-                            RD_MAX_PATTERNS, RD_MAX_PATTERNS);
+    r->remap = calloc((size_t)o->nremap + 1, sizeof *r->remap);
+    r->remap_to = calloc((size_t)o->nremap + 1, sizeof *r->remap_to);
+    if (!r->remap || !r->remap_to)
+        return rd_error_set(r->err, RD_ENOMEM, "out of memory");
+    for (; r->nremap < o->nremap; r->nremap++) {
+        int rc = rd_remap_compile(o->remap[r->nremap], &r->remap[r->nremap],
+                                  &r->remap_to[r->nremap], r->err);
+        if (rc < 0)
+            return rc;
+    }
+    r->ex = calloc((size_t)o->nexclude + 1, sizeof *r->ex);
+    r->in = calloc((size_t)o->ninclude + 1, sizeof *r->in);
+    if (!r->ex || !r->in)
+        return rd_error_set(r->err, RD_ENOMEM, "out of memory");
     for (int k = 0; k < 2; k++) {
         const char *const *pat = k ? o->include : o->exclude;
         int n = k ? o->ninclude : o->nexclude;
@@ -127,17 +209,47 @@ static int compile_patterns(run *r)
     return RD_OK;
 }
 
+/* What the host rule of url says of it ([host "x"] treat =), u a handle to
+ * reuse: RD_TREAT_CHECK when there is no rule. */
+static rd_treat treat_of(const rd_crawl_opts *o, CURLU *u, const char *url)
+{
+    char *host = NULL;
+    if (!o->nhosts || !u || curl_url_set(u, CURLUPART_URL, url, 0) ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0))
+        return RD_TREAT_CHECK;
+    const rd_host_rule *rule = rd_host_rule_for(o, host);
+    curl_free(host);
+    return rule ? rule->treat : RD_TREAT_CHECK;
+}
+
 /* Decides every target that needs no network (excluded, cached, mailto,
  * files, other schemes) and lists the web ones in urls; returns how many. */
 static size_t sort_targets(run *r, const char **urls)
 {
     size_t nweb = 0;
+    CURLU *u = r->o->crawl.nhosts ? curl_url() : NULL;
     for (size_t i = 0; i < r->t->total && !r->db_failed; i++) {
         const rd_target *g = &r->targets[i];
         int excluded =
             matches_any(r->ex, r->nex, g->url) || (r->nin && !matches_any(r->in, r->nin, g->url));
-        if (excluded) {
-            rd_check_row row = {"excluded", 0, NULL, 0, 0, 0, "--exclude/--include", NULL, 0};
+        rd_treat treat =
+            excluded || strcmp(g->kind, "web") ? RD_TREAT_CHECK : treat_of(&r->o->crawl, u, g->url);
+        if (treat != RD_TREAT_CHECK) {
+            rd_check_row row = {"excluded",
+                                0,
+                                NULL,
+                                0,
+                                0,
+                                0,
+                                treat == RD_TREAT_SKIP
+                                    ? "its host's treat = skip (refdex.ini)"
+                                    : "its host blocks link checkers (refdex.ini)",
+                                NULL,
+                                0};
+            record(r, i, RD_RES_EXCLUDED, &row);
+        } else if (excluded) {
+            rd_check_row row = {"excluded", 0, NULL, 0, 0, 0, "--exclude/--include/.refdexignore",
+                                NULL,       0};
             record(r, i, RD_RES_EXCLUDED, &row);
         } else if (g->fresh) {
             rd_check_row row = {"cached", g->fresh_status, g->fresh_final_url, 0, 0, 0,
@@ -150,13 +262,17 @@ static size_t sort_targets(run *r, const char **urls)
             check_file(r, i, g->url, g->kind);
         } else if (!strcmp(g->kind, "web")) {
             r->web[nweb] = i;
-            urls[nweb++] = g->url;
+            char *to = r->nremap ? remapped(r, g->url) : NULL;
+            if (r->fetched) /* always, with --remap */
+                r->fetched[nweb] = to;
+            urls[nweb++] = to ? to : g->url;
         } else {
             rd_check_row row = {"excluded", 0, NULL, 0, 0, 0, "only http(s) links are fetched",
                                 NULL,       0};
             record(r, i, RD_RES_EXCLUDED, &row);
         }
     }
+    curl_url_cleanup(u);
     return nweb;
 }
 
@@ -265,7 +381,11 @@ int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_erro
     if (rc == RD_OK) {
         r.web = malloc((t->total ? t->total : 1) * sizeof *r.web);
         urls = malloc((t->total ? t->total : 1) * sizeof *urls);
-        rc = r.web && urls ? RD_OK : rd_error_set(err, RD_ENOMEM, "out of memory");
+        if (o->nremap)
+            r.fetched = calloc(t->total ? t->total : 1, sizeof *r.fetched);
+        rc = r.web && urls && (r.fetched || !o->nremap)
+                 ? RD_OK
+                 : rd_error_set(err, RD_ENOMEM, "out of memory");
         if (rc == RD_OK)
             t->web = sort_targets(&r, urls);
         if (rc == RD_OK && !r.db_failed)
@@ -281,5 +401,14 @@ int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_erro
         regfree(&r.ex[i]);
     for (int i = 0; i < r.nin; i++)
         regfree(&r.in[i]);
+    free(r.ex);
+    free(r.in);
+    for (int i = 0; i < r.nremap; i++)
+        regfree(&r.remap[i]);
+    free(r.remap);
+    free(r.remap_to);
+    for (size_t i = 0; r.fetched && i < t->web; i++)
+        free(r.fetched[i]);
+    free(r.fetched);
     return rc;
 }

@@ -107,13 +107,25 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
     *failing = 0;
     fit_descriptors(cfg);
     progress p = {.on = isatty(2) && cfg->verbosity >= 0};
+    /* --exclude and the config's, then .refdexignore's */
+    const char **exclude = malloc((size_t)(cfg->nexclude + cfg->nignore + 1) * sizeof *exclude);
+    if (!exclude) {
+        fputs("refdex: out of memory\n", stderr);
+        return RD_EXIT_INTERNAL;
+    }
+    for (int i = 0; i < cfg->nexclude; i++)
+        exclude[i] = cfg->exclude[i];
+    for (int i = 0; i < cfg->nignore; i++)
+        exclude[cfg->nexclude + i] = cfg->ignore[i];
     rd_check_opts o = {.crawl = cfg->crawl,
                        .deadline_ms = cfg->deadline_ms,
                        .max_age_ms = cfg->max_age_ms,
-                       .exclude = cfg->exclude,
+                       .exclude = exclude,
                        .include = cfg->include,
-                       .nexclude = cfg->nexclude,
+                       .nexclude = cfg->nexclude + cfg->nignore,
                        .ninclude = cfg->ninclude,
+                       .remap = cfg->remap,
+                       .nremap = cfg->nremap,
                        .catalog = cfg->file,
                        .strict = cfg->strict,
                        .shard = cfg->shard,
@@ -150,6 +162,7 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
     if (signal_pipe[0] >= 0)
         remove_signals();
     rd_db_close(db);
+    free(exclude);
     *failing = t.failing;
     if (e < 0) {
         rd_cli_error(&err);

@@ -26,6 +26,11 @@ typedef enum rd_exit {
     RD_EXIT_INTERRUPTED = 130
 } rd_exit;
 
+enum { RD_MAX_HEADERS = 32 };                             /* --header: at most */
+enum { RD_CONFIG_KEYS = 16 };                             /* the keys of [check] (cli/config.c) */
+enum { RD_CONFIG_VALUES = 512 };                          /* values a config file may hold */
+enum { RD_MAX_HOST_RULES = 64, RD_MAX_RULE_HEADERS = 8 }; /* [host "NAME"] sections, headers each */
+
 /* Every setting, parsed once from argv; defaults are set in main(). */
 typedef struct rd_config {
     const char *file;    /* the catalog, for commands that read one */
@@ -47,6 +52,10 @@ typedef struct rd_config {
     int64_t max_age_ms;      /* --max-age, 0: always check */
     const char *exclude[RD_MAX_PATTERNS], *include[RD_MAX_PATTERNS];
     int nexclude, ninclude;
+    const char *remap[RD_MAX_PATTERNS]; /* --remap 'REGEX REPLACEMENT' */
+    int nremap;
+    const char *headers[RD_MAX_HEADERS]; /* --header 'Name: value', as given */
+    int nheaders;
     const char *output;     /* -o FILE */
     int no_check;           /* update: skip the link check */
     const char *out_dir;    /* render: --out, or "site" beside the catalog */
@@ -65,6 +74,28 @@ typedef struct rd_config {
     char **args;       /* merge: OUT and the shard databases */
     int merge_add;     /* merge --add */
     int nargs;
+    /* the config file (refdex.ini): --config, or found beside the catalog */
+    const char *config;                    /* --config FILE */
+    char *config_path;                     /* the file read, NULL: none */
+    char *config_values[RD_CONFIG_VALUES]; /* its values, which settings point into */
+    int nconfig_values;
+    /* where each setting comes from: 0 the default, -1 a flag, N line N of
+     * the config file; per key of rd_config_key, and per repeated value */
+    int origin[RD_CONFIG_KEYS];
+    int header_origin[RD_MAX_HEADERS], exclude_origin[RD_MAX_PATTERNS],
+        remap_origin[RD_MAX_PATTERNS], include_origin[RD_MAX_PATTERNS];
+    int origin_now; /* the origin of what is being set */
+    /* [host "NAME"] sections: cfg->crawl.hosts points here */
+    rd_host_rule host_rules[RD_MAX_HOST_RULES];
+    const char *rule_headers[RD_MAX_HOST_RULES][RD_MAX_RULE_HEADERS];
+    rd_status_range *rule_accept[RD_MAX_HOST_RULES]; /* owned */
+    int rule_line[RD_MAX_HOST_RULES];                /* where its section starts */
+    int nhost_rules;
+    /* .refdexignore beside the catalog: a regex a line, URLs to exclude */
+    char *ignore_path; /* NULL: none */
+    char **ignore;     /* its patterns, owned */
+    int *ignore_line;
+    int nignore;
 } rd_config;
 
 /* Maps an RD_E* code to an exit code. */
@@ -90,6 +121,24 @@ int rd_cmd_fix(rd_config *cfg);
 int rd_cmd_parse(rd_config *cfg);
 int rd_cmd_report(rd_config *cfg);
 int rd_cmd_merge(rd_config *cfg);
+int rd_cmd_config(rd_config *cfg);
+
+/* The index of a [check] key ("timeout", the long option's name), or -1. */
+int rd_config_key(const char *name);
+/* Records that the key `name` (an option's long name) was set now, from
+ * cfg->origin_now; nothing when it is not a config key. */
+void rd_config_mark(rd_config *cfg, const char *name);
+/* Reads the config file into cfg: `path` (--config) when given, else
+ * refdex.ini beside `catalog` (./refdex.ini without one) when it exists;
+ * then .refdexignore beside the catalog (or ./) into cfg->ignore.
+ * A key or value that is wrong is said as FILE:LINE: and is RD_EXIT_USAGE.
+ * rd_config_free frees what it keeps. Returns an exit code. */
+int rd_config_load(rd_config *cfg, const char *path, const char *catalog);
+void rd_config_free(rd_config *cfg);
+/* Sets the check option `key` (its long name) to `value`, as the flag would,
+ * any message prefixed with `where` ("refdex.ini:3"). Returns RD_EXIT_OK,
+ * RD_EXIT_USAGE after saying why, or -1 when key is no [check] key. */
+int rd_cli_option(rd_config *cfg, const char *key, const char *value, const char *where);
 
 /* The shard of a check: --shard K/N; --shards N with K from
  * JOB_COMPLETION_INDEX (a Kubernetes Indexed Job); or REFDEX_SHARD=K/N from

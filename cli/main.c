@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 #include <getopt.h>
 #include <libxml/parser.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -33,6 +34,8 @@ static const char usage_text[] =
     "  categories        print the category tree with entry counts\n"
     "  history URL|NAME  every stored check of a link, newest first\n"
     "  prune --keep N    keep the latest N checks of each link (--vacuum: and shrink)\n"
+    "  config [FILE]     the check settings in effect (refdex.ini, flags, defaults)\n"
+    "                    and where each comes from\n"
     "\n"
     "common options ('refdex COMMAND --help' says which a command takes):\n"
     "  --db PATH         database file (default: refdex.db beside FILE, or ./refdex.db)\n"
@@ -86,6 +89,14 @@ static const char usage_more[] =
     "  --exclude RE, --include RE   skip URLs matching / check only URLs matching\n"
     "                     (POSIX extended regex; repeatable)\n"
     "  --max-age D        reuse a URL's good result younger than D (cached)\n"
+    "  --header 'NAME: VALUE'  send this header with every request (repeatable;\n"
+    "                     only to the link's own host on a redirect); the value\n"
+    "                     never shows in the database, reports or messages\n"
+    "  --user-agent TEXT  the User-Agent header (default refdex/VERSION (link checker))\n"
+    "  --remap 'RE URL'   fetch a URL matching RE as URL ($1..$9: RE's groups), e.g.\n"
+    "                     a mirror; the result is the catalog URL's (repeatable)\n"
+    "  --config FILE      check settings as 'key = value' under [check] (default:\n"
+    "                     refdex.ini beside the catalog, when there); flags win\n"
     "  --allow-private    fetch loopback and private addresses (never link-local)\n"
     "  -o, --output FILE  write the report to FILE\n"
     "  --shard K/N        check: only the links whose host is in shard K of N (K from\n"
@@ -129,7 +140,8 @@ static const struct command {
     const char *name;
     int (*run)(rd_config *);
     int options;
-    int needs_file; /* 1: a catalog FILE; 2: OUT.db and SHARD.db...; 3: a URL or NAME */
+    int needs_file; /* 1: a catalog FILE; 2: OUT.db and SHARD.db...; 3: a URL or NAME; 4: an
+                       optional FILE */
     const char *synopsis;
 } commands[] = {
     {"update", rd_cmd_update,
@@ -164,6 +176,8 @@ static const struct command {
      "          [--host-interval D] [--retries N] [--method get|head] [--max-bytes SIZE]\n"
      "          [--accept LIST] [--exclude RE] [--include RE] [--max-age D]\n"
      "          [--allow-private] [--strict] [--db PATH] [--shard K/N | --shards N]\n"
+     "          [--header 'NAME: VALUE'] [--user-agent TEXT] [--config FILE]\n"
+     "          [--remap 'REGEX REPLACEMENT']\n"
      "  Ingests FILE, checks every link under its own deadline, stores each result,\n"
      "  and reports problems as FILE:LINE:COL. Exit 1 when a link is broken (or with\n"
      "  --strict, timed out, rate limited or cancelled), 3 when no host could be\n"
@@ -257,6 +271,13 @@ static const struct command {
      "  one transaction. A link's status (its latest conclusive check) and a check\n"
      "  that a kept cache hit reused are kept as well, so no view changes; runs are\n"
      "  kept. --vacuum then rebuilds the file without the space freed (VACUUM)."},
+    {"config", rd_cmd_config, O_CHECK, 4,
+     "refdex config [FILE] [--config FILE] [check options]\n"
+     "  Prints the check settings a 'refdex check FILE' with these options would\n"
+     "  use, each with where it came from: the default, the config file's line\n"
+     "  (refdex.ini:LINE) or a flag. The config file is --config FILE, else\n"
+     "  refdex.ini beside FILE (./refdex.ini without FILE) when there is one.\n"
+     "  Header values are not shown."},
     {"categories", rd_cmd_categories, O_DB | O_FORMAT, 0,
      "refdex categories [--format table|tsv|json] [--db PATH]\n"
      "  Prints the category tree: entries in each category, and with sub-categories."},
@@ -294,9 +315,12 @@ static void print_version(void)
            rd_db_sqlite_version(), cv->version, xml / 10000, xml / 100 % 100, xml % 100);
 }
 
+/* "refdex.ini:LINE: " while the config file's keys are read, else "". */
+static char msg_where[1100];
+
 static int usage_error(const char *fmt, const char *arg)
 {
-    fputs("refdex: ", stderr);
+    fprintf(stderr, "refdex: %s", msg_where);
     fprintf(stderr, fmt, arg);
     fputs("\nTry 'refdex --help'.\n", stderr);
     return RD_EXIT_USAGE;
@@ -343,7 +367,11 @@ enum {
     OPT_STATUS,
     OPT_SINCE,
     OPT_KEEP,
-    OPT_VACUUM
+    OPT_VACUUM,
+    OPT_HEADER,
+    OPT_USER_AGENT,
+    OPT_CONFIG,
+    OPT_REMAP
 };
 
 static const struct option longopts[] = {
@@ -388,6 +416,10 @@ static const struct option longopts[] = {
     {"since", required_argument, NULL, OPT_SINCE},
     {"keep", required_argument, NULL, OPT_KEEP},
     {"vacuum", no_argument, NULL, OPT_VACUUM},
+    {"header", required_argument, NULL, OPT_HEADER},
+    {"user-agent", required_argument, NULL, OPT_USER_AGENT},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"remap", required_argument, NULL, OPT_REMAP},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -464,8 +496,8 @@ static int parse_count(const char *name, const char *arg, int lo, int hi, int *o
     char *end;
     long v = strtol(arg, &end, 10);
     if (*arg == '\0' || *end || v < lo || v > hi) {
-        fprintf(stderr, "refdex: %s takes a whole number from %d to %d, not '%s'\n", name, lo, hi,
-                arg);
+        fprintf(stderr, "refdex: %s%s takes a whole number from %d to %d, not '%s'\n", msg_where,
+                name + (*msg_where ? 2 : 0), lo, hi, arg);
         return RD_EXIT_USAGE;
     }
     *out = (int)v;
@@ -478,8 +510,8 @@ static int parse_duration(const char *name, const char *arg, int64_t *out)
 {
     if (rd_parse_duration_ms(arg, out) == RD_OK)
         return RD_EXIT_OK;
-    fprintf(stderr, "refdex: %s takes a duration such as 500ms, 5s, 2m, 1h or 7d, not '%s'\n", name,
-            arg);
+    fprintf(stderr, "refdex: %s%s takes a duration such as 500ms, 5s, 2m, 1h or 7d, not '%s'\n",
+            msg_where, name + (*msg_where ? 2 : 0), arg);
     return RD_EXIT_USAGE;
 }
 
@@ -553,6 +585,42 @@ static int parse_fmt_style(int c, const char *arg, rd_fmt_style *style)
     return RD_EXIT_OK;
 }
 
+/* Whether a byte may be part of a header's name (RFC 9110's tchar). */
+static int header_name_char(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+/* --header 'Name: value' into cfg. The value may be a token, so no message
+ * shows it: only the name, when there is one. Returns RD_EXIT_OK, or
+ * RD_EXIT_USAGE after saying why. */
+static int add_header(const char *arg, rd_config *cfg)
+{
+    size_t name = 0;
+    while (header_name_char((unsigned char)arg[name]))
+        name++;
+    if (arg[name] != ':' || name == 0) {
+        fprintf(stderr,
+                "refdex: %s--header takes 'Name: value' (a name of letters, digits and -, then a "
+                "colon); the text given is not shown, as it may hold a secret\n",
+                msg_where);
+        return RD_EXIT_USAGE;
+    }
+    if (strpbrk(arg, "\r\n")) {
+        fprintf(stderr, "refdex: %s--header '%.*s': its value holds a line break\n", msg_where,
+                (int)name, arg);
+        return RD_EXIT_USAGE;
+    }
+    if (cfg->nheaders == RD_MAX_HEADERS)
+        return usage_error("at most 32 --header options%s", "");
+    cfg->header_origin[cfg->nheaders] = cfg->origin_now;
+    cfg->headers[cfg->nheaders++] = arg;
+    cfg->crawl.headers = cfg->headers;
+    cfg->crawl.nheaders = (size_t)cfg->nheaders;
+    return RD_EXIT_OK;
+}
+
 /* The options of `check`. Returns RD_EXIT_OK, or an exit code. */
 static int parse_check_option(int c, const char *arg, rd_config *cfg)
 {
@@ -573,6 +641,27 @@ static int parse_check_option(int c, const char *arg, rd_config *cfg)
     case OPT_RETRIES: return parse_count("--retries", arg, 0, 20, &o->retries);
     case OPT_ALLOW_PRIVATE: o->allow_private = 1; return RD_EXIT_OK;
     case OPT_OUTPUT: cfg->output = arg; return RD_EXIT_OK;
+    case OPT_HEADER: return add_header(arg, cfg);
+    case OPT_REMAP: {
+        regex_t re;
+        const char *to;
+        rd_error err = {0};
+        if (rd_remap_compile(arg, &re, &to, &err) < 0) {
+            fprintf(stderr, "refdex: %s%s\n", msg_where, err.msg);
+            return RD_EXIT_USAGE;
+        }
+        regfree(&re);
+        if (cfg->nremap == RD_MAX_PATTERNS)
+            return usage_error("at most 32 --remap rules%s", "");
+        cfg->remap_origin[cfg->nremap] = cfg->origin_now;
+        cfg->remap[cfg->nremap++] = arg;
+        return RD_EXIT_OK;
+    }
+    case OPT_USER_AGENT:
+        if (strpbrk(arg, "\r\n"))
+            return usage_error("--user-agent holds a line break%s", "");
+        o->user_agent = arg;
+        return RD_EXIT_OK;
     case OPT_MAX_BYTES:
         if (rd_parse_size(arg, &v) < 0 || v <= 0)
             return usage_error("--max-bytes takes a size such as 1M, not '%s'", arg);
@@ -594,11 +683,36 @@ static int parse_check_option(int c, const char *arg, rd_config *cfg)
         int *n = c == OPT_EXCLUDE ? &cfg->nexclude : &cfg->ninclude;
         if (*n == RD_MAX_PATTERNS)
             return usage_error("at most 32 patterns each for --exclude and --include%s", "");
+        (c == OPT_EXCLUDE ? cfg->exclude_origin : cfg->include_origin)[*n] = cfg->origin_now;
         (c == OPT_EXCLUDE ? cfg->exclude : cfg->include)[(*n)++] = arg;
         return RD_EXIT_OK;
     }
     }
     return usage_error("unknown option '%s'", arg);
+}
+
+int rd_cli_option(rd_config *cfg, const char *key, const char *value, const char *where)
+{
+    const struct option *o = longopts;
+    while (o->name && strcmp(o->name, key))
+        o++;
+    if (!o->name || rd_config_key(key) < 0)
+        return -1;
+    snprintf(msg_where, sizeof msg_where, "%s: ", where);
+    const char *arg = value;
+    int rc = RD_EXIT_OK;
+    if (o->has_arg == no_argument) { /* allow-private = true|false */
+        int on = !strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "1");
+        if (!on && strcmp(value, "false") && strcmp(value, "no") && strcmp(value, "0"))
+            rc = usage_error("%s takes true or false", key);
+        else if (!on)
+            cfg->crawl.allow_private = 0;
+        arg = on ? value : NULL;
+    }
+    if (rc == RD_EXIT_OK && arg)
+        rc = parse_check_option(o->val, arg, cfg);
+    msg_where[0] = '\0';
+    return rc;
 }
 
 /* Parses the options after the command name into cfg. Returns RD_EXIT_OK, or
@@ -610,6 +724,7 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
     int c, rc = RD_EXIT_OK;
     optind = 1;
     opterr = 0;
+    cfg->origin_now = -1; /* what is set now, is set by a flag */
     while (rc == RD_EXIT_OK && (c = getopt_long(argc, argv, ":qvho:w", longopts, NULL)) != -1) {
         int bit = option_bit(c);
         if (bit && !(cmd->options & bit)) {
@@ -680,7 +795,8 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
             return RD_EXIT_OK;
         case ':': return usage_error("%s needs a value", argv[optind - 1]);
         case '?': return usage_error("unknown option '%s'", argv[optind - 1]);
-        default: rc = parse_check_option(c, optarg, cfg);
+        case OPT_CONFIG: cfg->config = optarg; break;
+        default: rc = parse_check_option(c, optarg, cfg); rd_config_mark(cfg, option_name(c));
         }
     }
     if (rc != RD_EXIT_OK)
@@ -695,6 +811,9 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         if (optind >= argc)
             return usage_error("'%s' needs a URL or an entry's NAME", cmd->name);
         cfg->subject = argv[optind++];
+    } else if (cmd->needs_file == 4) { /* an optional FILE */
+        if (optind < argc)
+            cfg->file = argv[optind++];
     } else if (cmd->needs_file) {
         if (optind >= argc)
             return usage_error("'%s' needs a catalog FILE", cmd->name);
@@ -745,8 +864,21 @@ int main(int argc, char **argv)
     rd_lint_opts_default(&cfg.lint);
     int done = 0;
     int rc = parse_options(cmd, argc - 1, argv + 1, &cfg, &done);
+    if (rc == RD_EXIT_OK && !done && (cmd->options & O_CHECK)) {
+        /* the config file is found from the flags (--config, FILE), and the
+         * flags then override it: read it, then the flags again over it */
+        rd_config flags = cfg;
+        cfg = (rd_config){.max_input = RD_DEFAULT_MAX_INPUT};
+        rd_crawl_opts_default(&cfg.crawl);
+        rd_lint_opts_default(&cfg.lint);
+        rc = rd_config_load(&cfg, flags.config, flags.file);
+        free(flags.accept);
+        if (rc == RD_EXIT_OK)
+            rc = parse_options(cmd, argc - 1, argv + 1, &cfg, &done);
+    }
     if (rc != RD_EXIT_OK || done) {
         free(cfg.accept);
+        rd_config_free(&cfg);
         return rc;
     }
     if (!cfg.db_path) {
@@ -767,6 +899,7 @@ int main(int argc, char **argv)
     free(cfg.db_owned);
     free(cfg.out_owned);
     free(cfg.accept);
+    rd_config_free(&cfg);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         perror("refdex: writing output");
         return rc ? rc : RD_EXIT_INTERNAL;

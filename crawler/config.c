@@ -1,7 +1,9 @@
 /* crawler/config.c — the crawler's defaults and status ranges. */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "crawler.h"
 
@@ -18,6 +20,41 @@ void rd_crawl_opts_default(rd_crawl_opts *o)
     o->naccept = 1;
     o->user_agent = "refdex/" RD_VERSION " (link checker)";
     o->cancel_fd = -1;
+}
+
+const rd_host_rule *rd_host_rule_for(const rd_crawl_opts *o, const char *host)
+{
+    for (size_t i = 0; host && i < o->nhosts; i++)
+        if (!strcasecmp(o->hosts[i].host, host))
+            return &o->hosts[i];
+    return NULL;
+}
+
+char *rd_expand_env(const char *text, char *missing, size_t cap)
+{
+    rd_buf out = {0};
+    int set = 1;
+    for (const char *p = text; set && *p;) {
+        const char *end = p[0] == '$' && p[1] == '{' ? strchr(p + 2, '}') : NULL;
+        if (!end || end == p + 2) {
+            rd_buf_putc(&out, *p++);
+            continue;
+        }
+        char *name = strndup(p + 2, (size_t)(end - p - 2));
+        const char *v = name ? getenv(name) : NULL;
+        if (name && !v && missing)
+            snprintf(missing, cap, "%s", name);
+        if (v)
+            rd_buf_puts(&out, v);
+        set = v != NULL;
+        free(name);
+        p = end + 1;
+    }
+    if (!set || out.oom) {
+        rd_buf_free(&out);
+        return NULL;
+    }
+    return rd_buf_take(&out);
 }
 
 int rd_parse_status_ranges(const char *text, rd_status_range **out, size_t *n)

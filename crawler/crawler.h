@@ -31,6 +31,29 @@ typedef struct rd_status_range {
     int lo, hi;
 } rd_status_range;
 
+/* What a host's links get instead of the run's settings ([host "NAME"] in
+ * refdex.ini). A field left at its "none" value keeps the run's. */
+typedef enum rd_treat {
+    RD_TREAT_CHECK = 0, /* fetched, as every link */
+    RD_TREAT_SKIP,      /* not fetched: excluded */
+    RD_TREAT_BLOCKED    /* not fetched: excluded, as a host known to refuse link checkers */
+} rd_treat;
+
+typedef struct rd_host_rule {
+    const char *host;              /* lower-case; matches that host exactly, not its subdomains */
+    int per_host;                  /* transfers in flight to it; 0: the run's --per-host */
+    int64_t interval_ms;           /* least time between two requests to it; -1: the run's */
+    int method;                    /* 0 GET, 1 HEAD first; -1: the run's */
+    const rd_status_range *accept; /* NULL: the run's */
+    size_t naccept;
+    /* "Name: value" each, sent to the link's origin after the run's headers;
+     * ${NAME} in a value is the environment's NAME, read as each request is
+     * made and never kept (a link whose variable is not set is an error) */
+    const char *const *headers;
+    size_t nheaders;
+    rd_treat treat;
+} rd_host_rule;
+
 typedef struct rd_crawl_opts {
     int concurrency;               /* transfers in flight at most (default 128) */
     int per_host;                  /* per host (default 8) */
@@ -43,6 +66,14 @@ typedef struct rd_crawl_opts {
     const rd_status_range *accept; /* statuses counted as ok (default 200..299) */
     size_t naccept;
     const char *user_agent;
+    /* Request headers, each "Name: value", sent with every request of a link
+     * and with its redirect hops to the same scheme, host and port (never to
+     * another origin: a token for one host is not handed to the next). The
+     * values may be secrets: the crawler never puts them in a result. */
+    const char *const *headers;
+    size_t nheaders;
+    const rd_host_rule *hosts; /* rules by host, in no order */
+    size_t nhosts;
     int cancel_fd; /* readable when the run must stop (a signal's self-pipe), or -1 */
     /* Called on every turn of the loop, at least every RD_TICK_MS, with the
      * callback's ud (for work that must not wait for the next result, such as
@@ -78,6 +109,14 @@ typedef struct rd_crawl_stats {
  * (cancelled ones included), or an RD_E* code when the crawler itself failed. */
 int rd_crawl(const rd_crawl_opts *o, rd_ctx *run, const char *const *urls, size_t n, rd_crawl_cb cb,
              void *ud, rd_crawl_stats *stats, rd_error *err);
+
+/* The rule for host (compared without case), or NULL. */
+const rd_host_rule *rd_host_rule_for(const rd_crawl_opts *o, const char *host);
+
+/* text with each ${NAME} replaced by the environment's NAME, into a new
+ * string the caller frees; NULL when out of memory or when a NAME is not set
+ * (then *missing, when not NULL, gets that NAME, cut to `cap` bytes). */
+char *rd_expand_env(const char *text, char *missing, size_t cap);
 
 /* Parses "200..299,403" into a malloc'd array (the caller frees it). */
 int rd_parse_status_ranges(const char *text, rd_status_range **out, size_t *n);

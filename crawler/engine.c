@@ -26,7 +26,8 @@ static slot *slot_new(engine *g, uint32_t link, int64_t now)
     s->link = link;
     s->started_ms = now;
     rd_ctx_child(&s->ctx, g->run, now, g->o->timeout_ms);
-    s->head = g->o->use_head;
+    s->rule = g->rule_of_host[g->sched.host_of[link]];
+    s->head = s->rule && s->rule->method >= 0 ? s->rule->method : g->o->use_head;
     if (!(s->url = strdup(g->urls[link]))) {
         s->next_free = g->free_slots;
         g->free_slots = s;
@@ -120,10 +121,17 @@ static int64_t retry_delay(int failures)
 
 /* ---- outcomes ---- */
 
-static int accepted(const rd_crawl_opts *o, long status)
+/* Whether the link's host rule, else the run, accepts status. */
+static int accepted(const rd_crawl_opts *o, const slot *s, long status)
 {
-    for (size_t i = 0; i < o->naccept; i++)
-        if (status >= o->accept[i].lo && status <= o->accept[i].hi)
+    const rd_status_range *r = o->accept;
+    size_t n = o->naccept;
+    if (s->rule && s->rule->accept) {
+        r = s->rule->accept;
+        n = s->rule->naccept;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (status >= r[i].lo && status <= r[i].hi)
             return 1;
     return 0;
 }
@@ -158,7 +166,7 @@ static void redirect(engine *g, slot *s, long status, const char *location, int6
         s->head = 0;
     rd_transfer_end(g, s);
     if (rd_transfer_start(g, s, now) < 0)
-        fail(g, s, RD_RES_ERROR, now, "could not start a transfer");
+        fail(g, s, RD_RES_ERROR, now, s->refused[0] ? s->refused : "could not start a transfer");
 }
 
 /* How long the server asked us to wait, in ms, or -1 when it did not say:
@@ -224,7 +232,7 @@ static void on_http(engine *g, slot *s, long status, int64_t now)
     curl_easy_getinfo(s->easy, CURLINFO_REDIRECT_URL, &location);
     curl_easy_getinfo(s->easy, CURLINFO_CONTENT_TYPE, &ctype);
     /* a status the user accepts (--accept 200..299,429) is an answer */
-    int slow_down = !accepted(o, status) && (status == 429 || status == 503);
+    int slow_down = !accepted(o, s, status) && (status == 429 || status == 503);
     int64_t stated = slow_down ? stated_wait_ms(s->easy) : -1;
     if (slow_down && (status == 429 || stated >= 0)) {
         if (throttled(g, s, status, stated, now))
@@ -232,7 +240,7 @@ static void on_http(engine *g, slot *s, long status, int64_t now)
     } else {
         rd_sched_host_ok(&g->sched, s->link);
     }
-    if (status >= 300 && status < 400 && location && !accepted(o, status)) {
+    if (status >= 300 && status < 400 && location && !accepted(o, s, status)) {
         redirect(g, s, status, location, now);
         return;
     }
@@ -240,10 +248,11 @@ static void on_http(engine *g, slot *s, long status, int64_t now)
         s->head = 0; /* servers that refuse HEAD: ask again with GET */
         rd_transfer_end(g, s);
         if (rd_transfer_start(g, s, now) < 0)
-            fail(g, s, RD_RES_ERROR, now, "could not start a transfer");
+            fail(g, s, RD_RES_ERROR, now,
+                 s->refused[0] ? s->refused : "could not start a transfer");
         return;
     }
-    if (accepted(o, status)) {
+    if (accepted(o, s, status)) {
         if (s->page.len && ctype && strstr(ctype, "html"))
             rd_html_title(s->page.data, s->page.len, s->check.title, sizeof s->check.title);
         finish(g, s, s->permanent ? RD_RES_REDIRECT : RD_RES_OK, now);
@@ -424,7 +433,8 @@ static int64_t dispatch(engine *g, int64_t now)
         }
         s->holds_slot = 1;
         if (rd_transfer_start(g, s, now) < 0)
-            fail(g, s, RD_RES_ERROR, now, "could not start a transfer");
+            fail(g, s, RD_RES_ERROR, now,
+                 s->refused[0] ? s->refused : "could not start a transfer");
     }
     return wake;
 }
@@ -472,6 +482,22 @@ static void poll_once(engine *g, int timeout)
     }
 }
 
+/* A host seen first with link: its rule, and the limits the rule sets. */
+static int new_host(engine *g, uint32_t link, const char *name)
+{
+    const rd_host_rule **r =
+        rd_grow(g->rule_of_host, &g->cap_rules, g->sched.nhosts - 1, sizeof *r);
+    if (!r)
+        return RD_ENOMEM;
+    g->rule_of_host = r;
+    const rd_host_rule *rule = rd_host_rule_for(g->o, name);
+    r[g->sched.nhosts - 1] = rule;
+    if (rule && (rule->per_host > 0 || rule->interval_ms >= 0))
+        rd_sched_host_limits(&g->sched, link, rule->per_host > 0 ? rule->per_host : g->o->per_host,
+                             rule->interval_ms >= 0 ? rule->interval_ms : g->o->host_interval_ms);
+    return RD_OK;
+}
+
 /* Queues every link under its host; a URL without one ends at once. */
 static int queue_links(engine *g)
 {
@@ -484,9 +510,12 @@ static int queue_links(engine *g)
         CURLUcode uc = curl_url_set(u, CURLUPART_URL, g->urls[i], 0);
         if (uc == CURLUE_OK)
             uc = curl_url_get(u, CURLUPART_HOST, &host, 0);
+        size_t hosts = g->sched.nhosts;
         if (uc == CURLUE_OK)
             rc = rd_sched_push(&g->sched, (uint32_t)i, host, 0);
-        else
+        if (uc == CURLUE_OK && rc == RD_OK && g->sched.nhosts > hosts)
+            rc = new_host(g, (uint32_t)i, host);
+        else if (uc != CURLUE_OK)
             report_unstarted(g, (uint32_t)i, RD_RES_ERROR, curl_url_strerror(uc));
         curl_free(host);
     }
@@ -507,12 +536,22 @@ static int engine_init(engine *g)
         rd_sched_init(&g->sched, g->n, g->o->concurrency, g->o->per_host, g->o->host_interval_ms) <
             0)
         return RD_ENOMEM;
+    for (size_t i = 0; i < g->o->nheaders; i++) {
+        struct curl_slist *l = curl_slist_append(g->headers, g->o->headers[i]);
+        if (!l)
+            return RD_ENOMEM;
+        g->headers = l;
+    }
     curl_multi_setopt(g->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
     curl_multi_setopt(g->multi, CURLMOPT_SOCKETDATA, g);
     curl_multi_setopt(g->multi, CURLMOPT_TIMERFUNCTION, on_timer);
     curl_multi_setopt(g->multi, CURLMOPT_TIMERDATA, g);
     curl_multi_setopt(g->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
-    curl_multi_setopt(g->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)g->o->per_host);
+    int most = g->o->per_host; /* connections to a host: its limit, a rule's if higher */
+    for (size_t i = 0; i < g->o->nhosts; i++)
+        if (g->o->hosts[i].per_host > most)
+            most = g->o->hosts[i].per_host;
+    curl_multi_setopt(g->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)most);
     if (g->o->cancel_fd >= 0) {
         struct epoll_event ev = {.events = EPOLLIN, .data.fd = g->o->cancel_fd};
         epoll_ctl(g->epfd, EPOLL_CTL_ADD, g->o->cancel_fd, &ev);
@@ -536,6 +575,8 @@ static void engine_free(engine *g)
     if (g->epfd >= 0)
         close(g->epfd);
     rd_sched_free(&g->sched);
+    curl_slist_free_all(g->headers);
+    free(g->rule_of_host);
     free(g->slot_of);
     free(g->finished);
     free(g->active);

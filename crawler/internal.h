@@ -19,10 +19,12 @@ typedef struct slot {
     size_t active_at; /* index in eng->active */
     rd_ctx ctx;       /* the link's context: every transfer runs under it */
     int64_t started_ms;
-    int64_t wake_ms; /* > 0 while backing off */
-    int holds_slot;  /* counts against the scheduler's limits now */
-    CURL *easy;      /* the transfer in flight, or NULL */
-    char *url;       /* the URL of the current hop */
+    int64_t wake_ms;            /* > 0 while backing off */
+    int holds_slot;             /* counts against the scheduler's limits now */
+    CURL *easy;                 /* the transfer in flight, or NULL */
+    char *url;                  /* the URL of the current hop */
+    const rd_host_rule *rule;   /* of the link's host, or NULL */
+    struct curl_slist *headers; /* the transfer's, when it has a rule's; NULL: g->headers */
     char *visited[RD_MAX_REDIRECTS + 1];
     int head;      /* the current transfer is a HEAD */
     int failures;  /* retryable failures so far */
@@ -55,6 +57,9 @@ struct engine {
     slot **active;
     size_t nactive, cap_active;
     slot *free_slots;
+    struct curl_slist *headers;        /* o->headers, for curl; NULL: none */
+    const rd_host_rule **rule_of_host; /* the sched's host index → its rule, or NULL */
+    size_t cap_rules;
     CURL **pool; /* easy handles to reuse */
     size_t npool, cap_pool;
     int stop;   /* the callback asked to stop */

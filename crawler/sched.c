@@ -39,6 +39,8 @@ static long find_host(rd_sched *s, const char *name)
     s->hosts = hosts;
     rd_host *h = &s->hosts[s->nhosts];
     memset(h, 0, sizeof *h);
+    h->limit = s->per_host;
+    h->interval_ms = s->interval_ms;
     if (!(h->name = strdup(name)))
         return -1;
     return (long)s->nhosts++;
@@ -78,6 +80,13 @@ int rd_sched_push(rd_sched *s, uint32_t link, const char *host, int front)
     return enqueue(s, &s->hosts[i], link, front);
 }
 
+void rd_sched_host_limits(rd_sched *s, uint32_t link, int limit, int64_t interval_ms)
+{
+    rd_host *h = &s->hosts[s->host_of[link]];
+    h->limit = limit > 0 ? limit : 1;
+    h->interval_ms = interval_ms;
+}
+
 int rd_sched_requeue(rd_sched *s, uint32_t link)
 {
     return enqueue(s, &s->hosts[s->host_of[link]], link, 1);
@@ -91,10 +100,10 @@ int64_t rd_sched_next(rd_sched *s, int64_t now_ms, int64_t *wake_ms)
     for (size_t k = 0; k < s->nhosts; k++) {
         size_t i = (s->rr + k) % s->nhosts;
         rd_host *h = &s->hosts[i];
-        if (h->len == 0 || h->inflight >= s->per_host)
+        if (h->len == 0 || h->inflight >= h->limit)
             continue;
         int64_t opens =
-            h->paused_ms > h->next_ok_ms || !s->interval_ms ? h->paused_ms : h->next_ok_ms;
+            h->paused_ms > h->next_ok_ms || !h->interval_ms ? h->paused_ms : h->next_ok_ms;
         if (now_ms < opens) {
             if (!*wake_ms || opens < *wake_ms)
                 *wake_ms = opens;
@@ -106,7 +115,7 @@ int64_t rd_sched_next(rd_sched *s, int64_t now_ms, int64_t *wake_ms)
         s->queued--;
         h->inflight++;
         s->inflight++;
-        h->next_ok_ms = now_ms + s->interval_ms;
+        h->next_ok_ms = now_ms + h->interval_ms;
         s->rr = i + 1; /* the next host goes first next time */
         return link;
     }

@@ -12,9 +12,11 @@ typedef struct rd_host {
     uint32_t *queue; /* link indices, a ring */
     size_t head, len, cap;
     int inflight;
-    int64_t next_ok_ms; /* with an interval: not before this */
-    int64_t paused_ms;  /* rate limited: nothing starts before this */
-    int64_t backoff_ms; /* the last pause taken without a stated time (0: none) */
+    int64_t next_ok_ms;  /* with an interval: not before this */
+    int64_t paused_ms;   /* rate limited: nothing starts before this */
+    int64_t backoff_ms;  /* the last pause taken without a stated time (0: none) */
+    int limit;           /* in flight at most: the run's per_host unless set */
+    int64_t interval_ms; /* the run's interval unless set */
 } rd_host;
 
 /* A rate-limited host's pause when the server does not say how long: the
@@ -38,6 +40,9 @@ void rd_sched_free(rd_sched *s);
 /* Queues link under host (a name; copied on first use). front: ahead of the
  * others (a retry after back-off). */
 int rd_sched_push(rd_sched *s, uint32_t link, const char *host, int front);
+
+/* Sets the limit and the interval of the host of link (a rule for it). */
+void rd_sched_host_limits(rd_sched *s, uint32_t link, int limit, int64_t interval_ms);
 
 /* Queues link again under the host it had. */
 int rd_sched_requeue(rd_sched *s, uint32_t link);

@@ -1,6 +1,9 @@
 /* crawler/transfer.c — one transfer: the easy handle, its options and its
  * body callback. Which addresses it may connect to is crawler/policy.c. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -21,6 +24,23 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
     return s->capped ? 0 : n; /* 0 stops the transfer: the cap holds */
 }
 
+/* The length of "scheme://authority" of a URL, 0 when it has none. */
+static size_t origin_len(const char *url)
+{
+    const char *sep = strstr(url, "://");
+    if (!sep)
+        return 0;
+    return (size_t)(sep + 3 - url) + strcspn(sep + 3, "/?#");
+}
+
+/* Whether the hop's URL has the link's scheme, host and port: the user's
+ * headers (tokens) go there and nowhere else. */
+static int same_origin(const char *a, const char *b)
+{
+    size_t n = origin_len(a);
+    return n && n == origin_len(b) && !strncasecmp(a, b, n);
+}
+
 static CURL *easy_get(engine *g)
 {
     if (g->npool)
@@ -28,8 +48,41 @@ static CURL *easy_get(engine *g)
     return curl_easy_init();
 }
 
+/* The headers of the slot's transfer: the run's, then its host rule's with
+ * ${NAME} read from the environment now, into s->headers (freed when the
+ * transfer ends). Returns RD_OK, or RD_EINPUT with the reason in s->refused
+ * (a variable that is not set: its name, never a value). */
+static int rule_headers(engine *g, slot *s)
+{
+    for (const struct curl_slist *l = g->headers; l; l = l->next) {
+        struct curl_slist *more = curl_slist_append(s->headers, l->data);
+        if (!more)
+            return RD_ENOMEM;
+        s->headers = more;
+    }
+    for (size_t i = 0; i < s->rule->nheaders; i++) {
+        char missing[64] = "";
+        char *h = rd_expand_env(s->rule->headers[i], missing, sizeof missing);
+        if (!h && missing[0]) {
+            snprintf(s->refused, sizeof s->refused, "a header for %s names ${%s}, which is not set",
+                     s->rule->host, missing);
+            return RD_EINPUT;
+        }
+        struct curl_slist *l = h ? curl_slist_append(s->headers, h) : NULL;
+        if (h)
+            explicit_bzero(h, strlen(h));
+        free(h);
+        if (!l)
+            return RD_ENOMEM;
+        s->headers = l;
+    }
+    return RD_OK;
+}
+
 void rd_transfer_end(engine *g, slot *s)
 {
+    curl_slist_free_all(s->headers);
+    s->headers = NULL;
     if (!s->easy)
         return;
     curl_multi_remove_handle(g->multi, s->easy);
@@ -68,6 +121,22 @@ int rd_transfer_start(engine *g, slot *s, int64_t now_ms)
     curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, s);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_USERAGENT, o->user_agent);
+    s->refused[0] = '\0';
+    if (same_origin(s->url, g->urls[s->link])) {
+        if (s->rule && s->rule->nheaders) {
+            int rc = rule_headers(g, s);
+            if (rc < 0) {
+                curl_slist_free_all(s->headers);
+                s->headers = NULL;
+                curl_easy_reset(e);
+                curl_easy_cleanup(e);
+                s->check.attempts--;
+                return rc;
+            }
+        }
+        if (s->headers || g->headers)
+            curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->headers ? s->headers : g->headers);
+    }
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
     /* over TLS, wait for the first connection to a host to say whether it

@@ -327,4 +327,63 @@ case_progress() {
     expect_in report.txt "6 links: 6 ok"
 }
 
+# --header and --user-agent reach the server, a header goes to the link's own
+# host only (not to another one it redirects to), and the header's value, a
+# token, is in no file of the run: database, reports, site, -v output, errors.
+case_headers_secret() {
+    TOKEN="rdx-s3cret-$$-9f2c"
+    export RD_FIXTURE_AUTH="Bearer $TOKEN"
+    start_fixture --hosts 2
+    printf '## x\n- [auth](%s/auth)\n- [here](%s/auth-here)\n- [away](%s/auth-elsewhere)\n- [agent](%s/ua/refdex-ci)\n' \
+        "$BASE" "$BASE" "$BASE" "$BASE" > h.md
+    expect_exit 1 "$REFDEX" check h.md --allow-private --retries 0 --timeout 3s
+    expect_in out.txt "h.md:2:3: broken: auth $BASE/auth — HTTP 401"
+    expect_in out.txt "h.md:5:3: broken: agent $BASE/ua/refdex-ci — HTTP 403"
+    expect_exit 1 "$REFDEX" check h.md --allow-private --retries 0 --timeout 3s -v \
+        --header "Authorization: Bearer $TOKEN" --user-agent refdex-ci --header "X-Extra: 1"
+    cp out.txt run-out.txt; cp err.txt run-err.txt
+    expect_in run-out.txt "4 links: 3 ok, 1 broken"
+    expect_in run-out.txt "h.md:4:3: broken: away $BASE/auth-elsewhere — HTTP 401"
+    for f in text json junit github markdown; do
+        expect_exit 1 "$REFDEX" report h.md --format "$f" -o "report.$f"
+    done
+    expect_exit 0 "$REFDEX" render h.md
+    expect_exit 0 "$REFDEX" query --format json
+    cp out.txt query.json
+    # what does not parse is refused without showing its text
+    expect_exit 2 "$REFDEX" check h.md --header "Authorization Bearer $TOKEN"
+    cp err.txt bad1.txt
+    expect_in bad1.txt "--header takes 'Name: value'"
+    expect_exit 2 "$REFDEX" check h.md --header "Authorization: Bearer $TOKEN
+X-Injected: 1"
+    cp err.txt bad2.txt
+    expect_in bad2.txt "--header 'Authorization': its value holds a line break"
+    checks=$((checks + 1))
+    leaks=$(grep -rlaF -- "$TOKEN" . | grep -v '^\./h\.md$')
+    [ -z "$leaks" ] || fail "the token is in: $leaks"
+    checks=$((checks + 1))
+    [ -n "$(ls report.* site/index.html refdex.db run-err.txt)" ] || fail "artifacts missing"
+}
+
+# --remap fetches a URL elsewhere (a mirror): the result is the catalog URL's,
+# says where it was checked, and a move on the mirror is not the link's.
+case_remap() {
+    start_fixture
+    printf '## x\n- [page](http://docs.invalid/ok/page)\n- [moved](http://docs.invalid/chain/1)\n- [gone](http://docs.invalid/status/404)\n' > m.md
+    expect_exit 1 "$REFDEX" check m.md --allow-private --retries 0 --timeout 3s \
+        --remap "^http://docs\.invalid/(.*)\$ $BASE/\$1"
+    expect_in out.txt "m.md:3:3: redirect: moved http://docs.invalid/chain/1 — checked as $BASE/chain/1: moved permanently to $BASE/chain/0"
+    expect_in out.txt "m.md:4:3: broken: gone http://docs.invalid/status/404 — checked as $BASE/status/404: HTTP 404"
+    expect_in out.txt "3 links: 1 ok, 1 redirect, 1 broken"
+    expect_sql "SELECT count(*) FROM checks WHERE final_url IS NOT NULL" 0
+    expect_in fixture.log "GET /ok/page"
+    # fix does not point the catalog at the mirror
+    expect_exit 0 "$REFDEX" fix m.md --dry-run
+    expect_not_in out.txt "$BASE"
+    for bad in "nospace" "( $BASE/" "a b c"; do
+        expect_exit 2 "$REFDEX" check m.md --remap "$bad"
+        expect_in err.txt "--remap '$bad'"
+    done
+}
+
 run_case check

@@ -182,6 +182,22 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         snprintf(loc, sizeof loc, "/chain/%d", n - 1);
         return send_text(c, 301, "moved", loc, NULL);
     }
+    if (!strcmp(url, "/auth")) { /* 200 only with Authorization: $RD_FIXTURE_AUTH */
+        const char *want = getenv("RD_FIXTURE_AUTH");
+        const char *got = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+        return send_text(c, want && *want && got && !strcmp(got, want) ? 200 : 401, "auth", NULL,
+                         NULL);
+    }
+    if (!strcmp(url, "/auth-elsewhere")) { /* to /auth on 127.0.0.2 (--hosts 2) */
+        snprintf(loc, sizeof loc, "http://127.0.0.2:%d/auth", f->port);
+        return send_text(c, 302, "elsewhere", loc, NULL);
+    }
+    if (!strcmp(url, "/auth-here")) /* to /auth on this host */
+        return send_text(c, 302, "here", "/auth", NULL);
+    if (!strncmp(url, "/ua/", 4)) { /* 200 only with User-Agent: the rest of the path */
+        const char *ua = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "User-Agent");
+        return send_text(c, ua && !strcmp(ua, url + 4) ? 200 : 403, "agent", NULL, NULL);
+    }
     if (!strcmp(url, "/sso"))
         return send_text(c, 301, "moved", "/login?next=/sso", NULL);
     if (!strcmp(url, "/login") || !strcmp(url, "/"))

@@ -21,6 +21,9 @@
  *   /endless           200 and a body that never ends
  *   /slow/MS           200 after MS milliseconds; counts requests in flight
  *   /count/ID          200; counts hits per ID (rd_fixture_hits)
+ *   /auth              200 when the Authorization header is $RD_FIXTURE_AUTH, else 401
+ *   /auth-here         302 to /auth; /auth-elsewhere: 302 to /auth on 127.0.0.2
+ *   /ua/NAME           200 when the User-Agent header is NAME, else 403
  *
  * Every request counts in hits; /slow requests in max_inflight. */
 #ifndef RD_FIXTURE_H

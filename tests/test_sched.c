@@ -91,6 +91,26 @@ RD_TEST(per_host_limit)
     rd_sched_free(&s);
 }
 
+/* A host with limits of its own ([host "NAME"] in refdex.ini) keeps them,
+ * while the other hosts keep the run's. */
+RD_TEST(host_limits_of_its_own)
+{
+    rd_sched s;
+    int64_t wake = -1;
+    REQUIRE(rd_sched_init(&s, 8, 100, 1, 0) == RD_OK);
+    REQUIRE(push(&s, 0, 3, "a.example") == 0);
+    REQUIRE(push(&s, 4, 7, "b.example") == 0);
+    rd_sched_host_limits(&s, 0, 3, 0);   /* a: 3 at once */
+    rd_sched_host_limits(&s, 4, 1, 500); /* b: one, 500 ms apart */
+    CHECK_STR(take(&s, 0, &wake), "0 4 1 2");
+    CHECK_INT(s.hosts[0].inflight, 3);
+    rd_sched_release(&s, 4);
+    CHECK_STR(take(&s, 499, &wake), "");
+    CHECK_INT(wake, 500);
+    CHECK_STR(take(&s, 500, &wake), "5");
+    rd_sched_free(&s);
+}
+
 /* A link of a host may not start before the interval since the host's last
  * start has passed; wake says when it may. */
 RD_TEST(host_interval)
