@@ -1,10 +1,13 @@
 /* fuzz/fuzz_parse.c — libFuzzer target: parse and lint any bytes, then check
- * the invariants the model promises in catalog/catalog.h. */
+ * the invariants the model promises in catalog/catalog.h, and that the text
+ * read a section at every place it can be split (catalog/parse.c) is the
+ * same catalog, field by field, as the text read whole. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "catalog/catalog.h"
+#include "catalog/internal.h"
 
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
@@ -46,6 +49,60 @@ static void check_model(const rd_catalog *cat)
     }
 }
 
+static int same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static int same_pos(rd_pos a, rd_pos b)
+{
+    return a.line == b.line && a.col == b.col;
+}
+
+/* Every field of a and b, positions and findings included. */
+static void check_same(const rd_catalog *a, const rd_catalog *b)
+{
+    CHECK(a->ncategories == b->ncategories && a->nentries == b->nentries);
+    CHECK(a->nnotes == b->nnotes && a->nnav == b->nnav && a->nids == b->nids);
+    CHECK(a->nfindings == b->nfindings);
+    for (size_t i = 0; i < a->ncategories; i++) {
+        const rd_category *x = &a->categories[i], *y = &b->categories[i];
+        CHECK(x->kind == y->kind && x->level == y->level && x->parent == y->parent);
+        CHECK(same_str(x->name, y->name) && same_str(x->slug, y->slug));
+        CHECK(same_str(x->path, y->path) && same_str(x->description, y->description));
+        CHECK(same_str(x->url_raw, y->url_raw) && same_str(x->url, y->url));
+        CHECK(same_str(x->anchor, y->anchor) && same_pos(x->pos, y->pos));
+    }
+    for (size_t i = 0; i < a->nentries; i++) {
+        const rd_entry *x = &a->entries[i], *y = &b->entries[i];
+        CHECK(same_str(x->name, y->name) && same_str(x->url_raw, y->url_raw));
+        CHECK(same_str(x->url, y->url) && x->url_kind == y->url_kind);
+        CHECK(x->missing_scheme == y->missing_scheme && same_str(x->url_error, y->url_error));
+        CHECK(same_str(x->description, y->description) && x->category == y->category);
+        CHECK(x->parent == y->parent && same_pos(x->pos, y->pos));
+        CHECK(same_pos(x->link_pos, y->link_pos) && same_str(x->separator, y->separator));
+        CHECK(x->inline_len == y->inline_len && x->prose_len == y->prose_len);
+    }
+    for (size_t i = 0; i < a->nnotes; i++) {
+        CHECK(a->notes[i].kind == b->notes[i].kind);
+        CHECK(a->notes[i].category == b->notes[i].category);
+        CHECK(same_str(a->notes[i].markdown, b->notes[i].markdown));
+        CHECK(same_pos(a->notes[i].pos, b->notes[i].pos));
+    }
+    for (size_t i = 0; i < a->nnav; i++) {
+        CHECK(same_str(a->nav[i].text, b->nav[i].text));
+        CHECK(same_str(a->nav[i].target, b->nav[i].target));
+        CHECK(same_pos(a->nav[i].pos, b->nav[i].pos));
+    }
+    for (size_t i = 0; i < a->nids; i++)
+        CHECK(same_str(a->ids[i].id, b->ids[i].id) && a->ids[i].line == b->ids[i].line);
+    for (size_t i = 0; i < a->nfindings; i++) {
+        CHECK(same_str(a->findings[i].rule, b->findings[i].rule));
+        CHECK(same_str(a->findings[i].message, b->findings[i].message));
+        CHECK(same_pos(a->findings[i].pos, b->findings[i].pos));
+    }
+}
+
 static int pos_le(rd_pos a, rd_pos b)
 {
     return a.line < b.line || (a.line == b.line && a.col <= b.col);
@@ -66,6 +123,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(i == 0 || pos_le(diags[i - 1].pos, diags[i].pos)); /* sorted by position */
         }
     rd_diags_free(diags, ndiags);
+    /* the same text in sections: one at every place a section may end */
+    rd_catalog *parts = NULL;
+    rd_error err2;
+    CHECK(rd_catalog_read("fuzz.md", (const char *)data, size, 0, 1, NULL, NULL, &parts, &err2) ==
+          RD_OK);
+    check_same(cat, parts);
+    rd_catalog_free(parts);
     rd_catalog_free(cat);
     return 0;
 }
