@@ -340,6 +340,9 @@ static const struct {
     /* fuzz_fix: a link whose text spans lines was placed on its last line, and
      * fix, looking for it from there, refused the file */
     {"fix-link-across-lines.md", RD_OK, NULL, 1, 2, 1},
+    /* fuzz_fmt: a nested list after its parent's marker lost its indent on a
+     * second pass (fmt was not idempotent); a prose item is one note */
+    {"fmt-nested-under-markers.md", RD_OK, NULL, 1, 0, 1},
 };
 
 RD_TEST(fuzz_crashes)
