@@ -1,4 +1,5 @@
 /* db/db.c — opening the database, its schema and migrations. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -453,8 +454,18 @@ static int is_ours(rd_db *db, rd_error *err)
     return rc;
 }
 
+/* SQLite's memory statistics (sqlite3_status) cost a global mutex around
+ * every allocation, and refdex reads none of them: off, before SQLite starts
+ * (sqlite3_config refuses once it has; that is harmless). */
+static void configure_sqlite(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int rd_db_open(const char *path, int flags, rd_db **out, rd_error *err)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, configure_sqlite);
     *out = NULL;
     struct stat st;
     int readonly = flags & RD_DB_READONLY;
