@@ -343,6 +343,12 @@ static const struct {
     /* fuzz_fmt: a nested list after its parent's marker lost its indent on a
      * second pass (fmt was not idempotent); a prose item is one note */
     {"fmt-nested-under-markers.md", RD_OK, NULL, 1, 0, 1},
+    /* fuzz_fmt: a list whose first item fmt put on its parent's marker line
+     * had its other items written at the catalog's indent, nested deeper
+     * (with spaces, with tabs), or changed the indent a second pass chose */
+    {"fmt-list-on-marker-line.md", RD_OK, NULL, 1, 1, 0},
+    {"fmt-list-on-marker-line-tabs.md", RD_OK, NULL, 1, 1, 0},
+    {"fmt-list-under-bare-ordered.md", RD_OK, NULL, 1, 0, 1},
 };
 
 RD_TEST(fuzz_crashes)
