@@ -97,6 +97,23 @@ static enum MHD_Result page(struct MHD_Connection *c, const char *name)
     return send_text(c, 200, body, NULL, NULL);
 }
 
+/* /var/NAME: the status that the file var-NAME of the current folder holds
+ * (200 without one), read at each request, so that a test changes what a
+ * link answers between runs by writing the file. */
+static enum MHD_Result variable(struct MHD_Connection *c, const char *name)
+{
+    char path[300];
+    unsigned status = 200;
+    snprintf(path, sizeof path, "var-%s",
+             strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(name) ? name : "-");
+    FILE *f = fopen(path, "r");
+    if (f && fscanf(f, "%u", &status) != 1)
+        status = 500;
+    if (f)
+        fclose(f);
+    return status == 200 ? page(c, name) : send_text(c, status, "variable", NULL, NULL);
+}
+
 typedef struct stream {
     rd_fixture *f;
     int drip; /* one byte a second, else endless */
@@ -233,6 +250,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return send_stream(f, c, url[1] == 'd');
     if (!strncmp(url, "/slow/", 6))
         return slow(f, c, atol(url + 6));
+    if (!strncmp(url, "/var/", 5))
+        return variable(c, url + 5);
     if (!strncmp(url, "/count/", 7)) {
         seen(f, "count", url + 7);
         return page(c, "count");

@@ -20,6 +20,8 @@
  *   /drip              200, then one byte a second
  *   /endless           200 and a body that never ends
  *   /slow/MS           200 after MS milliseconds; counts requests in flight
+ *   /var/NAME          the status in the file var-NAME of the server's current
+ *                      folder, read at each request (200 without the file)
  *   /count/ID          200; counts hits per ID (rd_fixture_hits)
  *   /auth              200 when the Authorization header is $RD_FIXTURE_AUTH, else 401
  *   /auth-here         302 to /auth; /auth-elsewhere: 302 to /auth on 127.0.0.2
