@@ -24,7 +24,11 @@ typedef struct rd_check_tally {
     size_t total;   /* links of the catalog (of the shard, in a sharded run) */
     size_t catalog; /* links of the whole catalog */
     size_t done, count[RD_RES_COUNT];
-    size_t failing;     /* results that fail the run (rd_result_fails) */
+    /* results that fail the run: while it goes, those that fail
+     * (rd_result_fails); at its end, the URLs whose verdict is "fail" (a
+     * failing link within --fail-after is flaky instead: see RD_VERDICT) */
+    size_t failing;
+    size_t flaky;       /* at its end: the URLs whose verdict is "flaky" (warnings) */
     size_t web, hosts;  /* links fetched over the network, and their hosts */
     size_t host_pauses; /* times a rate-limited host was paused */
     int64_t started_ms, elapsed_ms;
@@ -48,6 +52,8 @@ typedef struct rd_check_opts {
     int nremap;
     const char *catalog; /* the catalog's path: relative links are beside it */
     int strict;          /* timeouts, rate limits and cancellations fail too */
+    int fail_after;      /* --fail-after K: a link fails the run only when it failed in its
+                            latest K conclusive checks, this one included (0, 1: at once) */
     int shard, shards;   /* check only the links whose host is in shard K of N
                             (rd_shard_of_host); shards 0: every link */
     /* Called after each result is stored (progress); may be NULL. */

@@ -128,6 +128,7 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
                        .nremap = cfg->nremap,
                        .catalog = cfg->file,
                        .strict = cfg->strict,
+                       .fail_after = cfg->fail_after,
                        .shard = cfg->shard,
                        .shards = cfg->shards,
                        .on_result = draw,
@@ -154,7 +155,9 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
                              .shard = cfg->shard,
                              .shards = cfg->shards,
                              .catalog = t.catalog,
-                             .host_pauses = t.host_pauses};
+                             .host_pauses = t.host_pauses,
+                             .failing = t.failing,
+                             .flaky = t.flaky};
     memcpy(sum.count, t.count, sizeof sum.count);
     *network_down = t.network_down;
     if (e == RD_OK)

@@ -89,6 +89,11 @@ static const char usage_more[] =
     "  --exclude RE, --include RE   skip URLs matching / check only URLs matching\n"
     "                     (POSIX extended regex; repeatable)\n"
     "  --max-age D        reuse a URL's good result younger than D (cached)\n"
+    "  --fail-after K     a failing link fails the check only when it failed in its\n"
+    "                     latest K checks in a row, this one included (default 1);\n"
+    "                     before that it is flaky: a warning in every report, also\n"
+    "                     with --strict. So is a link that passed and failed in turn\n"
+    "                     (2 changes among its latest 5 conclusive checks)\n"
     "  --header 'NAME: VALUE'  send this header with every request (repeatable;\n"
     "                     only to the link's own host on a redirect); the value\n"
     "                     never shows in the database, reports or messages\n"
@@ -177,11 +182,12 @@ static const struct command {
      "          [--accept LIST] [--exclude RE] [--include RE] [--max-age D]\n"
      "          [--allow-private] [--strict] [--db PATH] [--shard K/N | --shards N]\n"
      "          [--header 'NAME: VALUE'] [--user-agent TEXT] [--config FILE]\n"
-     "          [--remap 'REGEX REPLACEMENT']\n"
+     "          [--remap 'REGEX REPLACEMENT'] [--fail-after K]\n"
      "  Ingests FILE, checks every link under its own deadline, stores each result,\n"
      "  and reports problems as FILE:LINE:COL. Exit 1 when a link is broken (or with\n"
-     "  --strict, timed out, rate limited or cancelled), 3 when no host could be\n"
-     "  reached at all, 130 when interrupted (results so far are kept).\n"
+     "  --strict, timed out, rate limited or cancelled) in its latest --fail-after\n"
+     "  checks (default 1: this one), 3 when no host could be reached at all, 130\n"
+     "  when interrupted (results so far are kept). A flaky link is a warning.\n"
      "  --shard K/N checks only the links whose host hashes to shard K of N (K from 0\n"
      "  to N-1; every link of a host in one shard), and marks the run with it;\n"
      "  REFDEX_SHARD=K/N in the environment does the same, and --shards N takes K\n"
@@ -371,7 +377,8 @@ enum {
     OPT_HEADER,
     OPT_USER_AGENT,
     OPT_CONFIG,
-    OPT_REMAP
+    OPT_REMAP,
+    OPT_FAIL_AFTER
 };
 
 static const struct option longopts[] = {
@@ -420,6 +427,7 @@ static const struct option longopts[] = {
     {"user-agent", required_argument, NULL, OPT_USER_AGENT},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"remap", required_argument, NULL, OPT_REMAP},
+    {"fail-after", required_argument, NULL, OPT_FAIL_AFTER},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -639,6 +647,7 @@ static int parse_check_option(int c, const char *arg, rd_config *cfg)
     case OPT_CONCURRENCY: return parse_count("--concurrency", arg, 1, 65536, &o->concurrency);
     case OPT_PER_HOST: return parse_count("--per-host", arg, 1, 65536, &o->per_host);
     case OPT_RETRIES: return parse_count("--retries", arg, 0, 20, &o->retries);
+    case OPT_FAIL_AFTER: return parse_count("--fail-after", arg, 1, 1000, &cfg->fail_after);
     case OPT_ALLOW_PRIVATE: o->allow_private = 1; return RD_EXIT_OK;
     case OPT_OUTPUT: cfg->output = arg; return RD_EXIT_OK;
     case OPT_HEADER: return add_header(arg, cfg);
