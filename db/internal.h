@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "../common/result.h"
+#include "archive.h"
 #include "checks.h"
 #include "db.h"
 #include "history.h"
