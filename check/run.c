@@ -397,6 +397,9 @@ int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_erro
         if (rc == RD_OK && r.db_failed)
             rc = err->code;
         rc = finish(&r, &st, rc);
+        if (rc == RD_OK && o->archive && !t->network_down)
+            rc = rd_check_archive(db, o, &ctx, t, err);
+        t->elapsed_ms = rd_now_ms() - t->started_ms;
     }
     rd_targets_free(r.targets, t->total);
     free(r.web);

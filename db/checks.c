@@ -304,6 +304,7 @@ int rd_db_run_end(rd_db *db, int64_t run_id, const char *outcome, rd_error *err)
     " FROM checks k JOIN urls u ON u.id = k.url_id"                                                \
     " LEFT JOIN checks f ON f.id = k.cached_from"                                                  \
     " LEFT JOIN temp.run_links e ON e.url_id = k.url_id"                                           \
+    " LEFT JOIN archives a ON a.url_id = k.url_id"                                                 \
     " WHERE k.run_id IN " RUN_SET
 
 typedef struct report_cb {
@@ -334,6 +335,8 @@ static int report_row(sqlite3_stmt *st, void *ud)
         .failing_since = RD_COL(st, 16),
         .verdict = RD_COL(st, 17),
         .fail_after = sqlite3_column_int(st, 18),
+        .archive_url = RD_COL(st, 19),
+        .archive_at = RD_COL(st, 20),
     };
     return c->cb(&r, c->ud);
 }
@@ -346,7 +349,7 @@ int rd_db_report(rd_db *db, int64_t run_id, int strict, int (*cb)(const rd_repor
         " k.redirects, coalesce(k.elapsed_ms, 0), e.name, e.path, coalesce(e.line, 0),"
         " coalesce(e.col, 0), row_number() OVER (PARTITION BY k.id ORDER BY e.ord) = 1,"
         " f.result, f.checked_at, " RD_FAILING_RUNS ", " RD_FAILING_SINCE
-        ", " RD_VERDICT("?2") ", " RD_K_FAIL_AFTER REPORT_FROM
+        ", " RD_VERDICT("?2") ", " RD_K_FAIL_AFTER ", a.snapshot_url, a.snapshot_at" REPORT_FROM
                               " ORDER BY e.cord IS NULL, e.cord, e.ord, k.id";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
@@ -368,17 +371,21 @@ int rd_db_report_json(rd_db *db, int64_t run_id, int strict, const char *file, F
         " 'redirects', k.redirects, 'elapsed_ms', k.elapsed_ms, 'bytes', k.bytes,"
         " 'error', k.error, 'title', k.title, 'checked_at', k.checked_at,"
         " 'failing_runs', " RD_FAILING_RUNS ", 'failing_since', " RD_FAILING_SINCE ","
-        " 'verdict', " RD_VERDICT("?3") ", 'fail_after', " RD_K_FAIL_AFTER ","
-                                        " 'entries', (SELECT json_group_array(json_object('name', "
-                                        "e.name, 'category', e.path,"
-                                        "   'file', ?2, 'line', e.line, 'col', e.col, 'location', "
-                                        "?2 || ':' || e.line || ':'"
-                                        "   || e.col)) FROM (SELECT * FROM temp.run_links WHERE "
-                                        "url_id = k.url_id ORDER BY ord)"
-                                        "   e))"
-                                        " FROM checks k JOIN urls u ON u.id = k.url_id LEFT JOIN "
-                                        "checks f ON f.id = k.cached_from"
-                                        " WHERE k.run_id IN " RUN_SET " ORDER BY k.id";
+        " 'verdict', " RD_VERDICT(
+            "?3") ", 'fail_after', " RD_K_FAIL_AFTER ","
+                  " 'archived', (SELECT json_object('url', a.snapshot_url, 'date', a.snapshot_at,"
+                  "   'status', a.snapshot_status) FROM archives a WHERE a.url_id = k.url_id"
+                  "   AND a.snapshot_url IS NOT NULL),"
+                  " 'entries', (SELECT json_group_array(json_object('name', "
+                  "e.name, 'category', e.path,"
+                  "   'file', ?2, 'line', e.line, 'col', e.col, 'location', "
+                  "?2 || ':' || e.line || ':'"
+                  "   || e.col)) FROM (SELECT * FROM temp.run_links WHERE "
+                  "url_id = k.url_id ORDER BY ord)"
+                  "   e))"
+                  " FROM checks k JOIN urls u ON u.id = k.url_id LEFT JOIN "
+                  "checks f ON f.id = k.cached_from"
+                  " WHERE k.run_id IN " RUN_SET " ORDER BY k.id";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)
@@ -416,23 +423,26 @@ int rd_db_run_verdicts(rd_db *db, int64_t run_id, int strict, size_t *failing, s
 }
 
 typedef struct latest_cb {
-    int (*cb)(const char *url, const char *result, const char *final_url, void *);
+    int (*cb)(const char *url, const char *result, const char *final_url, const char *archive_url,
+              void *);
     void *ud;
 } latest_cb;
 
 static int latest_row(sqlite3_stmt *st, void *ud)
 {
     latest_cb *c = ud;
-    return c->cb(RD_COL(st, 0), RD_COL(st, 1), RD_COL(st, 2), c->ud);
+    return c->cb(RD_COL(st, 0), RD_COL(st, 1), RD_COL(st, 2), RD_COL(st, 3), c->ud);
 }
 
 int rd_db_latest_checks(rd_db *db,
                         int (*cb)(const char *url, const char *result, const char *final_url,
-                                  void *),
+                                  const char *archive_url, void *),
                         void *ud, rd_error *err)
 {
-    static const char sql[] = "SELECT u.url, k.result, k.final_url FROM urls u" RD_STATUS_JOIN(
-        "k", "u.id") " WHERE k.id IS NOT NULL AND u.id IN (SELECT url_id FROM entries)";
+    static const char sql[] =
+        "SELECT u.url, k.result, k.final_url, a.snapshot_url FROM urls u" RD_STATUS_JOIN(
+            "k", "u.id") " LEFT JOIN archives a ON a.url_id = u.id"
+                         " WHERE k.id IS NOT NULL AND u.id IN (SELECT url_id FROM entries)";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     latest_cb c = {cb, ud};

@@ -94,6 +94,8 @@ typedef struct rd_report_row {
      * passing and failing in turn over its latest checks), or NULL */
     const char *verdict;
     int fail_after; /* its run's --fail-after K */
+    /* its archived copy (check --archive) and that copy's date; else NULL */
+    const char *archive_url, *archive_at;
 } rd_report_row;
 
 /* Calls cb for every check of the run, by category and catalog order, with
@@ -163,10 +165,11 @@ enum {
 int rd_db_merge(const char *out_path, const char *const *shards, int n, int flags,
                 rd_merge_stats *st, rd_error *err);
 
-/* The latest check of every URL of the catalog that has one. */
+/* The latest check of every URL of the catalog that has one, with the
+ * archived copy stored for it (check --archive; NULL for none). */
 int rd_db_latest_checks(rd_db *db,
                         int (*cb)(const char *url, const char *result, const char *final_url,
-                                  void *),
+                                  const char *archive_url, void *),
                         void *ud, rd_error *err);
 
 #endif

@@ -77,6 +77,10 @@ static void detail(const rd_report_row *r, char *buf, size_t n)
         snprintf(buf + used, n - used, "%sfailing since %.10s (%d runs)", used ? "; " : "",
                  r->failing_since, r->failing_runs);
     used = strlen(buf);
+    if (r->archive_url && r->archive_at && used < n && rd_result_name_fails(r->result, 1))
+        snprintf(buf + used, n - used, "%sarchived copy: %s (%.10s)", used ? "; " : "",
+                 r->archive_url, r->archive_at);
+    used = strlen(buf);
     if (!is_flaky(r) || used >= n)
         return;
     snprintf(buf + used, n - used, "%s%s in %d run%s in a row; fails the check after %d",
@@ -154,7 +158,7 @@ static int text_row(const rd_report_row *r, void *ud)
         snprintf(t->category, sizeof t->category, "%s", cat);
     }
     t->any = 1;
-    char why[600], res[64];
+    char why[4096], res[64];
     detail(r, why, sizeof why);
     fprintf(t->out, "  %s:%d:%d: %s: %s %s%s%s\n", t->file, r->line, r->col,
             shown(r, res, sizeof res), r->entry ? r->entry : "", r->url, why[0] ? " — " : "", why);
@@ -193,7 +197,7 @@ static int github_row(const rd_report_row *r, void *ud)
     gh_state *g = ud;
     if (!worth_reporting(r) || !r->line)
         return 0;
-    char why[600], title[80], res[64];
+    char why[4096], title[80], res[64];
     detail(r, why, sizeof why);
     snprintf(title, sizeof title, "%s link", shown(r, res, sizeof res));
     fprintf(g->out, "::%s file=", is_failing(r) ? "error" : "warning");
@@ -237,7 +241,7 @@ static int markdown_row(const rd_report_row *r, void *ud)
         return 0;
     if (!m->rows++)
         fputs("\n| where | entry | URL | result | detail |\n|---|---|---|---|---|\n", m->out);
-    char where[600], why[600], res[64];
+    char where[600], why[4096], res[64];
     snprintf(where, sizeof where, "%s:%d:%d", m->file, r->line, r->col);
     detail(r, why, sizeof why);
     md_cell(m->out, where);
@@ -274,7 +278,7 @@ static int junit_row(const rd_report_row *r, void *ud)
     if (!r->first) /* one testcase per link, at its first entry */
         return 0;
     xmlTextWriterPtr w = j->w;
-    char name[2600], where[600], why[600], time[32];
+    char name[2600], where[600], why[4096], time[32];
     snprintf(name, sizeof name, "%s %s", r->entry ? r->entry : "", r->url);
     snprintf(where, sizeof where, "%s:%d:%d", j->file, r->line, r->col);
     snprintf(time, sizeof time, "%.3f", r->elapsed_ms / 1000.0);
@@ -288,7 +292,7 @@ static int junit_row(const rd_report_row *r, void *ud)
     xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST time);
     if (is_failing(r)) {
         xmlTextWriterStartElement(w, BAD_CAST "failure");
-        char msg[600]; /* the reason alone: CI tools group failures by it */
+        char msg[4096]; /* the reason alone: CI tools group failures by it */
         reason(r, msg, sizeof msg);
         xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST r->result);
         xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg);
