@@ -236,6 +236,8 @@ static const struct command {
      "  Rewrites links whose last check was a permanent redirect to their new URL,\n"
      "  and scheme-less links to https://, changing only those bytes (atomically).\n"
      "  A redirect to a login page or to the site's root is left alone, and said.\n"
+     "  --archive also replaces each dead link (broken, error) by the archived copy\n"
+     "  'check --archive' found, percent-encoded as a redirect's target is.\n"
      "  --dry-run shows what would change."},
     {"ingest", rd_cmd_ingest, O_DB | O_MAXIN | O_FORCE, 1,
      "refdex ingest FILE [--db PATH] [--max-input SIZE] [--force]\n"
