@@ -188,6 +188,24 @@ case_fail_after() {
     expect_in out.txt "archived copy: $BASE/web/20200102030405/$BASE/var/down (2020-01-02)"
 }
 
+# The copy asked for is the one closest to when the link last worked: its
+# latest passing check, else when it joined the catalog.
+case_asked_when() {
+    dead_catalog
+    expect_exit 0 "$REFDEX" check c.md --allow-private --exclude /status/
+    ok_at=$(sqlite3 refdex.db "SELECT substr(replace(replace(replace(max(checked_at), '-', ''),
+            'T', ''), ':', ''), 1, 14) FROM checks WHERE result = 'ok' AND url_id =
+            (SELECT id FROM urls WHERE url LIKE '%/var/down')")
+    seen=$(sqlite3 refdex.db "SELECT substr(replace(replace(replace(first_seen, '-', ''),
+           'T', ''), ':', ''), 1, 14) FROM urls WHERE url LIKE '%/status/404'")
+    echo 404 > var-down
+    expect_exit 1 "$REFDEX" check c.md --allow-private --archive --archive-api "$BASE/wayback/echo"
+    expect_in out.txt "archived copy: $BASE/web/$ok_at/$BASE/var/down (2020-01-02)"
+    expect_in out.txt "archived copy: $BASE/web/$seen/$BASE/status/404 (2020-01-02)"
+    checks=$((checks + 1))
+    [ "${#ok_at}" -eq 14 ] && [ "${#seen}" -eq 14 ] || fail "timestamps '$ok_at', '$seen'"
+}
+
 case_fix_archive() {
     dead_catalog
     expect_exit 1 "$REFDEX" check c.md --allow-private --archive --archive-api "$BASE/wayback/ok"

@@ -148,7 +148,11 @@ static enum MHD_Result wayback(rd_fixture *f, struct MHD_Connection *c, const ch
         return send_json(c, "<html>not json</html>");
     if (!strcmp(kind, "error"))
         return send_text(c, 503, "busy", NULL, NULL);
-    if (!strcmp(kind, "ok") || !strcmp(kind, "gone"))
+    const char *t = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "timestamp");
+    if (!strcmp(kind, "echo")) /* the timestamp asked for, in the copy's URL */
+        snprintf(snap, sizeof snap, "http://127.0.0.1:%d/web/%.14s/%s", f->port,
+                 t && strspn(t, "0123456789") == strlen(t) ? t : "none", asked);
+    else if (!strcmp(kind, "ok") || !strcmp(kind, "gone"))
         snprintf(snap, sizeof snap, "http://127.0.0.1:%d/web/20200102030405/%s", f->port, asked);
     else if (!strcmp(kind, "js"))
         snprintf(snap, sizeof snap, "javascript:alert(1)//%s", asked);

@@ -25,7 +25,9 @@
  *   /wayback/KIND?url=U&timestamp=T
  *                      a fake of the Wayback Machine's availability API: ok
  *                      (a snapshot /web/20200102030405/U here), none (no
- *                      snapshot), gone (only a 404 archived), js (a
+ *                      snapshot), echo (as ok, the timestamp asked for in
+ *                      place of the copy's: /web/T/U), gone (only a 404
+ *                      archived), js (a
  *                      javascript: snapshot), md (a snapshot URL full of
  *                      Markdown), bad (not JSON), error (503), huge (an
  *                      endless body), hang (never answers)

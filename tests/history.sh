@@ -313,6 +313,25 @@ case_fail_after() {
     [ ! -e bad.db ] || fail "a bad --fail-after made a database"
 }
 
+# --strict makes a timeout fail; --fail-after still says after how many runs.
+case_fail_after_strict() {
+    start_fixture
+    printf '## x\n- [slow](%s/hang)\n' "$BASE" > c.md
+    for k in 1 2; do
+        expect_exit 0 "$REFDEX" check c.md --allow-private --timeout 300ms --db "s$k.db"
+    done
+    expect_exit 1 "$REFDEX" check c.md --allow-private --timeout 300ms --strict --db s1.db
+    expect_in out.txt "timeout: slow"
+    expect_exit 0 "$REFDEX" check c.md --allow-private --timeout 300ms --strict --fail-after 3 --db s2.db
+    expect_in out.txt "flaky: slow $BASE/hang — "
+    expect_in out.txt "timeout in 2 runs in a row; fails the check after 3"
+    expect_exit 1 "$REFDEX" check c.md --allow-private --timeout 300ms --strict --fail-after 3 --db s2.db
+    expect_in out.txt "timeout: slow"
+    # without --strict a timeout fails nothing, however long it lasts
+    expect_exit 0 "$REFDEX" check c.md --allow-private --timeout 300ms --fail-after 3 --db s2.db
+    expect_not_in out.txt "flaky"
+}
+
 # report_all DB EXIT: the latest run of DB in every format, each to
 # report.FORMAT, each exiting EXIT
 report_all() {
