@@ -343,6 +343,9 @@ static int finish(run *r, const rd_crawl_stats *st, int rc)
         rc = ended;
         *r->err = end_err;
     }
+    /* what fails the run is read back from the history, as reports read it */
+    if (rc == RD_OK && ended == RD_OK)
+        rc = rd_db_run_verdicts(r->db, t->run_id, r->o->strict, &t->failing, &t->flaky, r->err);
     t->elapsed_ms = rd_now_ms() - t->started_ms;
     return rc;
 }
@@ -367,7 +370,8 @@ int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_erro
                          o->crawl.retries,
                          o->crawl.use_head,
                          o->shard,
-                         o->shards};
+                         o->shards,
+                         o->fail_after};
     const char **urls = NULL;
     rd_crawl_stats st = {0};
     int rc = compile_patterns(&r);
@@ -393,6 +397,9 @@ int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_erro
         if (rc == RD_OK && r.db_failed)
             rc = err->code;
         rc = finish(&r, &st, rc);
+        if (rc == RD_OK && o->archive && !t->network_down)
+            rc = rd_check_archive(db, o, &ctx, t, err);
+        t->elapsed_ms = rd_now_ms() - t->started_ms;
     }
     rd_targets_free(r.targets, t->total);
     free(r.web);

@@ -27,7 +27,7 @@ typedef enum rd_exit {
 } rd_exit;
 
 enum { RD_MAX_HEADERS = 32 };                             /* --header: at most */
-enum { RD_CONFIG_KEYS = 16 };                             /* the keys of [check] (cli/config.c) */
+enum { RD_CONFIG_KEYS = 19 };                             /* the keys of [check] (cli/config.c) */
 enum { RD_CONFIG_VALUES = 512 };                          /* values a config file may hold */
 enum { RD_MAX_HOST_RULES = 64, RD_MAX_RULE_HEADERS = 8 }; /* [host "NAME"] sections, headers each */
 
@@ -50,6 +50,9 @@ typedef struct rd_config {
     rd_status_range *accept; /* --accept, owned */
     int64_t deadline_ms;     /* --deadline, 0: none */
     int64_t max_age_ms;      /* --max-age, 0: always check */
+    int fail_after;          /* --fail-after K; 0: 1 */
+    int archive;             /* check --archive, fix --archive */
+    const char *archive_api; /* --archive-api; NULL: RD_ARCHIVE_API_DEFAULT */
     const char *exclude[RD_MAX_PATTERNS], *include[RD_MAX_PATTERNS];
     int nexclude, ninclude;
     const char *remap[RD_MAX_PATTERNS]; /* --remap 'REGEX REPLACEMENT' */

@@ -14,9 +14,9 @@
 
 /* The [check] keys, in the order `refdex config` prints them. */
 static const char *const config_keys[RD_CONFIG_KEYS] = {
-    "timeout", "deadline",  "concurrency", "per-host", "host-interval", "retries",
-    "method",  "max-bytes", "accept",      "max-age",  "allow-private", "user-agent",
-    "header",  "exclude",   "include",     "remap"};
+    "timeout",   "deadline", "concurrency", "per-host",      "host-interval", "retries", "method",
+    "max-bytes", "accept",   "max-age",     "allow-private", "user-agent",    "header",  "exclude",
+    "include",   "remap",    "fail-after",  "archive",       "archive-api"};
 
 int rd_config_key(const char *name)
 {
@@ -446,6 +446,12 @@ int rd_cmd_config(rd_config *cfg)
     print_list(cfg, "exclude", cfg->exclude, cfg->exclude_origin, cfg->nexclude);
     print_list(cfg, "include", cfg->include, cfg->include_origin, cfg->ninclude);
     print_list(cfg, "remap", cfg->remap, cfg->remap_origin, cfg->nremap);
+    printf("fail-after = %d", cfg->fail_after > 1 ? cfg->fail_after : 1);
+    print_origin(cfg, "fail-after", cfg->origin[rd_config_key("fail-after")]);
+    printf("archive = %s", cfg->archive ? "true" : "false");
+    print_origin(cfg, "archive", cfg->origin[rd_config_key("archive")]);
+    printf("archive-api = %s", cfg->archive_api ? cfg->archive_api : RD_ARCHIVE_API_DEFAULT);
+    print_origin(cfg, "archive-api", cfg->origin[rd_config_key("archive-api")]);
     for (int i = 0; i < cfg->nhost_rules; i++) {
         const rd_host_rule *r = &cfg->host_rules[i];
         static const char *const treat[] = {"check", "skip", "blocked"};

@@ -89,6 +89,17 @@ static const char usage_more[] =
     "  --exclude RE, --include RE   skip URLs matching / check only URLs matching\n"
     "                     (POSIX extended regex; repeatable)\n"
     "  --max-age D        reuse a URL's good result younger than D (cached)\n"
+    "  --fail-after K     a failing link fails the check only when it failed in its\n"
+    "                     latest K checks in a row, this one included (default 1);\n"
+    "                     before that it is flaky: a warning in every report, also\n"
+    "                     with --strict. So is a link that passed and failed in turn\n"
+    "                     (2 changes among its latest 5 conclusive checks)\n"
+    "  --archive          look up an archived copy of each link that fails the check\n"
+    "                     (the Wayback Machine), shown in reports and on the page;\n"
+    "                     at most 50 a run, 10 s each, 60 s in all, within --deadline\n"
+    "  --archive-api URL  the availability API asked (default\n"
+    "                     https://archive.org/wayback/available); its address\n"
+    "                     obeys the same policy as links (--allow-private)\n"
     "  --header 'NAME: VALUE'  send this header with every request (repeatable;\n"
     "                     only to the link's own host on a redirect); the value\n"
     "                     never shows in the database, reports or messages\n"
@@ -133,7 +144,8 @@ enum {
     O_OUTPUT = 32768,
     O_ADD = 65536,
     O_STATUS = 131072,
-    O_PRUNE = 262144
+    O_PRUNE = 262144,
+    O_ARCHIVE = 524288
 };
 
 static const struct command {
@@ -146,7 +158,7 @@ static const struct command {
 } commands[] = {
     {"update", rd_cmd_update,
      O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_NOCHECK | O_OUT | O_LINT | O_FORCE |
-         O_OUTPUT,
+         O_OUTPUT | O_ARCHIVE,
      1,
      "refdex update FILE [--db PATH] [--out DIR] [--strict] [--format table|tsv|json]\n"
      "          [--no-check] [--disable RULES] [--enable RULES] [check options]\n"
@@ -170,18 +182,20 @@ static const struct command {
      "  --force. The page loads nothing from the network: images in notes are shown\n"
      "  as their alt text unless --remote-images."},
     {"check", rd_cmd_check,
-     O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_FORCE | O_SHARD | O_OUTPUT, 1,
+     O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_FORCE | O_SHARD | O_OUTPUT | O_ARCHIVE, 1,
      "refdex check FILE [--format text|json|junit|github|markdown] [-o FILE]\n"
      "          [--timeout D] [--deadline D] [--concurrency N] [--per-host N]\n"
      "          [--host-interval D] [--retries N] [--method get|head] [--max-bytes SIZE]\n"
      "          [--accept LIST] [--exclude RE] [--include RE] [--max-age D]\n"
      "          [--allow-private] [--strict] [--db PATH] [--shard K/N | --shards N]\n"
      "          [--header 'NAME: VALUE'] [--user-agent TEXT] [--config FILE]\n"
-     "          [--remap 'REGEX REPLACEMENT']\n"
+     "          [--remap 'REGEX REPLACEMENT'] [--fail-after K] [--archive]\n"
+     "          [--archive-api URL]\n"
      "  Ingests FILE, checks every link under its own deadline, stores each result,\n"
      "  and reports problems as FILE:LINE:COL. Exit 1 when a link is broken (or with\n"
-     "  --strict, timed out, rate limited or cancelled), 3 when no host could be\n"
-     "  reached at all, 130 when interrupted (results so far are kept).\n"
+     "  --strict, timed out, rate limited or cancelled) in its latest --fail-after\n"
+     "  checks (default 1: this one), 3 when no host could be reached at all, 130\n"
+     "  when interrupted (results so far are kept). A flaky link is a warning.\n"
      "  --shard K/N checks only the links whose host hashes to shard K of N (K from 0\n"
      "  to N-1; every link of a host in one shard), and marks the run with it;\n"
      "  REFDEX_SHARD=K/N in the environment does the same, and --shards N takes K\n"
@@ -217,11 +231,13 @@ static const struct command {
      "  (atomically); --check exits 1 and shows the first difference when FILE is\n"
      "  not canonical. Refuses any output whose parsed catalog would differ from the\n"
      "  input's."},
-    {"fix", rd_cmd_fix, O_DRYRUN | O_MAXIN | O_DB, 1,
-     "refdex fix FILE [--dry-run] [--db PATH]\n"
+    {"fix", rd_cmd_fix, O_DRYRUN | O_MAXIN | O_DB | O_ARCHIVE, 1,
+     "refdex fix FILE [--dry-run] [--archive] [--db PATH]\n"
      "  Rewrites links whose last check was a permanent redirect to their new URL,\n"
      "  and scheme-less links to https://, changing only those bytes (atomically).\n"
      "  A redirect to a login page or to the site's root is left alone, and said.\n"
+     "  --archive also replaces each dead link (broken, error) by the archived copy\n"
+     "  'check --archive' found, percent-encoded as a redirect's target is.\n"
      "  --dry-run shows what would change."},
     {"ingest", rd_cmd_ingest, O_DB | O_MAXIN | O_FORCE, 1,
      "refdex ingest FILE [--db PATH] [--max-input SIZE] [--force]\n"
@@ -371,7 +387,10 @@ enum {
     OPT_HEADER,
     OPT_USER_AGENT,
     OPT_CONFIG,
-    OPT_REMAP
+    OPT_REMAP,
+    OPT_FAIL_AFTER,
+    OPT_ARCHIVE,
+    OPT_ARCHIVE_API
 };
 
 static const struct option longopts[] = {
@@ -420,6 +439,9 @@ static const struct option longopts[] = {
     {"user-agent", required_argument, NULL, OPT_USER_AGENT},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"remap", required_argument, NULL, OPT_REMAP},
+    {"fail-after", required_argument, NULL, OPT_FAIL_AFTER},
+    {"archive", no_argument, NULL, OPT_ARCHIVE},
+    {"archive-api", required_argument, NULL, OPT_ARCHIVE_API},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -468,6 +490,7 @@ static int option_bit(int opt)
     case OPT_SINCE: return O_STATUS;
     case OPT_KEEP:
     case OPT_VACUUM: return O_PRUNE;
+    case OPT_ARCHIVE: return O_ARCHIVE;
     case OPT_OUTPUT:
     case 'o': return O_OUTPUT;
     case 'q':
@@ -639,6 +662,14 @@ static int parse_check_option(int c, const char *arg, rd_config *cfg)
     case OPT_CONCURRENCY: return parse_count("--concurrency", arg, 1, 65536, &o->concurrency);
     case OPT_PER_HOST: return parse_count("--per-host", arg, 1, 65536, &o->per_host);
     case OPT_RETRIES: return parse_count("--retries", arg, 0, 20, &o->retries);
+    case OPT_FAIL_AFTER: return parse_count("--fail-after", arg, 1, 1000, &cfg->fail_after);
+    case OPT_ARCHIVE: cfg->archive = 1; return RD_EXIT_OK;
+    case OPT_ARCHIVE_API:
+        if ((strncmp(arg, "https://", 8) && strncmp(arg, "http://", 7)) || strpbrk(arg, " \t\r\n#"))
+            return usage_error("--archive-api takes an http(s) URL without spaces or #, not '%s'",
+                               arg);
+        cfg->archive_api = arg;
+        return RD_EXIT_OK;
     case OPT_ALLOW_PRIVATE: o->allow_private = 1; return RD_EXIT_OK;
     case OPT_OUTPUT: cfg->output = arg; return RD_EXIT_OK;
     case OPT_HEADER: return add_header(arg, cfg);
@@ -705,6 +736,8 @@ int rd_cli_option(rd_config *cfg, const char *key, const char *value, const char
         int on = !strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "1");
         if (!on && strcmp(value, "false") && strcmp(value, "no") && strcmp(value, "0"))
             rc = usage_error("%s takes true or false", key);
+        else if (!on && !strcmp(key, "archive"))
+            cfg->archive = 0;
         else if (!on)
             cfg->crawl.allow_private = 0;
         arg = on ? value : NULL;

@@ -110,6 +110,15 @@ typedef struct rd_crawl_stats {
 int rd_crawl(const rd_crawl_opts *o, rd_ctx *run, const char *const *urls, size_t n, rd_crawl_cb cb,
              void *ud, rd_crawl_stats *stats, rd_error *err);
 
+/* One GET of url (http or https) whose body is wanted, such as an API's
+ * answer: under ctx (which must have a deadline), the address policy and
+ * user agent of o, no proxy, no redirect followed, its cancel_fd heeded.
+ * Appends the body to *body (at most max bytes) and sets *status to the HTTP
+ * status. A refused address, a failed or timed out transfer, a body over
+ * max: RD_EINPUT with why in err. */
+int rd_fetch_small(const rd_crawl_opts *o, const rd_ctx *ctx, const char *url, size_t max,
+                   rd_buf *body, int *status, rd_error *err);
+
 /* The rule for host (compared without case), or NULL. */
 const rd_host_rule *rd_host_rule_for(const rd_crawl_opts *o, const char *host);
 

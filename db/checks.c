@@ -170,7 +170,8 @@ int rd_db_run_begin(rd_db *db, const rd_run_options *o, const rd_target *targets
         " (strftime('%Y-%m-%dT%H:%M:%fZ'),"
         " json_object('timeout_ms', ?1, 'deadline_ms', nullif(?2, 0), 'max_age_ms',"
         " nullif(?3, 0), 'max_bytes', ?4, 'host_interval_ms', ?5, 'concurrency', ?6,"
-        " 'per_host', ?7, 'retries', ?8, 'method', iif(?9, 'head', 'get')),"
+        " 'per_host', ?7, 'retries', ?8, 'method', iif(?9, 'head', 'get'),"
+        " 'fail_after', max(?12, 1)),"
         " lower(hex(randomblob(16))), iif(?11 > 0, ?10, NULL), nullif(?11, 0),"
         " (SELECT source_hash FROM catalog WHERE id = 1))";
     sqlite3_stmt *st;
@@ -188,8 +189,8 @@ int rd_db_run_begin(rd_db *db, const rd_run_options *o, const rd_target *targets
     rc = rd_db_begin_write(db, err);
     int64_t v[] = {o->timeout_ms,  o->deadline_ms, o->max_age_ms, o->max_bytes, o->host_interval_ms,
                    o->concurrency, o->per_host,    o->retries,    o->head,      o->shard,
-                   o->shards};
-    for (int i = 0; i < 11; i++)
+                   o->shards,      o->fail_after};
+    for (int i = 0; i < 12; i++)
         sqlite3_bind_int64(st, i + 1, v[i]);
     if (rc == RD_OK && sqlite3_step(st) != SQLITE_DONE)
         rc = rd_db_fail(db, err, "starting a run");
@@ -303,6 +304,7 @@ int rd_db_run_end(rd_db *db, int64_t run_id, const char *outcome, rd_error *err)
     " FROM checks k JOIN urls u ON u.id = k.url_id"                                                \
     " LEFT JOIN checks f ON f.id = k.cached_from"                                                  \
     " LEFT JOIN temp.run_links e ON e.url_id = k.url_id"                                           \
+    " LEFT JOIN archives a ON a.url_id = k.url_id"                                                 \
     " WHERE k.run_id IN " RUN_SET
 
 typedef struct report_cb {
@@ -331,29 +333,36 @@ static int report_row(sqlite3_stmt *st, void *ud)
         .cached_at = RD_COL(st, 14),
         .failing_runs = sqlite3_column_int(st, 15),
         .failing_since = RD_COL(st, 16),
+        .verdict = RD_COL(st, 17),
+        .fail_after = sqlite3_column_int(st, 18),
+        .archive_url = RD_COL(st, 19),
+        .archive_at = RD_COL(st, 20),
     };
     return c->cb(&r, c->ud);
 }
 
-int rd_db_report(rd_db *db, int64_t run_id, int (*cb)(const rd_report_row *, void *), void *ud,
-                 rd_error *err)
+int rd_db_report(rd_db *db, int64_t run_id, int strict, int (*cb)(const rd_report_row *, void *),
+                 void *ud, rd_error *err)
 {
     static const char sql[] =
         "SELECT u.url, k.result, k.final_url, k.error, k.title, coalesce(k.status_code, 0),"
         " k.redirects, coalesce(k.elapsed_ms, 0), e.name, e.path, coalesce(e.line, 0),"
         " coalesce(e.col, 0), row_number() OVER (PARTITION BY k.id ORDER BY e.ord) = 1,"
-        " f.result, f.checked_at, " RD_FAILING_RUNS ", " RD_FAILING_SINCE REPORT_FROM
-        " ORDER BY e.cord IS NULL, e.cord, e.ord, k.id";
+        " f.result, f.checked_at, " RD_FAILING_RUNS ", " RD_FAILING_SINCE
+        ", " RD_VERDICT("?2") ", " RD_K_FAIL_AFTER ", a.snapshot_url, a.snapshot_at" REPORT_FROM
+                              " ORDER BY e.cord IS NULL, e.cord, e.ord, k.id";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_int(st, 2, strict != 0);
     report_cb c = {cb, ud};
     return rd_db_each(db, st, report_row, &c, "reading the run", err);
 }
 
-int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, FILE *out, rd_error *err)
+int rd_db_report_json(rd_db *db, int64_t run_id, int strict, const char *file, FILE *out,
+                      rd_error *err)
 {
     static const char sql[] =
         "SELECT json_object('url', u.url,"
@@ -362,42 +371,78 @@ int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, FILE *out, rd
         " 'redirects', k.redirects, 'elapsed_ms', k.elapsed_ms, 'bytes', k.bytes,"
         " 'error', k.error, 'title', k.title, 'checked_at', k.checked_at,"
         " 'failing_runs', " RD_FAILING_RUNS ", 'failing_since', " RD_FAILING_SINCE ","
-        " 'entries', (SELECT json_group_array(json_object('name', e.name, 'category', e.path,"
-        "   'file', ?2, 'line', e.line, 'col', e.col, 'location', ?2 || ':' || e.line || ':'"
-        "   || e.col)) FROM (SELECT * FROM temp.run_links WHERE url_id = k.url_id ORDER BY ord)"
-        "   e))"
-        " FROM checks k JOIN urls u ON u.id = k.url_id LEFT JOIN checks f ON f.id = k.cached_from"
-        " WHERE k.run_id IN " RUN_SET " ORDER BY k.id";
+        " 'verdict', " RD_VERDICT(
+            "?3") ", 'fail_after', " RD_K_FAIL_AFTER ","
+                  " 'archived', (SELECT json_object('url', a.snapshot_url, 'date', a.snapshot_at,"
+                  "   'status', a.snapshot_status) FROM archives a WHERE a.url_id = k.url_id"
+                  "   AND a.snapshot_url IS NOT NULL),"
+                  " 'entries', (SELECT json_group_array(json_object('name', "
+                  "e.name, 'category', e.path,"
+                  "   'file', ?2, 'line', e.line, 'col', e.col, 'location', "
+                  "?2 || ':' || e.line || ':'"
+                  "   || e.col)) FROM (SELECT * FROM temp.run_links WHERE "
+                  "url_id = k.url_id ORDER BY ord)"
+                  "   e))"
+                  " FROM checks k JOIN urls u ON u.id = k.url_id LEFT JOIN "
+                  "checks f ON f.id = k.cached_from"
+                  " WHERE k.run_id IN " RUN_SET " ORDER BY k.id";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_int64(st, 1, run_id);
     sqlite3_bind_text(st, 2, file, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, strict != 0);
     fputc('[', out);
     rc = rd_db_write_json_rows(db, st, out, err);
     fputs("]\n", out);
     return rc;
 }
 
+int rd_db_run_verdicts(rd_db *db, int64_t run_id, int strict, size_t *failing, size_t *flaky,
+                       rd_error *err)
+{
+    static const char sql[] = "SELECT count(*) FILTER (WHERE v = 'fail'),"
+                              " count(*) FILTER (WHERE v = 'flaky') FROM (SELECT " RD_VERDICT(
+                                  "?2") " AS v FROM checks k WHERE k.run_id IN " RUN_SET ")";
+    sqlite3_stmt *st;
+    *failing = *flaky = 0;
+    int rc = rd_db_prepare(db, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_int(st, 2, strict != 0);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *failing = (size_t)sqlite3_column_int64(st, 0);
+        *flaky = (size_t)sqlite3_column_int64(st, 1);
+    } else {
+        rc = rd_db_fail(db, err, "counting the run's failing links");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 typedef struct latest_cb {
-    int (*cb)(const char *url, const char *result, const char *final_url, void *);
+    int (*cb)(const char *url, const char *result, const char *final_url, const char *archive_url,
+              void *);
     void *ud;
 } latest_cb;
 
 static int latest_row(sqlite3_stmt *st, void *ud)
 {
     latest_cb *c = ud;
-    return c->cb(RD_COL(st, 0), RD_COL(st, 1), RD_COL(st, 2), c->ud);
+    return c->cb(RD_COL(st, 0), RD_COL(st, 1), RD_COL(st, 2), RD_COL(st, 3), c->ud);
 }
 
 int rd_db_latest_checks(rd_db *db,
                         int (*cb)(const char *url, const char *result, const char *final_url,
-                                  void *),
+                                  const char *archive_url, void *),
                         void *ud, rd_error *err)
 {
-    static const char sql[] = "SELECT u.url, k.result, k.final_url FROM urls u" RD_STATUS_JOIN(
-        "k", "u.id") " WHERE k.id IS NOT NULL AND u.id IN (SELECT url_id FROM entries)";
+    static const char sql[] =
+        "SELECT u.url, k.result, k.final_url, a.snapshot_url FROM urls u" RD_STATUS_JOIN(
+            "k", "u.id") " LEFT JOIN archives a ON a.url_id = u.id"
+                         " WHERE k.id IS NOT NULL AND u.id IN (SELECT url_id FROM entries)";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     latest_cb c = {cb, ud};

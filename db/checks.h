@@ -45,6 +45,7 @@ typedef struct rd_run_options {
     int64_t timeout_ms, deadline_ms, max_age_ms, max_bytes, host_interval_ms;
     int concurrency, per_host, retries, head;
     int shard, shards; /* shard K (from 0) of N; shards 0: not sharded */
+    int fail_after;    /* --fail-after K: 0 or 1, a failing link fails the run at once */
 } rd_run_options;
 
 /* What a link of a run says until its result is stored: the run ended (a
@@ -88,18 +89,31 @@ typedef struct rd_report_row {
      * them was made; else 0 and NULL */
     int failing_runs;
     const char *failing_since;
+    /* what it means for the run (RD_VERDICT): "fail" (it fails the run),
+     * "flaky" (a warning: failing fewer than fail_after runs in a row, or
+     * passing and failing in turn over its latest checks), or NULL */
+    const char *verdict;
+    int fail_after; /* its run's --fail-after K */
+    /* its archived copy (check --archive) and that copy's date; else NULL */
+    const char *archive_url, *archive_at;
 } rd_report_row;
 
 /* Calls cb for every check of the run, by category and catalog order, with
  * the entries and positions of the catalog as it was when rd_db_run_begin
  * (or rd_db_run_info) was called on this handle. A merged run's checks are
- * those of the shard runs it gathers. */
-int rd_db_report(rd_db *db, int64_t run_id, int (*cb)(const rd_report_row *, void *), void *ud,
-                 rd_error *err);
+ * those of the shard runs it gathers. strict: --strict's verdicts. */
+int rd_db_report(rd_db *db, int64_t run_id, int strict, int (*cb)(const rd_report_row *, void *),
+                 void *ud, rd_error *err);
 /* Writes the run's checks to out as a JSON array: one object per URL (built by
  * SQLite) with the entries using it, written as each row comes, so a large
  * report is never one string in memory. */
-int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, FILE *out, rd_error *err);
+int rd_db_report_json(rd_db *db, int64_t run_id, int strict, const char *file, FILE *out,
+                      rd_error *err);
+
+/* How many URLs of the run fail it (verdict "fail") and how many are flaky,
+ * with --strict or not: what the exit code and every report count. */
+int rd_db_run_verdicts(rd_db *db, int64_t run_id, int strict, size_t *failing, size_t *flaky,
+                       rd_error *err);
 
 /* What a stored run was, for reporting it again without fetching. */
 typedef struct rd_run_info {
@@ -151,10 +165,11 @@ enum {
 int rd_db_merge(const char *out_path, const char *const *shards, int n, int flags,
                 rd_merge_stats *st, rd_error *err);
 
-/* The latest check of every URL of the catalog that has one. */
+/* The latest check of every URL of the catalog that has one, with the
+ * archived copy stored for it (check --archive; NULL for none). */
 int rd_db_latest_checks(rd_db *db,
                         int (*cb)(const char *url, const char *result, const char *final_url,
-                                  void *),
+                                  const char *archive_url, void *),
                         void *ud, rd_error *err);
 
 #endif

@@ -174,6 +174,19 @@ static const char *const migrations[] = {
     " SELECT id, rd_fts_spaced(name_path) FROM categories;"
     "DROP INDEX entries_parent;"
     "CREATE INDEX entries_parent ON entries(parent_id) WHERE parent_id IS NOT NULL;",
+
+    /* archives: what the Wayback Machine's availability API answered for a
+     * dead link (check --archive), so that a URL is asked about once: the
+     * snapshot (NULL: none archived) with its date and the status it
+     * recorded, and when that was asked. A lookup that failed stores
+     * nothing and is asked again. */
+    "CREATE TABLE archives ("
+    "  url_id INTEGER PRIMARY KEY REFERENCES urls(id) ON DELETE CASCADE,"
+    "  asked_at TEXT NOT NULL,"
+    "  snapshot_url TEXT,"
+    "  snapshot_at TEXT," /* the snapshot's date, ISO 8601 UTC */
+    "  snapshot_status TEXT"
+    ");",
 };
 
 enum { SCHEMA_LATEST = sizeof migrations / sizeof *migrations };

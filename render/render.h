@@ -38,6 +38,8 @@ typedef struct rd_report_summary {
     size_t catalog;
     const char *merged, *missing;
     size_t host_pauses; /* times a rate-limited host was paused */
+    /* URLs that fail the run, and flaky ones (warnings): rd_db_run_verdicts */
+    size_t failing, flaky;
 } rd_report_summary;
 
 /* What a report says of the shards of its run, as a sentence without a final

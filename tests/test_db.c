@@ -120,10 +120,11 @@ RD_TEST(migrate_from_empty)
     snprintf(side, sizeof side, "%s-wal", path);
     CHECK(access(side, F_OK) != 0);
     CHECK_SQL(path, "PRAGMA application_id", "1919182200");
-    CHECK_SQL(path,
-              "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type ="
-              " 'table' AND name NOT LIKE '%_fts_%' ORDER BY name)",
-              "catalog,categories,categories_fts,checks,entries,entries_fts,notes,runs,urls");
+    CHECK_SQL(
+        path,
+        "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type ="
+        " 'table' AND name NOT LIKE '%_fts_%' ORDER BY name)",
+        "archives,catalog,categories,categories_fts,checks,entries,entries_fts,notes,runs,urls");
     /* opening again migrates nothing and keeps the version */
     REQUIRE(rd_db_open(path, 0, &db, &err) == RD_OK);
     CHECK_INT(rd_db_schema_version(db), rd_db_schema_latest());
