@@ -712,6 +712,16 @@ static int parse_check_option(int c, const char *arg, rd_config *cfg)
     case OPT_EXCLUDE:
     case OPT_INCLUDE: {
         int *n = c == OPT_EXCLUDE ? &cfg->nexclude : &cfg->ninclude;
+        regex_t re; /* refused here, before anything is read or stored */
+        int bad = regcomp(&re, arg, REG_EXTENDED | REG_NOSUB);
+        if (bad) {
+            char why[160];
+            regerror(bad, &re, why, sizeof why);
+            fprintf(stderr, "refdex: %s--%s '%s': not a regular expression (POSIX extended): %s\n",
+                    msg_where, c == OPT_EXCLUDE ? "exclude" : "include", arg, why);
+            return RD_EXIT_USAGE;
+        }
+        regfree(&re);
         if (*n == RD_MAX_PATTERNS)
             return usage_error("at most 32 patterns each for --exclude and --include%s", "");
         (c == OPT_EXCLUDE ? cfg->exclude_origin : cfg->include_origin)[*n] = cfg->origin_now;
