@@ -234,19 +234,21 @@ static size_t sort_targets(run *r, const char **urls)
             matches_any(r->ex, r->nex, g->url) || (r->nin && !matches_any(r->in, r->nin, g->url));
         rd_treat treat =
             excluded || strcmp(g->kind, "web") ? RD_TREAT_CHECK : treat_of(&r->o->crawl, u, g->url);
-        if (treat != RD_TREAT_CHECK) {
-            rd_check_row row = {"excluded",
+        if (treat == RD_TREAT_SKIP) {
+            rd_check_row row = {
+                "excluded", 0, NULL, 0, 0, 0, "its host's treat = skip (refdex.ini)", NULL, 0};
+            record(r, i, RD_RES_EXCLUDED, &row);
+        } else if (treat == RD_TREAT_BLOCKED) {
+            rd_check_row row = {"blocked",
                                 0,
                                 NULL,
                                 0,
                                 0,
                                 0,
-                                treat == RD_TREAT_SKIP
-                                    ? "its host's treat = skip (refdex.ini)"
-                                    : "its host blocks link checkers (refdex.ini)",
+                                "its host blocks link checkers (treat = blocked): not fetched",
                                 NULL,
                                 0};
-            record(r, i, RD_RES_EXCLUDED, &row);
+            record(r, i, RD_RES_BLOCKED, &row);
         } else if (excluded) {
             rd_check_row row = {"excluded", 0, NULL, 0, 0, 0, "--exclude/--include/.refdexignore",
                                 NULL,       0};

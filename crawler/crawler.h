@@ -36,7 +36,7 @@ typedef struct rd_status_range {
 typedef enum rd_treat {
     RD_TREAT_CHECK = 0, /* fetched, as every link */
     RD_TREAT_SKIP,      /* not fetched: excluded */
-    RD_TREAT_BLOCKED    /* not fetched: excluded, as a host known to refuse link checkers */
+    RD_TREAT_BLOCKED    /* not fetched: blocked, as a host known to refuse link checkers */
 } rd_treat;
 
 typedef struct rd_host_rule {

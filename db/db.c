@@ -173,6 +173,36 @@ static const char *const migrations[] = {
     " SELECT id, rd_fts_spaced(name_path) FROM categories;"
     "DROP INDEX entries_parent;"
     "CREATE INDEX entries_parent ON entries(parent_id) WHERE parent_id IS NOT NULL;",
+
+    /* the result 'blocked' (a bot wall: HTTP 999, a Cloudflare challenge, a
+     * host marked treat = blocked). A CHECK constraint cannot be altered:
+     * checks is rebuilt as migration 2 rebuilt categories (foreign keys are
+     * off around it), its columns and indexes as they were. */
+    "CREATE TABLE checks_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    "  url_id INTEGER NOT NULL REFERENCES urls(id) ON DELETE CASCADE,"
+    "  result TEXT NOT NULL CHECK (result = 'ok' OR result = 'redirect' OR result = 'broken'"
+    "    OR result = 'timeout' OR result = 'error' OR result = 'excluded' OR result = 'cached'"
+    "    OR result = 'cancelled' OR result = 'ratelimited' OR result = 'blocked'),"
+    "  status_code INTEGER,"
+    "  final_url TEXT,"
+    "  redirects INTEGER NOT NULL DEFAULT 0,"
+    "  elapsed_ms INTEGER,"
+    "  bytes INTEGER,"
+    "  error TEXT,"
+    "  title TEXT,"
+    "  checked_at TEXT NOT NULL,"
+    "  conclusive INTEGER NOT NULL DEFAULT 0,"
+    "  cached_from INTEGER REFERENCES checks(id)"
+    ");"
+    "INSERT INTO checks_new SELECT id, run_id, url_id, result, status_code, final_url, redirects,"
+    " elapsed_ms, bytes, error, title, checked_at, conclusive, cached_from FROM checks;"
+    "DROP TABLE checks;"
+    "ALTER TABLE checks_new RENAME TO checks;"
+    "CREATE INDEX checks_url ON checks(url_id, id);"
+    "CREATE INDEX checks_run ON checks(run_id);"
+    "CREATE INDEX checks_status ON checks(url_id, conclusive, id);",
 };
 
 enum { SCHEMA_LATEST = sizeof migrations / sizeof *migrations };

@@ -270,6 +270,12 @@ static int junit_row(const rd_report_row *r, void *ud)
         xmlTextWriterStartElement(w, BAD_CAST "skipped");
         xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST r->result);
         xmlTextWriterEndElement(w);
+    } else if (!strcmp(r->result, "blocked")) { /* a wall: nothing known of the link */
+        char msg[700];
+        snprintf(msg, sizeof msg, "blocked: %s", why);
+        xmlTextWriterStartElement(w, BAD_CAST "skipped");
+        xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg);
+        xmlTextWriterEndElement(w);
     } else if (worth_reporting(r)) {
         xmlTextWriterWriteFormatElement(w, BAD_CAST "system-out", "%s: %s: %s %s", where, r->result,
                                         r->url, why);
@@ -305,7 +311,7 @@ static int write_junit(rd_db *db, int64_t run_id, const char *file, const rd_rep
     xmlTextWriterWriteAttribute(w, BAD_CAST "errors", BAD_CAST "0");
     xmlTextWriterWriteFormatAttribute(w, BAD_CAST "skipped", "%zu",
                                       s->count[RD_RES_EXCLUDED] + s->count[RD_RES_CANCELLED] +
-                                          missing);
+                                          (s->strict ? 0 : s->count[RD_RES_BLOCKED]) + missing);
     xmlTextWriterWriteFormatAttribute(w, BAD_CAST "time", "%.3f", s->elapsed_ms / 1000.0);
     junit_state j = {w, file, s->strict, 0};
     int rc = rd_db_report(db, run_id, junit_row, &j, err);

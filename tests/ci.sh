@@ -1,0 +1,82 @@
+#!/bin/sh
+# tests/ci.sh REFDEX FIXTURE CASE — refdex as a CI citizen: bot walls
+# (blocked), diff-aware checks (--diff), SARIF, `links`, `check --offline`
+# and `hosts`, end to end against the fixture server on 127.0.0.1 (started
+# here, stopped here). No other address is ever contacted.
+REFDEX=$1
+FIXTURE=$2
+CASE=$3
+. "$(dirname "$0")/lib.sh"
+
+sql() { sqlite3 refdex.db "$1"; }
+expect_sql() {
+    checks=$((checks + 1))
+    got=$(sql "$1")
+    [ "$got" = "$2" ] || fail "$1 gave '$got', expected '$2'"
+}
+# requests PATH: how many requests the fixture saw for PATH
+requests() { grep -c " $1\$" fixture.log; }
+
+# Bot walls: LinkedIn's 999, Cloudflare's challenge (its header, its page),
+# a host the config marks treat = blocked, and the shipped default for
+# www.linkedin.com (never fetched: no request leaves 127.0.0.1). blocked is
+# a warning: exit 0, and 1 only with --strict.
+case_blocked() {
+    start_fixture --hosts 2
+    B2="http://127.0.0.2:$PORT"
+    cat > c.md <<EOC
+# Walls
+
+## w
+- [ok]($BASE/ok/a) - fine
+- [li]($BASE/status/999) - 999
+- [cfh]($BASE/cf/header) - header
+- [cfp]($BASE/cf/page) - page
+- [walled]($B2/ok/walled) - the config's
+- [linkedin](https://www.linkedin.com/in/someone) - the default
+- [gone]($BASE/status/403) - a plain 403 stays broken
+EOC
+    printf '[host "127.0.0.2"]\ntreat = blocked\n' > refdex.ini
+    expect_exit 1 "$REFDEX" check c.md --allow-private --retries 0
+    expect_in out.txt "c.md:5:3: blocked: li $BASE/status/999 — HTTP 999: the host refuses link checkers"
+    expect_in out.txt "c.md:6:3: blocked: cfh $BASE/cf/header — HTTP 403: a Cloudflare challenge (cf-mitigated: challenge)"
+    expect_in out.txt "c.md:7:3: blocked: cfp $BASE/cf/page — HTTP 503: a bot challenge page (\"Just a moment...\")"
+    expect_in out.txt "c.md:8:3: blocked: walled $B2/ok/walled — its host blocks link checkers (treat = blocked)"
+    expect_in out.txt "c.md:9:3: blocked: linkedin https://www.linkedin.com/in/someone — its host blocks"
+    expect_in out.txt "c.md:10:3: broken: gone $BASE/status/403 — HTTP 403"
+    expect_in out.txt "7 links: 1 ok, 1 broken, 5 blocked in"
+    checks=$((checks + 1))
+    [ "$(requests /cf/page)" -eq 1 ] || fail "a challenge page was asked for again (retried as a 5xx)"
+    checks=$((checks + 1))
+    ! grep -q "/ok/walled" fixture.log || fail "a host marked treat = blocked was fetched"
+    expect_sql "SELECT group_concat(result || ':' || coalesce(status_code, '-') || ':' || conclusive, ' ') FROM (SELECT * FROM checks WHERE result = 'blocked' ORDER BY id)" \
+        "blocked:999:0 blocked:403:0 blocked:503:0 blocked:-:0 blocked:-:0"
+    # without the 403, a warning; with --strict, a failure
+    sed -i '/gone/d' c.md
+    expect_exit 0 "$REFDEX" check c.md --allow-private --format github
+    expect_in out.txt "::warning file=c.md,line=5,col=3,title=blocked link::li: $BASE/status/999"
+    expect_exit 1 "$REFDEX" check c.md --allow-private --strict --format github
+    expect_in out.txt "::error file=c.md,line=5,col=3,title=blocked link::li"
+    # a blocked link's status stays what it was: unchecked, as nothing was learnt
+    expect_exit 0 "$REFDEX" query --format tsv
+    expect_in out.txt "	li	$BASE/status/999	unchecked	"
+    # JUnit: a skipped case, not a failure
+    expect_exit 0 "$REFDEX" check c.md --allow-private --format junit
+    expect_in out.txt 'failures="0" errors="0" skipped="5"'
+    expect_in out.txt '<skipped message="blocked: HTTP 999: the host refuses link checkers (a bot wall)"/>'
+    # --accept 999 takes 999 as an answer
+    expect_exit 0 "$REFDEX" check c.md --allow-private --accept 200..299,999
+    expect_in out.txt "6 links: 2 ok, 4 blocked in"
+    # the default is said, and a config overrides it
+    expect_exit 0 "$REFDEX" config c.md
+    expect_in out.txt '[host "www.linkedin.com"]  # default: a host known to refuse link checkers'
+    printf '[host "www.linkedin.com"]\ntreat = check\n' > refdex.ini
+    expect_exit 0 "$REFDEX" config c.md
+    expect_in out.txt '[host "www.linkedin.com"]  # refdex.ini:2'
+    expect_in out.txt '  treat = check'
+    printf '[host "www.linkedin.com"]\ntreat = skip\n' > refdex.ini
+    expect_exit 0 "$REFDEX" check c.md --allow-private
+    expect_in out.txt "6 links: 2 ok, 1 excluded, 3 blocked in"
+}
+
+run_case ci
