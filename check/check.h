@@ -46,6 +46,13 @@ typedef struct rd_check_opts {
      * the link's (fix must not point the catalog at the mirror). */
     const char *const *remap;
     int nremap;
+    /* check --diff REV: only the links of entries whose lines (of the
+     * catalog now) are in diff_lines, pairs of first and last line, are
+     * checked; the others are stored as 'unchanged', not fetched. NULL:
+     * every link is checked. */
+    const char *diff_rev;
+    const int *diff_lines;
+    size_t ndiff; /* pairs */
     const char *catalog; /* the catalog's path: relative links are beside it */
     int strict;          /* timeouts, rate limits and cancellations fail too */
     int shard, shards;   /* check only the links whose host is in shard K of N
@@ -72,5 +79,10 @@ int rd_shard_of_url(const char *url, int shards);
 int rd_remap_compile(const char *rule, regex_t *re, const char **to, rd_error *err);
 
 int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_error *err);
+
+/* The lines a `git diff -U0` (text[0..len)) adds or changes on its new side,
+ * as pairs of first and last line into *lines (malloc'd; the caller frees
+ * it), *n pairs. A pure deletion adds none. Returns RD_OK, or RD_ENOMEM. */
+int rd_diff_lines(const char *text, size_t len, int **lines, size_t *n);
 
 #endif

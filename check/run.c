@@ -17,7 +17,9 @@ typedef struct run {
     regex_t *remap;        /* o->remap's, compiled, */
     const char **remap_to; /* and their replacements */
     int nremap;
-    char **fetched; /* crawl index → the remapped URL fetched, or NULL */
+    char **fetched;   /* crawl index → the remapped URL fetched, or NULL */
+    int64_t *changed; /* --diff: the URLs of changed entries, ascending */
+    size_t nchanged;
     int nex, nin;
     int64_t batch_since; /* when the oldest uncommitted result came */
     rd_error *err;
@@ -222,8 +224,22 @@ static rd_treat treat_of(const rd_crawl_opts *o, CURLU *u, const char *url)
     return rule ? rule->treat : RD_TREAT_CHECK;
 }
 
-/* Decides every target that needs no network (excluded, cached, mailto,
- * files, other schemes) and lists the web ones in urls; returns how many. */
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* --diff: whether no changed entry links the target. */
+static int unchanged(const run *r, const rd_target *g)
+{
+    return r->o->diff_rev && (!r->nchanged || !bsearch(&g->url_id, r->changed, r->nchanged,
+                                                       sizeof *r->changed, cmp_id));
+}
+
+/* Decides every target that needs no network (unchanged, excluded, cached,
+ * mailto, files, other schemes) and lists the web ones in urls; returns how
+ * many. */
 static size_t sort_targets(run *r, const char **urls)
 {
     size_t nweb = 0;
@@ -234,7 +250,13 @@ static size_t sort_targets(run *r, const char **urls)
             matches_any(r->ex, r->nex, g->url) || (r->nin && !matches_any(r->in, r->nin, g->url));
         rd_treat treat =
             excluded || strcmp(g->kind, "web") ? RD_TREAT_CHECK : treat_of(&r->o->crawl, u, g->url);
-        if (treat == RD_TREAT_SKIP) {
+        if (unchanged(r, g)) {
+            char why[300];
+            snprintf(why, sizeof why, "not changed since %.200s (--diff): not fetched",
+                     r->o->diff_rev);
+            rd_check_row row = {"unchanged", 0, NULL, 0, 0, 0, why, NULL, 0};
+            record(r, i, RD_RES_UNCHANGED, &row);
+        } else if (treat == RD_TREAT_SKIP) {
             rd_check_row row = {
                 "excluded", 0, NULL, 0, 0, 0, "its host's treat = skip (refdex.ini)", NULL, 0};
             record(r, i, RD_RES_EXCLUDED, &row);
@@ -378,6 +400,8 @@ int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_erro
     t->catalog = t->total;
     if (rc == RD_OK && o->shards > 0)
         keep_shard(&r);
+    if (rc == RD_OK && o->diff_rev)
+        rc = rd_db_urls_on_lines(db, o->diff_lines, o->ndiff, &r.changed, &r.nchanged, err);
     if (rc == RD_OK)
         rc = rd_db_run_begin(db, &ro, r.targets, t->total, &t->run_id, err);
     if (rc == RD_OK) {
@@ -412,5 +436,6 @@ int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_erro
     for (size_t i = 0; r.fetched && i < t->web; i++)
         free(r.fetched[i]);
     free(r.fetched);
+    free(r.changed);
     return rc;
 }

@@ -126,6 +126,9 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
                        .ninclude = cfg->ninclude,
                        .remap = cfg->remap,
                        .nremap = cfg->nremap,
+                       .diff_rev = cfg->diff_rev,
+                       .diff_lines = cfg->diff_lines,
+                       .ndiff = cfg->ndiff,
                        .catalog = cfg->file,
                        .strict = cfg->strict,
                        .shard = cfg->shard,
@@ -237,6 +240,8 @@ int rd_cmd_check(rd_config *cfg)
         return RD_EXIT_USAGE;
     }
     int rc = rd_cli_shard(cfg);
+    if (rc == RD_EXIT_OK && cfg->diff_rev) /* before anything is written */
+        rc = rd_cli_diff(cfg);
     if (rc != RD_EXIT_OK)
         return rc;
     rc = rd_cli_ingest(cfg, cfg->verbosity > 0 ? stderr : NULL);

@@ -102,6 +102,8 @@ static const char usage_more[] =
     "  --shard K/N        check: only the links whose host is in shard K of N (K from\n"
     "                     0); also REFDEX_SHARD=K/N in the environment\n"
     "  --shards N         check: shard K of N, K from JOB_COMPLETION_INDEX (Kubernetes)\n"
+    "  --diff REV         check: only the links of entries changed since git revision\n"
+    "                     REV; the others are 'unchanged', not fetched\n"
     "\n"
     "exit codes:\n"
     "  0    all good\n"
@@ -133,7 +135,8 @@ enum {
     O_OUTPUT = 32768,
     O_ADD = 65536,
     O_STATUS = 131072,
-    O_PRUNE = 262144
+    O_PRUNE = 262144,
+    O_DIFF = 524288
 };
 
 static const struct command {
@@ -170,14 +173,14 @@ static const struct command {
      "  --force. The page loads nothing from the network: images in notes are shown\n"
      "  as their alt text unless --remote-images."},
     {"check", rd_cmd_check,
-     O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_FORCE | O_SHARD | O_OUTPUT, 1,
+     O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_FORCE | O_SHARD | O_OUTPUT | O_DIFF, 1,
      "refdex check FILE [--format text|json|junit|github|markdown] [-o FILE]\n"
      "          [--timeout D] [--deadline D] [--concurrency N] [--per-host N]\n"
      "          [--host-interval D] [--retries N] [--method get|head] [--max-bytes SIZE]\n"
      "          [--accept LIST] [--exclude RE] [--include RE] [--max-age D]\n"
      "          [--allow-private] [--strict] [--db PATH] [--shard K/N | --shards N]\n"
      "          [--header 'NAME: VALUE'] [--user-agent TEXT] [--config FILE]\n"
-     "          [--remap 'REGEX REPLACEMENT']\n"
+     "          [--remap 'REGEX REPLACEMENT'] [--diff REV]\n"
      "  Ingests FILE, checks every link under its own deadline, stores each result,\n"
      "  and reports problems as FILE:LINE:COL. Exit 1 when a link is broken (or with\n"
      "  --strict, timed out, rate limited, cancelled or blocked), 3 when no host\n"
@@ -188,7 +191,11 @@ static const struct command {
      "  to N-1; every link of a host in one shard), and marks the run with it;\n"
      "  REFDEX_SHARD=K/N in the environment does the same, and --shards N takes K\n"
      "  from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job). 'refdex merge' folds\n"
-     "  the shards' databases into one."},
+     "  the shards' databases into one.\n"
+     "  --diff REV checks only the links of entries whose lines changed since the\n"
+     "  git revision REV (git diff -U0 REV -- FILE, run by refdex; what a pull\n"
+     "  request job wants); the others are reported 'unchanged', not fetched. Not\n"
+     "  a git repository, no git, or an unknown REV: exit 2, nothing written."},
     {"report", rd_cmd_report, O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_RUN | O_OUTPUT, 1,
      "refdex report FILE [--run ID] [--format text|json|junit|github|markdown] [-o FILE]\n"
      "          [--strict] [--db PATH]\n"
@@ -373,7 +380,8 @@ enum {
     OPT_HEADER,
     OPT_USER_AGENT,
     OPT_CONFIG,
-    OPT_REMAP
+    OPT_REMAP,
+    OPT_DIFF
 };
 
 static const struct option longopts[] = {
@@ -422,6 +430,7 @@ static const struct option longopts[] = {
     {"user-agent", required_argument, NULL, OPT_USER_AGENT},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"remap", required_argument, NULL, OPT_REMAP},
+    {"diff", required_argument, NULL, OPT_DIFF},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -472,6 +481,7 @@ static int option_bit(int opt)
     case OPT_VACUUM: return O_PRUNE;
     case OPT_OUTPUT:
     case 'o': return O_OUTPUT;
+    case OPT_DIFF: return O_DIFF;
     case 'q':
     case 'v':
     case 'h':
@@ -798,6 +808,7 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         case ':': return usage_error("%s needs a value", argv[optind - 1]);
         case '?': return usage_error("unknown option '%s'", argv[optind - 1]);
         case OPT_CONFIG: cfg->config = optarg; break;
+        case OPT_DIFF: cfg->diff_rev = optarg; break;
         default: rc = parse_check_option(c, optarg, cfg); rd_config_mark(cfg, option_name(c));
         }
     }
@@ -901,6 +912,7 @@ int main(int argc, char **argv)
     free(cfg.db_owned);
     free(cfg.out_owned);
     free(cfg.accept);
+    free(cfg.diff_lines);
     rd_config_free(&cfg);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         perror("refdex: writing output");

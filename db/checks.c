@@ -85,6 +85,67 @@ void rd_targets_free(rd_target *t, size_t n)
     free(t);
 }
 
+typedef struct id_list {
+    int64_t *v;
+    size_t n, cap;
+} id_list;
+
+static int add_id(sqlite3_stmt *st, void *ud)
+{
+    id_list *l = ud;
+    int64_t *grown = rd_grow(l->v, &l->cap, l->n, sizeof *grown);
+    if (!grown)
+        return RD_ENOMEM;
+    l->v = grown;
+    l->v[l->n++] = sqlite3_column_int64(st, 0);
+    return RD_OK;
+}
+
+int rd_db_urls_on_lines(rd_db *db, const int *lines, size_t n, int64_t **ids, size_t *nids,
+                        rd_error *err)
+{
+    static const char add[] = "INSERT INTO temp.diff_lines(lo, hi) VALUES (?1, ?2)";
+    static const char sql[] =
+        "SELECT DISTINCT s.url_id FROM (SELECT url_id, line,"
+        "  lead(line) OVER (ORDER BY line, kind) AS next FROM (SELECT url_id, line, 1 AS kind"
+        "  FROM entries UNION ALL SELECT NULL, line, 0 FROM categories)) s"
+        " JOIN temp.diff_lines d ON d.hi >= s.line AND (s.next IS NULL OR d.lo < s.next)"
+        " WHERE s.url_id IS NOT NULL ORDER BY s.url_id";
+    id_list l = {0};
+    sqlite3_stmt *st;
+    *ids = NULL;
+    *nids = 0;
+    int rc = rd_db_exec(db,
+                        "DROP TABLE IF EXISTS temp.diff_lines;"
+                        "CREATE TEMP TABLE diff_lines(lo INTEGER, hi INTEGER)",
+                        err);
+    if (rc == RD_OK)
+        rc = rd_db_prepare(db, add, &st, err);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < n && rc == RD_OK; i++) {
+        sqlite3_bind_int(st, 1, lines[2 * i]);
+        sqlite3_bind_int(st, 2, lines[2 * i + 1]);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = rd_db_fail(db, err, "listing changed lines");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    if (rc == RD_OK)
+        rc = rd_db_prepare(db, sql, &st, err);
+    if (rc == RD_OK)
+        rc = rd_db_each(db, st, add_id, &l, "finding changed entries", err);
+    if (rc == RD_ENOMEM)
+        rd_error_set(err, RD_ENOMEM, "out of memory");
+    if (rc < 0) {
+        free(l.v);
+        return rc;
+    }
+    *ids = l.v;
+    *nids = l.n;
+    return rd_db_exec(db, "DROP TABLE temp.diff_lines", err);
+}
+
 /* Where each URL is linked, as the run found the catalog, for its report
  * (temp.run_links: another process may ingest an edited catalog meanwhile). */
 int rd_db_run_links(rd_db *db, rd_error *err)

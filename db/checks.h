@@ -29,6 +29,13 @@ void rd_targets_free(rd_target *t, size_t n);
 /* Frees what one target holds (not the target itself). */
 void rd_targets_free_one(rd_target *t);
 
+/* The URLs (ids, ascending, into *ids, malloc'd: the caller frees it) of
+ * the entries a line of lines[0..2n) (pairs of first and last line) falls
+ * in: an entry spans from its line to the line before the next entry or
+ * category, so a changed description under it counts. */
+int rd_db_urls_on_lines(rd_db *db, const int *lines, size_t n, int64_t **ids, size_t *nids,
+                        rd_error *err);
+
 /* One check as stored; strings may be NULL. */
 typedef struct rd_check_row {
     const char *result; /* "ok", "broken", ... */

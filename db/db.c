@@ -174,8 +174,9 @@ static const char *const migrations[] = {
     "DROP INDEX entries_parent;"
     "CREATE INDEX entries_parent ON entries(parent_id) WHERE parent_id IS NOT NULL;",
 
-    /* the result 'blocked' (a bot wall: HTTP 999, a Cloudflare challenge, a
-     * host marked treat = blocked). A CHECK constraint cannot be altered:
+    /* the results 'blocked' (a bot wall: HTTP 999, a Cloudflare challenge, a
+     * host marked treat = blocked) and 'unchanged' (check --diff: an entry
+     * whose lines did not change, not fetched). A CHECK constraint cannot be altered:
      * checks is rebuilt as migration 2 rebuilt categories (foreign keys are
      * off around it), its columns and indexes as they were. */
     "CREATE TABLE checks_new ("
@@ -184,7 +185,8 @@ static const char *const migrations[] = {
     "  url_id INTEGER NOT NULL REFERENCES urls(id) ON DELETE CASCADE,"
     "  result TEXT NOT NULL CHECK (result = 'ok' OR result = 'redirect' OR result = 'broken'"
     "    OR result = 'timeout' OR result = 'error' OR result = 'excluded' OR result = 'cached'"
-    "    OR result = 'cancelled' OR result = 'ratelimited' OR result = 'blocked'),"
+    "    OR result = 'cancelled' OR result = 'ratelimited' OR result = 'blocked'"
+    "    OR result = 'unchanged'),"
     "  status_code INTEGER,"
     "  final_url TEXT,"
     "  redirects INTEGER NOT NULL DEFAULT 0,"

@@ -24,12 +24,12 @@ static const char *shown(const rd_report_row *r, char *buf, size_t n)
     return buf;
 }
 
-/* Worth a line in a report: anything but ok and excluded (a cache hit, when
- * what it reused is). */
+/* Worth a line in a report: anything but ok, excluded and unchanged (a
+ * cache hit, when what it reused is). */
 static int worth_reporting(const rd_report_row *r)
 {
     int k = rd_result_parse(r->cached_result ? r->cached_result : r->result);
-    return k != RD_RES_OK && k != RD_RES_CACHED && k != RD_RES_EXCLUDED;
+    return k != RD_RES_OK && k != RD_RES_CACHED && k != RD_RES_EXCLUDED && k != RD_RES_UNCHANGED;
 }
 
 /* "HTTP 404", "→ https://new/", or the error text. */
@@ -266,7 +266,8 @@ static int junit_row(const rd_report_row *r, void *ud)
         xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg);
         xmlTextWriterWriteFormatString(w, "%s: %s %s", where, r->url, why);
         xmlTextWriterEndElement(w);
-    } else if (!strcmp(r->result, "excluded") || !strcmp(r->result, "cancelled")) {
+    } else if (!strcmp(r->result, "excluded") || !strcmp(r->result, "cancelled") ||
+               !strcmp(r->result, "unchanged")) {
         xmlTextWriterStartElement(w, BAD_CAST "skipped");
         xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST r->result);
         xmlTextWriterEndElement(w);
@@ -311,6 +312,7 @@ static int write_junit(rd_db *db, int64_t run_id, const char *file, const rd_rep
     xmlTextWriterWriteAttribute(w, BAD_CAST "errors", BAD_CAST "0");
     xmlTextWriterWriteFormatAttribute(w, BAD_CAST "skipped", "%zu",
                                       s->count[RD_RES_EXCLUDED] + s->count[RD_RES_CANCELLED] +
+                                          s->count[RD_RES_UNCHANGED] +
                                           (s->strict ? 0 : s->count[RD_RES_BLOCKED]) + missing);
     xmlTextWriterWriteFormatAttribute(w, BAD_CAST "time", "%.3f", s->elapsed_ms / 1000.0);
     junit_state j = {w, file, s->strict, 0};

@@ -79,4 +79,85 @@ EOC
     expect_in out.txt "6 links: 2 ok, 1 excluded, 3 blocked in"
 }
 
+# --diff REV on a temporary git repository: the entries added, changed (its
+# URL, or only its description) and moved since REV are checked; the others
+# are 'unchanged', not fetched; a deleted one is simply gone.
+case_diff() {
+    start_fixture
+    git init -q repo && cd repo || return
+    cat > catalog.md <<EOC
+# Diff
+
+## a
+- [keep]($BASE/count/keep) - Stays.
+- [change]($BASE/count/old) - Will change.
+- [move]($BASE/count/move) - Will move.
+- [gone]($BASE/count/gone) - Will go.
+- [desc]($BASE/count/desc) - Its description changes
+
+## b
+- [other]($BASE/count/other) - Stays.
+EOC
+    git add catalog.md && git -c user.name=t -c user.email=t@example.org commit -qm one
+    cat > catalog.md <<EOC
+# Diff
+
+## a
+- [keep]($BASE/count/keep) - Stays.
+- [change]($BASE/count/new) - Changed.
+- [desc]($BASE/count/desc) - Its description changed.
+- [added]($BASE/count/added) - New.
+
+## b
+- [other]($BASE/count/other) - Stays.
+- [move]($BASE/count/move) - Moved here.
+EOC
+    expect_exit 0 "$REFDEX" check catalog.md --allow-private --diff HEAD --format json
+    checks=$((checks + 1))
+    got=$(sqlite3 :memory: "SELECT group_concat(json_extract(value, '\$.entries[0].name') || '=' || json_extract(value, '\$.result'), ' ') FROM json_each(readfile('out.txt'))")
+    [ "$got" = "keep=unchanged change=ok desc=ok added=ok other=unchanged move=ok" ] ||
+        fail "--diff HEAD checked: $got"
+    expect_in out.txt '"error":"not changed since HEAD (--diff): not fetched"'
+    for id in keep other gone old; do
+        checks=$((checks + 1))
+        ! grep -q "/count/$id\$" ../fixture.log || fail "/count/$id was fetched"
+    done
+    for id in new desc added move; do
+        checks=$((checks + 1))
+        grep -q "/count/$id\$" ../fixture.log || fail "/count/$id was not fetched"
+    done
+    expect_exit 0 "$REFDEX" check catalog.md --allow-private --diff HEAD
+    expect_in out.txt "6 links: 4 ok, 2 unchanged in"
+    # an unchanged link keeps its status: unchecked, as it was never fetched
+    expect_exit 0 "$REFDEX" query --format tsv
+    expect_in out.txt "	keep	$BASE/count/keep	unchecked	"
+    # nothing changed since the working tree's own commit after a commit
+    git -c user.name=t -c user.email=t@example.org commit -qam two
+    expect_exit 0 "$REFDEX" check catalog.md --allow-private --diff HEAD
+    expect_in out.txt "6 links: 0 ok, 6 unchanged in"
+    # a REV that is not one, or that looks like an option: exit 2, nothing written
+    rm -f refdex.db
+    expect_exit 2 "$REFDEX" check catalog.md --diff no-such-rev
+    expect_in err.txt "refdex: --diff no-such-rev: no such revision in the git repository of catalog.md"
+    expect_exit 2 "$REFDEX" check catalog.md --diff --output=x
+    expect_in err.txt "--diff takes a git revision"
+    checks=$((checks + 1))
+    [ ! -e refdex.db ] && [ ! -e x ] || fail "a refused --diff wrote something"
+    # a shell's words in REV are only a revision's name
+    expect_exit 2 "$REFDEX" check catalog.md --diff 'HEAD;touch pwned'
+    checks=$((checks + 1))
+    [ ! -e pwned ] || fail "REV went through a shell"
+    # not in a git repository; no git at all
+    cd .. && cp repo/catalog.md plain.md
+    expect_exit 2 "$REFDEX" check plain.md --diff HEAD
+    expect_in err.txt "refdex: --diff: plain.md is not in a git repository"
+    expect_exit 2 env PATH=/nonexistent "$REFDEX" check plain.md --diff HEAD
+    expect_in err.txt "--diff runs git, which is not installed"
+    checks=$((checks + 1))
+    [ ! -e refdex.db ] || fail "a refused --diff wrote refdex.db"
+    # a catalog in a sub-folder of the repository, named by its path
+    expect_exit 0 "$REFDEX" check repo/catalog.md --allow-private --diff HEAD~1 --db sub.db
+    expect_in out.txt "6 links: 4 ok, 2 unchanged in"
+}
+
 run_case ci
