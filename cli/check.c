@@ -234,7 +234,7 @@ int rd_cmd_check(rd_config *cfg)
     int fmt = rd_report_format_parse(cfg->format ? cfg->format : "text");
     if (fmt < 0) {
         fprintf(stderr,
-                "refdex: check --format is text, json, junit, github or markdown, "
+                "refdex: check --format is text, json, junit, github, markdown or sarif, "
                 "not '%s'\n",
                 cfg->format);
         return RD_EXIT_USAGE;

@@ -40,7 +40,7 @@ static const char usage_text[] =
     "common options ('refdex COMMAND --help' says which a command takes):\n"
     "  --db PATH         database file (default: refdex.db beside FILE, or ./refdex.db)\n"
     "  --format FMT      lint: text|json; query, categories, history: table|tsv|json;\n"
-    "                    check, report: text|json|junit|github|markdown\n"
+    "                    check, report: text|json|junit|github|markdown|sarif\n"
     "  --category NAME   query: a category's name, slug or path (ref/log), any case;\n"
     "                    its sub-categories are included\n"
     "  --search TEXT     query: entries whose name, description or category match\n"
@@ -174,7 +174,7 @@ static const struct command {
      "  as their alt text unless --remote-images."},
     {"check", rd_cmd_check,
      O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_FORCE | O_SHARD | O_OUTPUT | O_DIFF, 1,
-     "refdex check FILE [--format text|json|junit|github|markdown] [-o FILE]\n"
+     "refdex check FILE [--format text|json|junit|github|markdown|sarif] [-o FILE]\n"
      "          [--timeout D] [--deadline D] [--concurrency N] [--per-host N]\n"
      "          [--host-interval D] [--retries N] [--method get|head] [--max-bytes SIZE]\n"
      "          [--accept LIST] [--exclude RE] [--include RE] [--max-age D]\n"
@@ -197,8 +197,8 @@ static const struct command {
      "  request job wants); the others are reported 'unchanged', not fetched. Not\n"
      "  a git repository, no git, or an unknown REV: exit 2, nothing written."},
     {"report", rd_cmd_report, O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_RUN | O_OUTPUT, 1,
-     "refdex report FILE [--run ID] [--format text|json|junit|github|markdown] [-o FILE]\n"
-     "          [--strict] [--db PATH]\n"
+     "refdex report FILE [--run ID] [--format text|json|junit|github|markdown|sarif]\n"
+     "          [-o FILE] [--strict] [--db PATH]\n"
      "  Reports a stored check run of FILE's catalog again, fetching nothing: the\n"
      "  latest run (a merged run, after 'refdex merge'), or run ID. The formats and\n"
      "  exit codes are check's; a merged run says which shards it gathers, and a\n"

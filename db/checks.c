@@ -353,10 +353,6 @@ int rd_db_run_end(rd_db *db, int64_t run_id, const char *outcome, rd_error *err)
     return rc;
 }
 
-/* The runs whose checks are run ?1's: itself, or the shard runs a merged
- * run gathers. */
-#define RUN_SET "(SELECT id FROM runs WHERE id = ?1 OR merged_into = ?1)"
-
 /* A run's checks joined to the entries that linked each URL when the run
  * began (temp.run_links, taken by rd_db_run_begin): another process may
  * ingest an edited catalog while the run goes on. */
@@ -364,7 +360,7 @@ int rd_db_run_end(rd_db *db, int64_t run_id, const char *outcome, rd_error *err)
     " FROM checks k JOIN urls u ON u.id = k.url_id"                                                \
     " LEFT JOIN checks f ON f.id = k.cached_from"                                                  \
     " LEFT JOIN temp.run_links e ON e.url_id = k.url_id"                                           \
-    " WHERE k.run_id IN " RUN_SET
+    " WHERE k.run_id IN " RD_RUN_SET
 
 typedef struct report_cb {
     int (*cb)(const rd_report_row *, void *);
@@ -428,7 +424,7 @@ int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, FILE *out, rd
         "   || e.col)) FROM (SELECT * FROM temp.run_links WHERE url_id = k.url_id ORDER BY ord)"
         "   e))"
         " FROM checks k JOIN urls u ON u.id = k.url_id LEFT JOIN checks f ON f.id = k.cached_from"
-        " WHERE k.run_id IN " RUN_SET " ORDER BY k.id";
+        " WHERE k.run_id IN " RD_RUN_SET " ORDER BY k.id";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)

@@ -108,6 +108,23 @@ int rd_db_report(rd_db *db, int64_t run_id, int (*cb)(const rd_report_row *, voi
  * report is never one string in memory. */
 int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, FILE *out, rd_error *err);
 
+/* What a SARIF log says besides its results. */
+typedef struct rd_sarif_opts {
+    const char *file;    /* the catalog as the user named it: the results' artifact */
+    const char *version; /* refdex's, the tool's */
+    int strict;          /* --strict: which results are errors */
+    int offline;         /* the run found no network: no results, and says so */
+    const char *note;    /* said as the run's notification (a missing shard); NULL: none */
+} rd_sarif_opts;
+
+/* Writes the run's report as a SARIF 2.1.0 log (built by SQLite's JSON
+ * functions): the tool (refdex, its version, a rule per result kind), one
+ * invocation, and a result per catalog link that is broken, error, redirect,
+ * timeout, ratelimited, cancelled or blocked (a cache hit as the result it
+ * reused), located at its entry's line and column. Results are written as
+ * they are read. */
+int rd_db_report_sarif(rd_db *db, int64_t run_id, const rd_sarif_opts *o, FILE *out, rd_error *err);
+
 /* What a stored run was, for reporting it again without fetching. */
 typedef struct rd_run_info {
     int64_t id;

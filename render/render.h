@@ -1,6 +1,6 @@
 /* render/render.h — what refdex writes for people and programs: the HTML and
  * JSON index, and check reports (text, JSON, JUnit XML, GitHub annotations,
- * Markdown). XML is built with libxml2, JSON by SQLite; nothing here prints on
+ * Markdown, SARIF). XML is built with libxml2, JSON by SQLite; nothing here prints on
  * its own: output goes to the FILE the caller gives. The catalog's own Markdown
  * (`fmt`) is catalog/'s: see rd_markdown_format in catalog/catalog.h. */
 #ifndef RD_RENDER_H
@@ -19,7 +19,8 @@ typedef enum rd_report_format {
     RD_REPORT_JSON,
     RD_REPORT_JUNIT,
     RD_REPORT_GITHUB,
-    RD_REPORT_MARKDOWN
+    RD_REPORT_MARKDOWN,
+    RD_REPORT_SARIF
 } rd_report_format;
 
 /* "text", "json", ... → the format; -1 when unknown. */

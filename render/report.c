@@ -1,4 +1,4 @@
-/* render/report.c — check reports in five formats. */
+/* render/report.c — check reports in six formats. */
 #include <libxml/xmlwriter.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,8 +7,8 @@
 
 int rd_report_format_parse(const char *name)
 {
-    static const char *const names[] = {"text", "json", "junit", "github", "markdown"};
-    for (int i = 0; i < 5; i++)
+    static const char *const names[] = {"text", "json", "junit", "github", "markdown", "sarif"};
+    for (int i = 0; i < 6; i++)
         if (!strcmp(name, names[i]))
             return i;
     return -1;
@@ -342,10 +342,22 @@ static int write_junit(rd_db *db, int64_t run_id, const char *file, const rd_rep
 #define OFFLINE_NOTE                                                                               \
     "the network looked unavailable: no server could be reached, so no link was checked"
 
+/* SARIF 2.1.0, built by SQLite (db/sarif.c); the shards line, when there is
+ * one, is the run's notification. */
+static int write_sarif(rd_db *db, int64_t run_id, const char *file, const rd_report_summary *s,
+                       FILE *out, rd_error *err)
+{
+    char note[12000];
+    rd_report_shards_note(s, note, sizeof note);
+    rd_sarif_opts o = {file, RD_VERSION, s->strict, s->offline, note};
+    return rd_db_report_sarif(db, run_id, &o, out, err);
+}
+
 /* A run that found no network, in each format: said once, no link listed. */
 static int write_offline(rd_report_format format, const rd_report_summary *s, FILE *out)
 {
     switch (format) {
+    case RD_REPORT_SARIF: break; /* write_sarif says it */
     case RD_REPORT_TEXT: rd_report_summary_line(s, out); break;
     case RD_REPORT_JSON: fputs("[]\n", out); break;
     case RD_REPORT_GITHUB: fputs("::warning title=refdex::" OFFLINE_NOTE "\n", out); break;
@@ -369,6 +381,8 @@ int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_forma
                     const rd_report_summary *sum, FILE *out, rd_error *err)
 {
     int rc = RD_OK;
+    if (format == RD_REPORT_SARIF)
+        return write_sarif(db, run_id, file, sum, out, err);
     if (sum->offline) {
         rc = write_offline(format, sum, out);
         shards_line(format, sum, out);
@@ -392,6 +406,7 @@ int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_forma
         shards_line(format, sum, out);
         break;
     }
+    case RD_REPORT_SARIF: break; /* above */
     case RD_REPORT_MARKDOWN: {
         md_state m = {out, file, 0};
         markdown_head(sum, out);

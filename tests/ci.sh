@@ -160,4 +160,72 @@ EOC
     expect_in out.txt "6 links: 4 ok, 2 unchanged in"
 }
 
+# --format sarif: a SARIF 2.1.0 log, valid against the OASIS schema shipped in
+# tests/data (sarif-2.1/schema/sarif-schema-2.1.0.json of oasis-tcs/sarif-spec),
+# with one result per failing, moved or blocked link at its line and column,
+# a rule per result kind, and levels that follow --strict.
+validate_sarif() {
+    python3 - "$DATA/sarif-schema-2.1.0.json" "$1" <<'EOP'
+import json, sys, jsonschema
+schema, doc = (json.load(open(p)) for p in sys.argv[1:3])
+jsonschema.Draft4Validator.check_schema(schema)
+jsonschema.validate(doc, schema, cls=jsonschema.Draft4Validator)
+EOP
+}
+# sarif_results FILE: "ruleId:level:line:col" of each result
+sarif_results() {
+    python3 -c '
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
+print(" ".join("%s:%s:%d:%d" % (r["ruleId"], r["level"],
+      r["locations"][0]["physicalLocation"]["region"]["startLine"],
+      r["locations"][0]["physicalLocation"]["region"]["startColumn"])
+      for r in run["results"] if rules[r["ruleIndex"]] == r["ruleId"]))' "$1"
+}
+case_sarif() {
+    start_fixture
+    cat > c.md <<EOC
+# Sarif
+
+## bad
+- [ok]($BASE/ok/a) - Fine.
+- [gone]($BASE/status/404) - Gone.
+- [moved]($BASE/chain/1) - Moved.
+  - [wall]($BASE/status/999) - A wall.
+- [slow]($BASE/hang) - Slow.
+- [mail](mailto:a@example.org) - Mail.
+- [again]($BASE/status/404) - The same link twice.
+EOC
+    expect_exit 1 "$REFDEX" check c.md --allow-private --timeout 1s --format sarif -o r.sarif
+    checks=$((checks + 1))
+    validate_sarif r.sarif 2>err.txt || fail "r.sarif is not valid SARIF 2.1.0: $(tail -3 err.txt)"
+    checks=$((checks + 1))
+    got=$(sarif_results r.sarif)
+    [ "$got" = "broken:error:5:3 redirect:warning:6:3 blocked:warning:7:5 timeout:warning:8:3 broken:error:10:3" ] ||
+        fail "SARIF results: $got"
+    expect_in r.sarif '"tool":{"driver":{"name":"refdex","version":"'
+    expect_in r.sarif '"artifactLocation":{"uri":"c.md"}'
+    expect_in r.sarif '"message":{"text":"gone: '"$BASE"'/status/404 — HTTP 404"}'
+    expect_in r.sarif '"executionSuccessful":true'
+    # --strict: a timeout and a wall are errors
+    expect_exit 1 "$REFDEX" check c.md --allow-private --timeout 1s --format sarif --strict -o s.sarif
+    checks=$((checks + 1))
+    [ "$(sarif_results s.sarif)" = "broken:error:5:3 redirect:warning:6:3 blocked:error:7:5 timeout:error:8:3 broken:error:10:3" ] ||
+        fail "SARIF results with --strict: $(sarif_results s.sarif)"
+    # report --format sarif says the same of the stored run
+    expect_exit 1 "$REFDEX" report c.md --format sarif --strict -o t.sarif
+    checks=$((checks + 1))
+    cmp -s s.sarif t.sarif || fail "report --format sarif differs from check's"
+    # the validation can fail: a line 0 is not SARIF
+    sed 's/"startLine":5/"startLine":0/' r.sarif > bad.sarif
+    checks=$((checks + 1))
+    ! validate_sarif bad.sarif 2>/dev/null || fail "a SARIF log with startLine 0 passed the schema"
+    # a catalog of good links: a valid log with no results
+    printf '# S\n\n## good\n- [ok](%s/ok/b) - Fine.\n' "$BASE" > g.md
+    expect_exit 0 "$REFDEX" check g.md --allow-private --format sarif --db g.db -o g.sarif
+    checks=$((checks + 1))
+    validate_sarif g.sarif 2>err.txt && [ -z "$(sarif_results g.sarif)" ] || fail "g.sarif: $(cat g.sarif)"
+}
+
 run_case ci
