@@ -27,6 +27,7 @@ typedef struct rd_check_tally {
     size_t failing;     /* results that fail the run (rd_result_fails) */
     size_t web, hosts;  /* links fetched over the network, and their hosts */
     size_t host_pauses; /* times a rate-limited host was paused */
+    size_t offline_web; /* --offline: web links left out of the run */
     int64_t started_ms, elapsed_ms;
     int network_down;    /* links on several hosts, and not one server reached */
     const char *outcome; /* "completed", "interrupted" or "deadline" */
@@ -52,9 +53,11 @@ typedef struct rd_check_opts {
      * every link is checked. */
     const char *diff_rev;
     const int *diff_lines;
-    size_t ndiff; /* pairs */
+    size_t ndiff;        /* pairs */
     const char *catalog; /* the catalog's path: relative links are beside it */
     int strict;          /* timeouts, rate limits and cancellations fail too */
+    int offline;         /* check only local links (files, relative, mailto): the web
+                            links are left out of the run, not fetched nor stored */
     int shard, shards;   /* check only the links whose host is in shard K of N
                             (rd_shard_of_host); shards 0: every link */
     /* Called after each result is stored (progress); may be NULL. */

@@ -325,6 +325,21 @@ static void keep_shard(run *r)
     r->t->total = kept;
 }
 
+/* --offline: keeps the targets that need no network (files, relative links,
+ * e-mail addresses), in their order, freeing the web ones, which it counts. */
+static void keep_local(run *r)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < r->t->total; i++) {
+        if (strcmp(r->targets[i].kind, "web"))
+            r->targets[kept++] = r->targets[i];
+        else
+            rd_targets_free_one(&r->targets[i]);
+    }
+    r->t->offline_web = r->t->total - kept;
+    r->t->total = kept;
+}
+
 /* Fetches the web links under the run's context. The links the run ended
  * before they started are stored already (rd_db_run_begin's placeholders):
  * they are only counted. */
@@ -400,6 +415,8 @@ int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_erro
     t->catalog = t->total;
     if (rc == RD_OK && o->shards > 0)
         keep_shard(&r);
+    if (rc == RD_OK && o->offline)
+        keep_local(&r);
     if (rc == RD_OK && o->diff_rev)
         rc = rd_db_urls_on_lines(db, o->diff_lines, o->ndiff, &r.changed, &r.nchanged, err);
     if (rc == RD_OK)

@@ -131,6 +131,7 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
                        .ndiff = cfg->ndiff,
                        .catalog = cfg->file,
                        .strict = cfg->strict,
+                       .offline = cfg->offline,
                        .shard = cfg->shard,
                        .shards = cfg->shards,
                        .on_result = draw,
@@ -157,7 +158,8 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
                              .shard = cfg->shard,
                              .shards = cfg->shards,
                              .catalog = t.catalog,
-                             .host_pauses = t.host_pauses};
+                             .host_pauses = t.host_pauses,
+                             .offline_web = t.offline_web};
     memcpy(sum.count, t.count, sizeof sum.count);
     *network_down = t.network_down;
     if (e == RD_OK)

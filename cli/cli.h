@@ -96,6 +96,7 @@ typedef struct rd_config {
     char **ignore;     /* its patterns, owned */
     int *ignore_line;
     int nignore;
+    int offline; /* check --offline: local links only */
     /* check --diff REV: the catalog's lines changed since REV (pairs) */
     const char *diff_rev;
     int *diff_lines; /* owned */
@@ -123,6 +124,7 @@ int rd_cmd_render(rd_config *cfg);
 int rd_cmd_fmt(rd_config *cfg);
 int rd_cmd_fix(rd_config *cfg);
 int rd_cmd_parse(rd_config *cfg);
+int rd_cmd_links(rd_config *cfg);
 int rd_cmd_report(rd_config *cfg);
 int rd_cmd_merge(rd_config *cfg);
 int rd_cmd_config(rd_config *cfg);

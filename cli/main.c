@@ -30,6 +30,7 @@ static const char usage_text[] =
     "  ingest FILE       parse FILE and store it in the database (one transaction)\n"
     "  lint FILE         report problems as FILE:LINE:COL: SEVERITY: RULE: message\n"
     "  parse FILE        show how FILE is read: categories, entries, notes, slips\n"
+    "  links FILE        every link with its entry, category and position, unchecked\n"
     "  query             list entries by --category and/or --search, with link health\n"
     "  categories        print the category tree with entry counts\n"
     "  history URL|NAME  every stored check of a link, newest first\n"
@@ -39,8 +40,9 @@ static const char usage_text[] =
     "\n"
     "common options ('refdex COMMAND --help' says which a command takes):\n"
     "  --db PATH         database file (default: refdex.db beside FILE, or ./refdex.db)\n"
-    "  --format FMT      lint: text|json; query, categories, history: table|tsv|json;\n"
-    "                    check, report: text|json|junit|github|markdown|sarif\n"
+    "  --format FMT      lint, links: text|json; query, categories, history, hosts:\n"
+    "                    table|tsv|json; check, report:\n"
+    "                    text|json|junit|github|markdown|sarif\n"
     "  --category NAME   query: a category's name, slug or path (ref/log), any case;\n"
     "                    its sub-categories are included\n"
     "  --search TEXT     query: entries whose name, description or category match\n"
@@ -104,6 +106,7 @@ static const char usage_more[] =
     "  --shards N         check: shard K of N, K from JOB_COMPLETION_INDEX (Kubernetes)\n"
     "  --diff REV         check: only the links of entries changed since git revision\n"
     "                     REV; the others are 'unchanged', not fetched\n"
+    "  --offline          check: only local links (files, relative, mailto:)\n"
     "\n"
     "exit codes:\n"
     "  0    all good\n"
@@ -180,7 +183,7 @@ static const struct command {
      "          [--accept LIST] [--exclude RE] [--include RE] [--max-age D]\n"
      "          [--allow-private] [--strict] [--db PATH] [--shard K/N | --shards N]\n"
      "          [--header 'NAME: VALUE'] [--user-agent TEXT] [--config FILE]\n"
-     "          [--remap 'REGEX REPLACEMENT'] [--diff REV]\n"
+     "          [--remap 'REGEX REPLACEMENT'] [--diff REV] [--offline]\n"
      "  Ingests FILE, checks every link under its own deadline, stores each result,\n"
      "  and reports problems as FILE:LINE:COL. Exit 1 when a link is broken (or with\n"
      "  --strict, timed out, rate limited, cancelled or blocked), 3 when no host\n"
@@ -195,7 +198,9 @@ static const struct command {
      "  --diff REV checks only the links of entries whose lines changed since the\n"
      "  git revision REV (git diff -U0 REV -- FILE, run by refdex; what a pull\n"
      "  request job wants); the others are reported 'unchanged', not fetched. Not\n"
-     "  a git repository, no git, or an unknown REV: exit 2, nothing written."},
+     "  a git repository, no git, or an unknown REV: exit 2, nothing written.\n"
+     "  --offline checks and reports only the local links (files, relative paths,\n"
+     "  mailto:); web links are not fetched, and the summary says how many."},
     {"report", rd_cmd_report, O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_RUN | O_OUTPUT, 1,
      "refdex report FILE [--run ID] [--format text|json|junit|github|markdown|sarif]\n"
      "          [-o FILE] [--strict] [--db PATH]\n"
@@ -254,6 +259,15 @@ static const struct command {
      "  group) with its entries, sub-entries and notes, then the in-page navigation\n"
      "  links and what lint would report as slips, each with LINE:COL. Reads and\n"
      "  writes no database."},
+    {"links", rd_cmd_links, O_FORMAT | O_MAXIN, 1,
+     "refdex links FILE [--format text|json]\n"
+     "  Prints every link of FILE (each entry with a destination, sub-entries too),\n"
+     "  in catalog order, without checking any: FILE:LINE:COL: URL — NAME [CATEGORY]\n"
+     "  a line (the URL normalised as check fetches it; as written when it cannot\n"
+     "  be), or a JSON array of objects with name, url, url_raw, kind (web, mailto,\n"
+     "  file, relative, other, unsafe, invalid), category, file, line, col,\n"
+     "  location and parent (a sub-entry's entry, else null). The count goes to\n"
+     "  stderr. Reads and writes no database."},
     {"query", rd_cmd_query, O_DB | O_FORMAT | O_CATEGORY | O_SEARCH | O_STATUS, 0,
      "refdex query [--category NAME|SLUG|PATH] [--search TEXT] [--status STATUS]\n"
      "          [--since DATE] [--format table|tsv|json] [--db PATH]\n"
@@ -381,7 +395,8 @@ enum {
     OPT_USER_AGENT,
     OPT_CONFIG,
     OPT_REMAP,
-    OPT_DIFF
+    OPT_DIFF,
+    OPT_OFFLINE
 };
 
 static const struct option longopts[] = {
@@ -431,6 +446,7 @@ static const struct option longopts[] = {
     {"config", required_argument, NULL, OPT_CONFIG},
     {"remap", required_argument, NULL, OPT_REMAP},
     {"diff", required_argument, NULL, OPT_DIFF},
+    {"offline", no_argument, NULL, OPT_OFFLINE},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -481,7 +497,8 @@ static int option_bit(int opt)
     case OPT_VACUUM: return O_PRUNE;
     case OPT_OUTPUT:
     case 'o': return O_OUTPUT;
-    case OPT_DIFF: return O_DIFF;
+    case OPT_DIFF:
+    case OPT_OFFLINE: return O_DIFF;
     case 'q':
     case 'v':
     case 'h':
@@ -809,6 +826,7 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         case '?': return usage_error("unknown option '%s'", argv[optind - 1]);
         case OPT_CONFIG: cfg->config = optarg; break;
         case OPT_DIFF: cfg->diff_rev = optarg; break;
+        case OPT_OFFLINE: cfg->offline = 1; break;
         default: rc = parse_check_option(c, optarg, cfg); rd_config_mark(cfg, option_name(c));
         }
     }

@@ -73,6 +73,9 @@ void rd_report_summary_line(const rd_report_summary *s, FILE *out)
     if (s->host_pauses)
         fprintf(out, "; rate-limited hosts paused %zu time%s", s->host_pauses,
                 s->host_pauses == 1 ? "" : "s");
+    if (s->offline_web)
+        fprintf(out, "; --offline: %zu web link%s not fetched", s->offline_web,
+                s->offline_web == 1 ? "" : "s");
     fputc('\n', out);
 }
 
@@ -95,6 +98,12 @@ int rd_report_shards_note(const rd_report_summary *s, char *buf, size_t n)
 /* The shards line of the text, GitHub and Markdown reports. */
 static void shards_line(rd_report_format format, const rd_report_summary *s, FILE *out)
 {
+    if (s->offline_web && format == RD_REPORT_GITHUB)
+        fprintf(out, "::notice title=refdex --offline::%zu web link%s not fetched\n",
+                s->offline_web, s->offline_web == 1 ? "" : "s");
+    else if (s->offline_web && format == RD_REPORT_MARKDOWN)
+        fprintf(out, "\n--offline: %zu web link%s not fetched.\n", s->offline_web,
+                s->offline_web == 1 ? "" : "s");
     char note[12000];
     int missing = rd_report_shards_note(s, note, sizeof note);
     if (!note[0])
@@ -349,6 +358,10 @@ static int write_sarif(rd_db *db, int64_t run_id, const char *file, const rd_rep
 {
     char note[12000];
     rd_report_shards_note(s, note, sizeof note);
+    size_t used = strlen(note);
+    if (s->offline_web)
+        snprintf(note + used, sizeof note - used, "%s--offline: %zu web link%s not fetched",
+                 used ? "; " : "", s->offline_web, s->offline_web == 1 ? "" : "s");
     rd_sarif_opts o = {file, RD_VERSION, s->strict, s->offline, note};
     return rd_db_report_sarif(db, run_id, &o, out, err);
 }

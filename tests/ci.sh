@@ -228,4 +228,82 @@ EOC
     validate_sarif g.sarif 2>err.txt && [ -z "$(sarif_results g.sarif)" ] || fail "g.sarif: $(cat g.sarif)"
 }
 
+# links: every link with its entry, category and position, nothing fetched
+# and no database written; JSON built by SQLite.
+case_links() {
+    start_fixture
+    cat > c.md <<EOC
+# Links
+
+## web
+- [page]($BASE/count/page) - A page.
+  - [sub]($BASE/count/sub) - Under it.
+- no link here
+- [bare](example.org/x) - No scheme.
+
+## local
+- [readme](README.md) - A file.
+- [mail](mailto:a@example.org) - Mail.
+EOC
+    expect_exit 0 "$REFDEX" links c.md
+    checks=$((checks + 1))
+    [ "$(cat out.txt)" = "c.md:4:3: $BASE/count/page — page [links/web]
+c.md:5:5: $BASE/count/sub — sub [links/web]
+c.md:7:3: https://example.org/x — bare [links/web]
+c.md:10:3: README.md — readme [links/local]
+c.md:11:3: mailto:a@example.org — mail [links/local]" ] || fail "links: $(cat out.txt)"
+    expect_in err.txt "c.md: 5 links"
+    expect_exit 0 "$REFDEX" links c.md --format json
+    checks=$((checks + 1))
+    got=$(sqlite3 :memory: "SELECT json_array_length(readfile('out.txt')), (SELECT group_concat(json_extract(value, '\$.kind') || ',' || json_extract(value, '\$.location') || ',' || coalesce(json_extract(value, '\$.parent'), '-'), ' ') FROM json_each(readfile('out.txt')))")
+    [ "$got" = "5|web,c.md:4:3,- web,c.md:5:5,page web,c.md:7:3,- relative,c.md:10:3,- mailto,c.md:11:3,-" ] ||
+        fail "links --format json: $got"
+    expect_in out.txt '"url":"https://example.org/x","url_raw":"example.org/x"'
+    checks=$((checks + 1))
+    ! grep -q "^GET\|^HEAD" fixture.log || fail "links fetched something"
+    checks=$((checks + 1))
+    [ ! -e refdex.db ] || fail "links wrote a database"
+    expect_exit 2 "$REFDEX" links c.md --format xml
+    expect_exit 2 "$REFDEX" links missing.md
+}
+
+# check --offline: only the local links are checked and reported; the web
+# ones are not fetched, and the summary says how many.
+case_offline() {
+    start_fixture
+    : > README.md
+    cat > c.md <<EOC
+# Offline
+
+## all
+- [page]($BASE/count/page) - A page.
+- [gone]($BASE/status/404) - Gone.
+- [readme](README.md) - There.
+- [missing](MISSING.md) - Not there.
+- [mail](mailto:a@example.org) - Mail.
+EOC
+    expect_exit 1 "$REFDEX" check c.md --allow-private --offline
+    expect_in out.txt "c.md:7:3: broken: missing MISSING.md — no such file:"
+    expect_in out.txt "3 links: 2 ok, 1 broken in"
+    expect_in out.txt "; --offline: 2 web links not fetched"
+    expect_not_in out.txt "status/404"
+    checks=$((checks + 1))
+    ! grep -q "^GET\|^HEAD" fixture.log || fail "--offline fetched: $(cat fixture.log)"
+    expect_sql "SELECT count(*) FROM checks" 3
+    # every format says it
+    expect_exit 1 "$REFDEX" check c.md --allow-private --offline --format github
+    expect_in out.txt "::notice title=refdex --offline::2 web links not fetched"
+    expect_exit 1 "$REFDEX" check c.md --allow-private --offline --format markdown
+    expect_in out.txt "--offline: 2 web links not fetched."
+    expect_exit 1 "$REFDEX" check c.md --allow-private --offline --format sarif -o o.sarif
+    expect_in o.sarif '"message":{"text":"--offline: 2 web links not fetched"}'
+    checks=$((checks + 1))
+    validate_sarif o.sarif 2>err.txt || fail "o.sarif: $(cat err.txt)"
+    # without the missing file: exit 0, and the 404 is not noticed
+    sed -i '/MISSING/d' c.md
+    expect_exit 0 "$REFDEX" check c.md --allow-private --offline
+    expect_in out.txt "2 links: 2 ok in"
+    expect_exit 2 "$REFDEX" update c.md --offline
+}
+
 run_case ci
