@@ -75,7 +75,10 @@ static int on_crawled(void *ud, size_t index, const rd_check *k)
                             k->bytes,
                             error,
                             k->title,
-                            0};
+                            0,
+                            k->attempts,
+                            k->http429,
+                            k->paused_ms};
         return record(r, r->web[index], k->result, &row);
     }
     rd_check_row row = {rd_result_name(k->result),
@@ -86,7 +89,10 @@ static int on_crawled(void *ud, size_t index, const rd_check *k)
                         k->bytes,
                         k->error,
                         k->title,
-                        0};
+                        0,
+                        k->attempts,
+                        k->http429,
+                        k->paused_ms};
     return record(r, r->web[index], k->result, &row);
 }
 
@@ -113,7 +119,7 @@ static void check_file(run *r, size_t target, const char *url, const char *kind)
     int ok = path && stat(path, &st) == 0;
     if (!ok)
         snprintf(why, sizeof why, "no such file: %s", path ? path : url);
-    rd_check_row row = {ok ? "ok" : "broken", 0, NULL, 0, 0, 0, why, NULL, 0};
+    rd_check_row row = {ok ? "ok" : "broken", 0, NULL, 0, 0, 0, why, NULL, 0, 0, 0, 0};
     record(r, target, ok ? RD_RES_OK : RD_RES_BROKEN, &row);
     if (!strcmp(kind, "file"))
         curl_free(path);
@@ -254,11 +260,12 @@ static size_t sort_targets(run *r, const char **urls)
             char why[300];
             snprintf(why, sizeof why, "not changed since %.200s (--diff): not fetched",
                      r->o->diff_rev);
-            rd_check_row row = {"unchanged", 0, NULL, 0, 0, 0, why, NULL, 0};
+            rd_check_row row = {"unchanged", 0, NULL, 0, 0, 0, why, NULL, 0, 0, 0, 0};
             record(r, i, RD_RES_UNCHANGED, &row);
         } else if (treat == RD_TREAT_SKIP) {
             rd_check_row row = {
-                "excluded", 0, NULL, 0, 0, 0, "its host's treat = skip (refdex.ini)", NULL, 0};
+                "excluded", 0, NULL, 0, 0, 0, "its host's treat = skip (refdex.ini)",
+                NULL,       0, 0,    0, 0};
             record(r, i, RD_RES_EXCLUDED, &row);
         } else if (treat == RD_TREAT_BLOCKED) {
             rd_check_row row = {"blocked",
@@ -269,18 +276,22 @@ static size_t sort_targets(run *r, const char **urls)
                                 0,
                                 "its host blocks link checkers (treat = blocked): not fetched",
                                 NULL,
+                                0,
+                                0,
+                                0,
                                 0};
             record(r, i, RD_RES_BLOCKED, &row);
         } else if (excluded) {
             rd_check_row row = {"excluded", 0, NULL, 0, 0, 0, "--exclude/--include/.refdexignore",
-                                NULL,       0};
+                                NULL,       0, 0,    0, 0};
             record(r, i, RD_RES_EXCLUDED, &row);
         } else if (g->fresh) {
             rd_check_row row = {"cached", g->fresh_status, g->fresh_final_url, 0, 0, 0,
-                                NULL,     g->fresh_title,  g->fresh_id};
+                                NULL,     g->fresh_title,  g->fresh_id,        0, 0, 0};
             record(r, i, RD_RES_CACHED, &row);
         } else if (!strcmp(g->kind, "mailto")) {
-            rd_check_row row = {"ok", 0, NULL, 0, 0, 0, "e-mail address: syntax only", NULL, 0};
+            rd_check_row row = {"ok", 0, NULL, 0, 0, 0, "e-mail address: syntax only",
+                                NULL, 0, 0,    0, 0};
             record(r, i, RD_RES_OK, &row);
         } else if (!strcmp(g->kind, "relative") || !strcmp(g->kind, "file")) {
             check_file(r, i, g->url, g->kind);
@@ -292,7 +303,7 @@ static size_t sort_targets(run *r, const char **urls)
             urls[nweb++] = to ? to : g->url;
         } else {
             rd_check_row row = {"excluded", 0, NULL, 0, 0, 0, "only http(s) links are fetched",
-                                NULL,       0};
+                                NULL,       0, 0,    0, 0};
             record(r, i, RD_RES_EXCLUDED, &row);
         }
     }

@@ -125,6 +125,7 @@ int rd_cmd_fmt(rd_config *cfg);
 int rd_cmd_fix(rd_config *cfg);
 int rd_cmd_parse(rd_config *cfg);
 int rd_cmd_links(rd_config *cfg);
+int rd_cmd_hosts(rd_config *cfg);
 int rd_cmd_report(rd_config *cfg);
 int rd_cmd_merge(rd_config *cfg);
 int rd_cmd_config(rd_config *cfg);

@@ -34,10 +34,14 @@ static const char usage_text[] =
     "  query             list entries by --category and/or --search, with link health\n"
     "  categories        print the category tree with entry counts\n"
     "  history URL|NAME  every stored check of a link, newest first\n"
+    "  hosts             per host: requests, latency, results, 429s, time paused\n"
     "  prune --keep N    keep the latest N checks of each link (--vacuum: and shrink)\n"
     "  config [FILE]     the check settings in effect (refdex.ini, flags, defaults)\n"
     "                    and where each comes from\n"
-    "\n"
+    "\n";
+
+/* (in parts: C compilers need take no string longer than 4095 bytes) */
+static const char usage_common[] =
     "common options ('refdex COMMAND --help' says which a command takes):\n"
     "  --db PATH         database file (default: refdex.db beside FILE, or ./refdex.db)\n"
     "  --format FMT      lint, links: text|json; query, categories, history, hosts:\n"
@@ -49,7 +53,8 @@ static const char usage_text[] =
     "                    every word of TEXT (as a prefix; CJK text works)\n"
     "  --status STATUS   query: entries whose link is ok, redirect, broken, flaky,\n"
     "                    timeout, ratelimited or unchecked\n"
-    "  --since DATE      query: whose status began at DATE or later (2026-11-01, 7d)\n"
+    "  --since DATE      query: whose status began at DATE or later (2026-11-01, 7d);\n"
+    "                    hosts: the checks made since DATE\n"
     "  --strict          lint: warnings fail; check, report: timeouts, rate limits,\n"
     "                    cancelled and blocked links (bot walls) fail too\n"
     "  --max-input SIZE  refuse catalogs larger than SIZE (default 32M)\n"
@@ -139,7 +144,8 @@ enum {
     O_ADD = 65536,
     O_STATUS = 131072,
     O_PRUNE = 262144,
-    O_DIFF = 524288
+    O_DIFF = 524288,
+    O_SINCE = 1048576
 };
 
 static const struct command {
@@ -268,7 +274,7 @@ static const struct command {
      "  file, relative, other, unsafe, invalid), category, file, line, col,\n"
      "  location and parent (a sub-entry's entry, else null). The count goes to\n"
      "  stderr. Reads and writes no database."},
-    {"query", rd_cmd_query, O_DB | O_FORMAT | O_CATEGORY | O_SEARCH | O_STATUS, 0,
+    {"query", rd_cmd_query, O_DB | O_FORMAT | O_CATEGORY | O_SEARCH | O_STATUS | O_SINCE, 0,
      "refdex query [--category NAME|SLUG|PATH] [--search TEXT] [--status STATUS]\n"
      "          [--since DATE] [--format table|tsv|json] [--db PATH]\n"
      "  Lists matching entries in catalog order, sub-entries under their entry, with\n"
@@ -301,6 +307,14 @@ static const struct command {
      "  (refdex.ini:LINE) or a flag. The config file is --config FILE, else\n"
      "  refdex.ini beside FILE (./refdex.ini without FILE) when there is one.\n"
      "  Header values are not shown."},
+    {"hosts", rd_cmd_hosts, O_DB | O_FORMAT | O_SINCE | O_RUN, 0,
+     "refdex hosts [--run ID | --since DATE] [--format table|tsv|json] [--db PATH]\n"
+     "  Per host of the web links, from the stored checks of the latest run (after\n"
+     "  'refdex merge', the merged run), of run ID, or of every run since DATE\n"
+     "  (2026-11-01, 2026-11-01T10:00:00 in UTC, or 7d ago): requests made (retries,\n"
+     "  HEAD then GET and redirect hops count), the median and 95th percentile of a\n"
+     "  fetched link's time (nearest rank), results by kind, 429 answers, and how\n"
+     "  long they paused the host. Most requests first. Writes nothing."},
     {"categories", rd_cmd_categories, O_DB | O_FORMAT, 0,
      "refdex categories [--format table|tsv|json] [--db PATH]\n"
      "  Prints the category tree: entries in each category, and with sub-categories."},
@@ -491,8 +505,8 @@ static int option_bit(int opt)
     case OPT_SHARDS: return O_SHARD;
     case OPT_RUN: return O_RUN;
     case OPT_ADD: return O_ADD;
-    case OPT_STATUS:
-    case OPT_SINCE: return O_STATUS;
+    case OPT_STATUS: return O_STATUS;
+    case OPT_SINCE: return O_SINCE;
     case OPT_KEEP:
     case OPT_VACUUM: return O_PRUNE;
     case OPT_OUTPUT:
@@ -871,11 +885,13 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage_text, stderr);
+        fputs(usage_common, stderr);
         fputs(usage_more, stderr);
         return RD_EXIT_USAGE;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         fputs(usage_text, stdout);
+        fputs(usage_common, stdout);
         fputs(usage_more, stdout);
         return RD_EXIT_OK;
     }

@@ -21,6 +21,8 @@ typedef struct rd_check {
     const char *final_url; /* after redirects, NULL when there were none; valid in the callback */
     int redirects;         /* hops followed */
     int attempts;          /* transfers made (HEAD, GET, retries) */
+    int http429;           /* 429 answers it got */
+    int64_t paused_ms;     /* how much its 429s (or 503s with a wait) paused its host */
     int64_t elapsed_ms;    /* from the link's start to its result */
     int64_t bytes;         /* body bytes read */
     char error[256];       /* why, for error/timeout/broken; "" otherwise */

@@ -200,8 +200,15 @@ static int64_t stated_wait_ms(CURL *e)
  * handled (backing off or finished), 0 for a 503 to report as broken. */
 static int throttled(engine *g, slot *s, long status, int64_t stated, int64_t now)
 {
+    int64_t before = rd_sched_paused_until(&g->sched, s->link);
     int64_t until = rd_sched_pause(&g->sched, s->link, now, stated, rd_ctx_deadline(g->run));
     g->stats->host_pauses = g->sched.pauses;
+    /* the time this answer added to its host's pause is the link's, so a
+     * host's paused time is the sum over its links (refdex hosts) */
+    int64_t from = before > now ? before : now;
+    if (until > from)
+        s->check.paused_ms += until - from;
+    s->check.http429 += status == 429;
     int64_t wait = stated >= 0 ? stated : until - now;
     if (status == 503)
         return s->failures++ < g->o->retries && back_off(g, s, wait, now);

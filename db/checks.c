@@ -205,15 +205,16 @@ static int prepare_result_statements(rd_db *db, rd_error *err)
 {
     static const char ins[] =
         "INSERT INTO checks(run_id, url_id, result, status_code, final_url, redirects,"
-        " elapsed_ms, bytes, error, title, checked_at, conclusive, cached_from) VALUES (?1, ?2,"
-        " ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ'), ?11,"
-        " nullif(?12, 0))";
+        " elapsed_ms, bytes, error, title, checked_at, conclusive, cached_from, attempts,"
+        " http429, paused_ms) VALUES (?1, ?2, ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10,"
+        " strftime('%Y-%m-%dT%H:%M:%fZ'), ?11, nullif(?12, 0), ?13, ?14, ?15)";
     /* +run_id: found by the URL's few checks, never by a scan of the run's */
     static const char upd[] =
         "UPDATE checks SET result = ?3, status_code = nullif(?4, 0), final_url = ?5,"
         " redirects = ?6, elapsed_ms = ?7, bytes = ?8, error = ?9, title = ?10,"
         " checked_at = strftime('%Y-%m-%dT%H:%M:%fZ'), conclusive = ?11,"
-        " cached_from = nullif(?12, 0) WHERE url_id = ?2 AND +run_id = ?1";
+        " cached_from = nullif(?12, 0), attempts = ?13, http429 = ?14, paused_ms = ?15"
+        " WHERE url_id = ?2 AND +run_id = ?1";
     if (!db->check_ins &&
         sqlite3_prepare_v3(db->h, ins, -1, SQLITE_PREPARE_PERSISTENT, &db->check_ins, NULL))
         return rd_db_fail(db, err, "preparing");
@@ -299,6 +300,9 @@ static void bind_result(sqlite3_stmt *st, int64_t run_id, int64_t url_id, const 
     int r = rd_result_parse(c->result);
     sqlite3_bind_int(st, 11, r >= 0 && rd_result_conclusive((rd_result)r));
     sqlite3_bind_int64(st, 12, c->cached_from);
+    sqlite3_bind_int(st, 13, c->attempts);
+    sqlite3_bind_int(st, 14, c->http429);
+    sqlite3_bind_int64(st, 15, c->paused_ms);
 }
 
 /* Results go in small transactions: a commit per result costs a dozen system

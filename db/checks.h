@@ -45,6 +45,10 @@ typedef struct rd_check_row {
     int64_t elapsed_ms, bytes;
     const char *error, *title;
     int64_t cached_from; /* a cache hit: the check it reused; else 0 */
+    /* a fetched link: the transfers made, its 429 answers, and the time they
+     * paused its host (refdex hosts); 0 for a link not fetched */
+    int attempts, http429;
+    int64_t paused_ms;
 } rd_check_row;
 
 /* The settings a run used, kept with it (as JSON), and its shard. */

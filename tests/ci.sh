@@ -306,4 +306,60 @@ EOC
     expect_exit 2 "$REFDEX" update c.md --offline
 }
 
+# hosts: per host of the stored checks, requests (a 429 and its retry are
+# two), latency, results by kind, 429s and the time they paused the host; for
+# the latest run, --run ID or --since DATE.
+case_hosts() {
+    start_fixture --hosts 2
+    B2="http://127.0.0.2:$PORT"
+    cat > c.md <<EOC
+# Hosts
+
+## a
+- [a]($BASE/ok/a) - Fine.
+- [slow]($BASE/slow/300) - Slow.
+- [limited]($BASE/limited/x?s=1) - A 429 with Retry-After: 1, then fine.
+- [gone]($BASE/status/404) - Gone.
+- [e]($B2/ok/e) - Another host.
+- [mail](mailto:a@example.org) - Not a host.
+EOC
+    expect_exit 1 "$REFDEX" check c.md --allow-private --retries 1
+    expect_exit 0 "$REFDEX" hosts --format tsv
+    expect_in out.txt "host	requests	links	fetched	median_ms	p95_ms	http429	paused_ms	results"
+    checks=$((checks + 1))
+    row=$(grep "^127.0.0.1	" out.txt)
+    # host, requests, links, fetched, 429s, paused, results (latency below)
+    [ "$(echo "$row" | cut -f1-4,7-9)" = "127.0.0.1	5	4	4	1	1000	3 ok, 1 broken" ] ||
+        fail "127.0.0.1: $row"
+    checks=$((checks + 1))
+    median=$(echo "$row" | cut -f5) p95=$(echo "$row" | cut -f6)
+    [ "$p95" -ge 1000 ] && [ "$median" -le "$p95" ] && [ "$median" -ge 0 ] ||
+        fail "latency: median $median, p95 $p95 (the 429'd link waited 1 s)"
+    expect_in out.txt "127.0.0.2	1	1	1	"
+    expect_in out.txt "	0	0	1 ok"
+    expect_not_in out.txt "example.org"
+    expect_in err.txt "2 hosts, run 1"
+    # the table, and JSON built by SQLite
+    expect_exit 0 "$REFDEX" hosts
+    expect_in out.txt "HOST                         REQUESTS    MEDIAN       P95  429S    PAUSED  RESULTS"
+    expect_in out.txt "1000 ms  3 ok, 1 broken"
+    expect_exit 0 "$REFDEX" hosts --format json
+    checks=$((checks + 1))
+    got=$(sqlite3 :memory: "SELECT group_concat(json_extract(value, '\$.host') || ' ' || json_extract(value, '\$.requests') || ' ' || json_extract(value, '\$.http429') || ' ' || json_extract(value, '\$.results.ok'), ', ') FROM json_each(readfile('out.txt'))")
+    [ "$got" = "127.0.0.1 5 1 3, 127.0.0.2 1 0 1" ] || fail "hosts --format json: $got"
+    # a second run (the 429 is gone: /limited answers 200 once it has said 429):
+    # the latest run alone, or both with --since
+    expect_exit 1 "$REFDEX" check c.md --allow-private --retries 1 --exclude /ok/
+    expect_exit 0 "$REFDEX" hosts --format tsv
+    expect_in out.txt "127.0.0.1	3	4	3	"
+    expect_in out.txt "127.0.0.2	0	1	0	-1	-1	0	0	1 excluded"
+    expect_exit 0 "$REFDEX" hosts --format tsv --since 2000-01-01
+    expect_in out.txt "127.0.0.1	8	8	7	"
+    expect_exit 0 "$REFDEX" hosts --format tsv --run 1
+    expect_in out.txt "127.0.0.1	5	4	4	"
+    expect_exit 2 "$REFDEX" hosts --run 1 --since 7d
+    expect_exit 2 "$REFDEX" hosts --format xml
+    expect_exit 2 "$REFDEX" hosts --status ok
+}
+
 run_case ci
