@@ -357,6 +357,17 @@ EOC
     expect_in out.txt "127.0.0.1	8	8	7	"
     expect_exit 0 "$REFDEX" hosts --format tsv --run 1
     expect_in out.txt "127.0.0.1	5	4	4	"
+    # shards merged: the merged run's numbers are its shards' together, 429s
+    # and pauses included (a new /limited ID says 429 once more)
+    mkdir m && printf '# M\n\n## m\n- [l](%s/limited/m?s=1) - L.\n- [e](%s/ok/e) - E.\n' "$BASE" "$B2" > m/c.md
+    for k in 0 1; do
+        "$REFDEX" check m/c.md --allow-private --retries 1 --shard $k/2 --db m/s$k.db -o /dev/null 2>/dev/null
+    done
+    expect_exit 0 "$REFDEX" merge m/all.db m/s0.db m/s1.db
+    expect_exit 0 "$REFDEX" hosts --db m/all.db --format tsv
+    expect_in out.txt "	1	1000	1 ok"
+    expect_in out.txt "127.0.0.1	2	1	1	"
+    expect_in out.txt "127.0.0.2	1	1	1	"
     expect_exit 2 "$REFDEX" hosts --run 1 --since 7d
     expect_exit 2 "$REFDEX" hosts --format xml
     expect_exit 2 "$REFDEX" hosts --status ok
