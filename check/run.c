@@ -221,8 +221,14 @@ static int compile_patterns(run *r)
  * reuse: RD_TREAT_CHECK when there is no rule. */
 static rd_treat treat_of(const rd_crawl_opts *o, CURLU *u, const char *url)
 {
+    /* most URLs name no rule's host at all: a substring test first spares
+     * them curl's parse (0.4 µs a URL; every run has the walled hosts'
+     * default rules) */
+    int named = 0;
+    for (size_t i = 0; i < o->nhosts && !named; i++)
+        named = strstr(url, o->hosts[i].host) != NULL;
     char *host = NULL;
-    if (!o->nhosts || !u || curl_url_set(u, CURLUPART_URL, url, 0) ||
+    if (!named || !u || curl_url_set(u, CURLUPART_URL, url, 0) ||
         curl_url_get(u, CURLUPART_HOST, &host, 0))
         return RD_TREAT_CHECK;
     const rd_host_rule *rule = rd_host_rule_for(o, host);
