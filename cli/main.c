@@ -183,8 +183,9 @@ static const struct command {
      "  as their alt text unless --remote-images."},
     {"check", rd_cmd_check,
      O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_FORCE | O_SHARD | O_OUTPUT | O_DIFF, 1,
-     "refdex check FILE [--format text|json|junit|github|markdown|sarif] [-o FILE]\n"
-     "          [--timeout D] [--deadline D] [--concurrency N] [--per-host N]\n"
+     "refdex check FILE [--format text|json|junit|github|markdown|sarif]\n"
+     "          [-o FILE]"
+     " [--timeout D] [--deadline D] [--concurrency N] [--per-host N]\n"
      "          [--host-interval D] [--retries N] [--method get|head] [--max-bytes SIZE]\n"
      "          [--accept LIST] [--exclude RE] [--include RE] [--max-age D]\n"
      "          [--allow-private] [--strict] [--db PATH] [--shard K/N | --shards N]\n"
@@ -208,8 +209,8 @@ static const struct command {
      "  --offline checks and reports only the local links (files, relative paths,\n"
      "  mailto:); web links are not fetched, and the summary says how many."},
     {"report", rd_cmd_report, O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_RUN | O_OUTPUT, 1,
-     "refdex report FILE [--run ID] [--format text|json|junit|github|markdown|sarif]\n"
-     "          [-o FILE] [--strict] [--db PATH]\n"
+     "refdex report FILE [--run ID] [--strict] [--db PATH] [-o FILE]\n"
+     "          [--format text|json|junit|github|markdown|sarif]\n"
      "  Reports a stored check run of FILE's catalog again, fetching nothing: the\n"
      "  latest run (a merged run, after 'refdex merge'), or run ID. The formats and\n"
      "  exit codes are check's; a merged run says which shards it gathers, and a\n"
@@ -308,7 +309,8 @@ static const struct command {
      "  refdex.ini beside FILE (./refdex.ini without FILE) when there is one.\n"
      "  Header values are not shown."},
     {"hosts", rd_cmd_hosts, O_DB | O_FORMAT | O_SINCE | O_RUN, 0,
-     "refdex hosts [--run ID | --since DATE] [--format table|tsv|json] [--db PATH]\n"
+     "refdex hosts [--run ID | --since DATE] [--format table|tsv|json]\n"
+     "          [--db PATH]\n"
      "  Per host of the web links, from the stored checks of the latest run (after\n"
      "  'refdex merge', the merged run), of run ID, or of every run since DATE\n"
      "  (2026-11-01, 2026-11-01T10:00:00 in UTC, or 7d ago): requests made (retries,\n"
