@@ -32,6 +32,7 @@ typedef struct rd_check_tally {
     size_t flaky;       /* at its end: the URLs whose verdict is "flaky" (warnings) */
     size_t web, hosts;  /* links fetched over the network, and their hosts */
     size_t host_pauses; /* times a rate-limited host was paused */
+    size_t offline_web; /* --offline: web links left out of the run */
     int64_t started_ms, elapsed_ms;
     int network_down;    /* links on several hosts, and not one server reached */
     const char *outcome; /* "completed", "interrupted" or "deadline" */
@@ -56,6 +57,13 @@ typedef struct rd_check_opts {
      * the link's (fix must not point the catalog at the mirror). */
     const char *const *remap;
     int nremap;
+    /* check --diff REV: only the links of entries whose lines (of the
+     * catalog now) are in diff_lines, pairs of first and last line, are
+     * checked; the others are stored as 'unchanged', not fetched. NULL:
+     * every link is checked. */
+    const char *diff_rev;
+    const int *diff_lines;
+    size_t ndiff;        /* pairs */
     const char *catalog; /* the catalog's path: relative links are beside it */
     int strict;          /* timeouts, rate limits and cancellations fail too */
     int fail_after;      /* --fail-after K: a link fails the run only when it failed in its
@@ -64,6 +72,8 @@ typedef struct rd_check_opts {
      * "fail", with the availability API at archive_api (rd_check_archive) */
     int archive;
     const char *archive_api;
+    int offline; /* check only local links (files, relative, mailto): the web
+                    links are left out of the run, not fetched nor stored */
     int shard, shards; /* check only the links whose host is in shard K of N
                           (rd_shard_of_host); shards 0: every link */
     /* Called after each result is stored (progress); may be NULL. */
@@ -100,5 +110,10 @@ int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_erro
  * refused) is counted in t, not an error; a database error is. */
 int rd_check_archive(rd_db *db, const rd_check_opts *o, const rd_ctx *run, rd_check_tally *t,
                      rd_error *err);
+
+/* The lines a `git diff -U0` (text[0..len)) adds or changes on its new side,
+ * as pairs of first and last line into *lines (malloc'd; the caller frees
+ * it), *n pairs. A pure deletion adds none. Returns RD_OK, or RD_ENOMEM. */
+int rd_diff_lines(const char *text, size_t len, int **lines, size_t *n);
 
 #endif

@@ -146,11 +146,15 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
                        .ninclude = cfg->ninclude,
                        .remap = cfg->remap,
                        .nremap = cfg->nremap,
+                       .diff_rev = cfg->diff_rev,
+                       .diff_lines = cfg->diff_lines,
+                       .ndiff = cfg->ndiff,
                        .catalog = cfg->file,
                        .strict = cfg->strict,
                        .fail_after = cfg->fail_after,
                        .archive = cfg->archive,
                        .archive_api = cfg->archive_api ? cfg->archive_api : RD_ARCHIVE_API_DEFAULT,
+                       .offline = cfg->offline,
                        .shard = cfg->shard,
                        .shards = cfg->shards,
                        .on_result = draw,
@@ -181,7 +185,9 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
                              .catalog = t.catalog,
                              .host_pauses = t.host_pauses,
                              .failing = t.failing,
-                             .flaky = t.flaky};
+                             .flaky = t.flaky,
+
+                             .offline_web = t.offline_web};
     memcpy(sum.count, t.count, sizeof sum.count);
     *network_down = t.network_down;
     if (e == RD_OK)
@@ -258,12 +264,14 @@ int rd_cmd_check(rd_config *cfg)
     int fmt = rd_report_format_parse(cfg->format ? cfg->format : "text");
     if (fmt < 0) {
         fprintf(stderr,
-                "refdex: check --format is text, json, junit, github or markdown, "
+                "refdex: check --format is text, json, junit, github, markdown or sarif, "
                 "not '%s'\n",
                 cfg->format);
         return RD_EXIT_USAGE;
     }
     int rc = rd_cli_shard(cfg);
+    if (rc == RD_EXIT_OK && cfg->diff_rev) /* before anything is written */
+        rc = rd_cli_diff(cfg);
     if (rc != RD_EXIT_OK)
         return rc;
     rc = rd_cli_ingest(cfg, cfg->verbosity > 0 ? stderr : NULL);

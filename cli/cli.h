@@ -99,6 +99,11 @@ typedef struct rd_config {
     char **ignore;     /* its patterns, owned */
     int *ignore_line;
     int nignore;
+    int offline; /* check --offline: local links only */
+    /* check --diff REV: the catalog's lines changed since REV (pairs) */
+    const char *diff_rev;
+    int *diff_lines; /* owned */
+    size_t ndiff;
 } rd_config;
 
 /* Maps an RD_E* code to an exit code. */
@@ -122,6 +127,8 @@ int rd_cmd_render(rd_config *cfg);
 int rd_cmd_fmt(rd_config *cfg);
 int rd_cmd_fix(rd_config *cfg);
 int rd_cmd_parse(rd_config *cfg);
+int rd_cmd_links(rd_config *cfg);
+int rd_cmd_hosts(rd_config *cfg);
 int rd_cmd_report(rd_config *cfg);
 int rd_cmd_merge(rd_config *cfg);
 int rd_cmd_config(rd_config *cfg);
@@ -148,6 +155,11 @@ int rd_cli_option(rd_config *cfg, const char *key, const char *value, const char
  * the environment (what a GitHub Actions matrix sets). Fills cfg->shard and
  * cfg->shards; says why and returns RD_EXIT_USAGE when they are not valid. */
 int rd_cli_shard(rd_config *cfg);
+
+/* check --diff: runs `git diff -U0 REV -- FILE` (no shell) beside
+ * cfg->file into cfg->diff_lines. Not a git repository, no git, an unknown
+ * REV: said, RD_EXIT_USAGE. Returns an exit code. */
+int rd_cli_diff(rd_config *cfg);
 
 /* Renders the site of the database into cfg->out_dir (made beside the
  * catalog when not given) and says where, unless quiet. Returns an exit code. */

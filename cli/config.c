@@ -107,8 +107,11 @@ static rd_host_rule *host_rule(rd_config *cfg, const char *section, const char *
     char name[256];
     snprintf(name, sizeof name, "%.*s", (int)(n - 7), section + 6);
     for (int i = 0; i < cfg->nhost_rules; i++)
-        if (!strcasecmp(cfg->host_rules[i].host, name))
+        if (!strcasecmp(cfg->host_rules[i].host, name)) {
+            if (!cfg->rule_line[i]) /* a default rule, now the file's */
+                cfg->rule_line[i] = line;
             return &cfg->host_rules[i];
+        }
     if (cfg->nhost_rules == RD_MAX_HOST_RULES || cfg->nconfig_values == RD_CONFIG_VALUES) {
         fprintf(stderr, "refdex: %s: more than %d [host] sections\n", where, RD_MAX_HOST_RULES);
         return NULL;
@@ -320,8 +323,29 @@ static int load_ignore(rd_config *cfg, const char *catalog)
     return rc;
 }
 
+/* Hosts known to answer any link checker with a wall (LinkedIn's HTTP 999):
+ * treat = blocked unless refdex.ini says otherwise ([host "NAME"] treat =
+ * check). */
+static const char *const walled_hosts[] = {"linkedin.com", "www.linkedin.com"};
+
+static void add_default_rules(rd_config *cfg)
+{
+    for (size_t i = 0; i < sizeof walled_hosts / sizeof *walled_hosts; i++) {
+        int k = cfg->nhost_rules++;
+        cfg->rule_line[k] = 0;
+        cfg->host_rules[k] = (rd_host_rule){.host = walled_hosts[i],
+                                            .interval_ms = -1,
+                                            .method = -1,
+                                            .headers = cfg->rule_headers[k],
+                                            .treat = RD_TREAT_BLOCKED};
+    }
+    cfg->crawl.hosts = cfg->host_rules;
+    cfg->crawl.nhosts = (size_t)cfg->nhost_rules;
+}
+
 int rd_config_load(rd_config *cfg, const char *path, const char *catalog)
 {
+    add_default_rules(cfg);
     int rc = load_file(cfg, path, catalog);
     return rc == RD_EXIT_OK ? load_ignore(cfg, catalog) : rc;
 }
@@ -455,7 +479,10 @@ int rd_cmd_config(rd_config *cfg)
     for (int i = 0; i < cfg->nhost_rules; i++) {
         const rd_host_rule *r = &cfg->host_rules[i];
         static const char *const treat[] = {"check", "skip", "blocked"};
-        printf("[host \"%s\"]  # %s:%d\n", r->host, cfg->config_path, cfg->rule_line[i]);
+        if (cfg->rule_line[i])
+            printf("[host \"%s\"]  # %s:%d\n", r->host, cfg->config_path, cfg->rule_line[i]);
+        else
+            printf("[host \"%s\"]  # default: a host known to refuse link checkers\n", r->host);
         printf("  treat = %s\n", treat[r->treat]);
         if (r->per_host)
             printf("  concurrency = %d\n", r->per_host);

@@ -30,26 +30,33 @@ static const char usage_text[] =
     "  ingest FILE       parse FILE and store it in the database (one transaction)\n"
     "  lint FILE         report problems as FILE:LINE:COL: SEVERITY: RULE: message\n"
     "  parse FILE        show how FILE is read: categories, entries, notes, slips\n"
+    "  links FILE        every link with its entry, category and position, unchecked\n"
     "  query             list entries by --category and/or --search, with link health\n"
     "  categories        print the category tree with entry counts\n"
     "  history URL|NAME  every stored check of a link, newest first\n"
+    "  hosts             per host: requests, latency, results, 429s, time paused\n"
     "  prune --keep N    keep the latest N checks of each link (--vacuum: and shrink)\n"
     "  config [FILE]     the check settings in effect (refdex.ini, flags, defaults)\n"
     "                    and where each comes from\n"
-    "\n"
+    "\n";
+
+/* (in parts: C compilers need take no string longer than 4095 bytes) */
+static const char usage_common[] =
     "common options ('refdex COMMAND --help' says which a command takes):\n"
     "  --db PATH         database file (default: refdex.db beside FILE, or ./refdex.db)\n"
-    "  --format FMT      lint: text|json; query, categories, history: table|tsv|json;\n"
-    "                    check, report: text|json|junit|github|markdown\n"
+    "  --format FMT      lint, links: text|json; query, categories, history, hosts:\n"
+    "                    table|tsv|json; check, report:\n"
+    "                    text|json|junit|github|markdown|sarif\n"
     "  --category NAME   query: a category's name, slug or path (ref/log), any case;\n"
     "                    its sub-categories are included\n"
     "  --search TEXT     query: entries whose name, description or category match\n"
     "                    every word of TEXT (as a prefix; CJK text works)\n"
     "  --status STATUS   query: entries whose link is ok, redirect, broken, flaky,\n"
     "                    timeout, ratelimited or unchecked\n"
-    "  --since DATE      query: whose status began at DATE or later (2026-11-01, 7d)\n"
-    "  --strict          lint: warnings fail; check, report: timeouts, rate limits and\n"
-    "                    cancelled links fail too\n"
+    "  --since DATE      query: whose status began at DATE or later (2026-11-01, 7d);\n"
+    "                    hosts: the checks made since DATE\n"
+    "  --strict          lint: warnings fail; check, report: timeouts, rate limits,\n"
+    "                    cancelled and blocked links (bot walls) fail too\n"
     "  --max-input SIZE  refuse catalogs larger than SIZE (default 32M)\n"
     "  --out DIR         render, update: where the site goes (default site/ beside FILE)\n"
     "  --no-check        update: do not check links\n"
@@ -113,6 +120,9 @@ static const char usage_more[] =
     "  --shard K/N        check: only the links whose host is in shard K of N (K from\n"
     "                     0); also REFDEX_SHARD=K/N in the environment\n"
     "  --shards N         check: shard K of N, K from JOB_COMPLETION_INDEX (Kubernetes)\n"
+    "  --diff REV         check: only the links of entries changed since git revision\n"
+    "                     REV; the others are 'unchanged', not fetched\n"
+    "  --offline          check: only local links (files, relative, mailto:)\n"
     "\n"
     "exit codes:\n"
     "  0    all good\n"
@@ -145,7 +155,9 @@ enum {
     O_ADD = 65536,
     O_STATUS = 131072,
     O_PRUNE = 262144,
-    O_ARCHIVE = 524288
+    O_ARCHIVE = 524288,
+    O_DIFF = 1048576,
+    O_SINCE = 2097152
 };
 
 static const struct command {
@@ -182,28 +194,40 @@ static const struct command {
      "  --force. The page loads nothing from the network: images in notes are shown\n"
      "  as their alt text unless --remote-images."},
     {"check", rd_cmd_check,
-     O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_FORCE | O_SHARD | O_OUTPUT | O_ARCHIVE, 1,
-     "refdex check FILE [--format text|json|junit|github|markdown] [-o FILE]\n"
-     "          [--timeout D] [--deadline D] [--concurrency N] [--per-host N]\n"
+     O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_FORCE | O_SHARD | O_OUTPUT | O_ARCHIVE |
+         O_DIFF,
+     1,
+     "refdex check FILE [--format text|json|junit|github|markdown|sarif]\n"
+     "          [-o FILE]"
+     " [--timeout D] [--deadline D] [--concurrency N] [--per-host N]\n"
      "          [--host-interval D] [--retries N] [--method get|head] [--max-bytes SIZE]\n"
      "          [--accept LIST] [--exclude RE] [--include RE] [--max-age D]\n"
      "          [--allow-private] [--strict] [--db PATH] [--shard K/N | --shards N]\n"
      "          [--header 'NAME: VALUE'] [--user-agent TEXT] [--config FILE]\n"
      "          [--remap 'REGEX REPLACEMENT'] [--fail-after K] [--archive]\n"
-     "          [--archive-api URL]\n"
+     "          [--archive-api URL] [--diff REV] [--offline]\n"
      "  Ingests FILE, checks every link under its own deadline, stores each result,\n"
      "  and reports problems as FILE:LINE:COL. Exit 1 when a link is broken (or with\n"
-     "  --strict, timed out, rate limited or cancelled) in its latest --fail-after\n"
-     "  checks (default 1: this one), 3 when no host could be reached at all, 130\n"
-     "  when interrupted (results so far are kept). A flaky link is a warning.\n"
+     "  --strict, timed out, rate limited, cancelled or blocked) in its latest\n"
+     "  --fail-after checks (default 1: this one), 3 when no host could be reached\n"
+     "  at all, 130 when interrupted (results so far are kept). A flaky link is a\n"
+     "  warning. A bot wall (HTTP 999, a Cloudflare challenge, a [host] with\n"
+     "  treat = blocked; linkedin.com and www.linkedin.com by default) is 'blocked',\n"
+     "  a warning.\n"
      "  --shard K/N checks only the links whose host hashes to shard K of N (K from 0\n"
      "  to N-1; every link of a host in one shard), and marks the run with it;\n"
      "  REFDEX_SHARD=K/N in the environment does the same, and --shards N takes K\n"
      "  from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job). 'refdex merge' folds\n"
-     "  the shards' databases into one."},
+     "  the shards' databases into one.\n"
+     "  --diff REV checks only the links of entries whose lines changed since the\n"
+     "  git revision REV (git diff -U0 REV -- FILE, run by refdex; what a pull\n"
+     "  request job wants); the others are reported 'unchanged', not fetched. Not\n"
+     "  a git repository, no git, or an unknown REV: exit 2, nothing written.\n"
+     "  --offline checks and reports only the local links (files, relative paths,\n"
+     "  mailto:); web links are not fetched, and the summary says how many."},
     {"report", rd_cmd_report, O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_RUN | O_OUTPUT, 1,
-     "refdex report FILE [--run ID] [--format text|json|junit|github|markdown] [-o FILE]\n"
-     "          [--strict] [--db PATH]\n"
+     "refdex report FILE [--run ID] [--strict] [--db PATH] [-o FILE]\n"
+     "          [--format text|json|junit|github|markdown|sarif]\n"
      "  Reports a stored check run of FILE's catalog again, fetching nothing: the\n"
      "  latest run (a merged run, after 'refdex merge'), or run ID. The formats and\n"
      "  exit codes are check's; a merged run says which shards it gathers, and a\n"
@@ -261,7 +285,16 @@ static const struct command {
      "  group) with its entries, sub-entries and notes, then the in-page navigation\n"
      "  links and what lint would report as slips, each with LINE:COL. Reads and\n"
      "  writes no database."},
-    {"query", rd_cmd_query, O_DB | O_FORMAT | O_CATEGORY | O_SEARCH | O_STATUS, 0,
+    {"links", rd_cmd_links, O_FORMAT | O_MAXIN, 1,
+     "refdex links FILE [--format text|json]\n"
+     "  Prints every link of FILE (each entry with a destination, sub-entries too),\n"
+     "  in catalog order, without checking any: FILE:LINE:COL: URL — NAME [CATEGORY]\n"
+     "  a line (the URL normalised as check fetches it; as written when it cannot\n"
+     "  be), or a JSON array of objects with name, url, url_raw, kind (web, mailto,\n"
+     "  file, relative, other, unsafe, invalid), category, file, line, col,\n"
+     "  location and parent (a sub-entry's entry, else null). The count goes to\n"
+     "  stderr. Reads and writes no database."},
+    {"query", rd_cmd_query, O_DB | O_FORMAT | O_CATEGORY | O_SEARCH | O_STATUS | O_SINCE, 0,
      "refdex query [--category NAME|SLUG|PATH] [--search TEXT] [--status STATUS]\n"
      "          [--since DATE] [--format table|tsv|json] [--db PATH]\n"
      "  Lists matching entries in catalog order, sub-entries under their entry, with\n"
@@ -294,6 +327,15 @@ static const struct command {
      "  (refdex.ini:LINE) or a flag. The config file is --config FILE, else\n"
      "  refdex.ini beside FILE (./refdex.ini without FILE) when there is one.\n"
      "  Header values are not shown."},
+    {"hosts", rd_cmd_hosts, O_DB | O_FORMAT | O_SINCE | O_RUN, 0,
+     "refdex hosts [--run ID | --since DATE] [--format table|tsv|json]\n"
+     "          [--db PATH]\n"
+     "  Per host of the web links, from the stored checks of the latest run (after\n"
+     "  'refdex merge', the merged run), of run ID, or of every run since DATE\n"
+     "  (2026-11-01, 2026-11-01T10:00:00 in UTC, or 7d ago): requests made (retries,\n"
+     "  HEAD then GET and redirect hops count), the median and 95th percentile of a\n"
+     "  fetched link's time (nearest rank), results by kind, 429 answers, and how\n"
+     "  long they paused the host. Most requests first. Writes nothing."},
     {"categories", rd_cmd_categories, O_DB | O_FORMAT, 0,
      "refdex categories [--format table|tsv|json] [--db PATH]\n"
      "  Prints the category tree: entries in each category, and with sub-categories."},
@@ -390,7 +432,9 @@ enum {
     OPT_REMAP,
     OPT_FAIL_AFTER,
     OPT_ARCHIVE,
-    OPT_ARCHIVE_API
+    OPT_ARCHIVE_API,
+    OPT_DIFF,
+    OPT_OFFLINE
 };
 
 static const struct option longopts[] = {
@@ -442,6 +486,8 @@ static const struct option longopts[] = {
     {"fail-after", required_argument, NULL, OPT_FAIL_AFTER},
     {"archive", no_argument, NULL, OPT_ARCHIVE},
     {"archive-api", required_argument, NULL, OPT_ARCHIVE_API},
+    {"diff", required_argument, NULL, OPT_DIFF},
+    {"offline", no_argument, NULL, OPT_OFFLINE},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -486,13 +532,15 @@ static int option_bit(int opt)
     case OPT_SHARDS: return O_SHARD;
     case OPT_RUN: return O_RUN;
     case OPT_ADD: return O_ADD;
-    case OPT_STATUS:
-    case OPT_SINCE: return O_STATUS;
+    case OPT_STATUS: return O_STATUS;
+    case OPT_SINCE: return O_SINCE;
     case OPT_KEEP:
     case OPT_VACUUM: return O_PRUNE;
     case OPT_ARCHIVE: return O_ARCHIVE;
     case OPT_OUTPUT:
     case 'o': return O_OUTPUT;
+    case OPT_DIFF:
+    case OPT_OFFLINE: return O_DIFF;
     case 'q':
     case 'v':
     case 'h':
@@ -839,6 +887,8 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         case ':': return usage_error("%s needs a value", argv[optind - 1]);
         case '?': return usage_error("unknown option '%s'", argv[optind - 1]);
         case OPT_CONFIG: cfg->config = optarg; break;
+        case OPT_DIFF: cfg->diff_rev = optarg; break;
+        case OPT_OFFLINE: cfg->offline = 1; break;
         default: rc = parse_check_option(c, optarg, cfg); rd_config_mark(cfg, option_name(c));
         }
     }
@@ -883,11 +933,13 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage_text, stderr);
+        fputs(usage_common, stderr);
         fputs(usage_more, stderr);
         return RD_EXIT_USAGE;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         fputs(usage_text, stdout);
+        fputs(usage_common, stdout);
         fputs(usage_more, stdout);
         return RD_EXIT_OK;
     }
@@ -942,6 +994,7 @@ int main(int argc, char **argv)
     free(cfg.db_owned);
     free(cfg.out_owned);
     free(cfg.accept);
+    free(cfg.diff_lines);
     rd_config_free(&cfg);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         perror("refdex: writing output");

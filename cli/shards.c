@@ -87,9 +87,10 @@ int rd_cmd_report(rd_config *cfg)
 {
     int fmt = rd_report_format_parse(cfg->format ? cfg->format : "text");
     if (fmt < 0) {
-        fprintf(stderr,
-                "refdex: report --format is text, json, junit, github or markdown, not '%s'\n",
-                cfg->format);
+        fprintf(
+            stderr,
+            "refdex: report --format is text, json, junit, github, markdown or sarif, not '%s'\n",
+            cfg->format);
         return RD_EXIT_USAGE;
     }
     rd_error err = {0};

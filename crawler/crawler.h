@@ -21,6 +21,8 @@ typedef struct rd_check {
     const char *final_url; /* after redirects, NULL when there were none; valid in the callback */
     int redirects;         /* hops followed */
     int attempts;          /* transfers made (HEAD, GET, retries) */
+    int http429;           /* 429 answers it got */
+    int64_t paused_ms;     /* how much its 429s (or 503s with a wait) paused its host */
     int64_t elapsed_ms;    /* from the link's start to its result */
     int64_t bytes;         /* body bytes read */
     char error[256];       /* why, for error/timeout/broken; "" otherwise */
@@ -36,7 +38,7 @@ typedef struct rd_status_range {
 typedef enum rd_treat {
     RD_TREAT_CHECK = 0, /* fetched, as every link */
     RD_TREAT_SKIP,      /* not fetched: excluded */
-    RD_TREAT_BLOCKED    /* not fetched: excluded, as a host known to refuse link checkers */
+    RD_TREAT_BLOCKED    /* not fetched: blocked, as a host known to refuse link checkers */
 } rd_treat;
 
 typedef struct rd_host_rule {

@@ -85,6 +85,67 @@ void rd_targets_free(rd_target *t, size_t n)
     free(t);
 }
 
+typedef struct id_list {
+    int64_t *v;
+    size_t n, cap;
+} id_list;
+
+static int add_id(sqlite3_stmt *st, void *ud)
+{
+    id_list *l = ud;
+    int64_t *grown = rd_grow(l->v, &l->cap, l->n, sizeof *grown);
+    if (!grown)
+        return RD_ENOMEM;
+    l->v = grown;
+    l->v[l->n++] = sqlite3_column_int64(st, 0);
+    return RD_OK;
+}
+
+int rd_db_urls_on_lines(rd_db *db, const int *lines, size_t n, int64_t **ids, size_t *nids,
+                        rd_error *err)
+{
+    static const char add[] = "INSERT INTO temp.diff_lines(lo, hi) VALUES (?1, ?2)";
+    static const char sql[] =
+        "SELECT DISTINCT s.url_id FROM (SELECT url_id, line,"
+        "  lead(line) OVER (ORDER BY line, kind) AS next FROM (SELECT url_id, line, 1 AS kind"
+        "  FROM entries UNION ALL SELECT NULL, line, 0 FROM categories)) s"
+        " JOIN temp.diff_lines d ON d.hi >= s.line AND (s.next IS NULL OR d.lo < s.next)"
+        " WHERE s.url_id IS NOT NULL ORDER BY s.url_id";
+    id_list l = {0};
+    sqlite3_stmt *st;
+    *ids = NULL;
+    *nids = 0;
+    int rc = rd_db_exec(db,
+                        "DROP TABLE IF EXISTS temp.diff_lines;"
+                        "CREATE TEMP TABLE diff_lines(lo INTEGER, hi INTEGER)",
+                        err);
+    if (rc == RD_OK)
+        rc = rd_db_prepare(db, add, &st, err);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < n && rc == RD_OK; i++) {
+        sqlite3_bind_int(st, 1, lines[2 * i]);
+        sqlite3_bind_int(st, 2, lines[2 * i + 1]);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = rd_db_fail(db, err, "listing changed lines");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    if (rc == RD_OK)
+        rc = rd_db_prepare(db, sql, &st, err);
+    if (rc == RD_OK)
+        rc = rd_db_each(db, st, add_id, &l, "finding changed entries", err);
+    if (rc == RD_ENOMEM)
+        rd_error_set(err, RD_ENOMEM, "out of memory");
+    if (rc < 0) {
+        free(l.v);
+        return rc;
+    }
+    *ids = l.v;
+    *nids = l.n;
+    return rd_db_exec(db, "DROP TABLE temp.diff_lines", err);
+}
+
 /* Where each URL is linked, as the run found the catalog, for its report
  * (temp.run_links: another process may ingest an edited catalog meanwhile). */
 int rd_db_run_links(rd_db *db, rd_error *err)
@@ -144,15 +205,16 @@ static int prepare_result_statements(rd_db *db, rd_error *err)
 {
     static const char ins[] =
         "INSERT INTO checks(run_id, url_id, result, status_code, final_url, redirects,"
-        " elapsed_ms, bytes, error, title, checked_at, conclusive, cached_from) VALUES (?1, ?2,"
-        " ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ'), ?11,"
-        " nullif(?12, 0))";
+        " elapsed_ms, bytes, error, title, checked_at, conclusive, cached_from, attempts,"
+        " http429, paused_ms) VALUES (?1, ?2, ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10,"
+        " strftime('%Y-%m-%dT%H:%M:%fZ'), ?11, nullif(?12, 0), ?13, ?14, ?15)";
     /* +run_id: found by the URL's few checks, never by a scan of the run's */
     static const char upd[] =
         "UPDATE checks SET result = ?3, status_code = nullif(?4, 0), final_url = ?5,"
         " redirects = ?6, elapsed_ms = ?7, bytes = ?8, error = ?9, title = ?10,"
         " checked_at = strftime('%Y-%m-%dT%H:%M:%fZ'), conclusive = ?11,"
-        " cached_from = nullif(?12, 0) WHERE url_id = ?2 AND +run_id = ?1";
+        " cached_from = nullif(?12, 0), attempts = ?13, http429 = ?14, paused_ms = ?15"
+        " WHERE url_id = ?2 AND +run_id = ?1";
     if (!db->check_ins &&
         sqlite3_prepare_v3(db->h, ins, -1, SQLITE_PREPARE_PERSISTENT, &db->check_ins, NULL))
         return rd_db_fail(db, err, "preparing");
@@ -239,6 +301,9 @@ static void bind_result(sqlite3_stmt *st, int64_t run_id, int64_t url_id, const 
     int r = rd_result_parse(c->result);
     sqlite3_bind_int(st, 11, r >= 0 && rd_result_conclusive((rd_result)r));
     sqlite3_bind_int64(st, 12, c->cached_from);
+    sqlite3_bind_int(st, 13, c->attempts);
+    sqlite3_bind_int(st, 14, c->http429);
+    sqlite3_bind_int64(st, 15, c->paused_ms);
 }
 
 /* Results go in small transactions: a commit per result costs a dozen system
@@ -293,10 +358,6 @@ int rd_db_run_end(rd_db *db, int64_t run_id, const char *outcome, rd_error *err)
     return rc;
 }
 
-/* The runs whose checks are run ?1's: itself, or the shard runs a merged
- * run gathers. */
-#define RUN_SET "(SELECT id FROM runs WHERE id = ?1 OR merged_into = ?1)"
-
 /* A run's checks joined to the entries that linked each URL when the run
  * began (temp.run_links, taken by rd_db_run_begin): another process may
  * ingest an edited catalog while the run goes on. */
@@ -305,7 +366,7 @@ int rd_db_run_end(rd_db *db, int64_t run_id, const char *outcome, rd_error *err)
     " LEFT JOIN checks f ON f.id = k.cached_from"                                                  \
     " LEFT JOIN temp.run_links e ON e.url_id = k.url_id"                                           \
     " LEFT JOIN archives a ON a.url_id = k.url_id"                                                 \
-    " WHERE k.run_id IN " RUN_SET
+    " WHERE k.run_id IN " RD_RUN_SET
 
 typedef struct report_cb {
     int (*cb)(const rd_report_row *, void *);
@@ -385,7 +446,7 @@ int rd_db_report_json(rd_db *db, int64_t run_id, int strict, const char *file, F
                   "   e))"
                   " FROM checks k JOIN urls u ON u.id = k.url_id LEFT JOIN "
                   "checks f ON f.id = k.cached_from"
-                  " WHERE k.run_id IN " RUN_SET " ORDER BY k.id";
+                  " WHERE k.run_id IN " RD_RUN_SET " ORDER BY k.id";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)
@@ -404,7 +465,7 @@ int rd_db_run_verdicts(rd_db *db, int64_t run_id, int strict, size_t *failing, s
 {
     static const char sql[] = "SELECT count(*) FILTER (WHERE v = 'fail'),"
                               " count(*) FILTER (WHERE v = 'flaky') FROM (SELECT " RD_VERDICT(
-                                  "?2") " AS v FROM checks k WHERE k.run_id IN " RUN_SET ")";
+                                  "?2") " AS v FROM checks k WHERE k.run_id IN " RD_RUN_SET ")";
     sqlite3_stmt *st;
     *failing = *flaky = 0;
     int rc = rd_db_prepare(db, sql, &st, err);

@@ -29,6 +29,13 @@ void rd_targets_free(rd_target *t, size_t n);
 /* Frees what one target holds (not the target itself). */
 void rd_targets_free_one(rd_target *t);
 
+/* The URLs (ids, ascending, into *ids, malloc'd: the caller frees it) of
+ * the entries a line of lines[0..2n) (pairs of first and last line) falls
+ * in: an entry spans from its line to the line before the next entry or
+ * category, so a changed description under it counts. */
+int rd_db_urls_on_lines(rd_db *db, const int *lines, size_t n, int64_t **ids, size_t *nids,
+                        rd_error *err);
+
 /* One check as stored; strings may be NULL. */
 typedef struct rd_check_row {
     const char *result; /* "ok", "broken", ... */
@@ -38,6 +45,10 @@ typedef struct rd_check_row {
     int64_t elapsed_ms, bytes;
     const char *error, *title;
     int64_t cached_from; /* a cache hit: the check it reused; else 0 */
+    /* a fetched link: the transfers made, its 429 answers, and the time they
+     * paused its host (refdex hosts); 0 for a link not fetched */
+    int attempts, http429;
+    int64_t paused_ms;
 } rd_check_row;
 
 /* The settings a run used, kept with it (as JSON), and its shard. */
@@ -114,6 +125,23 @@ int rd_db_report_json(rd_db *db, int64_t run_id, int strict, const char *file, F
  * with --strict or not: what the exit code and every report count. */
 int rd_db_run_verdicts(rd_db *db, int64_t run_id, int strict, size_t *failing, size_t *flaky,
                        rd_error *err);
+
+/* What a SARIF log says besides its results. */
+typedef struct rd_sarif_opts {
+    const char *file;    /* the catalog as the user named it: the results' artifact */
+    const char *version; /* refdex's, the tool's */
+    int strict;          /* --strict: which results are errors */
+    int offline;         /* the run found no network: no results, and says so */
+    const char *note;    /* said as the run's notification (a missing shard); NULL: none */
+} rd_sarif_opts;
+
+/* Writes the run's report as a SARIF 2.1.0 log (built by SQLite's JSON
+ * functions): the tool (refdex, its version, a rule per result kind), one
+ * invocation, and a result per catalog link that is broken, error, redirect,
+ * timeout, ratelimited, cancelled or blocked (a cache hit as the result it
+ * reused), located at its entry's line and column. Results are written as
+ * they are read. */
+int rd_db_report_sarif(rd_db *db, int64_t run_id, const rd_sarif_opts *o, FILE *out, rd_error *err);
 
 /* What a stored run was, for reporting it again without fetching. */
 typedef struct rd_run_info {

@@ -147,6 +147,10 @@ int rd_db_select_text(rd_db *db, const char *sql, char **out, rd_error *err);
  * finalizes st. A large result is never one string in memory. */
 int rd_db_write_json_rows(rd_db *db, sqlite3_stmt *st, FILE *out, rd_error *err);
 
+/* The runs whose checks are run ?1's: itself, or the shard runs a merged
+ * run gathers. */
+#define RD_RUN_SET "(SELECT id FROM runs WHERE id = ?1 OR merged_into = ?1)"
+
 /* Steps st (prepared and bound by the caller) and calls row for each row
  * until it returns non-zero (which is returned); then finalizes st. A step
  * that fails sets err, naming what was being done. */

@@ -1,4 +1,4 @@
-/* render/report.c — check reports in five formats. */
+/* render/report.c — check reports in six formats. */
 #include <libxml/xmlwriter.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,8 +7,8 @@
 
 int rd_report_format_parse(const char *name)
 {
-    static const char *const names[] = {"text", "json", "junit", "github", "markdown"};
-    for (int i = 0; i < 5; i++)
+    static const char *const names[] = {"text", "json", "junit", "github", "markdown", "sarif"};
+    for (int i = 0; i < 6; i++)
         if (!strcmp(name, names[i]))
             return i;
     return -1;
@@ -36,14 +36,14 @@ static const char *shown(const rd_report_row *r, char *buf, size_t n)
     return buf;
 }
 
-/* Worth a line in a report: anything but ok and excluded (a cache hit, when
- * what it reused is), and a flaky link whatever its result. */
+/* Worth a line in a report: anything but ok, excluded and unchanged (a
+ * cache hit, when what it reused is), and a flaky link whatever its result. */
 static int worth_reporting(const rd_report_row *r)
 {
     if (is_flaky(r))
         return 1;
     int k = rd_result_parse(r->cached_result ? r->cached_result : r->result);
-    return k != RD_RES_OK && k != RD_RES_CACHED && k != RD_RES_EXCLUDED;
+    return k != RD_RES_OK && k != RD_RES_CACHED && k != RD_RES_EXCLUDED && k != RD_RES_UNCHANGED;
 }
 
 /* "HTTP 404", "→ https://new/", or the error text. */
@@ -104,6 +104,9 @@ void rd_report_summary_line(const rd_report_summary *s, FILE *out)
     if (s->host_pauses)
         fprintf(out, "; rate-limited hosts paused %zu time%s", s->host_pauses,
                 s->host_pauses == 1 ? "" : "s");
+    if (s->offline_web)
+        fprintf(out, "; --offline: %zu web link%s not fetched", s->offline_web,
+                s->offline_web == 1 ? "" : "s");
     fputc('\n', out);
 }
 
@@ -126,6 +129,12 @@ int rd_report_shards_note(const rd_report_summary *s, char *buf, size_t n)
 /* The shards line of the text, GitHub and Markdown reports. */
 static void shards_line(rd_report_format format, const rd_report_summary *s, FILE *out)
 {
+    if (s->offline_web && format == RD_REPORT_GITHUB)
+        fprintf(out, "::notice title=refdex --offline::%zu web link%s not fetched\n",
+                s->offline_web, s->offline_web == 1 ? "" : "s");
+    else if (s->offline_web && format == RD_REPORT_MARKDOWN)
+        fprintf(out, "\n--offline: %zu web link%s not fetched.\n", s->offline_web,
+                s->offline_web == 1 ? "" : "s");
     char note[12000];
     int missing = rd_report_shards_note(s, note, sizeof note);
     if (!note[0])
@@ -298,9 +307,14 @@ static int junit_row(const rd_report_row *r, void *ud)
         xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg);
         xmlTextWriterWriteFormatString(w, "%s: %s %s", where, r->url, why);
         xmlTextWriterEndElement(w);
-    } else if (!strcmp(r->result, "excluded") || !strcmp(r->result, "cancelled")) {
+    } else if (!strcmp(r->result, "excluded") || !strcmp(r->result, "cancelled") ||
+               !strcmp(r->result, "unchanged")) {
         xmlTextWriterStartElement(w, BAD_CAST "skipped");
         xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST r->result);
+        xmlTextWriterEndElement(w);
+    } else if (!strcmp(r->result, "blocked")) { /* a wall: nothing known of the link */
+        xmlTextWriterStartElement(w, BAD_CAST "skipped");
+        xmlTextWriterWriteFormatAttribute(w, BAD_CAST "message", "blocked: %s", why);
         xmlTextWriterEndElement(w);
     } else if (worth_reporting(r)) {
         char res[64];
@@ -335,7 +349,8 @@ static int write_junit(rd_db *db, int64_t run_id, const char *file, const rd_rep
     xmlTextWriterWriteAttribute(w, BAD_CAST "errors", BAD_CAST "0");
     xmlTextWriterWriteFormatAttribute(w, BAD_CAST "skipped", "%zu",
                                       s->count[RD_RES_EXCLUDED] + s->count[RD_RES_CANCELLED] +
-                                          missing);
+                                          s->count[RD_RES_UNCHANGED] +
+                                          (s->strict ? 0 : s->count[RD_RES_BLOCKED]) + missing);
     xmlTextWriterWriteFormatAttribute(w, BAD_CAST "time", "%.3f", s->elapsed_ms / 1000.0);
     junit_state j = {w, file, 0};
     int rc = rd_db_report(db, run_id, s->strict, junit_row, &j, err);
@@ -364,10 +379,26 @@ static int write_junit(rd_db *db, int64_t run_id, const char *file, const rd_rep
 #define OFFLINE_NOTE                                                                               \
     "the network looked unavailable: no server could be reached, so no link was checked"
 
+/* SARIF 2.1.0, built by SQLite (db/sarif.c); the shards line, when there is
+ * one, is the run's notification. */
+static int write_sarif(rd_db *db, int64_t run_id, const char *file, const rd_report_summary *s,
+                       FILE *out, rd_error *err)
+{
+    char note[12000];
+    rd_report_shards_note(s, note, sizeof note);
+    size_t used = strlen(note);
+    if (s->offline_web)
+        snprintf(note + used, sizeof note - used, "%s--offline: %zu web link%s not fetched",
+                 used ? "; " : "", s->offline_web, s->offline_web == 1 ? "" : "s");
+    rd_sarif_opts o = {file, RD_VERSION, s->strict, s->offline, note};
+    return rd_db_report_sarif(db, run_id, &o, out, err);
+}
+
 /* A run that found no network, in each format: said once, no link listed. */
 static int write_offline(rd_report_format format, const rd_report_summary *s, FILE *out)
 {
     switch (format) {
+    case RD_REPORT_SARIF: break; /* write_sarif says it */
     case RD_REPORT_TEXT: rd_report_summary_line(s, out); break;
     case RD_REPORT_JSON: fputs("[]\n", out); break;
     case RD_REPORT_GITHUB: fputs("::warning title=refdex::" OFFLINE_NOTE "\n", out); break;
@@ -391,6 +422,8 @@ int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_forma
                     const rd_report_summary *sum, FILE *out, rd_error *err)
 {
     int rc = RD_OK;
+    if (format == RD_REPORT_SARIF)
+        return write_sarif(db, run_id, file, sum, out, err);
     if (sum->offline) {
         rc = write_offline(format, sum, out);
         shards_line(format, sum, out);
@@ -414,6 +447,7 @@ int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_forma
         shards_line(format, sum, out);
         break;
     }
+    case RD_REPORT_SARIF: break; /* above */
     case RD_REPORT_MARKDOWN: {
         md_state m = {out, file, 0};
         markdown_head(sum, out);

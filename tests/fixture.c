@@ -274,6 +274,19 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         const char *ua = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "User-Agent");
         return send_text(c, ua && !strcmp(ua, url + 4) ? 200 : 403, "agent", NULL, NULL);
     }
+    if (!strcmp(url, "/cf/header")) { /* Cloudflare's challenge, by its header */
+        struct MHD_Response *r =
+            MHD_create_response_from_buffer(9, (void *)"challenge", MHD_RESPMEM_PERSISTENT);
+        MHD_add_response_header(r, "cf-mitigated", "challenge");
+        enum MHD_Result ret = MHD_queue_response(c, 403, r);
+        MHD_destroy_response(r);
+        return ret;
+    }
+    if (!strcmp(url, "/cf/page")) /* its challenge page, by its title */
+        return send_text(c, 503,
+                         "<!DOCTYPE html><html><head><title>Just a moment...</title></head>"
+                         "<body>Checking your browser</body></html>",
+                         NULL, NULL);
     if (!strcmp(url, "/sso"))
         return send_text(c, 301, "moved", "/login?next=/sso", NULL);
     if (!strcmp(url, "/login") || !strcmp(url, "/"))

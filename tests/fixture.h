@@ -35,6 +35,8 @@
  *   /auth              200 when the Authorization header is $RD_FIXTURE_AUTH, else 401
  *   /auth-here         302 to /auth; /auth-elsewhere: 302 to /auth on 127.0.0.2
  *   /ua/NAME           200 when the User-Agent header is NAME, else 403
+ *   /cf/header         403 with cf-mitigated: challenge (Cloudflare's challenge)
+ *   /cf/page           503, an HTML page titled "Just a moment..." (its page)
  *
  * Every request counts in hits; /slow requests in max_inflight. */
 #ifndef RD_FIXTURE_H
