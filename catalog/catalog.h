@@ -154,7 +154,7 @@ int rd_catalog_parse(const char *file, const char *text, size_t len, long long m
                      rd_catalog **out, rd_error *err);
 
 /* Reads text as rd_catalog_parse does, a section at a time (the text
- * between two headings, 1 MiB or more), and calls fn after each: then cat
+ * between two headings, 256 KiB or more), and calls fn after each: then cat
  * holds every category so far (with slugs), in-page link, anchor and
  * finding, but the entries and notes of that section only. entries[0] is
  * entry number cat->entry_base of the whole catalog, and an entry's parent

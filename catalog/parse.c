@@ -13,6 +13,7 @@
 #include <cmark.h>
 #include <ctype.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1050,15 +1051,18 @@ int rd_catalog_parse(const char *file, const char *text, size_t len, long long m
  * The reading runs in a thread of its own while the caller's thread runs fn
  * on the section before: on two cores, storing a catalog takes the time of
  * the slower of the two, not of both. Each section read is passed on as a
- * copy of the catalog's arrays as they were then (categories, the section's
- * entries and notes) with the arena of the section's strings, so that the
- * reading goes on without touching what fn reads; category strings live in
- * the catalog's arena, which only grows. At most AHEAD_MAX sections wait, so
+ * copy of what it added to the catalog's arrays (its categories, entries and
+ * notes) with the arena of the section's strings, so that the reading goes on
+ * without touching what fn reads; the caller's thread keeps its own array of
+ * the categories so far, and category strings live in the catalog's arena,
+ * which only grows. At most AHEAD_MAX sections wait, so
  * memory stays a few sections' worth. */
 enum { AHEAD_MAX = 2 };
 
 typedef struct piece {
-    rd_catalog view; /* the arrays are the piece's own; no nav, ids, findings */
+    rd_catalog view;    /* entries and notes are the piece's own; no nav, ids, findings */
+    rd_category *added; /* the catalog's categories since the piece before */
+    size_t nadded;
     rd_arena *strings;
     struct piece *next;
 } piece;
@@ -1067,6 +1071,9 @@ typedef struct ahead {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     piece *first, *last;
+    size_t passed;     /* categories passed on so far (the reading thread's) */
+    rd_category *cats; /* the categories handed to fn (the caller's thread's) */
+    size_t ncats, cap_cats;
     size_t waiting;
     int done;    /* the reading has ended (rc, err, out say how) */
     int stopped; /* fn failed: the reading stops at its next section */
@@ -1093,7 +1100,7 @@ static void *memdup(const void *src, size_t n, int *oom)
 
 static void piece_free(piece *pc)
 {
-    free(pc->view.categories);
+    free(pc->added);
     free(pc->view.entries);
     free(pc->view.notes);
     rd_arena_free(pc->strings);
@@ -1109,8 +1116,9 @@ static int pass_on(parser *p, rd_error *err)
     int oom = !pc;
     if (pc) {
         pc->view = *cat;
-        pc->view.categories =
-            memdup(cat->categories, cat->ncategories * sizeof *cat->categories, &oom);
+        pc->nadded = cat->ncategories - a->passed; /* a->passed is this thread's */
+        pc->added = memdup(cat->categories + a->passed, pc->nadded * sizeof *pc->added, &oom);
+        pc->view.categories = NULL; /* the caller's thread's whole (hand_to) */
         pc->view.entries = memdup(cat->entries, cat->nentries * sizeof *cat->entries, &oom);
         pc->view.notes = memdup(cat->notes, cat->nnotes * sizeof *cat->notes, &oom);
         pc->view.nav = NULL, pc->view.nnav = 0;
@@ -1131,6 +1139,7 @@ static int pass_on(parser *p, rd_error *err)
         pthread_cond_wait(&a->cv, &a->mu);
     int stopped = a->stopped;
     if (!stopped) {
+        a->passed = cat->ncategories;
         if (a->last)
             a->last->next = pc;
         else
@@ -1146,6 +1155,29 @@ static int pass_on(parser *p, rd_error *err)
         return RD_EINTERNAL; /* the caller's error is the one returned */
     }
     return RD_OK;
+}
+
+/* In the caller's thread: the piece's categories added to those before, and
+ * fn given the whole, as rd_catalog_read gives it. */
+static int hand_to(ahead *a, piece *pc, int (*fn)(void *, const rd_catalog *), void *ud)
+{
+    size_t need = a->ncats + pc->nadded;
+    if (need > a->cap_cats) {
+        size_t cap = need > 2 * a->cap_cats ? need : 2 * a->cap_cats;
+        rd_category *c = cap < SIZE_MAX / sizeof *c ? realloc(a->cats, cap * sizeof *c) : NULL;
+        if (!c)
+            return RD_ENOMEM;
+        a->cats = c;
+        a->cap_cats = cap;
+    }
+    if (pc->nadded)
+        memcpy(a->cats + a->ncats, pc->added, pc->nadded * sizeof *a->cats);
+    a->ncats = need;
+    pc->view.categories = a->cats;
+    pc->view.ncategories = a->ncats;
+    int rc = fn(ud, &pc->view);
+    pc->view.categories = NULL;
+    return rc;
 }
 
 static void *read_ahead(void *arg)
@@ -1196,7 +1228,9 @@ int rd_catalog_stream(const char *file, const char *text, size_t len, long long 
         if (!pc)
             break;
         if (rc == RD_OK) {
-            rc = fn(ud, &pc->view);
+            rc = hand_to(&a, pc, fn, ud);
+            if (rc == RD_ENOMEM && err->code == 0)
+                rd_error_set(err, rc, "%s: out of memory", file);
             if (rc < 0) {
                 if (err->code == 0)
                     rd_error_set(err, rc, "%s: stopped while reading", file);
@@ -1209,6 +1243,7 @@ int rd_catalog_stream(const char *file, const char *text, size_t len, long long 
         piece_free(pc);
     }
     pthread_join(t, NULL);
+    free(a.cats);
     pthread_cond_destroy(&a.cv);
     pthread_mutex_destroy(&a.mu);
     if (rc < 0) {
