@@ -31,10 +31,13 @@ man_flags() {
 }
 # man_section NAME: the lines of the man page's section .Sh NAME
 man_section() { awk -v s="$1" '/^\.Sh / { on = ($0 == ".Sh " s); next } on' "$MAN"; }
-# help_commands: the commands `refdex --help` lists
+# help_commands: the commands `refdex --help` lists (a case fails when it
+# finds none)
 help_commands() {
     "$REFDEX" --help | awk '/^commands:/ { on = 1; next } on && /^$/ { exit }
-        on && /^  [a-z]/ { print $1 }' | sort -u
+        on && /^  [a-z]/ { print $1 }' | sort -u > commands.txt
+    [ -s commands.txt ] || fail "'refdex --help' lists no commands (its 'commands:' block moved?)"
+    cat commands.txt
 }
 # man_commands: the commands the man page's COMMANDS section has an item for
 man_commands() {
@@ -134,6 +137,155 @@ case_manpage_render() {
     expect_in page.txt "refdex — keep a categorised Markdown list"
     expect_in page.txt "--timeout D"
     expect_in page.txt "130"
+}
+
+# check_section: the options under "check options" in `refdex --help`
+check_section() { "$REFDEX" --help | sed -n '/^check options/,/^exit codes/p' | options_in; }
+
+# completion_contract SHELL COMMAND OFFERED: the options the completion for
+# SHELL offers after COMMAND (the file OFFERED, one a line) are those of
+# COMMAND's usage line and -h -q -v, and check options when it says so; and
+# COMMAND takes each of them.
+completion_contract() {
+    shell=$1 c=$2 offered=$3
+    synopsis "$c" > syn.txt
+    { options_in < syn.txt; printf '%s\n' -h --help -q --quiet -v --verbose; } | sort -u > want.txt
+    # the long name of a short option the usage line names ("-o, --output")
+    "$REFDEX" --help | sed -n 's/^  \(-[a-z]\), \(--[a-z-]*\) .*/\1 \2/p' |
+        while read -r short long; do grep -qx -- "$short" want.txt && echo "$long"; done > aliases.txt
+    { cat want.txt aliases.txt; ! grep -q '\[check options\]' syn.txt || check_section; } |
+        sort -u > allowed.txt
+    sort -u "$offered" > offered-sorted.txt
+    checks=$((checks + 1))
+    for o in $(missing want.txt offered-sorted.txt); do
+        fail "the $shell completion does not offer $o after 'refdex $c' ('refdex $c --help' names it): add it to completions/$4"
+    done
+    for o in $(missing offered-sorted.txt allowed.txt); do
+        fail "the $shell completion offers $o after 'refdex $c', which 'refdex $c --help' does not name"
+    done
+    for o in $(cat offered-sorted.txt); do
+        checks=$((checks + 1))
+        "$REFDEX" "$c" "$o" x --help >out.txt 2>err.txt
+        ! grep -q "does not take\|unknown option" err.txt ||
+            fail "the $shell completion offers $o after 'refdex $c', which refuses it: $(cat err.txt)"
+    done
+}
+
+# bash_complete WORD...: what the bash completion offers for the command line
+# WORD... (the last word is the one completed), one a line
+bash_complete() {
+    bash -c '. "$1" || exit 1; shift
+        COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+        COMPREPLY=(); _refdex; [ ${#COMPREPLY[@]} -eq 0 ] || printf "%s\n" "${COMPREPLY[@]}"' \
+        bash "$COMPLETIONS/refdex.bash" "$@" 2>bash-err.txt
+}
+# expect_offers WANTED WORD...: bash completes WORD... to exactly the lines WANTED
+expect_offers() {
+    want=$1; shift
+    checks=$((checks + 1))
+    got=$(bash_complete "$@" | sort | tr '\n' ' ')
+    [ "$got" = "$want" ] || fail "bash completes '$*' to '$got', expected '$want'"
+}
+
+# bash loads the completion without a word on stderr, binds it to refdex, and
+# completes commands, each command's options, option values and files.
+case_completion_bash() {
+    checks=$((checks + 1))
+    bash -c '. "$1" && complete -p refdex' bash "$COMPLETIONS/refdex.bash" >out.txt 2>err.txt ||
+        fail "bash could not load completions/refdex.bash: $(cat err.txt)"
+    [ ! -s err.txt ] || fail "bash says, loading completions/refdex.bash: $(cat err.txt)"
+    expect_in out.txt "complete -F _refdex refdex"
+    expect_offers "check " refdex ch
+    expect_offers "--format " refdex check --for
+    expect_offers "categories check config " refdex c
+    expect_offers "github json junit markdown text " refdex check --format ""
+    expect_offers "json junit " refdex report --format j
+    expect_offers "table tsv " refdex query --format t
+    expect_offers "head " refdex check catalog.md --method h
+    # lint rules come from the program itself, comma-separated
+    first=$("$REFDEX" lint --rules | head -n 1 | cut -d' ' -f1)
+    checks=$((checks + 1))
+    bash_complete "$REFDEX" lint --disable "" | grep -qx "$first" ||
+        fail "bash does not offer the lint rule $first after --disable"
+    checks=$((checks + 1))
+    bash_complete "$REFDEX" lint --disable "x,${first%?}" | grep -qx "x,$first" ||
+        fail "bash does not complete the second rule of 'x,${first%?}' to 'x,$first'"
+    # files: a catalog is Markdown, merge takes databases, --out a folder
+    mkdir sub && : > a.md && : > b.txt && : > s0.db && : > s1.db
+    expect_offers "a.md sub " refdex check ""
+    expect_offers "s0.db s1.db sub " refdex merge out.db ""
+    expect_offers "s0.db s1.db sub " refdex query --db ""
+    expect_offers "sub " refdex render a.md --out ""
+    expect_offers "" refdex check a.md --timeout ""
+    # every command's options, held to its --help
+    for c in $(help_commands); do
+        bash_complete refdex "$c" - > offered.txt
+        [ ! -s bash-err.txt ] || fail "bash says, completing 'refdex $c -': $(cat bash-err.txt)"
+        completion_contract bash "$c" offered.txt refdex.bash
+    done
+}
+
+# fish reads its completion (fish -n), and completes the same commands,
+# options and values, asked with `complete -C`.
+case_completion_fish() {
+    need fish || return
+    checks=$((checks + 1))
+    fish -n "$COMPLETIONS/refdex.fish" 2>err.txt || fail "fish -n refdex.fish: $(cat err.txt)"
+    mkdir bin && ln -s "$REFDEX" bin/refdex
+    cat > ask.fish <<'FISH'
+source $argv[1]; or exit 1
+complete -C $argv[2] | string split -f1 \t
+FISH
+    ask() { PATH=$WORK/bin:$PATH fish ask.fish "$COMPLETIONS/refdex.fish" "$1" 2>fish-err.txt; }
+    checks=$((checks + 1))
+    [ "$(ask 'refdex ch')" = check ] || fail "fish completes 'refdex ch' to '$(ask 'refdex ch')'"
+    checks=$((checks + 1))
+    [ "$(ask 'refdex check --for')" = --format ] || fail "fish completes 'refdex check --for' to '$(ask 'refdex check --for')'"
+    ask 'refdex check --format ' > out.txt
+    for f in text json junit github markdown; do expect_in out.txt "$f"; done
+    ask 'refdex lint --disable ' > out.txt
+    expect_in out.txt "$("$REFDEX" lint --rules | head -n 1 | cut -d' ' -f1)"
+    : > a.md
+    ask 'refdex check ' > out.txt
+    expect_in out.txt a.md
+    for c in $(help_commands); do
+        ask "refdex $c -" | grep '^-' > offered.txt
+        [ ! -s fish-err.txt ] || fail "fish says, completing 'refdex $c -': $(cat fish-err.txt)"
+        completion_contract fish "$c" offered.txt refdex.fish
+    done
+}
+
+# zsh reads its completion (zsh -n), compinit binds it to refdex and loads it
+# without an error, and each command's branch has the options of its --help.
+case_completion_zsh() {
+    need zsh || return
+    checks=$((checks + 1))
+    zsh -n "$COMPLETIONS/_refdex" 2>err.txt || fail "zsh -n _refdex: $(cat err.txt)"
+    checks=$((checks + 1))
+    zsh -fc 'fpath=("$1" $fpath); autoload -Uz compinit; compinit -u -d "$2/zcompdump"
+        print -r -- "bound: $_comps[refdex]"; autoload +X _refdex && print loaded' \
+        zsh "$COMPLETIONS" "$WORK" >out.txt 2>err.txt || fail "zsh could not load _refdex: $(cat err.txt)"
+    [ ! -s err.txt ] || fail "zsh says, loading _refdex: $(cat err.txt)"
+    expect_in out.txt "bound: _refdex"
+    expect_in out.txt "loaded"
+    file=$COMPLETIONS/_refdex
+    # an array of the file: its lines from 'NAME=(' to ')'
+    array() {
+        awk -v a="$1" '$0 ~ "^ *" a "=\\(" { on = 1 } on { print } on && /\)$/ { exit }' "$file" |
+            sed 's/_files -g//' | options_in
+    }
+    for c in $(help_commands); do
+        sed -n "/^ *($c)\$/,/;;/p" "$file" > branch.txt
+        checks=$((checks + 1))
+        [ -s branch.txt ] || { fail "completions/_refdex has no '($c)' branch"; continue; }
+        {
+            sed 's/_files -g//' branch.txt | options_in
+            ! grep -q '\$common' branch.txt || array common
+            ! grep -q '\$db' branch.txt || array db
+            ! grep -q '\$check' branch.txt || array check
+        } > offered.txt
+        completion_contract zsh "$c" offered.txt _refdex
+    done
 }
 
 run_case install
