@@ -59,6 +59,38 @@ man_synopsis() {
 # missing A B: the lines of file A that are not in file B
 missing() { comm -23 "$1" "$2"; }
 
+# cmake --install into a DESTDIR puts the program, the man page and the three
+# completions where each is looked for under the prefix, and the installed
+# program runs, its page renders and bash loads its completion from there.
+case_install() {
+    checks=$((checks + 1))
+    DESTDIR=$WORK/dest cmake --install "$BUILD" --prefix /opt/refdex >install.txt 2>&1 ||
+        { fail "cmake --install failed"; sed 's/^/    /' install.txt >&2; return; }
+    root=$WORK/dest/opt/refdex
+    for f in bin/refdex share/man/man1/refdex.1 share/bash-completion/completions/refdex \
+        share/zsh/site-functions/_refdex share/fish/vendor_completions.d/refdex.fish; do
+        checks=$((checks + 1))
+        [ -f "$root/$f" ] || fail "cmake --install did not install $f under the prefix"
+    done
+    checks=$((checks + 1))
+    [ -x "$root/bin/refdex" ] || fail "the installed refdex is not executable"
+    expect_exit 0 "$root/bin/refdex" --version
+    expect_in out.txt "refdex "
+    for pair in docs/refdex.1:man/man1/refdex.1 completions/refdex.bash:bash-completion/completions/refdex \
+        completions/_refdex:zsh/site-functions/_refdex \
+        completions/refdex.fish:fish/vendor_completions.d/refdex.fish; do
+        checks=$((checks + 1))
+        cmp -s "$SRC/${pair%%:*}" "$root/share/${pair#*:}" ||
+            fail "the installed share/${pair#*:} is not ${pair%%:*}"
+    done
+    checks=$((checks + 1))
+    MANWIDTH=80 man -l "$root/share/man/man1/refdex.1" 2>/dev/null | grep -q "^EXIT STATUS" ||
+        fail "the installed man page does not render with man -l"
+    checks=$((checks + 1))
+    bash -c '. "$1" && complete -p refdex' bash "$root/share/bash-completion/completions/refdex" \
+        >out.txt 2>err.txt && [ ! -s err.txt ] || fail "bash cannot load the installed completion"
+}
+
 # The man page names every command and option of the --help texts, and no
 # other; each command's item in COMMANDS has exactly the options of its
 # usage line, every option is described in OPTIONS, and a command takes the
