@@ -27,7 +27,7 @@ _refdex_options() # COMMAND: the options COMMAND takes
     prune) opts="--keep --vacuum --db" ;;
     config) opts="--config $check" ;;
     esac
-    echo "$opts -h --help -q --quiet -v --verbose"
+    echo "$opts -h --help -q --quiet -v --verbose --color"
 }
 
 # _refdex_files PATTERN...: files matching a glob PATTERN, and directories
@@ -69,6 +69,7 @@ _refdex()
         esac
         return ;;
     --method) COMPREPLY=($(compgen -W "get head" -- "$cur")); return ;;
+    --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
     --status)
         COMPREPLY=($(compgen -W "ok redirect broken flaky timeout ratelimited unchecked" -- "$cur"))
         return ;;

@@ -34,6 +34,7 @@ set -l any "__fish_seen_subcommand_from $commands"
 complete -c refdex -n $any -s h -l help -d 'Usage of the command'
 complete -c refdex -n $any -s q -l quiet -d 'Only errors and requested data'
 complete -c refdex -n $any -s v -l verbose -d 'Say more (timings)'
+complete -c refdex -n $any -l color -x -a 'auto always never' -d 'Colour text output'
 
 # file arguments: a catalog, or shard databases
 complete -c refdex -n "__fish_seen_subcommand_from $catalog" -F

@@ -38,6 +38,7 @@ typedef struct rd_report_summary {
     size_t catalog;
     const char *merged, *missing;
     size_t host_pauses; /* times a rate-limited host was paused */
+    int color;          /* the text report: results in ANSI colours (for a terminal) */
 } rd_report_summary;
 
 /* What a report says of the shards of its run, as a sentence without a final

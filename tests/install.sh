@@ -10,6 +10,8 @@ CASE=$4
 . "$(dirname "$0")/lib.sh"
 MAN=$SRC/docs/refdex.1
 COMPLETIONS=$SRC/completions
+# what every command takes, beside the options of its usage line
+EVERYONES="-h --help -q --quiet -v --verbose --color"
 
 # need PROGRAM: fails the case when PROGRAM is not installed
 need() {
@@ -146,8 +148,9 @@ case_manpage() {
     done
     # what every command takes, as the man page says
     for c in $(cat help-commands.txt); do
-        for o in -h -q -v; do
+        for o in $EVERYONES; do
             checks=$((checks + 1))
+            [ "$o" = --color ] && o=--color=auto
             "$REFDEX" "$c" "$o" --help >out.txt 2>err.txt || fail "'refdex $c $o --help' exited $?"
         done
     done
@@ -176,12 +179,13 @@ check_section() { "$REFDEX" --help | sed -n '/^check options/,/^exit codes/p' | 
 
 # completion_contract SHELL COMMAND OFFERED: the options the completion for
 # SHELL offers after COMMAND (the file OFFERED, one a line) are those of
-# COMMAND's usage line and -h -q -v, and check options when it says so; and
+# COMMAND's usage line and $EVERYONES, and check options when it says so; and
 # COMMAND takes each of them.
 completion_contract() {
     shell=$1 c=$2 offered=$3
     synopsis "$c" > syn.txt
-    { options_in < syn.txt; printf '%s\n' -h --help -q --quiet -v --verbose; } | sort -u > want.txt
+    # shellcheck disable=SC2086
+    { options_in < syn.txt; printf '%s\n' $EVERYONES; } | sort -u > want.txt
     # the long name of a short option the usage line names ("-o, --output")
     "$REFDEX" --help | sed -n 's/^  \(-[a-z]\), \(--[a-z-]*\) .*/\1 \2/p' |
         while read -r short long; do grep -qx -- "$short" want.txt && echo "$long"; done > aliases.txt
