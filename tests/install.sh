@@ -292,7 +292,8 @@ FISH
 }
 
 # zsh reads its completion (zsh -n), compinit binds it to refdex and loads it
-# without an error, and each command's branch has the options of its --help.
+# without an error, and an interactive zsh (on a pseudo-terminal, zsh/zpty)
+# completes the same commands, options, values and files on a Tab.
 case_completion_zsh() {
     need zsh || return
     checks=$((checks + 1))
@@ -304,22 +305,45 @@ case_completion_zsh() {
     [ ! -s err.txt ] || fail "zsh says, loading _refdex: $(cat err.txt)"
     expect_in out.txt "bound: _refdex"
     expect_in out.txt "loaded"
-    file=$COMPLETIONS/_refdex
-    # an array of the file: its lines from 'NAME=(' to ')'
-    array() {
-        awk -v a="$1" '$0 ~ "^ *" a "=\\(" { on = 1 } on { print } on && /\)$/ { exit }' "$file" |
-            sed 's/_files -g//' | options_in
-    }
-    for c in $(help_commands); do
-        sed -n "/^ *($c)\$/,/;;/p" "$file" > branch.txt
+    # ask.zsh DIR LINE: the matches zsh's completion adds for LINE + Tab, one
+    # a line (compadd wrapped to print them too)
+    cat > ask.zsh <<'ZSH'
+zmodload zsh/zpty
+zpty z zsh -f -i
+integer n=0
+# sync: waits until the shell has run everything written to it so far
+sync() { n+=1; zpty -w z "print SYNC\$(( $n * 1000 ))"; zpty -r z seen "*SYNC$(( n * 1000 ))*"; }
+zpty -w z "PROMPT='' RPROMPT=''"
+zpty -w z "fpath=('$1' \$fpath); autoload -Uz compinit; compinit -u -D"
+zpty -w z 'compadd () {
+  if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then builtin compadd "$@"; return $?; fi
+  typeset -a __hits; builtin compadd -A __hits "$@"; builtin compadd "$@"; local r=$?
+  (( $#__hits )) && print -rl -- "<hit>"${^__hits}
+  return r
+}'
+zpty -w z "bindkey '^I' complete-word"
+sync
+zpty -w -n z "$2"$'\t'
+zpty -w -n z $'\C-e\C-u'
+sync
+print -r -- "$seen" | tr -d '\r' | grep -o '<hit>[^<"]*' | sed 's/<hit>//; s/\x1b.*//' | grep . | sort -u
+zpty -d z
+ZSH
+    ask() { timeout 20 zsh ask.zsh "$COMPLETIONS" "$1" 2>zsh-err.txt; }
+    expect_zsh() {
         checks=$((checks + 1))
-        [ -s branch.txt ] || { fail "completions/_refdex has no '($c)' branch"; continue; }
-        {
-            sed 's/_files -g//' branch.txt | options_in
-            ! grep -q '\$common' branch.txt || array common
-            ! grep -q '\$db' branch.txt || array db
-            ! grep -q '\$check' branch.txt || array check
-        } > offered.txt
+        got=$(ask "$2" | tr '\n' ' ')
+        [ "$got" = "$1" ] || fail "zsh completes '$2' to '$got', expected '$1'"
+    }
+    mkdir sub && : > a.md && : > b.txt
+    expect_zsh "check " "refdex ch"
+    expect_zsh "--format " "refdex check --for"
+    expect_zsh "github json junit markdown text " "refdex check --format "
+    expect_zsh "table tsv " "refdex query --format t"
+    expect_zsh "a.md sub " "refdex check "
+    for c in $(help_commands); do
+        ask "refdex $c -" | grep '^-' > offered.txt
+        [ -s offered.txt ] || fail "zsh offers no option after 'refdex $c -': $(cat zsh-err.txt)"
         completion_contract zsh "$c" offered.txt _refdex
     done
 }
