@@ -18,9 +18,9 @@ int rd_cmd_merge(rd_config *cfg)
         return rd_exit_for(rc);
     }
     if (cfg->verbosity >= 0)
-        printf("%s: merged run %lld gathers %d of %d shards; %lld %s and %lld %s added%s\n", out,
-               (long long)st.run_id, st.nmerged, st.shards, (long long)st.runs,
-               rd_plural(st.runs, "run", "runs"), (long long)st.checks,
+        printf("%s: merged run %lld gathers %d of %d %s; %lld %s and %lld %s added%s\n", out,
+               (long long)st.run_id, st.nmerged, st.shards, rd_plural(st.shards, "shard", "shards"),
+               (long long)st.runs, rd_plural(st.runs, "run", "runs"), (long long)st.checks,
                rd_plural(st.checks, "check", "checks"), st.new_catalog ? ", and the catalog" : "");
     if (st.missing[0])
         fprintf(stderr,
