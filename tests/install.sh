@@ -146,6 +146,18 @@ case_manpage() {
                 fail "'refdex $c --help' names $o, which '$c' refuses: $(cat err.txt)"
         done
     done
+    # the exit codes of `refdex --help`, each under EXIT STATUS, and no other
+    "$REFDEX" --help | sed -n '/^exit codes:/,$p' | sed -n 's/^  \([0-9][0-9]*\) .*/\1/p' |
+        sort -u > help-codes.txt
+    man_section "EXIT STATUS" | sed -n 's/^\.It \([0-9][0-9]*\)$/\1/p' | sort -u > man-codes.txt
+    checks=$((checks + 1))
+    [ -s help-codes.txt ] || fail "'refdex --help' lists no exit codes"
+    for x in $(missing help-codes.txt man-codes.txt); do
+        fail "docs/refdex.1 has no exit status $x ('refdex --help' lists it): add '.It $x' under .Sh EXIT STATUS"
+    done
+    for x in $(missing man-codes.txt help-codes.txt); do
+        fail "docs/refdex.1 has the exit status $x, which 'refdex --help' does not list"
+    done
     # what every command takes, as the man page says
     for c in $(cat help-commands.txt); do
         for o in $EVERYONES; do
