@@ -189,6 +189,20 @@ case_manpage_render() {
 # check_section: the options under "check options" in `refdex --help`
 check_section() { "$REFDEX" --help | sed -n '/^check options/,/^exit codes/p' | options_in; }
 
+# commands_contract SHELL OFFERED: the completion for SHELL offers as the
+# command (the file OFFERED, one a line) the commands `refdex --help` lists
+commands_contract() {
+    help_commands > want.txt
+    grep -v '^-' "$2" | sort -u > offered-sorted.txt
+    checks=$((checks + 1))
+    for c in $(missing want.txt offered-sorted.txt); do
+        fail "the $1 completion does not offer the command '$c' ('refdex --help' lists it): add it to completions/$3"
+    done
+    for c in $(missing offered-sorted.txt want.txt); do
+        fail "the $1 completion offers the command '$c', which 'refdex --help' does not list"
+    done
+}
+
 # completion_contract SHELL COMMAND OFFERED: the options the completion for
 # SHELL offers after COMMAND (the file OFFERED, one a line) are those of
 # COMMAND's usage line and $EVERYONES, and check options when it says so; and
@@ -265,7 +279,9 @@ case_completion_bash() {
     expect_offers "s0.db s1.db sub " refdex query --db ""
     expect_offers "sub " refdex render a.md --out ""
     expect_offers "" refdex check a.md --timeout ""
-    # every command's options, held to its --help
+    # the commands, and every command's options, held to the --help texts
+    bash_complete refdex "" > offered.txt
+    commands_contract bash offered.txt refdex.bash
     for c in $(help_commands); do
         bash_complete refdex "$c" - > offered.txt
         [ ! -s bash-err.txt ] || fail "bash says, completing 'refdex $c -': $(cat bash-err.txt)"
@@ -296,6 +312,8 @@ FISH
     : > a.md
     ask 'refdex check ' > out.txt
     expect_in out.txt a.md
+    ask 'refdex ' > offered.txt
+    commands_contract fish offered.txt refdex.fish
     for c in $(help_commands); do
         ask "refdex $c -" | grep '^-' > offered.txt
         [ ! -s fish-err.txt ] || fail "fish says, completing 'refdex $c -': $(cat fish-err.txt)"
@@ -353,6 +371,8 @@ ZSH
     expect_zsh "github json junit markdown text " "refdex check --format "
     expect_zsh "table tsv " "refdex query --format t"
     expect_zsh "a.md sub " "refdex check "
+    ask "refdex " > offered.txt
+    commands_contract zsh offered.txt _refdex
     for c in $(help_commands); do
         ask "refdex $c -" | grep '^-' > offered.txt
         [ -s offered.txt ] || fail "zsh offers no option after 'refdex $c -': $(cat zsh-err.txt)"
