@@ -472,6 +472,20 @@ static int unknown_option(const char *arg, int letter)
         snprintf(name, sizeof name, "-%c", letter ? letter : arg[1]);
     else
         snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
+    /* getopt takes a prefix of one option (--time for --timeout), and
+     * refuses a prefix of several: say which */
+    char which[400] = "";
+    size_t n = strlen(name), used = 0, count = 0;
+    for (const struct option *o = longopts; n > 2 && name[1] == '-' && o->name; o++)
+        if (!strncmp(o->name, name + 2, n - 2) && used < sizeof which) {
+            used += (size_t)snprintf(which + used, sizeof which - used, "%s--%s",
+                                     count++ ? ", " : "", o->name);
+        }
+    if (count > 1) {
+        fprintf(stderr, "refdex: %soption '%s' is ambiguous: %s\nTry 'refdex --help'.\n", msg_where,
+                name, which);
+        return RD_EXIT_USAGE;
+    }
     return usage_error("unknown option '%s'", name);
 }
 

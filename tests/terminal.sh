@@ -18,7 +18,7 @@ ESC=$(printf '\033')
 
 # `refdex --bogus`, and an unknown option after a command, say "unknown
 # option", name it alone (no value, not the other letters of a cluster),
-# exit 2, and write nothing.
+# exit 2, and write nothing; an ambiguous prefix says which options it could be.
 case_unknown_option() {
     printf '# t\n\n- [a](https://a.example/) - A.\n' > catalog.md
     expect_exit 2 "$REFDEX" --bogus
@@ -36,6 +36,11 @@ case_unknown_option() {
     expect_in err.txt "unknown option '-x'"
     expect_exit 2 "$REFDEX" query --nope
     expect_in err.txt "unknown option '--nope'"
+    # a prefix of several options is named with them; of one, it is that one
+    expect_exit 2 "$REFDEX" query --s ok
+    expect_in err.txt "option '--s' is ambiguous: --search, --strict, --shard, --shards, --status, --since"
+    expect_exit 0 "$REFDEX" config --time 3s
+    expect_in out.txt "timeout = 3s  # flag --timeout"
     # a real option before the command is not unknown: it is misplaced
     expect_exit 2 "$REFDEX" --verbose check catalog.md
     expect_in err.txt "'--verbose' comes after a command"
