@@ -462,14 +462,17 @@ static int is_option(const char *arg)
     return 0;
 }
 
-/* "unknown option '--bogus'" for what was refused in arg: a long option
- * without its value, or the letter of short options: `letter` when getopt
- * said which ("-qx": '-x'), else the first. */
+/* "unknown option '--bogus'" for what was refused: the short option
+ * `letter` when getopt said which ("-qx" or "-xq": '-x'; arg is then not
+ * always the word that holds it), else arg, a long option without its value,
+ * or short ones, of which the first. */
 static int unknown_option(const char *arg, int letter)
 {
     char name[64];
-    if (arg[0] == '-' && arg[1] != '-')
-        snprintf(name, sizeof name, "-%c", letter ? letter : arg[1]);
+    if (letter)
+        snprintf(name, sizeof name, "-%c", letter);
+    else if (arg[0] == '-' && arg[1] != '-')
+        snprintf(name, sizeof name, "-%c", arg[1]);
     else
         snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
     /* getopt takes a prefix of one option (--time for --timeout), and

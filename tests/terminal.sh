@@ -34,6 +34,10 @@ case_unknown_option() {
     expect_in err.txt "unknown option '--bogus'"
     expect_exit 2 "$REFDEX" check catalog.md -qx
     expect_in err.txt "unknown option '-x'"
+    expect_exit 2 "$REFDEX" check catalog.md -xq
+    expect_in err.txt "unknown option '-x'"
+    expect_exit 2 "$REFDEX" check -xq catalog.md
+    expect_in err.txt "unknown option '-x'"
     expect_exit 2 "$REFDEX" query --nope
     expect_in err.txt "unknown option '--nope'"
     # a prefix of several options is named with them; of one, it is that one
