@@ -91,7 +91,8 @@ void rd_report_summary_line(const rd_report_summary *s, FILE *out)
                 *sgr ? SGR_OFF : "");
         first = 0;
     }
-    fprintf(out, " in %.1f s", s->elapsed_ms / 1000.0);
+    char took[32];
+    fprintf(out, " in %s", rd_duration_text(s->elapsed_ms, took, sizeof took));
     if (s->host_pauses)
         fprintf(out, "; rate-limited hosts paused %zu time%s", s->host_pauses,
                 s->host_pauses == 1 ? "" : "s");
@@ -252,8 +253,10 @@ static int markdown_row(const rd_report_row *r, void *ud)
 
 static void markdown_head(const rd_report_summary *s, FILE *out)
 {
-    fprintf(out, "### refdex: %zu %s checked in %.1f s\n\n| result | links |\n|---|---:|\n",
-            s->total, rd_plural((long long)s->total, "link", "links"), s->elapsed_ms / 1000.0);
+    char took[32];
+    fprintf(out, "### refdex: %zu %s checked in %s\n\n| result | links |\n|---|---:|\n", s->total,
+            rd_plural((long long)s->total, "link", "links"),
+            rd_duration_text(s->elapsed_ms, took, sizeof took));
     for (int r = 0; r < RD_RES_COUNT; r++)
         if (s->count[r])
             fprintf(out, "| %s | %zu |\n", rd_result_name((rd_result)r), s->count[r]);

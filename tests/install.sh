@@ -351,7 +351,7 @@ zpty -w z 'compadd () {
   (( $#__hits )) && print -rl -- "<hit>"${^__hits}
   return r
 }'
-zpty -w z "bindkey '^I' complete-word"
+zpty -w z "bindkey '^I' complete-word; unsetopt auto_list list_beep beep; LISTMAX=0"
 sync
 zpty -w -n z "$2"$'\t'
 zpty -w -n z $'\C-e\C-u'
@@ -359,11 +359,11 @@ sync
 print -r -- "$seen" | tr -d '\r' | grep -o '<hit>[^<"]*' | sed 's/<hit>//; s/\x1b.*//' | grep . | sort -u
 zpty -d z
 ZSH
-    ask() { timeout 20 zsh ask.zsh "$COMPLETIONS" "$1" 2>zsh-err.txt; }
+    ask() { timeout 60 zsh ask.zsh "$COMPLETIONS" "$1" 2>zsh-err.txt || echo "zsh ended $?" >> zsh-err.txt; }
     expect_zsh() {
         checks=$((checks + 1))
         got=$(ask "$2" | tr '\n' ' ')
-        [ "$got" = "$1" ] || fail "zsh completes '$2' to '$got', expected '$1'"
+        [ "$got" = "$1" ] || fail "zsh completes '$2' to '$got', expected '$1' $(cat zsh-err.txt)"
     }
     mkdir sub && : > a.md && : > b.txt
     expect_zsh "check " "refdex ch"
