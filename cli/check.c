@@ -171,9 +171,13 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
         e = rd_check_links(db, &o, &t, &err);
     if (e == RD_OK)
         say_archive(cfg, &t);
-    if (e == RD_OK && cfg->verbosity > 0)
-        fprintf(stderr, "refdex: the run took %lld ms (--deadline %lld ms), outcome %s\n",
-                (long long)t.elapsed_ms, (long long)cfg->deadline_ms, t.outcome);
+    if (e == RD_OK && cfg->verbosity > 0) {
+        char took[32], deadline[32];
+        rd_duration_text(cfg->deadline_ms, deadline, sizeof deadline);
+        fprintf(stderr, "refdex: the run took %s (--deadline %s), outcome %s\n",
+                rd_duration_text(t.elapsed_ms, took, sizeof took),
+                cfg->deadline_ms ? deadline : "none", t.outcome);
+    }
     if (p.on)
         fputs("\r\033[K", stderr);
     rd_report_summary sum = {.total = t.total,
@@ -186,8 +190,8 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
                              .host_pauses = t.host_pauses,
                              .failing = t.failing,
                              .flaky = t.flaky,
-
-                             .offline_web = t.offline_web};
+                             .offline_web = t.offline_web,
+                             .color = rd_cli_color(cfg, out)};
     memcpy(sum.count, t.count, sizeof sum.count);
     *network_down = t.network_down;
     if (e == RD_OK)

@@ -37,6 +37,7 @@ typedef struct rd_config {
     const char *db_path; /* --db, or derived from the catalog's folder */
     char *db_owned;      /* storage for a derived db_path */
     int verbosity;       /* -q: -1, default 0, -v: 1 */
+    int color;           /* --color: 0 auto (a terminal without NO_COLOR), 1 always, 2 never */
     const char *format;  /* --format; NULL for the command's default */
     int strict;          /* lint: warnings count as errors */
     const char *category, *search;
@@ -114,6 +115,10 @@ void rd_cli_error(const rd_error *err);
 
 /* Milliseconds on a monotonic clock, for the timings -v prints. */
 double rd_cli_now_ms(void);
+
+/* Whether text written to f gets colours: --color always or never, or by
+ * default when f is a terminal and NO_COLOR is not set (no-color.org). */
+int rd_cli_color(const rd_config *cfg, FILE *f);
 
 int rd_cmd_ingest(rd_config *cfg);
 int rd_cmd_lint(rd_config *cfg);

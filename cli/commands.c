@@ -50,16 +50,33 @@ static int print_diags(const rd_config *cfg, const rd_diag *d, size_t n, FILE *o
         free(text);
         return RD_EXIT_OK;
     }
+    int color = rd_cli_color(cfg, out);
     for (size_t i = 0; i < n; i++) {
         /* -q keeps what fails the run: errors, and with --strict warnings */
         int fails =
             d[i].severity == RD_SEV_ERROR || (cfg->strict && d[i].severity == RD_SEV_WARNING);
         if (cfg->verbosity < 0 && !fails)
             continue;
-        fprintf(out, "%s:%d:%d: %s: %s: %s\n", cfg->file, d[i].pos.line, d[i].pos.col,
-                rd_severity_name(d[i].severity), d[i].rule, d[i].message);
+        /* as compilers colour them: the place bold, the severity by its kind */
+        static const char *const sgr[] = {[RD_SEV_ERROR] = "\033[1;31m",
+                                          [RD_SEV_WARNING] = "\033[1;35m",
+                                          [RD_SEV_NOTE] = "\033[1;36m"};
+        int c = color;
+        fprintf(out, "%s%s:%d:%d:%s %s%s%s: %s: %s\n", c ? "\033[1m" : "", cfg->file, d[i].pos.line,
+                d[i].pos.col, c ? "\033[0m" : "", c ? sgr[d[i].severity] : "",
+                rd_severity_name(d[i].severity), c ? "\033[0m" : "", d[i].rule, d[i].message);
     }
     return RD_EXIT_OK;
+}
+
+/* "1 error, 2 warnings, 0 notes" into buf; returns buf. */
+static const char *counts_text(const lint_counts *c, char *buf, size_t n)
+{
+    snprintf(buf, n, "%zu %s, %zu %s, %zu %s", c->errors,
+             rd_plural((long long)c->errors, "error", "errors"), c->warnings,
+             rd_plural((long long)c->warnings, "warning", "warnings"), c->notes,
+             rd_plural((long long)c->notes, "note", "notes"));
+    return buf;
 }
 
 static int lint_failed(const rd_config *cfg, const lint_counts *c)
@@ -84,6 +101,7 @@ int rd_cmd_lint(rd_config *cfg)
     size_t n = 0;
     rd_error err = {0};
     lint_counts counts = {0};
+    char buf[96];
     if (rd_lint(cat, &cfg->lint, &d, &n, &err) < 0) {
         rd_cli_error(&err);
         rc = RD_EXIT_INTERNAL;
@@ -91,12 +109,13 @@ int rd_cmd_lint(rd_config *cfg)
         rc = print_diags(cfg, d, n, stdout, !strcmp(fmt, "json"), &counts);
     }
     if (rc == RD_EXIT_OK && cfg->verbosity >= 0 && strcmp(fmt, "json"))
-        fprintf(stderr, "%s: %zu errors, %zu warnings, %zu notes in %zu entries%s\n", cfg->file,
-                counts.errors, counts.warnings, counts.notes, cat->nentries,
+        fprintf(stderr, "%s: %s in %zu %s%s\n", cfg->file, counts_text(&counts, buf, sizeof buf),
+                cat->nentries, rd_plural((long long)cat->nentries, "entry", "entries"),
                 cfg->strict && !counts.errors && counts.warnings ? " (--strict: warnings fail)"
                                                                  : "");
     else if (rc == RD_EXIT_OK && cfg->strict && !counts.errors && counts.warnings)
-        fprintf(stderr, "%s: %zu warnings fail with --strict\n", cfg->file, counts.warnings);
+        fprintf(stderr, "%s: %zu %s with --strict\n", cfg->file, counts.warnings,
+                rd_plural((long long)counts.warnings, "warning fails", "warnings fail"));
     if (rc == RD_EXIT_OK && lint_failed(cfg, &counts))
         rc = RD_EXIT_FINDINGS;
     rd_diags_free(d, n);
@@ -125,14 +144,15 @@ int rd_cli_store(const rd_config *cfg, const rd_catalog *cat, const char *text, 
     }
     if (cfg->verbosity >= 0 && out) {
         if (st.unchanged)
-            fprintf(out, "%s: unchanged since the last ingest into %s (%lld entries)\n", cfg->file,
-                    cfg->db_path, (long long)st.entries);
+            fprintf(out, "%s: unchanged since the last ingest into %s (%lld %s)\n", cfg->file,
+                    cfg->db_path, (long long)st.entries, rd_plural(st.entries, "entry", "entries"));
         else
-            fprintf(out,
-                    "%s: %lld entries in %lld categories, %lld notes; %lld URLs in %s "
-                    "(%lld new)\n",
-                    cfg->file, (long long)st.entries, (long long)st.categories, (long long)st.notes,
-                    (long long)st.urls_total, cfg->db_path, (long long)st.urls_new);
+            fprintf(out, "%s: %lld %s in %lld %s, %lld %s; %lld %s in %s (%lld new)\n", cfg->file,
+                    (long long)st.entries, rd_plural(st.entries, "entry", "entries"),
+                    (long long)st.categories, rd_plural(st.categories, "category", "categories"),
+                    (long long)st.notes, rd_plural(st.notes, "note", "notes"),
+                    (long long)st.urls_total, rd_plural(st.urls_total, "URL", "URLs"), cfg->db_path,
+                    (long long)st.urls_new);
     }
     if (cfg->verbosity > 0)
         fprintf(stderr, "refdex: stored in %.1f ms\n", rd_cli_now_ms() - t0);
@@ -173,6 +193,7 @@ int rd_cmd_update(rd_config *cfg)
     rd_diag *d = NULL;
     size_t n = 0;
     lint_counts counts = {0};
+    char buf[96];
     rd_error err = {0};
     if (rc == RD_EXIT_OK && rd_lint(cat, &cfg->lint, &d, &n, &err) < 0) {
         rd_cli_error(&err);
@@ -181,8 +202,7 @@ int rd_cmd_update(rd_config *cfg)
     if (rc == RD_EXIT_OK)
         rc = print_diags(cfg, d, n, stderr, 0, &counts);
     if (rc == RD_EXIT_OK && cfg->verbosity >= 0)
-        fprintf(stderr, "%s: %zu errors, %zu warnings, %zu notes\n", cfg->file, counts.errors,
-                counts.warnings, counts.notes);
+        fprintf(stderr, "%s: %s\n", cfg->file, counts_text(&counts, buf, sizeof buf));
     if (rc == RD_EXIT_OK)
         rc = rd_cli_store(cfg, cat, text, len, stderr);
     if (rc == RD_EXIT_OK && !cfg->no_check) { /* reported; failing on it is check's job */

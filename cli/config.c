@@ -405,12 +405,35 @@ static void print_origin(const rd_config *cfg, const char *key, int origin)
         printf(origin < 0 ? "  # flag --%s\n" : "  # default\n", key);
 }
 
-static void print_ms(int64_t ms)
+/* A duration as its key takes it back ("3s", "1500ms"); 0 as `zero` says it:
+ * "none" for a deadline or a max-age that is not there, "0" for no interval. */
+static void print_ms(int64_t ms, const char *zero)
 {
-    if (ms && ms % 1000 == 0)
-        printf("%llds", (long long)(ms / 1000));
+    static const struct {
+        const char *unit;
+        int64_t ms;
+    } units[] = {{"d", 86400000}, {"h", 3600000}, {"m", 60000}, {"s", 1000}, {"ms", 1}};
+    size_t u = 0;
+    while (ms % units[u].ms) /* the largest unit it is a whole number of: 1d, 90s */
+        u++;
+    if (!ms)
+        fputs(zero, stdout);
     else
-        printf("%lldms", (long long)ms);
+        printf("%lld%s", (long long)(ms / units[u].ms), units[u].unit);
+}
+
+/* A size as --max-bytes takes it back: 1M, 64K, 1000. */
+static void print_size(int64_t bytes)
+{
+    static const char units[] = "GMK";
+    for (int u = 0; u < 3; u++) {
+        int64_t unit = (int64_t)1 << (10 * (3 - u));
+        if (bytes && bytes % unit == 0) {
+            printf("%lld%c", (long long)(bytes / unit), units[u]);
+            return;
+        }
+    }
+    printf("%lld", (long long)bytes);
 }
 
 /* One value of key i; a header's value is never shown. */
@@ -418,20 +441,20 @@ static void print_value(const rd_config *cfg, int i)
 {
     const rd_crawl_opts *o = &cfg->crawl;
     switch (i) {
-    case 0: print_ms(o->timeout_ms); break;
-    case 1: print_ms(cfg->deadline_ms); break;
+    case 0: print_ms(o->timeout_ms, "0"); break;
+    case 1: print_ms(cfg->deadline_ms, "none"); break;
     case 2: printf("%d", o->concurrency); break;
     case 3: printf("%d", o->per_host); break;
-    case 4: print_ms(o->host_interval_ms); break;
+    case 4: print_ms(o->host_interval_ms, "0"); break;
     case 5: printf("%d", o->retries); break;
     case 6: fputs(o->use_head ? "head" : "get", stdout); break;
-    case 7: printf("%lld", (long long)o->max_bytes); break;
+    case 7: print_size(o->max_bytes); break;
     case 8:
         for (size_t r = 0; r < o->naccept; r++)
             printf(o->accept[r].lo == o->accept[r].hi ? "%s%d" : "%s%d..%d", r ? "," : "",
                    o->accept[r].lo, o->accept[r].hi);
         break;
-    case 9: print_ms(cfg->max_age_ms); break;
+    case 9: print_ms(cfg->max_age_ms, "none"); break;
     case 10: fputs(o->allow_private ? "true" : "false", stdout); break;
     case 11: fputs(o->user_agent, stdout); break;
     }
@@ -488,7 +511,7 @@ int rd_cmd_config(rd_config *cfg)
             printf("  concurrency = %d\n", r->per_host);
         if (r->interval_ms >= 0) {
             fputs("  interval = ", stdout);
-            print_ms(r->interval_ms);
+            print_ms(r->interval_ms, "0");
             putchar('\n');
         }
         if (r->method >= 0)

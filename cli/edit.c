@@ -295,12 +295,13 @@ int rd_cmd_fix(rd_config *cfg)
     } else if (changes == 0 && cfg->verbosity >= 0) {
         fprintf(stderr, "%s: nothing to fix\n", cfg->file);
     } else if (changes && cfg->fmt_check && cfg->verbosity >= 0) {
-        fprintf(stderr, "%s: %zu links would change (--dry-run: not written)\n", cfg->file,
-                changes);
+        fprintf(stderr, "%s: %zu %s (--dry-run: not written)\n", cfg->file, changes,
+                rd_plural((long long)changes, "link would change", "links would change"));
     } else if (changes && !cfg->fmt_check) {
         rc = write_atomically(cfg->file, out, strlen(out), &read);
         if (rc == RD_EXIT_OK && cfg->verbosity >= 0)
-            fprintf(stderr, "%s: %zu links fixed\n", cfg->file, changes);
+            fprintf(stderr, "%s: %zu %s fixed\n", cfg->file, changes,
+                    rd_plural((long long)changes, "link", "links"));
     }
     rd_fix_free(f, n);
     free(out);

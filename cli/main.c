@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -77,6 +78,8 @@ static const char usage_common[] =
     "                    category tree, linked to the section pages\n"
     "  --disable RULES   lint, update: turn lint rules off (comma-separated);\n"
     "  --enable RULES    turn them on; 'refdex lint --rules' lists them\n"
+    "  --color WHEN      colour text output: auto (on a terminal, unless NO_COLOR\n"
+    "                    is set; the default), always or never\n"
     "  -q, --quiet       print only errors and requested data\n"
     "  -v, --verbose     say more about what is done\n"
     "  -h, --help        this text;  --version  versions of refdex and its libraries\n"
@@ -357,6 +360,14 @@ void rd_cli_error(const rd_error *err)
     fprintf(stderr, "refdex: %s\n", err->msg[0] ? err->msg : "unknown error");
 }
 
+int rd_cli_color(const rd_config *cfg, FILE *f)
+{
+    if (cfg->color)
+        return cfg->color == 1;
+    const char *no = getenv("NO_COLOR");
+    return !(no && *no) && isatty(fileno(f));
+}
+
 double rd_cli_now_ms(void)
 {
     struct timespec ts;
@@ -434,7 +445,8 @@ enum {
     OPT_ARCHIVE,
     OPT_ARCHIVE_API,
     OPT_DIFF,
-    OPT_OFFLINE
+    OPT_OFFLINE,
+    OPT_COLOR
 };
 
 static const struct option longopts[] = {
@@ -488,6 +500,7 @@ static const struct option longopts[] = {
     {"archive-api", required_argument, NULL, OPT_ARCHIVE_API},
     {"diff", required_argument, NULL, OPT_DIFF},
     {"offline", no_argument, NULL, OPT_OFFLINE},
+    {"color", required_argument, NULL, OPT_COLOR},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -502,6 +515,49 @@ static const char *option_name(int opt)
         if (o->val == opt)
             return o->name;
     return "?";
+}
+
+/* Whether arg ("--db", "--db=x", "-q"; at least two bytes) names an option
+ * of some command. */
+static int is_option(const char *arg)
+{
+    if (arg[0] == '-' && arg[1] && arg[1] != '-')
+        return arg[2] == '\0' && strchr("qvhow", arg[1]);
+    size_t n = strcspn(arg + 2, "=");
+    for (const struct option *o = longopts; o->name; o++)
+        if (strlen(o->name) == n && !strncmp(o->name, arg + 2, n))
+            return 1;
+    return 0;
+}
+
+/* "unknown option '--bogus'" for what was refused: the short option
+ * `letter` when getopt said which ("-qx" or "-xq": '-x'; arg is then not
+ * always the word that holds it), else arg, a long option without its value,
+ * or short ones, of which the first. */
+static int unknown_option(const char *arg, int letter)
+{
+    char name[64];
+    if (letter)
+        snprintf(name, sizeof name, "-%c", letter);
+    else if (arg[0] == '-' && arg[1] != '-')
+        snprintf(name, sizeof name, "-%c", arg[1]);
+    else
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
+    /* getopt takes a prefix of one option (--time for --timeout), and
+     * refuses a prefix of several: say which */
+    char which[400] = "";
+    size_t n = strlen(name), used = 0, count = 0;
+    for (const struct option *o = longopts; n > 2 && name[1] == '-' && o->name; o++)
+        if (!strncmp(o->name, name + 2, n - 2) && used < sizeof which) {
+            used += (size_t)snprintf(which + used, sizeof which - used, "%s--%s",
+                                     count++ ? ", " : "", o->name);
+        }
+    if (count > 1) {
+        fprintf(stderr, "refdex: %soption '%s' is ambiguous: %s\nTry 'refdex --help'.\n", msg_where,
+                name, which);
+        return RD_EXIT_USAGE;
+    }
+    return usage_error("unknown option '%s'", name);
 }
 
 /* The option bit an option needs in its command, or 0 for everyone's. */
@@ -544,6 +600,7 @@ static int option_bit(int opt)
     case 'q':
     case 'v':
     case 'h':
+    case OPT_COLOR:
     case ':':
     case '?': return 0;
     default: return O_CHECK;
@@ -704,8 +761,10 @@ static int parse_check_option(int c, const char *arg, rd_config *cfg)
             return usage_error("--timeout takes a duration above 0, not '%s'", arg);
         return rc;
     }
-    case OPT_DEADLINE: return parse_duration("--deadline", arg, &cfg->deadline_ms);
-    case OPT_MAX_AGE: return parse_duration("--max-age", arg, &cfg->max_age_ms);
+    case OPT_DEADLINE: /* "none", as refdex config prints it, is no deadline */
+        return parse_duration("--deadline", strcmp(arg, "none") ? arg : "0", &cfg->deadline_ms);
+    case OPT_MAX_AGE:
+        return parse_duration("--max-age", strcmp(arg, "none") ? arg : "0", &cfg->max_age_ms);
     case OPT_HOST_INTERVAL: return parse_duration("--host-interval", arg, &o->host_interval_ms);
     case OPT_CONCURRENCY: return parse_count("--concurrency", arg, 1, 65536, &o->concurrency);
     case OPT_PER_HOST: return parse_count("--per-host", arg, 1, 65536, &o->per_host);
@@ -831,6 +890,12 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         case OPT_STRICT: cfg->strict = 1; break;
         case 'q': cfg->verbosity = -1; break;
         case 'v': cfg->verbosity = 1; break;
+        case OPT_COLOR:
+            if (!strcmp(optarg, "auto") || !strcmp(optarg, "always") || !strcmp(optarg, "never"))
+                cfg->color = optarg[0] == 'a' ? (optarg[1] == 'u' ? 0 : 1) : 2;
+            else
+                rc = usage_error("--color is auto, always or never, not '%s'", optarg);
+            break;
         case 'o': cfg->output = optarg; break;
         case OPT_NO_CHECK: cfg->no_check = 1; break;
         case OPT_OUT: cfg->out_dir = optarg; break;
@@ -885,7 +950,7 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
             *done = 1;
             return RD_EXIT_OK;
         case ':': return usage_error("%s needs a value", argv[optind - 1]);
-        case '?': return usage_error("unknown option '%s'", argv[optind - 1]);
+        case '?': return unknown_option(argv[optind - 1], optopt);
         case OPT_CONFIG: cfg->config = optarg; break;
         case OPT_DIFF: cfg->diff_rev = optarg; break;
         case OPT_OFFLINE: cfg->offline = 1; break;
@@ -951,9 +1016,11 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         if (!strcmp(argv[1], commands[i].name))
             cmd = &commands[i];
+    int dash = argv[1][0] == '-' && argv[1][1]; /* "-" alone would be a file */
+    if (!cmd && dash && !is_option(argv[1]))
+        return unknown_option(argv[1], 0);
     if (!cmd)
-        return usage_error(
-            argv[1][0] == '-' ? "'%s' comes after a command" : "unknown command '%s'", argv[1]);
+        return usage_error(dash ? "'%s' comes after a command" : "unknown command '%s'", argv[1]);
     rd_config cfg = {.max_input = RD_DEFAULT_MAX_INPUT};
     rd_crawl_opts_default(&cfg.crawl);
     rd_lint_opts_default(&cfg.lint);

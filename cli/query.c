@@ -184,7 +184,7 @@ int rd_cmd_query(rd_config *cfg)
         } else if (e == RD_OK) {
             print_table(&rs, stdout);
             if (cfg->verbosity >= 0)
-                fprintf(stderr, "%zu entries\n", rs.n);
+                fprintf(stderr, "%zu %s\n", rs.n, rd_plural((long long)rs.n, "entry", "entries"));
         }
         free_rows(&rs);
     }
@@ -333,7 +333,7 @@ int rd_cmd_history(rd_config *cfg)
         if (e == RD_OK && !hp.tsv && hp.n == 0)
             printf("never checked\n");
         if (e == RD_OK && !hp.tsv && cfg->verbosity >= 0)
-            fprintf(stderr, "%zu checks%s\n", hp.n,
+            fprintf(stderr, "%zu %s%s\n", hp.n, rd_plural((long long)hp.n, "check", "checks"),
                     hp.uncounted ? "; * does not count for the link's status" : "");
     }
     free(url);
@@ -367,8 +367,9 @@ int rd_cmd_prune(rd_config *cfg)
     if (e == RD_OK)
         e = rd_db_prune(db, cfg->keep, &st, &err);
     if (e == RD_OK && cfg->verbosity >= 0)
-        fprintf(stderr, "%s: removed %lld checks of %lld links; %lld kept\n", cfg->db_path,
-                (long long)st.checks, (long long)st.urls, (long long)st.kept);
+        fprintf(stderr, "%s: removed %lld %s of %lld %s; %lld kept\n", cfg->db_path,
+                (long long)st.checks, rd_plural(st.checks, "check", "checks"), (long long)st.urls,
+                rd_plural(st.urls, "link", "links"), (long long)st.kept);
     if (e == RD_OK && cfg->vacuum)
         e = rd_db_vacuum(db, &err);
     if (e == RD_OK && cfg->verbosity > 0)

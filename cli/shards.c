@@ -18,10 +18,10 @@ int rd_cmd_merge(rd_config *cfg)
         return rd_exit_for(rc);
     }
     if (cfg->verbosity >= 0)
-        printf("%s: merged run %lld gathers %d of %d shards; %lld runs and %lld checks "
-               "added%s\n",
-               out, (long long)st.run_id, st.nmerged, st.shards, (long long)st.runs,
-               (long long)st.checks, st.new_catalog ? ", and the catalog" : "");
+        printf("%s: merged run %lld gathers %d of %d %s; %lld %s and %lld %s added%s\n", out,
+               (long long)st.run_id, st.nmerged, st.shards, rd_plural(st.shards, "shard", "shards"),
+               (long long)st.runs, rd_plural(st.runs, "run", "runs"), (long long)st.checks,
+               rd_plural(st.checks, "check", "checks"), st.new_catalog ? ", and the catalog" : "");
     if (st.missing[0])
         fprintf(stderr,
                 "refdex: %s: shards %s of %d are missing; their links were not checked "
@@ -122,7 +122,8 @@ int rd_cmd_report(rd_config *cfg)
                              .shards = info.shards,
                              .merged = info.merged,
                              .missing = info.missing,
-                             .catalog = info.catalog};
+                             .catalog = info.catalog,
+                             .color = rd_cli_color(cfg, out)};
     memcpy(sum.count, info.count, sizeof sum.count);
     rc = rd_db_run_verdicts(db, info.id, cfg->strict, &sum.failing, &sum.flaky, &err);
     if (rc == RD_OK)

@@ -90,6 +90,14 @@ int rd_parse_duration_ms(const char *text, int64_t *ms);
 /* Parses "512", "64K", "16M", "1G" (binary units) into bytes. */
 int rd_parse_size(const char *text, int64_t *bytes);
 
+/* A duration as people write it, into buf: "500 ms", "3 s", "1.5 s",
+ * "2 min", "1 min 30 s", "1 h", "2 d" (rounded to what the largest unit
+ * shows). Returns buf. */
+char *rd_duration_text(int64_t ms, char *buf, size_t n);
+
+/* `one` when n is 1, else `many`: "1 entry", "2 entries". */
+const char *rd_plural(long long n, const char *one, const char *many);
+
 /* ---- shard.c: FNV-1a, and the shard of a host ---- */
 
 /* FNV-1a, 64 bits, of data[0..n): how a database names the catalog source it

@@ -92,8 +92,9 @@ static void ended(engine *g, slot *s, int64_t now)
              run == RD_CTX_CANCELLED ? "the run was cancelled" : "the run's deadline passed");
         return;
     }
-    snprintf(s->check.error, sizeof s->check.error, "no answer within %lld ms",
-             (long long)(now - s->started_ms));
+    char limit[32]; /* the --timeout given ("3 s"), not the ms the clock saw past it */
+    snprintf(s->check.error, sizeof s->check.error, "no answer within %s",
+             rd_duration_text(g->o->timeout_ms, limit, sizeof limit));
     finish(g, s, RD_RES_TIMEOUT, now);
 }
 
@@ -218,16 +219,13 @@ static int throttled(engine *g, slot *s, long status, int64_t stated, int64_t no
     if (!tries_left)
         snprintf(s->check.error, sizeof s->check.error,
                  "HTTP 429: still rate limited after %d tries", s->failures);
-    else if (stated >= 0)
+    else {
+        char w[32]; /* with no time stated (or none curl could read): the host's own back-off */
         snprintf(s->check.error, sizeof s->check.error,
-                 "HTTP 429: rate limited; waiting %llds (Retry-After) would pass the link's "
-                 "deadline",
-                 (long long)(wait / 1000));
-    else /* no time stated (or none curl could read): the host's own back-off */
-        snprintf(s->check.error, sizeof s->check.error,
-                 "HTTP 429: rate limited; waiting %lld ms to try again would pass the link's "
-                 "deadline",
-                 (long long)wait);
+                 "HTTP 429: rate limited; waiting %s%s would pass the link's deadline",
+                 rd_duration_text(wait, w, sizeof w),
+                 stated >= 0 ? " (Retry-After)" : " to try again");
+    }
     finish(g, s, RD_RES_RATELIMITED, now);
     return 1;
 }

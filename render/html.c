@@ -159,8 +159,8 @@ static void header(site *s, xmlNodePtr body, const char *title, const rd_site_su
     else if (c)
         snprintf(count, sizeof count, "%lld %s", n, entries);
     else
-        snprintf(count, sizeof count, "%lld %s in %lld categories", n, entries,
-                 (long long)sum->categories);
+        snprintf(count, sizeof count, "%lld %s in %lld %s", n, entries, (long long)sum->categories,
+                 rd_plural(sum->categories, "category", "categories"));
     snprintf(line, sizeof line, "%s · %lld %s, %lld checked, %lld failing%s%s", count,
              (long long)sum->links, sum->links == 1 ? "link" : "links", (long long)sum->checked,
              (long long)sum->failing, when,

@@ -42,6 +42,7 @@ typedef struct rd_report_summary {
     /* URLs that fail the run, and flaky ones (warnings): rd_db_run_verdicts */
     size_t failing, flaky;
     size_t offline_web; /* check --offline: web links not fetched (nor reported) */
+    int color;          /* the text report: results in ANSI colours (for a terminal) */
 } rd_report_summary;
 
 /* What a report says of the shards of its run, as a sentence without a final

@@ -88,17 +88,40 @@ static void detail(const rd_report_row *r, char *buf, size_t n)
              r->fail_after);
 }
 
+/* ANSI colours of the text report on a terminal (sum->color): what fails
+ * red, what warns yellow, ok green, a category bold. */
+#define SGR_FAIL "\033[1;31m"
+#define SGR_WARN "\033[33m"
+#define SGR_OK "\033[32m"
+#define SGR_BOLD "\033[1m"
+#define SGR_OFF "\033[0m"
+
+/* The colour of a result's name, or "" for none. */
+static const char *result_color(int color, const char *result, int strict)
+{
+    if (!color)
+        return "";
+    int k = rd_result_parse(result);
+    if (k == RD_RES_OK || k == RD_RES_CACHED)
+        return SGR_OK;
+    return rd_result_name_fails(result, strict) ? SGR_FAIL : SGR_WARN;
+}
+
 void rd_report_summary_line(const rd_report_summary *s, FILE *out)
 {
-    fprintf(out, "%zu links:", s->total);
+    fprintf(out, "%zu %s:", s->total, rd_plural((long long)s->total, "link", "links"));
     int first = 1;
     for (int r = 0; r < RD_RES_COUNT; r++) {
         if (!s->count[r] && r != RD_RES_OK)
             continue;
-        fprintf(out, "%s %zu %s", first ? "" : ",", s->count[r], rd_result_name((rd_result)r));
+        const char *name = rd_result_name((rd_result)r);
+        const char *sgr = s->count[r] ? result_color(s->color, name, s->strict) : "";
+        fprintf(out, "%s %s%zu %s%s", first ? "" : ",", sgr, s->count[r], name,
+                *sgr ? SGR_OFF : "");
         first = 0;
     }
-    fprintf(out, " in %.1f s", s->elapsed_ms / 1000.0);
+    char took[32];
+    fprintf(out, " in %s", rd_duration_text(s->elapsed_ms, took, sizeof took));
     if (s->flaky)
         fprintf(out, "; %zu flaky (a warning, not failing the check)", s->flaky);
     if (s->host_pauses)
@@ -116,8 +139,8 @@ int rd_report_shards_note(const rd_report_summary *s, char *buf, size_t n)
     if (!s->shards)
         snprintf(buf, n, "%s", "");
     else if (s->shard >= 0)
-        snprintf(buf, n, "shard %d of %d: %zu of the catalog's %zu links", s->shard, s->shards,
-                 s->total, s->catalog);
+        snprintf(buf, n, "shard %d of %d: %zu of the catalog's %zu %s", s->shard, s->shards,
+                 s->total, s->catalog, rd_plural((long long)s->catalog, "link", "links"));
     else
         snprintf(buf, n, "merged shards %s of %d (numbered from 0)%s%s%s",
                  s->merged && *s->merged ? s->merged : "none", s->shards,
@@ -154,6 +177,7 @@ typedef struct text_state {
     const char *file;
     char category[512];
     int any;
+    int color, strict; /* sum->color, sum->strict */
 } text_state;
 
 static int text_row(const rd_report_row *r, void *ud)
@@ -163,14 +187,20 @@ static int text_row(const rd_report_row *r, void *ud)
         return 0;
     const char *cat = r->category ? r->category : "(no longer in the catalog)";
     if (!t->any || strcmp(t->category, cat)) {
-        fprintf(t->out, "%s%s\n", t->any ? "\n" : "", cat);
+        fprintf(t->out, "%s%s%s%s\n", t->any ? "\n" : "", t->color ? SGR_BOLD : "", cat,
+                t->color ? SGR_OFF : "");
         snprintf(t->category, sizeof t->category, "%s", cat);
     }
     t->any = 1;
     char why[4096], res[64];
     detail(r, why, sizeof why);
-    fprintf(t->out, "  %s:%d:%d: %s: %s %s%s%s\n", t->file, r->line, r->col,
-            shown(r, res, sizeof res), r->entry ? r->entry : "", r->url, why[0] ? " — " : "", why);
+    const char *sgr =
+        is_flaky(r) && t->color
+            ? SGR_WARN /* a warning, whatever its result */
+            : result_color(t->color, r->cached_result ? r->cached_result : r->result, t->strict);
+    fprintf(t->out, "  %s:%d:%d: %s%s%s: %s %s%s%s\n", t->file, r->line, r->col, sgr,
+            shown(r, res, sizeof res), *sgr ? SGR_OFF : "", r->entry ? r->entry : "", r->url,
+            why[0] ? " — " : "", why);
     return 0;
 }
 
@@ -264,8 +294,10 @@ static int markdown_row(const rd_report_row *r, void *ud)
 
 static void markdown_head(const rd_report_summary *s, FILE *out)
 {
-    fprintf(out, "### refdex: %zu links checked in %.1f s\n\n| result | links |\n|---|---:|\n",
-            s->total, s->elapsed_ms / 1000.0);
+    char took[32];
+    fprintf(out, "### refdex: %zu %s checked in %s\n\n| result | links |\n|---|---:|\n", s->total,
+            rd_plural((long long)s->total, "link", "links"),
+            rd_duration_text(s->elapsed_ms, took, sizeof took));
     for (int r = 0; r < RD_RES_COUNT; r++)
         if (s->count[r])
             fprintf(out, "| %s | %zu |\n", rd_result_name((rd_result)r), s->count[r]);
@@ -403,7 +435,8 @@ static int write_offline(rd_report_format format, const rd_report_summary *s, FI
     case RD_REPORT_JSON: fputs("[]\n", out); break;
     case RD_REPORT_GITHUB: fputs("::warning title=refdex::" OFFLINE_NOTE "\n", out); break;
     case RD_REPORT_MARKDOWN:
-        fprintf(out, "### refdex: %zu links not checked\n\n%s.\n", s->total, OFFLINE_NOTE);
+        fprintf(out, "### refdex: %zu %s not checked\n\n%s.\n", s->total,
+                rd_plural((long long)s->total, "link", "links"), OFFLINE_NOTE);
         break;
     case RD_REPORT_JUNIT:
         fprintf(out,
@@ -431,7 +464,7 @@ int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_forma
     }
     switch (format) {
     case RD_REPORT_TEXT: {
-        text_state t = {out, file, "", 0};
+        text_state t = {out, file, "", 0, sum->color, sum->strict};
         rc = rd_db_report(db, run_id, sum->strict, text_row, &t, err);
         if (t.any)
             fputc('\n', out);

@@ -215,7 +215,7 @@ case_fix_archive() {
     expect_in err.txt "nothing to fix"
     expect_exit 0 "$REFDEX" fix c.md --archive --dry-run
     expect_in out.txt "c.md:2:3: $BASE/status/404 -> $BASE/web/20200102030405/$BASE/status/404 (dead link: its archived copy)"
-    expect_in err.txt "1 links would change (--dry-run: not written)"
+    expect_in err.txt "1 link would change (--dry-run: not written)"
     checks=$((checks + 1))
     cmp -s c.md before.md || fail "fix --dry-run changed the file"
     expect_exit 0 "$REFDEX" fix c.md --archive

@@ -76,14 +76,14 @@ case_ingest() {
     [ -f other.db ] || fail "--db other.db was not made"
     printf '## one\n- [a](https://a.example/)\n' > sub/list.md
     expect_exit 0 "$REFDEX" ingest sub/list.md
-    expect_in out.txt "1 entries in 1 categories, 0 notes; 51 URLs in sub/refdex.db (1 new)"
+    expect_in out.txt "1 entry in 1 category, 0 notes; 51 URLs in sub/refdex.db (1 new)"
 }
 
 case_lint() {
     printf '## x\n- [a](javascript:alert(1))\n- [b](github.com/b/c)\n' > bad.md
     expect_exit 1 "$REFDEX" lint bad.md
     expect_in out.txt "bad.md:2:3: error: unsafe-scheme: 'javascript:alert(1)'"
-    expect_in err.txt "bad.md: 1 errors, 1 warnings, 0 notes in 2 entries"
+    expect_in err.txt "bad.md: 1 error, 1 warning, 0 notes in 2 entries"
     expect_exit 1 "$REFDEX" lint bad.md --format json
     checks=$((checks + 1))
     [ "$(sqlite3 :memory: "SELECT json_valid(readfile('out.txt')) AND json_array_length(readfile('out.txt')) = 2 AND json_extract(readfile('out.txt'), '\$[0].rule') = 'unsafe-scheme'")" = 1 ] ||
@@ -216,7 +216,7 @@ case_small_things() {
     printf '## x\n- [b](github.com/b/c)\n' > warn.md
     expect_exit 1 "$REFDEX" lint warn.md --strict -q
     expect_in out.txt "warn.md:2:3: warning: missing-scheme"
-    expect_in err.txt "1 warnings fail with --strict"
+    expect_in err.txt "1 warning fails with --strict"
     head -c 3000 "$DATA/seed.md" > big.md
     expect_exit 2 "$REFDEX" lint big.md --max-input 1K
     expect_in err.txt "file is 2.9 KiB, larger than the 1.0 KiB limit"
@@ -278,7 +278,7 @@ case_bad_input() {
 case_no_final_newline() {
     printf '## x\n- [a](https://a.example/)\n- gorm' > nonl.md
     expect_exit 0 "$REFDEX" ingest nonl.md
-    expect_in out.txt "2 entries in 1 categories"
+    expect_in out.txt "2 entries in 1 category"
     expect_exit 0 "$REFDEX" query --category x --format tsv
     expect_in out.txt "x	0	gorm		"
 }

@@ -34,7 +34,7 @@ case_header_from_env() {
     export RD_TEST_TOKEN="$TOKEN"
     expect_exit 0 "$REFDEX" check c.md -v
     cp out.txt run-out.txt; cp err.txt run-err.txt
-    expect_in run-out.txt "1 links: 1 ok"
+    expect_in run-out.txt "1 link: 1 ok"
     expect_exit 0 "$REFDEX" config c.md
     cp out.txt config.txt
     expect_in config.txt "header = Authorization: (not shown)  # refdex.ini:3"

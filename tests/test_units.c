@@ -112,6 +112,27 @@ RD_TEST(sizes)
     CHECK(rd_parse_size("99999999999G", &v) == RD_EUSAGE);
 }
 
+/* Durations as people read them: the unit a person would pick, a tenth of a
+ * second below a minute, and the next unit down when it is not zero. */
+RD_TEST(duration_text)
+{
+    static const struct {
+        int64_t ms;
+        const char *text;
+    } cases[] = {{0, "0 ms"},       {5, "5 ms"},           {999, "999 ms"},
+                 {1000, "1 s"},     {1500, "1.5 s"},       {3000, "3 s"},
+                 {3005, "3 s"},     {1999, "2 s"},         {20000, "20 s"},
+                 {59960, "1 min"},  {60000, "1 min"},      {90000, "1 min 30 s"},
+                 {119999, "2 min"}, {3600000, "1 h"},      {5400000, "1 h 30 min"},
+                 {86400000, "1 d"}, {90000000, "1 d 1 h"}, {-4, "0 ms"}};
+    char buf[32];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        CHECK_STR(rd_duration_text(cases[i].ms, buf, sizeof buf), cases[i].text);
+    CHECK_STR(rd_plural(1, "entry", "entries"), "entry");
+    CHECK_STR(rd_plural(0, "entry", "entries"), "entries");
+    CHECK_STR(rd_plural(2, "link", "links"), "links");
+}
+
 RD_TEST(strmap)
 {
     rd_strmap m = {0};
