@@ -574,7 +574,12 @@ int rd_db_open(const char *path, int flags, rd_db **out, rd_error *err)
     if (rc == RD_OK && readonly)
         rc = rd_db_exec(db, "PRAGMA mmap_size = 268435456", err);
     if (rc == RD_OK)
-        rc = rd_db_exec(db, "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY", err);
+        rc = rd_db_exec(db, "PRAGMA cache_size = -32768", err);
+    /* temporary tables and sorts of reads in memory; a writer's (a check's
+     * run_links, the sort of its report) in temporary files past the cache,
+     * so that memory does not grow with the catalog's links */
+    if (rc == RD_OK && readonly)
+        rc = rd_db_exec(db, "PRAGMA temp_store = MEMORY", err);
     if (rc == RD_OK && !readonly)
         rc = migrate(db, err);
     if (rc == RD_OK && readonly && rd_db_schema_version(db) != SCHEMA_LATEST)
