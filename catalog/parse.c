@@ -1026,7 +1026,10 @@ static int read_catalog(const char *file, const char *text, size_t len, long lon
     if (rc == RD_OK && p.oom)
         rc = rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
     if (rc < 0) {
-        rd_catalog_free(cat);
+        if (ahead) /* sections passed on may still be read: rd_catalog_stream frees it */
+            *out = cat;
+        else
+            rd_catalog_free(cat);
         return rc;
     }
     *out = cat;
@@ -1251,6 +1254,7 @@ int rd_catalog_stream(const char *file, const char *text, size_t len, long long 
         return rc;
     }
     if (a.rc < 0) {
+        rd_catalog_free(a.out);
         *err = a.err;
         return a.rc;
     }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "catalog/catalog.h"
 #include "catalog/internal.h"
@@ -384,5 +385,43 @@ RD_TEST(sections_read_ahead_stops)
         CHECK(rest == NULL);
         CHECK(strstr(err.msg, "twelve.md: stopped while reading") != NULL);
     }
+    free(text);
+}
+
+/* Reads every category's name, as a store does (ingest's put_categories),
+ * and takes a while about it, as a store does, so that the reading gets
+ * ahead. */
+static int read_names(void *ud, const rd_catalog *cat)
+{
+    size_t *sum = ud;
+    usleep(20 * 1000);
+    for (size_t i = 0; i < cat->ncategories; i++)
+        *sum += strlen(cat->categories[i].name);
+    return 0;
+}
+
+/* Bad input after several sections: the reading thread stops with its error
+ * while the sections it passed on are still being stored, and what they
+ * point into lives until they are (ASan would say otherwise). */
+RD_TEST(sections_read_ahead_bad_tail)
+{
+    size_t len;
+    char *text = repeated_list(12, &len);
+    REQUIRE(text);
+    rd_buf b = {0};
+    rd_buf_append(&b, text, len);
+    rd_buf_puts(&b, "# Deep\n\n");
+    for (int i = 0; i < 70; i++)
+        rd_buf_printf(&b, "%*s- x\n", 2 * i, "");
+    REQUIRE(!b.oom);
+    size_t sum = 0;
+    rd_catalog *rest = NULL;
+    rd_error err = {0};
+    int rc = rd_catalog_stream("deep.md", b.data, b.len, 0, read_names, &sum, &rest, &err);
+    CHECK_INT(rc, RD_EINPUT);
+    CHECK(rest == NULL);
+    CHECK(sum > 0);
+    CHECK(strstr(err.msg, "deep.md:") != NULL);
+    rd_buf_free(&b);
     free(text);
 }
