@@ -40,6 +40,20 @@ static int only_blanks(const char *p, size_t n)
     return 1;
 }
 
+/* Whether a nested item's line and its parent's line lead to the parent's
+ * column alike: the same characters, or the parent after the markers of items
+ * begun on its line ("- + x", which fmt writes for an item whose first block
+ * is a list) where the child's line has spaces. */
+static int same_lead(const char *p, const char *pp, size_t pat)
+{
+    if (!memcmp(p, pp, pat))
+        return 1;
+    for (size_t i = 0; i < pat; i++)
+        if (p[i] != ' ' || !pp[i] || !strchr(" -*+.)0123456789", pp[i]))
+            return 0;
+    return 1;
+}
+
 /* How a nested item sits under its parent item: the indent in spaces (1..8),
  * 0 for one tab, or -1 when that cannot be said (it is on its parent's line,
  * under a parent with nothing on its marker's line, in a quote, or after
@@ -55,7 +69,7 @@ static int nesting(const rd_fmt *f, cmark_node *it, cmark_node *parent)
     const char *p = rd_fmt_line(f, l, &n), *pp = rd_fmt_line(f, pl, &pn);
     size_t at = (size_t)cmark_node_get_start_column(it) - 1;
     size_t pat = (size_t)cmark_node_get_start_column(parent) - 1;
-    if (at > n || pat > pn || at <= pat || !only_blanks(p, at) || memcmp(p, pp, pat))
+    if (at > n || pat > pn || at <= pat || !only_blanks(p, at) || !same_lead(p, pp, pat))
         return -1;
     const char *rest = p + pat;
     size_t rn = at - pat;

@@ -7,6 +7,7 @@
  * refusal is a finding too (a shape fmt does not keep yet: some remain, see
  * fuzz/README.md). */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,8 +15,10 @@
 
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
-        if (!(cond))                                                                               \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "fuzz_fmt: %s:%d: %s\n", __FILE__, __LINE__, #cond);                   \
             abort();                                                                               \
+        }                                                                                          \
     } while (0)
 
 static int same_links(const rd_catalog *a, const rd_catalog *b)
