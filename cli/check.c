@@ -49,6 +49,22 @@ static void remove_signals(void)
     signal_pipe[0] = signal_pipe[1] = -1;
 }
 
+int rd_cli_signals_on(void)
+{
+    return install_signals() < 0 ? -1 : signal_pipe[0];
+}
+
+void rd_cli_signals_off(void)
+{
+    if (signal_pipe[0] >= 0)
+        remove_signals();
+}
+
+int rd_cli_interrupted(void)
+{
+    return got_signal != 0;
+}
+
 /* Progress on a terminal: a line redrawn at most every 100 ms. */
 typedef struct progress {
     int on; /* stderr is a terminal */

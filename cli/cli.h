@@ -8,6 +8,7 @@
 
 #include "../catalog/catalog.h"
 #include "../check/check.h"
+#include "../check/repos.h"
 #include "../crawler/crawler.h"
 #include "../db/checks.h"
 #include "../db/db.h"
@@ -27,7 +28,7 @@ typedef enum rd_exit {
 } rd_exit;
 
 enum { RD_MAX_HEADERS = 32 };                             /* --header: at most */
-enum { RD_CONFIG_KEYS = 16 };                             /* the keys of [check] (cli/config.c) */
+enum { RD_CONFIG_KEYS = 20 };                             /* the keys of [check] (cli/config.c) */
 enum { RD_CONFIG_VALUES = 512 };                          /* values a config file may hold */
 enum { RD_MAX_HOST_RULES = 64, RD_MAX_RULE_HEADERS = 8 }; /* [host "NAME"] sections, headers each */
 
@@ -96,6 +97,9 @@ typedef struct rd_config {
     char **ignore;     /* its patterns, owned */
     int *ignore_line;
     int nignore;
+    /* refdex repos, check --repos: the forges' APIs (--github-api ...) */
+    rd_repos_opts repos;
+    char api_url[3][1024]; /* --github-api, --gitlab-api, --gitea-api, without a final '/' */
 } rd_config;
 
 /* Maps an RD_E* code to an exit code. */
@@ -122,6 +126,19 @@ int rd_cmd_parse(rd_config *cfg);
 int rd_cmd_report(rd_config *cfg);
 int rd_cmd_merge(rd_config *cfg);
 int rd_cmd_config(rd_config *cfg);
+int rd_cmd_repos(rd_config *cfg);
+
+/* Signals (SIGINT, SIGTERM) cancel a run through a self-pipe: on returns its
+ * read end (-1 when it could not be set up), off restores the defaults, and
+ * interrupted says whether one came. */
+int rd_cli_signals_on(void);
+void rd_cli_signals_off(void);
+int rd_cli_interrupted(void);
+
+/* Fetches the metadata of the stored catalog's repositories (check/repos.h)
+ * with cfg's settings and the tokens of the environment, saying on stderr
+ * what was left and why. Returns an exit code; *t says what was done. */
+int rd_run_repos(rd_config *cfg, rd_db *db, int cancel_fd, rd_repos_tally *t);
 
 /* The index of a [check] key ("timeout", the long option's name), or -1. */
 int rd_config_key(const char *name);

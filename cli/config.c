@@ -14,9 +14,10 @@
 
 /* The [check] keys, in the order `refdex config` prints them. */
 static const char *const config_keys[RD_CONFIG_KEYS] = {
-    "timeout", "deadline",  "concurrency", "per-host", "host-interval", "retries",
-    "method",  "max-bytes", "accept",      "max-age",  "allow-private", "user-agent",
-    "header",  "exclude",   "include",     "remap"};
+    "timeout",       "deadline",   "concurrency", "per-host",  "host-interval",
+    "retries",       "method",     "max-bytes",   "accept",    "max-age",
+    "allow-private", "user-agent", "header",      "exclude",   "include",
+    "remap",         "github-api", "gitlab-api",  "gitea-api", "repo-max-age"};
 
 int rd_config_key(const char *name)
 {
@@ -410,6 +411,10 @@ static void print_value(const rd_config *cfg, int i)
     case 9: print_ms(cfg->max_age_ms); break;
     case 10: fputs(o->allow_private ? "true" : "false", stdout); break;
     case 11: fputs(o->user_agent, stdout); break;
+    case 16: fputs(cfg->repos.github_api, stdout); break;
+    case 17: fputs(cfg->repos.gitlab_api, stdout); break;
+    case 18: fputs(cfg->repos.gitea_api, stdout); break;
+    case 19: print_ms(cfg->repos.max_age_ms); break;
     }
 }
 
@@ -446,6 +451,11 @@ int rd_cmd_config(rd_config *cfg)
     print_list(cfg, "exclude", cfg->exclude, cfg->exclude_origin, cfg->nexclude);
     print_list(cfg, "include", cfg->include, cfg->include_origin, cfg->ninclude);
     print_list(cfg, "remap", cfg->remap, cfg->remap_origin, cfg->nremap);
+    for (int i = 16; i < RD_CONFIG_KEYS; i++) {
+        printf("%s = ", config_keys[i]);
+        print_value(cfg, i);
+        print_origin(cfg, config_keys[i], cfg->origin[i]);
+    }
     for (int i = 0; i < cfg->nhost_rules; i++) {
         const rd_host_rule *r = &cfg->host_rules[i];
         static const char *const treat[] = {"check", "skip", "blocked"};

@@ -36,6 +36,8 @@ static const char usage_text[] =
     "  prune --keep N    keep the latest N checks of each link (--vacuum: and shrink)\n"
     "  config [FILE]     the check settings in effect (refdex.ini, flags, defaults)\n"
     "                    and where each comes from\n"
+    "  repos FILE        fetch the metadata (stars, last push, archived, renamed,\n"
+    "                    gone) of every repository FILE links, from the forges' APIs\n"
     "\n"
     "common options ('refdex COMMAND --help' says which a command takes):\n"
     "  --db PATH         database file (default: refdex.db beside FILE, or ./refdex.db)\n"
@@ -98,6 +100,8 @@ static const char usage_more[] =
     "  --config FILE      check settings as 'key = value' under [check] (default:\n"
     "                     refdex.ini beside the catalog, when there); flags win\n"
     "  --allow-private    fetch loopback and private addresses (never link-local)\n"
+    "  --github-api URL, --gitlab-api URL, --gitea-api URL   the forges' APIs\n"
+    "  --repo-max-age D   ask the API again for a repository after D (default 7d)\n"
     "  -o, --output FILE  write the report to FILE\n"
     "  --shard K/N        check: only the links whose host is in shard K of N (K from\n"
     "                     0); also REFDEX_SHARD=K/N in the environment\n"
@@ -278,6 +282,24 @@ static const struct command {
      "  (refdex.ini:LINE) or a flag. The config file is --config FILE, else\n"
      "  refdex.ini beside FILE (./refdex.ini without FILE) when there is one.\n"
      "  Header values are not shown."},
+    {"repos", rd_cmd_repos, O_DB | O_MAXIN | O_CHECK | O_FORCE, 1,
+     "refdex repos FILE [--github-api URL] [--gitlab-api URL] [--gitea-api URL]\n"
+     "          [--repo-max-age D] [--allow-private] [--deadline D] [--db PATH]\n"
+     "  Ingests FILE and fetches the metadata of every repository it links\n"
+     "  (github.com/OWNER/REPO, gitlab.com/GROUP/.../PROJECT, codeberg.org/OWNER/REPO,\n"
+     "  any deeper path too) from its forge's API: stars, forks, archived, last push,\n"
+     "  default branch, licence, description, language, and its canonical name when\n"
+     "  it was renamed or moved; a repository the API does not know is 'gone'.\n"
+     "  GitHub: with GITHUB_TOKEN set, the GraphQL API at URL/graphql, 100\n"
+     "  repositories a request; without, the REST API at URL/repos/OWNER/REPO, a\n"
+     "  request each (60 an hour). GitLab: URL/projects/ID (GITLAB_TOKEN optional);\n"
+     "  Codeberg: Gitea's URL/repos/OWNER/REPO (CODEBERG_TOKEN optional). Defaults:\n"
+     "  https://api.github.com, https://gitlab.com/api/v4, https://codeberg.org/api/v1.\n"
+     "  A repository fetched within --repo-max-age (default 7d) is not asked again.\n"
+     "  A Retry-After of up to a minute is waited for; a longer one, or a spent rate\n"
+     "  limit, stops the requests to that forge, saying how many were left (exit 0).\n"
+     "  The API's address is under the link checks' policy: a loopback API needs\n"
+     "  --allow-private. Tokens are never stored or shown. -v lists each request."},
     {"categories", rd_cmd_categories, O_DB | O_FORMAT, 0,
      "refdex categories [--format table|tsv|json] [--db PATH]\n"
      "  Prints the category tree: entries in each category, and with sub-categories."},
@@ -371,7 +393,11 @@ enum {
     OPT_HEADER,
     OPT_USER_AGENT,
     OPT_CONFIG,
-    OPT_REMAP
+    OPT_REMAP,
+    OPT_GITHUB_API,
+    OPT_GITLAB_API,
+    OPT_GITEA_API,
+    OPT_REPO_MAX_AGE
 };
 
 static const struct option longopts[] = {
@@ -420,6 +446,10 @@ static const struct option longopts[] = {
     {"user-agent", required_argument, NULL, OPT_USER_AGENT},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"remap", required_argument, NULL, OPT_REMAP},
+    {"github-api", required_argument, NULL, OPT_GITHUB_API},
+    {"gitlab-api", required_argument, NULL, OPT_GITLAB_API},
+    {"gitea-api", required_argument, NULL, OPT_GITEA_API},
+    {"repo-max-age", required_argument, NULL, OPT_REPO_MAX_AGE},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -621,6 +651,26 @@ static int add_header(const char *arg, rd_config *cfg)
     return RD_EXIT_OK;
 }
 
+/* --github-api URL and the others: an http(s) base URL, kept without a
+ * final '/'. */
+static int parse_api_url(int c, const char *arg, rd_config *cfg)
+{
+    int i = c == OPT_GITHUB_API ? 0 : c == OPT_GITLAB_API ? 1 : 2;
+    size_t n = strlen(arg);
+    while (n && arg[n - 1] == '/')
+        n--;
+    if ((strncmp(arg, "http://", 7) && strncmp(arg, "https://", 8)) || n < 9 ||
+        n >= sizeof cfg->api_url[i] || strpbrk(arg, " \t\r\n"))
+        return usage_error("an API's base URL is http(s)://HOST[/PATH], not '%s'", arg);
+    memcpy(cfg->api_url[i], arg, n);
+    cfg->api_url[i][n] = '\0';
+    const char **to = i == 0   ? &cfg->repos.github_api
+                      : i == 1 ? &cfg->repos.gitlab_api
+                               : &cfg->repos.gitea_api;
+    *to = cfg->api_url[i];
+    return RD_EXIT_OK;
+}
+
 /* The options of `check`. Returns RD_EXIT_OK, or an exit code. */
 static int parse_check_option(int c, const char *arg, rd_config *cfg)
 {
@@ -640,6 +690,10 @@ static int parse_check_option(int c, const char *arg, rd_config *cfg)
     case OPT_PER_HOST: return parse_count("--per-host", arg, 1, 65536, &o->per_host);
     case OPT_RETRIES: return parse_count("--retries", arg, 0, 20, &o->retries);
     case OPT_ALLOW_PRIVATE: o->allow_private = 1; return RD_EXIT_OK;
+    case OPT_REPO_MAX_AGE: return parse_duration("--repo-max-age", arg, &cfg->repos.max_age_ms);
+    case OPT_GITHUB_API:
+    case OPT_GITLAB_API:
+    case OPT_GITEA_API: return parse_api_url(c, arg, cfg);
     case OPT_OUTPUT: cfg->output = arg; return RD_EXIT_OK;
     case OPT_HEADER: return add_header(arg, cfg);
     case OPT_REMAP: {
@@ -861,6 +915,7 @@ int main(int argc, char **argv)
             argv[1][0] == '-' ? "'%s' comes after a command" : "unknown command '%s'", argv[1]);
     rd_config cfg = {.max_input = RD_DEFAULT_MAX_INPUT};
     rd_crawl_opts_default(&cfg.crawl);
+    rd_repos_opts_default(&cfg.repos);
     rd_lint_opts_default(&cfg.lint);
     int done = 0;
     int rc = parse_options(cmd, argc - 1, argv + 1, &cfg, &done);
@@ -870,6 +925,7 @@ int main(int argc, char **argv)
         rd_config flags = cfg;
         cfg = (rd_config){.max_input = RD_DEFAULT_MAX_INPUT};
         rd_crawl_opts_default(&cfg.crawl);
+        rd_repos_opts_default(&cfg.repos);
         rd_lint_opts_default(&cfg.lint);
         rc = rd_config_load(&cfg, flags.config, flags.file);
         free(flags.accept);

@@ -76,6 +76,9 @@ struct rd_db {
  * normalised URL (entries e joined with urls u). */
 #define RD_URL_RAW "coalesce(e.url_raw, u.url)"
 
+/* Registers rd_repo_key(url) and rd_repo_name_ok(forge, name) (db/repos.c). */
+int rd_db_repo_functions(sqlite3 *h);
+
 /* Makes temp.run_links, where each URL is linked in the stored catalog now,
  * which a run's report reads. */
 int rd_db_run_links(rd_db *db, rd_error *err);

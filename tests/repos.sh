@@ -1,0 +1,253 @@
+#!/bin/sh
+# tests/repos.sh REFDEX FAKE_FORGE FIXTURE CASE — repositories' metadata from
+# the forges' APIs (refdex repos, check --repos, stale, query --sort), against
+# tests/fake_forge.c on 127.0.0.1: no other address is ever contacted (every
+# API base URL points at the fake, and without --allow-private even that is
+# refused).
+REFDEX=$1
+FAKE=$2
+FIXTURE=$3
+CASE=$4
+. "$(dirname "$0")/lib.sh"
+
+sql() { sqlite3 refdex.db "$1"; }
+expect_sql() {
+    checks=$((checks + 1))
+    got=$(sql "$1")
+    [ "$got" = "$2" ] || fail "$1 gave '$got', expected '$2'"
+}
+
+# start_fake [OPTIONS]: the fake API; sets API (its base URL) and FAKE_PID
+start_fake() {
+    rm -f fake.log
+    "$FAKE" --lifetime 110 "$@" > fake.log &
+    FAKE_PID=$!
+    for _ in $(seq 100); do [ -s fake.log ] && break; sleep 0.05; done
+    API="http://127.0.0.1:$(head -n 1 fake.log)"
+    [ "$API" != "http://127.0.0.1:" ] || { echo "the fake API did not start" >&2; exit 1; }
+}
+stop_fake() { kill "$FAKE_PID" 2>/dev/null; wait "$FAKE_PID" 2>/dev/null; }
+trap 'stop_fake; [ -n "$FIX_PID" ] && kill "$FIX_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+
+# fake_requests PATTERN: requests the fake saw whose line matches PATTERN
+fake_requests() { tail -n +2 fake.log | grep -c -- "$1"; }
+
+# the API options every run here takes
+apis() { echo "--allow-private --github-api $API --gitlab-api $API/api/v4 --gitea-api $API/api/v1"; }
+
+# gen_catalog N: a catalog of N github.com repositories a/lib-1 .. a/lib-N
+gen_catalog() {
+    { echo "# Gen"; echo; echo "## libs"; echo
+      seq "$1" | while read -r i; do echo "- [lib $i](https://github.com/a/lib-$i) - Lib $i."; done
+    } > catalog.md
+}
+
+mixed_catalog() {
+    cat > catalog.md <<'EOC'
+# Mixed
+
+## libs
+
+- [ok](https://github.com/a/fine) - Alive.
+- [deep](https://github.com/a/fine/tree/main/docs) - The same repository, deeper.
+- [renamed](https://github.com/a/old-thing) - Moved since.
+- [archived](https://github.com/a/arch-box) - Read-only.
+- [gone](https://github.com/gone-owner/lost) - Deleted.
+- [topic](https://github.com/topics/go) - Not a repository.
+- [owner](https://github.com/a) - Not a repository either.
+- [site](https://example.org/x) - Not a forge.
+- [lab](https://gitlab.com/grp/sub/proj/-/tree/main) - GitLab, nested group.
+- [berg](https://codeberg.org/o/arch-berg) - Codeberg.
+EOC
+}
+
+case_recognise() {
+    start_fake --token t0k
+    mixed_catalog
+    GITHUB_TOKEN=t0k expect_exit 0 "$REFDEX" repos catalog.md $(apis)
+    # a/fine (twice), a/old-thing, a/arch-box, gone-owner/lost, grp/sub/proj, o/arch-berg
+    expect_in out.txt "6 repositories linked"
+    expect_sql "SELECT group_concat(key, ' ') FROM (SELECT key FROM repo_links ORDER BY key)" \
+        "codeberg:o/arch-berg github:a/arch-box github:a/fine github:a/old-thing github:gone-owner/lost gitlab:grp/sub/proj"
+    expect_sql "SELECT stars, forks, archived, pushed_at, default_branch, license, language, description FROM repos WHERE name = 'a/fine'" \
+        "$(printf 'fine' | od -An -tu1 | awk '{for(i=1;i<=NF;i++)s+=$i} END {printf "%d|%d", s, s/10}')|0|2026-10-01T00:00:00Z|main|MIT|Go|The fine library"
+    # GitHub's four in one GraphQL request, with the token; GitLab and Codeberg by REST
+    checks=$((checks + 1))
+    [ "$(fake_requests 'POST /graphql repos=4 auth=yes')" -eq 1 ] || fail "not one GraphQL request of 4"
+    checks=$((checks + 1))
+    [ "$(fake_requests '^GET /api/v4/projects/grp/sub/proj')" -eq 1 ] || fail "no GitLab request"
+    checks=$((checks + 1))
+    [ "$(fake_requests '^GET /api/v1/repos/o/arch-berg')" -eq 1 ] || fail "no Gitea request"
+    # the GitLab token is not GitHub's: the fake saw no Authorization there
+    expect_not_in fake.log "/api/v4/projects/grp/sub/proj repos=1 auth=yes"
+}
+
+case_graphql_batches() {
+    start_fake --token t0k
+    gen_catalog 250
+    GITHUB_TOKEN=t0k expect_exit 0 "$REFDEX" repos catalog.md $(apis)
+    checks=$((checks + 1))
+    [ "$(fake_requests '^POST /graphql')" -eq 3 ] || fail "250 repositories took $(fake_requests '^POST /graphql') GraphQL requests, not 3"
+    expect_in fake.log "repos=100 auth=yes"
+    expect_in fake.log "repos=50 auth=yes"
+    expect_sql "SELECT count(*) FROM repos WHERE NOT gone AND stars IS NOT NULL" 250
+    expect_in out.txt "250 stored"
+}
+
+case_rest_ratelimit_stop() {
+    start_fake --rest-limit 5
+    gen_catalog 12
+    env -u GITHUB_TOKEN "$REFDEX" repos catalog.md $(apis) > out.txt 2> err.txt
+    checks=$((checks + 1))
+    [ $? -eq 0 ] || fail "a spent rate limit is not a failure"
+    # 5 answered, the 5th with X-RateLimit-Remaining: 0: no 6th request
+    checks=$((checks + 1))
+    [ "$(fake_requests '^GET /repos/')" -eq 5 ] || fail "made $(fake_requests '^GET /repos/') REST requests, not 5"
+    expect_in err.txt "GitHub's API rate limit is spent until"
+    expect_in err.txt "7 repositories left unfetched"
+    expect_in err.txt "GITHUB_TOKEN"
+    expect_sql "SELECT count(*) FROM repo_links" 5
+    # the next run asks only for the 7 left (the 5 are fresh), is refused
+    # (403, X-RateLimit-Remaining: 0) and stops at once
+    env -u GITHUB_TOKEN "$REFDEX" repos catalog.md $(apis) > out.txt 2> err.txt
+    checks=$((checks + 1))
+    [ "$(fake_requests '^GET /repos/')" -eq 6 ] || fail "the second run made $(($(fake_requests '^GET /repos/') - 5)) requests, not 1"
+    expect_in fake.log "GET /repos/a/lib-6 repos=0 auth=no"
+    expect_in err.txt "7 repositories left"
+}
+
+case_renamed_archived_gone() {
+    for how in graphql rest; do
+        rm -f refdex.db
+        start_fake --token t0k
+        mixed_catalog
+        if [ $how = graphql ]; then
+            GITHUB_TOKEN=t0k expect_exit 0 "$REFDEX" repos catalog.md $(apis)
+        else
+            env -u GITHUB_TOKEN "$REFDEX" repos catalog.md $(apis) >out.txt 2>err.txt
+        fi
+        expect_sql "SELECT r.name FROM repo_links l JOIN repos r ON r.id = l.repo_id WHERE l.key = 'github:a/old-thing'" "moved/thing"
+        expect_sql "SELECT archived, pushed_at FROM repos WHERE name = 'a/arch-box'" "1|2019-05-01T10:00:00Z"
+        expect_sql "SELECT gone FROM repos WHERE name = 'gone-owner/lost'" 1
+        expect_sql "SELECT archived FROM repos WHERE forge = 'codeberg'" 1
+        expect_sql "SELECT name FROM repos WHERE forge = 'gitlab'" "grp/sub/proj"
+        expect_in out.txt "(1 renamed, 2 archived, 1 gone)"
+        stop_fake
+    done
+}
+
+case_cache_fresh() {
+    start_fake --token t0k
+    mixed_catalog
+    GITHUB_TOKEN=t0k expect_exit 0 "$REFDEX" repos catalog.md $(apis)
+    n=$(tail -n +2 fake.log | wc -l)
+    GITHUB_TOKEN=t0k expect_exit 0 "$REFDEX" repos catalog.md $(apis)
+    checks=$((checks + 1))
+    [ "$(tail -n +2 fake.log | wc -l)" -eq "$n" ] || fail "a second run within 7 days asked the API again"
+    expect_in out.txt "6 fresh in the cache, 0 asked in 0 API requests"
+    # older than --repo-max-age: asked again
+    GITHUB_TOKEN=t0k expect_exit 0 "$REFDEX" repos catalog.md $(apis) --repo-max-age 1ms
+    checks=$((checks + 1))
+    [ "$(tail -n +2 fake.log | wc -l)" -gt "$n" ] || fail "--repo-max-age 1ms did not ask again"
+}
+
+case_secondary_limit() {
+    start_fake --token t0k --secondary 1 --retry-after 1
+    gen_catalog 3
+    t0=$(now_ms)
+    GITHUB_TOKEN=t0k expect_exit 0 "$REFDEX" repos catalog.md $(apis)
+    t1=$(now_ms)
+    # refused once with Retry-After: 1, waited a second, asked again
+    checks=$((checks + 1))
+    [ "$(fake_requests '^POST /graphql')" -eq 2 ] || fail "not asked again after Retry-After"
+    checks=$((checks + 1))
+    [ $((t1 - t0)) -ge 1000 ] || fail "did not wait for Retry-After (took $((t1 - t0)) ms)"
+    expect_sql "SELECT count(*) FROM repos" 3
+    stop_fake
+    # a wait longer than a minute is not waited: the run stops and says so
+    rm -f refdex.db
+    start_fake --token t0k --secondary 5 --retry-after 3600
+    GITHUB_TOKEN=t0k expect_exit 0 "$REFDEX" repos catalog.md $(apis)
+    expect_in err.txt "asked to wait 3600 s"
+    expect_in err.txt "3 repositories left"
+    checks=$((checks + 1))
+    [ "$(fake_requests '^POST /graphql')" -eq 1 ] || fail "asked again despite a long Retry-After"
+}
+
+case_token_secret() {
+    secret="ghp_s3cr3tT0k3nNeverShown"
+    start_fake --token "$secret"
+    mixed_catalog
+    GITHUB_TOKEN=$secret expect_exit 0 "$REFDEX" repos catalog.md $(apis) -v
+    expect_in fake.log "auth=yes"
+    # a wrong token: refused, and said without the token
+    GITHUB_TOKEN="${secret}x" expect_exit 0 "$REFDEX" repos catalog.md $(apis) -v --repo-max-age 1ms
+    expect_in err.txt "HTTP 401"
+    GITHUB_TOKEN=$secret "$REFDEX" repos catalog.md $(apis) -v --format json >>out.txt 2>>err.txt
+    checks=$((checks + 1))
+    if grep -rla -- "$secret" . ; then fail "the token is in a file of the run"; fi
+}
+
+case_address_policy() {
+    start_fake --token t0k
+    gen_catalog 2
+    GITHUB_TOKEN=t0k expect_exit 0 "$REFDEX" repos catalog.md --github-api "$API"
+    expect_in err.txt "refused to connect to 127.0.0.1"
+    expect_in err.txt "2 repositories left"
+    checks=$((checks + 1))
+    [ "$(tail -n +2 fake.log | wc -l)" -eq 0 ] || fail "a loopback API was reached without --allow-private"
+    expect_exit 2 "$REFDEX" repos catalog.md --github-api "ftp://$API"
+    expect_in err.txt "http(s)://HOST"
+}
+
+case_hostile_answers() {
+    # malformed JSON: nothing stored, said
+    start_fake --token t0k --mode malformed
+    gen_catalog 3
+    GITHUB_TOKEN=t0k expect_exit 0 "$REFDEX" repos catalog.md $(apis)
+    expect_in err.txt "3 repositories were answered with what the forge does not send"
+    expect_sql "SELECT count(*) FROM repos" 0
+    stop_fake
+    # an answer over 8 MiB is cut off, not read whole
+    start_fake --token t0k --mode huge
+    GITHUB_TOKEN=t0k expect_exit 0 "$REFDEX" repos catalog.md $(apis)
+    expect_in err.txt "larger than 8 MiB"
+    expect_sql "SELECT count(*) FROM repos" 0
+    stop_fake
+    # a slow API does not outlive the run's deadline
+    start_fake --token t0k --mode slow
+    t0=$(now_ms)
+    GITHUB_TOKEN=t0k expect_exit 0 "$REFDEX" repos catalog.md $(apis) --deadline 1500ms
+    t1=$(now_ms)
+    checks=$((checks + 1))
+    [ $((t1 - t0)) -le "$(max_ms 4000)" ] || fail "a slow API held the run $((t1 - t0)) ms past --deadline 1500ms"
+    expect_in err.txt "3 repositories left"
+    stop_fake
+    # an answer whose canonical name is Markdown is not stored
+    start_fake --token t0k
+    printf '# E\n\n## x\n\n- [e](https://github.com/a/evil-one) - Evil.\n- [f](https://github.com/a/fine) - Fine.\n' > catalog.md
+    GITHUB_TOKEN=t0k expect_exit 0 "$REFDEX" repos catalog.md $(apis)
+    expect_in err.txt "1 repository was answered with what the forge does not send"
+    expect_sql "SELECT count(*) FROM repos WHERE name LIKE '%javascript%' OR name LIKE '%]%'" 0
+    expect_sql "SELECT count(*) FROM repos" 1
+    env -u GITHUB_TOKEN "$REFDEX" repos catalog.md $(apis) --repo-max-age 1ms >out.txt 2>err.txt
+    expect_in err.txt "1 repository was answered with what the forge does not send"
+    expect_sql "SELECT count(*) FROM repos WHERE name LIKE '%javascript%'" 0
+}
+
+case_config_keys() {
+    start_fake --token t0k
+    gen_catalog 2
+    printf '[check]\nallow-private = true\ngithub-api = %s/\nrepo-max-age = 2d\n' "$API" > refdex.ini
+    expect_exit 0 "$REFDEX" config catalog.md
+    expect_in out.txt "github-api = $API  # refdex.ini:3"
+    expect_in out.txt "repo-max-age = 172800s  # refdex.ini:4"
+    expect_in out.txt "gitlab-api = https://gitlab.com/api/v4  # default"
+    GITHUB_TOKEN=t0k expect_exit 0 "$REFDEX" repos catalog.md
+    expect_in fake.log "POST /graphql repos=2 auth=yes"
+    printf '[check]\ngithub-api = ftp://x\n' > refdex.ini
+    expect_exit 2 "$REFDEX" repos catalog.md
+    expect_in err.txt "refdex.ini:2: "
+}
+
+run_case "$(basename "$0" .sh)"
