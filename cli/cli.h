@@ -28,7 +28,7 @@ typedef enum rd_exit {
 } rd_exit;
 
 enum { RD_MAX_HEADERS = 32 };                             /* --header: at most */
-enum { RD_CONFIG_KEYS = 20 };                             /* the keys of [check] (cli/config.c) */
+enum { RD_CONFIG_KEYS = 21 };                             /* the keys of [check] (cli/config.c) */
 enum { RD_CONFIG_VALUES = 512 };                          /* values a config file may hold */
 enum { RD_MAX_HOST_RULES = 64, RD_MAX_RULE_HEADERS = 8 }; /* [host "NAME"] sections, headers each */
 
@@ -100,6 +100,7 @@ typedef struct rd_config {
     /* refdex repos, check --repos: the forges' APIs (--github-api ...) */
     rd_repos_opts repos;
     char api_url[3][1024]; /* --github-api, --gitlab-api, --gitea-api, without a final '/' */
+    int check_repos;       /* check --repos */
 } rd_config;
 
 /* Maps an RD_E* code to an exit code. */

@@ -14,10 +14,10 @@
 
 /* The [check] keys, in the order `refdex config` prints them. */
 static const char *const config_keys[RD_CONFIG_KEYS] = {
-    "timeout",       "deadline",   "concurrency", "per-host",  "host-interval",
-    "retries",       "method",     "max-bytes",   "accept",    "max-age",
-    "allow-private", "user-agent", "header",      "exclude",   "include",
-    "remap",         "github-api", "gitlab-api",  "gitea-api", "repo-max-age"};
+    "timeout",   "deadline",     "concurrency", "per-host", "host-interval", "retries",
+    "method",    "max-bytes",    "accept",      "max-age",  "allow-private", "user-agent",
+    "header",    "exclude",      "include",     "remap",    "github-api",    "gitlab-api",
+    "gitea-api", "repo-max-age", "repos"};
 
 int rd_config_key(const char *name)
 {
@@ -415,6 +415,7 @@ static void print_value(const rd_config *cfg, int i)
     case 17: fputs(cfg->repos.gitlab_api, stdout); break;
     case 18: fputs(cfg->repos.gitea_api, stdout); break;
     case 19: print_ms(cfg->repos.max_age_ms); break;
+    case 20: fputs(cfg->check_repos ? "true" : "false", stdout); break;
     }
 }
 

@@ -100,6 +100,9 @@ static const char usage_more[] =
     "  --config FILE      check settings as 'key = value' under [check] (default:\n"
     "                     refdex.ini beside the catalog, when there); flags win\n"
     "  --allow-private    fetch loopback and private addresses (never link-local)\n"
+    "  --repos            check: fetch repositories' metadata first (as 'refdex\n"
+    "                     repos'); a github.com/OWNER/REPO link is then checked by\n"
+    "                     the API's answer: ok, redirect (renamed) or broken (gone)\n"
     "  --github-api URL, --gitlab-api URL, --gitea-api URL   the forges' APIs\n"
     "  --repo-max-age D   ask the API again for a repository after D (default 7d)\n"
     "  -o, --output FILE  write the report to FILE\n"
@@ -397,7 +400,8 @@ enum {
     OPT_GITHUB_API,
     OPT_GITLAB_API,
     OPT_GITEA_API,
-    OPT_REPO_MAX_AGE
+    OPT_REPO_MAX_AGE,
+    OPT_REPOS
 };
 
 static const struct option longopts[] = {
@@ -450,6 +454,7 @@ static const struct option longopts[] = {
     {"gitlab-api", required_argument, NULL, OPT_GITLAB_API},
     {"gitea-api", required_argument, NULL, OPT_GITEA_API},
     {"repo-max-age", required_argument, NULL, OPT_REPO_MAX_AGE},
+    {"repos", no_argument, NULL, OPT_REPOS},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -690,6 +695,7 @@ static int parse_check_option(int c, const char *arg, rd_config *cfg)
     case OPT_PER_HOST: return parse_count("--per-host", arg, 1, 65536, &o->per_host);
     case OPT_RETRIES: return parse_count("--retries", arg, 0, 20, &o->retries);
     case OPT_ALLOW_PRIVATE: o->allow_private = 1; return RD_EXIT_OK;
+    case OPT_REPOS: cfg->check_repos = 1; return RD_EXIT_OK;
     case OPT_REPO_MAX_AGE: return parse_duration("--repo-max-age", arg, &cfg->repos.max_age_ms);
     case OPT_GITHUB_API:
     case OPT_GITLAB_API:

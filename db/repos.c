@@ -329,3 +329,48 @@ int rd_repos_store(rd_db *db, rd_repos_stored *c, rd_error *err)
         rd_db_exec(db, "ROLLBACK", NULL);
     return rc;
 }
+
+struct rd_repo_lookup {
+    rd_db *db;
+    sqlite3_stmt *st;
+};
+
+int rd_repos_lookup_open(rd_db *db, int64_t max_age_ms, rd_repo_lookup **out, rd_error *err)
+{
+    static const char sql[] =
+        "SELECT r.gone, r.name FROM repo_links l JOIN repos r ON r.id = l.repo_id"
+        " WHERE l.key = ?1 AND (julianday('now') - julianday(l.fetched_at)) * 86400000.0 < ?2";
+    *out = calloc(1, sizeof **out);
+    if (!*out)
+        return rd_error_set(err, RD_ENOMEM, "out of memory");
+    (*out)->db = db;
+    int rc = rd_db_prepare(db, sql, &(*out)->st, err);
+    if (rc < 0) {
+        free(*out);
+        *out = NULL;
+        return rc;
+    }
+    sqlite3_bind_int64((*out)->st, 2, max_age_ms);
+    return RD_OK;
+}
+
+int rd_repos_lookup(rd_repo_lookup *lk, const char *key, rd_repo_info *info, rd_error *err)
+{
+    sqlite3_reset(lk->st);
+    sqlite3_bind_text(lk->st, 1, key, -1, SQLITE_TRANSIENT);
+    int s = sqlite3_step(lk->st);
+    if (s == SQLITE_DONE)
+        return 0;
+    if (s != SQLITE_ROW)
+        return rd_db_fail(lk->db, err, "reading a repository");
+    info->gone = sqlite3_column_int(lk->st, 0);
+    snprintf(info->name, sizeof info->name, "%s", RD_COL(lk->st, 1) ? RD_COL(lk->st, 1) : "");
+    return 1;
+}
+
+void rd_repos_lookup_close(rd_repo_lookup *lk)
+{
+    if (lk)
+        sqlite3_finalize(lk->st);
+    free(lk);
+}

@@ -49,4 +49,20 @@ typedef struct rd_repos_stored {
  * fetched now, and adds what they were to *c. */
 int rd_repos_store(rd_db *db, rd_repos_stored *c, rd_error *err);
 
+/* What is stored for a linked repository, for check --repos. */
+typedef struct rd_repo_info {
+    int gone;
+    char name[RD_REPO_NAME_MAX]; /* canonical (a gone one's: as linked) */
+} rd_repo_info;
+
+typedef struct rd_repo_lookup rd_repo_lookup;
+
+/* A statement prepared once for many rd_repos_lookup calls; the caller
+ * closes it with rd_repos_lookup_close. */
+int rd_repos_lookup_open(rd_db *db, int64_t max_age_ms, rd_repo_lookup **out, rd_error *err);
+/* The answer stored for key within max_age: 1 and *info filled, 0 when
+ * there is none, or an RD_E* code. */
+int rd_repos_lookup(rd_repo_lookup *lk, const char *key, rd_repo_info *info, rd_error *err);
+void rd_repos_lookup_close(rd_repo_lookup *lk);
+
 #endif

@@ -235,6 +235,79 @@ case_hostile_answers() {
     expect_sql "SELECT count(*) FROM repos WHERE name LIKE '%javascript%'" 0
 }
 
+case_check_repos() {
+    start_fixture
+    start_fake --token t0k
+    cat > catalog.md <<EOC
+# C
+
+## libs
+
+- [fine](https://github.com/a/fine) - Alive.
+- [fine readme](https://github.com/a/fine/blob/main/README.md) - A page of it: fetched.
+- [renamed](https://github.com/a/old-thing#readme) - Moved since.
+- [gone](https://github.com/gone-owner/lost) - Deleted.
+- [evil](https://github.com/a/evil-one) - Its API answer is Markdown.
+- [page]($BASE/ok/page) - Not a forge.
+EOC
+    cp catalog.md before.md
+    # github.com pages (not answered by the API) go to the fixture, never out
+    remap="^https://github\\.com/(.*)\$ $BASE/ok/\$1"
+    GITHUB_TOKEN=t0k expect_exit 1 "$REFDEX" check catalog.md --repos $(apis) --remap "$remap"
+    expect_in out.txt "catalog.md:8:3: broken: gone https://github.com/gone-owner/lost — the repository is gone (GitHub's API does not know it)"
+    expect_in out.txt "catalog.md:7:3: redirect: renamed https://github.com/a/old-thing#readme — moved permanently to https://github.com/moved/thing#readme"
+    checks=$((checks + 1))
+    [ "$(fake_requests 'POST /graphql repos=4 auth=yes')" -eq 1 ] || fail "not one GraphQL request"
+    # fetched: the page of a repository, the evil one (no answer stored), the fixture's
+    expect_in fixture.log "GET /ok/a/fine/blob/main/README.md"
+    expect_in fixture.log "GET /ok/a/evil-one"
+    expect_in fixture.log "GET /ok/page"
+    checks=$((checks + 1))
+    [ "$(grep -cx 'GET /ok/a/fine' fixture.log)" -eq 0 ] || fail "a repository answered by the API was fetched"
+    expect_not_in fixture.log "old-thing"
+    expect_not_in fixture.log "lost"
+    checks=$((checks + 1))
+    [ "$(tail -n +2 fixture.log | wc -l)" -eq 3 ] || fail "the fixture saw $(tail -n +2 fixture.log | wc -l) requests, not 3"
+    expect_sql "SELECT result || ' ' || coalesce(final_url, '') FROM checks k JOIN urls u ON u.id = k.url_id WHERE u.url = 'https://github.com/a/old-thing#readme'" \
+        "redirect https://github.com/moved/thing#readme"
+    # fix rewrites the renamed one to its canonical URL, and nothing else
+    expect_exit 0 "$REFDEX" fix catalog.md
+    expect_in catalog.md "- [renamed](https://github.com/moved/thing#readme) - Moved since."
+    checks=$((checks + 1))
+    [ "$(diff before.md catalog.md | grep -c '^>')" -eq 1 ] || fail "fix changed more than the renamed link"
+    expect_not_in catalog.md "javascript"
+    # without --repos every link is fetched
+    GITHUB_TOKEN=t0k expect_exit 0 "$REFDEX" check catalog.md $(apis) --remap "$remap"
+    checks=$((checks + 1))
+    [ "$(grep -cx 'GET /ok/a/fine' fixture.log)" -eq 1 ] || fail "without --repos, the repository was not fetched"
+}
+
+# How many requests a full check of awesome-go's list makes, without and with
+# --repos: every web link goes to the fixture (--remap), the APIs to the fake.
+case_awesome_go_requests() {
+    start_fixture
+    start_fake --token t0k
+    cp "$DATA/awesome-go.md" list.md
+    remap="^https?://(.*)\$ $BASE/ok/\$1"
+    "$REFDEX" check list.md --db before.db --allow-private --remap "$remap" >out.txt 2>err.txt
+    before=$(($(wc -l < fixture.log) - 1))
+    GITHUB_TOKEN=t0k "$REFDEX" check list.md --db after.db --repos $(apis) --remap "$remap" \
+        >out.txt 2>err.txt
+    pages=$(($(wc -l < fixture.log) - 1 - before))
+    api=$(($(wc -l < fake.log) - 1))
+    graphql=$(fake_requests '^POST /graphql')
+    echo "awesome-go: $before requests without --repos; with it $((pages + api)): $graphql GraphQL, $((api - graphql)) REST, $pages pages"
+    links=$(sqlite3 before.db "SELECT count(*) FROM urls WHERE kind = 'web'")
+    checks=$((checks + 1))
+    [ "$before" -ge "$links" ] || fail "without --repos, $before requests for $links web links"
+    github=$(sqlite3 after.db "SELECT count(*) FROM repo_links WHERE key LIKE 'github:%'")
+    checks=$((checks + 1))
+    [ "$graphql" -eq $(((github + 99) / 100)) ] || fail "$graphql GraphQL requests for $github repositories"
+    checks=$((checks + 1))
+    [ $((pages + api)) -le $((before / 5)) ] || fail "with --repos, $((pages + api)) requests: not a fifth of $before"
+    expect_in out.txt "3033 links"
+}
+
 case_config_keys() {
     start_fake --token t0k
     gen_catalog 2
