@@ -101,6 +101,8 @@ typedef struct rd_config {
     rd_repos_opts repos;
     char api_url[3][1024]; /* --github-api, --gitlab-api, --gitea-api, without a final '/' */
     int check_repos;       /* check --repos */
+    int64_t older_s;       /* stale --older, in seconds (default 2 years) */
+    const char *older;     /* as given ("2y") */
 } rd_config;
 
 /* Maps an RD_E* code to an exit code. */
@@ -128,6 +130,7 @@ int rd_cmd_report(rd_config *cfg);
 int rd_cmd_merge(rd_config *cfg);
 int rd_cmd_config(rd_config *cfg);
 int rd_cmd_repos(rd_config *cfg);
+int rd_cmd_stale(rd_config *cfg);
 
 /* Signals (SIGINT, SIGTERM) cancel a run through a self-pipe: on returns its
  * read end (-1 when it could not be set up), off restores the defaults, and

@@ -36,13 +36,19 @@ static const char usage_text[] =
     "  prune --keep N    keep the latest N checks of each link (--vacuum: and shrink)\n"
     "  config [FILE]     the check settings in effect (refdex.ini, flags, defaults)\n"
     "                    and where each comes from\n"
+    "  stale FILE        repositories gone, renamed, archived or without a push for\n"
+    "                    --older (2y), at FILE:LINE:COL\n"
     "  repos FILE        fetch the metadata (stars, last push, archived, renamed,\n"
     "                    gone) of every repository FILE links, from the forges' APIs\n"
-    "\n"
+    "\n";
+
+/* (split: C11 compilers need not take a string longer than 4095 bytes) */
+static const char usage_options[] =
     "common options ('refdex COMMAND --help' says which a command takes):\n"
     "  --db PATH         database file (default: refdex.db beside FILE, or ./refdex.db)\n"
     "  --format FMT      lint: text|json; query, categories, history: table|tsv|json;\n"
-    "                    check, report: text|json|junit|github|markdown\n"
+    "                    check, report: text|json|junit|github|markdown;\n"
+    "                    stale: text|json|markdown|github\n"
     "  --category NAME   query: a category's name, slug or path (ref/log), any case;\n"
     "                    its sub-categories are included\n"
     "  --search TEXT     query: entries whose name, description or category match\n"
@@ -53,6 +59,7 @@ static const char usage_text[] =
     "  --strict          lint: warnings fail; check, report: timeouts, rate limits and\n"
     "                    cancelled links fail too\n"
     "  --max-input SIZE  refuse catalogs larger than SIZE (default 32M)\n"
+    "  --older D         stale: no push for D counts as stale (default 2y; 180d)\n"
     "  --out DIR         render, update: where the site goes (default site/ beside FILE)\n"
     "  --no-check        update: do not check links\n"
     "  -w, --check       fmt: rewrite FILE / exit 1 when it is not canonical\n"
@@ -140,7 +147,8 @@ enum {
     O_OUTPUT = 32768,
     O_ADD = 65536,
     O_STATUS = 131072,
-    O_PRUNE = 262144
+    O_PRUNE = 262144,
+    O_STALE = 524288
 };
 
 static const struct command {
@@ -303,6 +311,15 @@ static const struct command {
      "  limit, stops the requests to that forge, saying how many were left (exit 0).\n"
      "  The API's address is under the link checks' policy: a loopback API needs\n"
      "  --allow-private. Tokens are never stored or shown. -v lists each request."},
+    {"stale", rd_cmd_stale, O_DB | O_MAXIN | O_CHECK | O_FORCE | O_FORMAT | O_OUTPUT | O_STALE, 1,
+     "refdex stale FILE [--older D] [--format text|json|markdown|github] [-o FILE]\n"
+     "          [--github-api URL] [--gitlab-api URL] [--gitea-api URL] [--repo-max-age D]\n"
+     "          [--allow-private] [--deadline D] [--db PATH]\n"
+     "  Fetches the repositories' metadata as 'refdex repos' does (what is fresh is\n"
+     "  not asked again), then reports every entry whose repository is gone,\n"
+     "  renamed (to what: 'refdex fix' rewrites the link to it), archived, or not\n"
+     "  pushed to for --older (default 2y; years or a duration such as 180d), as\n"
+     "  FILE:LINE:COL, in catalog order, all of them. Exit 1 when there is any."},
     {"categories", rd_cmd_categories, O_DB | O_FORMAT, 0,
      "refdex categories [--format table|tsv|json] [--db PATH]\n"
      "  Prints the category tree: entries in each category, and with sub-categories."},
@@ -401,7 +418,8 @@ enum {
     OPT_GITLAB_API,
     OPT_GITEA_API,
     OPT_REPO_MAX_AGE,
-    OPT_REPOS
+    OPT_REPOS,
+    OPT_OLDER
 };
 
 static const struct option longopts[] = {
@@ -455,6 +473,7 @@ static const struct option longopts[] = {
     {"gitea-api", required_argument, NULL, OPT_GITEA_API},
     {"repo-max-age", required_argument, NULL, OPT_REPO_MAX_AGE},
     {"repos", no_argument, NULL, OPT_REPOS},
+    {"older", required_argument, NULL, OPT_OLDER},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -503,6 +522,7 @@ static int option_bit(int opt)
     case OPT_SINCE: return O_STATUS;
     case OPT_KEEP:
     case OPT_VACUUM: return O_PRUNE;
+    case OPT_OLDER: return O_STALE;
     case OPT_OUTPUT:
     case 'o': return O_OUTPUT;
     case 'q':
@@ -597,6 +617,27 @@ static int parse_since(const char *arg, rd_config *cfg)
     if (len > 10)
         snprintf(cfg->since + 10, sizeof cfg->since - 10, "T%02d:%02d:%02d", h, mi, sec);
     return RD_EXIT_OK;
+}
+
+/* stale --older: a duration (90d) or years (2y, 365 days each). */
+static int parse_older(const char *arg, rd_config *cfg)
+{
+    size_t n = strlen(arg);
+    int64_t ms;
+    char *end;
+    if (n > 1 && arg[n - 1] == 'y') {
+        long y = strtol(arg, &end, 10);
+        if (*arg >= '0' && *arg <= '9' && end == arg + n - 1 && y > 0 && y <= 1000) {
+            cfg->older_s = (int64_t)y * 365 * 86400;
+            cfg->older = arg;
+            return RD_EXIT_OK;
+        }
+    } else if (rd_parse_duration_ms(arg, &ms) == RD_OK && ms >= 1000) {
+        cfg->older_s = ms / 1000;
+        cfg->older = arg;
+        return RD_EXIT_OK;
+    }
+    return usage_error("--older takes years (2y) or a duration (90d), not '%s'", arg);
 }
 
 /* fmt's --bullet and --indent. Returns RD_EXIT_OK, or an exit code. */
@@ -819,6 +860,7 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         case OPT_SINCE: rc = parse_since(optarg, cfg); break;
         case OPT_KEEP: rc = parse_count("--keep", optarg, 1, 2147483647, &cfg->keep); break;
         case OPT_VACUUM: cfg->vacuum = 1; break;
+        case OPT_OLDER: rc = parse_older(optarg, cfg); break;
         case OPT_SHARDS:
             rc = parse_count("--shards", optarg, 1, RD_MAX_SHARDS, &cfg->shards_arg);
             break;
@@ -900,11 +942,13 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage_text, stderr);
+        fputs(usage_options, stderr);
         fputs(usage_more, stderr);
         return RD_EXIT_USAGE;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         fputs(usage_text, stdout);
+        fputs(usage_options, stdout);
         fputs(usage_more, stdout);
         return RD_EXIT_OK;
     }
@@ -923,6 +967,8 @@ int main(int argc, char **argv)
     rd_crawl_opts_default(&cfg.crawl);
     rd_repos_opts_default(&cfg.repos);
     rd_lint_opts_default(&cfg.lint);
+    cfg.older_s = 2 * 365 * 86400;
+    cfg.older = "2y";
     int done = 0;
     int rc = parse_options(cmd, argc - 1, argv + 1, &cfg, &done);
     if (rc == RD_EXIT_OK && !done && (cmd->options & O_CHECK)) {
@@ -933,6 +979,8 @@ int main(int argc, char **argv)
         rd_crawl_opts_default(&cfg.crawl);
         rd_repos_opts_default(&cfg.repos);
         rd_lint_opts_default(&cfg.lint);
+        cfg.older_s = 2 * 365 * 86400;
+        cfg.older = "2y";
         rc = rd_config_load(&cfg, flags.config, flags.file);
         free(flags.accept);
         if (rc == RD_EXIT_OK)

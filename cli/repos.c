@@ -1,6 +1,7 @@
 /* cli/repos.c — `refdex repos`: ingest, then fetch the metadata of every
  * repository the catalog links from its forge's API (check/repos.h), and say
  * what was found; also what `check --repos` runs before its link check. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -101,4 +102,54 @@ int rd_cmd_repos(rd_config *cfg)
                cfg->file, t.linked, t.fresh, t.wanted - t.left, t.requests, t.stored.stored,
                t.stored.renamed, t.stored.archived, t.stored.gone, t.left);
     return RD_EXIT_OK;
+}
+
+int rd_cmd_stale(rd_config *cfg)
+{
+    int fmt = rd_report_format_parse(cfg->format ? cfg->format : "text");
+    if (fmt < 0 || fmt == RD_REPORT_JUNIT) {
+        fprintf(stderr, "refdex: stale --format is text, json, markdown or github, not '%s'\n",
+                cfg->format);
+        return RD_EXIT_USAGE;
+    }
+    int rc = rd_cli_ingest(cfg, cfg->verbosity > 0 ? stderr : NULL);
+    if (rc != RD_EXIT_OK)
+        return rc;
+    rd_db *db = NULL;
+    rd_error err = {0};
+    if (rd_db_open(cfg->db_path, 0, &db, &err) < 0) {
+        rd_cli_error(&err);
+        return RD_EXIT_INTERNAL;
+    }
+    int cancel_fd = rd_cli_signals_on();
+    rd_repos_tally t;
+    rc = rd_run_repos(cfg, db, cancel_fd, &t);
+    rd_cli_signals_off();
+    FILE *out = stdout;
+    if (rc == RD_EXIT_OK && cfg->output && !(out = fopen(cfg->output, "w"))) {
+        fprintf(stderr, "refdex: %s: %s\n", cfg->output, strerror(errno));
+        rc = RD_EXIT_USAGE;
+    }
+    size_t found = 0;
+    if (rc == RD_EXIT_OK) {
+        char cutoff[32];
+        time_t at = time(NULL) - (time_t)cfg->older_s;
+        struct tm tm;
+        gmtime_r(&at, &tm);
+        strftime(cutoff, sizeof cutoff, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        int e = rd_stale_write(db, cutoff, cfg->older, cfg->file, (rd_report_format)fmt, out,
+                               &found, &err);
+        if (e < 0) {
+            rd_cli_error(&err);
+            rc = rd_exit_for(e);
+        }
+    }
+    if (out != stdout && out && fclose(out) != 0) {
+        fprintf(stderr, "refdex: %s: %s\n", cfg->output, strerror(errno));
+        rc = RD_EXIT_INTERNAL;
+    }
+    rd_db_close(db);
+    if (rc == RD_EXIT_OK && rd_cli_interrupted())
+        return RD_EXIT_INTERRUPTED;
+    return rc == RD_EXIT_OK && found ? RD_EXIT_FINDINGS : rc;
 }

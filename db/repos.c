@@ -30,10 +30,33 @@ static void sql_repo_name_ok(sqlite3_context *ctx, int argc, sqlite3_value **arg
     sqlite3_result_int(ctx, forge && rd_repo_name_valid(rd_forge_of_name(forge), name));
 }
 
+/* rd_repo_moved(url, canonical): url naming its repository by the canonical
+ * name instead, the rest of its path kept; NULL when url names no
+ * repository or canonical is no name the forge could give. */
+static void sql_repo_moved(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *url = (const char *)sqlite3_value_text(argv[0]);
+    const char *name = (const char *)sqlite3_value_text(argv[1]);
+    rd_repo_ref r;
+    if (!url || !name || !rd_repo_of_url(url, &r) || !rd_repo_name_valid(r.forge, name)) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    char out[RD_REPO_NAME_MAX + 64];
+    rd_repo_url(r.forge, name, out, sizeof out);
+    char *moved = sqlite3_mprintf("%s%s", out, url + r.rest);
+    if (!moved)
+        sqlite3_result_error_nomem(ctx);
+    else
+        sqlite3_result_text(ctx, moved, -1, sqlite3_free);
+}
+
 int rd_db_repo_functions(sqlite3 *h)
 {
     const int f = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
     return sqlite3_create_function(h, "rd_repo_key", 1, f, NULL, sql_repo_key, NULL, NULL) ||
+           sqlite3_create_function(h, "rd_repo_moved", 2, f, NULL, sql_repo_moved, NULL, NULL) ||
            sqlite3_create_function(h, "rd_repo_name_ok", 2, f, NULL, sql_repo_name_ok, NULL, NULL);
 }
 
@@ -373,4 +396,74 @@ void rd_repos_lookup_close(rd_repo_lookup *lk)
     if (lk)
         sqlite3_finalize(lk->st);
     free(lk);
+}
+
+/* The entries whose repository is known, with what makes it a finding. */
+#define LINKED_REPOS                                                                               \
+    " FROM entries e JOIN urls u ON u.id = e.url_id JOIN repo_links l"                             \
+    " ON l.key = rd_repo_key(u.url) JOIN repos r ON r.id = l.repo_id"
+#define RENAMED "(NOT r.gone AND lower(r.name) <> substr(l.key, instr(l.key, ':') + 1))"
+
+int rd_repos_stale(rd_db *db, const char *cutoff, const char *file,
+                   int (*cb)(const rd_stale_row *, void *), void *ud, rd_error *err)
+{
+    static const char sql[] =
+        "WITH s AS (SELECT e.id, e.line, e.col, e.name AS entry, " RD_URL_RAW " AS url,"
+        "  r.forge, r.name AS repo, r.gone, r.archived, r.pushed_at, r.stars, r.fetched_at,"
+        "  CASE WHEN " RENAMED " THEN rd_repo_moved(u.url, r.name) END AS moved_to,"
+        "  (NOT r.gone AND NOT coalesce(r.archived, 0) AND r.pushed_at < ?1) AS old" LINKED_REPOS
+        "),"
+        " f AS (SELECT s.*, 1 AS o, 'gone' AS kind FROM s WHERE gone"
+        "  UNION ALL SELECT s.*, 2, 'renamed' FROM s WHERE moved_to IS NOT NULL"
+        "  UNION ALL SELECT s.*, 3, 'archived' FROM s WHERE NOT gone AND archived"
+        "  UNION ALL SELECT s.*, 4, 'stale' FROM s WHERE old)"
+        " SELECT line, col, entry, url, kind, forge, repo, moved_to, pushed_at, fetched_at,"
+        "  coalesce(stars, -1), json_object('file', ?2, 'line', line, 'col', col, 'entry', entry,"
+        "  'url', url, 'kind', kind, 'forge', forge, 'repo', repo, 'moved_to', moved_to,"
+        "  'archived', json(CASE WHEN archived THEN 'true' WHEN archived = 0 THEN 'false' END),"
+        "  'pushed_at', pushed_at, 'stars', stars, 'fetched_at', fetched_at)"
+        " FROM f ORDER BY id, o";
+    sqlite3_stmt *st;
+    int rc = rd_db_prepare(db, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(st, 1, cutoff, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, file, -1, SQLITE_STATIC);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        rd_stale_row row = {sqlite3_column_int(st, 0),
+                            sqlite3_column_int(st, 1),
+                            RD_COL(st, 2),
+                            RD_COL(st, 3),
+                            RD_COL(st, 4),
+                            RD_COL(st, 5),
+                            RD_COL(st, 6),
+                            RD_COL(st, 7),
+                            RD_COL(st, 8),
+                            RD_COL(st, 9),
+                            sqlite3_column_int64(st, 10),
+                            RD_COL(st, 11)};
+        if (cb(&row, ud))
+            break;
+    }
+    if (s != SQLITE_ROW && s != SQLITE_DONE)
+        rc = rd_db_fail(db, err, "reading stale repositories");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int rd_repos_renamed(rd_db *db, int (*cb)(const char *url, const char *moved_to, void *), void *ud,
+                     rd_error *err)
+{
+    static const char sql[] = "SELECT DISTINCT u.url, rd_repo_moved(u.url, r.name)" LINKED_REPOS
+                              " WHERE " RENAMED " AND rd_repo_moved(u.url, r.name) IS NOT NULL";
+    sqlite3_stmt *st;
+    int rc = rd_db_prepare(db, sql, &st, err);
+    int s = SQLITE_DONE;
+    while (rc == RD_OK && (s = sqlite3_step(st)) == SQLITE_ROW)
+        rc = cb(RD_COL(st, 0), RD_COL(st, 1), ud);
+    if (rc == RD_OK && s != SQLITE_DONE)
+        rc = rd_db_fail(db, err, "reading renamed repositories");
+    sqlite3_finalize(st);
+    return rc;
 }

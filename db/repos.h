@@ -65,4 +65,30 @@ int rd_repos_lookup_open(rd_db *db, int64_t max_age_ms, rd_repo_lookup **out, rd
 int rd_repos_lookup(rd_repo_lookup *lk, const char *key, rd_repo_info *info, rd_error *err);
 void rd_repos_lookup_close(rd_repo_lookup *lk);
 
+/* One finding of `refdex stale`: an entry whose repository is gone,
+ * renamed, archived, or not pushed to since the cutoff. Strings are valid
+ * during the callback. */
+typedef struct rd_stale_row {
+    int line, col;
+    const char *entry, *url;  /* the entry's name and its link as written */
+    const char *kind;         /* "gone", "renamed", "archived", "stale" */
+    const char *forge, *repo; /* the repository's canonical name */
+    const char *moved_to;     /* renamed: the link with the canonical name; else NULL */
+    const char *pushed_at;    /* NULL when not known */
+    const char *fetched_at;
+    int64_t stars;    /* -1 when not known */
+    const char *json; /* the row as a JSON object, made by SQLite */
+} rd_stale_row;
+
+/* Calls cb for each finding, in catalog order (an entry's in the order of
+ * kinds above), for repositories not pushed to since `cutoff` (ISO 8601,
+ * UTC); cb returns non-zero to stop. */
+int rd_repos_stale(rd_db *db, const char *cutoff, const char *file,
+                   int (*cb)(const rd_stale_row *, void *), void *ud, rd_error *err);
+
+/* Each linked URL whose repository was renamed, with the URL that names it
+ * by its canonical name (the rest of the path kept), for `fix`. */
+int rd_repos_renamed(rd_db *db, int (*cb)(const char *url, const char *moved_to, void *), void *ud,
+                     rd_error *err);
+
 #endif

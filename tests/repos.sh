@@ -308,6 +308,84 @@ case_awesome_go_requests() {
     expect_in out.txt "3033 links"
 }
 
+stale_catalog() {
+    cat > catalog.md <<'EOC'
+# S
+
+## libs
+
+- [fine](https://github.com/a/fine) - Alive.
+- [renamed](https://github.com/a/old-thing/tree/main#readme) - Moved since.
+- [archived](https://github.com/a/arch-box) - Read-only.
+- [gone](https://github.com/gone-owner/lost) - Deleted.
+- [quiet](https://github.com/a/stale-one) - No push since 2020.
+- [quiet | too](https://gitlab.com/g/stale-two) - GitLab, no push since 2020.
+EOC
+}
+
+case_stale_formats() {
+    start_fake --token t0k
+    stale_catalog
+    GITHUB_TOKEN=t0k expect_exit 1 "$REFDEX" stale catalog.md $(apis)
+    expect_in out.txt "catalog.md:6:3: renamed: renamed https://github.com/a/old-thing/tree/main#readme — renamed to moved/thing: https://github.com/moved/thing/tree/main#readme"
+    expect_in out.txt "catalog.md:7:3: archived: archived https://github.com/a/arch-box — archived (read-only); last push 2019-05-01 ("
+    expect_in out.txt "catalog.md:8:3: gone: gone https://github.com/gone-owner/lost — the repository is gone"
+    expect_in out.txt "catalog.md:9:3: stale: quiet https://github.com/a/stale-one — no push since 2020-01-01 ("
+    expect_in out.txt "catalog.md:10:3: stale: quiet | too https://gitlab.com/g/stale-two"
+    expect_in out.txt "5 findings: 1 gone, 1 renamed, 1 archived, 2 with no push for 2y"
+    expect_not_in out.txt "a/fine"
+    # the cache holds: the formats ask nothing more
+    n=$(tail -n +2 fake.log | wc -l)
+    expect_exit 1 "$REFDEX" stale catalog.md $(apis) --format json
+    python3 -c '
+import json, sys
+rows = json.load(open("out.txt"))
+kinds = [(r["line"], r["kind"]) for r in rows]
+assert kinds == [(6, "renamed"), (7, "archived"), (8, "gone"), (9, "stale"), (10, "stale")], kinds
+assert rows[0]["moved_to"] == "https://github.com/moved/thing/tree/main#readme", rows[0]
+assert rows[1]["archived"] is True and rows[1]["pushed_at"] == "2019-05-01T10:00:00Z", rows[1]
+assert rows[0]["file"] == "catalog.md" and rows[0]["col"] == 3
+' || fail "stale --format json is not what the text says"
+    checks=$((checks + 1))
+    expect_exit 1 "$REFDEX" stale catalog.md $(apis) --format github
+    expect_in out.txt "::error file=catalog.md,line=8,col=3,title=gone repository::gone: https://github.com/gone-owner/lost"
+    expect_in out.txt "::warning file=catalog.md,line=7,col=3,title=archived repository::"
+    expect_exit 1 "$REFDEX" stale catalog.md $(apis) --format markdown
+    expect_in out.txt "| 10:3 | quiet \\| too |"
+    expect_in out.txt "5 findings"
+    checks=$((checks + 1))
+    [ "$(tail -n +2 fake.log | wc -l)" -eq "$n" ] || fail "stale asked the API again within --repo-max-age"
+    # --older: a longer span leaves the 2020 pushes alone; no findings is exit 0 without them
+    expect_exit 1 "$REFDEX" stale catalog.md $(apis) --older 20y
+    expect_in out.txt "3 findings: 1 gone, 1 renamed, 1 archived, 0 with no push for 20y"
+    expect_exit 2 "$REFDEX" stale catalog.md --older 2q
+    expect_exit 2 "$REFDEX" stale catalog.md --format junit
+    printf '# F\n\n## x\n\n- [fine](https://github.com/a/fine) - Alive.\n' > catalog.md
+    GITHUB_TOKEN=t0k expect_exit 0 "$REFDEX" stale catalog.md $(apis)
+    expect_in out.txt "0 findings"
+}
+
+# fix rewrites a renamed repository's links to its canonical name from the
+# API's answer alone (refdex repos, no check), a deeper path kept; a name
+# that is Markdown never gets that far
+case_fix_renamed() {
+    start_fake --token t0k
+    stale_catalog
+    printf -- '- [evil](https://github.com/a/evil-one) - Its API answer is Markdown.\n' >> catalog.md
+    cp catalog.md before.md
+    GITHUB_TOKEN=t0k expect_exit 0 "$REFDEX" repos catalog.md $(apis)
+    expect_exit 0 "$REFDEX" fix catalog.md --dry-run
+    expect_in out.txt "catalog.md:6:3: https://github.com/a/old-thing/tree/main#readme -> https://github.com/moved/thing/tree/main#readme"
+    expect_exit 0 "$REFDEX" fix catalog.md
+    expect_in catalog.md "- [renamed](https://github.com/moved/thing/tree/main#readme) - Moved since."
+    checks=$((checks + 1))
+    [ "$(diff before.md catalog.md | grep -c '^>')" -eq 1 ] || fail "fix changed more than the renamed link"
+    expect_not_in catalog.md "javascript"
+    # stale no longer reports it
+    GITHUB_TOKEN=t0k expect_exit 1 "$REFDEX" stale catalog.md $(apis)
+    expect_not_in out.txt "renamed:"
+}
+
 case_config_keys() {
     start_fake --token t0k
     gen_catalog 2
