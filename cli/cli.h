@@ -43,6 +43,7 @@ typedef struct rd_config {
     const char *category, *search;
     const char *subject; /* history: a URL or an entry's name */
     const char *status;  /* query --status */
+    const char *sort;    /* query --sort stars|pushed|name; NULL: catalog order */
     char since[24];      /* query --since as checked_at compares with it; "" when not given */
     int keep, vacuum;    /* prune --keep N (0: not given), --vacuum */
     long long max_input; /* --max-input, bytes */

@@ -56,6 +56,7 @@ static const char usage_options[] =
     "  --status STATUS   query: entries whose link is ok, redirect, broken, flaky,\n"
     "                    timeout, ratelimited or unchecked\n"
     "  --since DATE      query: whose status began at DATE or later (2026-11-01, 7d)\n"
+    "  --sort KEY        query: each category's results by stars, pushed or name\n"
     "  --strict          lint: warnings fail; check, report: timeouts, rate limits and\n"
     "                    cancelled links fail too\n"
     "  --max-input SIZE  refuse catalogs larger than SIZE (default 32M)\n"
@@ -262,7 +263,8 @@ static const struct command {
      "  writes no database."},
     {"query", rd_cmd_query, O_DB | O_FORMAT | O_CATEGORY | O_SEARCH | O_STATUS, 0,
      "refdex query [--category NAME|SLUG|PATH] [--search TEXT] [--status STATUS]\n"
-     "          [--since DATE] [--format table|tsv|json] [--db PATH]\n"
+     "          [--since DATE] [--sort stars|pushed|name] [--format table|tsv|json]\n"
+     "          [--db PATH]\n"
      "  Lists matching entries in catalog order, sub-entries under their entry, with\n"
      "  the latest check of each link ('unchecked' before any). --status keeps the\n"
      "  entries whose link is ok, redirect, broken (a result that fails 'check':\n"
@@ -270,7 +272,11 @@ static const struct command {
      "  5 checks went from passing to failing or back at least twice).\n"
      "  --since DATE (2026-11-01, 2026-11-01T10:00:00 in UTC, or 7d ago) keeps those\n"
      "  whose status began then or later: the first of its latest checks of that\n"
-     "  kind in a row (a link never checked: when it joined the catalog)."},
+     "  kind in a row (a link never checked: when it joined the catalog).\n"
+     "  --sort orders the results of each category by their repository's stars\n"
+     "  (most first), last push (latest first) or name, from 'refdex repos' (the\n"
+     "  table then shows stars and last push; those without come last); JSON gives\n"
+     "  each entry's repository metadata as \"repo\"."},
     {"history", rd_cmd_history, O_DB | O_FORMAT, 3,
      "refdex history URL|NAME [--format table|tsv|json] [--db PATH]\n"
      "  Prints every stored check of a link, newest first: when, the result, the\n"
@@ -419,7 +425,8 @@ enum {
     OPT_GITEA_API,
     OPT_REPO_MAX_AGE,
     OPT_REPOS,
-    OPT_OLDER
+    OPT_OLDER,
+    OPT_SORT
 };
 
 static const struct option longopts[] = {
@@ -474,6 +481,7 @@ static const struct option longopts[] = {
     {"repo-max-age", required_argument, NULL, OPT_REPO_MAX_AGE},
     {"repos", no_argument, NULL, OPT_REPOS},
     {"older", required_argument, NULL, OPT_OLDER},
+    {"sort", required_argument, NULL, OPT_SORT},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -519,6 +527,7 @@ static int option_bit(int opt)
     case OPT_RUN: return O_RUN;
     case OPT_ADD: return O_ADD;
     case OPT_STATUS:
+    case OPT_SORT:
     case OPT_SINCE: return O_STATUS;
     case OPT_KEEP:
     case OPT_VACUUM: return O_PRUNE;
@@ -861,6 +870,11 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         case OPT_KEEP: rc = parse_count("--keep", optarg, 1, 2147483647, &cfg->keep); break;
         case OPT_VACUUM: cfg->vacuum = 1; break;
         case OPT_OLDER: rc = parse_older(optarg, cfg); break;
+        case OPT_SORT:
+            if (strcmp(optarg, "stars") && strcmp(optarg, "pushed") && strcmp(optarg, "name"))
+                return usage_error("--sort is stars, pushed or name, not '%s'", optarg);
+            cfg->sort = optarg;
+            break;
         case OPT_SHARDS:
             rc = parse_count("--shards", optarg, 1, RD_MAX_SHARDS, &cfg->shards_arg);
             break;

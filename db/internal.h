@@ -72,6 +72,18 @@ struct rd_db {
 #define RD_FAILING_SINCE                                                                           \
     "(CASE WHEN " RD_K_FAILS " THEN (SELECT min(s.checked_at)" RD_FAILING_RUN ") END)"
 
+/* The JSON object of a repository joined as r (with its link rl), or NULL:
+ * what query --format json and index.json say of an entry's repository. */
+#define RD_REPO_JSON                                                                               \
+    "CASE WHEN r.id IS NOT NULL THEN json_object('forge', r.forge, 'name', r.name,"                \
+    " 'renamed', json(CASE WHEN NOT r.gone AND lower(r.name) <>"                                   \
+    " substr(rl.key, instr(rl.key, ':') + 1) THEN 'true' ELSE 'false' END),"                       \
+    " 'gone', json(CASE WHEN r.gone THEN 'true' ELSE 'false' END), 'stars', r.stars,"              \
+    " 'forks', r.forks, 'archived', json(CASE WHEN r.archived THEN 'true'"                         \
+    " WHEN r.archived = 0 THEN 'false' END), 'pushed_at', r.pushed_at,"                            \
+    " 'default_branch', r.default_branch, 'license', r.license, 'description', r.description,"     \
+    " 'language', r.language, 'fetched_at', r.fetched_at) END"
+
 /* An entry's link as written: stored only where it differs from the
  * normalised URL (entries e joined with urls u). */
 #define RD_URL_RAW "coalesce(e.url_raw, u.url)"

@@ -386,6 +386,62 @@ case_fix_renamed() {
     expect_not_in out.txt "renamed:"
 }
 
+case_query_sort() {
+    start_fake --token t0k
+    cat > catalog.md <<'EOC'
+# Q
+
+## one
+
+- [Beta](https://github.com/a/bb) - 196 stars.
+  - [beta sub](https://example.org/sub) - Stays under Beta.
+- [alpha](https://github.com/a/a) - 97 stars.
+- [Gamma](https://github.com/a/ccc) - 297 stars.
+- [none](https://example.org/none) - No repository: last.
+
+## two
+
+- [old](https://github.com/a/arch-x) - Pushed 2019, 579 stars.
+- [quiet](https://github.com/a/stale-y) - Pushed 2020, 703 stars.
+- [new](https://github.com/a/zz) - Pushed 2026, 244 stars.
+EOC
+    GITHUB_TOKEN=t0k expect_exit 0 "$REFDEX" repos catalog.md $(apis)
+    expect_exit 0 "$REFDEX" query --sort stars --format json
+    python3 -c '
+import json
+rows = json.load(open("out.txt"))
+names = [r["name"] for r in rows]
+assert names == ["Gamma", "Beta", "alpha", "none", "quiet", "old", "new"], names
+beta = rows[1]
+assert [s["name"] for s in beta["sub_entries"]] == ["beta sub"], beta
+assert beta["repo"]["stars"] == 196 and beta["repo"]["name"] == "a/bb", beta["repo"]
+assert beta["repo"]["archived"] is False and beta["repo"]["license"] == "MIT"
+assert rows[3]["repo"] is None
+old = rows[5]["repo"]
+assert old["archived"] is True and old["pushed_at"] == "2019-05-01T10:00:00Z" and old["stars"] == 579, old
+' || fail "query --sort stars --format json"
+    checks=$((checks + 1))
+    expect_exit 0 "$REFDEX" query --sort pushed --format tsv
+    checks=$((checks + 1))
+    [ "$(cut -f3 out.txt | tail -n +2 | tr '\n' ' ')" = "Beta beta sub alpha Gamma none new quiet old " ] ||
+        fail "query --sort pushed: $(cut -f3 out.txt | tail -n +2 | tr '\n' ' ')"
+    expect_exit 0 "$REFDEX" query --sort name --format tsv
+    checks=$((checks + 1))
+    [ "$(cut -f3 out.txt | tail -n +2 | tr '\n' ' ')" = "alpha Beta beta sub Gamma none new old quiet " ] ||
+        fail "query --sort name: $(cut -f3 out.txt | tail -n +2 | tr '\n' ' ')"
+    # the table shows stars and the last push
+    expect_exit 0 "$REFDEX" query --sort stars --category one
+    expect_in out.txt "    297  2026-10-01"
+    expect_exit 0 "$REFDEX" query --sort stars --category two
+    expect_in out.txt "2019-05-01 archived"
+    # without --sort: catalog order, as before
+    expect_exit 0 "$REFDEX" query --format tsv
+    checks=$((checks + 1))
+    [ "$(cut -f3 out.txt | tail -n +2 | tr '\n' ' ')" = "Beta beta sub alpha Gamma none old quiet new " ] ||
+        fail "query without --sort: $(cut -f3 out.txt | tail -n +2 | tr '\n' ' ')"
+    expect_exit 2 "$REFDEX" query --sort forks
+}
+
 case_config_keys() {
     start_fake --token t0k
     gen_catalog 2
