@@ -72,6 +72,12 @@ struct rd_db {
 #define RD_FAILING_SINCE                                                                           \
     "(CASE WHEN " RD_K_FAILS " THEN (SELECT min(s.checked_at)" RD_FAILING_RUN ") END)"
 
+/* An entry's repository, when its link (urls, joined as u) names one that
+ * refdex repos stored: joined as r, with its link rl. */
+#define RD_REPO_JOIN                                                                               \
+    " LEFT JOIN repo_links rl ON rl.key = rd_repo_key(u.url)"                                      \
+    " LEFT JOIN repos r ON r.id = rl.repo_id"
+
 /* The JSON object of a repository joined as r (with its link rl), or NULL:
  * what query --format json and index.json say of an entry's repository. */
 #define RD_REPO_JSON                                                                               \

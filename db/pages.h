@@ -41,6 +41,12 @@ typedef struct rd_site_entry {
      * when the first was made (rd_report_row's); else 0 and NULL */
     int failing_runs;
     const char *failing_since;
+    /* its repository (refdex repos), when known: canonical name (NULL when
+     * not known), stars (-1), last push (NULL), archived, gone */
+    const char *repo;
+    int64_t stars;
+    const char *pushed_at;
+    int archived, gone;
 } rd_site_entry;
 
 /* What the pages read of each category, with its statements prepared once

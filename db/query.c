@@ -39,12 +39,9 @@
 
 /* An entry's repository, when the catalog's link names one that refdex
  * repos stored (e with its url u): joined as r. */
-#define REPO_JOIN                                                                                  \
-    " LEFT JOIN repo_links rl ON rl.key = rd_repo_key(u.url)"                                      \
-    " LEFT JOIN repos r ON r.id = rl.repo_id"
 #define ENTRY_FROM_REPO(join)                                                                      \
     " FROM entries e JOIN categories c ON c.id = e.category_id"                                    \
-    " LEFT JOIN urls u ON u.id = e.url_id" RD_STATUS_JOIN("k", "e.url_id") REPO_JOIN join          \
+    " LEFT JOIN urls u ON u.id = e.url_id" RD_STATUS_JOIN("k", "e.url_id") RD_REPO_JOIN join       \
         " WHERE e.id IN shown"
 
 /* --sort: each shown entry's result (itself, or the shown ancestor it is

@@ -442,6 +442,82 @@ assert old["archived"] is True and old["pushed_at"] == "2019-05-01T10:00:00Z" an
     expect_exit 2 "$REFDEX" query --sort forks
 }
 
+xpath() { xmllint --html --xpath "$2" "$1" 2>/dev/null; }
+expect_xpath() {
+    checks=$((checks + 1))
+    got=$(xpath "$1" "$2")
+    [ "$got" = "$3" ] || fail "$1: $2 is '$got', expected '$3'"
+}
+browser() {
+    timeout 90 chromium --headless --no-sandbox --disable-gpu --disable-quic \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --no-first-run --user-data-dir="$WORK/profile" "$@" 2>/dev/null
+}
+
+# The page: stars and last push beside each repository entry (the date as a
+# tooltip), an archived badge, index.json's "repo" against its schema, and
+# sorting within a category in the browser (the page as served keeps the
+# catalog's order)
+case_page() {
+    start_fake --token t0k
+    cat > catalog.md <<'EOC'
+# P
+
+## one
+
+- [Beta](https://github.com/a/bb) - 196 stars.
+  - [beta sub](https://example.org/sub) - Stays under Beta.
+- [alpha](https://github.com/a/a) - 97 stars.
+- [Gamma](https://github.com/a/ccc) - 297 stars.
+- [none](https://example.org/none) - No repository.
+- [old](https://github.com/a/arch-x) - Archived.
+EOC
+    GITHUB_TOKEN=t0k expect_exit 0 "$REFDEX" repos catalog.md $(apis)
+    expect_exit 0 "$REFDEX" render catalog.md --out site
+    h=site/index.html
+    expect_xpath $h 'string(//li[a="Gamma"]/span[@class="repo"]/span[@class="stars"])' "★ 297"
+    expect_xpath $h 'string(//li[a="Gamma"]/@data-stars)' 297
+    expect_xpath $h 'string(//li[a="Gamma"]//time/@datetime)' 2026-10-01T00:00:00Z
+    expect_xpath $h 'string(//li[a="Gamma"]//time/@title)' "last push 2026-10-01"
+    expect_xpath $h 'string(//li[a="old"]//time)' "$(python3 -c '
+import datetime
+d = (datetime.date.today() - datetime.date(2019, 5, 1)).days
+print("%d years ago" % int(d / 365.25))')"
+    expect_xpath $h 'count(//li[a="old"]/span[@class="badge archived"])' 1
+    expect_xpath $h 'count(//li[a="Gamma"]/span[@class="badge archived"])' 0
+    expect_xpath $h 'count(//li[a="none"]/span[@class="repo"])' 0
+    # served in the catalog's order
+    expect_xpath $h 'string(//section[@id="one"]/ul/li[1]/a)' Beta
+    checks=$((checks + 1))
+    python3 - "$TESTS/../render/index.schema.json" site/index.json <<'PY' || fail "index.json does not match its schema"
+import json, sys, jsonschema
+schema, doc = (json.load(open(p)) for p in sys.argv[1:3])
+jsonschema.validate(doc, schema, cls=jsonschema.Draft202012Validator)
+entries = doc["categories"][-1]["entries"]
+by = {e["name"]: e for e in entries}
+assert by["Gamma"]["repo"]["stars"] == 297 and by["old"]["repo"]["archived"] is True
+assert by["none"]["repo"] is None and by["Beta"]["sub_entries"][0]["repo"] is None
+assert doc["schema_version"] == 3
+PY
+    command -v chromium >/dev/null || { fail "no chromium"; return; }
+    browser --dump-dom "file://$WORK/site/index.html#sort=stars" > stars.html
+    checks=$((checks + 1))
+    [ -s stars.html ] || fail "chromium printed no DOM"
+    # old (579 stars) first; the one without a repository last; a sub-entry stays
+    expect_xpath stars.html 'string(//section[@id="one"]/ul/li[1]/a)' old
+    expect_xpath stars.html 'string(//section[@id="one"]/ul/li[2]/a)' Gamma
+    expect_xpath stars.html 'string(//section[@id="one"]/ul/li[5]/a)' none
+    expect_xpath stars.html 'string(//section[@id="one"]/ul/li[a="Beta"]/ul/li/a)' "beta sub"
+    browser --dump-dom "file://$WORK/site/index.html#sort=name" > name.html
+    expect_xpath name.html 'string(//section[@id="one"]/ul/li[1]/a)' alpha
+    expect_xpath name.html 'string(//section[@id="one"]/ul/li[2]/a)' Beta
+    browser --dump-dom "file://$WORK/site/index.html#sort=pushed" > pushed.html
+    expect_xpath pushed.html 'string(//section[@id="one"]/ul/li[4]/a)' old
+    expect_xpath pushed.html 'string(//section[@id="one"]/ul/li[5]/a)' none
+    browser --dump-dom "file://$WORK/site/index.html" > plain.html
+    expect_xpath plain.html 'string(//section[@id="one"]/ul/li[1]/a)' Beta
+}
+
 case_config_keys() {
     start_fake --token t0k
     gen_catalog 2
