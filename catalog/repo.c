@@ -151,14 +151,18 @@ int rd_repo_of_url(const char *url, rd_repo_ref *ref)
     if (nseg < 2 || (f != RD_FORGE_GITLAB && nseg != 2))
         return 0;
     size_t len = (size_t)(end - path);
-    if (len >= 5 && !strncmp(end - 4, ".git", 4))
+    while (len >= 5 && !strncmp(path + len - 4, ".git", 4)) /* a clone URL, any number of times */
         len -= 4;
     if (len >= RD_REPO_NAME_MAX || path[len - 1] == '/')
         return 0;
+    char name[RD_REPO_NAME_MAX];
+    memcpy(name, path, len);
+    name[len] = '\0';
+    if (!rd_repo_name_valid(f, name)) /* ".git" off "...git" leaves ".." */
+        return 0;
     if (ref) {
         ref->forge = f;
-        memcpy(ref->name, path, len);
-        ref->name[len] = '\0';
+        memcpy(ref->name, name, len + 1);
         ref->rest = (size_t)(end - url);
     }
     return 1;
@@ -188,6 +192,8 @@ int rd_repo_name_valid(rd_forge f, const char *name)
             n++;
         if (n == 0 || n > 100 || (n == 1 && q[0] == '.') || (n == 2 && !strncmp(q, "..", 2)))
             return 0;
+        if (f == RD_FORGE_GITLAB && n == 1 && q[0] == '-')
+            return 0; /* where GitLab's own pages of a project start */
         nseg++;
         if (q[n] == '\0')
             break;

@@ -36,7 +36,8 @@ rd_forge rd_forge_of_name(const char *name);
 
 /* Whether name is one a forge could answer with: segments of letters,
  * digits, '.', '_' and '-' (not "." or ".."), two for GitHub and Codeberg,
- * two to twenty for GitLab. What an API says is checked with it before it is
+ * two to twenty for GitLab (none of them "-", where GitLab's pages of a
+ * project begin). What an API says is checked with it before it is
  * stored or written into a catalog. */
 int rd_repo_name_valid(rd_forge f, const char *name);
 

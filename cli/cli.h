@@ -28,7 +28,7 @@ typedef enum rd_exit {
 } rd_exit;
 
 enum { RD_MAX_HEADERS = 32 };                             /* --header: at most */
-enum { RD_CONFIG_KEYS = 21 };                             /* the keys of [check] (cli/config.c) */
+enum { RD_CONFIG_KEYS = 24, RD_CONFIG_TOKEN_KEY = 21 };   /* the keys of [check] (cli/config.c) */
 enum { RD_CONFIG_VALUES = 512 };                          /* values a config file may hold */
 enum { RD_MAX_HOST_RULES = 64, RD_MAX_RULE_HEADERS = 8 }; /* [host "NAME"] sections, headers each */
 
@@ -102,8 +102,11 @@ typedef struct rd_config {
     rd_repos_opts repos;
     char api_url[3][1024]; /* --github-api, --gitlab-api, --gitea-api, without a final '/' */
     int check_repos;       /* check --repos */
-    int64_t older_s;       /* stale --older, in seconds (default 2 years) */
-    const char *older;     /* as given ("2y") */
+    /* github-token, gitlab-token, codeberg-token in refdex.ini (${NAME} read
+     * from the environment), over GITHUB_TOKEN...; NULL: none */
+    const char *tokens[3];
+    int64_t older_s;   /* stale --older, in seconds (default 2 years) */
+    const char *older; /* as given ("2y") */
 } rd_config;
 
 /* Maps an RD_E* code to an exit code. */

@@ -14,10 +14,10 @@
 
 /* The [check] keys, in the order `refdex config` prints them. */
 static const char *const config_keys[RD_CONFIG_KEYS] = {
-    "timeout",   "deadline",     "concurrency", "per-host", "host-interval", "retries",
-    "method",    "max-bytes",    "accept",      "max-age",  "allow-private", "user-agent",
-    "header",    "exclude",      "include",     "remap",    "github-api",    "gitlab-api",
-    "gitea-api", "repo-max-age", "repos"};
+    "timeout",   "deadline",     "concurrency", "per-host",     "host-interval", "retries",
+    "method",    "max-bytes",    "accept",      "max-age",      "allow-private", "user-agent",
+    "header",    "exclude",      "include",     "remap",        "github-api",    "gitlab-api",
+    "gitea-api", "repo-max-age", "repos",       "github-token", "gitlab-token",  "codeberg-token"};
 
 int rd_config_key(const char *name)
 {
@@ -226,11 +226,18 @@ static int on_key(void *ud, const char *section, const char *name, const char *v
         fprintf(stderr, "refdex: %s: more than %d values\n", where, RD_CONFIG_VALUES);
         return 0;
     }
-    char *v = strcmp(name, "header") ? strdup(value) : expand_env(value, "header", where);
+    int token = rd_config_key(name) >= RD_CONFIG_TOKEN_KEY;
+    char *v = strcmp(name, "header") && !token ? strdup(value) : expand_env(value, name, where);
     if (!v)
         return 0;
     cfg->config_values[cfg->nconfig_values++] = v;
     cfg->origin_now = l->line;
+    if (token) { /* a secret: no flag takes it (a command line is seen by all) */
+        cfg->tokens[rd_config_key(name) - RD_CONFIG_TOKEN_KEY] = v;
+        rd_config_mark(cfg, name);
+        l->rc = RD_EXIT_OK;
+        return 1;
+    }
     l->rc = rd_cli_option(cfg, name, v, where);
     if (l->rc == RD_EXIT_OK)
         rd_config_mark(cfg, name);
@@ -416,6 +423,9 @@ static void print_value(const rd_config *cfg, int i)
     case 18: fputs(cfg->repos.gitea_api, stdout); break;
     case 19: print_ms(cfg->repos.max_age_ms); break;
     case 20: fputs(cfg->check_repos ? "true" : "false", stdout); break;
+    case 21:
+    case 22:
+    case 23: fputs(cfg->tokens[i - RD_CONFIG_TOKEN_KEY] ? "(not shown)" : "", stdout); break;
     }
 }
 

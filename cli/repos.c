@@ -34,9 +34,9 @@ static const char *token(const char *name)
 int rd_run_repos(rd_config *cfg, rd_db *db, int cancel_fd, rd_repos_tally *t)
 {
     rd_repos_opts o = cfg->repos;
-    o.github_token = token("GITHUB_TOKEN");
-    o.gitlab_token = token("GITLAB_TOKEN");
-    o.gitea_token = token("CODEBERG_TOKEN");
+    o.github_token = cfg->tokens[0] && *cfg->tokens[0] ? cfg->tokens[0] : token("GITHUB_TOKEN");
+    o.gitlab_token = cfg->tokens[1] && *cfg->tokens[1] ? cfg->tokens[1] : token("GITLAB_TOKEN");
+    o.gitea_token = cfg->tokens[2] && *cfg->tokens[2] ? cfg->tokens[2] : token("CODEBERG_TOKEN");
     o.allow_private = cfg->crawl.allow_private;
     o.user_agent = cfg->crawl.user_agent;
     o.cancel_fd = cancel_fd;

@@ -148,7 +148,9 @@ static int ensure_answers(rd_db *db, rd_error *err)
 }
 
 /* A field of the object v, only when it has the JSON type the forge sends. */
-#define J_INT(p) "(CASE json_type(v, '" p "') WHEN 'integer' THEN v ->> '" p "' END)"
+/* a count: a whole number, not below 0 */
+#define J_INT(p)                                                                                   \
+    "(CASE WHEN json_type(v, '" p "') = 'integer' AND v ->> '" p "' >= 0 THEN v ->> '" p "' END)"
 #define J_BOOL(p) "(CASE json_type(v, '" p "') WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)"
 #define J_TEXT(p, max)                                                                             \
     "(CASE json_type(v, '" p "') WHEN 'text' THEN substr(v ->> '" p "', 1, " #max ") END)"

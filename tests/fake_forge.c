@@ -54,6 +54,11 @@ static void put(buf *b, const char *s, size_t n)
     b->p[b->n] = '\0';
 }
 
+static void puts_(buf *b, const char *s)
+{
+    put(b, s, strlen(s));
+}
+
 static void putf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void putf(buf *b, const char *fmt, ...)
 {
@@ -114,18 +119,18 @@ static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, buf *b,
 {
     if (!strcmp(mode, "malformed")) {
         b->n = 0;
-        put(b, "{\"data\":{\"r0\":{\"nameWithOwner\":", 31);
+        puts_(b, "{\"data\":{\"r0\":{\"nameWithOwner\":");
     } else if (!strcmp(mode, "nodata")) {
         b->n = 0;
-        put(b, "{\"errors\":[{\"type\":\"RATE_LIMITED\",\"message\":\"slow\"}]}", 53);
+        puts_(b, "{\"errors\":[{\"type\":\"RATE_LIMITED\",\"message\":\"slow\"}]}");
     } else if (!strcmp(mode, "huge")) {
         b->n = 0;
-        put(b, "{\"data\":{\"pad\":\"", 16);
+        puts_(b, "{\"data\":{\"pad\":\"");
         char block[1024];
         memset(block, 'x', sizeof block);
         for (int i = 0; i < 10 * 1024; i++) /* 10 MiB */
             put(b, block, sizeof block);
-        put(b, "\"}}", 3);
+        puts_(b, "\"}}");
     } else if (!strcmp(mode, "slow")) {
         for (int i = 0; i < 300 && !stop; i++)
             usleep(100 * 1000);
@@ -152,7 +157,7 @@ static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, buf *b,
 static int graphql(buf *out, const char *q)
 {
     int n = 0;
-    put(out, "{\"data\":{", 9);
+    puts_(out, "{\"data\":{");
     buf errors = {0};
     const char *p = q;
     while ((p = strstr(p, ":repository(owner:\\\""))) {
@@ -165,20 +170,20 @@ static int graphql(buf *out, const char *q)
             break;
         putf(out, "%s\"%s\":", n ? "," : "", a);
         if (!repo_json(out, owner, name, 1, 0)) {
-            put(out, "null", 4);
+            puts_(out, "null");
             putf(&errors, "%s{\"type\":\"NOT_FOUND\",\"path\":[\"%s\"],\"message\":\"no %s/%s\"}",
                  errors.n ? "," : "", a, owner, name);
         }
         n++;
         p++;
     }
-    put(out, "}", 1);
+    puts_(out, "}");
     if (errors.n) {
-        put(out, ",\"errors\":[", 11);
+        puts_(out, ",\"errors\":[");
         put(out, errors.p, errors.n);
-        put(out, "]", 1);
+        puts_(out, "]");
     }
-    put(out, "}", 1);
+    puts_(out, "}");
     free(errors.p);
     return n;
 }
@@ -208,15 +213,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     int k = atomic_fetch_add(&requests, 1);
     long reset = (long)time(NULL) + 3600;
     buf out = {0};
-    put(&out, "", 0);
+    puts_(&out, "");
     enum MHD_Result ret;
     int repos = 0;
     if (k < secondary) {
-        put(&out, "{\"message\":\"You have exceeded a secondary rate limit\"}", 56);
+        puts_(&out, "{\"message\":\"You have exceeded a secondary rate limit\"}");
         ret = answer(c, 403, &out, -1, 0, retry_after);
     } else if (!strcmp(url, "/graphql") && !strcmp(method, "POST")) {
         if (!authed) {
-            put(&out, "{\"message\":\"Bad credentials\"}", 29);
+            puts_(&out, "{\"message\":\"Bad credentials\"}");
             ret = answer(c, 401, &out, -1, 0, -1);
         } else {
             repos = graphql(&out, body->p ? body->p : "");
@@ -244,14 +249,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
             int used = atomic_fetch_add(&rest_used, 1);
             remaining = rest_limit - used - 1;
             if (remaining < 0) {
-                put(&out, "{\"message\":\"API rate limit exceeded\"}", 37);
+                puts_(&out, "{\"message\":\"API rate limit exceeded\"}");
                 ret = answer(c, 403, &out, 0, reset, -1);
                 goto done;
             }
         }
         repos = 1;
         if (!owner[0] || !name[0]) {
-            put(&out, "{\"message\":\"Not Found\"}", 23);
+            puts_(&out, "{\"message\":\"Not Found\"}");
             ret = answer(c, 404, &out, remaining, reset, -1);
         } else if (github && !strncmp(url, "/repos/", 7) && !strncmp(name, "old-", 4)) {
             /* GitHub answers a renamed repository's old name with a redirect */
@@ -264,7 +269,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         } else if (repo_json(&out, owner, name, 0, gitlab))
             ret = answer(c, 200, &out, remaining, reset, -1);
         else {
-            put(&out, "{\"message\":\"Not Found\"}", 23);
+            puts_(&out, "{\"message\":\"Not Found\"}");
             ret = answer(c, 404, &out, remaining, reset, -1);
         }
     }

@@ -183,9 +183,28 @@ case_token_secret() {
     # a wrong token: refused, and said without the token
     GITHUB_TOKEN="${secret}x" expect_exit 0 "$REFDEX" repos catalog.md $(apis) -v --repo-max-age 1ms
     expect_in err.txt "HTTP 401"
-    GITHUB_TOKEN=$secret "$REFDEX" repos catalog.md $(apis) -v --format json >>out.txt 2>>err.txt
+    # every command that asks the API, verbose, with every report format
+    for fmt in text json markdown github; do
+        GITHUB_TOKEN=$secret "$REFDEX" stale catalog.md $(apis) -v --repo-max-age 1ms \
+            --format $fmt -o stale-$fmt.out >>out.txt 2>>err.txt
+    done
+    GITHUB_TOKEN=$secret "$REFDEX" check catalog.md --repos $(apis) -v --repo-max-age 1ms \
+        --exclude '.' --format json -o check.json >>out.txt 2>>err.txt
+    GITHUB_TOKEN=$secret "$REFDEX" query --format json --sort stars >>out.txt 2>>err.txt
+    GITHUB_TOKEN=$secret "$REFDEX" render catalog.md --out site >>out.txt 2>>err.txt
+    # the token from refdex.ini, as ${NAME}: used, and not shown by refdex config
+    printf '[check]\ngithub-token = ${MY_PAT}\n' > refdex.ini
+    n=$(fake_requests "auth=yes")
+    env -u GITHUB_TOKEN MY_PAT=$secret "$REFDEX" repos catalog.md $(apis) -v --repo-max-age 1ms \
+        >>out.txt 2>>err.txt
+    checks=$((checks + 1))
+    [ "$(fake_requests "auth=yes")" -gt "$n" ] || fail "github-token in refdex.ini was not sent"
+    env -u GITHUB_TOKEN MY_PAT=$secret "$REFDEX" config catalog.md > config.txt 2>>err.txt
+    expect_in config.txt "github-token = (not shown)  # refdex.ini:2"
+    expect_in config.txt "gitlab-token =   # default"
     checks=$((checks + 1))
     if grep -rla -- "$secret" . ; then fail "the token is in a file of the run"; fi
+    expect_in out.txt "repositories linked"
 }
 
 case_address_policy() {

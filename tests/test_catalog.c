@@ -341,6 +341,15 @@ static const struct {
     /* fuzz_fix: a link whose text spans lines was placed on its last line, and
      * fix, looking for it from there, refused the file */
     {"fix-link-across-lines.md", RD_OK, NULL, 1, 2, 1},
+    /* fuzz_fmt: an item nested under markers ('- - [a]'); prose in (top) */
+    {"fmt-nested-under-markers.md", RD_OK, NULL, 1, 0, 1},
+    /* fuzz_repos (its first byte picks a URL): ".git" off "...git" left a
+     * repository named ".."; as a catalog, not text */
+    {"repos-dotdot-git.bin", RD_EINPUT, "NUL byte", 0, 0, 0},
+    /* fuzz_repos: "p.git.git" was read as "p.git", which written back read as "p" */
+    {"repos-git-git.bin", RD_EINPUT, "NUL byte", 0, 0, 0},
+    /* fuzz_repos: ".git" off a GitLab name left "-", where its own pages start */
+    {"repos-gitlab-dash.bin", RD_EINPUT, "NUL byte", 0, 0, 0},
 };
 
 RD_TEST(fuzz_crashes)
@@ -685,6 +694,14 @@ RD_TEST(repo_links)
         {"https://gitlab.com/grp", ""},
         {"https://codeberg.org/o/r/src/branch/main", "codeberg:o/r"},
         {"https://codeberg.org/explore/repos", ""},
+        /* found by fuzz_repos: ".git" off "...git" left "..", no name */
+        {"https://gitlab.com/g/s/...git/j1\"x", ""},
+        {"https://gitlab.com/g/s/...git/j1", "gitlab:g/s/...git/j1"},
+        {"https://github.com/a/...git", ""},
+        {"https://github.com/a/x..git", "github:a/x."},
+        /* found by fuzz_repos: a name left ending ".git" read back as another */
+        {"https://github.com/pg/p.git.git/", "github:pg/p"},
+        {"https://gitlab.com/3/3/.git/-.git/-//J", ""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char key[300];
