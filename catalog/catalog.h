@@ -154,7 +154,7 @@ int rd_catalog_parse(const char *file, const char *text, size_t len, long long m
                      rd_catalog **out, rd_error *err);
 
 /* Reads text as rd_catalog_parse does, a section at a time (the text
- * between two headings, 1 MiB or more), and calls fn after each: then cat
+ * between two headings, 256 KiB or more), and calls fn after each: then cat
  * holds every category so far (with slugs), in-page link, anchor and
  * finding, but the entries and notes of that section only. entries[0] is
  * entry number cat->entry_base of the whole catalog, and an entry's parent
@@ -236,6 +236,9 @@ void rd_github_anchor(const char *name, rd_buf *b);
 typedef struct rd_fix_check {
     rd_result result;
     const char *final_url; /* for a redirect, where it ends; may be NULL */
+    /* fix --archive: the link's archived copy (an http(s) URL); a link whose
+     * check fails (broken, error) moves to it. NULL: none, or not asked */
+    const char *archive_url;
 } rd_fix_check;
 
 /* Looks up the latest check of a normalised URL; NULL when there is none. */
@@ -252,7 +255,8 @@ typedef struct rd_fix {
 } rd_fix;
 
 /* Plans the fixes of cat (parsed from text): a link whose latest check is a
- * permanent redirect moves to its target, a scheme-less one gets https://. A
+ * permanent redirect moves to its target, a dead one (broken, error) to its
+ * archived copy when the lookup gives one, a scheme-less one gets https://. A
  * target that is a login page, the site's root, not http(s), or not found in
  * the text is skipped. Stores a malloc'd array in *out (free it with
  * rd_fix_free) and its length in *n. */

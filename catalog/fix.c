@@ -1,7 +1,8 @@
 /* catalog/fix.c — the rules of `fix`: which links change and to what, and
  * applying the changes to the catalog's text, byte for byte.
  *
- * A link moves to where its latest check says it permanently redirects, or
+ * A link moves to where its latest check says it permanently redirects, to
+ * its archived copy when it is dead and one was found (fix --archive), or
  * gets "https://" when it was written without a scheme. A redirect to a login
  * page or to the site's root is left alone. What a server sent is never
  * pasted as it came: only an http(s) target, with what Markdown would read
@@ -123,6 +124,17 @@ static int plan_entry(const rd_catalog *cat, int i, const char *text, size_t len
             f->skipped = 1;
             snprintf(f->note, sizeof f->note, "%s redirects to %.200s, but %s", e->url_raw, target,
                      bad);
+            return 1;
+        }
+    } else if (k && k->archive_url && rd_result_fails(k->result, 0)) {
+        target = k->archive_url;
+        f->why = "dead link: its archived copy";
+        if (strncmp(target, "https://", 8) && strncmp(target, "http://", 7)) {
+            f->skipped = 1;
+            snprintf(f->note, sizeof f->note,
+                     "%s is dead, but its archived copy %.200s is not an "
+                     "http(s) URL",
+                     e->url_raw, target);
             return 1;
         }
     } else if (e->missing_scheme) {

@@ -638,7 +638,9 @@ static void list_run(rd_fmt *f, cmark_node *first, cmark_node *last, char delim)
             break;
     }
     rd_buf lead = {0};
-    if (f->width)
+    if (f->width && f->pending) /* the first item goes on its parent's marker line: */
+        rd_buf_append(&lead, f->lead.data, f->lead.len); /* the others under it */
+    else if (f->width)
         nested_lead(f, &lead);
     int ordered = cmark_node_get_list_type(first) == CMARK_ORDERED_LIST;
     int number = cmark_node_get_list_start(first), first_item = 1, depth = 0;

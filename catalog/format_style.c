@@ -55,9 +55,9 @@ static int same_lead(const char *p, const char *pp, size_t pat)
 }
 
 /* How a nested item sits under its parent item: the indent in spaces (1..8),
- * 0 for one tab, or -1 when that cannot be said (it is on its parent's line,
- * under a parent with nothing on its marker's line, in a quote, or after
- * mixed whitespace). An item aligned with its parent's
+ * 0 for one tab, or -1 when that cannot be said (it or its list's first item
+ * is on its parent's line, under a parent with nothing on its marker's line,
+ * in a quote, or after mixed whitespace). An item aligned with its parent's
  * text counts as 2, which fmt writes as "as wide as the marker", so "1. " with
  * its items at 3 and "- " with its items at 2 are one style. */
 static int nesting(const rd_fmt *f, cmark_node *it, cmark_node *parent)
@@ -65,6 +65,9 @@ static int nesting(const rd_fmt *f, cmark_node *it, cmark_node *parent)
     int l = cmark_node_get_start_line(it), pl = cmark_node_get_start_line(parent);
     if (l == pl || l < 1 || pl < 1 || l > (int)f->nlines || pl > (int)f->nlines)
         return -1;
+    cmark_node *first = cmark_node_first_child(cmark_node_parent(it));
+    if (first && cmark_node_get_start_line(first) == pl)
+        return -1; /* under the list's first item, on its parent's line: no choice */
     size_t n, pn;
     const char *p = rd_fmt_line(f, l, &n), *pp = rd_fmt_line(f, pl, &pn);
     size_t at = (size_t)cmark_node_get_start_column(it) - 1;

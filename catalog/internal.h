@@ -95,7 +95,7 @@ void rd_cmark_mem_release(void);
 /* How much text rd_catalog_parse gives cmark at once, at least: a section
  * ends before the next heading that no block reaches past, so cmark's tree
  * is never the whole document's. */
-#define RD_SECTION_BYTES ((size_t)1 << 20)
+#define RD_SECTION_BYTES ((size_t)1 << 18)
 
 /* rd_catalog_parse (fn NULL) or rd_catalog_stream with sections of
  * section_bytes or more (1: a section at every heading it can, as the tests

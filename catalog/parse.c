@@ -12,6 +12,8 @@
  * became, so its children know their entry or group. */
 #include <cmark.h>
 #include <ctype.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,8 +39,11 @@ typedef struct parser {
                       * section's when they are handed on a section at a time */
     int (*fn)(void *, const rd_catalog *);
     void *ud;
+    struct ahead *ahead; /* set when read in a thread of its own (rd_catalog_stream) */
     int oom;
 } parser;
+
+static int pass_on(parser *p, rd_error *err);
 
 static rd_pos pos_of(const parser *p, cmark_node *n)
 {
@@ -848,7 +853,7 @@ static void parser_done(parser *p)
 static int hand_on(parser *p, rd_error *err)
 {
     rd_catalog *cat = p->cat;
-    int rc = p->fn(p->ud, cat);
+    int rc = p->ahead ? pass_on(p, err) : p->fn(p->ud, cat);
     if (rc < 0) {
         if (err->code == 0)
             rd_error_set(err, rc, "%s: stopped while reading", cat->file);
@@ -859,7 +864,8 @@ static int hand_on(parser *p, rd_error *err)
     cat->note_base += cat->nnotes;
     cat->nnotes = 0;
     p->described = 0;
-    rd_arena_free(p->sect);
+    if (!p->ahead) /* else the section's strings went with it */
+        rd_arena_free(p->sect);
     if (!(p->sect = rd_arena_new()))
         p->oom = 1;
     return RD_OK;
@@ -921,7 +927,7 @@ static int read_section(parser *p, size_t first, size_t last, int split, rd_erro
             p->oom = 1;
     }
     rd_cmark_mem_release();
-    if (rc == RD_OK && !p->oom && p->fn)
+    if (rc == RD_OK && !p->oom && (p->fn || p->ahead))
         rc = hand_on(p, err);
     return rc < 0 ? rc : 1;
 }
@@ -958,9 +964,9 @@ static int may_define_links(const char *text, size_t len)
     return 0;
 }
 
-int rd_catalog_read(const char *file, const char *text, size_t len, long long max_input,
-                    size_t section_bytes, int (*fn)(void *, const rd_catalog *), void *ud,
-                    rd_catalog **out, rd_error *err)
+static int read_catalog(const char *file, const char *text, size_t len, long long max_input,
+                        size_t section_bytes, int (*fn)(void *, const rd_catalog *), void *ud,
+                        struct ahead *ahead, rd_catalog **out, rd_error *err)
 {
     *out = NULL;
     if (max_input <= 0)
@@ -984,9 +990,10 @@ int rd_catalog_read(const char *file, const char *text, size_t len, long long ma
                 .heading = -1,
                 .marker = -1,
                 .top = -1,
-                .sect = fn ? rd_arena_new() : arena,
+                .sect = fn || ahead ? rd_arena_new() : arena,
                 .fn = fn,
-                .ud = ud};
+                .ud = ud,
+                .ahead = ahead};
     int rc = rd_text_lines(file, text, len, &p.line_start, &p.nlines, err);
     if (rc == RD_OK && (!cat->file || !p.sect))
         p.oom = 1;
@@ -1026,17 +1033,229 @@ int rd_catalog_read(const char *file, const char *text, size_t len, long long ma
     return RD_OK;
 }
 
+int rd_catalog_read(const char *file, const char *text, size_t len, long long max_input,
+                    size_t section_bytes, int (*fn)(void *, const rd_catalog *), void *ud,
+                    rd_catalog **out, rd_error *err)
+{
+    return read_catalog(file, text, len, max_input, section_bytes, fn, ud, NULL, out, err);
+}
+
 int rd_catalog_parse(const char *file, const char *text, size_t len, long long max_input,
                      rd_catalog **out, rd_error *err)
 {
     return rd_catalog_read(file, text, len, max_input, RD_SECTION_BYTES, NULL, NULL, out, err);
 }
 
+/* ---- reading a section ahead (rd_catalog_stream) ----
+ *
+ * The reading runs in a thread of its own while the caller's thread runs fn
+ * on the section before: on two cores, storing a catalog takes the time of
+ * the slower of the two, not of both. Each section read is passed on as a
+ * copy of what it added to the catalog's arrays (its categories, entries and
+ * notes) with the arena of the section's strings, so that the reading goes on
+ * without touching what fn reads; the caller's thread keeps its own array of
+ * the categories so far, and category strings live in the catalog's arena,
+ * which only grows. At most AHEAD_MAX sections wait, so
+ * memory stays a few sections' worth. */
+enum { AHEAD_MAX = 2 };
+
+typedef struct piece {
+    rd_catalog view;    /* entries and notes are the piece's own; no nav, ids, findings */
+    rd_category *added; /* the catalog's categories since the piece before */
+    size_t nadded;
+    rd_arena *strings;
+    struct piece *next;
+} piece;
+
+typedef struct ahead {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    piece *first, *last;
+    size_t passed;     /* categories passed on so far (the reading thread's) */
+    rd_category *cats; /* the categories handed to fn (the caller's thread's) */
+    size_t ncats, cap_cats;
+    size_t waiting;
+    int done;    /* the reading has ended (rc, err, out say how) */
+    int stopped; /* fn failed: the reading stops at its next section */
+    /* the reading's arguments and result */
+    const char *file, *text;
+    size_t len;
+    long long max_input;
+    rd_catalog *out;
+    rd_error err;
+    int rc;
+} ahead;
+
+static void *memdup(const void *src, size_t n, int *oom)
+{
+    if (!n)
+        return NULL;
+    void *d = malloc(n);
+    if (d)
+        memcpy(d, src, n);
+    else
+        *oom = 1;
+    return d;
+}
+
+static void piece_free(piece *pc)
+{
+    free(pc->added);
+    free(pc->view.entries);
+    free(pc->view.notes);
+    rd_arena_free(pc->strings);
+    free(pc);
+}
+
+/* hand_on's half in the reading thread: queues a copy of the section. */
+static int pass_on(parser *p, rd_error *err)
+{
+    const rd_catalog *cat = p->cat;
+    ahead *a = p->ahead;
+    piece *pc = calloc(1, sizeof *pc);
+    int oom = !pc;
+    if (pc) {
+        pc->view = *cat;
+        pc->nadded = cat->ncategories - a->passed; /* a->passed is this thread's */
+        pc->added = memdup(cat->categories + a->passed, pc->nadded * sizeof *pc->added, &oom);
+        pc->view.categories = NULL; /* the caller's thread's whole (hand_to) */
+        pc->view.entries = memdup(cat->entries, cat->nentries * sizeof *cat->entries, &oom);
+        pc->view.notes = memdup(cat->notes, cat->nnotes * sizeof *cat->notes, &oom);
+        pc->view.nav = NULL, pc->view.nnav = 0;
+        pc->view.ids = NULL, pc->view.nids = 0;
+        pc->view.findings = NULL, pc->view.nfindings = 0;
+        pc->view.arena = NULL;
+        pc->strings = p->sect;
+    }
+    if (oom) {
+        if (pc) {
+            pc->strings = NULL;
+            piece_free(pc);
+        }
+        return rd_error_set(err, RD_ENOMEM, "%s: out of memory", cat->file);
+    }
+    pthread_mutex_lock(&a->mu);
+    while (a->waiting >= AHEAD_MAX && !a->stopped)
+        pthread_cond_wait(&a->cv, &a->mu);
+    int stopped = a->stopped;
+    if (!stopped) {
+        a->passed = cat->ncategories;
+        if (a->last)
+            a->last->next = pc;
+        else
+            a->first = pc;
+        a->last = pc;
+        a->waiting++;
+        pthread_cond_broadcast(&a->cv);
+    }
+    pthread_mutex_unlock(&a->mu);
+    if (stopped) {
+        piece_free(pc);
+        p->sect = NULL;      /* freed with the piece */
+        return RD_EINTERNAL; /* the caller's error is the one returned */
+    }
+    return RD_OK;
+}
+
+/* In the caller's thread: the piece's categories added to those before, and
+ * fn given the whole, as rd_catalog_read gives it. */
+static int hand_to(ahead *a, piece *pc, int (*fn)(void *, const rd_catalog *), void *ud)
+{
+    size_t need = a->ncats + pc->nadded;
+    if (need > a->cap_cats) {
+        size_t cap = need > 2 * a->cap_cats ? need : 2 * a->cap_cats;
+        rd_category *c = cap < SIZE_MAX / sizeof *c ? realloc(a->cats, cap * sizeof *c) : NULL;
+        if (!c)
+            return RD_ENOMEM;
+        a->cats = c;
+        a->cap_cats = cap;
+    }
+    if (pc->nadded)
+        memcpy(a->cats + a->ncats, pc->added, pc->nadded * sizeof *a->cats);
+    a->ncats = need;
+    pc->view.categories = a->cats;
+    pc->view.ncategories = a->ncats;
+    int rc = fn(ud, &pc->view);
+    pc->view.categories = NULL;
+    return rc;
+}
+
+static void *read_ahead(void *arg)
+{
+    ahead *a = arg;
+    a->rc = read_catalog(a->file, a->text, a->len, a->max_input, RD_SECTION_BYTES, NULL, NULL, a,
+                         &a->out, &a->err);
+    pthread_mutex_lock(&a->mu);
+    a->done = 1;
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+    return NULL;
+}
+
 int rd_catalog_stream(const char *file, const char *text, size_t len, long long max_input,
                       int (*fn)(void *ud, const rd_catalog *cat), void *ud, rd_catalog **out,
                       rd_error *err)
 {
-    return rd_catalog_read(file, text, len, max_input, RD_SECTION_BYTES, fn, ud, out, err);
+    if (len <= RD_SECTION_BYTES) /* one section: nothing to overlap */
+        return rd_catalog_read(file, text, len, max_input, RD_SECTION_BYTES, fn, ud, out, err);
+    *out = NULL;
+    ahead a = {.file = file, .text = text, .len = len, .max_input = max_input};
+    pthread_t t;
+    if (pthread_mutex_init(&a.mu, NULL))
+        return rd_error_set(err, RD_ENOMEM, "%s: cannot start reading", file);
+    if (pthread_cond_init(&a.cv, NULL)) {
+        pthread_mutex_destroy(&a.mu);
+        return rd_error_set(err, RD_ENOMEM, "%s: cannot start reading", file);
+    }
+    if (pthread_create(&t, NULL, read_ahead, &a)) { /* no thread: read here, as before */
+        pthread_cond_destroy(&a.cv);
+        pthread_mutex_destroy(&a.mu);
+        return rd_catalog_read(file, text, len, max_input, RD_SECTION_BYTES, fn, ud, out, err);
+    }
+    int rc = RD_OK;
+    for (;;) {
+        pthread_mutex_lock(&a.mu);
+        while (!a.first && !a.done)
+            pthread_cond_wait(&a.cv, &a.mu);
+        piece *pc = a.first;
+        if (pc) {
+            if (!(a.first = pc->next))
+                a.last = NULL;
+            a.waiting--;
+            pthread_cond_broadcast(&a.cv);
+        }
+        pthread_mutex_unlock(&a.mu);
+        if (!pc)
+            break;
+        if (rc == RD_OK) {
+            rc = hand_to(&a, pc, fn, ud);
+            if (rc == RD_ENOMEM && err->code == 0)
+                rd_error_set(err, rc, "%s: out of memory", file);
+            if (rc < 0) {
+                if (err->code == 0)
+                    rd_error_set(err, rc, "%s: stopped while reading", file);
+                pthread_mutex_lock(&a.mu);
+                a.stopped = 1;
+                pthread_cond_broadcast(&a.cv);
+                pthread_mutex_unlock(&a.mu);
+            }
+        }
+        piece_free(pc);
+    }
+    pthread_join(t, NULL);
+    free(a.cats);
+    pthread_cond_destroy(&a.cv);
+    pthread_mutex_destroy(&a.mu);
+    if (rc < 0) {
+        rd_catalog_free(a.out);
+        return rc;
+    }
+    if (a.rc < 0) {
+        *err = a.err;
+        return a.rc;
+    }
+    *out = a.out;
+    return RD_OK;
 }
 
 void rd_catalog_free(rd_catalog *cat)

@@ -12,6 +12,7 @@
 #include <regex.h>
 
 #include "../crawler/crawler.h"
+#include "../db/archive.h"
 #include "../db/checks.h"
 
 /* --exclude, --include: each at most, on a command line (rd_check_opts
@@ -24,13 +25,23 @@ typedef struct rd_check_tally {
     size_t total;   /* links of the catalog (of the shard, in a sharded run) */
     size_t catalog; /* links of the whole catalog */
     size_t done, count[RD_RES_COUNT];
-    size_t failing;     /* results that fail the run (rd_result_fails) */
+    /* results that fail the run: while it goes, those that fail
+     * (rd_result_fails); at its end, the URLs whose verdict is "fail" (a
+     * failing link within --fail-after is flaky instead: see RD_VERDICT) */
+    size_t failing;
+    size_t flaky;       /* at its end: the URLs whose verdict is "flaky" (warnings) */
     size_t web, hosts;  /* links fetched over the network, and their hosts */
     size_t host_pauses; /* times a rate-limited host was paused */
+    size_t offline_web; /* --offline: web links left out of the run */
     size_t by_api;      /* links checked by their forge's answer (--repos) */
     int64_t started_ms, elapsed_ms;
     int network_down;    /* links on several hosts, and not one server reached */
     const char *outcome; /* "completed", "interrupted" or "deadline" */
+    /* --archive: dead links whose archived copy was found, that have none,
+     * whose lookup failed (the first one's words), and not asked (over
+     * RD_ARCHIVE_LOOKUPS_MAX, or the deadline came) */
+    size_t archive_found, archive_none, archive_failed, archive_left;
+    char archive_error[400];
 } rd_check_tally;
 
 typedef struct rd_check_opts {
@@ -47,10 +58,25 @@ typedef struct rd_check_opts {
      * the link's (fix must not point the catalog at the mirror). */
     const char *const *remap;
     int nremap;
+    /* check --diff REV: only the links of entries whose lines (of the
+     * catalog now) are in diff_lines, pairs of first and last line, are
+     * checked; the others are stored as 'unchanged', not fetched. NULL:
+     * every link is checked. */
+    const char *diff_rev;
+    const int *diff_lines;
+    size_t ndiff;        /* pairs */
     const char *catalog; /* the catalog's path: relative links are beside it */
     int strict;          /* timeouts, rate limits and cancellations fail too */
-    int shard, shards;   /* check only the links whose host is in shard K of N
-                            (rd_shard_of_host); shards 0: every link */
+    int fail_after;      /* --fail-after K: a link fails the run only when it failed in its
+                            latest K conclusive checks, this one included (0, 1: at once) */
+    /* --archive: look up an archived copy of each link whose verdict is
+     * "fail", with the availability API at archive_api (rd_check_archive) */
+    int archive;
+    const char *archive_api;
+    int offline;       /* check only local links (files, relative, mailto): the web
+                          links are left out of the run, not fetched nor stored */
+    int shard, shards; /* check only the links whose host is in shard K of N
+                          (rd_shard_of_host); shards 0: every link */
     /* --repos: a link to a repository itself (rd_repo_of_url, nothing after
      * its name but a '/' or a #fragment) whose forge answered within
      * repo_max_age_ms (rd_repos_fetch, before the run) is checked by that
@@ -80,5 +106,22 @@ int rd_shard_of_url(const char *url, int shards);
 int rd_remap_compile(const char *rule, regex_t *re, const char **to, rd_error *err);
 
 int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_error *err);
+
+/* The default of --archive-api: the Wayback Machine's availability API. */
+#define RD_ARCHIVE_API_DEFAULT "https://archive.org/wayback/available"
+
+/* For the run t->run_id has ended: asks o->archive_api about each link whose
+ * verdict is "fail" and whose archive answer is missing or old, at most
+ * RD_ARCHIVE_LOOKUPS_MAX, each within RD_ARCHIVE_TIMEOUT_MS and all within
+ * RD_ARCHIVE_TOTAL_MS and the run's deadline, and stores each answer (db/archive.h). A lookup that
+ * fails (the API unreachable, refused by the address policy, slow, too large, or its answer
+ * refused) is counted in t, not an error; a database error is. */
+int rd_check_archive(rd_db *db, const rd_check_opts *o, const rd_ctx *run, rd_check_tally *t,
+                     rd_error *err);
+
+/* The lines a `git diff -U0` (text[0..len)) adds or changes on its new side,
+ * as pairs of first and last line into *lines (malloc'd; the caller frees
+ * it), *n pairs. A pure deletion adds none. Returns RD_OK, or RD_ENOMEM. */
+int rd_diff_lines(const char *text, size_t len, int **lines, size_t *n);
 
 #endif

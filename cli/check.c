@@ -116,6 +116,26 @@ static void fit_descriptors(rd_config *cfg)
     }
 }
 
+/* What --archive did, on stderr: lookups that failed or were left always
+ * (unless -q), the counts with -v. */
+static void say_archive(const rd_config *cfg, const rd_check_tally *t)
+{
+    if (!cfg->archive || cfg->verbosity < 0)
+        return;
+    if (cfg->verbosity > 0)
+        fprintf(stderr, "refdex: archived copies: %zu found, %zu with none\n", t->archive_found,
+                t->archive_none);
+    if (t->archive_failed)
+        fprintf(stderr, "refdex: %zu archive lookup%s failed (%s); asked again next run\n",
+                t->archive_failed, t->archive_failed == 1 ? "" : "s", t->archive_error);
+    if (t->archive_left)
+        fprintf(stderr,
+                "refdex: %zu dead link%s not looked up in the archive (at most %d a run, "
+                "%d s in all, within --deadline); asked next run\n",
+                t->archive_left, t->archive_left == 1 ? "" : "s", RD_ARCHIVE_LOOKUPS_MAX,
+                RD_ARCHIVE_TOTAL_MS / 1000);
+}
+
 int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *failing,
                  int *network_down)
 {
@@ -142,8 +162,15 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
                        .ninclude = cfg->ninclude,
                        .remap = cfg->remap,
                        .nremap = cfg->nremap,
+                       .diff_rev = cfg->diff_rev,
+                       .diff_lines = cfg->diff_lines,
+                       .ndiff = cfg->ndiff,
                        .catalog = cfg->file,
                        .strict = cfg->strict,
+                       .fail_after = cfg->fail_after,
+                       .archive = cfg->archive,
+                       .archive_api = cfg->archive_api ? cfg->archive_api : RD_ARCHIVE_API_DEFAULT,
+                       .offline = cfg->offline,
                        .shard = cfg->shard,
                        .shards = cfg->shards,
                        .on_result = draw,
@@ -179,6 +206,8 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
     }
     if (e == RD_OK)
         e = rd_check_links(db, &o, &t, &err);
+    if (e == RD_OK)
+        say_archive(cfg, &t);
     if (e == RD_OK && cfg->verbosity > 0)
         fprintf(stderr, "refdex: the run took %lld ms (--deadline %lld ms), outcome %s\n",
                 (long long)t.elapsed_ms, (long long)cfg->deadline_ms, t.outcome);
@@ -191,7 +220,11 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
                              .shard = cfg->shard,
                              .shards = cfg->shards,
                              .catalog = t.catalog,
-                             .host_pauses = t.host_pauses};
+                             .host_pauses = t.host_pauses,
+                             .failing = t.failing,
+                             .flaky = t.flaky,
+
+                             .offline_web = t.offline_web};
     memcpy(sum.count, t.count, sizeof sum.count);
     *network_down = t.network_down;
     if (e == RD_OK)
@@ -268,12 +301,14 @@ int rd_cmd_check(rd_config *cfg)
     int fmt = rd_report_format_parse(cfg->format ? cfg->format : "text");
     if (fmt < 0) {
         fprintf(stderr,
-                "refdex: check --format is text, json, junit, github or markdown, "
+                "refdex: check --format is text, json, junit, github, markdown or sarif, "
                 "not '%s'\n",
                 cfg->format);
         return RD_EXIT_USAGE;
     }
     int rc = rd_cli_shard(cfg);
+    if (rc == RD_EXIT_OK && cfg->diff_rev) /* before anything is written */
+        rc = rd_cli_diff(cfg);
     if (rc != RD_EXIT_OK)
         return rc;
     rc = rd_cli_ingest(cfg, cfg->verbosity > 0 ? stderr : NULL);

@@ -28,7 +28,7 @@ typedef enum rd_exit {
 } rd_exit;
 
 enum { RD_MAX_HEADERS = 32 };                             /* --header: at most */
-enum { RD_CONFIG_KEYS = 24, RD_CONFIG_TOKEN_KEY = 21 };   /* the keys of [check] (cli/config.c) */
+enum { RD_CONFIG_KEYS = 27, RD_CONFIG_TOKEN_KEY = 24 };   /* the keys of [check] (cli/config.c) */
 enum { RD_CONFIG_VALUES = 512 };                          /* values a config file may hold */
 enum { RD_MAX_HOST_RULES = 64, RD_MAX_RULE_HEADERS = 8 }; /* [host "NAME"] sections, headers each */
 
@@ -52,6 +52,9 @@ typedef struct rd_config {
     rd_status_range *accept; /* --accept, owned */
     int64_t deadline_ms;     /* --deadline, 0: none */
     int64_t max_age_ms;      /* --max-age, 0: always check */
+    int fail_after;          /* --fail-after K; 0: 1 */
+    int archive;             /* check --archive, fix --archive */
+    const char *archive_api; /* --archive-api; NULL: RD_ARCHIVE_API_DEFAULT */
     const char *exclude[RD_MAX_PATTERNS], *include[RD_MAX_PATTERNS];
     int nexclude, ninclude;
     const char *remap[RD_MAX_PATTERNS]; /* --remap 'REGEX REPLACEMENT' */
@@ -98,6 +101,11 @@ typedef struct rd_config {
     char **ignore;     /* its patterns, owned */
     int *ignore_line;
     int nignore;
+    int offline; /* check --offline: local links only */
+    /* check --diff REV: the catalog's lines changed since REV (pairs) */
+    const char *diff_rev;
+    int *diff_lines; /* owned */
+    size_t ndiff;
     /* refdex repos, check --repos: the forges' APIs (--github-api ...) */
     rd_repos_opts repos;
     char api_url[3][1024]; /* --github-api, --gitlab-api, --gitea-api, without a final '/' */
@@ -130,6 +138,8 @@ int rd_cmd_render(rd_config *cfg);
 int rd_cmd_fmt(rd_config *cfg);
 int rd_cmd_fix(rd_config *cfg);
 int rd_cmd_parse(rd_config *cfg);
+int rd_cmd_links(rd_config *cfg);
+int rd_cmd_hosts(rd_config *cfg);
 int rd_cmd_report(rd_config *cfg);
 int rd_cmd_merge(rd_config *cfg);
 int rd_cmd_config(rd_config *cfg);
@@ -170,6 +180,11 @@ int rd_cli_option(rd_config *cfg, const char *key, const char *value, const char
  * the environment (what a GitHub Actions matrix sets). Fills cfg->shard and
  * cfg->shards; says why and returns RD_EXIT_USAGE when they are not valid. */
 int rd_cli_shard(rd_config *cfg);
+
+/* check --diff: runs `git diff -U0 REV -- FILE` (no shell) beside
+ * cfg->file into cfg->diff_lines. Not a git repository, no git, an unknown
+ * REV: said, RD_EXIT_USAGE. Returns an exit code. */
+int rd_cli_diff(rd_config *cfg);
 
 /* Renders the site of the database into cfg->out_dir (made beside the
  * catalog when not given) and says where, unless quiet. Returns an exit code. */

@@ -14,10 +14,11 @@
 
 /* The [check] keys, in the order `refdex config` prints them. */
 static const char *const config_keys[RD_CONFIG_KEYS] = {
-    "timeout",   "deadline",     "concurrency", "per-host",     "host-interval", "retries",
-    "method",    "max-bytes",    "accept",      "max-age",      "allow-private", "user-agent",
-    "header",    "exclude",      "include",     "remap",        "github-api",    "gitlab-api",
-    "gitea-api", "repo-max-age", "repos",       "github-token", "gitlab-token",  "codeberg-token"};
+    "timeout",      "deadline",     "concurrency",   "per-host",  "host-interval", "retries",
+    "method",       "max-bytes",    "accept",        "max-age",   "allow-private", "user-agent",
+    "header",       "exclude",      "include",       "remap",     "fail-after",    "archive",
+    "archive-api",  "github-api",   "gitlab-api",    "gitea-api", "repo-max-age",  "repos",
+    "github-token", "gitlab-token", "codeberg-token"};
 
 int rd_config_key(const char *name)
 {
@@ -108,8 +109,11 @@ static rd_host_rule *host_rule(rd_config *cfg, const char *section, const char *
     char name[256];
     snprintf(name, sizeof name, "%.*s", (int)(n - 7), section + 6);
     for (int i = 0; i < cfg->nhost_rules; i++)
-        if (!strcasecmp(cfg->host_rules[i].host, name))
+        if (!strcasecmp(cfg->host_rules[i].host, name)) {
+            if (!cfg->rule_line[i]) /* a default rule, now the file's */
+                cfg->rule_line[i] = line;
             return &cfg->host_rules[i];
+        }
     if (cfg->nhost_rules == RD_MAX_HOST_RULES || cfg->nconfig_values == RD_CONFIG_VALUES) {
         fprintf(stderr, "refdex: %s: more than %d [host] sections\n", where, RD_MAX_HOST_RULES);
         return NULL;
@@ -328,8 +332,29 @@ static int load_ignore(rd_config *cfg, const char *catalog)
     return rc;
 }
 
+/* Hosts known to answer any link checker with a wall (LinkedIn's HTTP 999):
+ * treat = blocked unless refdex.ini says otherwise ([host "NAME"] treat =
+ * check). */
+static const char *const walled_hosts[] = {"linkedin.com", "www.linkedin.com"};
+
+static void add_default_rules(rd_config *cfg)
+{
+    for (size_t i = 0; i < sizeof walled_hosts / sizeof *walled_hosts; i++) {
+        int k = cfg->nhost_rules++;
+        cfg->rule_line[k] = 0;
+        cfg->host_rules[k] = (rd_host_rule){.host = walled_hosts[i],
+                                            .interval_ms = -1,
+                                            .method = -1,
+                                            .headers = cfg->rule_headers[k],
+                                            .treat = RD_TREAT_BLOCKED};
+    }
+    cfg->crawl.hosts = cfg->host_rules;
+    cfg->crawl.nhosts = (size_t)cfg->nhost_rules;
+}
+
 int rd_config_load(rd_config *cfg, const char *path, const char *catalog)
 {
+    add_default_rules(cfg);
     int rc = load_file(cfg, path, catalog);
     return rc == RD_EXIT_OK ? load_ignore(cfg, catalog) : rc;
 }
@@ -418,14 +443,14 @@ static void print_value(const rd_config *cfg, int i)
     case 9: print_ms(cfg->max_age_ms); break;
     case 10: fputs(o->allow_private ? "true" : "false", stdout); break;
     case 11: fputs(o->user_agent, stdout); break;
-    case 16: fputs(cfg->repos.github_api, stdout); break;
-    case 17: fputs(cfg->repos.gitlab_api, stdout); break;
-    case 18: fputs(cfg->repos.gitea_api, stdout); break;
-    case 19: print_ms(cfg->repos.max_age_ms); break;
-    case 20: fputs(cfg->check_repos ? "true" : "false", stdout); break;
-    case 21:
-    case 22:
-    case 23: fputs(cfg->tokens[i - RD_CONFIG_TOKEN_KEY] ? "(not shown)" : "", stdout); break;
+    case 19: fputs(cfg->repos.github_api, stdout); break;
+    case 20: fputs(cfg->repos.gitlab_api, stdout); break;
+    case 21: fputs(cfg->repos.gitea_api, stdout); break;
+    case 22: print_ms(cfg->repos.max_age_ms); break;
+    case 23: fputs(cfg->check_repos ? "true" : "false", stdout); break;
+    case 24:
+    case 25:
+    case 26: fputs(cfg->tokens[i - RD_CONFIG_TOKEN_KEY] ? "(not shown)" : "", stdout); break;
     }
 }
 
@@ -462,7 +487,13 @@ int rd_cmd_config(rd_config *cfg)
     print_list(cfg, "exclude", cfg->exclude, cfg->exclude_origin, cfg->nexclude);
     print_list(cfg, "include", cfg->include, cfg->include_origin, cfg->ninclude);
     print_list(cfg, "remap", cfg->remap, cfg->remap_origin, cfg->nremap);
-    for (int i = 16; i < RD_CONFIG_KEYS; i++) {
+    printf("fail-after = %d", cfg->fail_after > 1 ? cfg->fail_after : 1);
+    print_origin(cfg, "fail-after", cfg->origin[rd_config_key("fail-after")]);
+    printf("archive = %s", cfg->archive ? "true" : "false");
+    print_origin(cfg, "archive", cfg->origin[rd_config_key("archive")]);
+    printf("archive-api = %s", cfg->archive_api ? cfg->archive_api : RD_ARCHIVE_API_DEFAULT);
+    print_origin(cfg, "archive-api", cfg->origin[rd_config_key("archive-api")]);
+    for (int i = 19; i < RD_CONFIG_KEYS; i++) {
         printf("%s = ", config_keys[i]);
         print_value(cfg, i);
         print_origin(cfg, config_keys[i], cfg->origin[i]);
@@ -470,7 +501,10 @@ int rd_cmd_config(rd_config *cfg)
     for (int i = 0; i < cfg->nhost_rules; i++) {
         const rd_host_rule *r = &cfg->host_rules[i];
         static const char *const treat[] = {"check", "skip", "blocked"};
-        printf("[host \"%s\"]  # %s:%d\n", r->host, cfg->config_path, cfg->rule_line[i]);
+        if (cfg->rule_line[i])
+            printf("[host \"%s\"]  # %s:%d\n", r->host, cfg->config_path, cfg->rule_line[i]);
+        else
+            printf("[host \"%s\"]  # default: a host known to refuse link checkers\n", r->host);
         printf("  treat = %s\n", treat[r->treat]);
         if (r->per_host)
             printf("  concurrency = %d\n", r->per_host);

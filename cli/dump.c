@@ -160,3 +160,46 @@ int rd_cmd_parse(rd_config *cfg)
     free(text);
     return rc;
 }
+
+/* ---- links ---- */
+
+typedef struct links_state {
+    rd_links *l;
+    rd_error *err;
+} links_state;
+
+static int links_section(void *ud, const rd_catalog *cat)
+{
+    links_state *s = ud;
+    return rd_links_add(s->l, cat, s->err);
+}
+
+int rd_cmd_links(rd_config *cfg)
+{
+    const char *fmt = cfg->format ? cfg->format : "text";
+    if (strcmp(fmt, "text") && strcmp(fmt, "json")) {
+        fprintf(stderr, "refdex: links --format is text or json, not '%s'\n", fmt);
+        return RD_EXIT_USAGE;
+    }
+    char *text = NULL;
+    size_t len;
+    rd_error err = {0};
+    int rc = rd_read_file(cfg->file, cfg->max_input, &text, &len, &err);
+    links_state s = {NULL, &err};
+    if (rc == RD_OK)
+        rc = rd_links_begin(&s.l, stdout, cfg->file, !strcmp(fmt, "json"), &err);
+    rd_catalog *rest = NULL;
+    if (rc == RD_OK)
+        rc =
+            rd_catalog_stream(cfg->file, text, len, cfg->max_input, links_section, &s, &rest, &err);
+    size_t n = rd_links_end(s.l);
+    rd_catalog_free(rest);
+    free(text);
+    if (rc < 0) {
+        rd_cli_error(&err);
+        return rd_exit_for(rc);
+    }
+    if (cfg->verbosity >= 0)
+        fprintf(stderr, "%s: %zu link%s\n", cfg->file, n, n == 1 ? "" : "s");
+    return RD_EXIT_OK;
+}

@@ -192,7 +192,7 @@ int rd_cmd_fmt(rd_config *cfg)
 /* ---- fix ---- */
 
 typedef struct last_check {
-    char *url, *final;
+    char *url, *final, *archive;
     rd_fix_check check;
 } last_check;
 
@@ -200,9 +200,11 @@ typedef struct latest {
     rd_strmap index; /* url → position in v */
     last_check *v;
     size_t n, cap;
+    int archive; /* --archive: keep the archived copies */
 } latest;
 
-static int keep_latest(const char *url, const char *result, const char *final_url, void *ud)
+static int keep_latest(const char *url, const char *result, const char *final_url,
+                       const char *archive_url, void *ud)
 {
     latest *l = ud;
     last_check *v = rd_grow(l->v, &l->cap, l->n, sizeof *v);
@@ -211,12 +213,16 @@ static int keep_latest(const char *url, const char *result, const char *final_ur
     l->v = v;
     last_check *c = &l->v[l->n];
     int r = rd_result_parse(result);
+    if (!l->archive)
+        archive_url = NULL;
     *c = (last_check){strdup(url),
                       final_url ? strdup(final_url) : NULL,
-                      {r < 0 ? RD_RES_COUNT : (rd_result)r, NULL}};
+                      archive_url ? strdup(archive_url) : NULL,
+                      {r < 0 ? RD_RES_COUNT : (rd_result)r, NULL, NULL}};
     c->check.final_url = c->final;
+    c->check.archive_url = c->archive;
     l->n++; /* counted now, so free_latest frees it whatever happens next */
-    if (!c->url || (final_url && !c->final))
+    if (!c->url || (final_url && !c->final) || (archive_url && !c->archive))
         return RD_ENOMEM;
     return rd_strmap_add(&l->index, c->url, (int)l->n - 1, NULL) < 0 ? RD_ENOMEM : 0;
 }
@@ -229,7 +235,7 @@ static int add_renamed(const char *url, const char *moved_to, void *ud)
     latest *l = ud;
     int k = rd_strmap_get(&l->index, url);
     if (k < 0)
-        return keep_latest(url, "redirect", moved_to, ud);
+        return keep_latest(url, "redirect", moved_to, NULL, ud);
     last_check *c = &l->v[k];
     if (c->check.result != RD_RES_OK)
         return 0;
@@ -255,6 +261,7 @@ static void free_latest(latest *l)
     for (size_t i = 0; i < l->n; i++) {
         free(l->v[i].url);
         free(l->v[i].final);
+        free(l->v[i].archive);
     }
     free(l->v);
     rd_strmap_free(&l->index);
@@ -289,7 +296,7 @@ int rd_cmd_fix(rd_config *cfg)
     int rc = rd_cli_load(cfg, &cat, &text, &len);
     if (rc != RD_EXIT_OK)
         return rc;
-    latest l = {0};
+    latest l = {.archive = cfg->archive};
     rd_error err = {0};
     rd_db *db = NULL;
     rd_fix *f = NULL;

@@ -30,9 +30,11 @@ static const char usage_text[] =
     "  ingest FILE       parse FILE and store it in the database (one transaction)\n"
     "  lint FILE         report problems as FILE:LINE:COL: SEVERITY: RULE: message\n"
     "  parse FILE        show how FILE is read: categories, entries, notes, slips\n"
+    "  links FILE        every link with its entry, category and position, unchecked\n"
     "  query             list entries by --category and/or --search, with link health\n"
     "  categories        print the category tree with entry counts\n"
     "  history URL|NAME  every stored check of a link, newest first\n"
+    "  hosts             per host: requests, latency, results, 429s, time paused\n"
     "  prune --keep N    keep the latest N checks of each link (--vacuum: and shrink)\n"
     "  config [FILE]     the check settings in effect (refdex.ini, flags, defaults)\n"
     "                    and where each comes from\n"
@@ -42,12 +44,13 @@ static const char usage_text[] =
     "                    gone) of every repository FILE links, from the forges' APIs\n"
     "\n";
 
-/* (split: C11 compilers need not take a string longer than 4095 bytes) */
-static const char usage_options[] =
+/* (in parts: C compilers need take no string longer than 4095 bytes) */
+static const char usage_common[] =
     "common options ('refdex COMMAND --help' says which a command takes):\n"
     "  --db PATH         database file (default: refdex.db beside FILE, or ./refdex.db)\n"
-    "  --format FMT      lint: text|json; query, categories, history: table|tsv|json;\n"
-    "                    check, report: text|json|junit|github|markdown;\n"
+    "  --format FMT      lint, links: text|json; query, categories, history, hosts:\n"
+    "                    table|tsv|json; check, report:\n"
+    "                    text|json|junit|github|markdown|sarif;\n"
     "                    stale: text|json|markdown|github\n"
     "  --category NAME   query: a category's name, slug or path (ref/log), any case;\n"
     "                    its sub-categories are included\n"
@@ -55,10 +58,11 @@ static const char usage_options[] =
     "                    every word of TEXT (as a prefix; CJK text works)\n"
     "  --status STATUS   query: entries whose link is ok, redirect, broken, flaky,\n"
     "                    timeout, ratelimited or unchecked\n"
-    "  --since DATE      query: whose status began at DATE or later (2026-11-01, 7d)\n"
+    "  --since DATE      query: whose status began at DATE or later (2026-11-01, 7d);\n"
+    "                    hosts: the checks made since DATE\n"
     "  --sort KEY        query: each category's results by stars, pushed or name\n"
-    "  --strict          lint: warnings fail; check, report: timeouts, rate limits and\n"
-    "                    cancelled links fail too\n"
+    "  --strict          lint: warnings fail; check, report: timeouts, rate limits,\n"
+    "                    cancelled and blocked links (bot walls) fail too\n"
     "  --max-input SIZE  refuse catalogs larger than SIZE (default 32M)\n"
     "  --older D         stale: no push for D counts as stale (default 2y; 180d)\n"
     "  --out DIR         render, update: where the site goes (default site/ beside FILE)\n"
@@ -99,6 +103,17 @@ static const char usage_more[] =
     "  --exclude RE, --include RE   skip URLs matching / check only URLs matching\n"
     "                     (POSIX extended regex; repeatable)\n"
     "  --max-age D        reuse a URL's good result younger than D (cached)\n"
+    "  --fail-after K     a failing link fails the check only when it failed in its\n"
+    "                     latest K checks in a row, this one included (default 1);\n"
+    "                     before that it is flaky: a warning in every report, also\n"
+    "                     with --strict. So is a link that passed and failed in turn\n"
+    "                     (2 changes among its latest 5 conclusive checks)\n"
+    "  --archive          look up an archived copy of each link that fails the check\n"
+    "                     (the Wayback Machine), shown in reports and on the page;\n"
+    "                     at most 50 a run, 10 s each, 60 s in all, within --deadline\n"
+    "  --archive-api URL  the availability API asked (default\n"
+    "                     https://archive.org/wayback/available); its address\n"
+    "                     obeys the same policy as links (--allow-private)\n"
     "  --header 'NAME: VALUE'  send this header with every request (repeatable;\n"
     "                     only to the link's own host on a redirect); the value\n"
     "                     never shows in the database, reports or messages\n"
@@ -117,6 +132,9 @@ static const char usage_more[] =
     "  --shard K/N        check: only the links whose host is in shard K of N (K from\n"
     "                     0); also REFDEX_SHARD=K/N in the environment\n"
     "  --shards N         check: shard K of N, K from JOB_COMPLETION_INDEX (Kubernetes)\n"
+    "  --diff REV         check: only the links of entries changed since git revision\n"
+    "                     REV; the others are 'unchanged', not fetched\n"
+    "  --offline          check: only local links (files, relative, mailto:)\n"
     "\n"
     "exit codes:\n"
     "  0    all good\n"
@@ -150,7 +168,10 @@ enum {
     O_ADD = 65536,
     O_STATUS = 131072,
     O_PRUNE = 262144,
-    O_STALE = 524288
+    O_ARCHIVE = 524288,
+    O_DIFF = 1048576,
+    O_SINCE = 2097152,
+    O_STALE = 4194304
 };
 
 static const struct command {
@@ -163,7 +184,7 @@ static const struct command {
 } commands[] = {
     {"update", rd_cmd_update,
      O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_NOCHECK | O_OUT | O_LINT | O_FORCE |
-         O_OUTPUT,
+         O_OUTPUT | O_ARCHIVE,
      1,
      "refdex update FILE [--db PATH] [--out DIR] [--strict] [--format table|tsv|json]\n"
      "          [--no-check] [--disable RULES] [--enable RULES] [check options]\n"
@@ -187,26 +208,40 @@ static const struct command {
      "  --force. The page loads nothing from the network: images in notes are shown\n"
      "  as their alt text unless --remote-images."},
     {"check", rd_cmd_check,
-     O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_FORCE | O_SHARD | O_OUTPUT, 1,
-     "refdex check FILE [--format text|json|junit|github|markdown] [-o FILE]\n"
-     "          [--timeout D] [--deadline D] [--concurrency N] [--per-host N]\n"
+     O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_CHECK | O_FORCE | O_SHARD | O_OUTPUT | O_ARCHIVE |
+         O_DIFF,
+     1,
+     "refdex check FILE [--format text|json|junit|github|markdown|sarif]\n"
+     "          [-o FILE]"
+     " [--timeout D] [--deadline D] [--concurrency N] [--per-host N]\n"
      "          [--host-interval D] [--retries N] [--method get|head] [--max-bytes SIZE]\n"
      "          [--accept LIST] [--exclude RE] [--include RE] [--max-age D]\n"
      "          [--allow-private] [--strict] [--db PATH] [--shard K/N | --shards N]\n"
      "          [--header 'NAME: VALUE'] [--user-agent TEXT] [--config FILE]\n"
-     "          [--remap 'REGEX REPLACEMENT']\n"
+     "          [--remap 'REGEX REPLACEMENT'] [--fail-after K] [--archive]\n"
+     "          [--archive-api URL] [--diff REV] [--offline]\n"
      "  Ingests FILE, checks every link under its own deadline, stores each result,\n"
      "  and reports problems as FILE:LINE:COL. Exit 1 when a link is broken (or with\n"
-     "  --strict, timed out, rate limited or cancelled), 3 when no host could be\n"
-     "  reached at all, 130 when interrupted (results so far are kept).\n"
+     "  --strict, timed out, rate limited, cancelled or blocked) in its latest\n"
+     "  --fail-after checks (default 1: this one), 3 when no host could be reached\n"
+     "  at all, 130 when interrupted (results so far are kept). A flaky link is a\n"
+     "  warning. A bot wall (HTTP 999, a Cloudflare challenge, a [host] with\n"
+     "  treat = blocked; linkedin.com and www.linkedin.com by default) is 'blocked',\n"
+     "  a warning.\n"
      "  --shard K/N checks only the links whose host hashes to shard K of N (K from 0\n"
      "  to N-1; every link of a host in one shard), and marks the run with it;\n"
      "  REFDEX_SHARD=K/N in the environment does the same, and --shards N takes K\n"
      "  from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job). 'refdex merge' folds\n"
-     "  the shards' databases into one."},
+     "  the shards' databases into one.\n"
+     "  --diff REV checks only the links of entries whose lines changed since the\n"
+     "  git revision REV (git diff -U0 REV -- FILE, run by refdex; what a pull\n"
+     "  request job wants); the others are reported 'unchanged', not fetched. Not\n"
+     "  a git repository, no git, or an unknown REV: exit 2, nothing written.\n"
+     "  --offline checks and reports only the local links (files, relative paths,\n"
+     "  mailto:); web links are not fetched, and the summary says how many."},
     {"report", rd_cmd_report, O_DB | O_STRICT | O_MAXIN | O_FORMAT | O_RUN | O_OUTPUT, 1,
-     "refdex report FILE [--run ID] [--format text|json|junit|github|markdown] [-o FILE]\n"
-     "          [--strict] [--db PATH]\n"
+     "refdex report FILE [--run ID] [--strict] [--db PATH] [-o FILE]\n"
+     "          [--format text|json|junit|github|markdown|sarif]\n"
      "  Reports a stored check run of FILE's catalog again, fetching nothing: the\n"
      "  latest run (a merged run, after 'refdex merge'), or run ID. The formats and\n"
      "  exit codes are check's; a merged run says which shards it gathers, and a\n"
@@ -234,11 +269,13 @@ static const struct command {
      "  (atomically); --check exits 1 and shows the first difference when FILE is\n"
      "  not canonical. Refuses any output whose parsed catalog would differ from the\n"
      "  input's."},
-    {"fix", rd_cmd_fix, O_DRYRUN | O_MAXIN | O_DB, 1,
-     "refdex fix FILE [--dry-run] [--db PATH]\n"
+    {"fix", rd_cmd_fix, O_DRYRUN | O_MAXIN | O_DB | O_ARCHIVE, 1,
+     "refdex fix FILE [--dry-run] [--archive] [--db PATH]\n"
      "  Rewrites links whose last check was a permanent redirect to their new URL,\n"
      "  and scheme-less links to https://, changing only those bytes (atomically).\n"
      "  A redirect to a login page or to the site's root is left alone, and said.\n"
+     "  --archive also replaces each dead link (broken, error) by the archived copy\n"
+     "  'check --archive' found, percent-encoded as a redirect's target is.\n"
      "  --dry-run shows what would change."},
     {"ingest", rd_cmd_ingest, O_DB | O_MAXIN | O_FORCE, 1,
      "refdex ingest FILE [--db PATH] [--max-input SIZE] [--force]\n"
@@ -262,7 +299,16 @@ static const struct command {
      "  group) with its entries, sub-entries and notes, then the in-page navigation\n"
      "  links and what lint would report as slips, each with LINE:COL. Reads and\n"
      "  writes no database."},
-    {"query", rd_cmd_query, O_DB | O_FORMAT | O_CATEGORY | O_SEARCH | O_STATUS, 0,
+    {"links", rd_cmd_links, O_FORMAT | O_MAXIN, 1,
+     "refdex links FILE [--format text|json]\n"
+     "  Prints every link of FILE (each entry with a destination, sub-entries too),\n"
+     "  in catalog order, without checking any: FILE:LINE:COL: URL — NAME [CATEGORY]\n"
+     "  a line (the URL normalised as check fetches it; as written when it cannot\n"
+     "  be), or a JSON array of objects with name, url, url_raw, kind (web, mailto,\n"
+     "  file, relative, other, unsafe, invalid), category, file, line, col,\n"
+     "  location and parent (a sub-entry's entry, else null). The count goes to\n"
+     "  stderr. Reads and writes no database."},
+    {"query", rd_cmd_query, O_DB | O_FORMAT | O_CATEGORY | O_SEARCH | O_STATUS | O_SINCE, 0,
      "refdex query [--category NAME|SLUG|PATH] [--search TEXT] [--status STATUS]\n"
      "          [--since DATE] [--sort stars|pushed|name] [--format table|tsv|json]\n"
      "          [--db PATH]\n"
@@ -300,6 +346,15 @@ static const struct command {
      "  (refdex.ini:LINE) or a flag. The config file is --config FILE, else\n"
      "  refdex.ini beside FILE (./refdex.ini without FILE) when there is one.\n"
      "  Header values are not shown."},
+    {"hosts", rd_cmd_hosts, O_DB | O_FORMAT | O_SINCE | O_RUN, 0,
+     "refdex hosts [--run ID | --since DATE] [--format table|tsv|json]\n"
+     "          [--db PATH]\n"
+     "  Per host of the web links, from the stored checks of the latest run (after\n"
+     "  'refdex merge', the merged run), of run ID, or of every run since DATE\n"
+     "  (2026-11-01, 2026-11-01T10:00:00 in UTC, or 7d ago): requests made (retries,\n"
+     "  HEAD then GET and redirect hops count), the median and 95th percentile of a\n"
+     "  fetched link's time (nearest rank), results by kind, 429 answers, and how\n"
+     "  long they paused the host. Most requests first. Writes nothing."},
     {"repos", rd_cmd_repos, O_DB | O_MAXIN | O_CHECK | O_FORCE, 1,
      "refdex repos FILE [--github-api URL] [--gitlab-api URL] [--gitea-api URL]\n"
      "          [--repo-max-age D] [--allow-private] [--deadline D] [--db PATH]\n"
@@ -421,6 +476,11 @@ enum {
     OPT_USER_AGENT,
     OPT_CONFIG,
     OPT_REMAP,
+    OPT_FAIL_AFTER,
+    OPT_ARCHIVE,
+    OPT_ARCHIVE_API,
+    OPT_DIFF,
+    OPT_OFFLINE,
     OPT_GITHUB_API,
     OPT_GITLAB_API,
     OPT_GITEA_API,
@@ -476,6 +536,11 @@ static const struct option longopts[] = {
     {"user-agent", required_argument, NULL, OPT_USER_AGENT},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"remap", required_argument, NULL, OPT_REMAP},
+    {"fail-after", required_argument, NULL, OPT_FAIL_AFTER},
+    {"archive", no_argument, NULL, OPT_ARCHIVE},
+    {"archive-api", required_argument, NULL, OPT_ARCHIVE_API},
+    {"diff", required_argument, NULL, OPT_DIFF},
+    {"offline", no_argument, NULL, OPT_OFFLINE},
     {"github-api", required_argument, NULL, OPT_GITHUB_API},
     {"gitlab-api", required_argument, NULL, OPT_GITLAB_API},
     {"gitea-api", required_argument, NULL, OPT_GITEA_API},
@@ -527,14 +592,17 @@ static int option_bit(int opt)
     case OPT_SHARDS: return O_SHARD;
     case OPT_RUN: return O_RUN;
     case OPT_ADD: return O_ADD;
-    case OPT_STATUS:
-    case OPT_SORT:
-    case OPT_SINCE: return O_STATUS;
+    case OPT_STATUS: return O_STATUS;
+    case OPT_SINCE: return O_SINCE;
     case OPT_KEEP:
     case OPT_VACUUM: return O_PRUNE;
+    case OPT_ARCHIVE: return O_ARCHIVE;
+    case OPT_SORT: return O_STATUS;
     case OPT_OLDER: return O_STALE;
     case OPT_OUTPUT:
     case 'o': return O_OUTPUT;
+    case OPT_DIFF:
+    case OPT_OFFLINE: return O_DIFF;
     case 'q':
     case 'v':
     case 'h':
@@ -745,6 +813,14 @@ static int parse_check_option(int c, const char *arg, rd_config *cfg)
     case OPT_CONCURRENCY: return parse_count("--concurrency", arg, 1, 65536, &o->concurrency);
     case OPT_PER_HOST: return parse_count("--per-host", arg, 1, 65536, &o->per_host);
     case OPT_RETRIES: return parse_count("--retries", arg, 0, 20, &o->retries);
+    case OPT_FAIL_AFTER: return parse_count("--fail-after", arg, 1, 1000, &cfg->fail_after);
+    case OPT_ARCHIVE: cfg->archive = 1; return RD_EXIT_OK;
+    case OPT_ARCHIVE_API:
+        if ((strncmp(arg, "https://", 8) && strncmp(arg, "http://", 7)) || strpbrk(arg, " \t\r\n#"))
+            return usage_error("--archive-api takes an http(s) URL without spaces or #, not '%s'",
+                               arg);
+        cfg->archive_api = arg;
+        return RD_EXIT_OK;
     case OPT_ALLOW_PRIVATE: o->allow_private = 1; return RD_EXIT_OK;
     case OPT_REPOS: cfg->check_repos = 1; return RD_EXIT_OK;
     case OPT_REPO_MAX_AGE: return parse_duration("--repo-max-age", arg, &cfg->repos.max_age_ms);
@@ -792,6 +868,16 @@ static int parse_check_option(int c, const char *arg, rd_config *cfg)
     case OPT_EXCLUDE:
     case OPT_INCLUDE: {
         int *n = c == OPT_EXCLUDE ? &cfg->nexclude : &cfg->ninclude;
+        regex_t re; /* refused here, before anything is read or stored */
+        int bad = regcomp(&re, arg, REG_EXTENDED | REG_NOSUB);
+        if (bad) {
+            char why[160];
+            regerror(bad, &re, why, sizeof why);
+            fprintf(stderr, "refdex: %s--%s '%s': not a regular expression (POSIX extended): %s\n",
+                    msg_where, c == OPT_EXCLUDE ? "exclude" : "include", arg, why);
+            return RD_EXIT_USAGE;
+        }
+        regfree(&re);
         if (*n == RD_MAX_PATTERNS)
             return usage_error("at most 32 patterns each for --exclude and --include%s", "");
         (c == OPT_EXCLUDE ? cfg->exclude_origin : cfg->include_origin)[*n] = cfg->origin_now;
@@ -816,6 +902,8 @@ int rd_cli_option(rd_config *cfg, const char *key, const char *value, const char
         int on = !strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "1");
         if (!on && strcmp(value, "false") && strcmp(value, "no") && strcmp(value, "0"))
             rc = usage_error("%s takes true or false", key);
+        else if (!on && !strcmp(key, "archive"))
+            cfg->archive = 0;
         else if (!on)
             cfg->crawl.allow_private = 0;
         arg = on ? value : NULL;
@@ -913,6 +1001,8 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         case ':': return usage_error("%s needs a value", argv[optind - 1]);
         case '?': return usage_error("unknown option '%s'", argv[optind - 1]);
         case OPT_CONFIG: cfg->config = optarg; break;
+        case OPT_DIFF: cfg->diff_rev = optarg; break;
+        case OPT_OFFLINE: cfg->offline = 1; break;
         default: rc = parse_check_option(c, optarg, cfg); rd_config_mark(cfg, option_name(c));
         }
     }
@@ -957,13 +1047,13 @@ int main(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage_text, stderr);
-        fputs(usage_options, stderr);
+        fputs(usage_common, stderr);
         fputs(usage_more, stderr);
         return RD_EXIT_USAGE;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         fputs(usage_text, stdout);
-        fputs(usage_options, stdout);
+        fputs(usage_common, stdout);
         fputs(usage_more, stdout);
         return RD_EXIT_OK;
     }
@@ -1024,6 +1114,7 @@ int main(int argc, char **argv)
     free(cfg.db_owned);
     free(cfg.out_owned);
     free(cfg.accept);
+    free(cfg.diff_lines);
     rd_config_free(&cfg);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         perror("refdex: writing output");

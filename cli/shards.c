@@ -65,10 +65,7 @@ static int same_catalog(const rd_config *cfg, const rd_run_info *info)
 /* The exit code of a reported run, as check's, and what stderr says. */
 static int report_exit(const rd_config *cfg, const rd_run_info *info, const rd_report_summary *s)
 {
-    size_t failing = 0;
-    for (int r = 0; r < RD_RES_COUNT; r++)
-        if (rd_result_fails((rd_result)r, cfg->strict))
-            failing += s->count[r];
+    size_t failing = s->failing;
     char note[12000];
     int missing = rd_report_shards_note(s, note, sizeof note);
     if (note[0] && cfg->verbosity >= 0)
@@ -90,9 +87,10 @@ int rd_cmd_report(rd_config *cfg)
 {
     int fmt = rd_report_format_parse(cfg->format ? cfg->format : "text");
     if (fmt < 0) {
-        fprintf(stderr,
-                "refdex: report --format is text, json, junit, github or markdown, not '%s'\n",
-                cfg->format);
+        fprintf(
+            stderr,
+            "refdex: report --format is text, json, junit, github, markdown or sarif, not '%s'\n",
+            cfg->format);
         return RD_EXIT_USAGE;
     }
     rd_error err = {0};
@@ -126,7 +124,9 @@ int rd_cmd_report(rd_config *cfg)
                              .missing = info.missing,
                              .catalog = info.catalog};
     memcpy(sum.count, info.count, sizeof sum.count);
-    rc = rd_report_write(db, info.id, cfg->file, (rd_report_format)fmt, &sum, out, &err);
+    rc = rd_db_run_verdicts(db, info.id, cfg->strict, &sum.failing, &sum.flaky, &err);
+    if (rc == RD_OK)
+        rc = rd_report_write(db, info.id, cfg->file, (rd_report_format)fmt, &sum, out, &err);
     rd_db_close(db);
     if (out != stdout && fclose(out) != 0) {
         fprintf(stderr, "refdex: %s: %s\n", cfg->output, strerror(errno));

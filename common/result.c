@@ -11,7 +11,9 @@ static const char *const names[RD_RES_COUNT] = {[RD_RES_OK] = "ok",
                                                 [RD_RES_EXCLUDED] = "excluded",
                                                 [RD_RES_CACHED] = "cached",
                                                 [RD_RES_CANCELLED] = "cancelled",
-                                                [RD_RES_RATELIMITED] = "ratelimited"};
+                                                [RD_RES_RATELIMITED] = "ratelimited",
+                                                [RD_RES_BLOCKED] = "blocked",
+                                                [RD_RES_UNCHANGED] = "unchanged"};
 
 const char *rd_result_name(rd_result r)
 {
@@ -33,7 +35,8 @@ int rd_result_fails(rd_result r, int strict)
     case RD_RES_ERROR: return 1;
     case RD_RES_TIMEOUT:
     case RD_RES_RATELIMITED:
-    case RD_RES_CANCELLED: return strict;
+    case RD_RES_CANCELLED:
+    case RD_RES_BLOCKED: return strict;
     default: return 0;
     }
 }
@@ -41,7 +44,7 @@ int rd_result_fails(rd_result r, int strict)
 int rd_result_conclusive(rd_result r)
 {
     return r != RD_RES_EXCLUDED && r != RD_RES_CACHED && r != RD_RES_CANCELLED &&
-           (unsigned)r < RD_RES_COUNT;
+           r != RD_RES_BLOCKED && r != RD_RES_UNCHANGED && (unsigned)r < RD_RES_COUNT;
 }
 
 int rd_result_name_fails(const char *name, int strict)

@@ -14,6 +14,9 @@ typedef enum rd_result {
     RD_RES_CACHED,      /* a fresh earlier result reused (--max-age) */
     RD_RES_CANCELLED,   /* the run ended (deadline, Ctrl-C) first */
     RD_RES_RATELIMITED, /* 429 whose Retry-After does not fit the deadline */
+    RD_RES_BLOCKED,     /* a bot wall: 999, a Cloudflare challenge, a host marked
+                           treat = blocked; says nothing of the link */
+    RD_RES_UNCHANGED,   /* check --diff: its entry's lines did not change; not fetched */
     RD_RES_COUNT
 } rd_result;
 
@@ -24,12 +27,13 @@ const char *rd_result_name(rd_result r);
 int rd_result_parse(const char *name);
 
 /* Whether a result fails a check: broken and error; with strict (--strict)
- * also timeout, ratelimited and cancelled. */
+ * also timeout, ratelimited, cancelled and blocked. */
 int rd_result_fails(rd_result r, int strict);
 
 /* Whether a result says something about the link itself, so that it may
  * become the link's status: ok, redirect, broken, error, timeout,
- * ratelimited. An excluded or cancelled link and a cache hit say nothing new
+ * ratelimited. An excluded, cancelled, blocked or unchanged link and a cache hit
+ * say nothing new
  * (and a run that found the network down says nothing: see check/). */
 int rd_result_conclusive(rd_result r);
 

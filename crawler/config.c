@@ -79,7 +79,7 @@ int rd_parse_status_ranges(const char *text, rd_status_range **out, size_t *n)
             if (end == p || !isdigit((unsigned char)*p))
                 break;
         }
-        if (lo < 100 || hi > 599 || lo > hi)
+        if (lo < 100 || hi > 999 || lo > hi) /* 999: LinkedIn's wall */
             break;
         r[*n].lo = (int)lo;
         r[(*n)++].hi = (int)hi;

@@ -21,6 +21,8 @@ typedef struct rd_check {
     const char *final_url; /* after redirects, NULL when there were none; valid in the callback */
     int redirects;         /* hops followed */
     int attempts;          /* transfers made (HEAD, GET, retries) */
+    int http429;           /* 429 answers it got */
+    int64_t paused_ms;     /* how much its 429s (or 503s with a wait) paused its host */
     int64_t elapsed_ms;    /* from the link's start to its result */
     int64_t bytes;         /* body bytes read */
     char error[256];       /* why, for error/timeout/broken; "" otherwise */
@@ -36,7 +38,7 @@ typedef struct rd_status_range {
 typedef enum rd_treat {
     RD_TREAT_CHECK = 0, /* fetched, as every link */
     RD_TREAT_SKIP,      /* not fetched: excluded */
-    RD_TREAT_BLOCKED    /* not fetched: excluded, as a host known to refuse link checkers */
+    RD_TREAT_BLOCKED    /* not fetched: blocked, as a host known to refuse link checkers */
 } rd_treat;
 
 typedef struct rd_host_rule {
@@ -109,6 +111,15 @@ typedef struct rd_crawl_stats {
  * (cancelled ones included), or an RD_E* code when the crawler itself failed. */
 int rd_crawl(const rd_crawl_opts *o, rd_ctx *run, const char *const *urls, size_t n, rd_crawl_cb cb,
              void *ud, rd_crawl_stats *stats, rd_error *err);
+
+/* One GET of url (http or https) whose body is wanted, such as an API's
+ * answer: under ctx (which must have a deadline), the address policy and
+ * user agent of o, no proxy, no redirect followed, its cancel_fd heeded.
+ * Appends the body to *body (at most max bytes) and sets *status to the HTTP
+ * status. A refused address, a failed or timed out transfer, a body over
+ * max: RD_EINPUT with why in err. */
+int rd_fetch_small(const rd_crawl_opts *o, const rd_ctx *ctx, const char *url, size_t max,
+                   rd_buf *body, int *status, rd_error *err);
 
 /* The rule for host (compared without case), or NULL. */
 const rd_host_rule *rd_host_rule_for(const rd_crawl_opts *o, const char *host);

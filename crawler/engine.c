@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/epoll.h>
 #include <time.h>
 #include <unistd.h>
@@ -199,8 +200,15 @@ static int64_t stated_wait_ms(CURL *e)
  * handled (backing off or finished), 0 for a 503 to report as broken. */
 static int throttled(engine *g, slot *s, long status, int64_t stated, int64_t now)
 {
+    int64_t before = rd_sched_paused_until(&g->sched, s->link);
     int64_t until = rd_sched_pause(&g->sched, s->link, now, stated, rd_ctx_deadline(g->run));
     g->stats->host_pauses = g->sched.pauses;
+    /* the time this answer added to its host's pause is the link's, so a
+     * host's paused time is the sum over its links (refdex hosts) */
+    int64_t from = before > now ? before : now;
+    if (until > from)
+        s->check.paused_ms += until - from;
+    s->check.http429 += status == 429;
     int64_t wait = stated >= 0 ? stated : until - now;
     if (status == 503)
         return s->failures++ < g->o->retries && back_off(g, s, wait, now);
@@ -224,6 +232,38 @@ static int throttled(engine *g, slot *s, long status, int64_t stated, int64_t no
     return 1;
 }
 
+/* A bot wall rather than an answer about the page: LinkedIn's 999, or a
+ * 403/503 that is Cloudflare's challenge (its cf-mitigated: challenge
+ * header, or the challenge page's "Just a moment..." title). Says why in
+ * the link's error and returns 1; 0 otherwise. */
+static int walled(slot *s, long status, const char *ctype)
+{
+    if (status == 999) {
+        snprintf(s->check.error, sizeof s->check.error,
+                 "HTTP 999: the host refuses link checkers (a bot wall)");
+        return 1;
+    }
+    if (status != 403 && status != 503)
+        return 0;
+    struct curl_header *h;
+    if (curl_easy_header(s->easy, "cf-mitigated", 0, CURLH_HEADER, -1, &h) == CURLHE_OK &&
+        !strcasecmp(h->value, "challenge")) {
+        snprintf(s->check.error, sizeof s->check.error,
+                 "HTTP %ld: a Cloudflare challenge (cf-mitigated: challenge), not the page",
+                 status);
+        return 1;
+    }
+    char title[64] = "";
+    if (s->page.len && ctype && strstr(ctype, "html"))
+        rd_html_title(s->page.data, s->page.len, title, sizeof title);
+    if (!strncmp(title, "Just a moment", 13)) {
+        snprintf(s->check.error, sizeof s->check.error,
+                 "HTTP %ld: a bot challenge page (\"%s\"), not the page", status, title);
+        return 1;
+    }
+    return 0;
+}
+
 static void on_http(engine *g, slot *s, long status, int64_t now)
 {
     const rd_crawl_opts *o = g->o;
@@ -231,6 +271,11 @@ static void on_http(engine *g, slot *s, long status, int64_t now)
     s->check.status = (int)status;
     curl_easy_getinfo(s->easy, CURLINFO_REDIRECT_URL, &location);
     curl_easy_getinfo(s->easy, CURLINFO_CONTENT_TYPE, &ctype);
+    if (!accepted(o, s, status) && walled(s, status, ctype)) {
+        rd_sched_host_ok(&g->sched, s->link); /* it answered: not a rate limit */
+        finish(g, s, RD_RES_BLOCKED, now);
+        return;
+    }
     /* a status the user accepts (--accept 200..299,429) is an answer */
     int slow_down = !accepted(o, s, status) && (status == 429 || status == 503);
     int64_t stated = slow_down ? stated_wait_ms(s->easy) : -1;

@@ -85,6 +85,67 @@ void rd_targets_free(rd_target *t, size_t n)
     free(t);
 }
 
+typedef struct id_list {
+    int64_t *v;
+    size_t n, cap;
+} id_list;
+
+static int add_id(sqlite3_stmt *st, void *ud)
+{
+    id_list *l = ud;
+    int64_t *grown = rd_grow(l->v, &l->cap, l->n, sizeof *grown);
+    if (!grown)
+        return RD_ENOMEM;
+    l->v = grown;
+    l->v[l->n++] = sqlite3_column_int64(st, 0);
+    return RD_OK;
+}
+
+int rd_db_urls_on_lines(rd_db *db, const int *lines, size_t n, int64_t **ids, size_t *nids,
+                        rd_error *err)
+{
+    static const char add[] = "INSERT INTO temp.diff_lines(lo, hi) VALUES (?1, ?2)";
+    static const char sql[] =
+        "SELECT DISTINCT s.url_id FROM (SELECT url_id, line,"
+        "  lead(line) OVER (ORDER BY line, kind) AS next FROM (SELECT url_id, line, 1 AS kind"
+        "  FROM entries UNION ALL SELECT NULL, line, 0 FROM categories)) s"
+        " JOIN temp.diff_lines d ON d.hi >= s.line AND (s.next IS NULL OR d.lo < s.next)"
+        " WHERE s.url_id IS NOT NULL ORDER BY s.url_id";
+    id_list l = {0};
+    sqlite3_stmt *st;
+    *ids = NULL;
+    *nids = 0;
+    int rc = rd_db_exec(db,
+                        "DROP TABLE IF EXISTS temp.diff_lines;"
+                        "CREATE TEMP TABLE diff_lines(lo INTEGER, hi INTEGER)",
+                        err);
+    if (rc == RD_OK)
+        rc = rd_db_prepare(db, add, &st, err);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < n && rc == RD_OK; i++) {
+        sqlite3_bind_int(st, 1, lines[2 * i]);
+        sqlite3_bind_int(st, 2, lines[2 * i + 1]);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = rd_db_fail(db, err, "listing changed lines");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    if (rc == RD_OK)
+        rc = rd_db_prepare(db, sql, &st, err);
+    if (rc == RD_OK)
+        rc = rd_db_each(db, st, add_id, &l, "finding changed entries", err);
+    if (rc == RD_ENOMEM)
+        rd_error_set(err, RD_ENOMEM, "out of memory");
+    if (rc < 0) {
+        free(l.v);
+        return rc;
+    }
+    *ids = l.v;
+    *nids = l.n;
+    return rd_db_exec(db, "DROP TABLE temp.diff_lines", err);
+}
+
 /* Where each URL is linked, as the run found the catalog, for its report
  * (temp.run_links: another process may ingest an edited catalog meanwhile). */
 int rd_db_run_links(rd_db *db, rd_error *err)
@@ -144,15 +205,16 @@ static int prepare_result_statements(rd_db *db, rd_error *err)
 {
     static const char ins[] =
         "INSERT INTO checks(run_id, url_id, result, status_code, final_url, redirects,"
-        " elapsed_ms, bytes, error, title, checked_at, conclusive, cached_from) VALUES (?1, ?2,"
-        " ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ'), ?11,"
-        " nullif(?12, 0))";
+        " elapsed_ms, bytes, error, title, checked_at, conclusive, cached_from, attempts,"
+        " http429, paused_ms) VALUES (?1, ?2, ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10,"
+        " strftime('%Y-%m-%dT%H:%M:%fZ'), ?11, nullif(?12, 0), ?13, ?14, ?15)";
     /* +run_id: found by the URL's few checks, never by a scan of the run's */
     static const char upd[] =
         "UPDATE checks SET result = ?3, status_code = nullif(?4, 0), final_url = ?5,"
         " redirects = ?6, elapsed_ms = ?7, bytes = ?8, error = ?9, title = ?10,"
         " checked_at = strftime('%Y-%m-%dT%H:%M:%fZ'), conclusive = ?11,"
-        " cached_from = nullif(?12, 0) WHERE url_id = ?2 AND +run_id = ?1";
+        " cached_from = nullif(?12, 0), attempts = ?13, http429 = ?14, paused_ms = ?15"
+        " WHERE url_id = ?2 AND +run_id = ?1";
     if (!db->check_ins &&
         sqlite3_prepare_v3(db->h, ins, -1, SQLITE_PREPARE_PERSISTENT, &db->check_ins, NULL))
         return rd_db_fail(db, err, "preparing");
@@ -170,7 +232,8 @@ int rd_db_run_begin(rd_db *db, const rd_run_options *o, const rd_target *targets
         " (strftime('%Y-%m-%dT%H:%M:%fZ'),"
         " json_object('timeout_ms', ?1, 'deadline_ms', nullif(?2, 0), 'max_age_ms',"
         " nullif(?3, 0), 'max_bytes', ?4, 'host_interval_ms', ?5, 'concurrency', ?6,"
-        " 'per_host', ?7, 'retries', ?8, 'method', iif(?9, 'head', 'get')),"
+        " 'per_host', ?7, 'retries', ?8, 'method', iif(?9, 'head', 'get'),"
+        " 'fail_after', max(?12, 1)),"
         " lower(hex(randomblob(16))), iif(?11 > 0, ?10, NULL), nullif(?11, 0),"
         " (SELECT source_hash FROM catalog WHERE id = 1))";
     sqlite3_stmt *st;
@@ -188,8 +251,8 @@ int rd_db_run_begin(rd_db *db, const rd_run_options *o, const rd_target *targets
     rc = rd_db_begin_write(db, err);
     int64_t v[] = {o->timeout_ms,  o->deadline_ms, o->max_age_ms, o->max_bytes, o->host_interval_ms,
                    o->concurrency, o->per_host,    o->retries,    o->head,      o->shard,
-                   o->shards};
-    for (int i = 0; i < 11; i++)
+                   o->shards,      o->fail_after};
+    for (int i = 0; i < 12; i++)
         sqlite3_bind_int64(st, i + 1, v[i]);
     if (rc == RD_OK && sqlite3_step(st) != SQLITE_DONE)
         rc = rd_db_fail(db, err, "starting a run");
@@ -238,6 +301,9 @@ static void bind_result(sqlite3_stmt *st, int64_t run_id, int64_t url_id, const 
     int r = rd_result_parse(c->result);
     sqlite3_bind_int(st, 11, r >= 0 && rd_result_conclusive((rd_result)r));
     sqlite3_bind_int64(st, 12, c->cached_from);
+    sqlite3_bind_int(st, 13, c->attempts);
+    sqlite3_bind_int(st, 14, c->http429);
+    sqlite3_bind_int64(st, 15, c->paused_ms);
 }
 
 /* Results go in small transactions: a commit per result costs a dozen system
@@ -292,10 +358,6 @@ int rd_db_run_end(rd_db *db, int64_t run_id, const char *outcome, rd_error *err)
     return rc;
 }
 
-/* The runs whose checks are run ?1's: itself, or the shard runs a merged
- * run gathers. */
-#define RUN_SET "(SELECT id FROM runs WHERE id = ?1 OR merged_into = ?1)"
-
 /* A run's checks joined to the entries that linked each URL when the run
  * began (temp.run_links, taken by rd_db_run_begin): another process may
  * ingest an edited catalog while the run goes on. */
@@ -303,7 +365,8 @@ int rd_db_run_end(rd_db *db, int64_t run_id, const char *outcome, rd_error *err)
     " FROM checks k JOIN urls u ON u.id = k.url_id"                                                \
     " LEFT JOIN checks f ON f.id = k.cached_from"                                                  \
     " LEFT JOIN temp.run_links e ON e.url_id = k.url_id"                                           \
-    " WHERE k.run_id IN " RUN_SET
+    " LEFT JOIN archives a ON a.url_id = k.url_id"                                                 \
+    " WHERE k.run_id IN " RD_RUN_SET
 
 typedef struct report_cb {
     int (*cb)(const rd_report_row *, void *);
@@ -331,29 +394,36 @@ static int report_row(sqlite3_stmt *st, void *ud)
         .cached_at = RD_COL(st, 14),
         .failing_runs = sqlite3_column_int(st, 15),
         .failing_since = RD_COL(st, 16),
+        .verdict = RD_COL(st, 17),
+        .fail_after = sqlite3_column_int(st, 18),
+        .archive_url = RD_COL(st, 19),
+        .archive_at = RD_COL(st, 20),
     };
     return c->cb(&r, c->ud);
 }
 
-int rd_db_report(rd_db *db, int64_t run_id, int (*cb)(const rd_report_row *, void *), void *ud,
-                 rd_error *err)
+int rd_db_report(rd_db *db, int64_t run_id, int strict, int (*cb)(const rd_report_row *, void *),
+                 void *ud, rd_error *err)
 {
     static const char sql[] =
         "SELECT u.url, k.result, k.final_url, k.error, k.title, coalesce(k.status_code, 0),"
         " k.redirects, coalesce(k.elapsed_ms, 0), e.name, e.path, coalesce(e.line, 0),"
         " coalesce(e.col, 0), row_number() OVER (PARTITION BY k.id ORDER BY e.ord) = 1,"
-        " f.result, f.checked_at, " RD_FAILING_RUNS ", " RD_FAILING_SINCE REPORT_FROM
-        " ORDER BY e.cord IS NULL, e.cord, e.ord, k.id";
+        " f.result, f.checked_at, " RD_FAILING_RUNS ", " RD_FAILING_SINCE
+        ", " RD_VERDICT("?2") ", " RD_K_FAIL_AFTER ", a.snapshot_url, a.snapshot_at" REPORT_FROM
+                              " ORDER BY e.cord IS NULL, e.cord, e.ord, k.id";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_int(st, 2, strict != 0);
     report_cb c = {cb, ud};
     return rd_db_each(db, st, report_row, &c, "reading the run", err);
 }
 
-int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, FILE *out, rd_error *err)
+int rd_db_report_json(rd_db *db, int64_t run_id, int strict, const char *file, FILE *out,
+                      rd_error *err)
 {
     static const char sql[] =
         "SELECT json_object('url', u.url,"
@@ -362,42 +432,78 @@ int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, FILE *out, rd
         " 'redirects', k.redirects, 'elapsed_ms', k.elapsed_ms, 'bytes', k.bytes,"
         " 'error', k.error, 'title', k.title, 'checked_at', k.checked_at,"
         " 'failing_runs', " RD_FAILING_RUNS ", 'failing_since', " RD_FAILING_SINCE ","
-        " 'entries', (SELECT json_group_array(json_object('name', e.name, 'category', e.path,"
-        "   'file', ?2, 'line', e.line, 'col', e.col, 'location', ?2 || ':' || e.line || ':'"
-        "   || e.col)) FROM (SELECT * FROM temp.run_links WHERE url_id = k.url_id ORDER BY ord)"
-        "   e))"
-        " FROM checks k JOIN urls u ON u.id = k.url_id LEFT JOIN checks f ON f.id = k.cached_from"
-        " WHERE k.run_id IN " RUN_SET " ORDER BY k.id";
+        " 'verdict', " RD_VERDICT(
+            "?3") ", 'fail_after', " RD_K_FAIL_AFTER ","
+                  " 'archived', (SELECT json_object('url', a.snapshot_url, 'date', a.snapshot_at,"
+                  "   'status', a.snapshot_status) FROM archives a WHERE a.url_id = k.url_id"
+                  "   AND a.snapshot_url IS NOT NULL),"
+                  " 'entries', (SELECT json_group_array(json_object('name', "
+                  "e.name, 'category', e.path,"
+                  "   'file', ?2, 'line', e.line, 'col', e.col, 'location', "
+                  "?2 || ':' || e.line || ':'"
+                  "   || e.col)) FROM (SELECT * FROM temp.run_links WHERE "
+                  "url_id = k.url_id ORDER BY ord)"
+                  "   e))"
+                  " FROM checks k JOIN urls u ON u.id = k.url_id LEFT JOIN "
+                  "checks f ON f.id = k.cached_from"
+                  " WHERE k.run_id IN " RD_RUN_SET " ORDER BY k.id";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_int64(st, 1, run_id);
     sqlite3_bind_text(st, 2, file, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, strict != 0);
     fputc('[', out);
     rc = rd_db_write_json_rows(db, st, out, err);
     fputs("]\n", out);
     return rc;
 }
 
+int rd_db_run_verdicts(rd_db *db, int64_t run_id, int strict, size_t *failing, size_t *flaky,
+                       rd_error *err)
+{
+    static const char sql[] = "SELECT count(*) FILTER (WHERE v = 'fail'),"
+                              " count(*) FILTER (WHERE v = 'flaky') FROM (SELECT " RD_VERDICT(
+                                  "?2") " AS v FROM checks k WHERE k.run_id IN " RD_RUN_SET ")";
+    sqlite3_stmt *st;
+    *failing = *flaky = 0;
+    int rc = rd_db_prepare(db, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_int(st, 2, strict != 0);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *failing = (size_t)sqlite3_column_int64(st, 0);
+        *flaky = (size_t)sqlite3_column_int64(st, 1);
+    } else {
+        rc = rd_db_fail(db, err, "counting the run's failing links");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 typedef struct latest_cb {
-    int (*cb)(const char *url, const char *result, const char *final_url, void *);
+    int (*cb)(const char *url, const char *result, const char *final_url, const char *archive_url,
+              void *);
     void *ud;
 } latest_cb;
 
 static int latest_row(sqlite3_stmt *st, void *ud)
 {
     latest_cb *c = ud;
-    return c->cb(RD_COL(st, 0), RD_COL(st, 1), RD_COL(st, 2), c->ud);
+    return c->cb(RD_COL(st, 0), RD_COL(st, 1), RD_COL(st, 2), RD_COL(st, 3), c->ud);
 }
 
 int rd_db_latest_checks(rd_db *db,
                         int (*cb)(const char *url, const char *result, const char *final_url,
-                                  void *),
+                                  const char *archive_url, void *),
                         void *ud, rd_error *err)
 {
-    static const char sql[] = "SELECT u.url, k.result, k.final_url FROM urls u" RD_STATUS_JOIN(
-        "k", "u.id") " WHERE k.id IS NOT NULL AND u.id IN (SELECT url_id FROM entries)";
+    static const char sql[] =
+        "SELECT u.url, k.result, k.final_url, a.snapshot_url FROM urls u" RD_STATUS_JOIN(
+            "k", "u.id") " LEFT JOIN archives a ON a.url_id = u.id"
+                         " WHERE k.id IS NOT NULL AND u.id IN (SELECT url_id FROM entries)";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     latest_cb c = {cb, ud};

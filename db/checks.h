@@ -29,6 +29,13 @@ void rd_targets_free(rd_target *t, size_t n);
 /* Frees what one target holds (not the target itself). */
 void rd_targets_free_one(rd_target *t);
 
+/* The URLs (ids, ascending, into *ids, malloc'd: the caller frees it) of
+ * the entries a line of lines[0..2n) (pairs of first and last line) falls
+ * in: an entry spans from its line to the line before the next entry or
+ * category, so a changed description under it counts. */
+int rd_db_urls_on_lines(rd_db *db, const int *lines, size_t n, int64_t **ids, size_t *nids,
+                        rd_error *err);
+
 /* One check as stored; strings may be NULL. */
 typedef struct rd_check_row {
     const char *result; /* "ok", "broken", ... */
@@ -38,6 +45,10 @@ typedef struct rd_check_row {
     int64_t elapsed_ms, bytes;
     const char *error, *title;
     int64_t cached_from; /* a cache hit: the check it reused; else 0 */
+    /* a fetched link: the transfers made, its 429 answers, and the time they
+     * paused its host (refdex hosts); 0 for a link not fetched */
+    int attempts, http429;
+    int64_t paused_ms;
 } rd_check_row;
 
 /* The settings a run used, kept with it (as JSON), and its shard. */
@@ -45,6 +56,7 @@ typedef struct rd_run_options {
     int64_t timeout_ms, deadline_ms, max_age_ms, max_bytes, host_interval_ms;
     int concurrency, per_host, retries, head;
     int shard, shards; /* shard K (from 0) of N; shards 0: not sharded */
+    int fail_after;    /* --fail-after K: 0 or 1, a failing link fails the run at once */
 } rd_run_options;
 
 /* What a link of a run says until its result is stored: the run ended (a
@@ -88,18 +100,48 @@ typedef struct rd_report_row {
      * them was made; else 0 and NULL */
     int failing_runs;
     const char *failing_since;
+    /* what it means for the run (RD_VERDICT): "fail" (it fails the run),
+     * "flaky" (a warning: failing fewer than fail_after runs in a row, or
+     * passing and failing in turn over its latest checks), or NULL */
+    const char *verdict;
+    int fail_after; /* its run's --fail-after K */
+    /* its archived copy (check --archive) and that copy's date; else NULL */
+    const char *archive_url, *archive_at;
 } rd_report_row;
 
 /* Calls cb for every check of the run, by category and catalog order, with
  * the entries and positions of the catalog as it was when rd_db_run_begin
  * (or rd_db_run_info) was called on this handle. A merged run's checks are
- * those of the shard runs it gathers. */
-int rd_db_report(rd_db *db, int64_t run_id, int (*cb)(const rd_report_row *, void *), void *ud,
-                 rd_error *err);
+ * those of the shard runs it gathers. strict: --strict's verdicts. */
+int rd_db_report(rd_db *db, int64_t run_id, int strict, int (*cb)(const rd_report_row *, void *),
+                 void *ud, rd_error *err);
 /* Writes the run's checks to out as a JSON array: one object per URL (built by
  * SQLite) with the entries using it, written as each row comes, so a large
  * report is never one string in memory. */
-int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, FILE *out, rd_error *err);
+int rd_db_report_json(rd_db *db, int64_t run_id, int strict, const char *file, FILE *out,
+                      rd_error *err);
+
+/* How many URLs of the run fail it (verdict "fail") and how many are flaky,
+ * with --strict or not: what the exit code and every report count. */
+int rd_db_run_verdicts(rd_db *db, int64_t run_id, int strict, size_t *failing, size_t *flaky,
+                       rd_error *err);
+
+/* What a SARIF log says besides its results. */
+typedef struct rd_sarif_opts {
+    const char *file;    /* the catalog as the user named it: the results' artifact */
+    const char *version; /* refdex's, the tool's */
+    int strict;          /* --strict: which results are errors */
+    int offline;         /* the run found no network: no results, and says so */
+    const char *note;    /* said as the run's notification (a missing shard); NULL: none */
+} rd_sarif_opts;
+
+/* Writes the run's report as a SARIF 2.1.0 log (built by SQLite's JSON
+ * functions): the tool (refdex, its version, a rule per result kind), one
+ * invocation, and a result per catalog link that is broken, error, redirect,
+ * timeout, ratelimited, cancelled or blocked (a cache hit as the result it
+ * reused), located at its entry's line and column. Results are written as
+ * they are read. */
+int rd_db_report_sarif(rd_db *db, int64_t run_id, const rd_sarif_opts *o, FILE *out, rd_error *err);
 
 /* What a stored run was, for reporting it again without fetching. */
 typedef struct rd_run_info {
@@ -151,10 +193,11 @@ enum {
 int rd_db_merge(const char *out_path, const char *const *shards, int n, int flags,
                 rd_merge_stats *st, rd_error *err);
 
-/* The latest check of every URL of the catalog that has one. */
+/* The latest check of every URL of the catalog that has one, with the
+ * archived copy stored for it (check --archive; NULL for none). */
 int rd_db_latest_checks(rd_db *db,
                         int (*cb)(const char *url, const char *result, const char *final_url,
-                                  void *),
+                                  const char *archive_url, void *),
                         void *ud, rd_error *err);
 
 #endif

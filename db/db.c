@@ -1,4 +1,5 @@
 /* db/db.c — opening the database, its schema and migrations. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +174,58 @@ static const char *const migrations[] = {
     " SELECT id, rd_fts_spaced(name_path) FROM categories;"
     "DROP INDEX entries_parent;"
     "CREATE INDEX entries_parent ON entries(parent_id) WHERE parent_id IS NOT NULL;",
+
+    /* archives: what the Wayback Machine's availability API answered for a
+     * dead link (check --archive), so that a URL is asked about once: the
+     * snapshot (NULL: none archived) with its date and the status it
+     * recorded, and when that was asked. A lookup that failed stores
+     * nothing and is asked again. */
+    "CREATE TABLE archives ("
+    "  url_id INTEGER PRIMARY KEY REFERENCES urls(id) ON DELETE CASCADE,"
+    "  asked_at TEXT NOT NULL,"
+    "  snapshot_url TEXT,"
+    "  snapshot_at TEXT," /* the snapshot's date, ISO 8601 UTC */
+    "  snapshot_status TEXT"
+    ");",
+
+    /* the results 'blocked' (a bot wall: HTTP 999, a Cloudflare challenge, a
+     * host marked treat = blocked) and 'unchanged' (check --diff: an entry
+     * whose lines did not change, not fetched). A CHECK constraint cannot be altered:
+     * checks is rebuilt as migration 2 rebuilt categories (foreign keys are
+     * off around it), its columns and indexes as they were. */
+    "CREATE TABLE checks_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    "  url_id INTEGER NOT NULL REFERENCES urls(id) ON DELETE CASCADE,"
+    "  result TEXT NOT NULL CHECK (result = 'ok' OR result = 'redirect' OR result = 'broken'"
+    "    OR result = 'timeout' OR result = 'error' OR result = 'excluded' OR result = 'cached'"
+    "    OR result = 'cancelled' OR result = 'ratelimited' OR result = 'blocked'"
+    "    OR result = 'unchanged'),"
+    "  status_code INTEGER,"
+    "  final_url TEXT,"
+    "  redirects INTEGER NOT NULL DEFAULT 0,"
+    "  elapsed_ms INTEGER,"
+    "  bytes INTEGER,"
+    "  error TEXT,"
+    "  title TEXT,"
+    "  checked_at TEXT NOT NULL,"
+    "  conclusive INTEGER NOT NULL DEFAULT 0,"
+    "  cached_from INTEGER REFERENCES checks(id)"
+    ");"
+    "INSERT INTO checks_new SELECT id, run_id, url_id, result, status_code, final_url, redirects,"
+    " elapsed_ms, bytes, error, title, checked_at, conclusive, cached_from FROM checks;"
+    "DROP TABLE checks;"
+    "ALTER TABLE checks_new RENAME TO checks;"
+    "CREATE INDEX checks_url ON checks(url_id, id);"
+    "CREATE INDEX checks_run ON checks(run_id);"
+    "CREATE INDEX checks_status ON checks(url_id, conclusive, id);",
+
+    /* refdex hosts: what fetching each link cost (DESIGN: "Checking"): the
+     * transfers made, the 429s it got, the time they paused its host. NULL
+     * in checks stored before (refdex hosts reads those as one request). */
+    "ALTER TABLE checks ADD COLUMN attempts INTEGER;"
+    "ALTER TABLE checks ADD COLUMN http429 INTEGER;"
+    "ALTER TABLE checks ADD COLUMN paused_ms INTEGER;",
 
     /* repositories' metadata from the forges' APIs (refdex repos; db/repos.c):
      * a repository keyed by forge and its canonical name (a gone one by the
@@ -349,6 +402,14 @@ static void sql_conclusive(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, r >= 0 && rd_result_conclusive((rd_result)r));
 }
 
+/* rd_result_order(result): its place in common/result.h's list, to list
+ * results in that order. */
+static void sql_result_order(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    sqlite3_result_int(ctx, rd_result_parse((const char *)sqlite3_value_text(argv[0])));
+}
+
 /* rd_source_hash(text): FNV-1a (64 bits) of the text's bytes, as 16 hex
  * digits: how a catalog's source is named (catalog.source_hash). */
 static void sql_source_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -374,6 +435,31 @@ static void sql_fts_spaced(sqlite3_context *c, int argc, sqlite3_value **argv)
         sqlite3_result_text(c, spaced, -1, free);
 }
 
+/* rd_url_host(url): the host of a normalised URL ("https://u@Host:8/x" →
+ * "Host", "http://[::1]:8/" → "[::1]"); NULL without "://". For refdex
+ * hosts; no curl in db/, and a normalised URL needs none. */
+static void sql_url_host(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *url = (const char *)sqlite3_value_text(argv[0]);
+    const char *p = url ? strstr(url, "://") : NULL;
+    if (!p) {
+        sqlite3_result_null(c);
+        return;
+    }
+    p += 3;
+    size_t n = strcspn(p, "/?#");
+    const char *at = memchr(p, '@', n);
+    while (at) { /* userinfo: the host is after its last '@' */
+        n -= (size_t)(at + 1 - p);
+        p = at + 1;
+        at = memchr(p, '@', n);
+    }
+    const char *end = *p == '[' ? memchr(p, ']', n) : NULL;
+    size_t len = end ? (size_t)(end - p) + 1 : strcspn(p, ":/?#");
+    sqlite3_result_text(c, p, (int)(len < n ? len : n), SQLITE_TRANSIENT);
+}
+
 /* 'rdex': what PRAGMA application_id says of a refdex database. */
 enum { RD_APPLICATION_ID = 0x72646578 };
 
@@ -385,6 +471,9 @@ static int add_functions(sqlite3 *h)
            sqlite3_create_function(h, "rd_conclusive", 1, f, NULL, sql_conclusive, NULL, NULL) ||
            sqlite3_create_function(h, "rd_source_hash", 1, f, NULL, sql_source_hash, NULL, NULL) ||
            sqlite3_create_function(h, "rd_fts_spaced", 1, f, NULL, sql_fts_spaced, NULL, NULL) ||
+           sqlite3_create_function(h, "rd_url_host", 1, f, NULL, sql_url_host, NULL, NULL) ||
+           sqlite3_create_function(h, "rd_result_order", 1, f, NULL, sql_result_order, NULL,
+                                   NULL) ||
            rd_db_repo_functions(h);
 }
 
@@ -475,8 +564,18 @@ static int is_ours(rd_db *db, rd_error *err)
     return rc;
 }
 
+/* SQLite's memory statistics (sqlite3_status) cost a global mutex around
+ * every allocation, and refdex reads none of them: off, before SQLite starts
+ * (sqlite3_config refuses once it has; that is harmless). */
+static void configure_sqlite(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int rd_db_open(const char *path, int flags, rd_db **out, rd_error *err)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, configure_sqlite);
     *out = NULL;
     struct stat st;
     int readonly = flags & RD_DB_READONLY;

@@ -6,7 +6,8 @@
  * is done with it is in one header per concern: db/ingest.h (storing a
  * catalog), db/query.h (entries and categories for people), db/checks.h (link
  * checks: targets, results, reports), db/history.h (a link's checks over
- * time, and pruning them) and db/pages.h (what the HTML and JSON index read).
+ * time, and pruning them), db/archive.h (archived copies of dead links) and
+ * db/pages.h (what the HTML and JSON index read).
  *
  * Strings handed to a callback (a row) belong to SQLite and live only until
  * the callback returns: copy what you keep. */

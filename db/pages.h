@@ -41,6 +41,9 @@ typedef struct rd_site_entry {
      * when the first was made (rd_report_row's); else 0 and NULL */
     int failing_runs;
     const char *failing_since;
+    /* a status that fails: its archived copy (check --archive) and the
+     * copy's date; else NULL */
+    const char *archive_url, *archive_at;
     /* its repository (refdex repos), when known: canonical name (NULL when
      * not known), stars (-1), last push (NULL), archived, gone */
     const char *repo;

@@ -210,7 +210,9 @@ static int on_result(void *ud, size_t index, const rd_check *c)
     CHECK(index == 0);
     rd_result r = c->result;
     CHECK(r == RD_RES_OK || r == RD_RES_REDIRECT || r == RD_RES_BROKEN || r == RD_RES_ERROR ||
-          r == RD_RES_TIMEOUT || r == RD_RES_RATELIMITED);
+          r == RD_RES_TIMEOUT || r == RD_RES_RATELIMITED || r == RD_RES_BLOCKED);
+    /* a bot wall is 999, or Cloudflare's challenge on a 403 or 503 */
+    CHECK(r != RD_RES_BLOCKED || c->status == 999 || c->status == 403 || c->status == 503);
     /* curl reads some malformed status lines as a status below 100 ("HTTP/201 .00"
      * is 1): such a link is broken, said "HTTP 1" */
     CHECK(c->status >= 0 && c->status <= 999);

@@ -1,6 +1,6 @@
 /* render/render.h — what refdex writes for people and programs: the HTML and
  * JSON index, and check reports (text, JSON, JUnit XML, GitHub annotations,
- * Markdown). XML is built with libxml2, JSON by SQLite; nothing here prints on
+ * Markdown, SARIF). XML is built with libxml2, JSON by SQLite; nothing here prints on
  * its own: output goes to the FILE the caller gives. The catalog's own Markdown
  * (`fmt`) is catalog/'s: see rd_markdown_format in catalog/catalog.h. */
 #ifndef RD_RENDER_H
@@ -20,7 +20,8 @@ typedef enum rd_report_format {
     RD_REPORT_JSON,
     RD_REPORT_JUNIT,
     RD_REPORT_GITHUB,
-    RD_REPORT_MARKDOWN
+    RD_REPORT_MARKDOWN,
+    RD_REPORT_SARIF
 } rd_report_format;
 
 /* "text", "json", ... → the format; -1 when unknown. */
@@ -39,6 +40,9 @@ typedef struct rd_report_summary {
     size_t catalog;
     const char *merged, *missing;
     size_t host_pauses; /* times a rate-limited host was paused */
+    /* URLs that fail the run, and flaky ones (warnings): rd_db_run_verdicts */
+    size_t failing, flaky;
+    size_t offline_web; /* check --offline: web links not fetched (nor reported) */
 } rd_report_summary;
 
 /* What a report says of the shards of its run, as a sentence without a final
@@ -60,6 +64,18 @@ void rd_report_summary_line(const rd_report_summary *s, FILE *out);
  * failing. */
 int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_format format,
                     const rd_report_summary *sum, FILE *out, rd_error *err);
+
+/* `refdex links`: every link of a catalog (an entry with a destination),
+ * with its entry, category and position, as text (FILE:LINE:COL: URL —
+ * NAME [CATEGORY] a line) or a JSON array (objects built by SQLite's JSON
+ * functions), written as each section of the catalog is added. */
+typedef struct rd_links rd_links;
+/* Starts writing to out; the caller ends with rd_links_end. */
+int rd_links_begin(rd_links **l, FILE *out, const char *file, int json, rd_error *err);
+/* Writes the links of cat's entries (a section of a catalog, or a whole one). */
+int rd_links_add(rd_links *l, const rd_catalog *cat, rd_error *err);
+/* Ends the output and frees l; returns how many links were written. */
+size_t rd_links_end(rd_links *l);
 
 /* The report of `refdex stale` (text, json, markdown or github) to out:
  * each entry whose repository is gone, renamed, archived or not pushed to

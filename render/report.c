@@ -1,4 +1,4 @@
-/* render/report.c — check reports in five formats. */
+/* render/report.c — check reports in six formats. */
 #include <libxml/xmlwriter.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,29 +7,43 @@
 
 int rd_report_format_parse(const char *name)
 {
-    static const char *const names[] = {"text", "json", "junit", "github", "markdown"};
-    for (int i = 0; i < 5; i++)
+    static const char *const names[] = {"text", "json", "junit", "github", "markdown", "sarif"};
+    for (int i = 0; i < 6; i++)
         if (!strcmp(name, names[i]))
             return i;
     return -1;
 }
 
-/* What a row says of its link: its result, or for a cache hit the result it
- * reused ("redirect (cached)"). */
+static int is_flaky(const rd_report_row *r)
+{
+    return r->verdict && !strcmp(r->verdict, "flaky");
+}
+
+static int is_failing(const rd_report_row *r)
+{
+    return r->verdict && !strcmp(r->verdict, "fail");
+}
+
+/* What a row says of its link: "flaky" for a flaky one, its result, or for a cache hit the result
+ * it reused ("redirect (cached)"). */
 static const char *shown(const rd_report_row *r, char *buf, size_t n)
 {
+    if (is_flaky(r))
+        return "flaky";
     if (!r->cached_result)
         return r->result;
     snprintf(buf, n, "%s (cached)", r->cached_result);
     return buf;
 }
 
-/* Worth a line in a report: anything but ok and excluded (a cache hit, when
- * what it reused is). */
+/* Worth a line in a report: anything but ok, excluded and unchanged (a
+ * cache hit, when what it reused is), and a flaky link whatever its result. */
 static int worth_reporting(const rd_report_row *r)
 {
+    if (is_flaky(r))
+        return 1;
     int k = rd_result_parse(r->cached_result ? r->cached_result : r->result);
-    return k != RD_RES_OK && k != RD_RES_CACHED && k != RD_RES_EXCLUDED;
+    return k != RD_RES_OK && k != RD_RES_CACHED && k != RD_RES_EXCLUDED && k != RD_RES_UNCHANGED;
 }
 
 /* "HTTP 404", "→ https://new/", or the error text. */
@@ -49,14 +63,29 @@ static void reason(const rd_report_row *r, char *buf, size_t n)
 }
 
 /* The reason, and for a link that failed in the runs before too, since when:
- * "HTTP 404; failing since 2026-11-01 (3 runs)". */
+ * "HTTP 404; failing since 2026-11-01 (3 runs)"; for a flaky one, why it
+ * does not fail the run. */
 static void detail(const rd_report_row *r, char *buf, size_t n)
 {
+    if (is_flaky(r) && !rd_result_name_fails(r->result, 1)) {
+        snprintf(buf, n, "%s now; passed and failed in turn over its latest checks", r->result);
+        return;
+    }
     reason(r, buf, n);
     size_t used = strlen(buf);
     if (r->failing_runs > 1 && r->failing_since && used < n)
         snprintf(buf + used, n - used, "%sfailing since %.10s (%d runs)", used ? "; " : "",
                  r->failing_since, r->failing_runs);
+    used = strlen(buf);
+    if (r->archive_url && r->archive_at && used < n && rd_result_name_fails(r->result, 1))
+        snprintf(buf + used, n - used, "%sarchived copy: %s (%.10s)", used ? "; " : "",
+                 r->archive_url, r->archive_at);
+    used = strlen(buf);
+    if (!is_flaky(r) || used >= n)
+        return;
+    snprintf(buf + used, n - used, "%s%s in %d run%s in a row; fails the check after %d",
+             used ? "; " : "", r->result, r->failing_runs, r->failing_runs == 1 ? "" : "s",
+             r->fail_after);
 }
 
 void rd_report_summary_line(const rd_report_summary *s, FILE *out)
@@ -70,9 +99,14 @@ void rd_report_summary_line(const rd_report_summary *s, FILE *out)
         first = 0;
     }
     fprintf(out, " in %.1f s", s->elapsed_ms / 1000.0);
+    if (s->flaky)
+        fprintf(out, "; %zu flaky (a warning, not failing the check)", s->flaky);
     if (s->host_pauses)
         fprintf(out, "; rate-limited hosts paused %zu time%s", s->host_pauses,
                 s->host_pauses == 1 ? "" : "s");
+    if (s->offline_web)
+        fprintf(out, "; --offline: %zu web link%s not fetched", s->offline_web,
+                s->offline_web == 1 ? "" : "s");
     fputc('\n', out);
 }
 
@@ -95,6 +129,12 @@ int rd_report_shards_note(const rd_report_summary *s, char *buf, size_t n)
 /* The shards line of the text, GitHub and Markdown reports. */
 static void shards_line(rd_report_format format, const rd_report_summary *s, FILE *out)
 {
+    if (s->offline_web && format == RD_REPORT_GITHUB)
+        fprintf(out, "::notice title=refdex --offline::%zu web link%s not fetched\n",
+                s->offline_web, s->offline_web == 1 ? "" : "s");
+    else if (s->offline_web && format == RD_REPORT_MARKDOWN)
+        fprintf(out, "\n--offline: %zu web link%s not fetched.\n", s->offline_web,
+                s->offline_web == 1 ? "" : "s");
     char note[12000];
     int missing = rd_report_shards_note(s, note, sizeof note);
     if (!note[0])
@@ -127,7 +167,7 @@ static int text_row(const rd_report_row *r, void *ud)
         snprintf(t->category, sizeof t->category, "%s", cat);
     }
     t->any = 1;
-    char why[600], res[64];
+    char why[4096], res[64];
     detail(r, why, sizeof why);
     fprintf(t->out, "  %s:%d:%d: %s: %s %s%s%s\n", t->file, r->line, r->col,
             shown(r, res, sizeof res), r->entry ? r->entry : "", r->url, why[0] ? " — " : "", why);
@@ -159,7 +199,6 @@ static void gh_escape(FILE *out, const char *s, int property)
 typedef struct gh_state {
     FILE *out;
     const char *file;
-    int strict;
 } gh_state;
 
 static int github_row(const rd_report_row *r, void *ud)
@@ -167,10 +206,10 @@ static int github_row(const rd_report_row *r, void *ud)
     gh_state *g = ud;
     if (!worth_reporting(r) || !r->line)
         return 0;
-    char why[600], title[80], res[64];
+    char why[4096], title[80], res[64];
     detail(r, why, sizeof why);
     snprintf(title, sizeof title, "%s link", shown(r, res, sizeof res));
-    fprintf(g->out, "::%s file=", rd_result_name_fails(r->result, g->strict) ? "error" : "warning");
+    fprintf(g->out, "::%s file=", is_failing(r) ? "error" : "warning");
     gh_escape(g->out, g->file, 1);
     fprintf(g->out, ",line=%d,col=%d,title=", r->line, r->col);
     gh_escape(g->out, title, 1);
@@ -211,7 +250,7 @@ static int markdown_row(const rd_report_row *r, void *ud)
         return 0;
     if (!m->rows++)
         fputs("\n| where | entry | URL | result | detail |\n|---|---|---|---|---|\n", m->out);
-    char where[600], why[600], res[64];
+    char where[600], why[4096], res[64];
     snprintf(where, sizeof where, "%s:%d:%d", m->file, r->line, r->col);
     detail(r, why, sizeof why);
     md_cell(m->out, where);
@@ -230,6 +269,8 @@ static void markdown_head(const rd_report_summary *s, FILE *out)
     for (int r = 0; r < RD_RES_COUNT; r++)
         if (s->count[r])
             fprintf(out, "| %s | %zu |\n", rd_result_name((rd_result)r), s->count[r]);
+    if (s->flaky)
+        fprintf(out, "\n%zu flaky: a warning, not failing the check.\n", s->flaky);
 }
 
 /* ---- JUnit XML (libxml2's writer: escaping by construction) ---- */
@@ -237,7 +278,7 @@ static void markdown_head(const rd_report_summary *s, FILE *out)
 typedef struct junit_state {
     xmlTextWriterPtr w;
     const char *file;
-    int strict, failed;
+    int failed;
 } junit_state;
 
 static int junit_row(const rd_report_row *r, void *ud)
@@ -246,7 +287,7 @@ static int junit_row(const rd_report_row *r, void *ud)
     if (!r->first) /* one testcase per link, at its first entry */
         return 0;
     xmlTextWriterPtr w = j->w;
-    char name[2600], where[600], why[600], time[32];
+    char name[2600], where[600], why[4096], time[32];
     snprintf(name, sizeof name, "%s %s", r->entry ? r->entry : "", r->url);
     snprintf(where, sizeof where, "%s:%d:%d", j->file, r->line, r->col);
     snprintf(time, sizeof time, "%.3f", r->elapsed_ms / 1000.0);
@@ -258,21 +299,27 @@ static int junit_row(const rd_report_row *r, void *ud)
     xmlTextWriterWriteAttribute(w, BAD_CAST "file", BAD_CAST j->file);
     xmlTextWriterWriteFormatAttribute(w, BAD_CAST "line", "%d", r->line);
     xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST time);
-    if (rd_result_name_fails(r->result, j->strict)) {
+    if (is_failing(r)) {
         xmlTextWriterStartElement(w, BAD_CAST "failure");
-        char msg[600]; /* the reason alone: CI tools group failures by it */
+        char msg[4096]; /* the reason alone: CI tools group failures by it */
         reason(r, msg, sizeof msg);
         xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST r->result);
         xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg);
         xmlTextWriterWriteFormatString(w, "%s: %s %s", where, r->url, why);
         xmlTextWriterEndElement(w);
-    } else if (!strcmp(r->result, "excluded") || !strcmp(r->result, "cancelled")) {
+    } else if (!strcmp(r->result, "excluded") || !strcmp(r->result, "cancelled") ||
+               !strcmp(r->result, "unchanged")) {
         xmlTextWriterStartElement(w, BAD_CAST "skipped");
         xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST r->result);
         xmlTextWriterEndElement(w);
+    } else if (!strcmp(r->result, "blocked")) { /* a wall: nothing known of the link */
+        xmlTextWriterStartElement(w, BAD_CAST "skipped");
+        xmlTextWriterWriteFormatAttribute(w, BAD_CAST "message", "blocked: %s", why);
+        xmlTextWriterEndElement(w);
     } else if (worth_reporting(r)) {
-        xmlTextWriterWriteFormatElement(w, BAD_CAST "system-out", "%s: %s: %s %s", where, r->result,
-                                        r->url, why);
+        char res[64];
+        xmlTextWriterWriteFormatElement(w, BAD_CAST "system-out", "%s: %s: %s %s", where,
+                                        shown(r, res, sizeof res), r->url, why);
     }
     if (xmlTextWriterEndElement(w) < 0 || rc < 0)
         j->failed = 1;
@@ -288,10 +335,7 @@ static int write_junit(rd_db *db, int64_t run_id, const char *file, const rd_rep
         xmlBufferFree(buf);
         return rd_error_set(err, RD_ENOMEM, "out of memory");
     }
-    size_t failures = 0;
-    for (int r = 0; r < RD_RES_COUNT; r++)
-        if (rd_result_fails((rd_result)r, s->strict))
-            failures += s->count[r];
+    size_t failures = s->failing;
     xmlTextWriterSetIndent(w, 1);
     xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
     xmlTextWriterStartElement(w, BAD_CAST "testsuites");
@@ -305,10 +349,11 @@ static int write_junit(rd_db *db, int64_t run_id, const char *file, const rd_rep
     xmlTextWriterWriteAttribute(w, BAD_CAST "errors", BAD_CAST "0");
     xmlTextWriterWriteFormatAttribute(w, BAD_CAST "skipped", "%zu",
                                       s->count[RD_RES_EXCLUDED] + s->count[RD_RES_CANCELLED] +
-                                          missing);
+                                          s->count[RD_RES_UNCHANGED] +
+                                          (s->strict ? 0 : s->count[RD_RES_BLOCKED]) + missing);
     xmlTextWriterWriteFormatAttribute(w, BAD_CAST "time", "%.3f", s->elapsed_ms / 1000.0);
-    junit_state j = {w, file, s->strict, 0};
-    int rc = rd_db_report(db, run_id, junit_row, &j, err);
+    junit_state j = {w, file, 0};
+    int rc = rd_db_report(db, run_id, s->strict, junit_row, &j, err);
     for (const char *m = s->missing; rc == RD_OK && m && *m;
          m += strcspn(m, ",") + (m[strcspn(m, ",")] != 0)) {
         /* a missing shard: its links were not checked */
@@ -334,10 +379,26 @@ static int write_junit(rd_db *db, int64_t run_id, const char *file, const rd_rep
 #define OFFLINE_NOTE                                                                               \
     "the network looked unavailable: no server could be reached, so no link was checked"
 
+/* SARIF 2.1.0, built by SQLite (db/sarif.c); the shards line, when there is
+ * one, is the run's notification. */
+static int write_sarif(rd_db *db, int64_t run_id, const char *file, const rd_report_summary *s,
+                       FILE *out, rd_error *err)
+{
+    char note[12000];
+    rd_report_shards_note(s, note, sizeof note);
+    size_t used = strlen(note);
+    if (s->offline_web)
+        snprintf(note + used, sizeof note - used, "%s--offline: %zu web link%s not fetched",
+                 used ? "; " : "", s->offline_web, s->offline_web == 1 ? "" : "s");
+    rd_sarif_opts o = {file, RD_VERSION, s->strict, s->offline, note};
+    return rd_db_report_sarif(db, run_id, &o, out, err);
+}
+
 /* A run that found no network, in each format: said once, no link listed. */
 static int write_offline(rd_report_format format, const rd_report_summary *s, FILE *out)
 {
     switch (format) {
+    case RD_REPORT_SARIF: break; /* write_sarif says it */
     case RD_REPORT_TEXT: rd_report_summary_line(s, out); break;
     case RD_REPORT_JSON: fputs("[]\n", out); break;
     case RD_REPORT_GITHUB: fputs("::warning title=refdex::" OFFLINE_NOTE "\n", out); break;
@@ -361,6 +422,8 @@ int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_forma
                     const rd_report_summary *sum, FILE *out, rd_error *err)
 {
     int rc = RD_OK;
+    if (format == RD_REPORT_SARIF)
+        return write_sarif(db, run_id, file, sum, out, err);
     if (sum->offline) {
         rc = write_offline(format, sum, out);
         shards_line(format, sum, out);
@@ -369,26 +432,27 @@ int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_forma
     switch (format) {
     case RD_REPORT_TEXT: {
         text_state t = {out, file, "", 0};
-        rc = rd_db_report(db, run_id, text_row, &t, err);
+        rc = rd_db_report(db, run_id, sum->strict, text_row, &t, err);
         if (t.any)
             fputc('\n', out);
         rd_report_summary_line(sum, out);
         shards_line(format, sum, out);
         break;
     }
-    case RD_REPORT_JSON: rc = rd_db_report_json(db, run_id, file, out, err); break;
+    case RD_REPORT_JSON: rc = rd_db_report_json(db, run_id, sum->strict, file, out, err); break;
     case RD_REPORT_JUNIT: rc = write_junit(db, run_id, file, sum, out, err); break;
     case RD_REPORT_GITHUB: {
-        gh_state g = {out, file, sum->strict};
-        rc = rd_db_report(db, run_id, github_row, &g, err);
+        gh_state g = {out, file};
+        rc = rd_db_report(db, run_id, sum->strict, github_row, &g, err);
         shards_line(format, sum, out);
         break;
     }
+    case RD_REPORT_SARIF: break; /* above */
     case RD_REPORT_MARKDOWN: {
         md_state m = {out, file, 0};
         markdown_head(sum, out);
         shards_line(format, sum, out);
-        rc = rd_db_report(db, run_id, markdown_row, &m, err);
+        rc = rd_db_report(db, run_id, sum->strict, markdown_row, &m, err);
         break;
     }
     }

@@ -429,6 +429,15 @@ static void add_check(section *s, const rd_site_entry *e, xmlNodePtr li)
                  e->failing_runs);
         rd_attr(rd_el(li, "span", since), "class", "since");
     }
+    if (e->archive_url && e->archive_at && is_http(e->archive_url)) {
+        xmlNodePtr a = rd_el(li, "a", "archived copy");
+        rd_attr(a, "class", "archived");
+        rd_attr(a, "href", e->archive_url);
+        rd_attr(a, "rel", "nofollow noopener");
+        char day[11];
+        snprintf(day, sizeof day, "%s", e->archive_at);
+        rd_attr(rd_el(li, "time", day), "class", "archived-at");
+    }
 }
 
 /* Its repository's stars and last push ("3 years ago", the date as a

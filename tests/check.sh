@@ -79,6 +79,16 @@ case_exit_codes() {
     done
     expect_in err.txt "--max-bytes takes a size"
     expect_exit 2 "$REFDEX" check missing.md
+    # a bad pattern is refused before the catalog is read: no database made
+    mkdir fresh
+    cp c.md fresh/
+    expect_exit 2 "$REFDEX" check fresh/c.md --include '(['
+    expect_in err.txt "--include '([': not a regular expression"
+    printf '[check]\nexclude = a(\n' > fresh/refdex.ini
+    expect_exit 2 "$REFDEX" check fresh/c.md
+    expect_in err.txt "refdex.ini:2: --exclude 'a(': not a regular expression"
+    checks=$((checks + 1))
+    [ ! -e fresh/refdex.db ] || fail "a refused pattern left a database behind"
 }
 
 case_formats() {

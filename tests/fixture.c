@@ -97,6 +97,82 @@ static enum MHD_Result page(struct MHD_Connection *c, const char *name)
     return send_text(c, 200, body, NULL, NULL);
 }
 
+/* /var/NAME: the status that the file var-NAME of the current folder holds
+ * (200 without one), read at each request, so that a test changes what a
+ * link answers between runs by writing the file. */
+static enum MHD_Result variable(struct MHD_Connection *c, const char *name)
+{
+    char path[300];
+    unsigned status = 200;
+    snprintf(path, sizeof path, "var-%s",
+             strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(name) ? name : "-");
+    FILE *f = fopen(path, "r");
+    if (f && fscanf(f, "%u", &status) != 1)
+        status = 500;
+    if (f)
+        fclose(f);
+    return status == 200 ? page(c, name) : send_text(c, status, "variable", NULL, NULL);
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *c, const char *body)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    enum MHD_Result ret = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result send_stream(rd_fixture *f, struct MHD_Connection *c, int drip);
+
+/* /wayback/KIND?url=U&timestamp=T: a fake of the Wayback Machine's
+ * availability API (see fixture.h). */
+static enum MHD_Result wayback(rd_fixture *f, struct MHD_Connection *c, const char *kind)
+{
+    const char *u = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "url");
+    char asked[600] = "", body[3000], snap[1200];
+    for (size_t i = 0, n = 0; u && u[i] && n + 2 < sizeof asked; i++) { /* a JSON string */
+        if (u[i] == '"' || u[i] == '\\')
+            asked[n++] = '\\';
+        asked[n++] = (unsigned char)u[i] < 0x20 ? ' ' : u[i];
+        asked[n] = '\0';
+    }
+    if (!strcmp(kind, "hang")) {
+        nap(f, 600000);
+        return MHD_NO;
+    }
+    if (!strcmp(kind, "huge"))
+        return send_stream(f, c, 0);
+    if (!strcmp(kind, "bad"))
+        return send_json(c, "<html>not json</html>");
+    if (!strcmp(kind, "error"))
+        return send_text(c, 503, "busy", NULL, NULL);
+    const char *t = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "timestamp");
+    if (!strcmp(kind, "echo")) /* the timestamp asked for, in the copy's URL */
+        snprintf(snap, sizeof snap, "http://127.0.0.1:%d/web/%.14s/%s", f->port,
+                 t && strspn(t, "0123456789") == strlen(t) ? t : "none", asked);
+    else if (!strcmp(kind, "ok") || !strcmp(kind, "gone"))
+        snprintf(snap, sizeof snap, "http://127.0.0.1:%d/web/20200102030405/%s", f->port, asked);
+    else if (!strcmp(kind, "js"))
+        snprintf(snap, sizeof snap, "javascript:alert(1)//%s", asked);
+    else if (!strcmp(kind, "md"))
+        snprintf(snap, sizeof snap,
+                 "http://127.0.0.1:%d/web/1/x)+![p](http://127.0.0.2/pixel)+[evil](javascript:"
+                 "alert(46))<b>",
+                 f->port);
+    else if (strcmp(kind, "none"))
+        return send_text(c, 404, "no such fake", NULL, NULL);
+    else
+        snprintf(body, sizeof body, "{\"url\": \"%s\", \"archived_snapshots\": {}}", asked);
+    if (strcmp(kind, "none"))
+        snprintf(body, sizeof body,
+                 "{\"url\": \"%s\", \"archived_snapshots\": {\"closest\": {\"status\": \"%s\","
+                 " \"available\": true, \"url\": \"%s\", \"timestamp\": \"20200102030405\"}}}",
+                 asked, strcmp(kind, "gone") ? "200" : "404", snap);
+    return send_json(c, body);
+}
+
 typedef struct stream {
     rd_fixture *f;
     int drip; /* one byte a second, else endless */
@@ -198,6 +274,19 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         const char *ua = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "User-Agent");
         return send_text(c, ua && !strcmp(ua, url + 4) ? 200 : 403, "agent", NULL, NULL);
     }
+    if (!strcmp(url, "/cf/header")) { /* Cloudflare's challenge, by its header */
+        struct MHD_Response *r =
+            MHD_create_response_from_buffer(9, (void *)"challenge", MHD_RESPMEM_PERSISTENT);
+        MHD_add_response_header(r, "cf-mitigated", "challenge");
+        enum MHD_Result ret = MHD_queue_response(c, 403, r);
+        MHD_destroy_response(r);
+        return ret;
+    }
+    if (!strcmp(url, "/cf/page")) /* its challenge page, by its title */
+        return send_text(c, 503,
+                         "<!DOCTYPE html><html><head><title>Just a moment...</title></head>"
+                         "<body>Checking your browser</body></html>",
+                         NULL, NULL);
     if (!strcmp(url, "/sso"))
         return send_text(c, 301, "moved", "/login?next=/sso", NULL);
     if (!strcmp(url, "/login") || !strcmp(url, "/"))
@@ -233,6 +322,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return send_stream(f, c, url[1] == 'd');
     if (!strncmp(url, "/slow/", 6))
         return slow(f, c, atol(url + 6));
+    if (!strncmp(url, "/var/", 5))
+        return variable(c, url + 5);
+    if (!strncmp(url, "/wayback/", 9))
+        return wayback(f, c, url + 9);
     if (!strncmp(url, "/count/", 7)) {
         seen(f, "count", url + 7);
         return page(c, "count");

@@ -20,10 +20,23 @@
  *   /drip              200, then one byte a second
  *   /endless           200 and a body that never ends
  *   /slow/MS           200 after MS milliseconds; counts requests in flight
+ *   /var/NAME          the status in the file var-NAME of the server's current
+ *                      folder, read at each request (200 without the file)
+ *   /wayback/KIND?url=U&timestamp=T
+ *                      a fake of the Wayback Machine's availability API: ok
+ *                      (a snapshot /web/20200102030405/U here), none (no
+ *                      snapshot), echo (as ok, the timestamp asked for in
+ *                      place of the copy's: /web/T/U), gone (only a 404
+ *                      archived), js (a
+ *                      javascript: snapshot), md (a snapshot URL full of
+ *                      Markdown), bad (not JSON), error (503), huge (an
+ *                      endless body), hang (never answers)
  *   /count/ID          200; counts hits per ID (rd_fixture_hits)
  *   /auth              200 when the Authorization header is $RD_FIXTURE_AUTH, else 401
  *   /auth-here         302 to /auth; /auth-elsewhere: 302 to /auth on 127.0.0.2
  *   /ua/NAME           200 when the User-Agent header is NAME, else 403
+ *   /cf/header         403 with cf-mitigated: challenge (Cloudflare's challenge)
+ *   /cf/page           503, an HTML page titled "Just a moment..." (its page)
  *
  * Every request counts in hits; /slow requests in max_inflight. */
 #ifndef RD_FIXTURE_H

@@ -261,4 +261,160 @@ case_failing_since() {
     [ "$(grep -c 'failing since' site/index.html)" -eq 1 ] || fail "the page says it of a link that passes"
 }
 
+# A catalog of a link whose answer the test sets between runs (var-down: the
+# status of /var/down) and a page always ok.
+down_catalog() {
+    start_fixture
+    printf '## x\n- [down](%s/var/down)\n- [page](%s/ok/a)\n' "$BASE" "$BASE" > c.md
+}
+
+# runs_exit K WANT...: a check with --fail-after K for each status of
+# /var/down in turn (written before the run) and the exit WANT... after it:
+# "404:0 404:1" is a 404 exiting 0, then a 404 exiting 1
+runs_exit() {
+    k=$1; shift
+    for step in "$@"; do
+        echo "${step%%:*}" > var-down
+        expect_exit "${step#*:}" "$REFDEX" check c.md --allow-private --fail-after "$k" --db "k$k.db"
+    done
+}
+
+case_fail_after() {
+    down_catalog
+    # K=1 (the default): a failure fails the run at once, as without the option
+    runs_exit 1 404:1 200:0 404:1
+    echo 404 > var-down
+    expect_exit 1 "$REFDEX" check c.md --allow-private --db default.db
+    # K=2: the first failure is flaky (a warning), the second in a row fails,
+    # a pass starts the count again
+    runs_exit 2 404:0
+    expect_in out.txt "c.md:2:3: flaky: down $BASE/var/down — HTTP 404; broken in 1 run in a row; fails the check after 2"
+    expect_in out.txt "2 links: 1 ok, 1 broken in "
+    expect_in out.txt "; 1 flaky (a warning, not failing the check)"
+    runs_exit 2 410:1
+    expect_in out.txt "c.md:2:3: broken: down $BASE/var/down — HTTP 410; failing since "
+    expect_not_in out.txt "flaky"
+    runs_exit 2 200:0 404:0 404:1 404:1
+    # K=3: two failing runs are flaky, the third fails; a timeout-free 5xx too
+    runs_exit 3 404:0 404:0 404:1 200:0 404:0
+    expect_in out.txt "fails the check after 3"
+    # the verdict is stored with the run: report says what check said
+    expect_exit 0 "$REFDEX" report c.md --db k3.db
+    expect_in out.txt "flaky: down"
+    expect_exit 1 "$REFDEX" report c.md --db k3.db --run 3
+    expect_in out.txt "broken: down"
+    # and --strict does not make a flaky link fail (--fail-after is the tolerance asked for)
+    expect_exit 0 "$REFDEX" report c.md --db k3.db --strict
+    # bad values: exit 2, nothing checked
+    expect_exit 2 "$REFDEX" check c.md --allow-private --fail-after 0 --db bad.db
+    expect_in err.txt "--fail-after"
+    expect_exit 2 "$REFDEX" check c.md --allow-private --fail-after x --db bad.db
+    checks=$((checks + 1))
+    [ ! -e bad.db ] || fail "a bad --fail-after made a database"
+}
+
+# --strict makes a timeout fail; --fail-after still says after how many runs.
+case_fail_after_strict() {
+    start_fixture
+    printf '## x\n- [slow](%s/hang)\n' "$BASE" > c.md
+    for k in 1 2; do
+        expect_exit 0 "$REFDEX" check c.md --allow-private --timeout 300ms --db "s$k.db"
+    done
+    expect_exit 1 "$REFDEX" check c.md --allow-private --timeout 300ms --strict --db s1.db
+    expect_in out.txt "timeout: slow"
+    expect_exit 0 "$REFDEX" check c.md --allow-private --timeout 300ms --strict --fail-after 3 --db s2.db
+    expect_in out.txt "flaky: slow $BASE/hang — "
+    expect_in out.txt "timeout in 2 runs in a row; fails the check after 3"
+    expect_exit 1 "$REFDEX" check c.md --allow-private --timeout 300ms --strict --fail-after 3 --db s2.db
+    expect_in out.txt "timeout: slow"
+    # without --strict a timeout fails nothing, however long it lasts
+    expect_exit 0 "$REFDEX" check c.md --allow-private --timeout 300ms --fail-after 3 --db s2.db
+    expect_not_in out.txt "flaky"
+}
+
+# report_all DB EXIT: the latest run of DB in every format, each to
+# report.FORMAT, each exiting EXIT
+report_all() {
+    for f in text json junit github markdown; do
+        expect_exit "$2" "$REFDEX" report c.md --db "$1" --format "$f" -o "report.$f"
+    done
+}
+
+case_flaky_every_format() {
+    down_catalog
+    runs_exit 2 404:0
+    report_all k2.db 0
+    expect_in report.text "flaky: down $BASE/var/down — HTTP 404; broken in 1 run in a row"
+    expect_in report.github "::warning file=c.md,line=2,col=3,title=flaky link::down: $BASE/var/down — HTTP 404; broken in 1 run"
+    expect_not_in report.github "::error"
+    expect_in report.markdown "| c.md:2:3 | down | $BASE/var/down | flaky | HTTP 404; broken in 1 run in a row; fails the check after 2 |"
+    expect_in report.markdown "1 flaky: a warning, not failing the check."
+    expect_in report.junit 'failures="0"'
+    expect_in report.junit "<system-out>c.md:2:3: flaky: $BASE/var/down HTTP 404; broken in 1 run"
+    expect_not_in report.junit "<failure"
+    checks=$((checks + 1))
+    got=$(sqlite3 :memory: "SELECT group_concat(json_extract(value, '\$.url') || ' ' ||
+          coalesce(json_extract(value, '\$.verdict'), '-') || ' ' ||
+          json_extract(value, '\$.fail_after'), ', ') FROM json_each(readfile('report.json'))")
+    [ "$got" = "$BASE/var/down flaky 2, $BASE/ok/a - 2" ] || fail "report --format json: $got"
+    # the second failure: an error in every format, and the exit code agrees
+    runs_exit 2 404:1
+    report_all k2.db 1
+    expect_in report.text "broken: down"
+    expect_in report.github "::error file=c.md,line=2,col=3,title=broken link::down"
+    expect_in report.junit 'failures="1"'
+    expect_in report.junit '<failure type="broken" message="HTTP 404">'
+    expect_in report.markdown "| broken | HTTP 404; failing since "
+    checks=$((checks + 1))
+    got=$(sqlite3 :memory: "SELECT json_extract(value, '\$.verdict') FROM json_each(readfile('report.json'))
+          WHERE json_extract(value, '\$.url') LIKE '%/var/down'")
+    [ "$got" = "fail" ] || fail "report --format json: the verdict is '$got'"
+}
+
+case_alternating() {
+    down_catalog
+    # ok, broken, ok: K=1 fails the broken run; the ok after it is flaky
+    runs_exit 1 200:0 404:1 200:0
+    expect_in out.txt "flaky: down $BASE/var/down — ok now; passed and failed in turn over its latest checks"
+    expect_in out.txt "; 1 flaky"
+    # with K=2 a link that fails every other run never fails the check, and is flaky throughout
+    runs_exit 2 200:0 404:0 200:0 500:0 200:0 404:0
+    expect_in out.txt "flaky: down"
+    # one change is not alternating: ok ok ok, then broken twice
+    runs_exit 3 200:0 200:0 200:0
+    expect_not_in out.txt "flaky"
+    runs_exit 3 404:0
+    expect_in out.txt "broken in 1 run in a row"
+    # passes after it: flaky while the failure is among the latest 5
+    # conclusive checks between passes (two changes), then the window forgets
+    runs_exit 3 200:0 200:0 200:0
+    expect_in out.txt "flaky: down $BASE/var/down — ok now"
+    runs_exit 3 200:0
+    expect_not_in out.txt "flaky"
+    # query --status flaky names it while it alternates
+    runs_exit 1 404:1 200:0
+    expect_exit 0 "$REFDEX" query --status flaky --db k1.db --format tsv
+    expect_in out.txt "	down	$BASE/var/down"
+}
+
+case_fail_after_config() {
+    down_catalog
+    printf '[check]\nfail-after = 2\nallow-private = true\n' > refdex.ini
+    expect_exit 0 "$REFDEX" config c.md
+    expect_in out.txt "fail-after = 2"
+    expect_in out.txt "refdex.ini:2"
+    echo 404 > var-down
+    expect_exit 0 "$REFDEX" check c.md
+    expect_in out.txt "flaky: down"
+    expect_exit 1 "$REFDEX" check c.md
+    # the flag wins over the file
+    expect_exit 0 "$REFDEX" check c.md --fail-after 5
+    expect_exit 0 "$REFDEX" config c.md --fail-after 5
+    expect_in out.txt "fail-after = 5"
+    expect_in out.txt "flag --fail-after"
+    printf '[check]\nfail-after = none\n' > refdex.ini
+    expect_exit 2 "$REFDEX" check c.md
+    expect_in err.txt "refdex.ini:2: fail-after takes a whole number from 1 to 1000, not 'none'"
+}
+
 run_case history

@@ -341,8 +341,15 @@ static const struct {
     /* fuzz_fix: a link whose text spans lines was placed on its last line, and
      * fix, looking for it from there, refused the file */
     {"fix-link-across-lines.md", RD_OK, NULL, 1, 2, 1},
-    /* fuzz_fmt: an item nested under markers ('- - [a]'); prose in (top) */
+    /* fuzz_fmt: a nested list after its parent's marker lost its indent on a
+     * second pass (fmt was not idempotent); a prose item is one note */
     {"fmt-nested-under-markers.md", RD_OK, NULL, 1, 0, 1},
+    /* fuzz_fmt: a list whose first item fmt put on its parent's marker line
+     * had its other items written at the catalog's indent, nested deeper
+     * (with spaces, with tabs), or changed the indent a second pass chose */
+    {"fmt-list-on-marker-line.md", RD_OK, NULL, 1, 1, 0},
+    {"fmt-list-on-marker-line-tabs.md", RD_OK, NULL, 1, 1, 0},
+    {"fmt-list-under-bare-ordered.md", RD_OK, NULL, 1, 0, 1},
     /* fuzz_repos (its first byte picks a URL): ".git" off "...git" left a
      * repository named ".."; as a catalog, not text */
     {"repos-dotdot-git.bin", RD_EINPUT, "NUL byte", 0, 0, 0},
@@ -439,9 +446,9 @@ RD_TEST(fix_rules)
                        "- [root](https://d.example/deep/page)\n";
     fake_checks fc = {
         {"https://a.example/old", "https://b.example/x", "https://d.example/deep/page"},
-        {{RD_RES_REDIRECT, "https://a.example/new"},
-         {RD_RES_REDIRECT, "https://b.example/login?next=/x"},
-         {RD_RES_REDIRECT, "https://d.example/"}}};
+        {{RD_RES_REDIRECT, "https://a.example/new", NULL},
+         {RD_RES_REDIRECT, "https://b.example/login?next=/x", NULL},
+         {RD_RES_REDIRECT, "https://d.example/", NULL}}};
     rd_fix *f = NULL;
     size_t n = 0;
     rd_catalog *cat = NULL;
@@ -478,8 +485,8 @@ RD_TEST(fix_entity_in_target)
 {
     const char *text = "- [x](https://e.example/a)\n- [y](https://e.example/b)\n";
     fake_checks fc = {{"https://e.example/a", "https://e.example/b"},
-                      {{RD_RES_REDIRECT, "https://e.example/s?a=1&amp;b=2&#39;&copy&x"},
-                       {RD_RES_REDIRECT, "https://e.example/new"}}};
+                      {{RD_RES_REDIRECT, "https://e.example/s?a=1&amp;b=2&#39;&copy&x", NULL},
+                       {RD_RES_REDIRECT, "https://e.example/new", NULL}}};
     rd_fix *f = NULL;
     size_t n = 0;
     rd_catalog *cat = NULL;
@@ -511,7 +518,7 @@ RD_TEST(link_across_lines)
     CHECK_INT(cat->entries[2].link_pos.line, 4);
     CHECK_INT(cat->entries[2].link_pos.col, 5);
     rd_catalog_free(cat);
-    fake_checks fc = {{"https://a.example/1"}, {{RD_RES_REDIRECT, "https://a.example/new"}}};
+    fake_checks fc = {{"https://a.example/1"}, {{RD_RES_REDIRECT, "https://a.example/new", NULL}}};
     rd_fix *f = NULL;
     size_t n = 0;
     char *out = fix_text(text, &fc, &f, &n, &cat);
@@ -523,6 +530,49 @@ RD_TEST(link_across_lines)
     rd_catalog_free(cat);
 }
 
+/* fix --archive: a dead link (broken, error) moves to its archived copy,
+ * which an API chose: escaped as a redirect's target is, never a link of
+ * its own, and never when it is not http(s); a live link keeps its URL. */
+RD_TEST(fix_archive)
+{
+    const char *text = "- [x](https://h.example/a) - Desc.\n- [y](https://h.example/b)\n"
+                       "- [z](https://h.example/c)\n- [w](https://h.example/d)\n";
+    fake_checks fc = {
+        {"https://h.example/a", "https://h.example/b", "https://h.example/c",
+         "https://h.example/d"},
+        {{RD_RES_BROKEN, NULL,
+          "http://web.example/web/1/x)+![p](http://h/pixel)+[evil](javascript:alert(46))<b>"},
+         {RD_RES_ERROR, NULL, "javascript:alert(1)"},
+         {RD_RES_OK, NULL, "http://web.example/web/2/c"},
+         {RD_RES_ERROR, NULL, "https://web.example/web/20200102030405/https://h.example/d"}}};
+    rd_fix *f = NULL;
+    size_t n = 0;
+    rd_catalog *cat = NULL;
+    char *out = fix_text(text, &fc, &f, &n, &cat);
+    REQUIRE(out);
+    CHECK_STR(out, "- [x](http://web.example/web/1/x%29+![p]%28http://h/pixel%29+"
+                   "[evil]%28javascript:alert%2846%29%29%3Cb%3E) - Desc.\n"
+                   "- [y](https://h.example/b)\n- [z](https://h.example/c)\n"
+                   "- [w](https://web.example/web/20200102030405/https://h.example/d)\n");
+    rd_catalog *again = parse_text(out);
+    REQUIRE(again);
+    CHECK_INT(again->nentries, 4);
+    CHECK_STR(again->entries[0].name, "x");
+    CHECK_STR(again->entries[0].description, "Desc.");
+    CHECK_INT(n, 3); /* x and w change, y is refused and says why, z is alive */
+    for (size_t i = 0; i < n; i++) {
+        CHECK_INT(f[i].skipped, f[i].entry == 1);
+        if (f[i].entry == 1)
+            CHECK(strstr(f[i].note, "is not an http(s) URL"));
+        else
+            CHECK_STR(f[i].why, "dead link: its archived copy");
+    }
+    free(out);
+    rd_fix_free(f, n);
+    rd_catalog_free(cat);
+    rd_catalog_free(again);
+}
+
 /* A server chooses a redirect's target: it goes into the Markdown only
  * percent-encoded, as one link, and never when it is not http(s). */
 RD_TEST(fix_hostile_targets)
@@ -530,10 +580,12 @@ RD_TEST(fix_hostile_targets)
     const char *text = "- [x](https://h.example/a) - Desc.\n- [y](https://h.example/b)\n"
                        "- [z](https://h.example/c)\n";
     fake_checks fc = {{"https://h.example/a", "https://h.example/b", "https://h.example/c"},
-                      {{RD_RES_REDIRECT, "https://h.example/ok?x=1)+![p](http://h/pixel)+"
-                                         "[evil](javascript:alert(46))<b>`"},
-                       {RD_RES_REDIRECT, "javascript:alert(1)"},
-                       {RD_RES_REDIRECT, "https://h.example/x\n# Owned"}}};
+                      {{RD_RES_REDIRECT,
+                        "https://h.example/ok?x=1)+![p](http://h/pixel)+"
+                        "[evil](javascript:alert(46))<b>`",
+                        NULL},
+                       {RD_RES_REDIRECT, "javascript:alert(1)", NULL},
+                       {RD_RES_REDIRECT, "https://h.example/x\n# Owned", NULL}}};
     rd_fix *f = NULL;
     size_t n = 0;
     rd_catalog *cat = NULL;

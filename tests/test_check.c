@@ -233,3 +233,41 @@ RD_TEST_WITH(deadline_stores_every_link, with_curl)
     rd_db_close(f.h);
     rd_fixture_stop(f.server);
 }
+
+/* check --diff reads git diff -U0's hunk headers: the new side's lines, a
+ * count of 1 when not written, nothing for a pure deletion, and nothing from
+ * a line that only looks like one (content lines start with +, - or space). */
+RD_TEST(diff_lines)
+{
+    static const char diff[] = "diff --git a/catalog.md b/catalog.md\n"
+                               "index 1..2 100644\n"
+                               "--- a/catalog.md\n"
+                               "+++ b/catalog.md\n"
+                               "@@ -5 +5 @@ ## a\n"
+                               "-- [old](https://a/)\n"
+                               "+- [new](https://b/)\n"
+                               "@@ -7,2 +6,0 @@\n"
+                               "-x\n"
+                               "-y\n"
+                               "@@ -9,0 +9,3 @@ ## b\n"
+                               "+@@ -1 +100 @@\n"
+                               "+z\n"
+                               "+w\n"
+                               "@@ -20 +22,2 @@";
+    int *lines = NULL;
+    size_t n = 0;
+    REQUIRE(rd_diff_lines(diff, sizeof diff - 1, &lines, &n) == RD_OK);
+    CHECK_INT((long long)n, 3);
+    int want[] = {5, 5, 9, 11, 22, 23};
+    for (size_t i = 0; i < 6 && i < 2 * n; i++)
+        CHECK_INT(lines[i], want[i]);
+    free(lines);
+    REQUIRE(rd_diff_lines("", 0, &lines, &n) == RD_OK);
+    CHECK_INT((long long)n, 0);
+    free(lines);
+    /* not hunk headers: cut short, no numbers */
+    static const char bad[] = "@@ -5 +x @@\n@@ -5 +5\n@@ - +5 @@\n";
+    REQUIRE(rd_diff_lines(bad, sizeof bad - 1, &lines, &n) == RD_OK);
+    CHECK_INT((long long)n, 0);
+    free(lines);
+}

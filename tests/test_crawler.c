@@ -529,7 +529,9 @@ RD_TEST_WITH(cancel_ends_at_once, fixture_case)
     int64_t took = rd_now_ms() - t0;
     pthread_join(t, NULL);
     REQUIRE(r.rc == RD_OK);
-    CHECK(took >= 300 && took < rd_test_max_ms(800));
+    /* well before the links' 5 s timeout; a loaded machine may take a while
+     * to run the writer and wake the crawl, so not to the millisecond */
+    CHECK(took >= 300 && took < rd_test_max_ms(1500));
     CHECK_INT(r.stats.count[RD_RES_CANCELLED], 6);
     CHECK_STR(r.g[5].c.error, "the run was cancelled");
     close(p[0]);

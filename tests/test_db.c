@@ -7,6 +7,7 @@
 #include "catalog/catalog.h"
 #include "common/result.h"
 #include "db/db.h"
+#include "db/hosts.h"
 #include "db/ingest.h"
 #include "db/query.h"
 #include "harness.h"
@@ -120,11 +121,12 @@ RD_TEST(migrate_from_empty)
     snprintf(side, sizeof side, "%s-wal", path);
     CHECK(access(side, F_OK) != 0);
     CHECK_SQL(path, "PRAGMA application_id", "1919182200");
-    CHECK_SQL(path,
-              "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type ="
-              " 'table' AND name NOT LIKE '%_fts_%' ORDER BY name)",
-              "catalog,categories,categories_fts,checks,entries,entries_fts,notes,repo_links,repos,"
-              "runs,urls");
+    CHECK_SQL(
+        path,
+        "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type ="
+        " 'table' AND name NOT LIKE '%_fts_%' ORDER BY name)",
+        "archives,catalog,categories,categories_fts,checks,entries,entries_fts,notes,repo_links,"
+        "repos,runs,urls");
     /* opening again migrates nothing and keeps the version */
     REQUIRE(rd_db_open(path, 0, &db, &err) == RD_OK);
     CHECK_INT(rd_db_schema_version(db), rd_db_schema_latest());
@@ -702,4 +704,53 @@ RD_TEST(ingest_gives_pages_back)
     free(small);
     free_source(&s);
     free(text);
+}
+
+static int collect_host(const rd_host_stats *h, void *ud)
+{
+    char *out = ud;
+    size_t n = strlen(out);
+    snprintf(out + n, 512 - n, "%s%s %lld %lld %lld %lld %lld [%s]", n ? "; " : "", h->host,
+             (long long)h->requests, (long long)h->fetched, (long long)h->median_ms,
+             (long long)h->p95_ms, (long long)h->paused_ms, h->results ? h->results : "");
+    return 0;
+}
+
+/* refdex hosts groups checks by the host of their URL (no port, no user, an
+ * IPv6 literal whole), counts a check stored before attempts were as one
+ * request, and takes the nearest-rank median and p95 of fetched links. */
+RD_TEST(host_stats)
+{
+    const char *path = fresh_db("hosts");
+    rd_db *db = NULL;
+    rd_error err = {0};
+    REQUIRE(rd_db_open(path, 0, &db, &err) == RD_OK);
+    rd_db_close(db);
+    sqlite3 *h;
+    REQUIRE(sqlite3_open(path, &h) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(h,
+                         "INSERT INTO runs(id, started_at) VALUES (1, '2026-01-01');"
+                         "INSERT INTO urls(id, url, kind, first_seen) VALUES"
+                         " (1, 'https://a.example/x', 'web', 'now'),"
+                         " (2, 'https://u:p@a.example:8443/y', 'web', 'now'),"
+                         " (3, 'http://[::1]:8080/z', 'web', 'now'),"
+                         " (4, 'https://a.example/w', 'web', 'now'),"
+                         " (5, 'mailto:a@a.example', 'mailto', 'now');"
+                         "INSERT INTO checks(run_id, url_id, result, elapsed_ms, checked_at,"
+                         " attempts, http429, paused_ms) VALUES"
+                         " (1, 1, 'ok', 10, '2026-01-01', 1, 0, 0),"
+                         " (1, 2, 'ok', 30, '2026-01-01', 3, 1, 1000),"
+                         " (1, 4, 'broken', 20, '2026-01-01', NULL, NULL, NULL),"
+                         " (1, 3, 'excluded', 0, '2026-01-01', 0, 0, 0),"
+                         " (1, 5, 'ok', 0, '2026-01-01', 0, 0, 0)",
+                         NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(h);
+    REQUIRE(rd_db_open(path, RD_DB_READONLY, &db, &err) == RD_OK);
+    char out[512] = "";
+    REQUIRE(rd_db_hosts(db, 1, NULL, collect_host, out, &err) == RD_OK);
+    CHECK_STR(out, "a.example 5 3 20 30 1000 [2 ok, 1 broken]; [::1] 0 0 -1 -1 0 [1 excluded]");
+    out[0] = '\0';
+    REQUIRE(rd_db_hosts(db, 0, "2026-01-02", collect_host, out, &err) == RD_OK);
+    CHECK_STR(out, "");
+    rd_db_close(db);
 }

@@ -270,7 +270,8 @@ static int gather(void *ud, const rd_catalog *cat)
 }
 
 /* A catalog handed on a section at a time is, gathered, the whole catalog;
- * and no section holds the entries of another. */
+ * and no section holds the entries of another. section_bytes 0: read by
+ * rd_catalog_stream, whose sections are read ahead in a thread. */
 static void same_streamed(const char *name, const char *text, size_t len, size_t section_bytes,
                           size_t *sections, size_t *most)
 {
@@ -278,7 +279,11 @@ static void same_streamed(const char *name, const char *text, size_t len, size_t
     rd_error err = {0};
     REQUIRE(rd_catalog_parse(name, text, len, 0, &whole, &err) == RD_OK);
     gathered g = {0};
-    REQUIRE(rd_catalog_read(name, text, len, 0, section_bytes, gather, &g, &rest, &err) == RD_OK);
+    if (section_bytes) /* else as ingest reads: a section ahead, in a thread */
+        REQUIRE(rd_catalog_read(name, text, len, 0, section_bytes, gather, &g, &rest, &err) ==
+                RD_OK);
+    else
+        REQUIRE(rd_catalog_stream(name, text, len, 0, gather, &g, &rest, &err) == RD_OK);
     CHECK(!g.bad_base);
     CHECK_INT(rest->nentries, 0);
     CHECK_INT(rest->entry_base, whole->nentries);
@@ -312,11 +317,72 @@ RD_TEST(sections_streamed)
     same_streamed("awesome-go.md", text, len, 16 << 10, &sections, &most);
     CHECK(sections > 20); /* 16 KiB sections of a 300 KB list */
     CHECK(most < 400);    /* of its 3,000 entries */
-    same_streamed("awesome-go.md", text, len, RD_SECTION_BYTES, &sections, &most);
-    CHECK_INT(sections, 1);
+    same_streamed("awesome-go.md", text, len, 1 << 20, &sections, &most);
+    CHECK_INT(sections, 1); /* sections larger than the list: one */
     free(text);
     REQUIRE(rd_read_file(RD_TEST_DIR "/data/seed.md", 0, &text, &len, &err) == RD_OK);
     same_streamed("seed.md", text, len, 1, &sections, &most);
     CHECK(sections > 3);
+    free(text);
+}
+
+/* awesome-go.md n times over, each copy under a heading of its own: a list
+ * of several sections of the size ingest reads. */
+static char *repeated_list(int n, size_t *len)
+{
+    char *one;
+    size_t one_len;
+    rd_error err = {0};
+    if (rd_read_file(RD_TEST_DIR "/data/awesome-go.md", 0, &one, &one_len, &err) != RD_OK)
+        return NULL;
+    rd_buf b = {0};
+    for (int i = 0; i < n; i++) {
+        rd_buf_printf(&b, "\n# Copy %d\n\n", i);
+        rd_buf_append(&b, one, one_len);
+    }
+    free(one);
+    *len = b.len;
+    return b.oom ? NULL : rd_buf_take(&b);
+}
+
+RD_TEST(sections_read_ahead)
+{
+    size_t len, sections, most;
+    char *text = repeated_list(12, &len);
+    REQUIRE(text);
+    CHECK(len > 3 * RD_SECTION_BYTES);
+    same_streamed("twelve.md", text, len, 0, &sections, &most);
+    CHECK(sections >= 3);
+    free(text);
+}
+
+typedef struct stopping {
+    int calls, stop_at;
+} stopping;
+
+static int stop_at(void *ud, const rd_catalog *cat)
+{
+    (void)cat;
+    stopping *s = ud;
+    return ++s->calls == s->stop_at ? RD_EDB : 0; /* as a failed store would */
+}
+
+/* What a section's store returns stops the reading, whichever thread reads:
+ * the caller gets that error, no catalog, and nothing leaks. */
+RD_TEST(sections_read_ahead_stops)
+{
+    size_t len;
+    char *text = repeated_list(12, &len);
+    REQUIRE(text);
+    for (int at = 1; at <= 3; at++) {
+        stopping s = {0, at};
+        rd_catalog *rest = (rd_catalog *)&s; /* set to NULL on failure */
+        rd_error err = {0};
+        int rc = rd_catalog_stream("twelve.md", text, len, 0, stop_at, &s, &rest, &err);
+        CHECK_INT(rc, RD_EDB);
+        CHECK_INT(s.calls, at);
+        CHECK(rest == NULL);
+        CHECK(strstr(err.msg, "twelve.md: stopped while reading") != NULL);
+    }
     free(text);
 }
