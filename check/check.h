@@ -33,6 +33,7 @@ typedef struct rd_check_tally {
     size_t web, hosts;  /* links fetched over the network, and their hosts */
     size_t host_pauses; /* times a rate-limited host was paused */
     size_t offline_web; /* --offline: web links left out of the run */
+    size_t by_api;      /* links checked by their forge's answer (--repos) */
     int64_t started_ms, elapsed_ms;
     int network_down;    /* links on several hosts, and not one server reached */
     const char *outcome; /* "completed", "interrupted" or "deadline" */
@@ -72,10 +73,17 @@ typedef struct rd_check_opts {
      * "fail", with the availability API at archive_api (rd_check_archive) */
     int archive;
     const char *archive_api;
-    int offline; /* check only local links (files, relative, mailto): the web
-                    links are left out of the run, not fetched nor stored */
+    int offline;       /* check only local links (files, relative, mailto): the web
+                          links are left out of the run, not fetched nor stored */
     int shard, shards; /* check only the links whose host is in shard K of N
                           (rd_shard_of_host); shards 0: every link */
+    /* --repos: a link to a repository itself (rd_repo_of_url, nothing after
+     * its name but a '/' or a #fragment) whose forge answered within
+     * repo_max_age_ms (rd_repos_fetch, before the run) is checked by that
+     * answer and not fetched: ok, redirect to its canonical URL when it was
+     * renamed, broken when it is gone */
+    int repos;
+    int64_t repo_max_age_ms;
     /* Called after each result is stored (progress); may be NULL. */
     void (*on_result)(void *ud, const rd_check_tally *t);
     /* Whether the run was stopped by the user (a signal) rather than its

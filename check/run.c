@@ -3,8 +3,10 @@
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
+#include "../db/repos.h"
 #include "check.h"
 
 typedef struct run {
@@ -24,6 +26,7 @@ typedef struct run {
     int64_t batch_since; /* when the oldest uncommitted result came */
     rd_error *err;
     int db_failed;
+    rd_repo_lookup *repos; /* --repos: the forges' stored answers */
 } run;
 
 /* Stores one result and counts it. Returns non-zero when the database
@@ -217,6 +220,61 @@ static int compile_patterns(run *r)
     return RD_OK;
 }
 
+/* --repos: checks a link to a repository itself by its forge's stored
+ * answer. Returns 1 when it did. */
+static int by_api(run *r, size_t target, const char *url)
+{
+    rd_repo_ref ref;
+    if (!r->repos || !rd_repo_of_url(url, &ref))
+        return 0;
+    const char *rest = url + ref.rest;
+    if (!(rest[0] == '\0' || rest[0] == '#' || (rest[0] == '/' && (!rest[1] || rest[1] == '#'))))
+        return 0; /* a page of it (/blob/main/x.md) may be gone while it is not */
+    char key[RD_REPO_NAME_MAX + 16];
+    rd_repo_key(url, key, sizeof key);
+    rd_repo_info info;
+    int found = rd_repos_lookup(r->repos, key, &info, r->err);
+    if (found < 0)
+        r->db_failed = 1;
+    if (found <= 0)
+        return 0;
+    static const char *const forge_names[] = {"", "GitHub", "GitLab", "Codeberg"};
+    char error[400] = "", moved[RD_REPO_NAME_MAX + 300];
+    rd_result res = RD_RES_OK;
+    int status = 200;
+    const char *final = NULL;
+    if (info.gone) {
+        res = RD_RES_BROKEN;
+        status = 404;
+        snprintf(error, sizeof error, "the repository is gone (%s's API does not know it)",
+                 forge_names[ref.forge]);
+    } else if (strcasecmp(info.name, ref.name)) {
+        res = RD_RES_REDIRECT;
+        status = 301;
+        rd_repo_url(ref.forge, info.name, moved, sizeof moved);
+        size_t n = strlen(moved);
+        snprintf(moved + n, sizeof moved - n, "%s", rest);
+        final = moved;
+        snprintf(error, sizeof error, "renamed to %s (%s's API)", info.name,
+                 forge_names[ref.forge]);
+    }
+    rd_check_row row = {rd_result_name(res),
+                        status,
+                        final,
+                        final ? 1 : 0,
+                        0,
+                        0,
+                        error[0] ? error : NULL,
+                        NULL,
+                        0,
+                        0,
+                        0,
+                        0};
+    record(r, target, res, &row);
+    r->t->by_api++;
+    return 1;
+}
+
 /* What the host rule of url says of it ([host "x"] treat =), u a handle to
  * reuse: RD_TREAT_CHECK when there is no rule. */
 static rd_treat treat_of(const rd_crawl_opts *o, CURLU *u, const char *url)
@@ -301,6 +359,8 @@ static size_t sort_targets(run *r, const char **urls)
             record(r, i, RD_RES_OK, &row);
         } else if (!strcmp(g->kind, "relative") || !strcmp(g->kind, "file")) {
             check_file(r, i, g->url, g->kind);
+        } else if (!strcmp(g->kind, "web") && by_api(r, i, g->url)) {
+            /* checked by its forge's answer */
         } else if (!strcmp(g->kind, "web")) {
             r->web[nweb] = i;
             char *to = r->nremap ? remapped(r, g->url) : NULL;
@@ -431,6 +491,8 @@ int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_erro
     const char **urls = NULL;
     rd_crawl_stats st = {0};
     int rc = compile_patterns(&r);
+    if (rc == RD_OK && o->repos)
+        rc = rd_repos_lookup_open(db, o->repo_max_age_ms, &r.repos, err);
     if (rc == RD_OK)
         rc = rd_db_targets(db, o->max_age_ms, &r.targets, &t->total, err);
     t->catalog = t->total;
@@ -462,6 +524,7 @@ int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_erro
         t->elapsed_ms = rd_now_ms() - t->started_ms;
     }
     rd_targets_free(r.targets, t->total);
+    rd_repos_lookup_close(r.repos);
     free(r.web);
     free(urls);
     for (int i = 0; i < r.nex; i++)

@@ -49,6 +49,22 @@ static void remove_signals(void)
     signal_pipe[0] = signal_pipe[1] = -1;
 }
 
+int rd_cli_signals_on(void)
+{
+    return install_signals() < 0 ? -1 : signal_pipe[0];
+}
+
+void rd_cli_signals_off(void)
+{
+    if (signal_pipe[0] >= 0)
+        remove_signals();
+}
+
+int rd_cli_interrupted(void)
+{
+    return got_signal != 0;
+}
+
 /* Progress on a terminal: a line redrawn at most every 100 ms. */
 typedef struct progress {
     int on; /* stderr is a terminal */
@@ -167,6 +183,27 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
     if (e == RD_OK && install_signals() < 0)
         e = rd_error_set(&err, RD_EINTERNAL, "cannot set up signal handling");
     o.crawl.cancel_fd = signal_pipe[0];
+    if (e == RD_OK && cfg->check_repos) {
+        /* the forges' answers first, under the same --deadline */
+        double t0 = rd_cli_now_ms();
+        rd_repos_tally rt;
+        int rc = rd_run_repos(cfg, db, signal_pipe[0], &rt);
+        if (rc != RD_EXIT_OK) {
+            remove_signals();
+            rd_db_close(db);
+            free(exclude);
+            return rc;
+        }
+        if (cfg->verbosity > 0)
+            fprintf(stderr, "refdex: --repos: %zu repositories, %zu asked in %zu API requests\n",
+                    rt.linked, rt.wanted - rt.left, rt.requests);
+        if (o.deadline_ms > 0) {
+            int64_t spent = (int64_t)(rd_cli_now_ms() - t0);
+            o.deadline_ms = o.deadline_ms > spent ? o.deadline_ms - spent : 1;
+        }
+        o.repos = 1;
+        o.repo_max_age_ms = cfg->repos.max_age_ms;
+    }
     if (e == RD_OK)
         e = rd_check_links(db, &o, &t, &err);
     if (e == RD_OK)

@@ -8,6 +8,7 @@
 
 #include "../catalog/catalog.h"
 #include "../check/check.h"
+#include "../check/repos.h"
 #include "../crawler/crawler.h"
 #include "../db/checks.h"
 #include "../db/db.h"
@@ -27,7 +28,7 @@ typedef enum rd_exit {
 } rd_exit;
 
 enum { RD_MAX_HEADERS = 32 };                             /* --header: at most */
-enum { RD_CONFIG_KEYS = 19 };                             /* the keys of [check] (cli/config.c) */
+enum { RD_CONFIG_KEYS = 27, RD_CONFIG_TOKEN_KEY = 24 };   /* the keys of [check] (cli/config.c) */
 enum { RD_CONFIG_VALUES = 512 };                          /* values a config file may hold */
 enum { RD_MAX_HOST_RULES = 64, RD_MAX_RULE_HEADERS = 8 }; /* [host "NAME"] sections, headers each */
 
@@ -43,6 +44,7 @@ typedef struct rd_config {
     const char *category, *search;
     const char *subject; /* history: a URL or an entry's name */
     const char *status;  /* query --status */
+    const char *sort;    /* query --sort stars|pushed|name; NULL: catalog order */
     char since[24];      /* query --since as checked_at compares with it; "" when not given */
     int keep, vacuum;    /* prune --keep N (0: not given), --vacuum */
     long long max_input; /* --max-input, bytes */
@@ -105,6 +107,15 @@ typedef struct rd_config {
     const char *diff_rev;
     int *diff_lines; /* owned */
     size_t ndiff;
+    /* refdex repos, check --repos: the forges' APIs (--github-api ...) */
+    rd_repos_opts repos;
+    char api_url[3][1024]; /* --github-api, --gitlab-api, --gitea-api, without a final '/' */
+    int check_repos;       /* check --repos */
+    /* github-token, gitlab-token, codeberg-token in refdex.ini (${NAME} read
+     * from the environment), over GITHUB_TOKEN...; NULL: none */
+    const char *tokens[3];
+    int64_t older_s;   /* stale --older, in seconds (default 2 years) */
+    const char *older; /* as given ("2y") */
 } rd_config;
 
 /* Maps an RD_E* code to an exit code. */
@@ -137,6 +148,20 @@ int rd_cmd_hosts(rd_config *cfg);
 int rd_cmd_report(rd_config *cfg);
 int rd_cmd_merge(rd_config *cfg);
 int rd_cmd_config(rd_config *cfg);
+int rd_cmd_repos(rd_config *cfg);
+int rd_cmd_stale(rd_config *cfg);
+
+/* Signals (SIGINT, SIGTERM) cancel a run through a self-pipe: on returns its
+ * read end (-1 when it could not be set up), off restores the defaults, and
+ * interrupted says whether one came. */
+int rd_cli_signals_on(void);
+void rd_cli_signals_off(void);
+int rd_cli_interrupted(void);
+
+/* Fetches the metadata of the stored catalog's repositories (check/repos.h)
+ * with cfg's settings and the tokens of the environment, saying on stderr
+ * what was left and why. Returns an exit code; *t says what was done. */
+int rd_run_repos(rd_config *cfg, rd_db *db, int cancel_fd, rd_repos_tally *t);
 
 /* The index of a [check] key ("timeout", the long option's name), or -1. */
 int rd_config_key(const char *name);

@@ -14,9 +14,11 @@
 
 /* The [check] keys, in the order `refdex config` prints them. */
 static const char *const config_keys[RD_CONFIG_KEYS] = {
-    "timeout",   "deadline", "concurrency", "per-host",      "host-interval", "retries", "method",
-    "max-bytes", "accept",   "max-age",     "allow-private", "user-agent",    "header",  "exclude",
-    "include",   "remap",    "fail-after",  "archive",       "archive-api"};
+    "timeout",      "deadline",     "concurrency",   "per-host",  "host-interval", "retries",
+    "method",       "max-bytes",    "accept",        "max-age",   "allow-private", "user-agent",
+    "header",       "exclude",      "include",       "remap",     "fail-after",    "archive",
+    "archive-api",  "github-api",   "gitlab-api",    "gitea-api", "repo-max-age",  "repos",
+    "github-token", "gitlab-token", "codeberg-token"};
 
 int rd_config_key(const char *name)
 {
@@ -228,11 +230,18 @@ static int on_key(void *ud, const char *section, const char *name, const char *v
         fprintf(stderr, "refdex: %s: more than %d values\n", where, RD_CONFIG_VALUES);
         return 0;
     }
-    char *v = strcmp(name, "header") ? strdup(value) : expand_env(value, "header", where);
+    int token = rd_config_key(name) >= RD_CONFIG_TOKEN_KEY;
+    char *v = strcmp(name, "header") && !token ? strdup(value) : expand_env(value, name, where);
     if (!v)
         return 0;
     cfg->config_values[cfg->nconfig_values++] = v;
     cfg->origin_now = l->line;
+    if (token) { /* a secret: no flag takes it (a command line is seen by all) */
+        cfg->tokens[rd_config_key(name) - RD_CONFIG_TOKEN_KEY] = v;
+        rd_config_mark(cfg, name);
+        l->rc = RD_EXIT_OK;
+        return 1;
+    }
     l->rc = rd_cli_option(cfg, name, v, where);
     if (l->rc == RD_EXIT_OK)
         rd_config_mark(cfg, name);
@@ -457,6 +466,14 @@ static void print_value(const rd_config *cfg, int i)
     case 9: print_ms(cfg->max_age_ms, "none"); break;
     case 10: fputs(o->allow_private ? "true" : "false", stdout); break;
     case 11: fputs(o->user_agent, stdout); break;
+    case 19: fputs(cfg->repos.github_api, stdout); break;
+    case 20: fputs(cfg->repos.gitlab_api, stdout); break;
+    case 21: fputs(cfg->repos.gitea_api, stdout); break;
+    case 22: print_ms(cfg->repos.max_age_ms, "0"); break;
+    case 23: fputs(cfg->check_repos ? "true" : "false", stdout); break;
+    case 24:
+    case 25:
+    case 26: fputs(cfg->tokens[i - RD_CONFIG_TOKEN_KEY] ? "(not shown)" : "", stdout); break;
     }
 }
 
@@ -499,6 +516,11 @@ int rd_cmd_config(rd_config *cfg)
     print_origin(cfg, "archive", cfg->origin[rd_config_key("archive")]);
     printf("archive-api = %s", cfg->archive_api ? cfg->archive_api : RD_ARCHIVE_API_DEFAULT);
     print_origin(cfg, "archive-api", cfg->origin[rd_config_key("archive-api")]);
+    for (int i = 19; i < RD_CONFIG_KEYS; i++) {
+        printf("%s = ", config_keys[i]);
+        print_value(cfg, i);
+        print_origin(cfg, config_keys[i], cfg->origin[i]);
+    }
     for (int i = 0; i < cfg->nhost_rules; i++) {
         const rd_host_rule *r = &cfg->host_rules[i];
         static const char *const treat[] = {"check", "skip", "blocked"};

@@ -227,6 +227,28 @@ static int keep_latest(const char *url, const char *result, const char *final_ur
     return rd_strmap_add(&l->index, c->url, (int)l->n - 1, NULL) < 0 ? RD_ENOMEM : 0;
 }
 
+/* A repository renamed on its forge (refdex repos) is a permanent move of
+ * every link naming it, unless a check of that link says more (a redirect
+ * of its own, or broken). */
+static int add_renamed(const char *url, const char *moved_to, void *ud)
+{
+    latest *l = ud;
+    int k = rd_strmap_get(&l->index, url);
+    if (k < 0)
+        return keep_latest(url, "redirect", moved_to, NULL, ud);
+    last_check *c = &l->v[k];
+    if (c->check.result != RD_RES_OK)
+        return 0;
+    char *moved = strdup(moved_to);
+    if (!moved)
+        return RD_ENOMEM;
+    free(c->final);
+    c->final = moved;
+    c->check.final_url = moved;
+    c->check.result = RD_RES_REDIRECT;
+    return 0;
+}
+
 static const rd_fix_check *lookup_latest(const char *url, void *ud)
 {
     const latest *l = ud;
@@ -283,6 +305,8 @@ int rd_cmd_fix(rd_config *cfg)
         e = RD_OK;
     else if (e == RD_OK)
         e = rd_db_latest_checks(db, keep_latest, &l, &err);
+    if (e == RD_OK && db)
+        e = rd_repos_renamed(db, add_renamed, &l, &err);
     rd_db_close(db);
     if (e == RD_OK)
         e = rd_fix_plan(cat, text, len, lookup_latest, &l, &f, &n, &err);

@@ -39,6 +39,10 @@ static const char usage_text[] =
     "  prune --keep N    keep the latest N checks of each link (--vacuum: and shrink)\n"
     "  config [FILE]     the check settings in effect (refdex.ini, flags, defaults)\n"
     "                    and where each comes from\n"
+    "  stale FILE        repositories gone, renamed, archived or without a push for\n"
+    "                    --older (2y), at FILE:LINE:COL\n"
+    "  repos FILE        fetch the metadata (stars, last push, archived, renamed,\n"
+    "                    gone) of every repository FILE links, from the forges' APIs\n"
     "\n";
 
 /* (in parts: C compilers need take no string longer than 4095 bytes) */
@@ -47,7 +51,8 @@ static const char usage_common[] =
     "  --db PATH         database file (default: refdex.db beside FILE, or ./refdex.db)\n"
     "  --format FMT      lint, links: text|json; query, categories, history, hosts:\n"
     "                    table|tsv|json; check, report:\n"
-    "                    text|json|junit|github|markdown|sarif\n"
+    "                    text|json|junit|github|markdown|sarif;\n"
+    "                    stale: text|json|markdown|github\n"
     "  --category NAME   query: a category's name, slug or path (ref/log), any case;\n"
     "                    its sub-categories are included\n"
     "  --search TEXT     query: entries whose name, description or category match\n"
@@ -56,9 +61,11 @@ static const char usage_common[] =
     "                    timeout, ratelimited or unchecked\n"
     "  --since DATE      query: whose status began at DATE or later (2026-11-01, 7d);\n"
     "                    hosts: the checks made since DATE\n"
+    "  --sort KEY        query: each category's results by stars, pushed or name\n"
     "  --strict          lint: warnings fail; check, report: timeouts, rate limits,\n"
     "                    cancelled and blocked links (bot walls) fail too\n"
     "  --max-input SIZE  refuse catalogs larger than SIZE (default 32M)\n"
+    "  --older D         stale: no push for D counts as stale (default 2y; 180d)\n"
     "  --out DIR         render, update: where the site goes (default site/ beside FILE)\n"
     "  --no-check        update: do not check links\n"
     "  -w, --check       fmt: rewrite FILE / exit 1 when it is not canonical\n"
@@ -119,6 +126,11 @@ static const char usage_more[] =
     "  --config FILE      check settings as 'key = value' under [check] (default:\n"
     "                     refdex.ini beside the catalog, when there); flags win\n"
     "  --allow-private    fetch loopback and private addresses (never link-local)\n"
+    "  --repos            check: fetch repositories' metadata first (as 'refdex\n"
+    "                     repos'); a github.com/OWNER/REPO link is then checked by\n"
+    "                     the API's answer: ok, redirect (renamed) or broken (gone)\n"
+    "  --github-api URL, --gitlab-api URL, --gitea-api URL   the forges' APIs\n"
+    "  --repo-max-age D   ask the API again for a repository after D (default 7d)\n"
     "  -o, --output FILE  write the report to FILE\n"
     "  --shard K/N        check: only the links whose host is in shard K of N (K from\n"
     "                     0); also REFDEX_SHARD=K/N in the environment\n"
@@ -129,7 +141,8 @@ static const char usage_more[] =
     "\n"
     "exit codes:\n"
     "  0    all good\n"
-    "  1    findings: broken links (check), lint errors (lint, update)\n"
+    "  1    findings: broken links (check), lint errors (lint, update), stale\n"
+    "       repositories (stale)\n"
     "  2    bad usage or bad input (unreadable, not UTF-8 text, too large or too\n"
     "       deeply nested, unknown category, a URL or entry name history does not\n"
     "       know); nothing was written\n"
@@ -160,7 +173,8 @@ enum {
     O_PRUNE = 262144,
     O_ARCHIVE = 524288,
     O_DIFF = 1048576,
-    O_SINCE = 2097152
+    O_SINCE = 2097152,
+    O_STALE = 4194304
 };
 
 static const struct command {
@@ -208,7 +222,7 @@ static const struct command {
      "          [--allow-private] [--strict] [--db PATH] [--shard K/N | --shards N]\n"
      "          [--header 'NAME: VALUE'] [--user-agent TEXT] [--config FILE]\n"
      "          [--remap 'REGEX REPLACEMENT'] [--fail-after K] [--archive]\n"
-     "          [--archive-api URL] [--diff REV] [--offline]\n"
+     "          [--archive-api URL] [--diff REV] [--offline] [--repos]\n"
      "  Ingests FILE, checks every link under its own deadline, stores each result,\n"
      "  and reports problems as FILE:LINE:COL. Exit 1 when a link is broken (or with\n"
      "  --strict, timed out, rate limited, cancelled or blocked) in its latest\n"
@@ -298,8 +312,9 @@ static const struct command {
      "  location and parent (a sub-entry's entry, else null). The count goes to\n"
      "  stderr. Reads and writes no database."},
     {"query", rd_cmd_query, O_DB | O_FORMAT | O_CATEGORY | O_SEARCH | O_STATUS | O_SINCE, 0,
-     "refdex query [--category NAME|SLUG|PATH] [--search TEXT] [--status STATUS]\n"
-     "          [--since DATE] [--format table|tsv|json] [--db PATH]\n"
+     "refdex query [--category NAME|SLUG|PATH] [--search TEXT]\n"
+     "          [--status STATUS] [--since DATE] [--sort stars|pushed|name]\n"
+     "          [--format table|tsv|json] [--db PATH]\n"
      "  Lists matching entries in catalog order, sub-entries under their entry, with\n"
      "  the latest check of each link ('unchecked' before any). --status keeps the\n"
      "  entries whose link is ok, redirect, broken (a result that fails 'check':\n"
@@ -307,7 +322,11 @@ static const struct command {
      "  5 checks went from passing to failing or back at least twice).\n"
      "  --since DATE (2026-11-01, 2026-11-01T10:00:00 in UTC, or 7d ago) keeps those\n"
      "  whose status began then or later: the first of its latest checks of that\n"
-     "  kind in a row (a link never checked: when it joined the catalog)."},
+     "  kind in a row (a link never checked: when it joined the catalog).\n"
+     "  --sort orders the results of each category by their repository's stars\n"
+     "  (most first), last push (latest first) or name, from 'refdex repos' (the\n"
+     "  table then shows stars and last push; those without come last); JSON gives\n"
+     "  each entry's repository metadata as \"repo\"."},
     {"history", rd_cmd_history, O_DB | O_FORMAT, 3,
      "refdex history URL|NAME [--format table|tsv|json] [--db PATH]\n"
      "  Prints every stored check of a link, newest first: when, the result, the\n"
@@ -339,6 +358,34 @@ static const struct command {
      "  HEAD then GET and redirect hops count), the median and 95th percentile of a\n"
      "  fetched link's time (nearest rank), results by kind, 429 answers, and how\n"
      "  long they paused the host. Most requests first. Writes nothing."},
+    {"repos", rd_cmd_repos, O_DB | O_MAXIN | O_CHECK | O_FORCE, 1,
+     "refdex repos FILE [--github-api URL] [--gitlab-api URL] [--gitea-api URL]\n"
+     "          [--repo-max-age D] [--allow-private] [--deadline D] [--db PATH]\n"
+     "  Ingests FILE and fetches the metadata of every repository it links\n"
+     "  (github.com/OWNER/REPO, gitlab.com/GROUP/.../PROJECT, codeberg.org/OWNER/REPO,\n"
+     "  any deeper path too) from its forge's API: stars, forks, archived, last push,\n"
+     "  default branch, licence, description, language, and its canonical name when\n"
+     "  it was renamed or moved; a repository the API does not know is 'gone'.\n"
+     "  GitHub: with GITHUB_TOKEN set, the GraphQL API at URL/graphql, 100\n"
+     "  repositories a request; without, the REST API at URL/repos/OWNER/REPO, a\n"
+     "  request each (60 an hour). GitLab: URL/projects/ID (GITLAB_TOKEN optional);\n"
+     "  Codeberg: Gitea's URL/repos/OWNER/REPO (CODEBERG_TOKEN optional). Defaults:\n"
+     "  https://api.github.com, https://gitlab.com/api/v4,\n"
+     "  https://codeberg.org/api/v1.\n"
+     "  A repository fetched within --repo-max-age (default 7d) is not asked again.\n"
+     "  A Retry-After of up to a minute is waited for; a longer one, or a spent rate\n"
+     "  limit, stops the requests to that forge, saying how many were left (exit 0).\n"
+     "  The API's address is under the link checks' policy: a loopback API needs\n"
+     "  --allow-private. Tokens are never stored or shown. -v lists each request."},
+    {"stale", rd_cmd_stale, O_DB | O_MAXIN | O_CHECK | O_FORCE | O_FORMAT | O_OUTPUT | O_STALE, 1,
+     "refdex stale FILE [--older D] [--format text|json|markdown|github]\n"
+     "          [-o FILE] [--github-api URL] [--gitlab-api URL] [--gitea-api URL]\n"
+     "          [--repo-max-age D] [--allow-private] [--deadline D] [--db PATH]\n"
+     "  Fetches the repositories' metadata as 'refdex repos' does (what is fresh is\n"
+     "  not asked again), then reports every entry whose repository is gone,\n"
+     "  renamed (to what: 'refdex fix' rewrites the link to it), archived, or not\n"
+     "  pushed to for --older (default 2y; years or a duration such as 180d), as\n"
+     "  FILE:LINE:COL, in catalog order, all of them. Exit 1 when there is any."},
     {"categories", rd_cmd_categories, O_DB | O_FORMAT, 0,
      "refdex categories [--format table|tsv|json] [--db PATH]\n"
      "  Prints the category tree: entries in each category, and with sub-categories."},
@@ -446,7 +493,14 @@ enum {
     OPT_ARCHIVE_API,
     OPT_DIFF,
     OPT_OFFLINE,
-    OPT_COLOR
+    OPT_COLOR,
+    OPT_GITHUB_API,
+    OPT_GITLAB_API,
+    OPT_GITEA_API,
+    OPT_REPO_MAX_AGE,
+    OPT_REPOS,
+    OPT_OLDER,
+    OPT_SORT
 };
 
 static const struct option longopts[] = {
@@ -501,6 +555,13 @@ static const struct option longopts[] = {
     {"diff", required_argument, NULL, OPT_DIFF},
     {"offline", no_argument, NULL, OPT_OFFLINE},
     {"color", required_argument, NULL, OPT_COLOR},
+    {"github-api", required_argument, NULL, OPT_GITHUB_API},
+    {"gitlab-api", required_argument, NULL, OPT_GITLAB_API},
+    {"gitea-api", required_argument, NULL, OPT_GITEA_API},
+    {"repo-max-age", required_argument, NULL, OPT_REPO_MAX_AGE},
+    {"repos", no_argument, NULL, OPT_REPOS},
+    {"older", required_argument, NULL, OPT_OLDER},
+    {"sort", required_argument, NULL, OPT_SORT},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -593,6 +654,8 @@ static int option_bit(int opt)
     case OPT_KEEP:
     case OPT_VACUUM: return O_PRUNE;
     case OPT_ARCHIVE: return O_ARCHIVE;
+    case OPT_SORT: return O_STATUS;
+    case OPT_OLDER: return O_STALE;
     case OPT_OUTPUT:
     case 'o': return O_OUTPUT;
     case OPT_DIFF:
@@ -692,6 +755,27 @@ static int parse_since(const char *arg, rd_config *cfg)
     return RD_EXIT_OK;
 }
 
+/* stale --older: a duration (90d) or years (2y, 365 days each). */
+static int parse_older(const char *arg, rd_config *cfg)
+{
+    size_t n = strlen(arg);
+    int64_t ms;
+    char *end;
+    if (n > 1 && arg[n - 1] == 'y') {
+        long y = strtol(arg, &end, 10);
+        if (*arg >= '0' && *arg <= '9' && end == arg + n - 1 && y > 0 && y <= 1000) {
+            cfg->older_s = (int64_t)y * 365 * 86400;
+            cfg->older = arg;
+            return RD_EXIT_OK;
+        }
+    } else if (rd_parse_duration_ms(arg, &ms) == RD_OK && ms >= 1000) {
+        cfg->older_s = ms / 1000;
+        cfg->older = arg;
+        return RD_EXIT_OK;
+    }
+    return usage_error("--older takes years (2y) or a duration (90d), not '%s'", arg);
+}
+
 /* fmt's --bullet and --indent. Returns RD_EXIT_OK, or an exit code. */
 static int parse_fmt_style(int c, const char *arg, rd_fmt_style *style)
 {
@@ -749,6 +833,26 @@ static int add_header(const char *arg, rd_config *cfg)
     return RD_EXIT_OK;
 }
 
+/* --github-api URL and the others: an http(s) base URL, kept without a
+ * final '/'. */
+static int parse_api_url(int c, const char *arg, rd_config *cfg)
+{
+    int i = c == OPT_GITHUB_API ? 0 : c == OPT_GITLAB_API ? 1 : 2;
+    size_t n = strlen(arg);
+    while (n && arg[n - 1] == '/')
+        n--;
+    if ((strncmp(arg, "http://", 7) && strncmp(arg, "https://", 8)) || n < 9 ||
+        n >= sizeof cfg->api_url[i] || strpbrk(arg, " \t\r\n"))
+        return usage_error("an API's base URL is http(s)://HOST[/PATH], not '%s'", arg);
+    memcpy(cfg->api_url[i], arg, n);
+    cfg->api_url[i][n] = '\0';
+    const char **to = i == 0   ? &cfg->repos.github_api
+                      : i == 1 ? &cfg->repos.gitlab_api
+                               : &cfg->repos.gitea_api;
+    *to = cfg->api_url[i];
+    return RD_EXIT_OK;
+}
+
 /* The options of `check`. Returns RD_EXIT_OK, or an exit code. */
 static int parse_check_option(int c, const char *arg, rd_config *cfg)
 {
@@ -778,6 +882,11 @@ static int parse_check_option(int c, const char *arg, rd_config *cfg)
         cfg->archive_api = arg;
         return RD_EXIT_OK;
     case OPT_ALLOW_PRIVATE: o->allow_private = 1; return RD_EXIT_OK;
+    case OPT_REPOS: cfg->check_repos = 1; return RD_EXIT_OK;
+    case OPT_REPO_MAX_AGE: return parse_duration("--repo-max-age", arg, &cfg->repos.max_age_ms);
+    case OPT_GITHUB_API:
+    case OPT_GITLAB_API:
+    case OPT_GITEA_API: return parse_api_url(c, arg, cfg);
     case OPT_OUTPUT: cfg->output = arg; return RD_EXIT_OK;
     case OPT_HEADER: return add_header(arg, cfg);
     case OPT_REMAP: {
@@ -915,6 +1024,12 @@ static int parse_options(const struct command *cmd, int argc, char **argv, rd_co
         case OPT_SINCE: rc = parse_since(optarg, cfg); break;
         case OPT_KEEP: rc = parse_count("--keep", optarg, 1, 2147483647, &cfg->keep); break;
         case OPT_VACUUM: cfg->vacuum = 1; break;
+        case OPT_OLDER: rc = parse_older(optarg, cfg); break;
+        case OPT_SORT:
+            if (strcmp(optarg, "stars") && strcmp(optarg, "pushed") && strcmp(optarg, "name"))
+                return usage_error("--sort is stars, pushed or name, not '%s'", optarg);
+            cfg->sort = optarg;
+            break;
         case OPT_SHARDS:
             rc = parse_count("--shards", optarg, 1, RD_MAX_SHARDS, &cfg->shards_arg);
             break;
@@ -1023,7 +1138,10 @@ int main(int argc, char **argv)
         return usage_error(dash ? "'%s' comes after a command" : "unknown command '%s'", argv[1]);
     rd_config cfg = {.max_input = RD_DEFAULT_MAX_INPUT};
     rd_crawl_opts_default(&cfg.crawl);
+    rd_repos_opts_default(&cfg.repos);
     rd_lint_opts_default(&cfg.lint);
+    cfg.older_s = 2 * 365 * 86400;
+    cfg.older = "2y";
     int done = 0;
     int rc = parse_options(cmd, argc - 1, argv + 1, &cfg, &done);
     if (rc == RD_EXIT_OK && !done && (cmd->options & O_CHECK)) {
@@ -1032,7 +1150,10 @@ int main(int argc, char **argv)
         rd_config flags = cfg;
         cfg = (rd_config){.max_input = RD_DEFAULT_MAX_INPUT};
         rd_crawl_opts_default(&cfg.crawl);
+        rd_repos_opts_default(&cfg.repos);
         rd_lint_opts_default(&cfg.lint);
+        cfg.older_s = 2 * 365 * 86400;
+        cfg.older = "2y";
         rc = rd_config_load(&cfg, flags.config, flags.file);
         free(flags.accept);
         if (rc == RD_EXIT_OK)

@@ -64,6 +64,9 @@ static int open_db(const rd_config *cfg, rd_db **db)
 
 typedef struct row {
     int depth, line;
+    int64_t stars;   /* -1: not known */
+    char pushed[11]; /* its repository's last push, YYYY-MM-DD, or "" */
+    int archived;
     char *name, *url, *category, *status, *description;
     char *category_name; /* the table shows names, as the user wrote them */
 } row;
@@ -72,6 +75,7 @@ typedef struct rows {
     row *v;
     size_t n, cap;
     int oom;
+    int repos; /* the table shows stars and last push (--sort stars|pushed) */
 } rows;
 
 static char *dup_or_empty(const char *s)
@@ -90,12 +94,17 @@ static int collect(const rd_entry_row *r, void *ud)
     row *o = &rs->v[rs->n++];
     *o = (row){r->depth,
                r->line,
+               r->stars,
+               "",
+               r->archived,
                dup_or_empty(r->name),
                dup_or_empty(r->url),
                dup_or_empty(r->category),
                dup_or_empty(status),
                dup_or_empty(r->description),
                dup_or_empty(r->category_name)};
+    if (r->pushed_at)
+        snprintf(o->pushed, sizeof o->pushed, "%.10s", r->pushed_at);
     if (!o->name || !o->url || !o->category || !o->status || !o->description || !o->category_name)
         return rs->oom = RD_ENOMEM;
     return 0;
@@ -138,11 +147,19 @@ static void print_table(const rows *rs, FILE *out)
         pad(out, r->name, wname - 2 * r->depth);
         fputs("  ", out);
         pad(out, r->status[0] ? r->status : "-", wstatus);
+        if (rs->repos) {
+            char stars[24] = "-";
+            if (r->stars >= 0)
+                snprintf(stars, sizeof stars, "%lld", (long long)r->stars);
+            fprintf(out, "  %7s  %-10s %-8s", stars, r->pushed[0] ? r->pushed : "-",
+                    r->archived ? "archived" : "");
+        }
         fprintf(out, "  %s\n", r->url[0] ? r->url : "(no link)");
         const char *d = r->description;
         while (*d) {
             size_t n = strcspn(d, "\n");
-            fprintf(out, "  %*s%*s  %.*s\n", wname, "", wstatus + 2, "", (int)n, d);
+            fprintf(out, "  %*s%*s  %s%.*s\n", wname, "", wstatus + 2, "",
+                    rs->repos ? "                              " : "", (int)n, d);
             d += n + (d[n] == '\n');
         }
     }
@@ -157,7 +174,8 @@ int rd_cmd_query(rd_config *cfg)
         rc = open_db(cfg, &db);
     if (rc != RD_EXIT_OK)
         return rc;
-    rd_query q = {cfg->category, cfg->search, cfg->status, cfg->since[0] ? cfg->since : NULL};
+    rd_query q = {cfg->category, cfg->search, cfg->status, cfg->since[0] ? cfg->since : NULL,
+                  cfg->sort};
     rd_error err = {0};
     int e;
     if (!strcmp(fmt, "json")) {
@@ -167,7 +185,7 @@ int rd_cmd_query(rd_config *cfg)
             printf("%s\n", json);
         free(json);
     } else {
-        rows rs = {0};
+        rows rs = {.repos = cfg->sort && strcmp(cfg->sort, "name")};
         e = rd_db_query(db, &q, collect, &rs, &err);
         if (rs.oom)
             rd_error_set(&err, RD_ENOMEM, "out of memory");

@@ -13,7 +13,7 @@ _refdex_options() # COMMAND: the options COMMAND takes
     case $1 in
     update) opts="--db --out --strict --format --no-check --disable --enable -o --output $check" ;;
     check) opts="--format -o --output --strict --db --shard --shards --fail-after --archive
-        --archive-api --diff --offline $check" ;;
+        --archive-api --diff --offline --repos $check" ;;
     report) opts="--run --format -o --output --strict --db" ;;
     merge) opts="--add" ;;
     render) opts="--out --db --force --remote-images --index-max" ;;
@@ -22,12 +22,15 @@ _refdex_options() # COMMAND: the options COMMAND takes
     ingest) opts="--db --max-input --force" ;;
     lint) opts="--format --strict --disable --enable --rules" ;;
     parse) opts="" ;;
-    query) opts="--category --search --status --since --format --db" ;;
+    query) opts="--category --search --status --since --sort --format --db" ;;
     categories) opts="--format --db" ;;
     history) opts="--format --db" ;;
     prune) opts="--keep --vacuum --db" ;;
     hosts) opts="--run --since --format --db" ;;
     links) opts="--format" ;;
+    repos) opts="--github-api --gitlab-api --gitea-api --repo-max-age --allow-private --deadline --db" ;;
+    stale) opts="--older --format -o --output --github-api --gitlab-api --gitea-api --repo-max-age
+        --allow-private --deadline --db" ;;
     config) opts="--config $check" ;;
     esac
     echo "$opts -h --help -q --quiet -v --verbose --color"
@@ -60,7 +63,7 @@ _refdex()
     done
     if [[ -z $cmd ]]; then
         COMPREPLY=($(compgen -W "update check report merge render fmt fix ingest lint parse
-            query categories history prune hosts links config --help --version" -- "$cur"))
+            query categories history prune hosts links repos stale config --help --version" -- "$cur"))
         return
     fi
     case $prev in
@@ -68,10 +71,12 @@ _refdex()
         case $cmd in
         check | report) COMPREPLY=($(compgen -W "text json junit github markdown sarif" -- "$cur")) ;;
         lint | links) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
+        stale) COMPREPLY=($(compgen -W "text json markdown github" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W "table tsv json" -- "$cur")) ;;
         esac
         return ;;
     --method) COMPREPLY=($(compgen -W "get head" -- "$cur")); return ;;
+    --sort) COMPREPLY=($(compgen -W "stars pushed name" -- "$cur")); return ;;
     --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
     --status)
         COMPREPLY=($(compgen -W "ok redirect broken flaky timeout ratelimited unchecked" -- "$cur"))

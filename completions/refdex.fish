@@ -3,8 +3,8 @@
 # share/fish/vendor_completions.d/refdex.fish; tests/install.sh holds the
 # options to the --help texts.
 
-set -l commands update check report merge render fmt fix ingest lint parse query categories history prune hosts links config
-set -l catalog update check report render fmt fix ingest lint parse links config
+set -l commands update check report merge render fmt fix ingest lint parse query categories history prune hosts links repos stale config
+set -l catalog update check report render fmt fix ingest lint parse links repos stale config
 set -l checking update check config
 
 complete -c refdex -f
@@ -27,6 +27,8 @@ complete -c refdex -n $none -a history -d 'Every stored check of one link'
 complete -c refdex -n $none -a prune -d 'Keep the latest N checks of each link'
 complete -c refdex -n $none -a hosts -d 'Requests, latency and results per host'
 complete -c refdex -n $none -a links -d 'Every link of a catalog, not checked'
+complete -c refdex -n $none -a repos -d "Fetch the repositories' metadata"
+complete -c refdex -n $none -a stale -d 'Gone, renamed, archived, unmaintained repositories'
 complete -c refdex -n $none -a config -d 'The check settings in effect'
 complete -c refdex -n $none -l help -s h -d 'Usage'
 complete -c refdex -n $none -l version -d 'Versions of refdex and its libraries'
@@ -46,12 +48,12 @@ complete -c refdex -n "__fish_seen_subcommand_from merge" -F
 function __refdex_in
     __fish_seen_subcommand_from $argv
 end
-complete -c refdex -n '__refdex_in update check report render fix ingest query categories history prune hosts' -l db -r -F -d 'Database file'
+complete -c refdex -n '__refdex_in update check report render fix ingest query categories history prune hosts repos stale' -l db -r -F -d 'Database file'
 complete -c refdex -n '__refdex_in check report' -l format -x -a 'text json junit github markdown sarif' -d 'Report format'
 complete -c refdex -n '__refdex_in lint links' -l format -x -a 'text json' -d 'Output format'
 complete -c refdex -n '__refdex_in update query categories history hosts' -l format -x -a 'table tsv json' -d 'Output format'
 complete -c refdex -n '__refdex_in update lint check report' -l strict -d 'Warnings, timeouts and rate limits fail too'
-complete -c refdex -n '__refdex_in update check report' -s o -l output -r -F -d 'Write the report to FILE'
+complete -c refdex -n '__refdex_in update check report stale' -s o -l output -r -F -d 'Write the report to FILE'
 complete -c refdex -n '__refdex_in update render' -l out -x -a '(__fish_complete_directories)' -d 'Where the site goes'
 complete -c refdex -n '__refdex_in update' -l no-check -d 'Do not check links'
 complete -c refdex -n '__refdex_in update lint' -l disable -x -a '(refdex lint --rules 2>/dev/null | string split -f1 " ")' -d 'Turn lint rules off'
@@ -81,6 +83,16 @@ complete -c refdex -n '__refdex_in check' -l fail-after -x -d 'Fail after K fail
 complete -c refdex -n '__refdex_in check' -l archive-api -x -d 'The archive availability API'
 complete -c refdex -n '__refdex_in check' -l diff -x -d 'Only entries changed since git REV'
 complete -c refdex -n '__refdex_in check' -l offline -d 'Only local links'
+complete -c refdex -n '__refdex_in check' -l repos -d "Repositories' metadata first"
+complete -c refdex -n '__refdex_in repos stale' -l github-api -x -d 'GitHub API base URL'
+complete -c refdex -n '__refdex_in repos stale' -l gitlab-api -x -d 'GitLab API base URL'
+complete -c refdex -n '__refdex_in repos stale' -l gitea-api -x -d 'Gitea (Codeberg) API base URL'
+complete -c refdex -n '__refdex_in repos stale' -l repo-max-age -x -d 'Refetch older than D (7d)'
+complete -c refdex -n '__refdex_in repos stale' -l allow-private -d 'Loopback and private addresses'
+complete -c refdex -n '__refdex_in repos stale' -l deadline -x -d 'For the whole run'
+complete -c refdex -n '__refdex_in stale' -l older -x -d 'No push for D (2y)'
+complete -c refdex -n '__refdex_in stale' -l format -x -a 'text json markdown github' -d 'Report format'
+complete -c refdex -n '__refdex_in query' -l sort -x -a 'stars pushed name' -d 'Order within a category'
 
 # check options (check, update, config)
 set -l chk "__fish_seen_subcommand_from $checking"

@@ -226,6 +226,27 @@ static const char *const migrations[] = {
     "ALTER TABLE checks ADD COLUMN attempts INTEGER;"
     "ALTER TABLE checks ADD COLUMN http429 INTEGER;"
     "ALTER TABLE checks ADD COLUMN paused_ms INTEGER;",
+
+    /* repositories' metadata from the forges' APIs (refdex repos; db/repos.c):
+     * a repository keyed by forge and its canonical name (a gone one by the
+     * name it was linked as), and each name a link used (rd_repo_key) with
+     * the repository the forge answered with, and when */
+    "CREATE TABLE repos ("
+    "  id INTEGER PRIMARY KEY,"
+    "  forge TEXT NOT NULL CHECK (forge = 'github' OR forge = 'gitlab' OR forge = 'codeberg'),"
+    "  name TEXT NOT NULL COLLATE NOCASE,"
+    "  gone INTEGER NOT NULL DEFAULT 0,"
+    "  stars INTEGER, forks INTEGER, archived INTEGER, pushed_at TEXT, default_branch TEXT,"
+    "  license TEXT, description TEXT, language TEXT,"
+    "  fetched_at TEXT NOT NULL,"
+    "  UNIQUE (forge, name)"
+    ");"
+    "CREATE TABLE repo_links ("
+    "  key TEXT PRIMARY KEY," /* forge:owner/name, lower-cased */
+    "  repo_id INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,"
+    "  fetched_at TEXT NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX repo_links_repo ON repo_links(repo_id);",
 };
 
 enum { SCHEMA_LATEST = sizeof migrations / sizeof *migrations };
@@ -451,7 +472,9 @@ static int add_functions(sqlite3 *h)
            sqlite3_create_function(h, "rd_source_hash", 1, f, NULL, sql_source_hash, NULL, NULL) ||
            sqlite3_create_function(h, "rd_fts_spaced", 1, f, NULL, sql_fts_spaced, NULL, NULL) ||
            sqlite3_create_function(h, "rd_url_host", 1, f, NULL, sql_url_host, NULL, NULL) ||
-           sqlite3_create_function(h, "rd_result_order", 1, f, NULL, sql_result_order, NULL, NULL);
+           sqlite3_create_function(h, "rd_result_order", 1, f, NULL, sql_result_order, NULL,
+                                   NULL) ||
+           rd_db_repo_functions(h);
 }
 
 /* A file name as an SQLite URI path: '%', '?' and '#' escaped. */

@@ -105,9 +105,30 @@ struct rd_db {
     " AND d.conclusive = 1 AND d.id < k.id AND rd_fails(d.result, 0)) AND " RD_K_ALTERNATES        \
     " THEN 'flaky' END)"
 
+/* An entry's repository, when its link (urls, joined as u) names one that
+ * refdex repos stored: joined as r, with its link rl. */
+#define RD_REPO_JOIN                                                                               \
+    " LEFT JOIN repo_links rl ON rl.key = rd_repo_key(u.url)"                                      \
+    " LEFT JOIN repos r ON r.id = rl.repo_id"
+
+/* The JSON object of a repository joined as r (with its link rl), or NULL:
+ * what query --format json and index.json say of an entry's repository. */
+#define RD_REPO_JSON                                                                               \
+    "CASE WHEN r.id IS NOT NULL THEN json_object('forge', r.forge, 'name', r.name,"                \
+    " 'renamed', json(CASE WHEN NOT r.gone AND lower(r.name) <>"                                   \
+    " substr(rl.key, instr(rl.key, ':') + 1) THEN 'true' ELSE 'false' END),"                       \
+    " 'gone', json(CASE WHEN r.gone THEN 'true' ELSE 'false' END), 'stars', r.stars,"              \
+    " 'forks', r.forks, 'archived', json(CASE WHEN r.archived THEN 'true'"                         \
+    " WHEN r.archived = 0 THEN 'false' END), 'pushed_at', r.pushed_at,"                            \
+    " 'default_branch', r.default_branch, 'license', r.license, 'description', r.description,"     \
+    " 'language', r.language, 'fetched_at', r.fetched_at) END"
+
 /* An entry's link as written: stored only where it differs from the
  * normalised URL (entries e joined with urls u). */
 #define RD_URL_RAW "coalesce(e.url_raw, u.url)"
+
+/* Registers rd_repo_key(url) and rd_repo_name_ok(forge, name) (db/repos.c). */
+int rd_db_repo_functions(sqlite3 *h);
 
 /* Makes temp.run_links, where each URL is linked in the stored catalog now,
  * which a run's report reads. */

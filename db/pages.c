@@ -96,8 +96,9 @@ int rd_pages_open(rd_db *db, rd_pages **out, rd_error *err)
     static const char entries[] =
         "SELECT e.id, e.depth, e.name, u.url, " RD_URL_RAW ", e.description, e.line, k.result,"
         " coalesce(k.status_code, 0), k.final_url, k.checked_at, k.error,"
-        " coalesce(" RD_FAILING_RUNS ", 0), " RD_FAILING_SINCE ", a.snapshot_url, a.snapshot_at"
-        " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK ARCHIVED
+        " coalesce(" RD_FAILING_RUNS ", 0), " RD_FAILING_SINCE ", a.snapshot_url, a.snapshot_at,"
+        " r.name, r.stars, r.pushed_at, coalesce(r.archived, 0), coalesce(r.gone, 0)"
+        " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK ARCHIVED RD_REPO_JOIN
         " WHERE e.category_id = ?1 ORDER BY e.ord";
     static const char notes[] =
         "SELECT kind, markdown, line FROM notes WHERE category_id = ?1 ORDER BY ord";
@@ -197,6 +198,11 @@ static int site_entry_row(sqlite3_stmt *st, void *ud)
         .failing_since = RD_COL(st, 13),
         .archive_url = RD_COL(st, 14),
         .archive_at = RD_COL(st, 15),
+        .repo = RD_COL(st, 16),
+        .stars = sqlite3_column_type(st, 17) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 17),
+        .pushed_at = RD_COL(st, 18),
+        .archived = sqlite3_column_int(st, 19),
+        .gone = sqlite3_column_int(st, 20),
     };
     return c->cb(&e, c->ud);
 }
@@ -311,7 +317,7 @@ int rd_db_index_json(rd_db *db, FILE *out, rd_error *err)
      * written as it is read, never one string, and nothing is kept but the
      * depth of the entry being written */
     static const char head[] =
-        "SELECT rtrim(json_object('generator', 'refdex', 'schema_version', 2,"
+        "SELECT rtrim(json_object('generator', 'refdex', 'schema_version', 3,"
         " 'catalog', (SELECT file FROM catalog WHERE id = 1)), '}')";
     static const char categories[] =
         "SELECT c.id, json_object("
@@ -330,8 +336,8 @@ int rd_db_index_json(rd_db *db, FILE *out, rd_error *err)
         "   'status', k.status_code, 'final_url', k.final_url, 'checked_at', k.checked_at) END,"
         " 'archived', CASE WHEN a.url_id IS NULL THEN NULL ELSE json_object('url',"
         "   a.snapshot_url, 'date', a.snapshot_at) END,"
-        " 'sub_entries', json('[]'))"
-        " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK ARCHIVED
+        " 'repo', json(" RD_REPO_JSON "), 'sub_entries', json('[]'))"
+        " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK ARCHIVED RD_REPO_JOIN
         " WHERE e.category_id = ?1 ORDER BY e.ord";
     char *top = NULL;
     json_index x = {.db = db, .out = out, .err = err};

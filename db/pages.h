@@ -44,6 +44,12 @@ typedef struct rd_site_entry {
     /* a status that fails: its archived copy (check --archive) and the
      * copy's date; else NULL */
     const char *archive_url, *archive_at;
+    /* its repository (refdex repos), when known: canonical name (NULL when
+     * not known), stars (-1), last push (NULL), archived, gone */
+    const char *repo;
+    int64_t stars;
+    const char *pushed_at;
+    int archived, gone;
 } rd_site_entry;
 
 /* What the pages read of each category, with its statements prepared once

@@ -37,6 +37,32 @@
     " FROM entries e JOIN categories c ON c.id = e.category_id"                                    \
     " LEFT JOIN urls u ON u.id = e.url_id" RD_STATUS_JOIN("k", "e.url_id") " WHERE e.id IN shown"
 
+/* An entry's repository, when the catalog's link names one that refdex
+ * repos stored (e with its url u): joined as r. */
+#define ENTRY_FROM_REPO(join)                                                                      \
+    " FROM entries e JOIN categories c ON c.id = e.category_id"                                    \
+    " LEFT JOIN urls u ON u.id = e.url_id" RD_STATUS_JOIN("k", "e.url_id") RD_REPO_JOIN join       \
+        " WHERE e.id IN shown"
+
+/* --sort: each shown entry's result (itself, or the shown ancestor it is
+ * listed under), whose repository (rr) orders the results of a category. */
+#define ROOTS_CTE                                                                                  \
+    ", roots(id, root) AS (SELECT id, id FROM entries WHERE id IN shown AND"                       \
+    "  (parent_id IS NULL OR parent_id NOT IN shown)"                                              \
+    "  UNION ALL SELECT e.id, ro.root FROM entries e JOIN roots ro ON e.parent_id = ro.id"         \
+    "  WHERE e.id IN shown) "
+#define ROOTS_JOIN                                                                                 \
+    " JOIN roots ro ON ro.id = e.id JOIN entries re ON re.id = ro.root"                            \
+    " LEFT JOIN urls ru ON ru.id = re.url_id"                                                      \
+    " LEFT JOIN repo_links rrl ON rrl.key = rd_repo_key(ru.url)"                                   \
+    " LEFT JOIN repos rr ON rr.id = rrl.repo_id"
+/* ?5: stars, pushed or name */
+#define SORT_KEY                                                                                   \
+    " re.category_id, CASE ?5 WHEN 'stars' THEN rr.stars IS NULL WHEN 'pushed' THEN"               \
+    " rr.pushed_at IS NULL ELSE 0 END, CASE ?5 WHEN 'stars' THEN -rr.stars END,"                   \
+    " CASE ?5 WHEN 'pushed' THEN rr.pushed_at END DESC,"                                           \
+    " CASE ?5 WHEN 'name' THEN re.name END COLLATE NOCASE, re.ord, e.ord"
+
 /* Turns one word a user typed into an FTS5 query: a quoted string (no
  * character is syntax) matched as a prefix; CJK characters spaced as the
  * index has them. NULL when out of memory. */
@@ -114,6 +140,8 @@ static void bind_query(sqlite3_stmt *st, const rd_query *q, int searching)
         sqlite3_bind_text(st, 3, q->status, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, q->since, -1, SQLITE_STATIC);
     }
+    if (sqlite3_bind_parameter_count(st) >= 5)
+        sqlite3_bind_text(st, 5, q->sort, -1, SQLITE_STATIC);
 }
 
 /* Whether the query keeps entries by their link's status. */
@@ -173,6 +201,11 @@ static int entry_row(sqlite3_stmt *st, void *ud)
         .status_code = sqlite3_column_int(st, 11),
         .checked_at = RD_COL(st, 12),
         .category_name = RD_COL(st, 14),
+        .repo = RD_COL(st, 15),
+        .stars = sqlite3_column_type(st, 16) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 16),
+        .pushed_at = RD_COL(st, 17),
+        .archived = sqlite3_column_int(st, 18),
+        .gone = sqlite3_column_int(st, 19),
     };
     return c->cb(&r, c->ud);
 }
@@ -180,14 +213,18 @@ static int entry_row(sqlite3_stmt *st, void *ud)
 int rd_db_query(rd_db *db, const rd_query *q, int (*cb)(const rd_entry_row *, void *), void *ud,
                 rd_error *err)
 {
-#define QUERY_SQL(shown)                                                                           \
-    HITS_CTE shown                                                                                 \
+#define QUERY_SQL(shown, roots, join, order)                                                       \
+    HITS_CTE shown roots                                                                           \
         "SELECT e.id, coalesce(e.parent_id, 0), e.depth, e.name, u.url, " RD_URL_RAW ","           \
         " e.description, c.path, e.line, e.col, k.result, coalesce(k.status_code, 0),"             \
-        " k.checked_at, (e.parent_id IS NULL OR e.parent_id NOT IN shown), c.name_path" ENTRY_FROM \
-        " ORDER BY e.ord"
-    static const char all[] = QUERY_SQL(SHOWN_ALL), some[] = QUERY_SQL(SHOWN_FILTERED);
-    const char *sql = filtered(q) ? some : all;
+        " k.checked_at, (e.parent_id IS NULL OR e.parent_id NOT IN shown), c.name_path,"           \
+        " r.name, r.stars, r.pushed_at, coalesce(r.archived, 0), coalesce(r.gone, "                \
+        "0)" ENTRY_FROM_REPO(join) " ORDER BY " order
+    static const char all[] = QUERY_SQL(SHOWN_ALL, "", "", "e.ord"),
+                      some[] = QUERY_SQL(SHOWN_FILTERED, "", "", "e.ord"),
+                      all_sorted[] = QUERY_SQL(SHOWN_ALL, ROOTS_CTE, ROOTS_JOIN, SORT_KEY),
+                      some_sorted[] = QUERY_SQL(SHOWN_FILTERED, ROOTS_CTE, ROOTS_JOIN, SORT_KEY);
+    const char *sql = q->sort ? (filtered(q) ? some_sorted : all_sorted) : filtered(q) ? some : all;
     int searching;
     int rc = query_begin(db, q, &searching, err);
     sqlite3_stmt *st = NULL;
@@ -241,18 +278,25 @@ int rd_db_query_json(rd_db *db, const rd_query *q, char **json, rd_error *err)
 {
     static const char setup[] =
         "CREATE TEMP TABLE IF NOT EXISTS qe(id INTEGER PRIMARY KEY, parent INTEGER,"
-        " depth INTEGER NOT NULL, obj TEXT NOT NULL);"
+        " depth INTEGER NOT NULL, obj TEXT NOT NULL, pos INTEGER);"
         "CREATE INDEX IF NOT EXISTS temp.qe_parent ON qe(parent, id); DELETE FROM temp.qe;";
-#define FILL_SQL(shown)                                                                            \
-    HITS_CTE shown "INSERT INTO temp.qe SELECT e.id, e.parent_id, e.depth, json_object("           \
-                   "'name', e.name, 'url', u.url, 'url_raw', " RD_URL_RAW ","                      \
-                   " 'description', e.description, 'category', c.path,"                            \
-                   " 'category_name', c.name_path, 'line', e.line,"                                \
-                   " 'col', e.col, 'status', k.result, 'status_code', k.status_code,"              \
-                   " 'checked_at', k.checked_at, 'sub_entries', json('[]'))" ENTRY_FROM            \
-                   " ORDER BY e.ord"
-    static const char fill_all[] = FILL_SQL(SHOWN_ALL), fill_some[] = FILL_SQL(SHOWN_FILTERED);
-    const char *fill = filtered(q) ? fill_some : fill_all;
+#define FILL_SQL(shown, roots, join, order)                                                        \
+    HITS_CTE shown roots "INSERT INTO temp.qe SELECT e.id, e.parent_id, e.depth, json_object("     \
+                         "'name', e.name, 'url', u.url, 'url_raw', " RD_URL_RAW ","                \
+                         " 'description', e.description, 'category', c.path,"                      \
+                         " 'category_name', c.name_path, 'line', e.line,"                          \
+                         " 'col', e.col, 'status', k.result, 'status_code', k.status_code,"        \
+                         " 'checked_at', k.checked_at, 'repo', json(" RD_REPO_JSON "),"            \
+                         " 'sub_entries', json('[]')), row_number() OVER (ORDER BY " order         \
+                         ")" ENTRY_FROM_REPO(join) " ORDER BY " order
+    static const char fill_all[] = FILL_SQL(SHOWN_ALL, "", "", "e.ord"),
+                      fill_some[] = FILL_SQL(SHOWN_FILTERED, "", "", "e.ord"),
+                      fill_all_sorted[] = FILL_SQL(SHOWN_ALL, ROOTS_CTE, ROOTS_JOIN, SORT_KEY),
+                      fill_some_sorted[] =
+                          FILL_SQL(SHOWN_FILTERED, ROOTS_CTE, ROOTS_JOIN, SORT_KEY);
+    const char *fill = q->sort       ? (filtered(q) ? fill_some_sorted : fill_all_sorted)
+                       : filtered(q) ? fill_some
+                                     : fill_all;
     /* ids follow catalog order, so ORDER BY id keeps sub-entries in order */
     static const char update[] =
         "UPDATE temp.qe SET obj = json_set(obj, '$.sub_entries', (SELECT json_group_array("
@@ -260,7 +304,7 @@ int rd_db_query_json(rd_db *db, const rd_query *q, char **json, rd_error *err)
         " WHERE depth = ?1 AND id IN (SELECT parent FROM temp.qe)";
     static const char result[] =
         "SELECT json_group_array(json(obj)) FROM (SELECT obj FROM temp.qe WHERE parent IS NULL"
-        " OR parent NOT IN (SELECT id FROM temp.qe) ORDER BY id)";
+        " OR parent NOT IN (SELECT id FROM temp.qe) ORDER BY pos)";
     int searching;
     *json = NULL;
     int rc = query_begin(db, q, &searching, err);

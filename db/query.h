@@ -19,6 +19,12 @@ typedef struct rd_query {
      * compared as text with checked_at: "2026-11-01" or "2026-11-01T10:00:00");
      * NULL for all */
     const char *since;
+    /* the order of results within each category: "stars" (most first),
+     * "pushed" (the latest push first), "name" (A to Z, no case), each by
+     * its repository's metadata (refdex repos; those without come last, in
+     * catalog order); a result's sub-entries stay under it. NULL: catalog
+     * order */
+    const char *sort;
 } rd_query;
 
 typedef struct rd_entry_row {
@@ -31,6 +37,11 @@ typedef struct rd_entry_row {
     const char *result; /* latest check result, or NULL when never checked */
     int status_code;    /* 0 when none */
     const char *checked_at;
+    /* its repository's metadata (refdex repos), when it links one known */
+    const char *repo;      /* canonical name, or NULL */
+    int64_t stars;         /* -1 when not known */
+    const char *pushed_at; /* NULL when not known */
+    int archived, gone;
 } rd_entry_row;
 
 /* Calls cb for every matching entry in catalog order, each result followed by
@@ -41,7 +52,10 @@ int rd_db_query(rd_db *db, const rd_query *q, int (*cb)(const rd_entry_row *, vo
                 rd_error *err);
 
 /* The same entries as a JSON array built by SQLite, sub-entries nested under
- * "sub_entries". The caller frees *json with free(). */
+ * "sub_entries", each with "repo": its repository's metadata (forge, name,
+ * renamed, gone, stars, forks, archived, pushed_at, default_branch, license,
+ * description, language, fetched_at) or null. The caller frees *json with
+ * free(). */
 int rd_db_query_json(rd_db *db, const rd_query *q, char **json, rd_error *err);
 
 typedef struct rd_category_row {

@@ -79,6 +79,7 @@ static const char *const attributes[][2] = {{"class", ""},          {"id", ""},
                                             {"type", "input"},      {"placeholder", "input"},
                                             {"value", "option"},    {"data-match", "option"},
                                             {"data-search", "li"},  {"data-status", "li"},
+                                            {"data-stars", "li"},   {"data-pushed", "li"},
                                             {"start", "ol"},        {"datetime", "time"},
                                             {"src", "img"},         {"alt", "img"},
                                             {"loading", "img"},     {"referrerpolicy", "img"}};

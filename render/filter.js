@@ -1,6 +1,7 @@
 (function () {
   "use strict";
   var q = document.getElementById("q"), st = document.getElementById("status");
+  var so = document.getElementById("sort");
   var said = document.getElementById("matches"), toc = document.getElementById("toc");
   /* a wide screen shows the categories open: site.css does it where ::details-content is known */
   if (toc && !toc.open && window.matchMedia("(min-width: 801px)").matches &&
@@ -40,6 +41,32 @@
         return st.options[i].getAttribute("data-match").split(" ");
     return [value];
   }
+  /* the order within each category, client side: the page as served keeps the catalog's */
+  var lists = Array.prototype.map.call(document.querySelectorAll("section.category > ul.entries"),
+    function (ul) { return { ul: ul, items: Array.prototype.filter.call(ul.children, function (li) {
+      return li.matches("li.entry"); }) }; });
+  function nameOf(li) { var n = li.querySelector(":scope > .name"); return n ? n.textContent : ""; }
+  function keyed(order) { /* compare two entries; those without the key last, then catalog order */
+    return function (a, b) {
+      var x = a.li, y = b.li;
+      if (order === "name") {
+        var c = nameOf(x).localeCompare(nameOf(y), undefined, { sensitivity: "base" });
+        return c || a.i - b.i;
+      }
+      var attr = order === "stars" ? "data-stars" : "data-pushed";
+      var p = x.getAttribute(attr), r = y.getAttribute(attr);
+      if (p === null || r === null) return (p === null) - (r === null) || a.i - b.i;
+      if (order === "stars") return (Number(r) - Number(p)) || a.i - b.i;
+      return p < r ? 1 : p > r ? -1 : a.i - b.i;
+    };
+  }
+  function reorder(order) {
+    lists.forEach(function (l) {
+      var items = l.items.map(function (li, i) { return { li: li, i: i }; });
+      if (order === "name" || order === "stars" || order === "pushed") items.sort(keyed(order));
+      items.forEach(function (it) { l.ul.appendChild(it.li); });
+    });
+  }
   var status = ""; /* kept apart from the menu: an address may name a status it lacks */
   function apply() {
     var words = q.value.toLowerCase().split(/\s+/).filter(Boolean);
@@ -75,14 +102,16 @@
   function load() {
     q.value = param("q");
     st.value = status = param("status");
+    if (so) { so.value = param("sort"); reorder(so.value); }
     apply();
   }
   function save() {
     var parts = [];
     if (q.value) parts.push("q=" + encodeURIComponent(q.value));
     if (status) parts.push("status=" + encodeURIComponent(status));
+    if (so && so.value) parts.push("sort=" + encodeURIComponent(so.value));
     var rest = location.search.replace(/^\?/, "").split("&").filter(function (p) {
-      return p && !/^(q|status)=/.test(p);
+      return p && !/^(q|status|sort)=/.test(p);
     });
     history.replaceState(null, "", location.pathname + (rest.length ? "?" + rest.join("&") : "") +
                          (parts.length ? "#" + parts.join("&") : ""));
@@ -90,7 +119,8 @@
   load();
   q.addEventListener("input", function () { apply(); save(); });
   st.addEventListener("change", function () { status = st.value; apply(); save(); });
+  if (so) so.addEventListener("change", function () { reorder(so.value); save(); });
   window.addEventListener("hashchange", function () {
-    if (!location.hash || /[#&](q|status)=/.test(location.hash)) load(); /* a jump to a category keeps the filter */
+    if (!location.hash || /[#&](q|status|sort)=/.test(location.hash)) load(); /* a jump to a category keeps the filter */
   });
 })();

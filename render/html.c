@@ -134,6 +134,16 @@ static void add_filter(xmlNodePtr header, const size_t *nstatus)
         snprintf(text, sizeof text, "%s (%zu)", name, nstatus[st]);
         rd_attr(rd_el(sel, "option", text), "value", name);
     }
+    /* the order within each category: the page's own is the catalog's */
+    xmlNodePtr sort = rd_el(f, "select", NULL);
+    rd_attr(sort, "id", "sort");
+    rd_attr(sort, "aria-label", "Order within a category");
+    static const char *const orders[][2] = {{"", "catalog order"},
+                                            {"name", "by name"},
+                                            {"stars", "by stars"},
+                                            {"pushed", "by last push"}};
+    for (size_t i = 0; i < sizeof orders / sizeof *orders; i++)
+        rd_attr(rd_el(sort, "option", orders[i][1]), "value", orders[i][0]);
     xmlNodePtr m = rd_el(f, "p", NULL);
     rd_attr(m, "id", "matches");
     rd_attr(m, "role", "status");

@@ -13,6 +13,7 @@
 #include "../db/checks.h"
 #include "../db/pages.h"
 #include "../db/query.h"
+#include "../db/repos.h"
 
 typedef enum rd_report_format {
     RD_REPORT_TEXT,
@@ -76,6 +77,17 @@ int rd_links_begin(rd_links **l, FILE *out, const char *file, int json, rd_error
 int rd_links_add(rd_links *l, const rd_catalog *cat, rd_error *err);
 /* Ends the output and frees l; returns how many links were written. */
 size_t rd_links_end(rd_links *l);
+
+/* The report of `refdex stale` (text, json, markdown or github) to out:
+ * each entry whose repository is gone, renamed, archived or not pushed to
+ * since cutoff (ISO 8601; `older` is how the user said it, "2y"), at
+ * file:line:col. *found gets how many findings there were. */
+int rd_stale_write(rd_db *db, const char *cutoff, const char *older, const char *file,
+                   rd_report_format format, FILE *out, size_t *found, rd_error *err);
+
+/* "3 years ago", "5 months ago", "today" for an ISO 8601 date, into out
+ * ("" when it is not one). */
+void rd_time_ago(const char *iso, char *out, size_t cap);
 
 /* index.html holds every entry of a catalog of at most this many; of a
  * larger one (a page of tens of megabytes no browser reads well), the

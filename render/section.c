@@ -440,6 +440,42 @@ static void add_check(section *s, const rd_site_entry *e, xmlNodePtr li)
     }
 }
 
+/* Its repository's stars and last push ("3 years ago", the date as a
+ * tooltip), an archived badge, and data-stars / data-pushed for sorting
+ * in the page. */
+static void add_repo(const rd_site_entry *e, xmlNodePtr li)
+{
+    if (!e->repo)
+        return;
+    char text[64], ago[64], day[11];
+    if (e->gone) {
+        rd_attr(rd_el(li, "span", "gone"), "class", "badge gone");
+        return;
+    }
+    xmlNodePtr span = rd_el(li, "span", NULL);
+    rd_attr(span, "class", "repo");
+    if (e->stars >= 0) {
+        snprintf(text, sizeof text, "%lld", (long long)e->stars);
+        rd_attr(li, "data-stars", text);
+        snprintf(text, sizeof text, "★ %lld", (long long)e->stars);
+        rd_attr(rd_el(span, "span", text), "class", "stars");
+    }
+    if (e->pushed_at) {
+        rd_time_ago(e->pushed_at, ago, sizeof ago);
+        snprintf(day, sizeof day, "%s", e->pushed_at);
+        rd_attr(li, "data-pushed", e->pushed_at);
+        if (e->stars >= 0)
+            xmlNodeAddContent(span, BAD_CAST " · ");
+        xmlNodeAddContent(span, BAD_CAST "pushed ");
+        xmlNodePtr t = rd_el(span, "time", ago[0] ? ago : day);
+        rd_attr(t, "datetime", e->pushed_at);
+        snprintf(text, sizeof text, "last push %s", day);
+        rd_attr(t, "title", text);
+    }
+    if (e->archived)
+        rd_attr(rd_el(li, "span", "archived"), "class", "badge archived");
+}
+
 static int add_entry(const rd_site_entry *e, void *ud)
 {
     section *s = ud;
@@ -476,6 +512,7 @@ static int add_entry(const rd_site_entry *e, void *ud)
     if (link)
         rd_attr(name, "href", e->url);
     add_check(s, e, li);
+    add_repo(e, li);
     if (e->description[0])
         rd_attr(rd_el(li, "span", e->description), "class", "desc");
     /* the next rows may be its sub-entries: they go in a <ul> of its own */

@@ -5,6 +5,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/internal.h"
+#include "catalog/repo.h"
 #include "harness.h"
 
 static rd_catalog *parse_text(const char *text)
@@ -349,6 +350,13 @@ static const struct {
     {"fmt-list-on-marker-line.md", RD_OK, NULL, 1, 1, 0},
     {"fmt-list-on-marker-line-tabs.md", RD_OK, NULL, 1, 1, 0},
     {"fmt-list-under-bare-ordered.md", RD_OK, NULL, 1, 0, 1},
+    /* fuzz_repos (its first byte picks a URL): ".git" off "...git" left a
+     * repository named ".."; as a catalog, not text */
+    {"repos-dotdot-git.bin", RD_EINPUT, "NUL byte", 0, 0, 0},
+    /* fuzz_repos: "p.git.git" was read as "p.git", which written back read as "p" */
+    {"repos-git-git.bin", RD_EINPUT, "NUL byte", 0, 0, 0},
+    /* fuzz_repos: ".git" off a GitLab name left "-", where its own pages start */
+    {"repos-gitlab-dash.bin", RD_EINPUT, "NUL byte", 0, 0, 0},
 };
 
 RD_TEST(fuzz_crashes)
@@ -707,4 +715,64 @@ RD_TEST(url_fast_path_is_curl)
     for (size_t i = 0; i < sizeof forms / sizeof *forms; i++)
         same_as_curl(forms[i], &differs);
     CHECK_INT(differs, 0);
+}
+
+/* Which links name a repository, and which one: the key its metadata is
+ * stored under. */
+RD_TEST(repo_links)
+{
+    static const struct {
+        const char *url, *key;
+    } cases[] = {
+        {"https://github.com/sirupsen/logrus", "github:sirupsen/logrus"},
+        {"https://github.com/Sirupsen/Logrus/", "github:sirupsen/logrus"},
+        {"https://github.com/a/b/tree/main/docs#readme", "github:a/b"},
+        {"https://github.com/a/b.git", "github:a/b"},
+        {"http://www.github.com/a/b?tab=readme", "github:a/b"},
+        {"https://github.com/a/b.go", "github:a/b.go"},
+        {"https://github.com/a", ""},
+        {"https://github.com/topics/go", ""},
+        {"https://github.com/orgs/x/repositories", ""},
+        {"https://github.com/sponsors/x", ""},
+        {"https://github.com/a/..", ""},
+        {"https://github.com/a/b%20c", ""},
+        {"https://github.com/a/[x](y)", ""},
+        {"https://gist.github.com/a/b", ""},
+        {"https://example.org/a/b", ""},
+        {"mailto:a@github.com", ""},
+        {"https://gitlab.com/grp/sub/proj/-/tree/main", "gitlab:grp/sub/proj"},
+        {"https://gitlab.com/grp/proj", "gitlab:grp/proj"},
+        {"https://gitlab.com/explore/projects", ""},
+        {"https://gitlab.com/grp", ""},
+        {"https://codeberg.org/o/r/src/branch/main", "codeberg:o/r"},
+        {"https://codeberg.org/explore/repos", ""},
+        /* found by fuzz_repos: ".git" off "...git" left "..", no name */
+        {"https://gitlab.com/g/s/...git/j1\"x", ""},
+        {"https://gitlab.com/g/s/...git/j1", "gitlab:g/s/...git/j1"},
+        {"https://github.com/a/...git", ""},
+        {"https://github.com/a/x..git", "github:a/x."},
+        /* found by fuzz_repos: a name left ending ".git" read back as another */
+        {"https://github.com/pg/p.git.git/", "github:pg/p"},
+        {"https://gitlab.com/3/3/.git/-.git/-//J", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char key[300];
+        rd_repo_key(cases[i].url, key, sizeof key);
+        if (strcmp(key, cases[i].key))
+            fprintf(stderr, "  %s\n", cases[i].url);
+        CHECK_STR(key, cases[i].key);
+    }
+    rd_repo_ref r;
+    CHECK(rd_repo_of_url("https://github.com/Old/Name/issues?q=1", &r));
+    CHECK_STR(r.name, "Old/Name");
+    CHECK_INT(r.rest, strlen("https://github.com/Old/Name"));
+    /* what an API may answer with, before it is stored or written back */
+    CHECK(rd_repo_name_valid(RD_FORGE_GITHUB, "moved/x"));
+    CHECK(!rd_repo_name_valid(RD_FORGE_GITHUB, "evil/x](javascript:alert(1))"));
+    CHECK(!rd_repo_name_valid(RD_FORGE_GITHUB, "a/b/c"));
+    CHECK(!rd_repo_name_valid(RD_FORGE_GITHUB, "a/"));
+    CHECK(!rd_repo_name_valid(RD_FORGE_GITHUB, "../x"));
+    CHECK(rd_repo_name_valid(RD_FORGE_GITLAB, "a/b/c"));
+    CHECK(!rd_repo_name_valid(RD_FORGE_GITLAB, "a"));
+    CHECK(!rd_repo_name_valid(RD_FORGE_CODEBERG, "a/b c"));
 }

@@ -125,7 +125,8 @@ RD_TEST(migrate_from_empty)
         path,
         "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type ="
         " 'table' AND name NOT LIKE '%_fts_%' ORDER BY name)",
-        "archives,catalog,categories,categories_fts,checks,entries,entries_fts,notes,runs,urls");
+        "archives,catalog,categories,categories_fts,checks,entries,entries_fts,notes,repo_links,"
+        "repos,runs,urls");
     /* opening again migrates nothing and keeps the version */
     REQUIRE(rd_db_open(path, 0, &db, &err) == RD_OK);
     CHECK_INT(rd_db_schema_version(db), rd_db_schema_latest());
