@@ -71,6 +71,10 @@ static int fake_checks(rd_db *db, rd_error *err)
                             5000,
                             broken ? "HTTP 404" : NULL,
                             "A page",
+                            0,
+                            NULL,
+                            NULL,
+                            NULL,
                             0};
         rc = rd_db_check_add(db, run, t[i].url_id, &row, err);
     }

@@ -24,7 +24,9 @@ typedef struct rd_check_tally {
     size_t total;   /* links of the catalog (of the shard, in a sharded run) */
     size_t catalog; /* links of the whole catalog */
     size_t done, count[RD_RES_COUNT];
-    size_t failing;     /* results that fail the run (rd_result_fails) */
+    size_t failing;     /* results that fail the run (rd_result_fails; with strict, a
+                           result with findings too) */
+    size_t findings;    /* findings on the pages that answered (rd_page_findings) */
     size_t web, hosts;  /* links fetched over the network, and their hosts */
     size_t host_pauses; /* times a rate-limited host was paused */
     int64_t started_ms, elapsed_ms;
@@ -70,6 +72,28 @@ int rd_shard_of_url(const char *url, int shards);
  * *re (the caller regfree's it on success); *to gets REPLACEMENT. Returns
  * RD_OK, or RD_EUSAGE with why in err. */
 int rd_remap_compile(const char *rule, regex_t *re, const char **to, rd_error *err);
+
+/* What was found wrong with the page of one link (check/findings.c). */
+enum { RD_FINDINGS_MAX = 8 };
+typedef struct rd_findings {
+    rd_page_finding f[RD_FINDINGS_MAX]; /* kind: a string constant; entry: one of the names given */
+    char detail[RD_FINDINGS_MAX][640];
+    size_t n;
+} rd_findings;
+
+/* The findings of a page that answered: url is the catalog's (its
+ * #fragment), final_url where its redirects ended (NULL: none), p what the
+ * page said, names[0..nnames) the texts of the entries linking it (a
+ * title-mismatch is said of each that shares nothing with the page). */
+void rd_page_findings(const char *url, const char *final_url, const rd_page *p,
+                      const char *const *names, size_t nnames, rd_findings *f);
+
+/* Whether link text shares nothing meaningful with a page's title, og:title
+ * and URL path: words compared without case, punctuation or separators (- _
+ * / .), a CJK text by its characters, generic words (go, package, github,
+ * docs...) left out. 0 when that cannot be judged (no title, nothing but
+ * generic words, a CJK text against a page with no CJK). */
+int rd_title_mismatch(const char *text, const char *title, const char *og_title, const char *path);
 
 int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_error *err);
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/epoll.h>
 #include <time.h>
 #include <unistd.h>
@@ -224,6 +225,23 @@ static int throttled(engine *g, slot *s, long status, int64_t stated, int64_t no
     return 1;
 }
 
+/* What the page says (crawler/page.c), in the charset its header names. */
+static void read_page(engine *g, slot *s, const char *ctype)
+{
+    char charset[64] = "";
+    const char *cs = ctype;
+    while (*cs && strncasecmp(cs, "charset=", 8))
+        cs++;
+    if (*cs) {
+        cs += 8;
+        cs += *cs == '"';
+        snprintf(charset, sizeof charset, "%.*s", (int)strcspn(cs, "\"; \t"), cs);
+    }
+    int whole = !s->capped && (int64_t)s->page.len == s->body;
+    rd_page_read(s->page.data, s->page.len, charset, strchr(g->urls[s->link], '#'), whole,
+                 &s->check.page);
+}
+
 static void on_http(engine *g, slot *s, long status, int64_t now)
 {
     const rd_crawl_opts *o = g->o;
@@ -254,7 +272,7 @@ static void on_http(engine *g, slot *s, long status, int64_t now)
     }
     if (accepted(o, s, status)) {
         if (s->page.len && ctype && strstr(ctype, "html"))
-            rd_html_title(s->page.data, s->page.len, s->check.title, sizeof s->check.title);
+            read_page(g, s, ctype);
         finish(g, s, s->permanent ? RD_RES_REDIRECT : RD_RES_OK, now);
         return;
     }

@@ -144,17 +144,26 @@ static int prepare_result_statements(rd_db *db, rd_error *err)
 {
     static const char ins[] =
         "INSERT INTO checks(run_id, url_id, result, status_code, final_url, redirects,"
-        " elapsed_ms, bytes, error, title, checked_at, conclusive, cached_from) VALUES (?1, ?2,"
-        " ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ'), ?11,"
-        " nullif(?12, 0))";
+        " elapsed_ms, bytes, error, title, checked_at, conclusive, cached_from, description,"
+        " canonical) VALUES (?1, ?2, ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10,"
+        " strftime('%Y-%m-%dT%H:%M:%fZ'), ?11, nullif(?12, 0), ?13, ?14)";
     /* +run_id: found by the URL's few checks, never by a scan of the run's */
     static const char upd[] =
         "UPDATE checks SET result = ?3, status_code = nullif(?4, 0), final_url = ?5,"
         " redirects = ?6, elapsed_ms = ?7, bytes = ?8, error = ?9, title = ?10,"
         " checked_at = strftime('%Y-%m-%dT%H:%M:%fZ'), conclusive = ?11,"
-        " cached_from = nullif(?12, 0) WHERE url_id = ?2 AND +run_id = ?1";
+        " cached_from = nullif(?12, 0), description = ?13, canonical = ?14, findings = NULL"
+        " WHERE url_id = ?2 AND +run_id = ?1";
+    /* built by SQLite: a finding at a time onto the check just stored */
+    static const char add[] =
+        "UPDATE checks SET findings = json_insert(coalesce(findings, '[]'), '$[#]',"
+        " json_object('kind', ?3, 'entry', ?4, 'detail', ?5)) WHERE url_id = ?2 AND +run_id = ?1";
+
     if (!db->check_ins &&
         sqlite3_prepare_v3(db->h, ins, -1, SQLITE_PREPARE_PERSISTENT, &db->check_ins, NULL))
+        return rd_db_fail(db, err, "preparing");
+    if (!db->finding_add &&
+        sqlite3_prepare_v3(db->h, add, -1, SQLITE_PREPARE_PERSISTENT, &db->finding_add, NULL))
         return rd_db_fail(db, err, "preparing");
     if (!db->check_upd &&
         sqlite3_prepare_v3(db->h, upd, -1, SQLITE_PREPARE_PERSISTENT, &db->check_upd, NULL))
@@ -238,6 +247,44 @@ static void bind_result(sqlite3_stmt *st, int64_t run_id, int64_t url_id, const 
     int r = rd_result_parse(c->result);
     sqlite3_bind_int(st, 11, r >= 0 && rd_result_conclusive((rd_result)r));
     sqlite3_bind_int64(st, 12, c->cached_from);
+    sqlite3_bind_text(st, 13, c->description && *c->description ? c->description : NULL, -1,
+                      SQLITE_STATIC);
+    sqlite3_bind_text(st, 14, c->canonical && *c->canonical ? c->canonical : NULL, -1,
+                      SQLITE_STATIC);
+}
+
+static int add_findings(rd_db *db, int64_t run_id, int64_t url_id, const rd_check_row *c)
+{
+    int s = SQLITE_DONE;
+    for (size_t i = 0; i < c->nfindings && s == SQLITE_DONE; i++) {
+        sqlite3_stmt *st = db->finding_add;
+        sqlite3_bind_int64(st, 1, run_id);
+        sqlite3_bind_int64(st, 2, url_id);
+        sqlite3_bind_text(st, 3, c->findings[i].kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, c->findings[i].entry, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, c->findings[i].detail, -1, SQLITE_STATIC);
+        s = sqlite3_step(st);
+        sqlite3_reset(st);
+    }
+    return s;
+}
+
+int rd_db_link_names(rd_db *db, int64_t url_id, int (*cb)(const char *name, void *), void *ud,
+                     rd_error *err)
+{
+    /* prepared at the first use: temp.run_links is made when a run begins */
+    static const char sql[] = "SELECT name FROM temp.run_links WHERE url_id = ?1 ORDER BY ord";
+    if (!db->link_names &&
+        sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &db->link_names, NULL))
+        return rd_db_fail(db, err, "preparing");
+    sqlite3_stmt *st = db->link_names;
+    sqlite3_bind_int64(st, 1, url_id);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW)
+        if (cb((const char *)sqlite3_column_text(st, 0), ud))
+            break;
+    sqlite3_reset(st);
+    return s == SQLITE_ROW || s == SQLITE_DONE ? RD_OK : rd_db_fail(db, err, "reading link names");
 }
 
 /* Results go in small transactions: a commit per result costs a dozen system
@@ -262,6 +309,8 @@ int rd_db_check_add(rd_db *db, int64_t run_id, int64_t url_id, const rd_check_ro
         s = sqlite3_step(st);
         sqlite3_reset(st);
     }
+    if (s == SQLITE_DONE)
+        s = add_findings(db, run_id, url_id, c);
     if (s != SQLITE_DONE)
         return rd_db_fail(db, err, "storing a check");
     return ++db->batch_rows >= BATCH_ROWS ? rd_db_checks_commit(db, err) : RD_OK;
@@ -331,6 +380,7 @@ static int report_row(sqlite3_stmt *st, void *ud)
         .cached_at = RD_COL(st, 14),
         .failing_runs = sqlite3_column_int(st, 15),
         .failing_since = RD_COL(st, 16),
+        .findings = RD_COL(st, 17),
     };
     return c->cb(&r, c->ud);
 }
@@ -342,7 +392,10 @@ int rd_db_report(rd_db *db, int64_t run_id, int (*cb)(const rd_report_row *, voi
         "SELECT u.url, k.result, k.final_url, k.error, k.title, coalesce(k.status_code, 0),"
         " k.redirects, coalesce(k.elapsed_ms, 0), e.name, e.path, coalesce(e.line, 0),"
         " coalesce(e.col, 0), row_number() OVER (PARTITION BY k.id ORDER BY e.ord) = 1,"
-        " f.result, f.checked_at, " RD_FAILING_RUNS ", " RD_FAILING_SINCE REPORT_FROM
+        " f.result, f.checked_at, " RD_FAILING_RUNS ", " RD_FAILING_SINCE ","
+        " (SELECT group_concat((j.value ->> 'kind') || char(9) || (j.value ->> 'detail'),"
+        "   char(10)) FROM json_each(coalesce(k.findings, f.findings)) j"
+        "   WHERE (j.value ->> 'entry') IS NULL OR (j.value ->> 'entry') = e.name)" REPORT_FROM
         " ORDER BY e.cord IS NULL, e.cord, e.ord, k.id";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
@@ -360,7 +413,15 @@ int rd_db_report_json(rd_db *db, int64_t run_id, const char *file, FILE *out, rd
         " 'result', k.result, 'cached_result', f.result, 'cached_at', f.checked_at,"
         " 'status', k.status_code, 'final_url', k.final_url,"
         " 'redirects', k.redirects, 'elapsed_ms', k.elapsed_ms, 'bytes', k.bytes,"
-        " 'error', k.error, 'title', k.title, 'checked_at', k.checked_at,"
+        " 'error', k.error, 'title', k.title, 'description', coalesce(k.description,"
+        " f.description), 'canonical', coalesce(k.canonical, f.canonical),"
+        " 'checked_at', k.checked_at,"
+        " 'findings', (SELECT json_group_array(json_object('kind', j.value ->> 'kind',"
+        "   'detail', j.value ->> 'detail', 'entry', e.name, 'file', ?2, 'line', e.line, 'col',"
+        "   e.col, 'location', ?2 || ':' || e.line || ':' || e.col))"
+        "   FROM json_each(coalesce(k.findings, f.findings)) j JOIN (SELECT * FROM temp.run_links"
+        "   WHERE url_id = k.url_id ORDER BY ord) e"
+        "   ON (j.value ->> 'entry') IS NULL OR (j.value ->> 'entry') = e.name),"
         " 'failing_runs', " RD_FAILING_RUNS ", 'failing_since', " RD_FAILING_SINCE ","
         " 'entries', (SELECT json_group_array(json_object('name', e.name, 'category', e.path,"
         "   'file', ?2, 'line', e.line, 'col', e.col, 'location', ?2 || ':' || e.line || ':'"

@@ -29,6 +29,14 @@ void rd_targets_free(rd_target *t, size_t n);
 /* Frees what one target holds (not the target itself). */
 void rd_targets_free_one(rd_target *t);
 
+/* Something found wrong with a page that answered (DESIGN: "Findings"):
+ * kind is "fragment-missing", "title-mismatch", "soft-404" or
+ * "canonical-differs"; entry is the link text it concerns, NULL for every
+ * entry linking the URL. */
+typedef struct rd_page_finding {
+    const char *kind, *entry, *detail;
+} rd_page_finding;
+
 /* One check as stored; strings may be NULL. */
 typedef struct rd_check_row {
     const char *result; /* "ok", "broken", ... */
@@ -37,7 +45,10 @@ typedef struct rd_check_row {
     int redirects;
     int64_t elapsed_ms, bytes;
     const char *error, *title;
-    int64_t cached_from; /* a cache hit: the check it reused; else 0 */
+    int64_t cached_from;                 /* a cache hit: the check it reused; else 0 */
+    const char *description, *canonical; /* what the page said of itself */
+    const rd_page_finding *findings;
+    size_t nfindings;
 } rd_check_row;
 
 /* The settings a run used, kept with it (as JSON), and its shard. */
@@ -65,6 +76,10 @@ int rd_db_run_begin(rd_db *db, const rd_run_options *o, const rd_target *targets
 int rd_db_check_add(rd_db *db, int64_t run_id, int64_t url_id, const rd_check_row *c,
                     rd_error *err);
 int rd_db_checks_commit(rd_db *db, rd_error *err);
+/* Calls cb with the name of each entry of the run that links url_id (as
+ * rd_db_report sees them), in catalog order; cb returns non-zero to stop. */
+int rd_db_link_names(rd_db *db, int64_t url_id, int (*cb)(const char *name, void *), void *ud,
+                     rd_error *err);
 /* Whether results wait in an open batch. */
 int rd_db_batch_pending(const rd_db *db);
 /* Records how the run ended ("completed", "interrupted", "deadline", or
@@ -88,6 +103,9 @@ typedef struct rd_report_row {
      * them was made; else 0 and NULL */
     int failing_runs;
     const char *failing_since;
+    /* what was found wrong with the page that concerns this entry: one line
+     * "kind<TAB>detail" each, or NULL (DESIGN: "Findings") */
+    const char *findings;
 } rd_report_row;
 
 /* Calls cb for every check of the run, by category and catalog order, with

@@ -16,10 +16,12 @@
 struct rd_db {
     sqlite3 *h;
     char *path;
-    sqlite3_stmt *check_ins;  /* prepared once for a run */
-    sqlite3_stmt *check_upd;  /* a result over the run's placeholder row */
-    int in_batch, batch_rows; /* an open transaction of results */
-    int wal;                  /* this connection put the file in WAL mode */
+    sqlite3_stmt *check_ins;   /* prepared once for a run */
+    sqlite3_stmt *check_upd;   /* a result over the run's placeholder row */
+    sqlite3_stmt *finding_add; /* a finding appended to a run's check of a URL */
+    sqlite3_stmt *link_names;  /* the names of the run's entries linking a URL */
+    int in_batch, batch_rows;  /* an open transaction of results */
+    int wal;                   /* this connection put the file in WAL mode */
 };
 
 /* A link's status, as every view shows it: the latest conclusive check of

@@ -151,7 +151,7 @@ RD_TEST_WITH(results, fixture_case)
         CHECK_INT(g[i].calls, 1);
     CHECK_INT(g[0].c.result, RD_RES_OK);
     CHECK_INT(g[0].c.status, 200);
-    CHECK_STR(g[0].c.title, "Fixture a");
+    CHECK_STR(g[0].c.page.title, "Fixture a");
     CHECK(g[0].c.bytes > 50);
     CHECK_INT(g[1].c.result, RD_RES_BROKEN);
     CHECK_INT(g[1].c.status, 404);
