@@ -26,7 +26,7 @@ typedef struct rd_check_tally {
     size_t done, count[RD_RES_COUNT];
     size_t failing;     /* results that fail the run (rd_result_fails; with strict, a
                            result with findings too) */
-    size_t findings;    /* findings on the pages that answered (rd_page_findings) */
+    size_t findings;    /* links whose page has findings (rd_page_findings) */
     size_t web, hosts;  /* links fetched over the network, and their hosts */
     size_t host_pauses; /* times a rate-limited host was paused */
     int64_t started_ms, elapsed_ms;

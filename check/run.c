@@ -114,7 +114,7 @@ static int on_crawled(void *ud, size_t index, const rd_check *k)
         row.final_url = NULL;
         row.error = error;
     }
-    r->t->findings += f.n;
+    r->t->findings += f.n > 0;
     if (r->o->strict && f.n && !rd_result_fails(k->result, 1))
         r->t->failing++; /* --strict: a finding fails the run (DESIGN: "Findings") */
     int stop = record(r, r->web[index], k->result, &row);
@@ -295,6 +295,8 @@ static size_t sort_targets(run *r, const char **urls)
             rd_check_row row = {"cached", g->fresh_status, g->fresh_final_url, 0,    0,    0,
                                 NULL,     g->fresh_title,  g->fresh_id,        NULL, NULL, NULL,
                                 0};
+            r->t->findings += g->fresh_findings != 0;
+            r->t->failing += r->o->strict && g->fresh_findings;
             record(r, i, RD_RES_CACHED, &row);
         } else if (!strcmp(g->kind, "mailto")) {
             rd_check_row row = {"ok", 0, NULL, 0,    0,    0, "e-mail address: syntax only",

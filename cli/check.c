@@ -154,7 +154,8 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
                              .shard = cfg->shard,
                              .shards = cfg->shards,
                              .catalog = t.catalog,
-                             .host_pauses = t.host_pauses};
+                             .host_pauses = t.host_pauses,
+                             .findings = t.findings};
     memcpy(sum.count, t.count, sizeof sum.count);
     *network_down = t.network_down;
     if (e == RD_OK)

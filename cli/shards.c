@@ -69,6 +69,8 @@ static int report_exit(const rd_config *cfg, const rd_run_info *info, const rd_r
     for (int r = 0; r < RD_RES_COUNT; r++)
         if (rd_result_fails((rd_result)r, cfg->strict))
             failing += s->count[r];
+    if (cfg->strict) /* findings are warnings, failures with --strict */
+        failing += s->findings;
     char note[12000];
     int missing = rd_report_shards_note(s, note, sizeof note);
     if (note[0] && cfg->verbosity >= 0)
@@ -124,7 +126,8 @@ int rd_cmd_report(rd_config *cfg)
                              .shards = info.shards,
                              .merged = info.merged,
                              .missing = info.missing,
-                             .catalog = info.catalog};
+                             .catalog = info.catalog,
+                             .findings = info.findings};
     memcpy(sum.count, info.count, sizeof sum.count);
     rc = rd_report_write(db, info.id, cfg->file, (rd_report_format)fmt, &sum, out, &err);
     rd_db_close(db);

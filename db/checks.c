@@ -33,6 +33,7 @@ static int add_target(sqlite3_stmt *st, void *ud)
     t->fresh_title = col_dup_or_null(st, 5);
     t->fresh_status = sqlite3_column_int(st, 6);
     t->fresh_id = sqlite3_column_int64(st, 7);
+    t->fresh_findings = sqlite3_column_int(st, 8);
     return t->url && t->kind ? RD_OK : RD_ENOMEM;
 }
 
@@ -41,7 +42,8 @@ int rd_db_targets(rd_db *db, int64_t max_age_ms, rd_target **out, size_t *n, rd_
     /* URLs in the order the catalog first uses them, with their status when
      * it is good (ok, or a redirect, which fix needs) and younger than max_age */
     static const char sql[] =
-        "SELECT u.id, u.url, u.kind, s.result, s.final_url, s.title, s.status_code, s.id"
+        "SELECT u.id, u.url, u.kind, s.result, s.final_url, s.title, s.status_code, s.id,"
+        " s.findings IS NOT NULL"
         " FROM urls u JOIN (SELECT url_id, min(ord) AS first FROM entries"
         "  WHERE url_id IS NOT NULL GROUP BY url_id) f ON f.url_id = u.id" RD_STATUS_JOIN(
             "k", "u.id") " LEFT JOIN checks s ON ?1 > 0 AND s.id = k.id AND (s.result = 'ok' OR "
@@ -145,14 +147,17 @@ static int prepare_result_statements(rd_db *db, rd_error *err)
     static const char ins[] =
         "INSERT INTO checks(run_id, url_id, result, status_code, final_url, redirects,"
         " elapsed_ms, bytes, error, title, checked_at, conclusive, cached_from, description,"
-        " canonical) VALUES (?1, ?2, ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10,"
-        " strftime('%Y-%m-%dT%H:%M:%fZ'), ?11, nullif(?12, 0), ?13, ?14)";
+        " canonical, findings) VALUES (?1, ?2, ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10,"
+        " strftime('%Y-%m-%dT%H:%M:%fZ'), ?11, nullif(?12, 0), ?13, ?14,"
+        " (SELECT findings FROM checks WHERE id = nullif(?12, 0)))";
     /* +run_id: found by the URL's few checks, never by a scan of the run's */
     static const char upd[] =
         "UPDATE checks SET result = ?3, status_code = nullif(?4, 0), final_url = ?5,"
         " redirects = ?6, elapsed_ms = ?7, bytes = ?8, error = ?9, title = ?10,"
         " checked_at = strftime('%Y-%m-%dT%H:%M:%fZ'), conclusive = ?11,"
-        " cached_from = nullif(?12, 0), description = ?13, canonical = ?14, findings = NULL"
+        " cached_from = nullif(?12, 0), description = ?13, canonical = ?14,"
+        /* a cache hit keeps what was found on the page it reused */
+        " findings = (SELECT findings FROM checks WHERE id = nullif(?12, 0))"
         " WHERE url_id = ?2 AND +run_id = ?1";
     /* built by SQLite: a finding at a time onto the check just stored */
     static const char add[] =

@@ -18,7 +18,8 @@ typedef struct rd_target {
     int fresh;
     char *fresh_result, *fresh_final_url, *fresh_title;
     int fresh_status;
-    int64_t fresh_id; /* the check reused */
+    int64_t fresh_id;   /* the check reused */
+    int fresh_findings; /* it has findings (kept with the cache hit) */
 } rd_target;
 
 /* The URLs to check. With max_age_ms > 0, each URL's latest good result
@@ -125,7 +126,8 @@ typedef struct rd_run_info {
     char outcome[16];  /* completed, interrupted, deadline, offline; "" while it runs */
     int shard, shards; /* a shard run: K of N; a merged run: -1 of N; else -1 and 0 */
     size_t count[RD_RES_COUNT], total;
-    size_t catalog; /* links of the catalog the database holds */
+    size_t findings; /* checks with findings */
+    size_t catalog;  /* links of the catalog the database holds */
     int64_t elapsed_ms;
     int same_source;                     /* it checked the catalog the database holds now */
     char catalog_hash[17];               /* that catalog's source_hash (rd_fnv1a64 in hex) */

@@ -37,6 +37,7 @@ static int count_row(sqlite3_stmt *st, void *ud)
     if (r >= 0)
         info->count[r] += n;
     info->total += n;
+    info->findings += (size_t)sqlite3_column_int64(st, 2);
     return RD_OK;
 }
 
@@ -72,7 +73,7 @@ int rd_db_run_info(rd_db *db, int64_t run_id, rd_run_info *info, rd_error *err)
         " FROM runs r WHERE r.id = iif(?1 > 0, ?1,"
         " (SELECT max(id) FROM runs WHERE merged_into IS NULL))";
     static const char sql_counts[] =
-        "SELECT result, count(*) FROM checks WHERE run_id IN"
+        "SELECT result, count(*), count(findings) FROM checks WHERE run_id IN"
         " (SELECT id FROM runs WHERE id = ?1 OR merged_into = ?1) GROUP BY result";
     static const char sql_shards[] =
         "SELECT shard, coalesce(outcome, 'interrupted') FROM runs WHERE merged_into = ?1"

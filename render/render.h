@@ -38,6 +38,9 @@ typedef struct rd_report_summary {
     size_t catalog;
     const char *merged, *missing;
     size_t host_pauses; /* times a rate-limited host was paused */
+    /* links whose page has findings (DESIGN: "Findings"): warnings, and with
+     * strict failures */
+    size_t findings;
 } rd_report_summary;
 
 /* What a report says of the shards of its run, as a sentence without a final
