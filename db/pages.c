@@ -92,8 +92,9 @@ int rd_pages_open(rd_db *db, rd_pages **out, rd_error *err)
         "SELECT e.id, e.depth, e.name, u.url, " RD_URL_RAW ", e.description, e.line, k.result,"
         " coalesce(k.status_code, 0), k.final_url, k.checked_at, k.error,"
         " coalesce(" RD_FAILING_RUNS ", 0), " RD_FAILING_SINCE
-        " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK
-        " WHERE e.category_id = ?1 ORDER BY e.ord";
+        ", k.title, " RD_ENTRY_FINDINGS_LINES(
+            "k", "e") " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK
+                      " WHERE e.category_id = ?1 ORDER BY e.ord";
     static const char notes[] =
         "SELECT kind, markdown, line FROM notes WHERE category_id = ?1 ORDER BY ord";
     static const char summary[] =
@@ -190,6 +191,8 @@ static int site_entry_row(sqlite3_stmt *st, void *ud)
         .error = RD_COL(st, 11),
         .failing_runs = sqlite3_column_int(st, 12),
         .failing_since = RD_COL(st, 13),
+        .title = RD_COL(st, 14),
+        .findings = RD_COL(st, 15),
     };
     return c->cb(&e, c->ud);
 }
@@ -320,10 +323,12 @@ int rd_db_index_json(rd_db *db, FILE *out, rd_error *err)
         " 'name', e.name, 'url', " RD_URL_RAW ", 'normalised_url', u.url,"
         " 'description', e.description, 'line', e.line, 'col', e.col,"
         " 'check', CASE WHEN k.id IS NULL THEN NULL ELSE json_object('result', k.result,"
-        "   'status', k.status_code, 'final_url', k.final_url, 'checked_at', k.checked_at) END,"
-        " 'sub_entries', json('[]'))"
-        " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK
-        " WHERE e.category_id = ?1 ORDER BY e.ord";
+        "   'status', k.status_code, 'final_url', k.final_url, 'checked_at', k.checked_at,"
+        "   'title', k.title, 'findings', " RD_ENTRY_FINDINGS_JSON(
+            "k", "e") ") END,"
+                      " 'sub_entries', json('[]'))"
+                      " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK
+                      " WHERE e.category_id = ?1 ORDER BY e.ord";
     char *top = NULL;
     json_index x = {.db = db, .out = out, .err = err};
     sqlite3_stmt *st = NULL;

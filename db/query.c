@@ -173,6 +173,8 @@ static int entry_row(sqlite3_stmt *st, void *ud)
         .status_code = sqlite3_column_int(st, 11),
         .checked_at = RD_COL(st, 12),
         .category_name = RD_COL(st, 14),
+        .title = RD_COL(st, 15),
+        .findings = RD_COL(st, 16),
     };
     return c->cb(&r, c->ud);
 }
@@ -184,8 +186,8 @@ int rd_db_query(rd_db *db, const rd_query *q, int (*cb)(const rd_entry_row *, vo
     HITS_CTE shown                                                                                 \
         "SELECT e.id, coalesce(e.parent_id, 0), e.depth, e.name, u.url, " RD_URL_RAW ","           \
         " e.description, c.path, e.line, e.col, k.result, coalesce(k.status_code, 0),"             \
-        " k.checked_at, (e.parent_id IS NULL OR e.parent_id NOT IN shown), c.name_path" ENTRY_FROM \
-        " ORDER BY e.ord"
+        " k.checked_at, (e.parent_id IS NULL OR e.parent_id NOT IN shown), c.name_path,"           \
+        " k.title, " RD_ENTRY_FINDINGS("k", "e") ENTRY_FROM " ORDER BY e.ord"
     static const char all[] = QUERY_SQL(SHOWN_ALL), some[] = QUERY_SQL(SHOWN_FILTERED);
     const char *sql = filtered(q) ? some : all;
     int searching;
@@ -244,13 +246,16 @@ int rd_db_query_json(rd_db *db, const rd_query *q, char **json, rd_error *err)
         " depth INTEGER NOT NULL, obj TEXT NOT NULL);"
         "CREATE INDEX IF NOT EXISTS temp.qe_parent ON qe(parent, id); DELETE FROM temp.qe;";
 #define FILL_SQL(shown)                                                                            \
-    HITS_CTE shown "INSERT INTO temp.qe SELECT e.id, e.parent_id, e.depth, json_object("           \
-                   "'name', e.name, 'url', u.url, 'url_raw', " RD_URL_RAW ","                      \
-                   " 'description', e.description, 'category', c.path,"                            \
-                   " 'category_name', c.name_path, 'line', e.line,"                                \
-                   " 'col', e.col, 'status', k.result, 'status_code', k.status_code,"              \
-                   " 'checked_at', k.checked_at, 'sub_entries', json('[]'))" ENTRY_FROM            \
-                   " ORDER BY e.ord"
+    HITS_CTE shown                                                                                 \
+        "INSERT INTO temp.qe SELECT e.id, e.parent_id, e.depth, json_object("                      \
+        "'name', e.name, 'url', u.url, 'url_raw', " RD_URL_RAW ","                                 \
+        " 'description', e.description, 'category', c.path,"                                       \
+        " 'category_name', c.name_path, 'line', e.line,"                                           \
+        " 'col', e.col, 'status', k.result, 'status_code', k.status_code,"                         \
+        " 'checked_at', k.checked_at, 'title', k.title,"                                           \
+        " 'findings', " RD_ENTRY_FINDINGS_JSON("k", "e") ","                                       \
+                                                         " 'sub_entries', json('[]'))" ENTRY_FROM  \
+                                                         " ORDER BY e.ord"
     static const char fill_all[] = FILL_SQL(SHOWN_ALL), fill_some[] = FILL_SQL(SHOWN_FILTERED);
     const char *fill = filtered(q) ? fill_some : fill_all;
     /* ids follow catalog order, so ORDER BY id keeps sub-entries in order */

@@ -31,6 +31,8 @@ typedef struct rd_entry_row {
     const char *result; /* latest check result, or NULL when never checked */
     int status_code;    /* 0 when none */
     const char *checked_at;
+    const char *title;    /* the page's <title> at that check, or NULL */
+    const char *findings; /* kinds of finding on it for this entry, "soft-404,title-mismatch" */
 } rd_entry_row;
 
 /* Calls cb for every matching entry in catalog order, each result followed by
