@@ -250,8 +250,7 @@ static int says_not_found(const char *s)
 
 static int login_path(const char *p)
 {
-    static const char *const login[] = {"login",   "log-in", "signin", "sign-in",
-                                        "sign_in", "/auth",  "/sso"};
+    static const char *const login[] = {"login", "log-in", "signin", "sign-in", "sign_in", "/auth"};
     for (size_t i = 0; i < sizeof login / sizeof *login; i++)
         if (strcasestr(p, login[i]))
             return 1;
@@ -319,7 +318,8 @@ void rd_page_findings(const char *url, const char *final_url, const rd_page *p,
         snprintf(buf, sizeof buf, "no element of the page has the id or name \"%.400s\"", hash + 1);
         add(f, "fragment-missing", NULL, buf);
     }
-    if (soft_404(url, final_url, p, buf, sizeof buf))
+    int gone = soft_404(url, final_url, p, buf, sizeof buf) != NULL;
+    if (gone)
         add(f, "soft-404", NULL, buf);
     if (p->canonical[0] &&
         (!strncasecmp(p->canonical, "http://", 7) || !strncasecmp(p->canonical, "https://", 8))) {
@@ -334,7 +334,8 @@ void rd_page_findings(const char *url, const char *final_url, const rd_page *p,
     }
     char path[1024];
     url_part(final_url ? final_url : url, CURLUPART_PATH, path, sizeof path);
-    for (size_t i = 0; i < nnames; i++) {
+    /* a page that is not there is not the wrong page: its title says nothing */
+    for (size_t i = 0; i < nnames && !gone; i++) {
         if (!names[i] || !rd_title_mismatch(names[i], p->title, p->og_title, path))
             continue;
         snprintf(buf, sizeof buf, "the link says \"%.200s\" but the page is \"%.300s\"", names[i],

@@ -24,6 +24,10 @@
  *   /auth              200 when the Authorization header is $RD_FIXTURE_AUTH, else 401
  *   /auth-here         302 to /auth; /auth-elsewhere: 302 to /auth on 127.0.0.2
  *   /ua/NAME           200 when the User-Agent header is NAME, else 403
+ *   /page/NAME         200, tests/data/pages/NAME as text/html (no charset: the page says it)
+ *   /seed/URL          200, the page of a seed catalog's URL (without its scheme) as
+ *                      tests/data/pages/seed.tsv gives its title and ids; 404 for others
+ *   /big               200, a page of about 5 MB: its title first, id "the-end" last
  *
  * Every request counts in hits; /slow requests in max_inflight. */
 #ifndef RD_FIXTURE_H
