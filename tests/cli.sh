@@ -224,7 +224,7 @@ case_small_things() {
     expect_exit 0 "$REFDEX" lint empty.md
     expect_in out.txt "empty.md:1:1: warning: no-entries"
     expect_exit 0 "$REFDEX" check --help
-    expect_in out.txt "rate limited or cancelled"
+    expect_in out.txt "cancelled, or its page has findings"
     expect_exit 0 "$REFDEX" ingest --help
     expect_in out.txt "--max-input"
 }
