@@ -71,9 +71,9 @@ static void find(run *r, size_t index, const rd_check *k, names *nm, rd_findings
 {
     size_t target = r->web[index];
     f->n = 0;
-    if (k->result != RD_RES_OK && k->result != RD_RES_REDIRECT)
+    const rd_page *p = k->page;
+    if (!p || (k->result != RD_RES_OK && k->result != RD_RES_REDIRECT))
         return;
-    const rd_page *p = &k->page;
     if ((p->title[0] || p->og_title[0]) &&
         rd_db_link_names(r->db, r->targets[target].url_id, keep_name, nm, r->err) < 0)
         r->db_failed = 1;
@@ -95,10 +95,10 @@ static int on_crawled(void *ud, size_t index, const rd_check *k)
                         k->elapsed_ms,
                         k->bytes,
                         k->error,
-                        k->page.title,
+                        k->page ? k->page->title : NULL,
                         0,
-                        k->page.description,
-                        k->page.canonical,
+                        k->page ? k->page->description : NULL,
+                        k->page ? k->page->canonical : NULL,
                         f.f,
                         f.n};
     char error[sizeof k->error + 600];

@@ -239,7 +239,8 @@ static void read_page(engine *g, slot *s, const char *ctype)
     }
     int whole = !s->capped && (int64_t)s->page.len == s->body;
     rd_page_read(s->page.data, s->page.len, charset, strchr(g->urls[s->link], '#'), whole,
-                 &s->check.page);
+                 &g->page);
+    s->check.page = &g->page; /* finish() hands it to the callback at once */
 }
 
 static void on_http(engine *g, slot *s, long status, int64_t now)

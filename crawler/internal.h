@@ -63,8 +63,9 @@ struct engine {
     size_t cap_rules;
     CURL **pool; /* easy handles to reuse */
     size_t npool, cap_pool;
-    int stop;   /* the callback asked to stop */
-    int failed; /* an internal error: out of memory, epoll */
+    rd_page page; /* what the page of the link being finished said (rd_check.page) */
+    int stop;     /* the callback asked to stop */
+    int failed;   /* an internal error: out of memory, epoll */
 };
 
 /* ---- transfer.c ---- */
