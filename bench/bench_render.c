@@ -74,6 +74,10 @@ static int fake_checks(rd_db *db, rd_error *err)
                             0,
                             1,
                             0,
+                            0,
+                            NULL,
+                            NULL,
+                            NULL,
                             0};
         rc = rd_db_check_add(db, run, t[i].url_id, &row, err);
     }

@@ -29,11 +29,13 @@ typedef struct rd_check_tally {
      * (rd_result_fails); at its end, the URLs whose verdict is "fail" (a
      * failing link within --fail-after is flaky instead: see RD_VERDICT) */
     size_t failing;
-    size_t flaky;       /* at its end: the URLs whose verdict is "flaky" (warnings) */
-    size_t web, hosts;  /* links fetched over the network, and their hosts */
-    size_t host_pauses; /* times a rate-limited host was paused */
-    size_t offline_web; /* --offline: web links left out of the run */
-    size_t by_api;      /* links checked by their forge's answer (--repos) */
+    size_t flaky;         /* at its end: the URLs whose verdict is "flaky" (warnings) */
+    size_t findings;      /* links whose page has findings (rd_page_findings) */
+    size_t failing_pages; /* with --strict, those of them whose result passes: they fail */
+    size_t web, hosts;    /* links fetched over the network, and their hosts */
+    size_t host_pauses;   /* times a rate-limited host was paused */
+    size_t offline_web;   /* --offline: web links left out of the run */
+    size_t by_api;        /* links checked by their forge's answer (--repos) */
     int64_t started_ms, elapsed_ms;
     int network_down;    /* links on several hosts, and not one server reached */
     const char *outcome; /* "completed", "interrupted" or "deadline" */
@@ -104,6 +106,28 @@ int rd_shard_of_url(const char *url, int shards);
  * *re (the caller regfree's it on success); *to gets REPLACEMENT. Returns
  * RD_OK, or RD_EUSAGE with why in err. */
 int rd_remap_compile(const char *rule, regex_t *re, const char **to, rd_error *err);
+
+/* What was found wrong with the page of one link (check/findings.c). */
+enum { RD_FINDINGS_MAX = 8 };
+typedef struct rd_findings {
+    rd_page_finding f[RD_FINDINGS_MAX]; /* kind: a string constant; entry: one of the names given */
+    char detail[RD_FINDINGS_MAX][640];
+    size_t n;
+} rd_findings;
+
+/* The findings of a page that answered: url is the catalog's (its
+ * #fragment), final_url where its redirects ended (NULL: none), p what the
+ * page said, names[0..nnames) the texts of the entries linking it (a
+ * title-mismatch is said of each that shares nothing with the page). */
+void rd_page_findings(const char *url, const char *final_url, const rd_page *p,
+                      const char *const *names, size_t nnames, rd_findings *f);
+
+/* Whether link text shares nothing meaningful with a page's title, og:title
+ * and URL path: words compared without case, punctuation or separators (- _
+ * / .), a CJK text by its characters, generic words (go, package, github,
+ * docs...) left out. 0 when that cannot be judged (no title, nothing but
+ * generic words, a CJK text against a page with no CJK). */
+int rd_title_mismatch(const char *text, const char *title, const char *og_title, const char *path);
 
 int rd_check_links(rd_db *db, const rd_check_opts *o, rd_check_tally *t, rd_error *err);
 

@@ -57,11 +57,59 @@ static void on_tick(void *ud, int64_t now)
         r->db_failed = 1;
 }
 
+typedef struct names {
+    char *name[RD_FINDINGS_MAX];
+    size_t n;
+} names;
+
+static int keep_name(const char *name, void *ud)
+{
+    names *n = ud;
+    if (name && (n->name[n->n] = strdup(name)))
+        n->n++;
+    return n->n == RD_FINDINGS_MAX - 3; /* room for the page's own findings */
+}
+
+/* What is wrong with the page (fragment, soft 404, canonical host, link
+ * text against title) into *f; names holds the link texts it points into. */
+static void find(run *r, size_t index, const rd_check *k, names *nm, rd_findings *f)
+{
+    size_t target = r->web[index];
+    f->n = 0;
+    const rd_page *p = k->page;
+    if (!p || (k->result != RD_RES_OK && k->result != RD_RES_REDIRECT))
+        return;
+    if ((p->title[0] || p->og_title[0]) &&
+        rd_db_link_names(r->db, r->targets[target].url_id, keep_name, nm, r->err) < 0)
+        r->db_failed = 1;
+    /* a mirror's moves are not the link's (--remap): judged by the catalog's URL */
+    const char *final_url = r->fetched && r->fetched[index] ? NULL : k->final_url;
+    rd_page_findings(r->targets[target].url, final_url, p, (const char *const *)nm->name, nm->n, f);
+}
+
 static int on_crawled(void *ud, size_t index, const rd_check *k)
 {
     run *r = ud;
+    names nm = {0};
+    rd_findings f;
+    find(r, index, k, &nm, &f);
+    rd_check_row row = {.result = rd_result_name(k->result),
+                        .status_code = k->status,
+                        .final_url = k->final_url,
+                        .redirects = k->redirects,
+                        .elapsed_ms = k->elapsed_ms,
+                        .bytes = k->bytes,
+                        .error = k->error,
+                        .title = k->page ? k->page->title : NULL,
+                        .attempts = k->attempts,
+                        .http429 = k->http429,
+                        .paused_ms = k->paused_ms,
+                        .description = k->page ? k->page->description : NULL,
+                        .canonical = k->page ? k->page->canonical : NULL,
+                        .findings = f.f,
+                        .nfindings = f.n};
+    char error[sizeof k->error + 600];
     if (r->fetched && r->fetched[index]) { /* --remap: where it was checked */
-        char error[sizeof k->error + 600];
         int n = snprintf(error, sizeof error, "checked as %s", r->fetched[index]);
         if (k->result == RD_RES_REDIRECT && k->final_url)
             snprintf(error + n, sizeof error - (size_t)n, ": moved permanently to %s",
@@ -70,33 +118,16 @@ static int on_crawled(void *ud, size_t index, const rd_check *k)
             snprintf(error + n, sizeof error - (size_t)n, ": %s", k->error);
         else if (k->status && k->result != RD_RES_OK)
             snprintf(error + n, sizeof error - (size_t)n, ": HTTP %d", k->status);
-        rd_check_row row = {rd_result_name(k->result),
-                            k->status,
-                            NULL,
-                            k->redirects,
-                            k->elapsed_ms,
-                            k->bytes,
-                            error,
-                            k->title,
-                            0,
-                            k->attempts,
-                            k->http429,
-                            k->paused_ms};
-        return record(r, r->web[index], k->result, &row);
+        row.final_url = NULL;
+        row.error = error;
     }
-    rd_check_row row = {rd_result_name(k->result),
-                        k->status,
-                        k->final_url,
-                        k->redirects,
-                        k->elapsed_ms,
-                        k->bytes,
-                        k->error,
-                        k->title,
-                        0,
-                        k->attempts,
-                        k->http429,
-                        k->paused_ms};
-    return record(r, r->web[index], k->result, &row);
+    r->t->findings += f.n > 0;
+    if (r->o->strict && f.n && !rd_result_fails(k->result, 1))
+        r->t->failing_pages++; /* --strict: a finding fails the run (DESIGN: "Findings") */
+    int stop = record(r, r->web[index], k->result, &row);
+    for (size_t i = 0; i < nm.n; i++)
+        free(nm.name[i]);
+    return stop;
 }
 
 /* Relative and file: links name a file beside the catalog. */
@@ -122,7 +153,7 @@ static void check_file(run *r, size_t target, const char *url, const char *kind)
     int ok = path && stat(path, &st) == 0;
     if (!ok)
         snprintf(why, sizeof why, "no such file: %s", path ? path : url);
-    rd_check_row row = {ok ? "ok" : "broken", 0, NULL, 0, 0, 0, why, NULL, 0, 0, 0, 0};
+    rd_check_row row = {.result = ok ? "ok" : "broken", .error = why};
     record(r, target, ok ? RD_RES_OK : RD_RES_BROKEN, &row);
     if (!strcmp(kind, "file"))
         curl_free(path);
@@ -258,18 +289,11 @@ static int by_api(run *r, size_t target, const char *url)
         snprintf(error, sizeof error, "renamed to %s (%s's API)", info.name,
                  forge_names[ref.forge]);
     }
-    rd_check_row row = {rd_result_name(res),
-                        status,
-                        final,
-                        final ? 1 : 0,
-                        0,
-                        0,
-                        error[0] ? error : NULL,
-                        NULL,
-                        0,
-                        0,
-                        0,
-                        0};
+    rd_check_row row = {.result = rd_result_name(res),
+                        .status_code = status,
+                        .final_url = final,
+                        .redirects = final ? 1 : 0,
+                        .error = error[0] ? error : NULL};
     record(r, target, res, &row);
     r->t->by_api++;
     return 1;
@@ -324,38 +348,31 @@ static size_t sort_targets(run *r, const char **urls)
             char why[300];
             snprintf(why, sizeof why, "not changed since %.200s (--diff): not fetched",
                      r->o->diff_rev);
-            rd_check_row row = {"unchanged", 0, NULL, 0, 0, 0, why, NULL, 0, 0, 0, 0};
+            rd_check_row row = {.result = "unchanged", .error = why};
             record(r, i, RD_RES_UNCHANGED, &row);
         } else if (treat == RD_TREAT_SKIP) {
-            rd_check_row row = {
-                "excluded", 0, NULL, 0, 0, 0, "its host's treat = skip (refdex.ini)",
-                NULL,       0, 0,    0, 0};
+            rd_check_row row = {.result = "excluded",
+                                .error = "its host's treat = skip (refdex.ini)"};
             record(r, i, RD_RES_EXCLUDED, &row);
         } else if (treat == RD_TREAT_BLOCKED) {
-            rd_check_row row = {"blocked",
-                                0,
-                                NULL,
-                                0,
-                                0,
-                                0,
-                                "its host blocks link checkers (treat = blocked): not fetched",
-                                NULL,
-                                0,
-                                0,
-                                0,
-                                0};
+            rd_check_row row = {.result = "blocked",
+                                .error =
+                                    "its host blocks link checkers (treat = blocked): not fetched"};
             record(r, i, RD_RES_BLOCKED, &row);
         } else if (excluded) {
-            rd_check_row row = {"excluded", 0, NULL, 0, 0, 0, "--exclude/--include/.refdexignore",
-                                NULL,       0, 0,    0, 0};
+            rd_check_row row = {.result = "excluded", .error = "--exclude/--include/.refdexignore"};
             record(r, i, RD_RES_EXCLUDED, &row);
         } else if (g->fresh) {
-            rd_check_row row = {"cached", g->fresh_status, g->fresh_final_url, 0, 0, 0,
-                                NULL,     g->fresh_title,  g->fresh_id,        0, 0, 0};
+            rd_check_row row = {.result = "cached",
+                                .status_code = g->fresh_status,
+                                .final_url = g->fresh_final_url,
+                                .title = g->fresh_title,
+                                .cached_from = g->fresh_id};
+            r->t->findings += g->fresh_findings != 0;
+            r->t->failing_pages += r->o->strict && g->fresh_findings;
             record(r, i, RD_RES_CACHED, &row);
         } else if (!strcmp(g->kind, "mailto")) {
-            rd_check_row row = {"ok", 0, NULL, 0, 0, 0, "e-mail address: syntax only",
-                                NULL, 0, 0,    0, 0};
+            rd_check_row row = {.result = "ok", .error = "e-mail address: syntax only"};
             record(r, i, RD_RES_OK, &row);
         } else if (!strcmp(g->kind, "relative") || !strcmp(g->kind, "file")) {
             check_file(r, i, g->url, g->kind);
@@ -368,8 +385,7 @@ static size_t sort_targets(run *r, const char **urls)
                 r->fetched[nweb] = to;
             urls[nweb++] = to ? to : g->url;
         } else {
-            rd_check_row row = {"excluded", 0, NULL, 0, 0, 0, "only http(s) links are fetched",
-                                NULL,       0, 0,    0, 0};
+            rd_check_row row = {.result = "excluded", .error = "only http(s) links are fetched"};
             record(r, i, RD_RES_EXCLUDED, &row);
         }
     }
@@ -462,6 +478,8 @@ static int finish(run *r, const rd_crawl_stats *st, int rc)
     /* what fails the run is read back from the history, as reports read it */
     if (rc == RD_OK && ended == RD_OK)
         rc = rd_db_run_verdicts(r->db, t->run_id, r->o->strict, &t->failing, &t->flaky, r->err);
+    if (rc == RD_OK && ended == RD_OK) /* and, with --strict, the pages with findings */
+        t->failing += t->failing_pages;
     t->elapsed_ms = rd_now_ms() - t->started_ms;
     return rc;
 }

@@ -228,7 +228,8 @@ int rd_run_check(rd_config *cfg, rd_report_format format, FILE *out, size_t *fai
                              .failing = t.failing,
                              .flaky = t.flaky,
                              .offline_web = t.offline_web,
-                             .color = rd_cli_color(cfg, out)};
+                             .color = rd_cli_color(cfg, out),
+                             .findings = t.findings};
     memcpy(sum.count, t.count, sizeof sum.count);
     *network_down = t.network_down;
     if (e == RD_OK)

@@ -69,6 +69,8 @@ typedef struct row {
     int archived;
     char *name, *url, *category, *status, *description;
     char *category_name; /* the table shows names, as the user wrote them */
+    char *title;         /* the page's, at its status check */
+    char *findings;      /* "soft-404,title-mismatch" */
 } row;
 
 typedef struct rows {
@@ -102,10 +104,13 @@ static int collect(const rd_entry_row *r, void *ud)
                dup_or_empty(r->category),
                dup_or_empty(status),
                dup_or_empty(r->description),
-               dup_or_empty(r->category_name)};
+               dup_or_empty(r->category_name),
+               dup_or_empty(r->title),
+               dup_or_empty(r->findings)};
     if (r->pushed_at)
         snprintf(o->pushed, sizeof o->pushed, "%.10s", r->pushed_at);
-    if (!o->name || !o->url || !o->category || !o->status || !o->description || !o->category_name)
+    if (!o->name || !o->url || !o->category || !o->status || !o->description || !o->category_name ||
+        !o->title || !o->findings)
         return rs->oom = RD_ENOMEM;
     return 0;
 }
@@ -119,6 +124,8 @@ static void free_rows(rows *rs)
         free(rs->v[i].status);
         free(rs->v[i].description);
         free(rs->v[i].category_name);
+        free(rs->v[i].title);
+        free(rs->v[i].findings);
     }
     free(rs->v);
 }
@@ -155,6 +162,11 @@ static void print_table(const rows *rs, FILE *out)
                     r->archived ? "archived" : "");
         }
         fprintf(out, "  %s\n", r->url[0] ? r->url : "(no link)");
+        /* what the page says it is, and what is wrong with it */
+        if (r->title[0])
+            fprintf(out, "  %*s%*s  page: %s\n", wname, "", wstatus + 2, "", r->title);
+        if (r->findings[0])
+            fprintf(out, "  %*s%*s  findings: %s\n", wname, "", wstatus + 2, "", r->findings);
         const char *d = r->description;
         while (*d) {
             size_t n = strcspn(d, "\n");
@@ -190,14 +202,17 @@ int rd_cmd_query(rd_config *cfg)
         if (rs.oom)
             rd_error_set(&err, RD_ENOMEM, "out of memory");
         if (e == RD_OK && !strcmp(fmt, "tsv")) {
-            fputs("category\tdepth\tname\turl\tstatus\tline\tdescription\n", stdout);
+            fputs("category\tdepth\tname\turl\tstatus\tline\tdescription\ttitle\tfindings\n",
+                  stdout);
             for (size_t i = 0; i < rs.n; i++) {
                 const row *r = &rs.v[i];
                 printf("%s\t%d\t", r->category, r->depth);
                 tsv_field(stdout, r->name, 0);
                 tsv_field(stdout, r->url, 0);
                 printf("%s\t%d\t", r->status, r->line);
-                tsv_field(stdout, r->description, 1);
+                tsv_field(stdout, r->description, 0);
+                tsv_field(stdout, r->title, 0);
+                tsv_field(stdout, r->findings, 1);
             }
         } else if (e == RD_OK) {
             print_table(&rs, stdout);

@@ -66,6 +66,8 @@ static int same_catalog(const rd_config *cfg, const rd_run_info *info)
 static int report_exit(const rd_config *cfg, const rd_run_info *info, const rd_report_summary *s)
 {
     size_t failing = s->failing;
+    if (cfg->strict) /* findings are warnings, failures with --strict */
+        failing += s->findings;
     char note[12000];
     int missing = rd_report_shards_note(s, note, sizeof note);
     if (note[0] && cfg->verbosity >= 0)
@@ -123,7 +125,8 @@ int rd_cmd_report(rd_config *cfg)
                              .merged = info.merged,
                              .missing = info.missing,
                              .catalog = info.catalog,
-                             .color = rd_cli_color(cfg, out)};
+                             .color = rd_cli_color(cfg, out),
+                             .findings = info.findings};
     memcpy(sum.count, info.count, sizeof sum.count);
     rc = rd_db_run_verdicts(db, info.id, cfg->strict, &sum.failing, &sum.flaky, &err);
     if (rc == RD_OK)

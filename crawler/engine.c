@@ -262,6 +262,24 @@ static int walled(slot *s, long status, const char *ctype)
     return 0;
 }
 
+/* What the page says (crawler/page.c), in the charset its header names. */
+static void read_page(engine *g, slot *s, const char *ctype)
+{
+    char charset[64] = "";
+    const char *cs = ctype;
+    while (*cs && strncasecmp(cs, "charset=", 8))
+        cs++;
+    if (*cs) {
+        cs += 8;
+        cs += *cs == '"';
+        snprintf(charset, sizeof charset, "%.*s", (int)strcspn(cs, "\"; \t"), cs);
+    }
+    int whole = !s->capped && (int64_t)s->page.len == s->body;
+    rd_page_read(s->page.data, s->page.len, charset, strchr(g->urls[s->link], '#'), whole,
+                 &g->page);
+    s->check.page = &g->page; /* finish() hands it to the callback at once */
+}
+
 static void on_http(engine *g, slot *s, long status, int64_t now)
 {
     const rd_crawl_opts *o = g->o;
@@ -297,7 +315,7 @@ static void on_http(engine *g, slot *s, long status, int64_t now)
     }
     if (accepted(o, s, status)) {
         if (s->page.len && ctype && strstr(ctype, "html"))
-            rd_html_title(s->page.data, s->page.len, s->check.title, sizeof s->check.title);
+            read_page(g, s, ctype);
         finish(g, s, s->permanent ? RD_RES_REDIRECT : RD_RES_OK, now);
         return;
     }

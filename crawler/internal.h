@@ -1,5 +1,5 @@
 /* crawler/internal.h — the engine's state, shared by engine.c, transfer.c,
- * policy.c (the address policy) and page.c (the page title). */
+ * policy.c (the address policy) and page.c (what a page says). */
 #ifndef RD_CRAWLER_INTERNAL_H
 #define RD_CRAWLER_INTERNAL_H
 
@@ -8,7 +8,7 @@
 #include "crawler.h"
 #include "sched.h"
 
-enum { RD_MAX_REDIRECTS = 10, RD_PAGE_KEEP = 32 * 1024 };
+enum { RD_MAX_REDIRECTS = 10, RD_PAGE_KEEP = 32 * 1024, RD_PAGE_KEEP_WHOLE = 4 * 1024 * 1024 };
 
 typedef struct engine engine;
 
@@ -32,8 +32,9 @@ typedef struct slot {
     int connected; /* some transfer reached a server */
     int capped;    /* we stopped reading at max_bytes */
     int64_t body;  /* body bytes of the current transfer */
-    rd_buf page;   /* the first bytes of an HTML body, for its title */
+    rd_buf page;   /* the first bytes of an HTML body, for what it says (page.c) */
     int keep_page;
+    size_t keep_max;              /* of the body kept in page */
     char refused[128];            /* why the address was refused, or "" */
     char errbuf[CURL_ERROR_SIZE]; /* curl's words on the last failure */
     rd_check check;
@@ -62,8 +63,9 @@ struct engine {
     size_t cap_rules;
     CURL **pool; /* easy handles to reuse */
     size_t npool, cap_pool;
-    int stop;   /* the callback asked to stop */
-    int failed; /* an internal error: out of memory, epoll */
+    rd_page page; /* what the page of the link being finished said (rd_check.page) */
+    int stop;     /* the callback asked to stop */
+    int failed;   /* an internal error: out of memory, epoll */
 };
 
 /* ---- transfer.c ---- */
@@ -85,7 +87,8 @@ curl_socket_t rd_open_socket(void *ud, curlsocktype purpose, struct curl_sockadd
 
 /* ---- page.c ---- */
 
-/* The <title> of an HTML page, squeezed to one line, in out (may be ""). */
+/* The <title> of an HTML page, squeezed to one line, in out (may be ""):
+ * rd_page_read's, cut to outsz. */
 void rd_html_title(const char *html, size_t len, char *out, size_t outsz);
 
 #endif

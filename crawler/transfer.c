@@ -16,9 +16,9 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
         take = (size_t)(max - s->body);
         s->capped = 1;
     }
-    if (s->keep_page && s->page.len < RD_PAGE_KEEP)
+    if (s->keep_page && s->page.len < s->keep_max)
         rd_buf_append(&s->page, data,
-                      take < RD_PAGE_KEEP - s->page.len ? take : RD_PAGE_KEEP - s->page.len);
+                      take < s->keep_max - s->page.len ? take : s->keep_max - s->page.len);
     s->body += (int64_t)take;
     s->check.bytes += (int64_t)take;
     return s->capped ? 0 : n; /* 0 stops the transfer: the cap holds */
@@ -104,6 +104,11 @@ int rd_transfer_start(engine *g, slot *s, int64_t now_ms)
     s->body = 0;
     s->capped = 0;
     s->keep_page = !s->head;
+    /* a page's head says what it is; a #fragment may name any element of it,
+     * so then the whole (capped) body is read, up to RD_PAGE_KEEP_WHOLE */
+    s->keep_max = RD_PAGE_KEEP;
+    if (strchr(g->urls[s->link], '#'))
+        s->keep_max = o->max_bytes < RD_PAGE_KEEP_WHOLE ? (size_t)o->max_bytes : RD_PAGE_KEEP_WHOLE;
     rd_buf_reset(&s->page);
     s->check.attempts++;
     curl_easy_setopt(e, CURLOPT_URL, s->url);

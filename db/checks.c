@@ -33,6 +33,7 @@ static int add_target(sqlite3_stmt *st, void *ud)
     t->fresh_title = col_dup_or_null(st, 5);
     t->fresh_status = sqlite3_column_int(st, 6);
     t->fresh_id = sqlite3_column_int64(st, 7);
+    t->fresh_findings = sqlite3_column_int(st, 8);
     return t->url && t->kind ? RD_OK : RD_ENOMEM;
 }
 
@@ -41,7 +42,8 @@ int rd_db_targets(rd_db *db, int64_t max_age_ms, rd_target **out, size_t *n, rd_
     /* URLs in the order the catalog first uses them, with their status when
      * it is good (ok, or a redirect, which fix needs) and younger than max_age */
     static const char sql[] =
-        "SELECT u.id, u.url, u.kind, s.result, s.final_url, s.title, s.status_code, s.id"
+        "SELECT u.id, u.url, u.kind, s.result, s.final_url, s.title, s.status_code, s.id,"
+        " s.findings IS NOT NULL"
         " FROM urls u JOIN (SELECT url_id, min(ord) AS first FROM entries"
         "  WHERE url_id IS NOT NULL GROUP BY url_id) f ON f.url_id = u.id" RD_STATUS_JOIN(
             "k", "u.id") " LEFT JOIN checks s ON ?1 > 0 AND s.id = k.id AND (s.result = 'ok' OR "
@@ -206,17 +208,29 @@ static int prepare_result_statements(rd_db *db, rd_error *err)
     static const char ins[] =
         "INSERT INTO checks(run_id, url_id, result, status_code, final_url, redirects,"
         " elapsed_ms, bytes, error, title, checked_at, conclusive, cached_from, attempts,"
-        " http429, paused_ms) VALUES (?1, ?2, ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10,"
-        " strftime('%Y-%m-%dT%H:%M:%fZ'), ?11, nullif(?12, 0), ?13, ?14, ?15)";
+        " http429, paused_ms, description, canonical, findings) VALUES (?1, ?2, ?3, nullif(?4, 0),"
+        " ?5, ?6, ?7, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ'), ?11, nullif(?12, 0), ?13, ?14,"
+        " ?15, ?16, ?17, (SELECT findings FROM checks WHERE id = nullif(?12, 0)))";
     /* +run_id: found by the URL's few checks, never by a scan of the run's */
     static const char upd[] =
         "UPDATE checks SET result = ?3, status_code = nullif(?4, 0), final_url = ?5,"
         " redirects = ?6, elapsed_ms = ?7, bytes = ?8, error = ?9, title = ?10,"
         " checked_at = strftime('%Y-%m-%dT%H:%M:%fZ'), conclusive = ?11,"
-        " cached_from = nullif(?12, 0), attempts = ?13, http429 = ?14, paused_ms = ?15"
+        " cached_from = nullif(?12, 0), attempts = ?13, http429 = ?14, paused_ms = ?15,"
+        " description = ?16, canonical = ?17,"
+        /* a cache hit keeps what was found on the page it reused */
+        " findings = (SELECT findings FROM checks WHERE id = nullif(?12, 0))"
         " WHERE url_id = ?2 AND +run_id = ?1";
+    /* built by SQLite: a finding at a time onto the check just stored */
+    static const char add[] =
+        "UPDATE checks SET findings = json_insert(coalesce(findings, '[]'), '$[#]',"
+        " json_object('kind', ?3, 'entry', ?4, 'detail', ?5)) WHERE url_id = ?2 AND +run_id = ?1";
+
     if (!db->check_ins &&
         sqlite3_prepare_v3(db->h, ins, -1, SQLITE_PREPARE_PERSISTENT, &db->check_ins, NULL))
+        return rd_db_fail(db, err, "preparing");
+    if (!db->finding_add &&
+        sqlite3_prepare_v3(db->h, add, -1, SQLITE_PREPARE_PERSISTENT, &db->finding_add, NULL))
         return rd_db_fail(db, err, "preparing");
     if (!db->check_upd &&
         sqlite3_prepare_v3(db->h, upd, -1, SQLITE_PREPARE_PERSISTENT, &db->check_upd, NULL))
@@ -304,6 +318,44 @@ static void bind_result(sqlite3_stmt *st, int64_t run_id, int64_t url_id, const 
     sqlite3_bind_int(st, 13, c->attempts);
     sqlite3_bind_int(st, 14, c->http429);
     sqlite3_bind_int64(st, 15, c->paused_ms);
+    sqlite3_bind_text(st, 16, c->description && *c->description ? c->description : NULL, -1,
+                      SQLITE_STATIC);
+    sqlite3_bind_text(st, 17, c->canonical && *c->canonical ? c->canonical : NULL, -1,
+                      SQLITE_STATIC);
+}
+
+static int add_findings(rd_db *db, int64_t run_id, int64_t url_id, const rd_check_row *c)
+{
+    int s = SQLITE_DONE;
+    for (size_t i = 0; i < c->nfindings && s == SQLITE_DONE; i++) {
+        sqlite3_stmt *st = db->finding_add;
+        sqlite3_bind_int64(st, 1, run_id);
+        sqlite3_bind_int64(st, 2, url_id);
+        sqlite3_bind_text(st, 3, c->findings[i].kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, c->findings[i].entry, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, c->findings[i].detail, -1, SQLITE_STATIC);
+        s = sqlite3_step(st);
+        sqlite3_reset(st);
+    }
+    return s;
+}
+
+int rd_db_link_names(rd_db *db, int64_t url_id, int (*cb)(const char *name, void *), void *ud,
+                     rd_error *err)
+{
+    /* prepared at the first use: temp.run_links is made when a run begins */
+    static const char sql[] = "SELECT name FROM temp.run_links WHERE url_id = ?1 ORDER BY ord";
+    if (!db->link_names &&
+        sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &db->link_names, NULL))
+        return rd_db_fail(db, err, "preparing");
+    sqlite3_stmt *st = db->link_names;
+    sqlite3_bind_int64(st, 1, url_id);
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW)
+        if (cb((const char *)sqlite3_column_text(st, 0), ud))
+            break;
+    sqlite3_reset(st);
+    return s == SQLITE_ROW || s == SQLITE_DONE ? RD_OK : rd_db_fail(db, err, "reading link names");
 }
 
 /* Results go in small transactions: a commit per result costs a dozen system
@@ -328,6 +380,8 @@ int rd_db_check_add(rd_db *db, int64_t run_id, int64_t url_id, const rd_check_ro
         s = sqlite3_step(st);
         sqlite3_reset(st);
     }
+    if (s == SQLITE_DONE)
+        s = add_findings(db, run_id, url_id, c);
     if (s != SQLITE_DONE)
         return rd_db_fail(db, err, "storing a check");
     return ++db->batch_rows >= BATCH_ROWS ? rd_db_checks_commit(db, err) : RD_OK;
@@ -398,6 +452,7 @@ static int report_row(sqlite3_stmt *st, void *ud)
         .fail_after = sqlite3_column_int(st, 18),
         .archive_url = RD_COL(st, 19),
         .archive_at = RD_COL(st, 20),
+        .findings = RD_COL(st, 21),
     };
     return c->cb(&r, c->ud);
 }
@@ -409,9 +464,12 @@ int rd_db_report(rd_db *db, int64_t run_id, int strict, int (*cb)(const rd_repor
         "SELECT u.url, k.result, k.final_url, k.error, k.title, coalesce(k.status_code, 0),"
         " k.redirects, coalesce(k.elapsed_ms, 0), e.name, e.path, coalesce(e.line, 0),"
         " coalesce(e.col, 0), row_number() OVER (PARTITION BY k.id ORDER BY e.ord) = 1,"
-        " f.result, f.checked_at, " RD_FAILING_RUNS ", " RD_FAILING_SINCE
-        ", " RD_VERDICT("?2") ", " RD_K_FAIL_AFTER ", a.snapshot_url, a.snapshot_at" REPORT_FROM
-                              " ORDER BY e.cord IS NULL, e.cord, e.ord, k.id";
+        " f.result, f.checked_at, " RD_FAILING_RUNS ", " RD_FAILING_SINCE ", " RD_VERDICT(
+            "?2") ", " RD_K_FAIL_AFTER ", a.snapshot_url, a.snapshot_at,"
+                  " (SELECT group_concat((j.value ->> 'kind') || char(9) || (j.value ->> 'detail'),"
+                  "   char(10)) FROM json_each(coalesce(k.findings, f.findings)) j"
+                  "   WHERE (j.value ->> 'entry') IS NULL OR (j.value ->> 'entry') = "
+                  "e.name)" REPORT_FROM " ORDER BY e.cord IS NULL, e.cord, e.ord, k.id";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)
@@ -430,7 +488,15 @@ int rd_db_report_json(rd_db *db, int64_t run_id, int strict, const char *file, F
         " 'result', k.result, 'cached_result', f.result, 'cached_at', f.checked_at,"
         " 'status', k.status_code, 'final_url', k.final_url,"
         " 'redirects', k.redirects, 'elapsed_ms', k.elapsed_ms, 'bytes', k.bytes,"
-        " 'error', k.error, 'title', k.title, 'checked_at', k.checked_at,"
+        " 'error', k.error, 'title', k.title, 'description', coalesce(k.description,"
+        " f.description), 'canonical', coalesce(k.canonical, f.canonical),"
+        " 'checked_at', k.checked_at,"
+        " 'findings', (SELECT json_group_array(json_object('kind', j.value ->> 'kind',"
+        "   'detail', j.value ->> 'detail', 'entry', e.name, 'file', ?2, 'line', e.line, 'col',"
+        "   e.col, 'location', ?2 || ':' || e.line || ':' || e.col))"
+        "   FROM json_each(coalesce(k.findings, f.findings)) j JOIN (SELECT * FROM temp.run_links"
+        "   WHERE url_id = k.url_id ORDER BY ord) e"
+        "   ON (j.value ->> 'entry') IS NULL OR (j.value ->> 'entry') = e.name),"
         " 'failing_runs', " RD_FAILING_RUNS ", 'failing_since', " RD_FAILING_SINCE ","
         " 'verdict', " RD_VERDICT(
             "?3") ", 'fail_after', " RD_K_FAIL_AFTER ","

@@ -18,7 +18,8 @@ typedef struct rd_target {
     int fresh;
     char *fresh_result, *fresh_final_url, *fresh_title;
     int fresh_status;
-    int64_t fresh_id; /* the check reused */
+    int64_t fresh_id;   /* the check reused */
+    int fresh_findings; /* it has findings (kept with the cache hit) */
 } rd_target;
 
 /* The URLs to check. With max_age_ms > 0, each URL's latest good result
@@ -36,6 +37,14 @@ void rd_targets_free_one(rd_target *t);
 int rd_db_urls_on_lines(rd_db *db, const int *lines, size_t n, int64_t **ids, size_t *nids,
                         rd_error *err);
 
+/* Something found wrong with a page that answered (DESIGN: "Findings"):
+ * kind is "fragment-missing", "title-mismatch", "soft-404" or
+ * "canonical-differs"; entry is the link text it concerns, NULL for every
+ * entry linking the URL. */
+typedef struct rd_page_finding {
+    const char *kind, *entry, *detail;
+} rd_page_finding;
+
 /* One check as stored; strings may be NULL. */
 typedef struct rd_check_row {
     const char *result; /* "ok", "broken", ... */
@@ -49,6 +58,9 @@ typedef struct rd_check_row {
      * paused its host (refdex hosts); 0 for a link not fetched */
     int attempts, http429;
     int64_t paused_ms;
+    const char *description, *canonical; /* what the page said of itself */
+    const rd_page_finding *findings;
+    size_t nfindings;
 } rd_check_row;
 
 /* The settings a run used, kept with it (as JSON), and its shard. */
@@ -77,6 +89,10 @@ int rd_db_run_begin(rd_db *db, const rd_run_options *o, const rd_target *targets
 int rd_db_check_add(rd_db *db, int64_t run_id, int64_t url_id, const rd_check_row *c,
                     rd_error *err);
 int rd_db_checks_commit(rd_db *db, rd_error *err);
+/* Calls cb with the name of each entry of the run that links url_id (as
+ * rd_db_report sees them), in catalog order; cb returns non-zero to stop. */
+int rd_db_link_names(rd_db *db, int64_t url_id, int (*cb)(const char *name, void *), void *ud,
+                     rd_error *err);
 /* Whether results wait in an open batch. */
 int rd_db_batch_pending(const rd_db *db);
 /* Records how the run ended ("completed", "interrupted", "deadline", or
@@ -107,6 +123,9 @@ typedef struct rd_report_row {
     int fail_after; /* its run's --fail-after K */
     /* its archived copy (check --archive) and that copy's date; else NULL */
     const char *archive_url, *archive_at;
+    /* what was found wrong with the page that concerns this entry: one line
+     * "kind<TAB>detail" each, or NULL (DESIGN: "Findings") */
+    const char *findings;
 } rd_report_row;
 
 /* Calls cb for every check of the run, by category and catalog order, with
@@ -149,7 +168,8 @@ typedef struct rd_run_info {
     char outcome[16];  /* completed, interrupted, deadline, offline; "" while it runs */
     int shard, shards; /* a shard run: K of N; a merged run: -1 of N; else -1 and 0 */
     size_t count[RD_RES_COUNT], total;
-    size_t catalog; /* links of the catalog the database holds */
+    size_t findings; /* checks with findings */
+    size_t catalog;  /* links of the catalog the database holds */
     int64_t elapsed_ms;
     int same_source;                     /* it checked the catalog the database holds now */
     char catalog_hash[17];               /* that catalog's source_hash (rd_fnv1a64 in hex) */

@@ -247,6 +247,15 @@ static const char *const migrations[] = {
     "  fetched_at TEXT NOT NULL"
     ") WITHOUT ROWID;"
     "CREATE INDEX repo_links_repo ON repo_links(repo_id);",
+
+    /* page metadata and findings (DESIGN: "Findings"): what a fetched page
+     * said of itself beside its title (meta description, canonical URL), and
+     * what was found wrong with a page that answered, as a JSON array of
+     * {kind, entry, detail} (entry: the link text it concerns, or null for
+     * every entry linking the URL) */
+    "ALTER TABLE checks ADD COLUMN description TEXT;"
+    "ALTER TABLE checks ADD COLUMN canonical TEXT;"
+    "ALTER TABLE checks ADD COLUMN findings TEXT;",
 };
 
 enum { SCHEMA_LATEST = sizeof migrations / sizeof *migrations };
@@ -626,6 +635,8 @@ void rd_db_close(rd_db *db)
         sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL);
     sqlite3_finalize(db->check_ins);
     sqlite3_finalize(db->check_upd);
+    sqlite3_finalize(db->finding_add);
+    sqlite3_finalize(db->link_names);
     /* At rest the database is one file: a writer that took it into WAL mode
      * takes it out when it closes (which fails, harmlessly, while another
      * connection is open), so readers need no -wal/-shm beside it nor a

@@ -17,10 +17,12 @@
 struct rd_db {
     sqlite3 *h;
     char *path;
-    sqlite3_stmt *check_ins;  /* prepared once for a run */
-    sqlite3_stmt *check_upd;  /* a result over the run's placeholder row */
-    int in_batch, batch_rows; /* an open transaction of results */
-    int wal;                  /* this connection put the file in WAL mode */
+    sqlite3_stmt *check_ins;   /* prepared once for a run */
+    sqlite3_stmt *check_upd;   /* a result over the run's placeholder row */
+    sqlite3_stmt *finding_add; /* a finding appended to a run's check of a URL */
+    sqlite3_stmt *link_names;  /* the names of the run's entries linking a URL */
+    int in_batch, batch_rows;  /* an open transaction of results */
+    int wal;                   /* this connection put the file in WAL mode */
 };
 
 /* A link's status, as every view shows it: the latest conclusive check of
@@ -183,5 +185,21 @@ int rd_db_each(rd_db *db, sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *u
 
 /* Copies column i of a row as a malloc'd string (the caller frees it). */
 char *rd_db_column_dup(sqlite3_stmt *st, int i);
+
+/* The kinds of finding ("soft-404,title-mismatch") of check k that concern
+ * entry e: those of its page, and those said of e's link text; NULL for none. */
+#define RD_ENTRY_FINDINGS(k, e)                                                                    \
+    "(SELECT group_concat(j.value ->> 'kind', ',') FROM json_each(" k ".findings) j"               \
+    " WHERE (j.value ->> 'entry') IS NULL OR (j.value ->> 'entry') = " e ".name)"
+/* The same as lines "kind<TAB>detail" (rd_report_row's findings). */
+#define RD_ENTRY_FINDINGS_LINES(k, e)                                                              \
+    "(SELECT group_concat((j.value ->> 'kind') || char(9) || (j.value ->> 'detail'), char(10))"    \
+    " FROM json_each(" k ".findings) j"                                                            \
+    " WHERE (j.value ->> 'entry') IS NULL OR (j.value ->> 'entry') = " e ".name)"
+/* The same as a JSON array of {kind, detail} ([] for none). */
+#define RD_ENTRY_FINDINGS_JSON(k, e)                                                               \
+    "json((SELECT json_group_array(json_object('kind', j.value ->> 'kind', 'detail',"              \
+    " j.value ->> 'detail')) FROM json_each(" k ".findings) j"                                     \
+    " WHERE (j.value ->> 'entry') IS NULL OR (j.value ->> 'entry') = " e ".name))"
 
 #endif

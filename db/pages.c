@@ -97,9 +97,10 @@ int rd_pages_open(rd_db *db, rd_pages **out, rd_error *err)
         "SELECT e.id, e.depth, e.name, u.url, " RD_URL_RAW ", e.description, e.line, k.result,"
         " coalesce(k.status_code, 0), k.final_url, k.checked_at, k.error,"
         " coalesce(" RD_FAILING_RUNS ", 0), " RD_FAILING_SINCE ", a.snapshot_url, a.snapshot_at,"
-        " r.name, r.stars, r.pushed_at, coalesce(r.archived, 0), coalesce(r.gone, 0)"
-        " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK ARCHIVED RD_REPO_JOIN
-        " WHERE e.category_id = ?1 ORDER BY e.ord";
+        " r.name, r.stars, r.pushed_at, coalesce(r.archived, 0), coalesce(r.gone, 0),"
+        " k.title, " RD_ENTRY_FINDINGS_LINES(
+            "k", "e") " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK ARCHIVED
+            RD_REPO_JOIN " WHERE e.category_id = ?1 ORDER BY e.ord";
     static const char notes[] =
         "SELECT kind, markdown, line FROM notes WHERE category_id = ?1 ORDER BY ord";
     static const char summary[] =
@@ -203,6 +204,8 @@ static int site_entry_row(sqlite3_stmt *st, void *ud)
         .pushed_at = RD_COL(st, 18),
         .archived = sqlite3_column_int(st, 19),
         .gone = sqlite3_column_int(st, 20),
+        .title = RD_COL(st, 21),
+        .findings = RD_COL(st, 22),
     };
     return c->cb(&e, c->ud);
 }
@@ -333,12 +336,14 @@ int rd_db_index_json(rd_db *db, FILE *out, rd_error *err)
         " 'name', e.name, 'url', " RD_URL_RAW ", 'normalised_url', u.url,"
         " 'description', e.description, 'line', e.line, 'col', e.col,"
         " 'check', CASE WHEN k.id IS NULL THEN NULL ELSE json_object('result', k.result,"
-        "   'status', k.status_code, 'final_url', k.final_url, 'checked_at', k.checked_at) END,"
-        " 'archived', CASE WHEN a.url_id IS NULL THEN NULL ELSE json_object('url',"
-        "   a.snapshot_url, 'date', a.snapshot_at) END,"
-        " 'repo', json(" RD_REPO_JSON "), 'sub_entries', json('[]'))"
-        " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK ARCHIVED RD_REPO_JOIN
-        " WHERE e.category_id = ?1 ORDER BY e.ord";
+        "   'status', k.status_code, 'final_url', k.final_url, 'checked_at', k.checked_at,"
+        "   'title', k.title, 'findings', " RD_ENTRY_FINDINGS_JSON(
+            "k", "e") ") END,"
+                      " 'archived', CASE WHEN a.url_id IS NULL THEN NULL ELSE json_object('url',"
+                      "   a.snapshot_url, 'date', a.snapshot_at) END,"
+                      " 'repo', json(" RD_REPO_JSON "), 'sub_entries', json('[]'))"
+                      " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK ARCHIVED
+                          RD_REPO_JOIN " WHERE e.category_id = ?1 ORDER BY e.ord";
     char *top = NULL;
     json_index x = {.db = db, .out = out, .err = err};
     sqlite3_stmt *st = NULL;

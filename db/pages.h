@@ -41,6 +41,8 @@ typedef struct rd_site_entry {
      * when the first was made (rd_report_row's); else 0 and NULL */
     int failing_runs;
     const char *failing_since;
+    const char *title;    /* the page's <title> at that check, or NULL */
+    const char *findings; /* what is wrong with the page: "kind<TAB>detail" lines, or NULL */
     /* a status that fails: its archived copy (check --archive) and the
      * copy's date; else NULL */
     const char *archive_url, *archive_at;

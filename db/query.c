@@ -206,6 +206,8 @@ static int entry_row(sqlite3_stmt *st, void *ud)
         .pushed_at = RD_COL(st, 17),
         .archived = sqlite3_column_int(st, 18),
         .gone = sqlite3_column_int(st, 19),
+        .title = RD_COL(st, 20),
+        .findings = RD_COL(st, 21),
     };
     return c->cb(&r, c->ud);
 }
@@ -218,8 +220,8 @@ int rd_db_query(rd_db *db, const rd_query *q, int (*cb)(const rd_entry_row *, vo
         "SELECT e.id, coalesce(e.parent_id, 0), e.depth, e.name, u.url, " RD_URL_RAW ","           \
         " e.description, c.path, e.line, e.col, k.result, coalesce(k.status_code, 0),"             \
         " k.checked_at, (e.parent_id IS NULL OR e.parent_id NOT IN shown), c.name_path,"           \
-        " r.name, r.stars, r.pushed_at, coalesce(r.archived, 0), coalesce(r.gone, "                \
-        "0)" ENTRY_FROM_REPO(join) " ORDER BY " order
+        " r.name, r.stars, r.pushed_at, coalesce(r.archived, 0), coalesce(r.gone, 0),"             \
+        " k.title, " RD_ENTRY_FINDINGS("k", "e") ENTRY_FROM_REPO(join) " ORDER BY " order
     static const char all[] = QUERY_SQL(SHOWN_ALL, "", "", "e.ord"),
                       some[] = QUERY_SQL(SHOWN_FILTERED, "", "", "e.ord"),
                       all_sorted[] = QUERY_SQL(SHOWN_ALL, ROOTS_CTE, ROOTS_JOIN, SORT_KEY),
@@ -281,14 +283,18 @@ int rd_db_query_json(rd_db *db, const rd_query *q, char **json, rd_error *err)
         " depth INTEGER NOT NULL, obj TEXT NOT NULL, pos INTEGER);"
         "CREATE INDEX IF NOT EXISTS temp.qe_parent ON qe(parent, id); DELETE FROM temp.qe;";
 #define FILL_SQL(shown, roots, join, order)                                                        \
-    HITS_CTE shown roots "INSERT INTO temp.qe SELECT e.id, e.parent_id, e.depth, json_object("     \
-                         "'name', e.name, 'url', u.url, 'url_raw', " RD_URL_RAW ","                \
-                         " 'description', e.description, 'category', c.path,"                      \
-                         " 'category_name', c.name_path, 'line', e.line,"                          \
-                         " 'col', e.col, 'status', k.result, 'status_code', k.status_code,"        \
-                         " 'checked_at', k.checked_at, 'repo', json(" RD_REPO_JSON "),"            \
-                         " 'sub_entries', json('[]')), row_number() OVER (ORDER BY " order         \
-                         ")" ENTRY_FROM_REPO(join) " ORDER BY " order
+    HITS_CTE shown roots                                                                           \
+        "INSERT INTO temp.qe SELECT e.id, e.parent_id, e.depth, json_object("                      \
+        "'name', e.name, 'url', u.url, 'url_raw', " RD_URL_RAW ","                                 \
+        " 'description', e.description, 'category', c.path,"                                       \
+        " 'category_name', c.name_path, 'line', e.line,"                                           \
+        " 'col', e.col, 'status', k.result, 'status_code', k.status_code,"                         \
+        " 'checked_at', k.checked_at, 'title', k.title,"                                           \
+        " 'findings', " RD_ENTRY_FINDINGS_JSON(                                                    \
+            "k", "e") ","                                                                          \
+                      " 'repo', json(" RD_REPO_JSON "),"                                           \
+                      " 'sub_entries', json('[]')), row_number() OVER (ORDER BY " order            \
+                      ")" ENTRY_FROM_REPO(join) " ORDER BY " order
     static const char fill_all[] = FILL_SQL(SHOWN_ALL, "", "", "e.ord"),
                       fill_some[] = FILL_SQL(SHOWN_FILTERED, "", "", "e.ord"),
                       fill_all_sorted[] = FILL_SQL(SHOWN_ALL, ROOTS_CTE, ROOTS_JOIN, SORT_KEY),

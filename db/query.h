@@ -37,6 +37,8 @@ typedef struct rd_entry_row {
     const char *result; /* latest check result, or NULL when never checked */
     int status_code;    /* 0 when none */
     const char *checked_at;
+    const char *title;    /* the page's <title> at that check, or NULL */
+    const char *findings; /* kinds of finding on it for this entry, "soft-404,title-mismatch" */
     /* its repository's metadata (refdex repos), when it links one known */
     const char *repo;      /* canonical name, or NULL */
     int64_t stars;         /* -1 when not known */

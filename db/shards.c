@@ -37,6 +37,7 @@ static int count_row(sqlite3_stmt *st, void *ud)
     if (r >= 0)
         info->count[r] += n;
     info->total += n;
+    info->findings += (size_t)sqlite3_column_int64(st, 2);
     return RD_OK;
 }
 
@@ -72,7 +73,7 @@ int rd_db_run_info(rd_db *db, int64_t run_id, rd_run_info *info, rd_error *err)
         " FROM runs r WHERE r.id = iif(?1 > 0, ?1,"
         " (SELECT max(id) FROM runs WHERE merged_into IS NULL))";
     static const char sql_counts[] =
-        "SELECT result, count(*) FROM checks WHERE run_id IN"
+        "SELECT result, count(*), count(findings) FROM checks WHERE run_id IN"
         " (SELECT id FROM runs WHERE id = ?1 OR merged_into = ?1) GROUP BY result";
     static const char sql_shards[] =
         "SELECT shard, coalesce(outcome, 'interrupted') FROM runs WHERE merged_into = ?1"
@@ -231,10 +232,12 @@ static const char merge_runs[] =
     " p.id = r.merged_into JOIN main.runs m ON m.uid = p.uid WHERE r.uid = main.runs.uid)"
     " WHERE uid IN (SELECT uid FROM temp.merge_new);"
     "INSERT INTO main.checks(run_id, url_id, result, status_code, final_url, redirects,"
-    " elapsed_ms, bytes, error, title, checked_at, conclusive, attempts, http429, paused_ms)"
+    " elapsed_ms, bytes, error, title, checked_at, conclusive, attempts, http429, paused_ms,"
+    " description, canonical, findings)"
     " SELECT mr.id, mu.id, k.result, k.status_code, k.final_url, k.redirects, k.elapsed_ms,"
     " k.bytes, k.error, k.title, k.checked_at, k.conclusive, k.attempts, k.http429,"
-    " k.paused_ms FROM @.checks k JOIN @.runs r ON r.id = k.run_id"
+    " k.paused_ms, k.description, k.canonical, k.findings FROM @.checks k JOIN @.runs r ON r.id = "
+    "k.run_id"
     " JOIN main.runs mr ON mr.uid = r.uid JOIN @.urls su ON su.id = k.url_id"
     " JOIN main.urls mu ON mu.url = su.url WHERE r.uid IN (SELECT uid FROM temp.merge_new)"
     " ORDER BY k.id;"

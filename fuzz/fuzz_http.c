@@ -206,7 +206,7 @@ static int on_result(void *ud, size_t index, const rd_check *c)
                 rd_result_name(c->result), c->status, c->redirects, c->attempts,
                 (long long)c->elapsed_ms, (long long)c->bytes, c->error,
                 c->final_url ? " final " : "", c->final_url ? c->final_url : "",
-                c->title[0] ? " (title)" : "");
+                c->page && c->page->title[0] ? " (title)" : "");
     CHECK(index == 0);
     rd_result r = c->result;
     CHECK(r == RD_RES_OK || r == RD_RES_REDIRECT || r == RD_RES_BROKEN || r == RD_RES_ERROR ||
@@ -219,7 +219,8 @@ static int on_result(void *ud, size_t index, const rd_check *c)
     CHECK(c->redirects >= 0 && c->redirects <= 10);
     CHECK(c->attempts >= 1 && c->bytes >= 0 && c->bytes <= (int64_t)c->attempts * MAX_BYTES);
     CHECK(c->elapsed_ms >= 0 && c->elapsed_ms < RUN_DEADLINE_MS);
-    CHECK(strlen(c->title) < sizeof c->title && valid_utf8(c->title));
+    CHECK(!c->page ||
+          (strlen(c->page->title) < sizeof c->page->title && valid_utf8(c->page->title)));
     CHECK(strlen(c->error) < sizeof c->error);
     if (r == RD_RES_OK || r == RD_RES_REDIRECT) {
         CHECK(c->status >= 200 && c->status <= 299);

@@ -44,6 +44,9 @@ typedef struct rd_report_summary {
     size_t failing, flaky;
     size_t offline_web; /* check --offline: web links not fetched (nor reported) */
     int color;          /* the text report: results in ANSI colours (for a terminal) */
+    /* links whose page has findings (DESIGN: "Findings"): warnings, and with
+     * strict failures */
+    size_t findings;
 } rd_report_summary;
 
 /* What a report says of the shards of its run, as a sentence without a final

@@ -46,6 +46,25 @@ static int worth_reporting(const rd_report_row *r)
     return k != RD_RES_OK && k != RD_RES_CACHED && k != RD_RES_EXCLUDED && k != RD_RES_UNCHANGED;
 }
 
+/* Calls fn for each finding of the row ("kind<TAB>detail" lines): kind and
+ * detail copied into buffers of their own. */
+static void each_finding(const rd_report_row *r,
+                         void (*fn)(const rd_report_row *, const char *kind, const char *detail,
+                                    void *),
+                         void *ud)
+{
+    for (const char *l = r->findings; l && *l;) {
+        size_t n = strcspn(l, "\n"), tab = strcspn(l, "\t");
+        char kind[32], detail[700];
+        if (tab < n) {
+            snprintf(kind, sizeof kind, "%.*s", (int)tab, l);
+            snprintf(detail, sizeof detail, "%.*s", (int)(n - tab - 1), l + tab + 1);
+            fn(r, kind, detail, ud);
+        }
+        l += n + (l[n] != 0);
+    }
+}
+
 /* "HTTP 404", "→ https://new/", or the error text. */
 static void reason(const rd_report_row *r, char *buf, size_t n)
 {
@@ -131,6 +150,9 @@ void rd_report_summary_line(const rd_report_summary *s, FILE *out)
         fprintf(out, "; --offline: %zu web link%s not fetched", s->offline_web,
                 s->offline_web == 1 ? "" : "s");
     fputc('\n', out);
+    if (s->findings)
+        fprintf(out, "%zu page%s with findings (%s)\n", s->findings, s->findings == 1 ? "" : "s",
+                s->strict ? "errors: --strict" : "warnings; --strict fails them");
 }
 
 int rd_report_shards_note(const rd_report_summary *s, char *buf, size_t n)
@@ -177,13 +199,21 @@ typedef struct text_state {
     const char *file;
     char category[512];
     int any;
-    int color, strict; /* sum->color, sum->strict */
+    int color, strict; /* sum->color, sum->strict (findings fail the run) */
 } text_state;
+
+/* "  catalog.md:3:5: soft-404 (warning): name https://... — detail" */
+static void text_finding(const rd_report_row *r, const char *kind, const char *why, void *ud)
+{
+    text_state *t = ud;
+    fprintf(t->out, "  %s:%d:%d: %s (%s): %s %s — %s\n", t->file, r->line, r->col, kind,
+            t->strict ? "error" : "warning", r->entry ? r->entry : "", r->url, why);
+}
 
 static int text_row(const rd_report_row *r, void *ud)
 {
     text_state *t = ud;
-    if (!worth_reporting(r))
+    if (!worth_reporting(r) && !r->findings)
         return 0;
     const char *cat = r->category ? r->category : "(no longer in the catalog)";
     if (!t->any || strcmp(t->category, cat)) {
@@ -194,13 +224,17 @@ static int text_row(const rd_report_row *r, void *ud)
     t->any = 1;
     char why[4096], res[64];
     detail(r, why, sizeof why);
-    const char *sgr =
-        is_flaky(r) && t->color
-            ? SGR_WARN /* a warning, whatever its result */
-            : result_color(t->color, r->cached_result ? r->cached_result : r->result, t->strict);
-    fprintf(t->out, "  %s:%d:%d: %s%s%s: %s %s%s%s\n", t->file, r->line, r->col, sgr,
-            shown(r, res, sizeof res), *sgr ? SGR_OFF : "", r->entry ? r->entry : "", r->url,
-            why[0] ? " — " : "", why);
+    if (worth_reporting(r)) {
+        const char *sgr =
+            is_flaky(r) && t->color /* a warning, whatever its result */
+                ? SGR_WARN
+                : result_color(t->color, r->cached_result ? r->cached_result : r->result,
+                               t->strict);
+        fprintf(t->out, "  %s:%d:%d: %s%s%s: %s %s%s%s\n", t->file, r->line, r->col, sgr,
+                shown(r, res, sizeof res), *sgr ? SGR_OFF : "", r->entry ? r->entry : "", r->url,
+                why[0] ? " — " : "", why);
+    }
+    each_finding(r, text_finding, t);
     return 0;
 }
 
@@ -229,11 +263,30 @@ static void gh_escape(FILE *out, const char *s, int property)
 typedef struct gh_state {
     FILE *out;
     const char *file;
+    int strict; /* findings fail the run: errors, not warnings */
 } gh_state;
+
+static void github_finding(const rd_report_row *r, const char *kind, const char *why, void *ud)
+{
+    gh_state *g = ud;
+    fprintf(g->out, "::%s file=", g->strict ? "error" : "warning");
+    gh_escape(g->out, g->file, 1);
+    fprintf(g->out, ",line=%d,col=%d,title=", r->line, r->col);
+    gh_escape(g->out, kind, 1);
+    fputs("::", g->out);
+    gh_escape(g->out, r->entry, 0);
+    fputs(": ", g->out);
+    gh_escape(g->out, r->url, 0);
+    fputs(" — ", g->out);
+    gh_escape(g->out, why, 0);
+    fputc('\n', g->out);
+}
 
 static int github_row(const rd_report_row *r, void *ud)
 {
     gh_state *g = ud;
+    if (r->line)
+        each_finding(r, github_finding, g);
     if (!worth_reporting(r) || !r->line)
         return 0;
     char why[4096], title[80], res[64];
@@ -271,24 +324,39 @@ typedef struct md_state {
     FILE *out;
     const char *file;
     int rows;
+    int strict;
 } md_state;
+
+static void markdown_line(md_state *m, const rd_report_row *r, const char *what, const char *why)
+{
+    if (!m->rows++)
+        fputs("\n| where | entry | URL | result | detail |\n|---|---|---|---|---|\n", m->out);
+    char where[600];
+    snprintf(where, sizeof where, "%s:%d:%d", m->file, r->line, r->col);
+    md_cell(m->out, where);
+    md_cell(m->out, r->entry);
+    md_cell(m->out, r->url);
+    md_cell(m->out, what);
+    md_cell(m->out, why);
+    fputs("|\n", m->out);
+}
+
+static void markdown_finding(const rd_report_row *r, const char *kind, const char *why, void *ud)
+{
+    md_state *m = ud;
+    char what[64];
+    snprintf(what, sizeof what, "%s (%s)", kind, m->strict ? "error" : "warning");
+    markdown_line(m, r, what, why);
+}
 
 static int markdown_row(const rd_report_row *r, void *ud)
 {
     md_state *m = ud;
-    if (!worth_reporting(r))
-        return 0;
-    if (!m->rows++)
-        fputs("\n| where | entry | URL | result | detail |\n|---|---|---|---|---|\n", m->out);
-    char where[600], why[4096], res[64];
-    snprintf(where, sizeof where, "%s:%d:%d", m->file, r->line, r->col);
+    char why[4096], res[64];
     detail(r, why, sizeof why);
-    md_cell(m->out, where);
-    md_cell(m->out, r->entry);
-    md_cell(m->out, r->url);
-    md_cell(m->out, shown(r, res, sizeof res));
-    md_cell(m->out, why);
-    fputs("|\n", m->out);
+    if (worth_reporting(r))
+        markdown_line(m, r, shown(r, res, sizeof res), why);
+    each_finding(r, markdown_finding, m);
     return 0;
 }
 
@@ -301,6 +369,8 @@ static void markdown_head(const rd_report_summary *s, FILE *out)
     for (int r = 0; r < RD_RES_COUNT; r++)
         if (s->count[r])
             fprintf(out, "| %s | %zu |\n", rd_result_name((rd_result)r), s->count[r]);
+    if (s->findings)
+        fprintf(out, "| with findings | %zu |\n", s->findings);
     if (s->flaky)
         fprintf(out, "\n%zu flaky: a warning, not failing the check.\n", s->flaky);
 }
@@ -310,8 +380,34 @@ static void markdown_head(const rd_report_summary *s, FILE *out)
 typedef struct junit_state {
     xmlTextWriterPtr w;
     const char *file;
-    int failed;
+    int strict, failed;
+    const char *where; /* of the row whose findings are written */
+    int nfound;
 } junit_state;
+
+static void junit_finding(const rd_report_row *r, const char *kind, const char *why, void *ud)
+{
+    junit_state *j = ud;
+    (void)r;
+    xmlTextWriterWriteFormatString(j->w, "%s%s: %s (%s): %s", j->nfound++ ? "\n" : "", j->where,
+                                   kind, j->strict ? "error" : "warning", why);
+}
+
+/* The link's findings: a failure of type "findings" (--strict) or its
+ * system-out, a line each with where it is. */
+static void junit_findings(junit_state *j, const rd_report_row *r, const char *where, int fail)
+{
+    xmlTextWriterPtr w = j->w;
+    xmlTextWriterStartElement(w, BAD_CAST(fail ? "failure" : "system-out"));
+    if (fail) {
+        xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "findings");
+        xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST "the page has findings");
+    }
+    j->where = where;
+    j->nfound = 0;
+    each_finding(r, junit_finding, j);
+    xmlTextWriterEndElement(w);
+}
 
 static int junit_row(const rd_report_row *r, void *ud)
 {
@@ -331,14 +427,20 @@ static int junit_row(const rd_report_row *r, void *ud)
     xmlTextWriterWriteAttribute(w, BAD_CAST "file", BAD_CAST j->file);
     xmlTextWriterWriteFormatAttribute(w, BAD_CAST "line", "%d", r->line);
     xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST time);
-    if (is_failing(r)) {
-        xmlTextWriterStartElement(w, BAD_CAST "failure");
-        char msg[4096]; /* the reason alone: CI tools group failures by it */
-        reason(r, msg, sizeof msg);
-        xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST r->result);
-        xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg);
-        xmlTextWriterWriteFormatString(w, "%s: %s %s", where, r->url, why);
-        xmlTextWriterEndElement(w);
+    if (is_failing(r) || (j->strict && r->findings)) {
+        if (!is_failing(r)) { /* --strict: its findings fail it */
+            junit_findings(j, r, where, 1);
+        } else {
+            xmlTextWriterStartElement(w, BAD_CAST "failure");
+            char msg[4096]; /* the reason alone: CI tools group failures by it */
+            reason(r, msg, sizeof msg);
+            xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST r->result);
+            xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg);
+            xmlTextWriterWriteFormatString(w, "%s: %s %s", where, r->url, why);
+            xmlTextWriterEndElement(w);
+        }
+    } else if (r->findings) {
+        junit_findings(j, r, where, 0);
     } else if (!strcmp(r->result, "excluded") || !strcmp(r->result, "cancelled") ||
                !strcmp(r->result, "unchanged")) {
         xmlTextWriterStartElement(w, BAD_CAST "skipped");
@@ -368,6 +470,8 @@ static int write_junit(rd_db *db, int64_t run_id, const char *file, const rd_rep
         return rd_error_set(err, RD_ENOMEM, "out of memory");
     }
     size_t failures = s->failing;
+    if (s->strict) /* their results pass: their findings fail them */
+        failures += s->findings;
     xmlTextWriterSetIndent(w, 1);
     xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
     xmlTextWriterStartElement(w, BAD_CAST "testsuites");
@@ -384,7 +488,7 @@ static int write_junit(rd_db *db, int64_t run_id, const char *file, const rd_rep
                                           s->count[RD_RES_UNCHANGED] +
                                           (s->strict ? 0 : s->count[RD_RES_BLOCKED]) + missing);
     xmlTextWriterWriteFormatAttribute(w, BAD_CAST "time", "%.3f", s->elapsed_ms / 1000.0);
-    junit_state j = {w, file, 0};
+    junit_state j = {w, file, s->strict, 0, NULL, 0};
     int rc = rd_db_report(db, run_id, s->strict, junit_row, &j, err);
     for (const char *m = s->missing; rc == RD_OK && m && *m;
          m += strcspn(m, ",") + (m[strcspn(m, ",")] != 0)) {
@@ -475,14 +579,14 @@ int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_forma
     case RD_REPORT_JSON: rc = rd_db_report_json(db, run_id, sum->strict, file, out, err); break;
     case RD_REPORT_JUNIT: rc = write_junit(db, run_id, file, sum, out, err); break;
     case RD_REPORT_GITHUB: {
-        gh_state g = {out, file};
+        gh_state g = {out, file, sum->strict};
         rc = rd_db_report(db, run_id, sum->strict, github_row, &g, err);
         shards_line(format, sum, out);
         break;
     }
     case RD_REPORT_SARIF: break; /* above */
     case RD_REPORT_MARKDOWN: {
-        md_state m = {out, file, 0};
+        md_state m = {out, file, 0, sum->strict};
         markdown_head(sum, out);
         shards_line(format, sum, out);
         rc = rd_db_report(db, run_id, sum->strict, markdown_row, &m, err);

@@ -438,6 +438,17 @@ static void add_check(section *s, const rd_site_entry *e, xmlNodePtr li)
         snprintf(day, sizeof day, "%s", e->archive_at);
         rd_attr(rd_el(li, "time", day), "class", "archived-at");
     }
+    /* what is wrong with the page that answered: a line each, its kind first */
+    for (const char *l = e->findings; l && *l;) {
+        size_t n = strcspn(l, "\n"), tab = strcspn(l, "\t");
+        if (tab < n) {
+            rd_buf_reset(&s->scratch);
+            rd_buf_printf(&s->scratch, "%.*s: %.*s", (int)tab, l, (int)(n - tab - 1), l + tab + 1);
+            xmlNodePtr f = rd_el(li, "span", s->scratch.data ? s->scratch.data : "");
+            rd_attr(f, "class", "finding");
+        }
+        l += n + (l[n] != 0);
+    }
 }
 
 /* Its repository's stars and last push ("3 years ago", the date as a
@@ -511,6 +522,8 @@ static int add_entry(const rd_site_entry *e, void *ud)
     rd_attr(name, "class", "name");
     if (link)
         rd_attr(name, "href", e->url);
+    if (e->title && e->title[0]) /* what the page calls itself, as the link's tooltip */
+        rd_attr(name, "title", e->title);
     add_check(s, e, li);
     add_repo(e, li);
     if (e->description[0])

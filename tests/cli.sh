@@ -123,7 +123,7 @@ case_query() {
     expect_in out.txt "ref/网络"
     expect_not_in out.txt "u7f51"
     expect_exit 0 "$REFDEX" query --category REF/LOG --format tsv
-    expect_in out.txt "category	depth	name	url	status	line	description"
+    expect_in out.txt "category	depth	name	url	status	line	description	title	findings"
     expect_in out.txt "ref/log	1	go-logr/logr	https://github.com/go-logr/logr	unchecked	95	"
     expect_exit 0 "$REFDEX" query --search 日志 --format json
     checks=$((checks + 1))
@@ -224,7 +224,8 @@ case_small_things() {
     expect_exit 0 "$REFDEX" lint empty.md
     expect_in out.txt "empty.md:1:1: warning: no-entries"
     expect_exit 0 "$REFDEX" check --help
-    expect_in out.txt "rate limited, cancelled or blocked"
+    expect_in out.txt "cancelled or blocked, or its page"
+    expect_in out.txt "cancelled or blocked, or its page has findings"
     expect_exit 0 "$REFDEX" ingest --help
     expect_in out.txt "--max-input"
 }

@@ -13,6 +13,9 @@
 
 enum { MAX_IDS = 256 };
 
+/* Answers /page/, /seed/ and /big (fixture_pages.c). */
+enum MHD_Result rd_fixture_page(struct MHD_Connection *c, const char *url);
+
 struct rd_fixture {
     struct MHD_Daemon *d;
     int port;
@@ -241,6 +244,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     char loc[128];
     if (!strncmp(url, "/ok/", 4))
         return page(c, url + 4);
+    if (!strncmp(url, "/page/", 6) || !strncmp(url, "/seed/", 6) || !strcmp(url, "/big"))
+        return rd_fixture_page(c, url);
     if (!strncmp(url, "/status/", 8))
         return send_text(c, (unsigned)atoi(url + 8), "status", NULL, NULL);
     if (!strncmp(url, "/flaky/", 7)) {

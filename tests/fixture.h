@@ -37,6 +37,10 @@
  *   /ua/NAME           200 when the User-Agent header is NAME, else 403
  *   /cf/header         403 with cf-mitigated: challenge (Cloudflare's challenge)
  *   /cf/page           503, an HTML page titled "Just a moment..." (its page)
+ *   /page/NAME         200, tests/data/pages/NAME as text/html (no charset: the page says it)
+ *   /seed/URL          200, the page of a seed catalog's URL (without its scheme) as
+ *                      tests/data/pages/seed.tsv gives its title and ids; 404 for others
+ *   /big               200, a page of about 5 MB: its title first, id "the-end" last
  *
  * Every request counts in hits; /slow requests in max_inflight. */
 #ifndef RD_FIXTURE_H
