@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "annotate.h"
 #include "render.h"
 
 int rd_report_format_parse(const char *name)
@@ -260,6 +261,22 @@ static void gh_escape(FILE *out, const char *s, int property)
     }
 }
 
+void rd_gh_annotation(FILE *out, const char *level, const char *file, int line, int col,
+                      const char *title, const char *entry, const char *url, const char *why)
+{
+    fprintf(out, "::%s file=", level);
+    gh_escape(out, file, 1);
+    fprintf(out, ",line=%d,col=%d,title=", line, col);
+    gh_escape(out, title, 1);
+    fputs("::", out);
+    gh_escape(out, entry, 0);
+    fputs(": ", out);
+    gh_escape(out, url, 0);
+    fputs(" — ", out);
+    gh_escape(out, why, 0);
+    fputc('\n', out);
+}
+
 typedef struct gh_state {
     FILE *out;
     const char *file;
@@ -269,17 +286,8 @@ typedef struct gh_state {
 static void github_finding(const rd_report_row *r, const char *kind, const char *why, void *ud)
 {
     gh_state *g = ud;
-    fprintf(g->out, "::%s file=", g->strict ? "error" : "warning");
-    gh_escape(g->out, g->file, 1);
-    fprintf(g->out, ",line=%d,col=%d,title=", r->line, r->col);
-    gh_escape(g->out, kind, 1);
-    fputs("::", g->out);
-    gh_escape(g->out, r->entry, 0);
-    fputs(": ", g->out);
-    gh_escape(g->out, r->url, 0);
-    fputs(" — ", g->out);
-    gh_escape(g->out, why, 0);
-    fputc('\n', g->out);
+    rd_gh_annotation(g->out, g->strict ? "error" : "warning", g->file, r->line, r->col, kind,
+                     r->entry, r->url, why);
 }
 
 static int github_row(const rd_report_row *r, void *ud)
@@ -292,23 +300,14 @@ static int github_row(const rd_report_row *r, void *ud)
     char why[4096], title[80], res[64];
     detail(r, why, sizeof why);
     snprintf(title, sizeof title, "%s link", shown(r, res, sizeof res));
-    fprintf(g->out, "::%s file=", is_failing(r) ? "error" : "warning");
-    gh_escape(g->out, g->file, 1);
-    fprintf(g->out, ",line=%d,col=%d,title=", r->line, r->col);
-    gh_escape(g->out, title, 1);
-    fputs("::", g->out);
-    gh_escape(g->out, r->entry, 0);
-    fputs(": ", g->out);
-    gh_escape(g->out, r->url, 0);
-    fputs(" — ", g->out);
-    gh_escape(g->out, why, 0);
-    fputc('\n', g->out);
+    rd_gh_annotation(g->out, is_failing(r) ? "error" : "warning", g->file, r->line, r->col, title,
+                     r->entry, r->url, why);
     return 0;
 }
 
 /* ---- Markdown ---- */
 
-static void md_cell(FILE *out, const char *s)
+void rd_md_cell(FILE *out, const char *s)
 {
     fputs("| ", out);
     for (; s && *s; s++) {
@@ -333,11 +332,11 @@ static void markdown_line(md_state *m, const rd_report_row *r, const char *what,
         fputs("\n| where | entry | URL | result | detail |\n|---|---|---|---|---|\n", m->out);
     char where[600];
     snprintf(where, sizeof where, "%s:%d:%d", m->file, r->line, r->col);
-    md_cell(m->out, where);
-    md_cell(m->out, r->entry);
-    md_cell(m->out, r->url);
-    md_cell(m->out, what);
-    md_cell(m->out, why);
+    rd_md_cell(m->out, where);
+    rd_md_cell(m->out, r->entry);
+    rd_md_cell(m->out, r->url);
+    rd_md_cell(m->out, what);
+    rd_md_cell(m->out, why);
     fputs("|\n", m->out);
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "annotate.h"
 #include "render.h"
 
 void rd_time_ago(const char *iso, char *out, size_t cap)
@@ -58,62 +59,29 @@ static void why(const rd_stale_row *r, char *buf, size_t n)
         snprintf(buf, n, "no push since %s (%s)", date, ago);
 }
 
-static void gh_escape(FILE *out, const char *s, int property)
-{
-    for (; s && *s; s++) {
-        if (*s == '%')
-            fputs("%25", out);
-        else if (*s == '\r')
-            fputs("%0D", out);
-        else if (*s == '\n')
-            fputs("%0A", out);
-        else if (property && (*s == ':' || *s == ','))
-            fputs(*s == ':' ? "%3A" : "%2C", out);
-        else
-            fputc(*s, out);
-    }
-}
-
-static void md_cell(FILE *out, const char *s)
-{
-    fputs("| ", out);
-    for (; s && *s; s++) {
-        if (strchr("|\\`<>[]*_", *s))
-            fputc('\\', out);
-        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
-    }
-    fputc(' ', out);
-}
-
 static int stale_row(const rd_stale_row *r, void *ud)
 {
     stale_state *s = ud;
     for (int k = 0; k < 4; k++)
         s->count[k] += !strcmp(r->kind, kinds[k]);
-    char text[1200], where[64];
+    char text[1200], where[64], title[64];
     why(r, text, sizeof text);
     switch (s->format) {
     case RD_REPORT_JSON: fprintf(s->out, "%s\n  %s", s->n ? "," : "", r->json); break;
     case RD_REPORT_GITHUB:
-        fprintf(s->out, "::%s file=", !strcmp(r->kind, "gone") ? "error" : "warning");
-        gh_escape(s->out, s->file, 1);
-        fprintf(s->out, ",line=%d,col=%d,title=%s repository::", r->line, r->col, r->kind);
-        gh_escape(s->out, r->entry, 0);
-        fputs(": ", s->out);
-        gh_escape(s->out, r->url, 0);
-        fputs(" — ", s->out);
-        gh_escape(s->out, text, 0);
-        fputc('\n', s->out);
+        snprintf(title, sizeof title, "%s repository", r->kind);
+        rd_gh_annotation(s->out, !strcmp(r->kind, "gone") ? "error" : "warning", s->file, r->line,
+                         r->col, title, r->entry, r->url, text);
         break;
     case RD_REPORT_MARKDOWN:
         if (!s->n)
             fputs("| Where | Entry | Link | Finding | Why |\n|---|---|---|---|---|\n", s->out);
         snprintf(where, sizeof where, "%d:%d", r->line, r->col);
-        md_cell(s->out, where);
-        md_cell(s->out, r->entry);
-        md_cell(s->out, r->url);
-        md_cell(s->out, r->kind);
-        md_cell(s->out, text);
+        rd_md_cell(s->out, where);
+        rd_md_cell(s->out, r->entry);
+        rd_md_cell(s->out, r->url);
+        rd_md_cell(s->out, r->kind);
+        rd_md_cell(s->out, text);
         fputs("|\n", s->out);
         break;
     default:
