@@ -74,21 +74,31 @@ int rd_run_repos(rd_config *cfg, rd_db *db, int cancel_fd, rd_repos_tally *t)
     return RD_EXIT_OK;
 }
 
-int rd_cmd_repos(rd_config *cfg)
+/* What repos and stale do first: ingest FILE, open its database (*db, for
+ * the caller to close; NULL when it could not be opened) and fetch what the
+ * forges say of its repositories. Returns an exit code. */
+static int ingest_and_fetch(rd_config *cfg, rd_db **db, rd_repos_tally *t)
 {
+    *db = NULL;
     int rc = rd_cli_ingest(cfg, cfg->verbosity > 0 ? stderr : NULL);
     if (rc != RD_EXIT_OK)
         return rc;
-    rd_db *db = NULL;
     rd_error err = {0};
-    if (rd_db_open(cfg->db_path, 0, &db, &err) < 0) {
+    if (rd_db_open(cfg->db_path, 0, db, &err) < 0) {
         rd_cli_error(&err);
         return RD_EXIT_INTERNAL;
     }
     int cancel_fd = rd_cli_signals_on();
-    rd_repos_tally t;
-    rc = rd_run_repos(cfg, db, cancel_fd, &t);
+    rc = rd_run_repos(cfg, *db, cancel_fd, t);
     rd_cli_signals_off();
+    return rc;
+}
+
+int rd_cmd_repos(rd_config *cfg)
+{
+    rd_db *db;
+    rd_repos_tally t;
+    int rc = ingest_and_fetch(cfg, &db, &t);
     rd_db_close(db);
     if (rc != RD_EXIT_OK)
         return rc;
@@ -112,19 +122,12 @@ int rd_cmd_stale(rd_config *cfg)
                 cfg->format);
         return RD_EXIT_USAGE;
     }
-    int rc = rd_cli_ingest(cfg, cfg->verbosity > 0 ? stderr : NULL);
-    if (rc != RD_EXIT_OK)
-        return rc;
-    rd_db *db = NULL;
-    rd_error err = {0};
-    if (rd_db_open(cfg->db_path, 0, &db, &err) < 0) {
-        rd_cli_error(&err);
-        return RD_EXIT_INTERNAL;
-    }
-    int cancel_fd = rd_cli_signals_on();
+    rd_db *db;
     rd_repos_tally t;
-    rc = rd_run_repos(cfg, db, cancel_fd, &t);
-    rd_cli_signals_off();
+    rd_error err = {0};
+    int rc = ingest_and_fetch(cfg, &db, &t);
+    if (!db)
+        return rc;
     FILE *out = stdout;
     if (rc == RD_EXIT_OK && cfg->output && !(out = fopen(cfg->output, "w"))) {
         fprintf(stderr, "refdex: %s: %s\n", cfg->output, strerror(errno));
