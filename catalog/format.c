@@ -799,6 +799,58 @@ static void children(rd_fmt *f, cmark_node *parent, int strip, int top)
     rd_buf_free(&block);
 }
 
+/* A list style: the bullet and indent written, and each level's bullet. */
+typedef struct fmt_look {
+    rd_fmt_style style;
+    char bullets[RD_FMT_LEVELS];
+} fmt_look;
+
+/* The style text[0..len) has (rd_fmt_own_style), with what the user asked
+ * for (want's non-zero fields) over it. Returns 0, or -1 when the text
+ * could not be read (out of memory). */
+static int look_of(const char *text, size_t len, const rd_fmt_style *want, fmt_look *look)
+{
+    memset(look, 0, sizeof *look); /* padding too: looks are compared with memcmp */
+    rd_fmt f = {.text = text, .len = len};
+    rd_error err = {0};
+    if (rd_text_lines("", text, len, &f.line, &f.nlines, &err) < 0)
+        return -1;
+    cmark_node *doc = cmark_parse_document(text, len, CMARK_OPT_SOURCEPOS);
+    if (doc)
+        rd_fmt_own_style(&f, doc, &look->style);
+    memcpy(look->bullets, f.bullets, sizeof look->bullets);
+    if (want->bullet) {
+        look->style.bullet = want->bullet;
+        memset(look->bullets, want->bullet, sizeof look->bullets);
+    }
+    if (want->indent)
+        look->style.indent = want->indent;
+    if (doc)
+        cmark_node_free(doc);
+    free(f.line);
+    return doc ? 0 : -1;
+}
+
+/* Writes text[0..len) in the style look into b. Returns 0, or -1 when out of
+ * memory. */
+static int write_in(const char *text, size_t len, const fmt_look *look, rd_buf *b)
+{
+    rd_fmt f = {.text = text, .len = len, .out = b, .style = look->style};
+    memcpy(f.bullets, look->bullets, sizeof f.bullets);
+    rd_error err = {0};
+    if (rd_text_lines("", text, len, &f.line, &f.nlines, &err) < 0)
+        return -1;
+    cmark_node *doc = cmark_parse_document(text, len, CMARK_OPT_SOURCEPOS);
+    if (doc) {
+        children(&f, doc, 0, 1);
+        cmark_node_free(doc);
+    }
+    free(f.line);
+    rd_buf_free(&f.marker);
+    rd_buf_free(&f.lead);
+    return !doc || b->oom || f.oom || f.marker.oom ? -1 : 0;
+}
+
 int rd_markdown_format(const char *file, const char *text, size_t len, const rd_fmt_style *style,
                        char **out, rd_error *err)
 {
@@ -812,22 +864,23 @@ int rd_markdown_format(const char *file, const char *text, size_t len, const rd_
     if (rc < 0)
         return rc;
     rd_buf b = {0};
-    rd_fmt f = {.text = text, .len = len, .out = &b};
-    rc = rd_text_lines(file, text, len, &f.line, &f.nlines, err);
-    cmark_node *doc = rc < 0 ? NULL : cmark_parse_document(text, len, CMARK_OPT_SOURCEPOS);
-    if (doc) {
-        rd_fmt_own_style(&f, doc, &f.style);
-        if (want.bullet) {
-            f.style.bullet = want.bullet;
-            memset(f.bullets, want.bullet, sizeof f.bullets);
-        }
-        if (want.indent)
-            f.style.indent = want.indent;
-        children(&f, doc, 0, 1);
+    /* In the style the text has; but where writing it so makes a text whose
+     * own style is another (an item moved onto its parent's marker line no
+     * longer says nothing of the indent), in that one, so that formatting the
+     * result again changes nothing: a few rounds find where it settles. */
+    fmt_look look, seen;
+    int bad = look_of(text, len, &want, &look) < 0 || write_in(text, len, &look, &b) < 0;
+    for (int round = 0; !bad && round < 3; round++) {
+        bad = look_of(b.data ? b.data : "", b.len, &want, &seen) < 0;
+        if (bad || !memcmp(&seen, &look, sizeof look))
+            break;
+        look = seen;
+        rd_buf_reset(&b);
+        bad = write_in(text, len, &look, &b) < 0;
     }
-    if (rc == RD_OK && (!doc || b.oom || f.oom || f.marker.oom)) {
+    if (bad) {
         rc = rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
-    } else if (rc == RD_OK) {
+    } else {
         /* the same catalog, or nothing: fmt must never lose what the user wrote */
         rc = rd_catalog_parse(file, b.data ? b.data : "", b.len, (long long)b.len + 1, &after, err);
         char why[256];
@@ -836,11 +889,6 @@ int rd_markdown_format(const char *file, const char *text, size_t len, const rd_
                               "%s: formatting would change the catalog (%s); nothing written", file,
                               why);
     }
-    if (doc)
-        cmark_node_free(doc);
-    free(f.line);
-    rd_buf_free(&f.marker);
-    rd_buf_free(&f.lead);
     rd_catalog_free(before);
     rd_catalog_free(after);
     if (rc == RD_OK)
