@@ -215,6 +215,13 @@ int rd_cli_store(const rd_config *cfg, const rd_catalog *cat, const char *text, 
  * render: what needs no whole catalog in memory). */
 int rd_cli_ingest(const rd_config *cfg, FILE *msgs);
 
+/* Whether fmt is table, tsv or json (what query, categories, history and
+ * hosts write); says so for cmd and returns RD_EXIT_USAGE when not. */
+int rd_cli_table_format(const char *cmd, const char *fmt);
+/* Opens cfg->db_path read-only into *db; when it is not there, says where
+ * it was looked for and how to make it. Returns an exit code. */
+int rd_cli_open_read(const rd_config *cfg, rd_db **db);
+
 /* Prints the category tree of an open database in cfg->format. */
 int rd_print_categories(rd_db *db, const char *format, FILE *out, rd_error *err);
 

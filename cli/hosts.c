@@ -49,23 +49,21 @@ static int print_host(const rd_host_stats *h, void *ud)
 int rd_cmd_hosts(rd_config *cfg)
 {
     const char *fmt = cfg->format ? cfg->format : "table";
-    int format = !strcmp(fmt, "table")  ? 0
-                 : !strcmp(fmt, "tsv")  ? 1
-                 : !strcmp(fmt, "json") ? 2
-                                        : -1;
-    if (format < 0) {
-        fprintf(stderr, "refdex: hosts --format is table, tsv or json, not '%s'\n", fmt);
+    if (rd_cli_table_format("hosts", fmt) != RD_EXIT_OK)
         return RD_EXIT_USAGE;
-    }
+    int format = !strcmp(fmt, "table") ? 0 : !strcmp(fmt, "tsv") ? 1 : 2;
     if (cfg->run_id && cfg->since[0]) {
         fputs("refdex: give --run ID or --since DATE, not both\n", stderr);
         return RD_EXIT_USAGE;
     }
-    rd_error err = {0};
     rd_db *db = NULL;
-    int e = rd_db_open(cfg->db_path, RD_DB_READONLY, &db, &err);
+    int rc = rd_cli_open_read(cfg, &db);
+    if (rc != RD_EXIT_OK)
+        return rc;
+    rd_error err = {0};
+    int e = RD_OK;
     rd_run_info info = {0};
-    if (e == RD_OK && !cfg->since[0])
+    if (!cfg->since[0])
         e = rd_db_run_info(db, cfg->run_id, &info, &err);
     hosts_print p = {stdout, format, 0};
     if (e == RD_OK) {

@@ -35,7 +35,7 @@ static void tsv_field(FILE *out, const char *s, int last)
     fputc(last ? '\n' : '\t', out);
 }
 
-static int check_format(const char *cmd, const char *fmt)
+int rd_cli_table_format(const char *cmd, const char *fmt)
 {
     if (!strcmp(fmt, "table") || !strcmp(fmt, "tsv") || !strcmp(fmt, "json"))
         return RD_EXIT_OK;
@@ -43,7 +43,7 @@ static int check_format(const char *cmd, const char *fmt)
     return RD_EXIT_USAGE;
 }
 
-static int open_db(const rd_config *cfg, rd_db **db)
+int rd_cli_open_read(const rd_config *cfg, rd_db **db)
 {
     rd_error err = {0};
     int rc = rd_db_open(cfg->db_path, RD_DB_READONLY, db, &err);
@@ -180,10 +180,10 @@ static void print_table(const rows *rs, FILE *out)
 int rd_cmd_query(rd_config *cfg)
 {
     const char *fmt = cfg->format ? cfg->format : "table";
-    int rc = check_format("query", fmt);
+    int rc = rd_cli_table_format("query", fmt);
     rd_db *db = NULL;
     if (rc == RD_EXIT_OK)
-        rc = open_db(cfg, &db);
+        rc = rd_cli_open_read(cfg, &db);
     if (rc != RD_EXIT_OK)
         return rc;
     rd_query q = {cfg->category, cfg->search, cfg->status, cfg->since[0] ? cfg->since : NULL,
@@ -272,10 +272,10 @@ int rd_print_categories(rd_db *db, const char *format, FILE *out, rd_error *err)
 int rd_cmd_categories(rd_config *cfg)
 {
     const char *fmt = cfg->format ? cfg->format : "table";
-    int rc = check_format("categories", fmt);
+    int rc = rd_cli_table_format("categories", fmt);
     rd_db *db = NULL;
     if (rc == RD_EXIT_OK)
-        rc = open_db(cfg, &db);
+        rc = rd_cli_open_read(cfg, &db);
     if (rc != RD_EXIT_OK)
         return rc;
     rd_error err = {0};
@@ -337,10 +337,10 @@ static int print_history(const rd_history_row *r, void *ud)
 int rd_cmd_history(rd_config *cfg)
 {
     const char *fmt = cfg->format ? cfg->format : "table";
-    int rc = check_format("history", fmt);
+    int rc = rd_cli_table_format("history", fmt);
     rd_db *db = NULL;
     if (rc == RD_EXIT_OK)
-        rc = open_db(cfg, &db);
+        rc = rd_cli_open_read(cfg, &db);
     if (rc != RD_EXIT_OK)
         return rc;
     rd_error err = {0};
@@ -389,7 +389,7 @@ int rd_cmd_prune(rd_config *cfg)
         return RD_EXIT_USAGE;
     }
     rd_db *db = NULL;
-    int rc = open_db(cfg, &db); /* read-only first: a missing database is not made */
+    int rc = rd_cli_open_read(cfg, &db); /* read-only first: a missing database is not made */
     rd_db_close(db);
     if (rc != RD_EXIT_OK)
         return rc;
