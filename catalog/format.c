@@ -805,19 +805,45 @@ typedef struct fmt_look {
     char bullets[RD_FMT_LEVELS];
 } fmt_look;
 
-/* The style text[0..len) has (rd_fmt_own_style), with what the user asked
- * for (want's non-zero fields) over it. Returns 0, or -1 when the text
- * could not be read (out of memory). */
-static int look_of(const char *text, size_t len, const rd_fmt_style *want, fmt_look *look)
+/* A text to format or to count the style of: its lines and cmark's tree,
+ * which the writer and the count only read. */
+typedef struct fmt_src {
+    const char *text;
+    size_t len;
+    size_t *line;
+    size_t nlines;
+    cmark_node *doc;
+} fmt_src;
+
+/* Reads text[0..len) into *src. Returns 0, or -1 when out of memory (src
+ * is then empty: src_free does nothing). */
+static int src_read(const char *text, size_t len, fmt_src *src)
+{
+    *src = (fmt_src){.text = text, .len = len};
+    rd_error err = {0};
+    if (rd_text_lines("", text, len, &src->line, &src->nlines, &err) < 0 ||
+        !(src->doc = cmark_parse_document(text, len, CMARK_OPT_SOURCEPOS))) {
+        free(src->line);
+        *src = (fmt_src){0};
+        return -1;
+    }
+    return 0;
+}
+
+static void src_free(fmt_src *src)
+{
+    if (src->doc)
+        cmark_node_free(src->doc);
+    free(src->line);
+}
+
+/* The style src has (rd_fmt_own_style), with what the user asked for
+ * (want's non-zero fields) over it. */
+static void look_of(const fmt_src *src, const rd_fmt_style *want, fmt_look *look)
 {
     memset(look, 0, sizeof *look); /* padding too: looks are compared with memcmp */
-    rd_fmt f = {.text = text, .len = len};
-    rd_error err = {0};
-    if (rd_text_lines("", text, len, &f.line, &f.nlines, &err) < 0)
-        return -1;
-    cmark_node *doc = cmark_parse_document(text, len, CMARK_OPT_SOURCEPOS);
-    if (doc)
-        rd_fmt_own_style(&f, doc, &look->style);
+    rd_fmt f = {.text = src->text, .len = src->len, .line = src->line, .nlines = src->nlines};
+    rd_fmt_own_style(&f, src->doc, &look->style);
     memcpy(look->bullets, f.bullets, sizeof look->bullets);
     if (want->bullet) {
         look->style.bullet = want->bullet;
@@ -825,30 +851,23 @@ static int look_of(const char *text, size_t len, const rd_fmt_style *want, fmt_l
     }
     if (want->indent)
         look->style.indent = want->indent;
-    if (doc)
-        cmark_node_free(doc);
-    free(f.line);
-    return doc ? 0 : -1;
 }
 
-/* Writes text[0..len) in the style look into b. Returns 0, or -1 when out of
+/* Writes src in the style look into b. Returns 0, or -1 when out of
  * memory. */
-static int write_in(const char *text, size_t len, const fmt_look *look, rd_buf *b)
+static int write_in(const fmt_src *src, const fmt_look *look, rd_buf *b)
 {
-    rd_fmt f = {.text = text, .len = len, .out = b, .style = look->style};
+    rd_fmt f = {.text = src->text,
+                .len = src->len,
+                .line = src->line,
+                .nlines = src->nlines,
+                .out = b,
+                .style = look->style};
     memcpy(f.bullets, look->bullets, sizeof f.bullets);
-    rd_error err = {0};
-    if (rd_text_lines("", text, len, &f.line, &f.nlines, &err) < 0)
-        return -1;
-    cmark_node *doc = cmark_parse_document(text, len, CMARK_OPT_SOURCEPOS);
-    if (doc) {
-        children(&f, doc, 0, 1);
-        cmark_node_free(doc);
-    }
-    free(f.line);
+    children(&f, src->doc, 0, 1);
     rd_buf_free(&f.marker);
     rd_buf_free(&f.lead);
-    return !doc || b->oom || f.oom || f.marker.oom ? -1 : 0;
+    return b->oom || f.oom || f.marker.oom ? -1 : 0;
 }
 
 int rd_markdown_format(const char *file, const char *text, size_t len, const rd_fmt_style *style,
@@ -869,14 +888,25 @@ int rd_markdown_format(const char *file, const char *text, size_t len, const rd_
      * longer says nothing of the indent), in that one, so that formatting the
      * result again changes nothing: a few rounds find where it settles. */
     fmt_look look, seen;
-    int bad = look_of(text, len, &want, &look) < 0 || write_in(text, len, &look, &b) < 0;
+    fmt_src src, written; /* one tree at a time: each is about 40 times its text */
+    int bad = src_read(text, len, &src) < 0;
+    if (!bad) {
+        look_of(&src, &want, &look);
+        bad = write_in(&src, &look, &b) < 0;
+        src_free(&src);
+    }
     for (int round = 0; !bad && round < 3; round++) {
-        bad = look_of(b.data ? b.data : "", b.len, &want, &seen) < 0;
-        if (bad || !memcmp(&seen, &look, sizeof look))
+        bad = src_read(b.data ? b.data : "", b.len, &written) < 0;
+        if (bad)
+            break;
+        look_of(&written, &want, &seen);
+        src_free(&written);
+        if (!memcmp(&seen, &look, sizeof look))
             break;
         look = seen;
         rd_buf_reset(&b);
-        bad = write_in(text, len, &look, &b) < 0;
+        bad = src_read(text, len, &src) < 0 || write_in(&src, &look, &b) < 0;
+        src_free(&src);
     }
     if (bad) {
         rc = rd_error_set(err, RD_ENOMEM, "%s: out of memory", file);
