@@ -7,17 +7,6 @@ FIXTURE=$2
 CASE=$3
 . "$(dirname "$0")/lib.sh"
 
-# sql QUERY: one value from the database
-sql() { sqlite3 refdex.db "$1"; }
-expect_sql() {
-    checks=$((checks + 1))
-    got=$(sql "$1")
-    [ "$got" = "$2" ] || fail "$1 gave '$got', expected '$2'"
-}
-
-# requests PATH: how many requests the fixture saw for PATH
-requests() { grep -c " $1\$" fixture.log; }
-
 # A catalog over the fixture: line numbers matter to the expectations below.
 write_catalog() {
     cat > catalog.md <<EOC

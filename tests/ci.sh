@@ -8,15 +8,6 @@ FIXTURE=$2
 CASE=$3
 . "$(dirname "$0")/lib.sh"
 
-sql() { sqlite3 refdex.db "$1"; }
-expect_sql() {
-    checks=$((checks + 1))
-    got=$(sql "$1")
-    [ "$got" = "$2" ] || fail "$1 gave '$got', expected '$2'"
-}
-# requests PATH: how many requests the fixture saw for PATH
-requests() { grep -c " $1\$" fixture.log; }
-
 # Bot walls: LinkedIn's 999, Cloudflare's challenge (its header, its page),
 # a host the config marks treat = blocked, and the shipped default for
 # www.linkedin.com (never fetched: no request leaves 127.0.0.1). blocked is

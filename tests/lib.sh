@@ -51,6 +51,18 @@ start_fixture() {
     BASE="http://127.0.0.1:$PORT"
 }
 
+# sql QUERY: what QUERY gives on the case's refdex.db; expect_sql QUERY
+# WANT: a check that it gives WANT
+sql() { sqlite3 refdex.db "$1"; }
+expect_sql() {
+    checks=$((checks + 1))
+    got=$(sql "$1")
+    [ "$got" = "$2" ] || fail "$1 gave '$got', expected '$2'"
+}
+
+# requests PATH: how many requests the fixture saw for PATH
+requests() { grep -c " $1\$" fixture.log; }
+
 # max_ms MS: an upper bound on elapsed wall time, MS times RD_TEST_TIME_SCALE.
 # Lower bounds (a deadline must not end a run early) are never scaled.
 max_ms() { awk -v ms="$1" -v s="$TIME_SCALE" 'BEGIN { printf "%d\n", ms * s + 0.5 }'; }

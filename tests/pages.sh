@@ -9,13 +9,6 @@ FIXTURE=$2
 CASE=$3
 . "$(dirname "$0")/lib.sh"
 
-sql() { sqlite3 refdex.db "$1"; }
-expect_sql() {
-    checks=$((checks + 1))
-    got=$(sql "$1")
-    [ "$got" = "$2" ] || fail "$1 gave '$got', expected '$2'"
-}
-
 # A catalog of the fixture's pages: line numbers matter to the expectations.
 write_catalog() {
     cat > catalog.md <<EOC

@@ -10,13 +10,6 @@ FIXTURE=$3
 CASE=$4
 . "$(dirname "$0")/lib.sh"
 
-sql() { sqlite3 refdex.db "$1"; }
-expect_sql() {
-    checks=$((checks + 1))
-    got=$(sql "$1")
-    [ "$got" = "$2" ] || fail "$1 gave '$got', expected '$2'"
-}
-
 # start_fake [OPTIONS]: the fake API; sets API (its base URL) and FAKE_PID
 start_fake() {
     rm -f fake.log
