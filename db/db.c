@@ -256,6 +256,24 @@ static const char *const migrations[] = {
     "ALTER TABLE checks ADD COLUMN description TEXT;"
     "ALTER TABLE checks ADD COLUMN canonical TEXT;"
     "ALTER TABLE checks ADD COLUMN findings TEXT;",
+
+    /* a URL is found by a 64-bit hash of its text (key, rd_url_key) and then
+     * its text: the unique index of the text kept a second copy of every
+     * URL, a sixth of the database. One row per URL is kept by db/ingest.c
+     * and db/shards.c, which look before they insert. */
+    "CREATE TABLE urls_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  url TEXT NOT NULL," /* normalised */
+    "  kind TEXT NOT NULL CHECK (kind = 'web' OR kind = 'mailto' OR kind = 'file'"
+    "                          OR kind = 'relative' OR kind = 'other'),"
+    "  first_seen TEXT NOT NULL,"
+    "  key INTEGER NOT NULL" /* rd_url_key(url) */
+    ");"
+    "INSERT INTO urls_new(id, url, kind, first_seen, key)"
+    " SELECT id, url, kind, first_seen, rd_url_key(url) FROM urls;"
+    "DROP TABLE urls;"
+    "ALTER TABLE urls_new RENAME TO urls;"
+    "CREATE INDEX urls_key ON urls(key);",
 };
 
 enum { SCHEMA_LATEST = sizeof migrations / sizeof *migrations };
@@ -432,6 +450,14 @@ static void sql_source_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv
     sqlite3_result_text(ctx, hex, 16, SQLITE_TRANSIENT);
 }
 
+/* rd_url_key(url): the key a URL is found by (urls.key, rd_db_url_key). */
+static void sql_url_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *url = (const char *)sqlite3_value_text(argv[0]);
+    sqlite3_result_int64(ctx, rd_db_url_key(url ? url : ""));
+}
+
 /* rd_fts_spaced(text): text as the search index takes it (see db.h). */
 static void sql_fts_spaced(sqlite3_context *c, int argc, sqlite3_value **argv)
 {
@@ -481,6 +507,7 @@ static int add_functions(sqlite3 *h)
            sqlite3_create_function(h, "rd_source_hash", 1, f, NULL, sql_source_hash, NULL, NULL) ||
            sqlite3_create_function(h, "rd_fts_spaced", 1, f, NULL, sql_fts_spaced, NULL, NULL) ||
            sqlite3_create_function(h, "rd_url_host", 1, f, NULL, sql_url_host, NULL, NULL) ||
+           sqlite3_create_function(h, "rd_url_key", 1, f, NULL, sql_url_key, NULL, NULL) ||
            sqlite3_create_function(h, "rd_result_order", 1, f, NULL, sql_result_order, NULL,
                                    NULL) ||
            rd_db_repo_functions(h);

@@ -10,11 +10,16 @@ static int url_by_text(rd_db *db, const char *what, const char *normalised, int6
                        char **url, rd_error *err)
 {
     sqlite3_stmt *st;
-    int rc = rd_db_prepare(db, "SELECT id, url FROM urls WHERE url = ?1 OR url = ?2", &st, err);
+    int rc = rd_db_prepare(db,
+                           "SELECT id, url FROM urls WHERE (key = ?3 AND url = ?1)"
+                           " OR (key = ?4 AND url = ?2)",
+                           &st, err);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(st, 1, what, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, normalised, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, rd_db_url_key(what));
+    sqlite3_bind_int64(st, 4, rd_db_url_key(normalised));
     int s = sqlite3_step(st);
     if (s == SQLITE_ROW) {
         *url_id = sqlite3_column_int64(st, 0);

@@ -3,8 +3,11 @@
 #define RD_DB_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "../common/rd.h"
 #include "../common/result.h"
 #include "archive.h"
 #include "checks.h"
@@ -24,6 +27,17 @@ struct rd_db {
     int in_batch, batch_rows;  /* an open transaction of results */
     int wal;                   /* this connection put the file in WAL mode */
 };
+
+/* The key a URL's row is found by (urls.key; rd_url_key in SQL): FNV-1a of
+ * its text, 64 bits, as SQLite's signed integer. Different URLs may share a
+ * key: a lookup compares the text too. */
+static inline int64_t rd_db_url_key(const char *url)
+{
+    uint64_t h = rd_fnv1a64(url, strlen(url));
+    int64_t key;
+    memcpy(&key, &h, sizeof key);
+    return key;
+}
 
 /* A link's status, as every view shows it: the latest conclusive check of
  * the URL in column url_id, joined as `alias` (NULL columns when it has
