@@ -1,4 +1,5 @@
 /* db/ingest.c — storing a parsed catalog, in one transaction. */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,8 +266,6 @@ static int other_catalog(rd_db *db, const char *file, int replace, rd_error *err
     return rc;
 }
 
-/* True when the stored catalog came from the same file with the same bytes,
- * read by a parser that makes the same model of them. */
 /* The hash a catalog's source is known by: FNV-1a, 64 bits, as 16 hex
  * digits (rd_source_hash in SQL gives the same); the size is compared too. */
 static void source_hash(const char *source, size_t len, char out[17])
@@ -274,21 +273,61 @@ static void source_hash(const char *source, size_t len, char out[17])
     snprintf(out, 17, "%016llx", (unsigned long long)rd_fnv1a64(source, len));
 }
 
-static int same_source(rd_db *db, const char *file, size_t len, const char *hash, int *same,
-                       rd_error *err)
+/* What the source of an ingest is: a parsed catalog, or a text to read a
+ * section at a time. */
+typedef struct ingest_source {
+    const char *file, *text;
+    size_t len;
+    const rd_catalog *cat; /* NULL: read text */
+    long long max_input;
+    char hash[17]; /* of text: source_hash, once made */
+    int hashed;    /* 1: hash made; 2: being made by hasher */
+    pthread_t hasher;
+} ingest_source;
+
+static void *hash_source(void *arg)
 {
-    static const char sql[] = "SELECT file = ?1 AND source_size = ?2 AND source_hash = ?4"
-                              " AND model = ?3 FROM catalog WHERE id = 1";
+    ingest_source *src = arg;
+    source_hash(src->text, src->len, src->hash);
+    return NULL;
+}
+
+/* The source's hash, made now or waited for. */
+static const char *source_hash_of(ingest_source *src)
+{
+    if (src->hashed == 2)
+        pthread_join(src->hasher, NULL);
+    else if (!src->hashed)
+        source_hash(src->text, src->len, src->hash);
+    src->hashed = 1;
+    return src->hash;
+}
+
+/* The hash of a large text is made beside the store, in a thread of its own
+ * (150 MB: 0.2 s); it is needed only at the end, for the catalog's row. */
+static void hash_meanwhile(ingest_source *src)
+{
+    if (!src->hashed && src->len >= (1u << 20) &&
+        pthread_create(&src->hasher, NULL, hash_source, src) == 0)
+        src->hashed = 2;
+}
+
+/* True when the stored catalog came from the same file with the same bytes
+ * (size, then hash: a text is hashed only when the rest is the same), read
+ * by a parser that makes the same model of them. */
+static int same_source(rd_db *db, ingest_source *src, int *same, rd_error *err)
+{
+    static const char sql[] = "SELECT source_hash FROM catalog WHERE id = 1 AND file = ?1"
+                              " AND source_size = ?2 AND model = ?3";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)
         return rc;
-    sqlite3_bind_text(st, 1, file, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)len);
+    sqlite3_bind_text(st, 1, src->file, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)src->len);
     sqlite3_bind_int(st, 3, RD_MODEL_VERSION);
-    sqlite3_bind_text(st, 4, hash, -1, SQLITE_STATIC);
     int s = sqlite3_step(st);
-    *same = s == SQLITE_ROW && sqlite3_column_int(st, 0);
+    *same = s == SQLITE_ROW && RD_COL(st, 0) && !strcmp(RD_COL(st, 0), source_hash_of(src));
     sqlite3_finalize(st);
     return s == SQLITE_ROW || s == SQLITE_DONE ? RD_OK : rd_db_fail(db, err, "reading");
 }
@@ -319,19 +358,9 @@ static int count_rows(rd_db *db, const char *sql, int64_t *n, rd_error *err)
     return rc;
 }
 
-/* What the source of an ingest is: a parsed catalog, or a text to read a
- * section at a time. */
-typedef struct ingest_source {
-    const char *file, *text;
-    size_t len;
-    const rd_catalog *cat; /* NULL: read text */
-    long long max_input;
-    char hash[17]; /* of text: source_hash */
-} ingest_source;
-
 /* Empties the catalog's tables and stores the source's catalog in their
  * place, then the catalog row with the source's size and hash. */
-static int replace_catalog(ingest *in, const ingest_source *src)
+static int replace_catalog(ingest *in, ingest_source *src)
 {
     static const char clear[] = "INSERT INTO entries_fts(entries_fts) VALUES ('delete-all');"
                                 "INSERT INTO categories_fts(categories_fts) VALUES ('delete-all');"
@@ -382,7 +411,7 @@ static int replace_catalog(ingest *in, const ingest_source *src)
         sqlite3_bind_text(st, 1, src->file, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)src->len);
         sqlite3_bind_int(st, 3, RD_MODEL_VERSION);
-        sqlite3_bind_text(st, 4, src->hash, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, source_hash_of(src), -1, SQLITE_STATIC);
         rc = step_done(in, st, "storing the catalog");
     }
     sqlite3_finalize(st);
@@ -413,14 +442,13 @@ static int ingest_from(rd_db *db, ingest_source *src, int flags, rd_ingest_stats
                        rd_error *err)
 {
     memset(stats, 0, sizeof *stats);
-    source_hash(src->text, src->len, src->hash);
     if (src->cat) {
         stats->categories = (int64_t)src->cat->ncategories;
         stats->entries = (int64_t)src->cat->nentries;
         stats->notes = (int64_t)src->cat->nnotes;
     }
     /* the same catalog again takes no write lock (a check run may hold it) */
-    int same = 0, rc = same_source(db, src->file, src->len, src->hash, &same, err);
+    int same = 0, rc = same_source(db, src, &same, err);
     if (rc == RD_OK && !same)
         rc = other_catalog(db, src->file, flags & RD_INGEST_REPLACE, err);
     if (rc == RD_EUSAGE && !src->cat) /* bad input is the first thing to say */
@@ -434,7 +462,7 @@ static int ingest_from(rd_db *db, ingest_source *src, int flags, rd_ingest_stats
     if (rc == RD_OK && !same)
         rc = rd_db_begin_write(db, err);
     if (rc == RD_OK && !same) /* again, under the lock: another process may have been first */
-        rc = same_source(db, src->file, src->len, src->hash, &same, err);
+        rc = same_source(db, src, &same, err);
     ingest in = {.db = db, .err = err, .stats = stats};
     if (rc == RD_OK && same) {
         stats->unchanged = 1;
@@ -446,8 +474,11 @@ static int ingest_from(rd_db *db, ingest_source *src, int flags, rd_ingest_stats
                 rc = count_rows(db, "SELECT count(*) FROM notes", &stats->notes, err);
         }
     } else if (rc == RD_OK) {
+        hash_meanwhile(src);
         rc = replace_catalog(&in, src);
     }
+    if (src->hashed == 2)
+        source_hash_of(src); /* the thread ends, whatever happened */
     if (rc == RD_OK)
         rc = count_rows(db, "SELECT count(*) FROM urls", &stats->urls_total, err);
     sqlite3_finalize(in.cat_ins);

@@ -314,6 +314,24 @@ RD_TEST(reingest_changes_nothing)
     free_source(&s);
 }
 
+/* A catalog edited to the same size is read again: the hash decides. */
+RD_TEST(reingest_same_size_edit)
+{
+    const char *path = fresh_db("samesize");
+    source s;
+    REQUIRE(parse_source(&s, "catalog.md", strdup("## ref\n- [a](https://a.example/)\n")) == 0);
+    rd_ingest_stats st;
+    REQUIRE(ingest(path, &s, &st) == RD_OK);
+    free_source(&s);
+    REQUIRE(parse_source(&s, "catalog.md", strdup("## ref\n- [b](https://b.example/)\n")) == 0);
+    REQUIRE(ingest(path, &s, &st) == RD_OK);
+    CHECK_INT(st.unchanged, 0);
+    CHECK_SQL(path, "SELECT name FROM entries", "b");
+    REQUIRE(ingest(path, &s, &st) == RD_OK);
+    CHECK_INT(st.unchanged, 1);
+    free_source(&s);
+}
+
 RD_TEST(history_survives_edit)
 {
     const char *path = fresh_db("history");
