@@ -40,6 +40,12 @@ typedef struct ingest {
     int *depth;           /* of each entry of the section being stored */
     size_t cap_depth;
     char now[40]; /* when the ingest began: a new URL's first_seen */
+    /* an ingest into a database without URLs: a bit per key (its low bits)
+     * of the URLs stored so far. A URL whose bit is clear is new and is
+     * stored without being looked up; one whose bit is set (stored already,
+     * or another key's) is looked up. NULL: every URL is looked up. */
+    uint64_t *seen;
+    uint64_t seen_mask;
 } ingest;
 
 static const char sql_cat_ins[] =
@@ -135,17 +141,22 @@ static int put_url(ingest *in, const rd_entry *e, int64_t *id, rd_ingest_stats *
     if (!e->url || !kind)
         return RD_OK;
     int64_t key = rd_db_url_key(e->url);
+    uint64_t bit = (uint64_t)key & in->seen_mask;
     sqlite3_stmt *st = in->url_get;
-    sqlite3_bind_text(st, 1, e->url, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, key);
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW)
-        *id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (s == SQLITE_ROW)
-        return RD_OK;
-    if (s != SQLITE_DONE)
-        return rd_db_fail(in->db, in->err, "finding a URL");
+    if (!in->seen || (in->seen[bit / 64] >> (bit % 64) & 1)) {
+        sqlite3_bind_text(st, 1, e->url, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, key);
+        int s = sqlite3_step(st);
+        if (s == SQLITE_ROW)
+            *id = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        if (s == SQLITE_ROW)
+            return RD_OK;
+        if (s != SQLITE_DONE)
+            return rd_db_fail(in->db, in->err, "finding a URL");
+    }
+    if (in->seen)
+        in->seen[bit / 64] |= (uint64_t)1 << (bit % 64);
     st = in->url_ins;
     sqlite3_bind_text(st, 1, e->url, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
@@ -377,6 +388,16 @@ static int replace_catalog(ingest *in, ingest_source *src)
         snprintf(in->now, sizeof in->now, "%s", RD_COL(st, 0));
     sqlite3_finalize(st);
     st = NULL;
+    int64_t urls = 1;
+    if (rc == RD_OK)
+        rc = count_rows(in->db, "SELECT EXISTS (SELECT 1 FROM urls)", &urls, in->err);
+    if (rc == RD_OK && !urls) { /* a bit for every byte of the text, at most 32 Mi */
+        uint64_t bits = 1 << 16;
+        while (bits < src->len && bits < (1u << 25))
+            bits *= 2;
+        in->seen = calloc(bits / 64, sizeof *in->seen);
+        in->seen_mask = bits - 1;
+    }
     if (rc == RD_OK)
         rc = rd_db_prepare(in->db, sql_cat_ins, &in->cat_ins, in->err);
     if (rc == RD_OK)
@@ -493,6 +514,7 @@ static int ingest_from(rd_db *db, ingest_source *src, int flags, rd_ingest_stats
     }
     free(in.name_paths);
     free(in.depth);
+    free(in.seen);
     rd_buf_free(&in.names);
     if (rc == RD_OK && sqlite3_get_autocommit(db->h) == 0)
         rc = rd_db_exec(db, same ? "ROLLBACK" : "COMMIT", err);
