@@ -12,7 +12,7 @@ void rd_gh_annotation(FILE *out, const char *level, const char *file, int line, 
                       const char *title, const char *entry, const char *url, const char *why);
 
 /* "| S " with what Markdown would read (|, \, `, <, >, [, ], *, _) escaped
- * and line breaks as spaces. */
-void rd_md_cell(FILE *out, const char *s);
+ * and line breaks as spaces; returns the bytes written. */
+size_t rd_md_cell(FILE *out, const char *s);
 
 #endif

@@ -47,6 +47,37 @@ static int worth_reporting(const rd_report_row *r)
     return k != RD_RES_OK && k != RD_RES_CACHED && k != RD_RES_EXCLUDED && k != RD_RES_UNCHANGED;
 }
 
+/* The links a run ended before (cancelled) that a text, GitHub or Markdown
+ * report lists one by one; the rest are counted in one line. A run of a
+ * million links stopped by its --deadline would otherwise write a line per
+ * link it never reached. */
+enum { CANCELLED_LISTED = 10 };
+
+/* True when the row (an entry whose link was cancelled) is one more than a
+ * report lists, and counts it in *more. */
+static int cancelled_unlisted(const rd_report_row *r, size_t *seen, size_t *more)
+{
+    if (r->cached_result || is_flaky(r) || strcmp(r->result, "cancelled"))
+        return 0;
+    if (++*seen <= CANCELLED_LISTED)
+        return 0;
+    ++*more;
+    return 1;
+}
+
+/* "N more entries whose links were not checked ..." for a report's end, or
+ * "". */
+static const char *cancelled_more(size_t more, char *buf, size_t n)
+{
+    if (!more)
+        return "";
+    snprintf(buf, n,
+             "%zu more %s not checked before the run ended (cancelled): raise --deadline, "
+             "or split the run with --shard",
+             more, rd_plural((long long)more, "entry whose link was", "entries whose links were"));
+    return buf;
+}
+
 /* Calls fn for each finding of the row ("kind<TAB>detail" lines): kind and
  * detail copied into buffers of their own. */
 static void each_finding(const rd_report_row *r,
@@ -200,7 +231,8 @@ typedef struct text_state {
     const char *file;
     char category[512];
     int any;
-    int color, strict; /* sum->color, sum->strict (findings fail the run) */
+    int color, strict;      /* sum->color, sum->strict (findings fail the run) */
+    size_t cancelled, more; /* cancelled rows seen, and those not listed */
 } text_state;
 
 /* "  catalog.md:3:5: soft-404 (warning): name https://... — detail" */
@@ -214,7 +246,7 @@ static void text_finding(const rd_report_row *r, const char *kind, const char *w
 static int text_row(const rd_report_row *r, void *ud)
 {
     text_state *t = ud;
-    if (!worth_reporting(r) && !r->findings)
+    if ((!worth_reporting(r) && !r->findings) || cancelled_unlisted(r, &t->cancelled, &t->more))
         return 0;
     const char *cat = r->category ? r->category : "(no longer in the catalog)";
     if (!t->any || strcmp(t->category, cat)) {
@@ -281,6 +313,7 @@ typedef struct gh_state {
     FILE *out;
     const char *file;
     int strict; /* findings fail the run: errors, not warnings */
+    size_t cancelled, more;
 } gh_state;
 
 static void github_finding(const rd_report_row *r, const char *kind, const char *why, void *ud)
@@ -295,7 +328,7 @@ static int github_row(const rd_report_row *r, void *ud)
     gh_state *g = ud;
     if (r->line)
         each_finding(r, github_finding, g);
-    if (!worth_reporting(r) || !r->line)
+    if (!worth_reporting(r) || !r->line || cancelled_unlisted(r, &g->cancelled, &g->more))
         return 0;
     char why[4096], title[80], res[64];
     detail(r, why, sizeof why);
@@ -307,36 +340,47 @@ static int github_row(const rd_report_row *r, void *ud)
 
 /* ---- Markdown ---- */
 
-void rd_md_cell(FILE *out, const char *s)
+size_t rd_md_cell(FILE *out, const char *s)
 {
+    size_t n = 3;
     fputs("| ", out);
-    for (; s && *s; s++) {
+    for (; s && *s; s++, n++) {
         if (*s == '|' || *s == '\\' || *s == '`' || *s == '<' || *s == '>' || *s == '[' ||
-            *s == ']' || *s == '*' || *s == '_')
+            *s == ']' || *s == '*' || *s == '_') {
             fputc('\\', out);
+            n++;
+        }
         fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
     }
     fputc(' ', out);
+    return n;
 }
+
+/* GitHub takes a step summary of at most 1 MiB (a larger one is dropped
+ * whole): the table stops at 768 KiB, and says how many rows it left out. */
+#define MD_TABLE_MAX (768u * 1024)
 
 typedef struct md_state {
     FILE *out;
     const char *file;
     int rows;
     int strict;
+    size_t bytes, unshown;  /* the table's, and rows left out past MD_TABLE_MAX */
+    size_t cancelled, more; /* cancelled_unlisted */
 } md_state;
 
 static void markdown_line(md_state *m, const rd_report_row *r, const char *what, const char *why)
 {
+    if (m->bytes >= MD_TABLE_MAX) {
+        m->unshown++;
+        return;
+    }
     if (!m->rows++)
         fputs("\n| where | entry | URL | result | detail |\n|---|---|---|---|---|\n", m->out);
     char where[600];
     snprintf(where, sizeof where, "%s:%d:%d", m->file, r->line, r->col);
-    rd_md_cell(m->out, where);
-    rd_md_cell(m->out, r->entry);
-    rd_md_cell(m->out, r->url);
-    rd_md_cell(m->out, what);
-    rd_md_cell(m->out, why);
+    m->bytes += rd_md_cell(m->out, where) + rd_md_cell(m->out, r->entry) +
+                rd_md_cell(m->out, r->url) + rd_md_cell(m->out, what) + rd_md_cell(m->out, why) + 2;
     fputs("|\n", m->out);
 }
 
@@ -352,6 +396,8 @@ static int markdown_row(const rd_report_row *r, void *ud)
 {
     md_state *m = ud;
     char why[4096], res[64];
+    if (cancelled_unlisted(r, &m->cancelled, &m->more))
+        return 0;
     detail(r, why, sizeof why);
     if (worth_reporting(r))
         markdown_line(m, r, shown(r, res, sizeof res), why);
@@ -567,10 +613,13 @@ int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_forma
     }
     switch (format) {
     case RD_REPORT_TEXT: {
-        text_state t = {out, file, "", 0, sum->color, sum->strict};
+        text_state t = {out, file, "", 0, sum->color, sum->strict, 0, 0};
+        char more[200];
         rc = rd_db_report(db, run_id, sum->strict, text_row, &t, err);
         if (t.any)
             fputc('\n', out);
+        if (t.more)
+            fprintf(out, "… and %s\n\n", cancelled_more(t.more, more, sizeof more));
         rd_report_summary_line(sum, out);
         shards_line(format, sum, out);
         break;
@@ -578,17 +627,29 @@ int rd_report_write(rd_db *db, int64_t run_id, const char *file, rd_report_forma
     case RD_REPORT_JSON: rc = rd_db_report_json(db, run_id, sum->strict, file, out, err); break;
     case RD_REPORT_JUNIT: rc = write_junit(db, run_id, file, sum, out, err); break;
     case RD_REPORT_GITHUB: {
-        gh_state g = {out, file, sum->strict};
+        gh_state g = {out, file, sum->strict, 0, 0};
+        char more[200];
         rc = rd_db_report(db, run_id, sum->strict, github_row, &g, err);
+        if (g.more)
+            fprintf(out, "::warning title=refdex links not checked::%s\n",
+                    cancelled_more(g.more, more, sizeof more));
         shards_line(format, sum, out);
         break;
     }
     case RD_REPORT_SARIF: break; /* above */
     case RD_REPORT_MARKDOWN: {
-        md_state m = {out, file, 0, sum->strict};
+        md_state m = {.out = out, .file = file, .strict = sum->strict};
+        char more[200];
         markdown_head(sum, out);
         shards_line(format, sum, out);
         rc = rd_db_report(db, run_id, sum->strict, markdown_row, &m, err);
+        if (m.more)
+            fprintf(out, "\n… and %s.\n", cancelled_more(m.more, more, sizeof more));
+        if (m.unshown)
+            fprintf(out,
+                    "\n%zu more %s not shown: GitHub takes a step summary of 1 MiB at most. "
+                    "The text or JSON report lists them all.\n",
+                    m.unshown, rd_plural((long long)m.unshown, "row", "rows"));
         break;
     }
     }

@@ -147,7 +147,39 @@ case_deadline() {
     expect_sql "SELECT count(*) FROM checks WHERE result = 'cancelled' AND error = 'the run''s deadline passed'" 5
     expect_sql "SELECT count(*) FROM checks WHERE result = 'cancelled' AND error = 'the run ended before this link was checked'" 15
     expect_sql "SELECT count(DISTINCT url_id) || ' ' || count(*) FROM checks" "20 20"
+    # ten of the links the run ended before are listed, the rest counted in
+    # one line (a million-link run would write a line for each)
+    expect_exit 0 "$REFDEX" report h.md
+    checks=$((checks + 1))
+    [ "$(grep -c ': cancelled: h' out.txt)" -eq 10 ] || fail "not ten cancelled links listed"
+    expect_in out.txt "… and 10 more entries whose links were not checked before the run ended (cancelled): raise --deadline, or split the run with --shard"
+    expect_exit 0 "$REFDEX" report h.md --format github
+    checks=$((checks + 1))
+    [ "$(grep -c 'title=cancelled link::' out.txt)" -eq 10 ] || fail "not ten cancelled annotations"
+    expect_in out.txt "::warning title=refdex links not checked::10 more entries whose links were not checked"
+    expect_exit 0 "$REFDEX" report h.md --format markdown
+    checks=$((checks + 1))
+    [ "$(grep -c '| cancelled |' out.txt)" -eq 11 ] || fail "not ten cancelled rows (and the count)"
+    expect_in out.txt "… and 10 more entries whose links were not checked"
+    # JSON lists every link
+    expect_exit 0 "$REFDEX" report h.md --format json
+    expect_sql "SELECT 20" "$(grep -o '"result":"cancelled"' out.txt | wc -l)"
     expect_exit 1 "$REFDEX" check h.md --allow-private --deadline 1s --strict
+}
+
+# A Markdown report (a GitHub step summary, which takes 1 MiB at most) stops
+# its table at 768 KiB and says how many rows it left out.
+case_markdown_cap() {
+    long=$(printf '%0300d' 0)
+    { echo '## x'; for i in $(seq 1 3000); do echo "- [m$i](docs/missing-$i-$long.md)"; done; } > m.md
+    expect_exit 1 "$REFDEX" check m.md --format markdown
+    checks=$((checks + 1))
+    size=$(wc -c < out.txt)
+    [ "$size" -lt 1048576 ] && [ "$size" -gt 700000 ] || fail "a Markdown report of $size bytes"
+    shown=$(grep -c '^| m.md:' out.txt)
+    unshown=$(sed -n 's/^\([0-9]*\) more rows not shown: GitHub takes a step summary of 1 MiB at most\. The text or JSON report lists them all\.$/\1/p' out.txt)
+    [ -n "$unshown" ] && [ $((shown + unshown)) -eq 3000 ] || fail "$shown rows shown and '$unshown' not, of 3000"
+    expect_in out.txt "| broken | 3000 |"
 }
 
 # A host that answers 429 is paused as a whole, and the summary says how
