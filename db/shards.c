@@ -224,6 +224,13 @@ static const char merge_runs[] =
     "INSERT INTO main.urls(url, kind, first_seen, key) SELECT url, kind, first_seen, key"
     " FROM @.urls su WHERE NOT EXISTS (SELECT 1 FROM main.urls m WHERE m.key = su.key"
     " AND m.url = su.url);"
+    /* archived copies of dead links (check --archive): the newer answer */
+    "INSERT INTO main.archives(url_id, asked_at, snapshot_url, snapshot_at, snapshot_status)"
+    " SELECT mu.id, a.asked_at, a.snapshot_url, a.snapshot_at, a.snapshot_status FROM @.archives a"
+    " JOIN @.urls su ON su.id = a.url_id JOIN main.urls mu ON mu.key = su.key AND mu.url = su.url"
+    " WHERE true ON CONFLICT(url_id) DO UPDATE SET asked_at = excluded.asked_at,"
+    " snapshot_url = excluded.snapshot_url, snapshot_at = excluded.snapshot_at,"
+    " snapshot_status = excluded.snapshot_status WHERE excluded.asked_at > archives.asked_at;"
     "INSERT INTO temp.merge_new(uid) SELECT uid FROM @.runs WHERE uid NOT IN"
     " (SELECT uid FROM main.runs WHERE uid IS NOT NULL);"
     "INSERT INTO main.runs(started_at, finished_at, outcome, options, uid, shard, shards,"

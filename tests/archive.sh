@@ -68,6 +68,24 @@ PY
     expect_not_in site/index.html 'class="archived"'
 }
 
+# Shards checked with --archive, merged: the merged report has the copies.
+case_merged_shards() {
+    dead_catalog
+    SNAP="$BASE/web/20200102030405/$BASE/status/404"
+    for k in 0 1; do
+        "$REFDEX" check c.md --db "s$k.db" --shard "$k/2" --allow-private --archive \
+            --archive-api "$BASE/wayback/ok" > /dev/null 2>&1
+    done
+    expect_lookups ok 1
+    expect_exit 0 "$REFDEX" merge m.db s0.db s1.db
+    expect_exit 1 "$REFDEX" report c.md --db m.db
+    expect_in out.txt "c.md:2:3: broken: gone $BASE/status/404 — HTTP 404; archived copy: $SNAP (2020-01-02)"
+    # merging again changes nothing; the copy is kept once
+    expect_exit 0 "$REFDEX" merge m.db s0.db s1.db
+    checks=$((checks + 1))
+    [ "$(sqlite3 m.db 'SELECT count(*) FROM archives')" -eq 1 ] || fail "archives not kept once"
+}
+
 case_none_and_failures() {
     dead_catalog
     # the archive has nothing, or only a copy of an error page: stored, not asked again
