@@ -19,7 +19,27 @@
     " (5, 'cancelled', 'NotChecked', 'The run ended (its --deadline, a signal) before the link"    \
     " was checked.'),"                                                                             \
     " (6, 'blocked', 'BotWall', 'The host refuses link checkers (HTTP 999, a Cloudflare"           \
-    " challenge, treat = blocked in refdex.ini): the link could not be checked.'))"
+    " challenge, treat = blocked in refdex.ini): the link could not be checked.'),"                \
+    " (7, 'fragment-missing', 'FragmentMissing', 'The page answered, but no element of it has"     \
+    " the id or name the link''s #fragment names.'),"                                              \
+    " (8, 'title-mismatch', 'TitleMismatch', 'The page answered, but its title shares nothing"     \
+    " with the entry''s name: the link may point at another page than it says.'),"                 \
+    " (9, 'soft-404', 'Soft404', 'The page answered 200, but says it is not found, or a"           \
+    " redirect took the link to the site''s front or login page.'),"                               \
+    " (10, 'canonical-differs', 'CanonicalDiffers', 'The page names another URL as its"            \
+    " canonical one: the catalog could link that.'))"
+
+/* Findings (rules 7 to 10) are warnings, errors under --strict: never a
+ * result of the run by themselves. */
+
+/* A result's place: the entry's line and column in the catalog. */
+#define SARIF_WHERE                                                                                \
+    "'locations', json_array(json_object('physicalLocation', json_object("                         \
+    " 'artifactLocation', json_object('uri', ?2), 'region', json_object('startLine', e.line,"      \
+    " 'startColumn', e.col))))"
+#define SARIF_PROPERTIES                                                                           \
+    "'properties', json_object('url', u.url, 'result', k.result, 'status', k.status_code,"         \
+    " 'final_url', k.final_url, 'entry', e.name, 'category', e.path)"
 
 static int write_one(rd_db *db, const char *sql, const rd_sarif_opts *o, FILE *out, rd_error *err)
 {
@@ -53,7 +73,10 @@ int rd_db_report_sarif(rd_db *db, int64_t run_id, const rd_sarif_opts *o, FILE *
         " 'message', json_object('text', t))) FROM (SELECT ?3 AS t UNION ALL SELECT 'the network"
         " looked unavailable: no server could be reached, so no link was checked' WHERE ?2)"
         " WHERE t IS NOT NULL)))";
-    static const char results[] =
+    /* a link's result, then its page's findings (one per entry a finding
+     * concerns), in the catalog's order: two selects joined at run time
+     * (one literal would pass the 4,095 bytes C compilers must take) */
+    static const char link_results[] =
         "SELECT json_object('ruleId', r.column2, 'ruleIndex', r.column1,"
         " 'level', iif(rd_fails(r.column2, ?3), 'error', 'warning'),"
         " 'message', json_object('text', coalesce(e.name, '') || ': ' || u.url || ' — ' ||"
@@ -61,18 +84,30 @@ int rd_db_report_sarif(rd_db *db, int64_t run_id, const rd_sarif_opts *o, FILE *
         "   THEN 'moved permanently to ' || k.final_url"
         "   WHEN k.error IS NOT NULL THEN k.error"
         "   WHEN k.status_code IS NOT NULL THEN 'HTTP ' || k.status_code ELSE r.column2 END),"
-        " 'locations', json_array(json_object('physicalLocation', json_object("
-        "  'artifactLocation', json_object('uri', ?2), 'region', json_object('startLine', e.line,"
-        "  'startColumn', e.col)))),"
+        " " SARIF_WHERE ","
         " 'partialFingerprints', json_object('refdexLink/v1', r.column2 || ' ' || u.url),"
-        " 'properties', json_object('url', u.url, 'result', k.result, 'status', k.status_code,"
-        "  'final_url', k.final_url, 'entry', e.name, 'category', e.path))"
+        " " SARIF_PROPERTIES ") AS j, e.cord, e.ord, k.id, 0 AS n"
         " FROM checks k JOIN urls u ON u.id = k.url_id"
         " LEFT JOIN checks f ON f.id = k.cached_from"
         " JOIN temp.run_links e ON e.url_id = k.url_id"
         " JOIN " SARIF_RULES " r ON r.column2 = coalesce(f.result, k.result)"
-        " WHERE k.run_id IN " RD_RUN_SET " AND NOT ?4"
-        " ORDER BY e.cord, e.ord, k.id";
+        " WHERE k.run_id IN " RD_RUN_SET " AND NOT ?4";
+    static const char finding_results[] =
+        "SELECT json_object('ruleId', r.column2, 'ruleIndex', r.column1,"
+        " 'level', iif(?3, 'error', 'warning'),"
+        " 'message', json_object('text', coalesce(e.name, '') || ': ' || u.url || ' — ' ||"
+        "  (x.value ->> 'detail')),"
+        " " SARIF_WHERE ","
+        " 'partialFingerprints', json_object('refdexLink/v1', r.column2 || ' ' || u.url || ' '"
+        "  || coalesce(e.name, '')),"
+        " " SARIF_PROPERTIES ") AS j, e.cord, e.ord, k.id, 1 + x.key AS n"
+        " FROM checks k JOIN urls u ON u.id = k.url_id"
+        " LEFT JOIN checks f ON f.id = k.cached_from"
+        " JOIN temp.run_links e ON e.url_id = k.url_id"
+        " JOIN json_each(coalesce(k.findings, f.findings)) x"
+        "  ON (x.value ->> 'entry') IS NULL OR (x.value ->> 'entry') = e.name"
+        " JOIN " SARIF_RULES " r ON r.column2 = x.value ->> 'kind'"
+        " WHERE k.run_id IN " RD_RUN_SET " AND NOT ?4";
     fputs("{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
           "\"runs\":[{\"tool\":",
           out);
@@ -82,8 +117,13 @@ int rd_db_report_sarif(rd_db *db, int64_t run_id, const rd_sarif_opts *o, FILE *
         rc = write_one(db, invocation, o, out, err);
     }
     sqlite3_stmt *st = NULL;
+    char *results = sqlite3_mprintf("SELECT j FROM (%s UNION ALL %s) ORDER BY cord, ord, id, n",
+                                    link_results, finding_results);
+    if (rc == RD_OK && !results)
+        rc = rd_error_set(err, RD_ENOMEM, "out of memory");
     if (rc == RD_OK)
         rc = rd_db_prepare(db, results, &st, err);
+    sqlite3_free(results);
     if (rc < 0)
         return rc;
     sqlite3_bind_int64(st, 1, run_id);

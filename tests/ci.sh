@@ -155,25 +155,6 @@ EOC
 # tests/data (sarif-2.1/schema/sarif-schema-2.1.0.json of oasis-tcs/sarif-spec),
 # with one result per failing, moved or blocked link at its line and column,
 # a rule per result kind, and levels that follow --strict.
-validate_sarif() {
-    python3 - "$DATA/sarif-schema-2.1.0.json" "$1" <<'EOP'
-import json, sys, jsonschema
-schema, doc = (json.load(open(p)) for p in sys.argv[1:3])
-jsonschema.Draft4Validator.check_schema(schema)
-jsonschema.validate(doc, schema, cls=jsonschema.Draft4Validator)
-EOP
-}
-# sarif_results FILE: "ruleId:level:line:col" of each result
-sarif_results() {
-    python3 -c '
-import json, sys
-run = json.load(open(sys.argv[1]))["runs"][0]
-rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
-print(" ".join("%s:%s:%d:%d" % (r["ruleId"], r["level"],
-      r["locations"][0]["physicalLocation"]["region"]["startLine"],
-      r["locations"][0]["physicalLocation"]["region"]["startColumn"])
-      for r in run["results"] if rules[r["ruleIndex"]] == r["ruleId"]))' "$1"
-}
 case_sarif() {
     start_fixture
     cat > c.md <<EOC
@@ -193,7 +174,7 @@ EOC
     validate_sarif r.sarif 2>err.txt || fail "r.sarif is not valid SARIF 2.1.0: $(tail -3 err.txt)"
     checks=$((checks + 1))
     got=$(sarif_results r.sarif)
-    [ "$got" = "broken:error:5:3 redirect:warning:6:3 blocked:warning:7:5 timeout:warning:8:3 broken:error:10:3" ] ||
+    [ "$got" = "broken:error:5:3 redirect:warning:6:3 title-mismatch:warning:6:3 blocked:warning:7:5 timeout:warning:8:3 broken:error:10:3" ] ||
         fail "SARIF results: $got"
     expect_in r.sarif '"tool":{"driver":{"name":"refdex","version":"'
     expect_in r.sarif '"artifactLocation":{"uri":"c.md"}'
@@ -202,7 +183,7 @@ EOC
     # --strict: a timeout and a wall are errors
     expect_exit 1 "$REFDEX" check c.md --allow-private --timeout 1s --format sarif --strict -o s.sarif
     checks=$((checks + 1))
-    [ "$(sarif_results s.sarif)" = "broken:error:5:3 redirect:warning:6:3 blocked:error:7:5 timeout:error:8:3 broken:error:10:3" ] ||
+    [ "$(sarif_results s.sarif)" = "broken:error:5:3 redirect:warning:6:3 title-mismatch:error:6:3 blocked:error:7:5 timeout:error:8:3 broken:error:10:3" ] ||
         fail "SARIF results with --strict: $(sarif_results s.sarif)"
     # report --format sarif says the same of the stored run
     expect_exit 1 "$REFDEX" report c.md --format sarif --strict -o t.sarif

@@ -94,3 +94,26 @@ run_case() {
     echo "0 passed, 1 failed"
     exit 1
 }
+
+# validate_sarif FILE: FILE is valid against the OASIS SARIF 2.1.0 schema
+# shipped in tests/data (sarif-2.1/schema/sarif-schema-2.1.0.json of
+# oasis-tcs/sarif-spec)
+validate_sarif() {
+    python3 - "$DATA/sarif-schema-2.1.0.json" "$1" <<'EOP'
+import json, sys, jsonschema
+schema, doc = (json.load(open(p)) for p in sys.argv[1:3])
+jsonschema.Draft4Validator.check_schema(schema)
+jsonschema.validate(doc, schema, cls=jsonschema.Draft4Validator)
+EOP
+}
+# sarif_results FILE: "ruleId:level:line:col" of each result
+sarif_results() {
+    python3 -c '
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
+print(" ".join("%s:%s:%d:%d" % (r["ruleId"], r["level"],
+      r["locations"][0]["physicalLocation"]["region"]["startLine"],
+      r["locations"][0]["physicalLocation"]["region"]["startColumn"])
+      for r in run["results"] if rules[r["ruleIndex"]] == r["ruleId"]))' "$1"
+}

@@ -97,6 +97,17 @@ case_findings_formats() {
     expect_exit 1 "$REFDEX" report catalog.md --format junit --strict
     expect_in out.txt 'failures="7"'
     expect_in out.txt '<failure type="findings" message="the page has findings">catalog.md:19:3: canonical-differs (error): '
+    # SARIF: a result per finding, a rule per kind, a warning (an error with --strict)
+    expect_exit 0 "$REFDEX" report catalog.md --format sarif -o r.sarif
+    checks=$((checks + 1))
+    validate_sarif r.sarif 2>err.txt || fail "r.sarif is not valid SARIF 2.1.0: $(tail -3 err.txt)"
+    checks=$((checks + 1))
+    got=$(sarif_results r.sarif)
+    [ "$got" = "fragment-missing:warning:8:3 soft-404:warning:12:3 soft-404:warning:13:3 soft-404:warning:14:3 redirect:warning:15:3 soft-404:warning:15:3 redirect:warning:16:3 soft-404:warning:16:3 canonical-differs:warning:19:3" ] ||
+        fail "SARIF findings: $got"
+    expect_in r.sarif '"message":{"text":"Fragments nowhere: '"$BASE"'/page/fragments.html#nowhere — no element'
+    expect_exit 1 "$REFDEX" report catalog.md --format sarif --strict -o s.sarif
+    expect_in s.sarif '"ruleId":"soft-404","ruleIndex":9,"level":"error"'
 }
 
 # What the page says of itself is stored with the check, and shown: query
