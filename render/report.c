@@ -508,10 +508,13 @@ static int junit_row(const rd_report_row *r, void *ud)
 static int write_junit(rd_db *db, int64_t run_id, const char *file, const rd_report_summary *s,
                        FILE *out, rd_error *err)
 {
-    xmlBufferPtr buf = xmlBufferCreate();
-    xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+    /* written as it is made (a million links make 200 MB of XML): the
+     * buffer flushes to out and leaves it open */
+    xmlOutputBufferPtr buf = xmlOutputBufferCreateFile(out, NULL);
+    xmlTextWriterPtr w = buf ? xmlNewTextWriter(buf) : NULL;
     if (!w) {
-        xmlBufferFree(buf);
+        if (buf)
+            xmlOutputBufferClose(buf);
         return rd_error_set(err, RD_ENOMEM, "out of memory");
     }
     size_t failures = s->failing;
@@ -547,13 +550,11 @@ static int write_junit(rd_db *db, int64_t run_id, const char *file, const rd_rep
         xmlTextWriterEndElement(w);
         xmlTextWriterEndElement(w);
     }
-    xmlTextWriterEndDocument(w); /* closes the open elements */
-    xmlFreeTextWriter(w);
+    if (xmlTextWriterEndDocument(w) < 0) /* closes the open elements */
+        j.failed = 1;
+    xmlFreeTextWriter(w); /* and its buffer, flushed */
     if (rc == RD_OK && j.failed)
         rc = rd_error_set(err, RD_EINTERNAL, "writing the JUnit report failed");
-    if (rc == RD_OK)
-        fwrite(xmlBufferContent(buf), 1, (size_t)xmlBufferLength(buf), out);
-    xmlBufferFree(buf);
     return rc;
 }
 
