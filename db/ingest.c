@@ -170,6 +170,18 @@ static int put_url(ingest *in, const rd_entry *e, int64_t *id, rd_ingest_stats *
     return rc;
 }
 
+/* text as the search index takes it (rd_fts_spaced): text itself when it is
+ * ASCII, with nothing to space; else a copy, in *copy to free (NULL when out
+ * of memory). */
+static const char *fts_text(const char *text, char **copy)
+{
+    *copy = NULL;
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+        if (*c >= 0x80)
+            return *copy = rd_fts_spaced(text);
+    return text;
+}
+
 /* Stores the entries of cat (a section of the catalog, or all of it). */
 static int put_entries(ingest *in, const rd_catalog *cat)
 {
@@ -215,7 +227,9 @@ static int put_entries(ingest *in, const rd_catalog *cat)
         rc = step_done(in, st, "storing an entry");
         if (rc < 0)
             break;
-        char *name = rd_fts_spaced(e->name), *desc = rd_fts_spaced(e->description);
+        char *name_copy, *desc_copy;
+        const char *name = fts_text(e->name, &name_copy);
+        const char *desc = fts_text(e->description, &desc_copy);
         if (!name || !desc) {
             rc = rd_error_set(in->err, RD_ENOMEM, "out of memory");
         } else {
@@ -225,8 +239,8 @@ static int put_entries(ingest *in, const rd_catalog *cat)
             sqlite3_bind_text(st, 3, desc, -1, SQLITE_STATIC);
             rc = step_done(in, st, "indexing an entry");
         }
-        free(name);
-        free(desc);
+        free(name_copy);
+        free(desc_copy);
     }
     return rc;
 }
