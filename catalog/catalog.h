@@ -173,6 +173,10 @@ int rd_catalog_stream(const char *file, const char *text, size_t len, long long 
  * frees it), refusing directories and files over max_bytes. */
 int rd_read_file(const char *path, long long max_bytes, char **data, size_t *len, rd_error *err);
 
+/* rd_fnv1a64 of a file's bytes as rd_read_file would read them (refusing
+ * what it refuses), a MiB at a time: not held whole. */
+int rd_hash_file(const char *path, long long max_bytes, uint64_t *hash, rd_error *err);
+
 /* The byte offset of a source position in text (lines end at "\n", "\r\n"
  * or "\r", as cmark counts them); len when it lies past the end. */
 size_t rd_text_offset(const char *text, size_t len, rd_pos pos);

@@ -22,37 +22,84 @@ const char *rd_size_text(long long bytes, char *buf, size_t n)
     return buf;
 }
 
+/* The file at path opened for reading in *fd, when it is a regular file of
+ * at most max_bytes (0: any size); its size in *size. */
+static int open_regular(const char *path, long long max_bytes, int *fd, off_t *size, rd_error *err)
+{
+    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (*fd < 0)
+        return rd_error_set(err, errno == ENOENT ? RD_ENOTFOUND : RD_EINPUT, "%s: %s", path,
+                            strerror(errno));
+    struct stat st;
+    int rc = RD_OK;
+    if (fstat(*fd, &st) < 0) {
+        rc = rd_error_set(err, RD_EINPUT, "%s: %s", path, strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) {
+        rc = rd_error_set(err, RD_EINPUT, "%s: is a directory, not a Markdown file", path);
+    } else if (!S_ISREG(st.st_mode)) {
+        rc = rd_error_set(err, RD_EINPUT, "%s: not a regular file", path);
+    } else if (max_bytes > 0 && st.st_size > max_bytes) {
+        char sz[32], limit[32];
+        rc = rd_error_set(err, RD_EINPUT,
+                          "%s: file is %s, larger than the %s limit (raise it with --max-input)",
+                          path, rd_size_text(st.st_size, sz, sizeof sz),
+                          rd_size_text(max_bytes, limit, sizeof limit));
+    }
+    if (rc < 0) {
+        close(*fd);
+        *fd = -1;
+    }
+    *size = rc < 0 ? 0 : st.st_size;
+    return rc;
+}
+
+int rd_hash_file(const char *path, long long max_bytes, uint64_t *hash, rd_error *err)
+{
+    int fd;
+    off_t size;
+    int rc = open_regular(path, max_bytes, &fd, &size, err);
+    if (rc < 0)
+        return rc;
+    enum { CHUNK = 1 << 20 };
+    char *buf = malloc(CHUNK);
+    if (!buf) {
+        close(fd);
+        return rd_error_set(err, RD_ENOMEM, "%s: out of memory", path);
+    }
+    uint64_t h = rd_fnv1a64("", 0);
+    long long n = 0;
+    for (;;) {
+        ssize_t r = read(fd, buf, CHUNK);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            rc = rd_error_set(err, RD_EINPUT, "%s: %s", path, strerror(errno));
+            break;
+        }
+        if (r == 0)
+            break;
+        if (max_bytes > 0 && (n += r) > max_bytes) { /* the file grew while we read it */
+            rc = rd_error_set(err, RD_EINPUT, "%s: file is larger than the limit", path);
+            break;
+        }
+        h = rd_fnv1a64_more(h, buf, (size_t)r);
+    }
+    free(buf);
+    close(fd);
+    *hash = h;
+    return rc;
+}
+
 int rd_read_file(const char *path, long long max_bytes, char **data, size_t *len, rd_error *err)
 {
     *data = NULL;
     *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return rd_error_set(err, errno == ENOENT ? RD_ENOTFOUND : RD_EINPUT, "%s: %s", path,
-                            strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) < 0) {
-        int e = errno;
-        close(fd);
-        return rd_error_set(err, RD_EINPUT, "%s: %s", path, strerror(e));
-    }
-    if (S_ISDIR(st.st_mode)) {
-        close(fd);
-        return rd_error_set(err, RD_EINPUT, "%s: is a directory, not a Markdown file", path);
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return rd_error_set(err, RD_EINPUT, "%s: not a regular file", path);
-    }
-    if (max_bytes > 0 && st.st_size > max_bytes) {
-        char size[32], limit[32];
-        close(fd);
-        return rd_error_set(err, RD_EINPUT,
-                            "%s: file is %s, larger than the %s limit (raise it with --max-input)",
-                            path, rd_size_text(st.st_size, size, sizeof size),
-                            rd_size_text(max_bytes, limit, sizeof limit));
-    }
-    size_t cap = (size_t)st.st_size + 1, n = 0;
+    int fd;
+    off_t size;
+    int rc = open_regular(path, max_bytes, &fd, &size, err);
+    if (rc < 0)
+        return rc;
+    size_t cap = (size_t)size + 1, n = 0;
     char *buf = malloc(cap);
     if (!buf) {
         close(fd);

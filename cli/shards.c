@@ -34,17 +34,15 @@ int rd_cmd_merge(rd_config *cfg)
  * it: otherwise the report's FILE:LINE:COL would point at the wrong lines. */
 static int same_catalog(const rd_config *cfg, const rd_run_info *info)
 {
-    char *text = NULL;
-    size_t len = 0;
+    uint64_t h;
     rd_error err = {0};
-    int rc = rd_read_file(cfg->file, cfg->max_input, &text, &len, &err);
+    int rc = rd_hash_file(cfg->file, cfg->max_input, &h, &err);
     if (rc < 0) {
         rd_cli_error(&err);
         return rd_exit_for(rc);
     }
     char hash[17];
-    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)rd_fnv1a64(text, len));
-    free(text);
+    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)h);
     if (strcmp(hash, info->catalog_hash)) {
         fprintf(stderr,
                 "refdex: %s is not the catalog %s holds (source %s, the file's %s): edited "

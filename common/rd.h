@@ -103,6 +103,9 @@ const char *rd_plural(long long n, const char *one, const char *many);
 /* FNV-1a, 64 bits, of data[0..n): how a database names the catalog source it
  * holds (two shard databases of one catalog have the same). */
 uint64_t rd_fnv1a64(const void *data, size_t n);
+/* The same, going on from h, the hash of the bytes before data (so that
+ * rd_fnv1a64(ab) = rd_fnv1a64_more(rd_fnv1a64(a), b)). */
+uint64_t rd_fnv1a64_more(uint64_t h, const void *data, size_t n);
 
 enum { RD_MAX_SHARDS = 1000 };
 

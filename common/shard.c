@@ -9,13 +9,17 @@
 
 #include "rd.h"
 
-uint64_t rd_fnv1a64(const void *data, size_t n)
+uint64_t rd_fnv1a64_more(uint64_t h, const void *data, size_t n)
 {
     const unsigned char *p = data;
-    uint64_t h = 14695981039346656037ULL;
     for (size_t i = 0; i < n; i++)
         h = (h ^ p[i]) * 1099511628211ULL;
     return h;
+}
+
+uint64_t rd_fnv1a64(const void *data, size_t n)
+{
+    return rd_fnv1a64_more(14695981039346656037ULL, data, n);
 }
 
 int rd_shard_of_host(const char *host, int shards)

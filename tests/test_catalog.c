@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "catalog/catalog.h"
 #include "catalog/internal.h"
@@ -275,6 +276,34 @@ RD_TEST(bad_input_is_refused)
         if (strncmp(err.msg, bad[i].msg, strlen(bad[i].msg)))
             fprintf(stderr, "  got: %s\n", err.msg);
     }
+}
+
+/* A file hashed a MiB at a time gives the hash of its bytes read whole, and
+ * refuses what reading it would. */
+RD_TEST(hash_file_in_chunks)
+{
+    char path[] = "/tmp/refdex-hash-XXXXXX";
+    int fd = mkstemp(path);
+    REQUIRE(fd >= 0);
+    size_t len = (5u << 20) / 2 + 7; /* two and a half MiB and a bit */
+    char *text = malloc(len);
+    REQUIRE(text);
+    for (size_t i = 0; i < len; i++)
+        text[i] = (char)('a' + (i * 7919) % 26);
+    REQUIRE(write(fd, text, len) == (ssize_t)len);
+    close(fd);
+    uint64_t h = 0;
+    rd_error err = {0};
+    CHECK_INT(rd_hash_file(path, 0, &h, &err), RD_OK);
+    CHECK(h == rd_fnv1a64(text, len));
+    CHECK(rd_fnv1a64_more(rd_fnv1a64("foo", 3), "bar", 3) == rd_fnv1a64("foobar", 6));
+    CHECK_INT(rd_hash_file(path, 1 << 20, &h, &err), RD_EINPUT);
+    CHECK(strstr(err.msg, "larger than the 1.0 MiB limit") != NULL);
+    CHECK_INT(rd_hash_file("/tmp", 0, &h, &err), RD_EINPUT);
+    CHECK(strstr(err.msg, "is a directory") != NULL);
+    unlink(path);
+    CHECK_INT(rd_hash_file(path, 0, &h, &err), RD_ENOTFOUND);
+    free(text);
 }
 
 RD_TEST(deep_nesting_is_refused)
