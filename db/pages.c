@@ -121,32 +121,37 @@ struct rd_pages {
     json_nest nest;
 };
 
+/* A check's findings for the entry, looked into only when it has any (most
+ * have none): as lines, and as index.json's array. */
+#define FINDINGS_LINES                                                                             \
+    "CASE WHEN k.findings IS NOT NULL THEN " RD_ENTRY_FINDINGS_LINES("k", "e") " END"
+#define FINDINGS_JSON                                                                              \
+    "CASE WHEN k.findings IS NULL THEN json('[]') ELSE " RD_ENTRY_FINDINGS_JSON("k", "e") " END"
+/* An entry's object in index.json (render/index.schema.json). */
+#define ENTRY_JSON                                                                                 \
+    "json_object('name', e.name, 'url', " RD_URL_RAW ", 'normalised_url', u.url,"                  \
+    " 'description', e.description, 'line', e.line, 'col', e.col,"                                 \
+    " 'check', CASE WHEN k.id IS NULL THEN NULL ELSE json_object('result', k.result,"              \
+    " 'status', k.status_code, 'final_url', k.final_url, 'checked_at', k.checked_at,"              \
+    " 'title', k.title, 'findings', " FINDINGS_JSON ") END,"                                       \
+    " 'archived', CASE WHEN a.url_id IS NULL THEN NULL ELSE json_object('url', a.snapshot_url,"    \
+    " 'date', a.snapshot_at) END,"                                                                 \
+    " 'repo', json(" RD_REPO_JSON "), 'sub_entries', json('[]'))"
+
 int rd_pages_open(rd_db *db, rd_pages **out, rd_error *err)
 {
     /* sub-entries share their parent's category, so catalog order (ord) puts
-     * each right after its parent */
-    /* each row also carries the entry's object of index.json, read with the
-     * same joins (its sub_entries empty: the rows after it fill them) */
+     * each right after its parent; each row also carries the entry's object
+     * of index.json, read with the same joins (its sub_entries empty: the
+     * rows after it fill them) */
     static const char entries[] =
         "SELECT e.id, e.depth, e.name, u.url, " RD_URL_RAW ", e.description, e.line, k.result,"
         " coalesce(k.status_code, 0), k.final_url, k.checked_at, k.error,"
         " coalesce(" RD_FAILING_RUNS ", 0), " RD_FAILING_SINCE ", a.snapshot_url, a.snapshot_at,"
         " r.name, r.stars, r.pushed_at, coalesce(r.archived, 0), coalesce(r.gone, 0),"
-        " k.title, " RD_ENTRY_FINDINGS_LINES(
-            "k",
-            "e") ", json_object("
-                 " 'name', e.name, 'url', " RD_URL_RAW ", 'normalised_url', u.url,"
-                 " 'description', e.description, 'line', e.line, 'col', e.col,"
-                 " 'check', CASE WHEN k.id IS NULL THEN NULL ELSE json_object('result', k.result,"
-                 "   'status', k.status_code, 'final_url', k.final_url, 'checked_at', k.checked_at,"
-                 "   'title', k.title, 'findings', " RD_ENTRY_FINDINGS_JSON(
-                     "k", "e") ") END,"
-                               " 'archived', CASE WHEN a.url_id IS NULL THEN NULL ELSE "
-                               "json_object('url',"
-                               "   a.snapshot_url, 'date', a.snapshot_at) END,"
-                               " 'repo', json(" RD_REPO_JSON "), 'sub_entries', json('[]'))"
-                               " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK
-                                   ARCHIVED RD_REPO_JOIN " WHERE e.category_id = ?1 ORDER BY e.ord";
+        " k.title, " FINDINGS_LINES ", " ENTRY_JSON " FROM entries e"
+        " LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK ARCHIVED RD_REPO_JOIN
+        " WHERE e.category_id = ?1 ORDER BY e.ord";
     static const char category[] =
         "SELECT json_object("
         " 'name', c.name, 'slug', c.slug, 'path', c.path, 'kind', c.kind, 'level', c.level,"
