@@ -458,11 +458,8 @@ static void add_nav(site *s, xmlNodePtr layout)
     xmlNodePtr details = rd_el(nav, "details", NULL);
     rd_attr(details, "id", "toc");
     xmlNodePtr summary = rd_el(details, "summary", "Categories");
-    size_t shown = 0;
-    for (size_t i = 0; i < s->n; i++)
-        shown += s->cats[i].in_nav;
     char count[32];
-    snprintf(count, sizeof count, "%zu", shown);
+    snprintf(count, sizeof count, "%lld", (long long)s->sum.categories);
     rd_attr(rd_el(summary, "span", count), "class", "count");
     xmlNodePtr lists[RD_MAX_DEPTH + 2] = {0}, last_li[RD_MAX_DEPTH + 2] = {0};
     lists[0] = rd_el(details, "ul", NULL);
@@ -678,6 +675,11 @@ static int read_categories(site *s)
                 s->cats[s->cats[i].unit].on_page[st] += s->cats[i].info.nstatus[st];
         }
     mark_nav(s);
+    /* the header's count of categories is the navigation's: those with
+     * something to show and those above them (not a table of contents) */
+    s->sum.categories = 0;
+    for (size_t i = 0; i < s->n; i++)
+        s->sum.categories += s->cats[i].in_nav;
     return rc;
 }
 
