@@ -695,9 +695,11 @@ int rd_render_site_with(rd_db *db, const char *outdir, const rd_render_opts *opt
     if (rc == RD_OK)
         rc = rd_outdir_open(&s.out, outdir, s.opts.force, err);
     /* one document for every section: a document of its own each would
-     * make (and free) its tables of ids thousands of times */
+     * make (and free) its tables of ids thousands of times; its names
+     * (li, class, href...) are kept once in its dictionary, not copied for
+     * every node */
     if (rc == RD_OK && (s.doc = htmlNewDocNoDtD(NULL, NULL)) &&
-        (s.doc->encoding = xmlStrdup(BAD_CAST "UTF-8")) &&
+        (s.doc->encoding = xmlStrdup(BAD_CAST "UTF-8")) && (s.doc->dict = xmlDictCreate()) &&
         (s.holder = xmlNewDocNode(s.doc, NULL, BAD_CAST "main", NULL)))
         xmlDocSetRootElement(s.doc, s.holder);
     else if (rc == RD_OK)
