@@ -114,6 +114,7 @@ typedef struct json_nest {
 struct rd_pages {
     rd_db *db;
     sqlite3_stmt *entries, *notes, *category;
+    int txn; /* rd_pages_open began the read transaction rd_pages_close ends */
     /* index.json, written as the pages read each category (rd_pages_json_*) */
     FILE *json;
     int64_t json_category; /* the category whose entries go to it; 0: none */
@@ -171,6 +172,13 @@ int rd_pages_open(rd_db *db, rd_pages **out, rd_error *err)
     /* each row is read once: a map of the file would only make the
      * process's memory grow with the database (to 256 MB), read or not */
     int rc = rd_db_exec(db, "PRAGMA mmap_size = 0", err);
+    /* one read transaction until rd_pages_close: every page reads the same
+     * snapshot, and a statement does not take and release its locks (and
+     * look for a journal) each time it runs, 15,000 times for 100,000
+     * entries */
+    if (rc == RD_OK && sqlite3_get_autocommit(db->h) &&
+        (rc = rd_db_exec(db, "BEGIN", err)) == RD_OK)
+        p->txn = 1;
     if (rc == RD_OK)
         rc = rd_db_prepare(db, entries, &p->entries, err);
     if (rc == RD_OK)
@@ -192,6 +200,8 @@ void rd_pages_close(rd_pages *p)
     sqlite3_finalize(p->entries);
     sqlite3_finalize(p->notes);
     sqlite3_finalize(p->category);
+    if (p->txn) /* a read transaction: ending it cannot lose anything */
+        sqlite3_exec(p->db->h, "COMMIT", NULL, NULL, NULL);
     free(p);
 }
 

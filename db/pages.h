@@ -68,7 +68,9 @@ typedef struct rd_site_entry {
 
 /* What the pages read of each category, with its statements prepared once
  * (a site of 50,000 categories reads 100,000 times). Open it with
- * rd_pages_open and close it with rd_pages_close (NULL is harmless). */
+ * rd_pages_open and close it with rd_pages_close (NULL is harmless); in
+ * between, the connection reads in one transaction (when it was in none),
+ * so everything read from it is of one snapshot. */
 typedef struct rd_pages rd_pages;
 int rd_pages_open(rd_db *db, rd_pages **out, rd_error *err);
 void rd_pages_close(rd_pages *p);
