@@ -385,7 +385,13 @@ static void w_attr(section *s, const char *name, const char *value)
  * leaves nothing to escape. */
 static void w_href(section *s, const char *url)
 {
-    xmlChar *enc = xmlEncodeEntitiesReentrant(s->sec->doc, BAD_CAST url), *tmp = enc;
+    /* (a URL of none of <, > and & and no control character is its own
+     * escaping: most are) */
+    int plain = 1;
+    for (const unsigned char *c = (const unsigned char *)url; plain && *c; c++)
+        plain = *c >= 0x20 && *c != '<' && *c != '>' && *c != '&';
+    xmlChar *enc = plain ? NULL : xmlEncodeEntitiesReentrant(s->sec->doc, BAD_CAST url);
+    const xmlChar *tmp = plain ? BAD_CAST url : enc;
     while (tmp && IS_BLANK_CH(*tmp))
         tmp++;
     xmlChar *escaped = tmp ? xmlURIEscapeStr(tmp, BAD_CAST "@/:=?;#%&,+") : NULL;
