@@ -2,7 +2,7 @@
  *
  *     refdex_bench_render CATALOG.md [--repeat N] [--checked]
  *     refdex_bench_render --prepare DB CATALOG.md [--checked]
- *     refdex_bench_render --db DB [--repeat N] [--target-ms MS] [--target-mb MB]
+ *     refdex_bench_render --db DB [--repeat N] [--target-ms MS] [--target-mb MB] [--keep DIR]
  *
  * The first form ingests CATALOG into a fresh database (not timed); with
  * --checked, stores a check for every URL first (every 20th broken, every
@@ -12,7 +12,9 @@
  * the peak RSS of the process. --prepare only makes the database DB (kept);
  * --db renders a database made so, in a process that never parsed or
  * ingested anything, so the peak RSS is render's own (a million entries take
- * half a minute and gigabytes to ingest: they are ingested once). */
+ * half a minute and gigabytes to ingest: they are ingested once). --keep
+ * renders into DIR too, after the timed runs, and keeps it there (to compare
+ * the bytes of two builds). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,7 +131,7 @@ static int prepare(rd_db *db, const char *path, int checked, rd_error *err)
 }
 
 typedef struct args {
-    const char *catalog, *db, *prepare;
+    const char *catalog, *db, *prepare, *keep;
     int repeat, checked;
     double target_ms, target_mb;
 } args;
@@ -147,6 +149,8 @@ static int parse_args(int argc, char **argv, args *a)
             a->db = argv[++i];
         else if (!strcmp(argv[i], "--prepare") && v)
             a->prepare = argv[++i];
+        else if (!strcmp(argv[i], "--keep") && v)
+            a->keep = argv[++i];
         else if (!strcmp(argv[i], "--target-ms") && v)
             a->target_ms = atof(argv[++i]);
         else if (!strcmp(argv[i], "--target-mb") && v)
@@ -169,7 +173,7 @@ int main(int argc, char **argv)
         fprintf(stderr,
                 "usage: %s CATALOG.md [--repeat N] [--checked]\n"
                 "       %s --prepare DB CATALOG.md [--checked]\n"
-                "       %s --db DB [--repeat N] [--target-ms MS] [--target-mb MB]\n",
+                "       %s --db DB [--repeat N] [--target-ms MS] [--target-mb MB] [--keep DIR]\n",
                 argv[0], argv[0], argv[0]);
         return 2;
     }
@@ -204,6 +208,8 @@ int main(int argc, char **argv)
         ms[i] = now_ms() - t0;
         cpu[i] = cpu_ms() - c0;
     }
+    if (rc == RD_OK && a.keep && !a.prepare)
+        rc = rd_render_site(db, a.keep, &err);
     /* after: read before, through the connection's map of the file, the
      * summary would count up to 256 MB of it in render's peak RSS */
     rd_site_summary sum = {0};

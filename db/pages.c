@@ -58,60 +58,112 @@ int rd_db_site_summary(rd_db *db, rd_site_summary *s, rd_error *err)
     return rc < 0 ? rc : summary_row(db, st, s, err);
 }
 
-typedef struct count_cb {
-    int (*cb)(int64_t category_id, const char *result, int64_t n, void *);
-    void *ud;
-} count_cb;
-
-static int count_row(sqlite3_stmt *st, void *ud)
+int rd_db_site_head(rd_db *db, rd_site_summary *s, rd_error *err)
 {
-    count_cb *c = ud;
-    return c->cb(sqlite3_column_int64(st, 0), RD_COL(st, 1), sqlite3_column_int64(st, 2), c->ud);
+    static const char sql[] =
+        "SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM categories), 0, 0, 0,"
+        " coalesce((SELECT max(checked_at) FROM checks WHERE conclusive = 1), ''),"
+        " coalesce((SELECT file FROM catalog WHERE id = 1), ''),"
+        " coalesce((SELECT substr(name, 1, 300) FROM (SELECT name, level FROM categories"
+        "   WHERE kind = 'heading' ORDER BY ord LIMIT 1) WHERE level = 1), ''),"
+        " coalesce((SELECT outcome = 'offline' FROM runs ORDER BY id DESC LIMIT 1), 0)";
+    sqlite3_stmt *st;
+    memset(s, 0, sizeof *s);
+    int rc = rd_db_prepare(db, sql, &st, err);
+    return rc < 0 ? rc : summary_row(db, st, s, err);
 }
 
-int rd_db_status_counts(rd_db *db,
-                        int (*cb)(int64_t category_id, const char *result, int64_t n, void *),
-                        void *ud, rd_error *err)
+typedef struct link_cb {
+    int (*cb)(const rd_link_row *, void *);
+    void *ud;
+} link_cb;
+
+static int link_row(sqlite3_stmt *st, void *ud)
 {
-    static const char sql[] = "SELECT e.category_id, k.result, count(*)"
-                              " FROM entries e JOIN urls u ON u.id = e.url_id" LATEST_CHECK
-                              " GROUP BY e.category_id, k.result";
+    link_cb *c = ud;
+    rd_link_row r = {
+        .category_id = sqlite3_column_int64(st, 0),
+        .url_id = sqlite3_column_int64(st, 1),
+        .result = RD_COL(st, 2),
+        .checked_at = RD_COL(st, 3),
+        .checked = sqlite3_column_type(st, 4) != SQLITE_NULL,
+    };
+    return c->cb(&r, c->ud);
+}
+
+int rd_db_link_rows(rd_db *db, int (*cb)(const rd_link_row *, void *), void *ud, rd_error *err)
+{
+    static const char sql[] = "SELECT e.category_id, e.url_id, k.result, k.checked_at, k.id"
+                              " FROM entries e" LATEST_CHECK " ORDER BY e.url_id";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)
         return rc;
-    count_cb c = {cb, ud};
-    return rd_db_each(db, st, count_row, &c, "counting statuses", err);
+    link_cb c = {cb, ud};
+    return rd_db_each(db, st, link_row, &c, "counting links", err);
 }
+
+typedef struct json_nest {
+    FILE *out;
+    int base; /* the category's top depth */
+    int open; /* entries whose sub_entries are open */
+    int bad;
+    char items[RD_MAX_DEPTH + 2]; /* whether the open array at each level has items */
+} json_nest;
 
 struct rd_pages {
     rd_db *db;
-    sqlite3_stmt *entries, *notes, *summary;
+    sqlite3_stmt *entries, *notes, *category;
+    int txn; /* rd_pages_open began the read transaction rd_pages_close ends */
+    /* index.json, written as the pages read each category (rd_pages_json_*) */
+    FILE *json;
+    int64_t json_category; /* the category whose entries go to it; 0: none */
+    int64_t json_n;        /* categories written */
+    json_nest nest;
 };
+
+/* A check's findings for the entry, looked into only when it has any (most
+ * have none): as lines, and as index.json's array. */
+#define FINDINGS_LINES                                                                             \
+    "CASE WHEN k.findings IS NOT NULL THEN " RD_ENTRY_FINDINGS_LINES("k", "e") " END"
+#define FINDINGS_JSON                                                                              \
+    "CASE WHEN k.findings IS NULL THEN json('[]') ELSE " RD_ENTRY_FINDINGS_JSON("k", "e") " END"
+/* An entry's object in index.json (render/index.schema.json). */
+#define ENTRY_JSON                                                                                 \
+    "json_object('name', e.name, 'url', " RD_URL_RAW ", 'normalised_url', u.url,"                  \
+    " 'description', e.description, 'line', e.line, 'col', e.col,"                                 \
+    " 'check', CASE WHEN k.id IS NULL THEN NULL ELSE json_object('result', k.result,"              \
+    " 'status', k.status_code, 'final_url', k.final_url, 'checked_at', k.checked_at,"              \
+    " 'title', k.title, 'findings', " FINDINGS_JSON ") END,"                                       \
+    " 'archived', CASE WHEN a.url_id IS NULL THEN NULL ELSE json_object('url', a.snapshot_url,"    \
+    " 'date', a.snapshot_at) END,"                                                                 \
+    " 'repo', json(" RD_REPO_JSON "), 'sub_entries', json('[]'))"
 
 int rd_pages_open(rd_db *db, rd_pages **out, rd_error *err)
 {
     /* sub-entries share their parent's category, so catalog order (ord) puts
-     * each right after its parent */
+     * each right after its parent; each row also carries the entry's object
+     * of index.json, read with the same joins (its sub_entries empty: the
+     * rows after it fill them) */
     static const char entries[] =
         "SELECT e.id, e.depth, e.name, u.url, " RD_URL_RAW ", e.description, e.line, k.result,"
         " coalesce(k.status_code, 0), k.final_url, k.checked_at, k.error,"
         " coalesce(" RD_FAILING_RUNS ", 0), " RD_FAILING_SINCE ", a.snapshot_url, a.snapshot_at,"
         " r.name, r.stars, r.pushed_at, coalesce(r.archived, 0), coalesce(r.gone, 0),"
-        " k.title, " RD_ENTRY_FINDINGS_LINES(
-            "k", "e") " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK ARCHIVED
-            RD_REPO_JOIN " WHERE e.category_id = ?1 ORDER BY e.ord";
+        " k.title, " FINDINGS_LINES ", " ENTRY_JSON " FROM entries e"
+        " LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK ARCHIVED RD_REPO_JOIN
+        " WHERE e.category_id = ?1 ORDER BY e.ord";
+    static const char category[] =
+        "SELECT json_object("
+        " 'name', c.name, 'slug', c.slug, 'path', c.path, 'kind', c.kind, 'level', c.level,"
+        " 'description', c.description, 'url', c.url_raw,"
+        " 'parent', (SELECT p.path FROM categories p WHERE p.id = c.parent_id), 'line', c.line,"
+        " 'notes', (SELECT json_group_array(json_object('kind', n.kind, 'markdown', n.markdown,"
+        "   'line', n.line)) FROM (SELECT * FROM notes WHERE category_id = c.id ORDER BY ord) n),"
+        " 'entries', json('[]'))"
+        " FROM categories c WHERE c.id = ?1";
     static const char notes[] =
         "SELECT kind, markdown, line FROM notes WHERE category_id = ?1 ORDER BY ord";
-    static const char summary[] =
-        "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL"
-        "  SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id)"
-        "SELECT count(*), (SELECT count(*) FROM sub), count(DISTINCT e.url_id),"
-        " count(DISTINCT CASE WHEN k.id IS NOT NULL THEN e.url_id END),"
-        " count(DISTINCT CASE WHEN rd_fails(k.result, 0) THEN e.url_id END),"
-        " coalesce(max(k.checked_at), ''), '', '',"
-        " coalesce((SELECT outcome = 'offline' FROM runs ORDER BY id DESC LIMIT 1), 0)"
-        " FROM sub JOIN entries e ON e.category_id = sub.id" LATEST_CHECK;
     rd_pages *p = calloc(1, sizeof *p);
     *out = NULL;
     if (!p)
@@ -120,12 +172,19 @@ int rd_pages_open(rd_db *db, rd_pages **out, rd_error *err)
     /* each row is read once: a map of the file would only make the
      * process's memory grow with the database (to 256 MB), read or not */
     int rc = rd_db_exec(db, "PRAGMA mmap_size = 0", err);
+    /* one read transaction until rd_pages_close: every page reads the same
+     * snapshot, and a statement does not take and release its locks (and
+     * look for a journal) each time it runs, 15,000 times for 100,000
+     * entries */
+    if (rc == RD_OK && sqlite3_get_autocommit(db->h) &&
+        (rc = rd_db_exec(db, "BEGIN", err)) == RD_OK)
+        p->txn = 1;
     if (rc == RD_OK)
         rc = rd_db_prepare(db, entries, &p->entries, err);
     if (rc == RD_OK)
         rc = rd_db_prepare(db, notes, &p->notes, err);
     if (rc == RD_OK)
-        rc = rd_db_prepare(db, summary, &p->summary, err);
+        rc = rd_db_prepare(db, category, &p->category, err);
     if (rc < 0) {
         rd_pages_close(p);
         return rc;
@@ -140,7 +199,9 @@ void rd_pages_close(rd_pages *p)
         return;
     sqlite3_finalize(p->entries);
     sqlite3_finalize(p->notes);
-    sqlite3_finalize(p->summary);
+    sqlite3_finalize(p->category);
+    if (p->txn) /* a read transaction: ending it cannot lose anything */
+        sqlite3_exec(p->db->h, "COMMIT", NULL, NULL, NULL);
     free(p);
 }
 
@@ -160,21 +221,14 @@ static int each_of(rd_pages *p, sqlite3_stmt *st, int64_t category_id,
     return rc;
 }
 
-int rd_pages_summary(rd_pages *p, int64_t category_id, rd_site_summary *s, rd_error *err)
-{
-    memset(s, 0, sizeof *s);
-    sqlite3_reset(p->summary);
-    sqlite3_bind_int64(p->summary, 1, category_id);
-    int rc = read_summary(p->db, p->summary, s, err);
-    sqlite3_reset(p->summary);
-    return rc;
-}
-
 typedef struct site_entry_cb {
     int (*cb)(const rd_site_entry *, void *);
     void *ud;
-    int base; /* the category's top depth, from its first row */
+    int base;        /* the category's top depth, from its first row */
+    json_nest *json; /* where its index.json object goes, or NULL */
 } site_entry_cb;
+
+static void json_entry(json_nest *j, int depth, const char *obj);
 
 static int site_entry_row(sqlite3_stmt *st, void *ud)
 {
@@ -182,6 +236,8 @@ static int site_entry_row(sqlite3_stmt *st, void *ud)
     int depth = sqlite3_column_int(st, 1);
     if (c->base < 0)
         c->base = depth;
+    if (c->json)
+        json_entry(c->json, depth, RD_COL(st, 23));
     rd_site_entry e = {
         .id = sqlite3_column_int64(st, 0),
         .depth = depth - c->base,
@@ -213,7 +269,7 @@ static int site_entry_row(sqlite3_stmt *st, void *ud)
 int rd_pages_entries(rd_pages *p, int64_t category_id, int (*cb)(const rd_site_entry *, void *),
                      void *ud, rd_error *err)
 {
-    site_entry_cb c = {cb, ud, -1};
+    site_entry_cb c = {cb, ud, -1, p->json && p->json_category == category_id ? &p->nest : NULL};
     return each_of(p, p->entries, category_id, site_entry_row, &c, "reading entries", err);
 }
 
@@ -248,21 +304,11 @@ static int open_object(const char *obj, FILE *out)
     return 1;
 }
 
-typedef struct json_nest {
-    FILE *out;
-    int base; /* the category's top depth */
-    int open; /* entries whose sub_entries are open */
-    int bad;
-    char items[RD_MAX_DEPTH + 2]; /* whether the open array at each level has items */
-} json_nest;
-
-/* One entry, in catalog order: it closes the entries above it that it is
- * not under, then opens its own object, whose sub_entries the next rows
- * fill. */
-static int json_entry_row(sqlite3_stmt *st, void *ud)
+/* One entry, in catalog order, of depth `depth` with its object obj: it
+ * closes the entries above it that it is not under, then opens its own
+ * object, whose sub_entries the next rows fill. */
+static void json_entry(json_nest *j, int depth, const char *obj)
 {
-    json_nest *j = ud;
-    int depth = sqlite3_column_int(st, 0);
     if (j->base < 0)
         j->base = depth;
     int d = depth - j->base;
@@ -271,95 +317,73 @@ static int json_entry_row(sqlite3_stmt *st, void *ud)
     if (j->items[j->open])
         fputc(',', j->out);
     j->items[j->open] = 1;
-    if (!open_object(RD_COL(st, 1), j->out))
-        return j->bad = RD_EINTERNAL;
+    if (!open_object(obj, j->out)) {
+        j->bad = 1;
+        return;
+    }
     if (j->open < RD_MAX_DEPTH)
         j->items[++j->open] = 0;
     else
         fputs("]}", j->out); /* deeper than the parser allows: not nested further */
-    return 0;
 }
 
-typedef struct json_index {
-    rd_db *db;
-    sqlite3_stmt *entries;
-    FILE *out;
-    int n, bad;
-    rd_error *err;
-} json_index;
-
-/* One category: its object with its entries streamed into it. */
-static int json_category_row(sqlite3_stmt *st, void *ud)
+int rd_pages_json_begin(rd_pages *p, FILE *out, rd_error *err)
 {
-    json_index *x = ud;
-    if (x->n++)
-        fputc(',', x->out);
-    if (!open_object(RD_COL(st, 1), x->out))
-        return x->bad = RD_EINTERNAL;
-    json_nest j = {.out = x->out, .base = -1};
-    sqlite3_reset(x->entries);
-    sqlite3_bind_int64(x->entries, 1, sqlite3_column_int64(st, 0));
-    int rc = RD_OK, s;
-    while (rc == RD_OK && (s = sqlite3_step(x->entries)) == SQLITE_ROW)
-        rc = json_entry_row(x->entries, &j);
-    if (rc == RD_OK && s != SQLITE_DONE)
-        rc = rd_db_fail(x->db, x->err, "building JSON");
-    for (; j.open > 0; j.open--)
-        fputs("]}", x->out);
-    fputs("]}", x->out);
-    sqlite3_reset(x->entries);
-    if (j.bad)
-        x->bad = j.bad;
-    return rc;
-}
-
-int rd_db_index_json(rd_db *db, FILE *out, rd_error *err)
-{
-    /* each object ends with an empty array (a category's entries, an
-     * entry's sub_entries) that the rows after it fill: the index is
-     * written as it is read, never one string, and nothing is kept but the
-     * depth of the entry being written */
     static const char head[] =
         "SELECT rtrim(json_object('generator', 'refdex', 'schema_version', 3,"
         " 'catalog', (SELECT file FROM catalog WHERE id = 1)), '}')";
-    static const char categories[] =
-        "SELECT c.id, json_object("
-        " 'name', c.name, 'slug', c.slug, 'path', c.path, 'kind', c.kind, 'level', c.level,"
-        " 'description', c.description, 'url', c.url_raw,"
-        " 'parent', (SELECT p.path FROM categories p WHERE p.id = c.parent_id), 'line', c.line,"
-        " 'notes', (SELECT json_group_array(json_object('kind', n.kind, 'markdown', n.markdown,"
-        "   'line', n.line)) FROM (SELECT * FROM notes WHERE category_id = c.id ORDER BY ord) n),"
-        " 'entries', json('[]'))"
-        " FROM categories c ORDER BY c.ord";
-    static const char entries[] =
-        "SELECT e.depth, json_object("
-        " 'name', e.name, 'url', " RD_URL_RAW ", 'normalised_url', u.url,"
-        " 'description', e.description, 'line', e.line, 'col', e.col,"
-        " 'check', CASE WHEN k.id IS NULL THEN NULL ELSE json_object('result', k.result,"
-        "   'status', k.status_code, 'final_url', k.final_url, 'checked_at', k.checked_at,"
-        "   'title', k.title, 'findings', " RD_ENTRY_FINDINGS_JSON(
-            "k", "e") ") END,"
-                      " 'archived', CASE WHEN a.url_id IS NULL THEN NULL ELSE json_object('url',"
-                      "   a.snapshot_url, 'date', a.snapshot_at) END,"
-                      " 'repo', json(" RD_REPO_JSON "), 'sub_entries', json('[]'))"
-                      " FROM entries e LEFT JOIN urls u ON u.id = e.url_id" LATEST_CHECK ARCHIVED
-                          RD_REPO_JOIN " WHERE e.category_id = ?1 ORDER BY e.ord";
     char *top = NULL;
-    json_index x = {.db = db, .out = out, .err = err};
-    sqlite3_stmt *st = NULL;
-    int rc = rd_db_select_text(db, head, &top, err);
-    if (rc == RD_OK)
-        rc = rd_db_prepare(db, entries, &x.entries, err);
-    if (rc == RD_OK)
-        rc = rd_db_prepare(db, categories, &st, err);
+    int rc = rd_db_select_text(p->db, head, &top, err);
     if (rc == RD_OK) {
         fprintf(out, "%s,\"categories\":[", top);
-        rc = rd_db_each(db, st, json_category_row, &x, "building JSON", err); /* finalizes st */
-        fputs("]}\n", out);
+        p->json = out;
+        p->json_n = 0;
+        p->nest.bad = 0;
     }
-    if (x.bad)
-        rc = rd_error_set(err, RD_EINTERNAL, "building JSON: an object of an unexpected shape");
-    sqlite3_finalize(x.entries);
     free(top);
     return rc;
+}
+
+int rd_pages_json_category(rd_pages *p, int64_t category_id, rd_error *err)
+{
+    if (!p->json)
+        return RD_OK;
+    sqlite3_reset(p->category);
+    sqlite3_bind_int64(p->category, 1, category_id);
+    int rc = RD_OK;
+    if (sqlite3_step(p->category) != SQLITE_ROW)
+        rc = rd_db_fail(p->db, err, "building JSON");
+    if (rc == RD_OK && p->json_n++)
+        fputc(',', p->json);
+    if (rc == RD_OK && !open_object(RD_COL(p->category, 0), p->json))
+        p->nest.bad = 1;
+    sqlite3_reset(p->category);
+    if (rc == RD_OK) {
+        int bad = p->nest.bad;
+        p->nest = (json_nest){.out = p->json, .base = -1, .bad = bad};
+        p->json_category = category_id;
+    }
+    return rc;
+}
+
+int rd_pages_json_category_end(rd_pages *p)
+{
+    if (!p->json || !p->json_category)
+        return RD_OK;
+    for (; p->nest.open > 0; p->nest.open--)
+        fputs("]}", p->json);
+    fputs("]}", p->json);
+    p->json_category = 0;
+    return RD_OK;
+}
+
+int rd_pages_json_end(rd_pages *p, rd_error *err)
+{
+    if (!p->json)
+        return RD_OK;
+    fputs("]}\n", p->json);
+    p->json = NULL;
+    if (p->nest.bad)
+        return rd_error_set(err, RD_EINTERNAL, "building JSON: an object of an unexpected shape");
+    return RD_OK;
 }

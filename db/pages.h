@@ -22,11 +22,23 @@ typedef struct rd_site_summary {
  * cut to 300 characters. */
 int rd_db_site_summary(rd_db *db, rd_site_summary *s, rd_error *err);
 
-/* Calls cb with each category's entries that have a link, counted by their
- * status (NULL: never checked), sub-entries included. */
-int rd_db_status_counts(rd_db *db,
-                        int (*cb)(int64_t category_id, const char *result, int64_t n, void *),
-                        void *ud, rd_error *err);
+/* rd_db_site_summary without what needs every entry: links, checked and
+ * failing are 0 (render counts them from rd_db_link_rows). */
+int rd_db_site_head(rd_db *db, rd_site_summary *s, rd_error *err);
+
+/* An entry's link and its latest conclusive check, for counting. */
+typedef struct rd_link_row {
+    int64_t category_id;
+    int64_t url_id;         /* 0 for an entry without a link */
+    const char *result;     /* NULL when never checked */
+    const char *checked_at; /* NULL when never checked */
+    int checked;            /* it has a conclusive check */
+} rd_link_row;
+
+/* Calls cb for every entry, sub-entries included, in the order of their
+ * URL (entries without one first), so that the entries sharing a URL come
+ * together: one pass gives every count the page headers show. */
+int rd_db_link_rows(rd_db *db, int (*cb)(const rd_link_row *, void *), void *ud, rd_error *err);
 
 typedef struct rd_site_entry {
     int64_t id;
@@ -56,15 +68,12 @@ typedef struct rd_site_entry {
 
 /* What the pages read of each category, with its statements prepared once
  * (a site of 50,000 categories reads 100,000 times). Open it with
- * rd_pages_open and close it with rd_pages_close (NULL is harmless). */
+ * rd_pages_open and close it with rd_pages_close (NULL is harmless); in
+ * between, the connection reads in one transaction (when it was in none),
+ * so everything read from it is of one snapshot. */
 typedef struct rd_pages rd_pages;
 int rd_pages_open(rd_db *db, rd_pages **out, rd_error *err);
 void rd_pages_close(rd_pages *p);
-
-/* rd_db_site_summary's counts for a category and every category below it:
- * categories counts them (the category itself included); file and title
- * are "". */
-int rd_pages_summary(rd_pages *p, int64_t category_id, rd_site_summary *s, rd_error *err);
 
 /* Entries of one category (not of its sub-categories), in catalog order,
  * each followed by its sub-entries. */
@@ -76,8 +85,16 @@ int rd_pages_notes(rd_pages *p, int64_t category_id,
                    int (*cb)(const char *kind, const char *markdown, int line, void *), void *ud,
                    rd_error *err);
 
-/* Writes the whole index as JSON to out (see render/index.schema.json): one
- * object, its categories written as each comes. */
-int rd_db_index_json(rd_db *db, FILE *out, rd_error *err);
+/* index.json (see render/index.schema.json), written to out as the pages
+ * read the catalog: rd_pages_json_begin writes its top, then for every
+ * category in catalog order (ord) rd_pages_json_category writes the
+ * category's object, rd_pages_entries adds its entries to it as it reads
+ * them, and rd_pages_json_category_end closes it; rd_pages_json_end writes
+ * the end, and fails when an object had a shape it cannot nest. Nothing is
+ * kept but the depth of the entry being written. */
+int rd_pages_json_begin(rd_pages *p, FILE *out, rd_error *err);
+int rd_pages_json_category(rd_pages *p, int64_t category_id, rd_error *err);
+int rd_pages_json_category_end(rd_pages *p);
+int rd_pages_json_end(rd_pages *p, rd_error *err);
 
 #endif

@@ -36,6 +36,10 @@ typedef struct cat {
     int in_nav;                  /* it has content, or a sub-category has */
     size_t unit;                 /* the category whose page it is on; NO_UNIT: the index only */
     size_t on_page[RD_ST_COUNT]; /* a unit's: the entries on its page, by status */
+    /* a unit's: its page's header counts (rd_site_summary's), and the last
+     * URL counted in them */
+    int64_t entries, links, checked, failing, last_url;
+    char last_check[40];
     char page[RD_PAGE_NAME_MAX];
 } cat;
 
@@ -57,11 +61,15 @@ typedef struct site {
     int oom;
     rd_buf section; /* the section being written */
     rd_buf scratch;
+    htmlDocPtr doc; /* where sections are built, one at a time, in holder */
+    xmlNodePtr holder;
     rd_outdir out;
-    rd_outstream *index, *page; /* the files being written */
-    int to_index, to_page;      /* whether the section being made goes to each */
+    rd_outstream *index, *page, *json; /* the files being written */
+    FILE *json_file;                   /* index.json, through json */
+    int to_index, to_page;             /* whether the section being made goes to each */
     rd_buf index_tail, page_tail;
-    int whole; /* index.html holds every section (not only the tree) */
+    int whole;        /* index.html holds every section (not only the tree) */
+    int64_t last_url; /* the last URL counted in the summary */
 } site;
 
 /* ---- page skeletons ---- */
@@ -287,13 +295,37 @@ static int by_id(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int count_status(int64_t category_id, const char *result, int64_t n, void *ud)
+/* One entry's link and status, in the order of their URLs: counted by
+ * status in its category, and as a link (once per URL) in the site's
+ * summary and in its page's. */
+static int count_link(const rd_link_row *r, void *ud)
 {
     site *s = ud;
-    id_index key = {category_id, 0}, *hit = bsearch(&key, s->ids, s->n, sizeof key, by_id);
-    int r = result ? rd_result_parse(result) : -1;
-    if (hit)
-        s->cats[hit->i].info.nstatus[r >= 0 ? r : RD_ST_UNCHECKED] += (size_t)n;
+    id_index key = {r->category_id, 0}, *hit = bsearch(&key, s->ids, s->n, sizeof key, by_id);
+    if (!hit)
+        return 0;
+    cat *c = &s->cats[hit->i], *u = c->unit != NO_UNIT ? &s->cats[c->unit] : NULL;
+    if (u)
+        u->entries++;
+    if (!r->url_id)
+        return 0;
+    int st = r->result ? rd_result_parse(r->result) : -1;
+    c->info.nstatus[st >= 0 ? st : RD_ST_UNCHECKED]++;
+    int checked = r->checked, failing = r->result && rd_result_name_fails(r->result, 0);
+    if (r->url_id != s->last_url) {
+        s->last_url = r->url_id;
+        s->sum.links++;
+        s->sum.checked += checked;
+        s->sum.failing += failing;
+    }
+    if (u && u->last_url != r->url_id) {
+        u->last_url = r->url_id;
+        u->links++;
+        u->checked += checked;
+        u->failing += failing;
+    }
+    if (u && r->checked_at && strcmp(r->checked_at, u->last_check) > 0)
+        snprintf(u->last_check, sizeof u->last_check, "%s", r->checked_at);
     return 0;
 }
 
@@ -311,18 +343,19 @@ static int put_section(void *ud)
     return rc;
 }
 
-/* Builds c's section in a scratch document and writes it with put_section
+static void drop_node(xmlNodePtr n)
+{
+    xmlUnlinkNode(n);
+    xmlFreeNode(n);
+}
+
+/* Builds c's section in s->doc and writes it with put_section
  * (a category with nothing to show leaves only an anchor, so that in-page
  * links to it still land), or, with probe, only finds out whether it has
  * something to show. */
 static int build_section(site *s, cat *c, int probe)
 {
-    htmlDocPtr scratch = htmlNewDocNoDtD(NULL, NULL);
-    if (!scratch)
-        return rd_error_set(s->err, RD_ENOMEM, "out of memory");
-    scratch->encoding = xmlStrdup(BAD_CAST "UTF-8");
-    xmlNodePtr holder = xmlNewDocNode(scratch, NULL, BAD_CAST "main", NULL);
-    xmlDocSetRootElement(scratch, holder);
+    xmlNodePtr holder = s->holder;
     rd_buf_reset(&s->scratch);
     if (c->unit == NO_UNIT)
         rd_buf_printf(&s->scratch, "index.html#%s", c->row.slug);
@@ -348,7 +381,8 @@ static int build_section(site *s, cat *c, int probe)
         rc = rd_error_set(s->err, RD_ENOMEM, "out of memory");
     if (rc == RD_OK && !probe)
         rc = put_section(s);
-    xmlFreeDoc(scratch);
+    while (holder->children) /* an empty holder for the next */
+        drop_node(holder->children);
     return rc;
 }
 
@@ -424,11 +458,8 @@ static void add_nav(site *s, xmlNodePtr layout)
     xmlNodePtr details = rd_el(nav, "details", NULL);
     rd_attr(details, "id", "toc");
     xmlNodePtr summary = rd_el(details, "summary", "Categories");
-    size_t shown = 0;
-    for (size_t i = 0; i < s->n; i++)
-        shown += s->cats[i].in_nav;
     char count[32];
-    snprintf(count, sizeof count, "%zu", shown);
+    snprintf(count, sizeof count, "%lld", (long long)s->sum.categories);
     rd_attr(rd_el(summary, "span", count), "class", "count");
     xmlNodePtr lists[RD_MAX_DEPTH + 2] = {0}, last_li[RD_MAX_DEPTH + 2] = {0};
     lists[0] = rd_el(details, "ul", NULL);
@@ -461,10 +492,12 @@ static void add_nav(site *s, xmlNodePtr layout)
 static int open_page(site *s, size_t i, const char *site_title)
 {
     const cat *c = &s->cats[i];
-    rd_site_summary sum;
-    int rc = rd_pages_summary(s->pages, c->row.id, &sum, s->err);
-    if (rc < 0)
-        return rc;
+    rd_site_summary sum = {.entries = c->entries,
+                           .links = c->links,
+                           .checked = c->checked,
+                           .failing = c->failing,
+                           .offline = s->sum.offline};
+    memcpy(sum.last_check, c->last_check, sizeof sum.last_check);
     rd_buf_reset(&s->scratch);
     rd_buf_printf(&s->scratch, "%s · %s", c->row.name, site_title);
     xmlNodePtr body;
@@ -494,7 +527,7 @@ static int open_page(site *s, size_t i, const char *site_title)
     add_script(body);
     char path[RD_PAGE_NAME_MAX + 16];
     snprintf(path, sizeof path, "c/%s.html", c->page);
-    rc = open_framed(s, doc, main, path, s->page, &s->page_tail);
+    int rc = open_framed(s, doc, main, path, s->page, &s->page_tail);
     xmlFreeDoc(doc);
     return rc;
 }
@@ -532,7 +565,11 @@ static int write_pages(site *s, const char *title)
             s->to_page = 1;
         s->to_index = s->whole || c->unit == NO_UNIT;
         if (rc == RD_OK)
+            rc = rd_pages_json_category(s->pages, c->row.id, s->err);
+        if (rc == RD_OK)
             rc = build_section(s, c, 0);
+        if (rc == RD_OK)
+            rc = rd_pages_json_category_end(s->pages);
     }
     if (rc == RD_OK && s->to_page) {
         s->to_page = 0;
@@ -551,25 +588,39 @@ static ssize_t json_write(void *stream, const char *buf, size_t n)
     return rd_outstream_put(stream, buf, n) == RD_OK ? (ssize_t)n : -1;
 }
 
-/* index.json, written by SQLite through a stream of the folder's own. */
-static int write_json(site *s)
+/* index.json, written by SQLite through a stream of the folder's own as
+ * the pages read each category (rd_pages_json_*). */
+static int json_open(site *s)
 {
-    int rc = rd_outdir_stream(&s->out, "index.json", s->index);
+    int rc = rd_outdir_stream(&s->out, "index.json", s->json);
     if (rc < 0)
         return rc;
-    FILE *f = fopencookie(s->index, "w", (cookie_io_functions_t){.write = json_write});
+    FILE *f = fopencookie(s->json, "w", (cookie_io_functions_t){.write = json_write});
+    if (!f) {
+        rd_outstream_abort(s->json);
+        return rd_error_set(s->err, RD_ENOMEM, "out of memory");
+    }
+    setvbuf(f, NULL, _IOFBF, 1 << 16);
+    s->json_file = f;
+    return rd_pages_json_begin(s->pages, f, s->err);
+}
+
+/* Writes the end of index.json and puts it with the files to put in place,
+ * or (rc not RD_OK) drops it. */
+static int json_close(site *s, int rc)
+{
+    FILE *f = s->json_file;
     if (!f)
-        rc = rd_error_set(s->err, RD_ENOMEM, "out of memory");
-    else
-        setvbuf(f, NULL, _IOFBF, 1 << 16);
+        return rc;
+    s->json_file = NULL;
     if (rc == RD_OK)
-        rc = rd_db_index_json(s->db, f, s->err);
-    int written = f && !ferror(f), closed = f && fclose(f) == 0; /* the last bytes go out here */
+        rc = rd_pages_json_end(s->pages, s->err);
+    int written = !ferror(f), closed = fclose(f) == 0; /* the last bytes go out here */
     if (rc == RD_OK && !(written && closed))
         rc = rd_error_set(s->err, RD_EIO, "%s/index.json: cannot write", s->out.dir);
     if (rc == RD_OK)
-        return rd_outstream_commit(s->index);
-    rd_outstream_abort(s->index);
+        return rd_outstream_commit(s->json);
+    rd_outstream_abort(s->json);
     return rc;
 }
 
@@ -612,12 +663,11 @@ static int read_categories(site *s)
         s->ids[i] = (id_index){s->cats[i].row.id, i};
     if (rc == RD_OK) {
         qsort(s->ids, s->n, sizeof *s->ids, by_id);
-        rc = rd_db_status_counts(s->db, count_status, s, s->err);
-    }
-    if (rc == RD_OK) {
         find_units(s);
-        rc = find_content(s);
+        rc = rd_db_link_rows(s->db, count_link, s, s->err);
     }
+    if (rc == RD_OK)
+        rc = find_content(s);
     for (size_t i = 0; rc == RD_OK && i < s->n; i++)
         for (int st = 0; st < RD_ST_COUNT; st++) {
             s->total[st] += s->cats[i].info.nstatus[st];
@@ -625,6 +675,11 @@ static int read_categories(site *s)
                 s->cats[s->cats[i].unit].on_page[st] += s->cats[i].info.nstatus[st];
         }
     mark_nav(s);
+    /* the header's count of categories is the navigation's: those with
+     * something to show and those above them (not a table of contents) */
+    s->sum.categories = 0;
+    for (size_t i = 0; i < s->n; i++)
+        s->sum.categories += s->cats[i].in_nav;
     return rc;
 }
 
@@ -635,30 +690,44 @@ int rd_render_site_with(rd_db *db, const char *outdir, const rd_render_opts *opt
         s.opts = *opts;
     s.index = calloc(1, sizeof *s.index);
     s.page = calloc(1, sizeof *s.page);
-    int rc = s.index && s.page ? RD_OK : rd_error_set(err, RD_ENOMEM, "out of memory");
+    s.json = calloc(1, sizeof *s.json);
+    int rc = s.index && s.page && s.json ? RD_OK : rd_error_set(err, RD_ENOMEM, "out of memory");
     if (rc == RD_OK)
         rc = rd_outdir_open(&s.out, outdir, s.opts.force, err);
+    /* one document for every section: a document of its own each would
+     * make (and free) its tables of ids thousands of times; its names
+     * (li, class, href...) are kept once in its dictionary, not copied for
+     * every node */
+    if (rc == RD_OK && (s.doc = htmlNewDocNoDtD(NULL, NULL)) &&
+        (s.doc->encoding = xmlStrdup(BAD_CAST "UTF-8")) && (s.doc->dict = xmlDictCreate()) &&
+        (s.holder = xmlNewDocNode(s.doc, NULL, BAD_CAST "main", NULL)))
+        xmlDocSetRootElement(s.doc, s.holder);
+    else if (rc == RD_OK)
+        rc = rd_error_set(err, RD_ENOMEM, "out of memory");
     if (rc == RD_OK) /* first: it reads the database without a map, the summary too */
         rc = rd_pages_open(db, &s.pages, err);
     if (rc == RD_OK)
-        rc = rd_db_site_summary(db, &s.sum, err);
+        rc = rd_db_site_head(db, &s.sum, err);
     int most = s.opts.index_max > 0 ? s.opts.index_max : RD_INDEX_MAX_DEFAULT;
     s.whole = s.sum.entries <= most;
-    if (rc == RD_OK)
+    if (rc == RD_OK) /* and the summary's counts of links */
         rc = read_categories(&s);
     if (rc == RD_OK)
         rc = plan(&s);
     if (rc == RD_OK)
         rc = rd_outdir_begin(&s.out);
     if (rc == RD_OK)
-        rc = write_pages(&s, site_title(&s));
+        rc = json_open(&s);
     if (rc == RD_OK)
-        rc = write_json(&s);
+        rc = write_pages(&s, site_title(&s));
+    rc = json_close(&s, rc);
     if (rc == RD_OK)
         rc = rd_outdir_finish(&s.out);
     if (rc == RD_OK && (s.scratch.oom || s.section.oom))
         rc = rd_error_set(err, RD_ENOMEM, "out of memory");
     rd_pages_close(s.pages);
+    if (s.doc)
+        xmlFreeDoc(s.doc);
     free_categories(&s);
     rd_buf_free(&s.section);
     rd_buf_free(&s.scratch);
@@ -666,6 +735,7 @@ int rd_render_site_with(rd_db *db, const char *outdir, const rd_render_opts *opt
     rd_buf_free(&s.page_tail);
     free(s.index);
     free(s.page);
+    free(s.json);
     rd_outdir_free(&s.out);
     return rc;
 }

@@ -13,7 +13,8 @@
 #include "../common/file.h"
 #include "outdir.h"
 
-#define MANIFEST_HEAD "refdex site manifest 1\n"
+#define MANIFEST_HEAD "refdex site manifest 2\n"
+#define MANIFEST_HEAD_1 "refdex site manifest 1\n" /* its hashes are hash_bytes' */
 #define PAGE_NAME_BOUND 100
 
 /* FNV-1a, 64 bits: tells refdex's bytes from someone else's, not a secret.
@@ -32,9 +33,62 @@ static uint64_t hash_done(uint64_t h)
     return h ? h : 1;
 }
 
-/* The hash of a regular file's bytes (not through a link); 0 when it is not
- * one or cannot be read. */
-static uint64_t hash_file(const char *path)
+/* A file's hash in the manifest (version 2): the bytes as 64-bit words
+ * (little-endian), each mixed in with a multiply, then the length, the
+ * same whatever the pieces they come in. FNV-1a, a byte at a time, was 5
+ * instructions a byte: 0.6 of 12 billion in a render of 100,000 entries. */
+#define WORD_K 0x9e3779b97f4a7c15ULL
+
+static uint64_t mix_word(uint64_t h, uint64_t w)
+{
+    h = (h ^ w) * WORD_K;
+    return h ^ (h >> 29);
+}
+
+static uint64_t load_le(const unsigned char *p)
+{
+    uint64_t w = 0;
+    for (int i = 7; i >= 0; i--) /* compiled to one load on little-endian machines */
+        w = w << 8 | p[i];
+    return w;
+}
+
+static void filehash_init(rd_filehash *f)
+{
+    *f = (rd_filehash){.h = HASH_SEED};
+}
+
+static void filehash_add(rd_filehash *f, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    f->len += n;
+    if (f->n) {
+        while (f->n < 8 && n) {
+            f->tail[f->n++] = *p++;
+            n--;
+        }
+        if (f->n < 8)
+            return;
+        f->h = mix_word(f->h, load_le(f->tail));
+        f->n = 0;
+    }
+    for (; n >= 8; p += 8, n -= 8)
+        f->h = mix_word(f->h, load_le(p));
+    memcpy(f->tail, p, n);
+    f->n = (unsigned)n;
+}
+
+static uint64_t filehash_done(const rd_filehash *f)
+{
+    unsigned char last[8] = {0};
+    memcpy(last, f->tail, f->n);
+    uint64_t h = mix_word(mix_word(f->h, load_le(last)), f->len);
+    return hash_done(mix_word(h, h >> 32));
+}
+
+/* The hash of a regular file's bytes (not through a link), FNV-1a's when
+ * fnv (a manifest of version 1); 0 when it is not one or cannot be read. */
+static uint64_t hash_file(const char *path, int fnv)
 {
     struct stat st;
     if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
@@ -45,11 +99,16 @@ static uint64_t hash_file(const char *path)
     char buf[16384];
     size_t n;
     uint64_t h = HASH_SEED;
+    rd_filehash fh;
+    filehash_init(&fh);
     while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        h = hash_bytes(h, buf, n);
+        if (fnv)
+            h = hash_bytes(h, buf, n);
+        else
+            filehash_add(&fh, buf, n);
     int bad = ferror(f);
     fclose(f);
-    return bad ? 0 : hash_done(h);
+    return bad ? 0 : fnv ? hash_done(h) : filehash_done(&fh);
 }
 
 static int name_char(char c)
@@ -126,9 +185,11 @@ static int read_manifest(rd_outdir *o)
     char *path = join(o->dir, RD_MANIFEST), *text = NULL;
     size_t len = 0, cap = 0;
     struct stat st;
+    /* both heads have the same length */
     int found = path && lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
                 rd_read_file(path, 64 << 20, &text, &len, NULL) == RD_OK &&
-                !strncmp(text, MANIFEST_HEAD, strlen(MANIFEST_HEAD));
+                (!strncmp(text, MANIFEST_HEAD, strlen(MANIFEST_HEAD)) ||
+                 (o->fnv = !strncmp(text, MANIFEST_HEAD_1, strlen(MANIFEST_HEAD_1))));
     int rc = path ? found : RD_ENOMEM;
     for (char *line = found ? text + strlen(MANIFEST_HEAD) : NULL; rc >= 0 && line && *line;) {
         char *end = strchr(line, '\n');
@@ -256,7 +317,9 @@ static int write_manifest(rd_outdir *o, const char *keep)
         rd_buf_printf(&b, "%016llx %s\n", (unsigned long long)o->files[i].hash, o->files[i].path);
     for (size_t i = 0; keep && i < o->nold; i++)
         if (keep[i])
-            rd_buf_printf(&b, "%016llx %s\n", (unsigned long long)o->old[i].hash, o->old[i].path);
+            /* a hash of version 1 is not one of this version's: not known */
+            rd_buf_printf(&b, "%016llx %s\n", (unsigned long long)(o->fnv ? 0 : o->old[i].hash),
+                          o->old[i].path);
     char *path = join(o->dir, RD_MANIFEST);
     int rc = b.oom || !path ? oom(o) : rd_write_file(path, b.data, b.len, 0, NULL, o->err);
     free(path);
@@ -302,7 +365,7 @@ int rd_outdir_stream(rd_outdir *o, const char *path, rd_outstream *s)
     s->old = NULL;
     s->same = 0;
     s->writing = 0;
-    s->hash = HASH_SEED;
+    filehash_init(&s->hash);
     int rc = planned(o, path, &s->f, &s->full);
     if (rc < 0)
         return rc;
@@ -337,7 +400,7 @@ static int diverge(rd_outstream *s)
 
 int rd_outstream_put(rd_outstream *s, const char *data, size_t n)
 {
-    s->hash = hash_bytes(s->hash, data, n);
+    filehash_add(&s->hash, data, n);
     size_t done = 0;
     while (!s->writing && done < n) { /* still the file's own bytes? */
         size_t want = n - done < sizeof s->cmp ? n - done : sizeof s->cmp;
@@ -377,7 +440,7 @@ int rd_outstream_commit(rd_outstream *s)
             o->pending[o->npending++] = s->r;
     }
     if (rc == RD_OK)
-        s->f->hash = hash_done(s->hash);
+        s->f->hash = filehash_done(&s->hash);
     rd_outstream_abort(s);
     return rc;
 }
@@ -432,7 +495,7 @@ int rd_outdir_finish(rd_outdir *o)
             rc = oom(o);
             break;
         }
-        uint64_t now = hash_file(full);
+        uint64_t now = hash_file(full, o->fnv);
         /* still what refdex wrote (or written by a render that was cut short):
          * removed; edited since, replaced by a link or gone: no longer ours */
         if (now && (!o->old[i].hash || now == o->old[i].hash) && unlink(full) < 0 &&

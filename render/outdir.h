@@ -38,7 +38,15 @@ typedef struct rd_outdir {
     rd_replace *pending; /* written, not yet renamed over their targets */
     size_t npending, pcap;
     rd_error *err;
+    int fnv; /* the manifest is of version 1: its hashes are FNV-1a's */
 } rd_outdir;
+
+/* A hash of a file's bytes, fed a piece at a time (outdir.c). */
+typedef struct rd_filehash {
+    uint64_t h, len;
+    unsigned char tail[8]; /* the bytes after the last whole word */
+    unsigned n;
+} rd_filehash;
 
 /* Makes dir when missing and reads its manifest. A folder with entries and
  * no manifest is RD_EUSAGE (naming it) unless force; so is a `c` in it that
@@ -69,8 +77,8 @@ typedef struct rd_outstream {
     size_t same; /* bytes that matched it so far */
     int writing; /* r is open */
     rd_replace r;
-    uint64_t hash;   /* of the pieces so far */
-    char cmp[65536]; /* the old bytes, a block at a time */
+    rd_filehash hash; /* of the pieces so far */
+    char cmp[65536];  /* the old bytes, a block at a time */
 } rd_outstream;
 
 /* Opens the planned path for writing. s is freed by rd_outstream_commit or

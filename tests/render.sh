@@ -395,6 +395,28 @@ case_names() {
     expect_xpath site/c/ref.html 'string(//section[@id="u7f51-u7edc"]//h2/span[@class="path"])' 'ref/网络'
 }
 
+# The header counts the categories the navigation lists (a table of
+# contents, with nothing of its own to show, is in neither), so that the
+# fold on a phone says the same number.
+case_category_count() {
+    cat >catalog.md <<'EOC'
+# Things
+
+## Contents
+
+- [Tools](#tools)
+
+## Tools
+
+- [a](https://a.example/) - A tool.
+EOC
+    expect_exit 0 "$REFDEX" render catalog.md
+    h=site/index.html
+    expect_xpath $h 'string(//details[@id="toc"]/summary/span[@class="count"])' 2
+    expect_xpath $h 'count(//details[@id="toc"]//li)' 2
+    expect_in $h '1 entry in 2 categories'
+}
+
 case_deterministic() {
     cp "$DATA/awesome-go.md" catalog.md
     expect_exit 0 "$REFDEX" render catalog.md --out a
