@@ -429,7 +429,7 @@ static void print_version(void)
 {
     curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
     int xml = atoi(xmlParserVersion);
-    printf("refdex %s\n", RD_VERSION);
+    printf("refdex %s (database schema %d)\n", RD_VERSION, rd_db_schema_latest());
     printf("cmark %s\nsqlite %s\nlibcurl %s\nlibxml2 %d.%d.%d\n", cmark_version_string(),
            rd_db_sqlite_version(), cv->version, xml / 10000, xml / 100 % 100, xml % 100);
 }

@@ -41,6 +41,9 @@ case_version() {
     for lib in "refdex 0." "cmark 0." "sqlite 3." "libcurl " "libxml2 2."; do
         expect_in out.txt "$lib"
     done
+    # the schema version its databases have: what a new one says
+    "$REFDEX" ingest "$DATA/../../catalog.md" --db v.db -q
+    expect_in out.txt "(database schema $(sqlite3 v.db 'PRAGMA user_version'))"
 }
 
 case_update_seed() {
