@@ -12,6 +12,7 @@
 #define RD_CATALOG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "../common/rd.h"
 #include "../common/result.h"
@@ -185,6 +186,22 @@ void rd_catalog_free(rd_catalog *cat);
  * and notes (the same when they render the same), whatever their positions.
  * When not, says where in why. */
 int rd_catalog_same(const rd_catalog *a, const rd_catalog *b, char *why, size_t n);
+
+/* ---- parse: the model as text ---- */
+
+/* What `refdex parse` prints of a catalog (each category with its entries,
+ * sub-entries and notes, then in-page links and findings), written to out
+ * a section at a time: rd_dumper_section with each section that
+ * rd_catalog_stream hands on (or with a whole catalog), then rd_dumper_end
+ * with what is left. A category is printed when no later section can add
+ * to it (a heading after it has begun); till then what it has waits as
+ * text. Each returns 0, RD_ENOMEM, or RD_EINTERNAL when a section adds to
+ * a category already printed. The caller frees *d with rd_dumper_free. */
+typedef struct rd_dumper rd_dumper;
+int rd_dumper_new(FILE *out, rd_dumper **d);
+int rd_dumper_section(rd_dumper *d, const rd_catalog *section);
+int rd_dumper_end(rd_dumper *d, const rd_catalog *rest);
+void rd_dumper_free(rd_dumper *d);
 
 /* ---- fmt ---- */
 

@@ -566,3 +566,73 @@ RD_TEST(sections_lint_across_sections)
     rd_buf_free(&b);
     free(text);
 }
+
+/* ---- parse's dump, a section at a time ---- */
+
+static int dump_one(void *ud, const rd_catalog *cat)
+{
+    return rd_dumper_section(ud, cat);
+}
+
+/* What `parse` prints of the text read whole and read a section at a time
+ * (section_bytes as rd_catalog_read takes it): the same bytes. */
+static void dump_same(const char *name, const char *text, size_t len, size_t section_bytes)
+{
+    rd_catalog *whole = NULL, *rest = NULL;
+    rd_error err = {0};
+    if (rd_catalog_parse(name, text, len, 0, &whole, &err) != RD_OK)
+        return; /* bad input: refused before anything is printed (cli/dump.c) */
+    char *want = NULL, *got = NULL;
+    size_t nwant = 0, ngot = 0;
+    FILE *w = open_memstream(&want, &nwant), *g = open_memstream(&got, &ngot);
+    REQUIRE(w && g);
+    rd_dumper *d = NULL;
+    REQUIRE(rd_dumper_new(w, &d) == RD_OK);
+    CHECK_INT(rd_dumper_section(d, whole), RD_OK);
+    CHECK_INT(rd_dumper_end(d, whole), RD_OK);
+    rd_dumper_free(d);
+    rd_catalog_free(whole);
+    REQUIRE(rd_dumper_new(g, &d) == RD_OK);
+    if (section_bytes)
+        CHECK_INT(rd_catalog_read(name, text, len, 0, section_bytes, dump_one, d, &rest, &err),
+                  RD_OK);
+    else
+        CHECK_INT(rd_catalog_stream(name, text, len, 0, dump_one, d, &rest, &err), RD_OK);
+    if (rest)
+        CHECK_INT(rd_dumper_end(d, rest), RD_OK);
+    rd_dumper_free(d);
+    rd_catalog_free(rest);
+    fclose(w);
+    fclose(g);
+    const char *diff = first_difference(want, got);
+    if (diff)
+        fprintf(stderr, "%s dumped in sections of %zu: differs from here:\n%.300s\n", name,
+                section_bytes, diff);
+    CHECK(diff == NULL);
+    CHECK(nwant > 0 || len == 0);
+    free(want);
+    free(got);
+}
+
+static void dump_both_ways(const char *name, const char *text, size_t len)
+{
+    dump_same(name, text, len, 1);
+    dump_same(name, text, len, 4096);
+}
+
+/* parse prints a catalog a section at a time, and prints what it printed
+ * of the whole text: on every list in tests/, at every split point (each
+ * category whole, its groups, notes and sub-entries after its entries). */
+RD_TEST(sections_dump_test_lists)
+{
+    CHECK(each_file_with(RD_TEST_DIR "/data", 0, dump_both_ways) >= 8);
+    CHECK(each_file_with(RD_TEST_DIR "/parse", 0, dump_both_ways) >= 10);
+    CHECK(each_file_with(RD_TEST_DIR "/lint", 0, dump_both_ways) >= 2);
+    CHECK(each_file_with(RD_TEST_DIR "/fmt", 0, dump_both_ways) > 5);
+    CHECK(each_file_with(RD_TEST_DIR "/../fuzz/corpus", 1, dump_both_ways) > 3);
+    size_t len;
+    char *text = repeated_list(3, &len);
+    REQUIRE(text);
+    dump_same("three.md", text, len, 0); /* read ahead, as the command reads */
+    free(text);
+}
