@@ -12,6 +12,7 @@
 #define RD_CATALOG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "../common/rd.h"
 #include "../common/result.h"
@@ -190,6 +191,22 @@ void rd_catalog_free(rd_catalog *cat);
  * When not, says where in why. */
 int rd_catalog_same(const rd_catalog *a, const rd_catalog *b, char *why, size_t n);
 
+/* ---- parse: the model as text ---- */
+
+/* What `refdex parse` prints of a catalog (each category with its entries,
+ * sub-entries and notes, then in-page links and findings), written to out
+ * a section at a time: rd_dumper_section with each section that
+ * rd_catalog_stream hands on (or with a whole catalog), then rd_dumper_end
+ * with what is left. A category is printed when no later section can add
+ * to it (a heading after it has begun); till then what it has waits as
+ * text. Each returns 0, RD_ENOMEM, or RD_EINTERNAL when a section adds to
+ * a category already printed. The caller frees *d with rd_dumper_free. */
+typedef struct rd_dumper rd_dumper;
+int rd_dumper_new(FILE *out, rd_dumper **d);
+int rd_dumper_section(rd_dumper *d, const rd_catalog *section);
+int rd_dumper_end(rd_dumper *d, const rd_catalog *rest);
+void rd_dumper_free(rd_dumper *d);
+
 /* ---- fmt ---- */
 
 /* How fmt writes lists. A field left 0 means "as most of the document does". */
@@ -323,6 +340,27 @@ int rd_lint(const rd_catalog *cat, const rd_lint_opts *opts, rd_diag **out, size
             rd_error *err);
 
 void rd_diags_free(rd_diag *d, size_t n);
+
+/* A catalog linted a section at a time (what rd_lint finds, in the same
+ * order), so that memory does not grow with its entries: the text is read
+ * twice with rd_catalog_stream. The first reading hands each section to
+ * rd_linter_first (which notes the URLs that duplicate-url compares), and
+ * then what it leaves, the whole catalog's categories, in-page links and
+ * findings, to rd_linter_whole. The second hands each section to
+ * rd_linter_section, which calls emit for its diagnostics in position
+ * order, with those of the whole catalog that come before them; then
+ * rd_linter_end emits the rest. A diagnostic lives during the call; a
+ * non-zero return from emit stops and is returned. */
+typedef struct rd_linter rd_linter;
+typedef int (*rd_lint_emit)(const rd_diag *d, void *ud);
+/* opts NULL: the defaults. The caller frees *out with rd_linter_free. */
+int rd_linter_new(const char *file, const rd_lint_opts *opts, rd_linter **out, rd_error *err);
+int rd_linter_first(rd_linter *l, const rd_catalog *section); /* RD_ENOMEM */
+int rd_linter_whole(rd_linter *l, const rd_catalog *cat, rd_error *err);
+int rd_linter_section(rd_linter *l, const rd_catalog *section, rd_lint_emit emit, void *ud,
+                      rd_error *err);
+int rd_linter_end(rd_linter *l, rd_lint_emit emit, void *ud);
+void rd_linter_free(rd_linter *l);
 
 /* "note", "warning" or "error". */
 const char *rd_severity_name(rd_severity s);

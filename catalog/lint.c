@@ -227,57 +227,6 @@ static void lint_entry(diags *d, const rd_entry *e)
     lint_style(d, e);
 }
 
-/* Each URL linked once: entries, and the links of group labels. */
-static void lint_duplicates(diags *d, const rd_catalog *cat)
-{
-    rd_strmap urls = {0};
-    size_t total = cat->nentries + cat->ncategories;
-    for (size_t i = 0; i < total && !d->oom; i++) {
-        const rd_entry *e = i < cat->nentries ? &cat->entries[i] : NULL;
-        const rd_category *c = e ? NULL : &cat->categories[i - cat->nentries];
-        const char *url = e ? e->url : c->url;
-        if (!url || (e && e->url_kind == RD_URL_RELATIVE))
-            continue;
-        int first;
-        int added = rd_strmap_add(&urls, url, (int)i, &first);
-        if (added < 0) {
-            d->oom = 1;
-        } else if (added == 0) {
-            size_t f = (size_t)first;
-            const char *fname =
-                f < cat->nentries ? cat->entries[f].name : cat->categories[f - cat->nentries].name;
-            int fline = f < cat->nentries ? cat->entries[f].link_pos.line
-                                          : cat->categories[f - cat->nentries].pos.line;
-            say(d, "duplicate-url", e ? e->link_pos : c->pos, "%s is also linked at line %d ('%s')",
-                url, fline, fname);
-        }
-    }
-    rd_strmap_free(&urls);
-}
-
-/* Entries of each category (sub-entries aside) in alphabetical order. */
-static void lint_order(diags *d, const rd_catalog *cat)
-{
-    int *last = malloc((cat->ncategories + 1) * sizeof *last);
-    if (!last) {
-        d->oom = 1;
-        return;
-    }
-    for (size_t c = 0; c < cat->ncategories; c++)
-        last[c] = -1;
-    for (size_t i = 0; i < cat->nentries; i++) {
-        const rd_entry *e = &cat->entries[i];
-        if (e->parent >= 0)
-            continue;
-        int prev = last[e->category];
-        if (prev >= 0 && strcasecmp(cat->entries[prev].name, e->name) > 0)
-            say(d, "alphabetical", e->link_pos, "'%s' comes after '%s' but sorts before it",
-                e->name, cat->entries[prev].name);
-        last[e->category] = (int)i;
-    }
-    free(last);
-}
-
 static void lint_headings(diags *d, const rd_catalog *cat)
 {
     int h1 = -1;
@@ -430,30 +379,234 @@ static int by_position(const void *a, const void *b)
     return strcmp(x->rule, y->rule);
 }
 
-int rd_lint(const rd_catalog *cat, const rd_lint_opts *opts, rd_diag **out, size_t *n,
-            rd_error *err)
+/* ---- a catalog linted a section at a time ---- */
+
+/* The first entry (or group) that links a URL: what a later one's
+ * duplicate-url says. */
+typedef struct first_link {
+    int entry; /* its number in the whole catalog; -1 for a group's link */
+    int line;
+    const char *name; /* in the linter's arena */
+} first_link;
+
+struct rd_linter {
+    const char *file;
+    rd_lint_opts opts;
+    rd_arena *arena; /* the URLs and names of first_links */
+    rd_strmap urls;  /* URL → index into first */
+    first_link *first;
+    size_t nfirst, capfirst;
+    size_t nentries; /* in the whole catalog, counted by the first reading */
+    diags whole;     /* what needs the whole catalog, sorted; whole.v[next] is next */
+    size_t next;     /* the first of whole not yet handed on */
+    char **last;     /* alphabetical: each category's last top-level entry's name */
+    size_t ncats;
+    int oom;
+};
+
+int rd_linter_new(const char *file, const rd_lint_opts *opts, rd_linter **out, rd_error *err)
 {
-    rd_lint_opts defaults;
-    if (!opts) {
-        rd_lint_opts_default(&defaults);
-        opts = &defaults;
+    rd_linter *l = calloc(1, sizeof *l);
+    if (l && !(l->arena = rd_arena_new())) {
+        free(l);
+        l = NULL;
     }
-    diags d = {.opts = opts};
-    *out = NULL;
-    *n = 0;
-    for (size_t i = 0; i < cat->nentries && !d.oom; i++)
-        lint_entry(&d, &cat->entries[i]);
-    if (cat->nentries == 0)
-        say(&d, "no-entries", (rd_pos){1, 1},
+    *out = l;
+    if (!l)
+        return rd_error_set(err, RD_ENOMEM, "%s: out of memory while linting", file);
+    l->file = file;
+    if (opts)
+        l->opts = *opts;
+    else
+        rd_lint_opts_default(&l->opts);
+    l->whole.opts = &l->opts;
+    return RD_OK;
+}
+
+/* Notes the URL of an entry (entry >= 0) or a group: 1 when it is the
+ * first to link it, else 0 with the first in *f. */
+static int first_of(rd_linter *l, const char *url, int entry, int line, const char *name,
+                    const first_link **f)
+{
+    int at = rd_strmap_get(&l->urls, url);
+    if (at >= 0) {
+        *f = &l->first[at];
+        return 0;
+    }
+    first_link *v = rd_grow(l->first, &l->capfirst, l->nfirst, sizeof *v);
+    char *key = rd_arena_strdup(l->arena, url), *n = rd_arena_strdup(l->arena, name);
+    if (!v || !key || !n || rd_strmap_add(&l->urls, key, (int)l->nfirst, NULL) < 0) {
+        l->first = v ? v : l->first;
+        l->oom = 1;
+        return 1;
+    }
+    l->first = v;
+    l->first[l->nfirst++] = (first_link){entry, line, n};
+    return 1;
+}
+
+/* A URL duplicate-url reads: an entry's (not a relative one's) or a group's. */
+static const char *dup_url(const rd_entry *e)
+{
+    return e->url && e->url_kind != RD_URL_RELATIVE ? e->url : NULL;
+}
+
+int rd_linter_first(rd_linter *l, const rd_catalog *section)
+{
+    for (size_t i = 0; i < section->nentries && !l->oom; i++) {
+        const rd_entry *e = &section->entries[i];
+        const first_link *f;
+        if (dup_url(e))
+            first_of(l, e->url, (int)(section->entry_base + i), e->link_pos.line, e->name, &f);
+    }
+    l->nentries = section->entry_base + section->nentries;
+    return l->oom ? RD_ENOMEM : RD_OK;
+}
+
+int rd_linter_whole(rd_linter *l, const rd_catalog *cat, rd_error *err)
+{
+    diags *d = &l->whole;
+    if (l->nentries == 0)
+        say(d, "no-entries", (rd_pos){1, 1},
             "%s has no entries: no list item starts with a link or is a name; is it the "
             "catalog you meant?",
             cat->file);
-    lint_duplicates(&d, cat);
-    lint_order(&d, cat);
-    lint_headings(&d, cat);
-    lint_toc(&d, cat);
-    for (size_t i = 0; i < cat->nfindings && !d.oom; i++)
-        say(&d, cat->findings[i].rule, cat->findings[i].pos, "%s", cat->findings[i].message);
+    /* a group's link after every entry's, as they are counted */
+    for (size_t i = 0; i < cat->ncategories && !d->oom && !l->oom; i++) {
+        const rd_category *c = &cat->categories[i];
+        const first_link *f;
+        if (c->url && !first_of(l, c->url, -1, c->pos.line, c->name, &f))
+            say(d, "duplicate-url", c->pos, "%s is also linked at line %d ('%s')", c->url, f->line,
+                f->name);
+    }
+    lint_headings(d, cat);
+    lint_toc(d, cat);
+    for (size_t i = 0; i < cat->nfindings && !d->oom; i++)
+        say(d, cat->findings[i].rule, cat->findings[i].pos, "%s", cat->findings[i].message);
+    l->ncats = cat->ncategories;
+    if (!d->oom && !l->oom && (l->opts.on & (1ull << rule_index("alphabetical", 12))))
+        l->oom = !(l->last = calloc(l->ncats + 1, sizeof *l->last));
+    if (d->oom || l->oom)
+        return rd_error_set(err, RD_ENOMEM, "%s: out of memory while linting", cat->file);
+    /* glibc's qsort merges (stable): diagnostics at one place keep the order found */
+    if (d->n)
+        qsort(d->v, d->n, sizeof *d->v, by_position);
+    return RD_OK;
+}
+
+/* Entries of each category (sub-entries aside) in alphabetical order. */
+static void lint_order(rd_linter *l, diags *d, const rd_entry *e)
+{
+    if (!l->last || e->parent >= 0 || e->category < 0 || (size_t)e->category >= l->ncats)
+        return;
+    char **prev = &l->last[e->category];
+    if (*prev && strcasecmp(*prev, e->name) > 0)
+        say(d, "alphabetical", e->link_pos, "'%s' comes after '%s' but sorts before it", e->name,
+            *prev);
+    free(*prev);
+    if (!(*prev = strdup(e->name)))
+        d->oom = 1;
+}
+
+/* Hands on the whole catalog's diagnostics that come before pos (all with
+ * at_end), then returns whether emit stopped. */
+static int emit_whole(rd_linter *l, const rd_diag *before, rd_lint_emit emit, void *ud)
+{
+    int rc = 0;
+    for (; rc == 0 && l->next < l->whole.n; l->next++) {
+        if (before && by_position(&l->whole.v[l->next], before) > 0)
+            break;
+        rc = emit(&l->whole.v[l->next], ud);
+    }
+    return rc;
+}
+
+/* The diagnostics of a section's entries, unsorted, into d. */
+static void lint_entries(rd_linter *l, const rd_catalog *section, diags *d)
+{
+    for (size_t i = 0; i < section->nentries && !d->oom; i++)
+        lint_entry(d, &section->entries[i]);
+    for (size_t i = 0; i < section->nentries && !d->oom; i++) {
+        const rd_entry *e = &section->entries[i];
+        int at = dup_url(e) ? rd_strmap_get(&l->urls, e->url) : -1;
+        const first_link *f = at >= 0 ? &l->first[at] : NULL;
+        if (f && f->entry != (int)(section->entry_base + i))
+            say(d, "duplicate-url", e->link_pos, "%s is also linked at line %d ('%s')", e->url,
+                f->line, f->name);
+    }
+    for (size_t i = 0; i < section->nentries && !d->oom; i++)
+        lint_order(l, d, &section->entries[i]);
+}
+
+int rd_linter_section(rd_linter *l, const rd_catalog *section, rd_lint_emit emit, void *ud,
+                      rd_error *err)
+{
+    diags d = {.opts = &l->opts};
+    lint_entries(l, section, &d);
+    int rc = RD_OK;
+    if (d.oom) {
+        rc = rd_error_set(err, RD_ENOMEM, "%s: out of memory while linting", l->file);
+    } else {
+        if (d.n)
+            qsort(d.v, d.n, sizeof *d.v, by_position);
+        /* a section's entries lie after those of the sections before it,
+         * so merging with the whole catalog's keeps the order of rd_lint */
+        for (size_t i = 0; i < d.n && rc == RD_OK; i++)
+            if ((rc = emit_whole(l, &d.v[i], emit, ud)) == 0)
+                rc = emit(&d.v[i], ud);
+    }
+    rd_diags_free(d.v, d.n);
+    return rc;
+}
+
+int rd_linter_end(rd_linter *l, rd_lint_emit emit, void *ud)
+{
+    return emit_whole(l, NULL, emit, ud);
+}
+
+void rd_linter_free(rd_linter *l)
+{
+    if (!l)
+        return;
+    rd_diags_free(l->whole.v, l->whole.n);
+    for (size_t i = 0; l->last && i < l->ncats; i++)
+        free(l->last[i]);
+    free(l->last);
+    free(l->first);
+    rd_strmap_free(&l->urls);
+    rd_arena_free(l->arena);
+    free(l);
+}
+
+int rd_lint(const rd_catalog *cat, const rd_lint_opts *opts, rd_diag **out, size_t *n,
+            rd_error *err)
+{
+    rd_linter *l = NULL;
+    *out = NULL;
+    *n = 0;
+    int rc = rd_linter_new(cat->file, opts, &l, err);
+    if (rc == RD_OK && (rc = rd_linter_first(l, cat)) < 0)
+        rd_error_set(err, rc, "%s: out of memory while linting", cat->file);
+    if (rc == RD_OK)
+        rc = rd_linter_whole(l, cat, err);
+    if (rc < 0) {
+        rd_linter_free(l);
+        return rc;
+    }
+    /* all the diagnostics, sorted at once (what rd_linter_section's merge
+     * must come to) */
+    diags d = {.opts = &l->opts};
+    lint_entries(l, cat, &d);
+    for (size_t i = 0; i < l->whole.n && !d.oom; i++) {
+        rd_diag *v = rd_grow(d.v, &d.cap, d.n, sizeof *v);
+        d.oom = !v;
+        if (v) {
+            d.v = v;
+            d.v[d.n++] = l->whole.v[i];
+            l->whole.v[i].message = NULL; /* moved */
+        }
+    }
+    rd_linter_free(l);
     if (d.oom) {
         rd_diags_free(d.v, d.n);
         return rd_error_set(err, RD_ENOMEM, "%s: out of memory while linting", cat->file);

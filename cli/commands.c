@@ -28,45 +28,125 @@ typedef struct lint_counts {
     size_t errors, warnings, notes;
 } lint_counts;
 
-/* Prints diagnostics as text (or JSON) to out and counts them by severity. */
-static int print_diags(const rd_config *cfg, const rd_diag *d, size_t n, FILE *out, int json,
-                       lint_counts *counts)
+/* Where diagnostics go as lint finds them: text (or JSON) to out, counted
+ * by severity. */
+typedef struct diag_out {
+    const rd_config *cfg;
+    FILE *out;
+    int color;
+    rd_diags_writer *json; /* NULL for text */
+    rd_error *err;
+    lint_counts counts;
+} diag_out;
+
+static int print_diag(const rd_diag *d, void *ud)
 {
-    memset(counts, 0, sizeof *counts);
-    for (size_t i = 0; i < n; i++) {
-        counts->errors += d[i].severity == RD_SEV_ERROR;
-        counts->warnings += d[i].severity == RD_SEV_WARNING;
-        counts->notes += d[i].severity == RD_SEV_NOTE;
+    diag_out *o = ud;
+    const rd_config *cfg = o->cfg;
+    o->counts.errors += d->severity == RD_SEV_ERROR;
+    o->counts.warnings += d->severity == RD_SEV_WARNING;
+    o->counts.notes += d->severity == RD_SEV_NOTE;
+    if (o->json)
+        return rd_diags_json_add(o->json, d, o->err);
+    /* -q keeps what fails the run: errors, and with --strict warnings */
+    int fails = d->severity == RD_SEV_ERROR || (cfg->strict && d->severity == RD_SEV_WARNING);
+    if (cfg->verbosity < 0 && !fails)
+        return 0;
+    /* as compilers colour them: the place bold, the severity by its kind */
+    static const char *const sgr[] = {[RD_SEV_ERROR] = "\033[1;31m",
+                                      [RD_SEV_WARNING] = "\033[1;35m",
+                                      [RD_SEV_NOTE] = "\033[1;36m"};
+    int c = o->color;
+    fprintf(o->out, "%s%s:%d:%d:%s %s%s%s: %s: %s\n", c ? "\033[1m" : "", cfg->file, d->pos.line,
+            d->pos.col, c ? "\033[0m" : "", c ? sgr[d->severity] : "",
+            rd_severity_name(d->severity), c ? "\033[0m" : "", d->rule, d->message);
+    return 0;
+}
+
+typedef struct lint_pass {
+    rd_linter *l;
+    diag_out *o;
+    rd_error *err;
+} lint_pass;
+
+static int first_reading(void *ud, const rd_catalog *section)
+{
+    lint_pass *p = ud;
+    int rc = rd_linter_first(p->l, section);
+    return rc < 0 ? rd_error_set(p->err, rc, "%s: out of memory while linting", section->file)
+                  : RD_OK;
+}
+
+static int second_reading(void *ud, const rd_catalog *section)
+{
+    lint_pass *p = ud;
+    return rd_linter_section(p->l, section, print_diag, p->o, p->err);
+}
+
+/* Lints the catalog a section at a time (reading its text twice: see
+ * rd_linter_new), printing each diagnostic as it is found, so that memory
+ * does not grow with the entries. Stores the number of entries in
+ * *nentries. Bad input is reported as a parse reports it. */
+static int lint_text(const rd_config *cfg, const char *text, size_t len, int json, diag_out *o,
+                     size_t *nentries)
+{
+    rd_error err = {0};
+    rd_linter *l = NULL;
+    rd_catalog *rest = NULL;
+    lint_pass p = {NULL, o, &err};
+    o->err = &err;
+    double t0 = rd_cli_now_ms();
+    int rc = rd_linter_new(cfg->file, &cfg->lint, &l, &err);
+    p.l = l;
+    if (rc == RD_OK)
+        rc =
+            rd_catalog_stream(cfg->file, text, len, cfg->max_input, first_reading, &p, &rest, &err);
+    if (rc == RD_OK && cfg->verbosity > 0)
+        fprintf(stderr, "refdex: read %s (%zu bytes) in %.1f ms\n", cfg->file, len,
+                rd_cli_now_ms() - t0);
+    if (rc == RD_OK) {
+        *nentries = rest->entry_base;
+        rc = rd_linter_whole(l, rest, &err);
     }
-    if (json) {
-        rd_error err = {0};
-        char *text;
-        int rc = rd_diags_json(cfg->file, d, n, &text, &err);
-        if (rc < 0) {
-            rd_cli_error(&err);
-            return rd_exit_for(rc);
-        }
-        fprintf(out, "%s\n", text);
-        free(text);
-        return RD_EXIT_OK;
-    }
-    int color = rd_cli_color(cfg, out);
-    for (size_t i = 0; i < n; i++) {
-        /* -q keeps what fails the run: errors, and with --strict warnings */
-        int fails =
-            d[i].severity == RD_SEV_ERROR || (cfg->strict && d[i].severity == RD_SEV_WARNING);
-        if (cfg->verbosity < 0 && !fails)
-            continue;
-        /* as compilers colour them: the place bold, the severity by its kind */
-        static const char *const sgr[] = {[RD_SEV_ERROR] = "\033[1;31m",
-                                          [RD_SEV_WARNING] = "\033[1;35m",
-                                          [RD_SEV_NOTE] = "\033[1;36m"};
-        int c = color;
-        fprintf(out, "%s%s:%d:%d:%s %s%s%s: %s: %s\n", c ? "\033[1m" : "", cfg->file, d[i].pos.line,
-                d[i].pos.col, c ? "\033[0m" : "", c ? sgr[d[i].severity] : "",
-                rd_severity_name(d[i].severity), c ? "\033[0m" : "", d[i].rule, d[i].message);
+    rd_catalog_free(rest);
+    rest = NULL;
+    /* the text read well: from here on what is printed is the diagnostics */
+    if (rc == RD_OK && json)
+        rc = rd_diags_json_begin(cfg->file, o->out, &o->json, &err);
+    if (rc == RD_OK)
+        rc = rd_catalog_stream(cfg->file, text, len, cfg->max_input, second_reading, &p, &rest,
+                               &err);
+    if (rc == RD_OK)
+        rc = rd_linter_end(l, print_diag, o);
+    rd_diags_json_end(o->json);
+    if (rc == RD_OK && json)
+        fputc('\n', o->out);
+    rd_catalog_free(rest);
+    rd_linter_free(l);
+    if (rc < 0) {
+        rd_cli_error(&err);
+        return rd_exit_for(rc);
     }
     return RD_EXIT_OK;
+}
+
+/* Reads the catalog and lints it to out (as JSON when json), counting what
+ * it found into *counts and its entries into *nentries; *text holds the
+ * catalog's text after (the caller frees it). */
+static int lint_file(const rd_config *cfg, FILE *out, int json, lint_counts *counts,
+                     size_t *nentries, char **text, size_t *len)
+{
+    rd_error err = {0};
+    diag_out o = {cfg, out, json ? 0 : rd_cli_color(cfg, out), NULL, NULL, {0}};
+    *text = NULL;
+    int rc = rd_read_file(cfg->file, cfg->max_input, text, len, &err);
+    if (rc < 0) {
+        rd_cli_error(&err);
+        return rd_exit_for(rc);
+    }
+    rc = lint_text(cfg, *text, *len, json, &o, nentries);
+    *counts = o.counts;
+    return rc;
 }
 
 /* "1 error, 2 warnings, 0 notes" into buf; returns buf. */
@@ -91,26 +171,14 @@ int rd_cmd_lint(rd_config *cfg)
         fprintf(stderr, "refdex: lint --format is text or json, not '%s'\n", fmt);
         return RD_EXIT_USAGE;
     }
-    rd_catalog *cat = NULL;
     char *text = NULL;
-    size_t len;
-    int rc = rd_cli_load(cfg, &cat, &text, &len);
-    if (rc != RD_EXIT_OK)
-        return rc;
-    rd_diag *d = NULL;
-    size_t n = 0;
-    rd_error err = {0};
+    size_t len, nentries = 0;
     lint_counts counts = {0};
     char buf[96];
-    if (rd_lint(cat, &cfg->lint, &d, &n, &err) < 0) {
-        rd_cli_error(&err);
-        rc = RD_EXIT_INTERNAL;
-    } else {
-        rc = print_diags(cfg, d, n, stdout, !strcmp(fmt, "json"), &counts);
-    }
+    int rc = lint_file(cfg, stdout, !strcmp(fmt, "json"), &counts, &nentries, &text, &len);
     if (rc == RD_EXIT_OK && cfg->verbosity >= 0 && strcmp(fmt, "json"))
         fprintf(stderr, "%s: %s in %zu %s%s\n", cfg->file, counts_text(&counts, buf, sizeof buf),
-                cat->nentries, rd_plural((long long)cat->nentries, "entry", "entries"),
+                nentries, rd_plural((long long)nentries, "entry", "entries"),
                 cfg->strict && !counts.errors && counts.warnings ? " (--strict: warnings fail)"
                                                                  : "");
     else if (rc == RD_EXIT_OK && cfg->strict && !counts.errors && counts.warnings)
@@ -118,9 +186,7 @@ int rd_cmd_lint(rd_config *cfg)
                 rd_plural((long long)counts.warnings, "warning fails", "warnings fail"));
     if (rc == RD_EXIT_OK && lint_failed(cfg, &counts))
         rc = RD_EXIT_FINDINGS;
-    rd_diags_free(d, n);
     free(text);
-    rd_catalog_free(cat);
     return rc;
 }
 
@@ -186,25 +252,17 @@ int rd_cmd_update(rd_config *cfg)
         fprintf(stderr, "refdex: update --format is table, tsv or json, not '%s'\n", fmt);
         return RD_EXIT_USAGE;
     }
-    rd_catalog *cat = NULL;
     char *text = NULL;
-    size_t len;
-    int rc = rd_cli_load(cfg, &cat, &text, &len);
-    rd_diag *d = NULL;
-    size_t n = 0;
+    size_t len, nentries = 0;
     lint_counts counts = {0};
     char buf[96];
     rd_error err = {0};
-    if (rc == RD_EXIT_OK && rd_lint(cat, &cfg->lint, &d, &n, &err) < 0) {
-        rd_cli_error(&err);
-        rc = RD_EXIT_INTERNAL;
-    }
-    if (rc == RD_EXIT_OK)
-        rc = print_diags(cfg, d, n, stderr, 0, &counts);
+    /* lint, then store: each reads the text a section at a time */
+    int rc = lint_file(cfg, stderr, 0, &counts, &nentries, &text, &len);
     if (rc == RD_EXIT_OK && cfg->verbosity >= 0)
         fprintf(stderr, "%s: %s\n", cfg->file, counts_text(&counts, buf, sizeof buf));
     if (rc == RD_EXIT_OK)
-        rc = rd_cli_store(cfg, cat, text, len, stderr);
+        rc = rd_cli_store(cfg, NULL, text, len, stderr);
     if (rc == RD_EXIT_OK && !cfg->no_check) { /* reported; failing on it is check's job */
         size_t failing;
         int network_down;
@@ -225,8 +283,6 @@ int rd_cmd_update(rd_config *cfg)
     }
     if (rc == RD_EXIT_OK && lint_failed(cfg, &counts))
         rc = RD_EXIT_FINDINGS;
-    rd_diags_free(d, n);
     free(text);
-    rd_catalog_free(cat);
     return rc;
 }

@@ -286,21 +286,81 @@ static size_t say_fixes(const rd_config *cfg, const rd_catalog *cat, const rd_fi
     return changes;
 }
 
+/* What fix plans a section at a time: each section's fixes said as it is
+ * read, and the changes (not the links left alone) kept, their entries
+ * numbered in the whole catalog. */
+typedef struct fix_pass {
+    const rd_config *cfg;
+    const char *text;
+    size_t len;
+    latest *l;
+    rd_fix *v;
+    size_t n, cap, changes;
+    rd_error *err;
+} fix_pass;
+
+static int fix_section(void *ud, const rd_catalog *cat)
+{
+    fix_pass *p = ud;
+    rd_fix *f = NULL;
+    size_t n = 0;
+    int rc = rd_fix_plan(cat, p->text, p->len, lookup_latest, p->l, &f, &n, p->err);
+    if (rc < 0)
+        return rc;
+    p->changes += say_fixes(p->cfg, cat, f, n);
+    for (size_t i = 0; i < n && rc == RD_OK; i++) {
+        if (f[i].skipped)
+            continue;
+        rd_fix *v = rd_grow(p->v, &p->cap, p->n, sizeof *v);
+        if (!v) {
+            rc = rd_error_set(p->err, RD_ENOMEM, "out of memory");
+            break;
+        }
+        p->v = v;
+        p->v[p->n] = f[i];
+        p->v[p->n++].entry += (int)cat->entry_base;
+        f[i].with = NULL; /* moved */
+    }
+    rd_fix_free(f, n);
+    return rc;
+}
+
+static int no_section(void *ud, const rd_catalog *cat)
+{
+    (void)ud, (void)cat;
+    return 0;
+}
+
+/* Reads the text (bad input refused before anything is said), then plans
+ * and says its fixes a section at a time, so that a catalog with nothing
+ * to fix is never held whole; the whole model is read only to apply
+ * changes (rd_fix_apply checks the changed text against it). */
 int rd_cmd_fix(rd_config *cfg)
 {
-    rd_catalog *cat = NULL;
     char *text = NULL, *out = NULL;
-    size_t len, n = 0;
+    size_t len;
     rd_stamp read;
     rd_stamp_of(cfg->file, &read);
-    int rc = rd_cli_load(cfg, &cat, &text, &len);
-    if (rc != RD_EXIT_OK)
-        return rc;
-    latest l = {.archive = cfg->archive};
     rd_error err = {0};
+    rd_catalog *rest = NULL, *cat = NULL;
+    double t0 = rd_cli_now_ms();
+    int e = rd_read_file(cfg->file, cfg->max_input, &text, &len, &err);
+    if (e == RD_OK)
+        e = rd_catalog_stream(cfg->file, text, len, cfg->max_input, no_section, NULL, &rest, &err);
+    rd_catalog_free(rest);
+    rest = NULL;
+    if (e < 0) {
+        free(text);
+        rd_cli_error(&err);
+        return rd_exit_for(e);
+    }
+    if (cfg->verbosity > 0)
+        fprintf(stderr, "refdex: read %s (%zu bytes) in %.1f ms\n", cfg->file, len,
+                rd_cli_now_ms() - t0);
+    latest l = {.archive = cfg->archive};
     rd_db *db = NULL;
-    rd_fix *f = NULL;
-    int e = rd_db_open(cfg->db_path, RD_DB_READONLY, &db, &err);
+    int rc = RD_EXIT_OK;
+    e = rd_db_open(cfg->db_path, RD_DB_READONLY, &db, &err);
     if (e == RD_ENOTFOUND) /* never checked: only scheme-less links to fix */
         e = RD_OK;
     else if (e == RD_OK)
@@ -308,11 +368,14 @@ int rd_cmd_fix(rd_config *cfg)
     if (e == RD_OK && db)
         e = rd_repos_renamed(db, add_renamed, &l, &err);
     rd_db_close(db);
+    fix_pass p = {cfg, text, len, &l, NULL, 0, 0, 0, &err};
     if (e == RD_OK)
-        e = rd_fix_plan(cat, text, len, lookup_latest, &l, &f, &n, &err);
-    size_t changes = e == RD_OK ? say_fixes(cfg, cat, f, n) : 0;
+        e = rd_catalog_stream(cfg->file, text, len, cfg->max_input, fix_section, &p, &rest, &err);
+    size_t changes = p.changes;
     if (e == RD_OK && changes)
-        e = rd_fix_apply(cat, text, len, f, n, &out, &err);
+        e = rd_catalog_parse(cfg->file, text, len, cfg->max_input, &cat, &err);
+    if (e == RD_OK && changes)
+        e = rd_fix_apply(cat, text, len, p.v, p.n, &out, &err);
     if (e < 0) {
         rd_cli_error(&err);
         rc = rd_exit_for(e);
@@ -327,10 +390,11 @@ int rd_cmd_fix(rd_config *cfg)
             fprintf(stderr, "%s: %zu %s fixed\n", cfg->file, changes,
                     rd_plural((long long)changes, "link", "links"));
     }
-    rd_fix_free(f, n);
+    rd_fix_free(p.v, p.n);
     free(out);
     free_latest(&l);
     free(text);
+    rd_catalog_free(rest);
     rd_catalog_free(cat);
     return rc;
 }

@@ -633,17 +633,14 @@ int rd_db_open(const char *path, int flags, rd_db **out, rd_error *err)
         rc = is_ours(db, err);
     if (rc == RD_OK)
         rc = rd_db_exec(db, "PRAGMA foreign_keys = ON", err);
-    /* reads (render, query) touch the whole file: map it (read-only opens
-     * only: a check run keeps its memory small), and cache more of it */
-    if (rc == RD_OK && readonly)
-        rc = rd_db_exec(db, "PRAGMA mmap_size = 268435456", err);
+    /* the file is not mapped: a map is counted in the process's memory, up
+     * to its size, for rows read once (a query of every entry of a 440 MB
+     * database held 256 MB of it) */
     if (rc == RD_OK)
         rc = rd_db_exec(db, "PRAGMA cache_size = -32768", err);
-    /* temporary tables and sorts of reads in memory; a writer's (a check's
-     * run_links, the sort of its report) in temporary files past the cache,
-     * so that memory does not grow with the catalog's links */
-    if (rc == RD_OK && readonly)
-        rc = rd_db_exec(db, "PRAGMA temp_store = MEMORY", err);
+    /* temporary tables and sorts (a query's matching entries, in catalog
+     * order) in temporary files past the cache, so that memory does not
+     * grow with the catalog's entries or links */
     if (rc == RD_OK && !readonly)
         rc = migrate(db, err);
     if (rc == RD_OK && readonly && rd_db_schema_version(db) != SCHEMA_LATEST)

@@ -276,15 +276,58 @@ int rd_db_select_text(rd_db *db, const char *sql, char **out, rd_error *err)
     return rc;
 }
 
-int rd_db_query_json(rd_db *db, const rd_query *q, char **json, rd_error *err)
+/* Where a streamed JSON array of entries is: the entries whose objects are
+ * open (their "sub_entries" not closed yet), innermost last. */
+typedef struct json_nest {
+    FILE *out;
+    int64_t open[RD_MAX_DEPTH + 2];
+    int children[RD_MAX_DEPTH + 2]; /* whether open[i] has written a sub-entry */
+    int depth, results;
+} json_nest;
+
+static void json_close(json_nest *j)
 {
-    static const char setup[] =
-        "CREATE TEMP TABLE IF NOT EXISTS qe(id INTEGER PRIMARY KEY, parent INTEGER,"
-        " depth INTEGER NOT NULL, obj TEXT NOT NULL, pos INTEGER);"
-        "CREATE INDEX IF NOT EXISTS temp.qe_parent ON qe(parent, id); DELETE FROM temp.qe;";
-#define FILL_SQL(shown, roots, join, order)                                                        \
+    fputs("]}", j->out);
+    j->depth--;
+}
+
+/* One entry: its object written without its closing "]}", so that the rows
+ * after it (its sub-entries, in catalog order) fill its "sub_entries". */
+static int json_entry(sqlite3_stmt *st, void *ud)
+{
+    json_nest *j = ud;
+    int64_t id = sqlite3_column_int64(st, 0), parent = sqlite3_column_int64(st, 1);
+    const char *obj = RD_COL(st, 3);
+    size_t n = obj ? strlen(obj) : 0;
+    if (!obj)
+        return RD_ENOMEM;
+    if (sqlite3_column_int(st, 2)) { /* a result of its own */
+        while (j->depth > 0)
+            json_close(j);
+        if (j->results++)
+            fputc(',', j->out);
+    } else {
+        while (j->depth > 0 && j->open[j->depth - 1] != parent)
+            json_close(j);
+        if (j->depth == 0) /* ids follow catalog order: a parent comes before */
+            return RD_EINTERNAL;
+        if (j->children[j->depth - 1]++)
+            fputc(',', j->out);
+    }
+    if (n < 2 || strcmp(obj + n - 2, "]}") || j->depth == RD_MAX_DEPTH + 2)
+        return RD_EINTERNAL;
+    fwrite(obj, 1, n - 2, j->out);
+    j->open[j->depth] = id;
+    j->children[j->depth++] = 0;
+    return RD_OK;
+}
+
+int rd_db_query_json_write(rd_db *db, const rd_query *q, FILE *out, rd_error *err)
+{
+#define JSON_SQL(shown, roots, join, order)                                                        \
     HITS_CTE shown roots                                                                           \
-        "INSERT INTO temp.qe SELECT e.id, e.parent_id, e.depth, json_object("                      \
+        "SELECT e.id, coalesce(e.parent_id, 0),"                                                   \
+        " (e.parent_id IS NULL OR e.parent_id NOT IN shown), json_object("                         \
         "'name', e.name, 'url', u.url, 'url_raw', " RD_URL_RAW ","                                 \
         " 'description', e.description, 'category', c.path,"                                       \
         " 'category_name', c.name_path, 'line', e.line,"                                           \
@@ -292,43 +335,47 @@ int rd_db_query_json(rd_db *db, const rd_query *q, char **json, rd_error *err)
         " 'checked_at', k.checked_at, 'title', k.title,"                                           \
         " 'findings', " RD_ENTRY_FINDINGS_JSON(                                                    \
             "k", "e") ","                                                                          \
-                      " 'repo', json(" RD_REPO_JSON "),"                                           \
-                      " 'sub_entries', json('[]')), row_number() OVER (ORDER BY " order            \
-                      ")" ENTRY_FROM_REPO(join) " ORDER BY " order
-    static const char fill_all[] = FILL_SQL(SHOWN_ALL, "", "", "e.ord"),
-                      fill_some[] = FILL_SQL(SHOWN_FILTERED, "", "", "e.ord"),
-                      fill_all_sorted[] = FILL_SQL(SHOWN_ALL, ROOTS_CTE, ROOTS_JOIN, SORT_KEY),
-                      fill_some_sorted[] =
-                          FILL_SQL(SHOWN_FILTERED, ROOTS_CTE, ROOTS_JOIN, SORT_KEY);
-    const char *fill = q->sort       ? (filtered(q) ? fill_some_sorted : fill_all_sorted)
-                       : filtered(q) ? fill_some
-                                     : fill_all;
-    /* ids follow catalog order, so ORDER BY id keeps sub-entries in order */
-    static const char update[] =
-        "UPDATE temp.qe SET obj = json_set(obj, '$.sub_entries', (SELECT json_group_array("
-        "json(c.obj)) FROM (SELECT obj FROM temp.qe c WHERE c.parent = qe.id ORDER BY c.id) c))"
-        " WHERE depth = ?1 AND id IN (SELECT parent FROM temp.qe)";
-    static const char result[] =
-        "SELECT json_group_array(json(obj)) FROM (SELECT obj FROM temp.qe WHERE parent IS NULL"
-        " OR parent NOT IN (SELECT id FROM temp.qe) ORDER BY pos)";
+                      " 'repo', json(" RD_REPO_JSON                                                \
+                      "), 'sub_entries', json('[]'))" ENTRY_FROM_REPO(join) " ORDER BY " order
+    static const char all[] = JSON_SQL(SHOWN_ALL, "", "", "e.ord"),
+                      some[] = JSON_SQL(SHOWN_FILTERED, "", "", "e.ord"),
+                      all_sorted[] = JSON_SQL(SHOWN_ALL, ROOTS_CTE, ROOTS_JOIN, SORT_KEY),
+                      some_sorted[] = JSON_SQL(SHOWN_FILTERED, ROOTS_CTE, ROOTS_JOIN, SORT_KEY);
+    const char *sql = q->sort ? (filtered(q) ? some_sorted : all_sorted) : filtered(q) ? some : all;
     int searching;
-    *json = NULL;
     int rc = query_begin(db, q, &searching, err);
     sqlite3_stmt *st = NULL;
     if (rc == RD_OK)
-        rc = rd_db_exec(db, setup, err);
-    if (rc == RD_OK)
-        rc = rd_db_prepare(db, fill, &st, err);
-    if (rc == RD_OK) {
-        bind_query(st, q, searching);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            rc = rd_db_fail(db, err, "querying entries");
+        rc = rd_db_prepare(db, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    bind_query(st, q, searching);
+    json_nest j = {.out = out};
+    fputc('[', out);
+    rc = rd_db_each(db, st, json_entry, &j, "querying entries", err);
+    if (rc == RD_EINTERNAL || rc == RD_ENOMEM)
+        return rd_error_set(err, rc, "%s: %s", db->path,
+                            rc == RD_ENOMEM ? "out of memory" : "entries nested out of order");
+    while (j.depth > 0)
+        json_close(&j);
+    fputc(']', out);
+    return rc;
+}
+
+int rd_db_query_json(rd_db *db, const rd_query *q, char **json, rd_error *err)
+{
+    size_t n = 0;
+    *json = NULL;
+    FILE *f = open_memstream(json, &n);
+    if (!f)
+        return rd_error_set(err, RD_ENOMEM, "out of memory");
+    int rc = rd_db_query_json_write(db, q, f, err);
+    if (fclose(f) != 0 && rc == RD_OK)
+        rc = rd_error_set(err, RD_ENOMEM, "out of memory");
+    if (rc < 0) {
+        free(*json);
+        *json = NULL;
     }
-    sqlite3_finalize(st);
-    if (rc == RD_OK)
-        rc = rd_db_nest_json(db, update, "SELECT max(depth) FROM temp.qe", err);
-    if (rc == RD_OK)
-        rc = rd_db_select_text(db, result, json, err);
     return rc;
 }
 

@@ -59,6 +59,9 @@ int rd_db_query(rd_db *db, const rd_query *q, int (*cb)(const rd_entry_row *, vo
  * description, language, fetched_at) or null. The caller frees *json with
  * free(). */
 int rd_db_query_json(rd_db *db, const rd_query *q, char **json, rd_error *err);
+/* The same array written to out as the rows come (nothing held but the
+ * entries still open around the current one), without a final newline. */
+int rd_db_query_json_write(rd_db *db, const rd_query *q, FILE *out, rd_error *err);
 
 typedef struct rd_category_row {
     int64_t id;

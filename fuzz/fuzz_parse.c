@@ -1,8 +1,10 @@
 /* fuzz/fuzz_parse.c — libFuzzer target: parse and lint any bytes, then check
  * the invariants the model promises in catalog/catalog.h, and that the text
  * read a section at every place it can be split (catalog/parse.c) is the
- * same catalog, field by field, as the text read whole. */
+ * same catalog, field by field, as the text read whole, and lints and
+ * prints (`parse`) the same. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,6 +105,78 @@ static void check_same(const rd_catalog *a, const rd_catalog *b)
     }
 }
 
+/* ---- lint and parse's dump, a section at a time ---- */
+
+static int put_diag(const rd_diag *d, void *ud)
+{
+    fprintf(ud, "%d:%d %d %s %s\n", d->pos.line, d->pos.col, (int)d->severity, d->rule, d->message);
+    return 0;
+}
+
+typedef struct streamed {
+    rd_linter *l;
+    rd_dumper *dump;
+    FILE *out;
+    int pass;
+} streamed;
+
+static int each_section(void *ud, const rd_catalog *cat)
+{
+    streamed *s = ud;
+    if (s->dump)
+        return rd_dumper_section(s->dump, cat);
+    if (s->pass == 0)
+        return rd_linter_first(s->l, cat);
+    rd_error err;
+    return rd_linter_section(s->l, cat, put_diag, s->out, &err);
+}
+
+/* What lint says and what parse prints of the text read a section at every
+ * place it can end are what they say and print of the whole catalog. */
+static void check_streamed(const rd_catalog *cat, const uint8_t *data, size_t size)
+{
+    rd_lint_opts all = {~0ull};
+    rd_diag *d = NULL;
+    size_t n = 0;
+    rd_error err;
+    char *want = NULL, *got = NULL;
+    size_t nwant = 0, ngot = 0;
+    FILE *w = open_memstream(&want, &nwant), *g = open_memstream(&got, &ngot);
+    CHECK(w && g);
+    CHECK(rd_lint(cat, &all, &d, &n, &err) == RD_OK);
+    for (size_t i = 0; i < n; i++)
+        put_diag(&d[i], w);
+    rd_diags_free(d, n);
+    rd_dumper *dump = NULL;
+    CHECK(rd_dumper_new(w, &dump) == RD_OK);
+    CHECK(rd_dumper_section(dump, cat) == RD_OK && rd_dumper_end(dump, cat) == RD_OK);
+    rd_dumper_free(dump);
+    streamed s = {NULL, NULL, g, 0};
+    rd_catalog *rest = NULL;
+    CHECK(rd_linter_new("fuzz.md", &all, &s.l, &err) == RD_OK);
+    for (s.pass = 0; s.pass < 2; s.pass++) {
+        if (s.pass)
+            CHECK(rd_linter_whole(s.l, rest, &err) == RD_OK);
+        rd_catalog_free(rest);
+        CHECK(rd_catalog_read("fuzz.md", (const char *)data, size, 0, 1, each_section, &s, &rest,
+                              &err) == RD_OK);
+    }
+    CHECK(rd_linter_end(s.l, put_diag, g) == 0);
+    rd_linter_free(s.l);
+    rd_catalog_free(rest);
+    CHECK(rd_dumper_new(g, &s.dump) == RD_OK);
+    CHECK(rd_catalog_read("fuzz.md", (const char *)data, size, 0, 1, each_section, &s, &rest,
+                          &err) == RD_OK);
+    CHECK(rd_dumper_end(s.dump, rest) == RD_OK);
+    rd_dumper_free(s.dump);
+    rd_catalog_free(rest);
+    fclose(w);
+    fclose(g);
+    CHECK(nwant == ngot && !memcmp(want, got, nwant));
+    free(want);
+    free(got);
+}
+
 static int pos_le(rd_pos a, rd_pos b)
 {
     return a.line < b.line || (a.line == b.line && a.col <= b.col);
@@ -130,6 +204,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
           RD_OK);
     check_same(cat, parts);
     rd_catalog_free(parts);
+    check_streamed(cat, data, size);
     rd_catalog_free(cat);
     return 0;
 }

@@ -57,6 +57,12 @@ int rd_report_shards_note(const rd_report_summary *s, char *buf, size_t n);
 /* Lint diagnostics as a JSON array (file, line, col, severity, rule,
  * message), built by SQLite's JSON functions. The caller frees *json. */
 int rd_diags_json(const char *file, const rd_diag *d, size_t n, char **json, rd_error *err);
+/* The same array written to out a diagnostic at a time: begin writes "[",
+ * add one object, end "]" (when begin succeeded) and frees w. */
+typedef struct rd_diags_writer rd_diags_writer;
+int rd_diags_json_begin(const char *file, FILE *out, rd_diags_writer **w, rd_error *err);
+int rd_diags_json_add(rd_diags_writer *w, const rd_diag *d, rd_error *err);
+void rd_diags_json_end(rd_diags_writer *w);
 
 /* "N links: A ok, B broken ... in S s", the text report's last line, with
  * "; rate-limited hosts paused N times" when they were. */

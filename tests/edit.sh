@@ -273,4 +273,32 @@ EOC
     expect_in err.txt "nothing to fix"
 }
 
+# fix on a catalog of several sections (about 1 MB; it is read 256 KiB at a
+# time): each section's fixes are said in order as it is read, with their
+# lines, and written as from the whole text
+case_fix_sections() {
+    awk 'BEGIN { print "# List\n\n## One\n\n- [bare0](example.org/zero) - first."
+        for (i = 0; i < 30000; i++) {
+            if (i == 15000) print "\n## Two\n\n- Group\n  - [bare1](example.org/one) - middle."
+            printf "- [e%d](https://e%d.example/%d) - About %d.\n", i, i % 500, i, i
+        }
+        print "- [bare2](example.org/two) - last." }' > catalog.md
+    cp catalog.md before.md
+    expect_exit 0 "$REFDEX" fix catalog.md --dry-run --db none.db
+    checks=$((checks + 1))
+    [ "$(wc -c < catalog.md)" -gt 800000 ] || fail "the catalog is smaller than meant"
+    one=$(grep -n 'example.org/one' catalog.md | cut -d: -f1)
+    last=$(grep -n 'example.org/two' catalog.md | cut -d: -f1)
+    expect_text out.txt "catalog.md:5:3: example.org/zero -> https://example.org/zero (no scheme)
+catalog.md:$one:5: example.org/one -> https://example.org/one (no scheme)
+catalog.md:$last:3: example.org/two -> https://example.org/two (no scheme)"
+    expect_in err.txt "catalog.md: 3 links would change (--dry-run: not written)"
+    expect_exit 0 "$REFDEX" fix catalog.md --db none.db
+    sed 's|(example.org/|(https://example.org/|' before.md > expected.md
+    checks=$((checks + 1))
+    cmp -s catalog.md expected.md || fail "fix wrote other bytes"
+    expect_exit 0 "$REFDEX" fix catalog.md --db none.db
+    expect_in err.txt "nothing to fix"
+}
+
 run_case edit

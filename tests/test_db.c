@@ -588,6 +588,85 @@ RD_TEST(json_output)
     free(cats);
 }
 
+/* The JSON of a query is written as its rows come: every entry's object
+ * holds its sub-entries at every depth, a sub-entry shown without its
+ * parent is a result of its own, and the array reads back as JSON. */
+RD_TEST(json_streams_nested_entries)
+{
+    const char *path = fresh_db("json_nested");
+    source s;
+    REQUIRE(parse_source(&s, "nested.md",
+                         strdup("# T\n\n## A\n\n"
+                                "- [root](https://r.example) - Top.\n"
+                                "  - [mid](https://m.example) - Middle \"quoted\".\n"
+                                "    - [leaf](https://l.example) - Leaf.\n"
+                                "  - [mid2](https://m2.example) - Other.\n"
+                                "- [next](https://n.example) - Next.\n\n## B\n\n"
+                                "- [b](https://b.example) - In B.\n")) == 0);
+    rd_ingest_stats st;
+    REQUIRE(ingest(path, &s, &st) == RD_OK);
+    free_source(&s);
+    static const struct {
+        const char *search, *want;
+    } cases[] = {
+        {NULL, "3|root|2|mid|1|leaf|0|mid2|next|b"},
+        {"middle", "1|mid|1|leaf|0|||||"},
+        {"leaf", "1|leaf|0|||||||"},
+        {"zzz", "0|||||||||"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        rd_db *db = NULL;
+        rd_error err = {0};
+        char *json = NULL;
+        REQUIRE(rd_db_open(path, RD_DB_READONLY, &db, &err) == RD_OK);
+        rd_query q = {.search = cases[i].search};
+        CHECK_INT(rd_db_query_json(db, &q, &json, &err), RD_OK);
+        rd_db_close(db);
+        REQUIRE(json);
+        /* read back with SQLite's own parser: "valid,results|" then the names
+         * and sub-entry counts down the first result's first branch */
+        static const char *const paths[] = {
+            "$[0].name",
+            "#$[0].sub_entries",
+            "$[0].sub_entries[0].name",
+            "#$[0].sub_entries[0].sub_entries",
+            "$[0].sub_entries[0].sub_entries[0].name",
+            "#$[0].sub_entries[0].sub_entries[0].sub_entries",
+            "$[0].sub_entries[1].name",
+            "$[1].name",
+            "$[2].name",
+        };
+        sqlite3 *h;
+        sqlite3_open(":memory:", &h);
+        sqlite3_stmt *q1;
+        rd_buf got = {0};
+        sqlite3_prepare_v2(h, "SELECT json_valid(?1) || ',' || json_array_length(?1)", -1, &q1,
+                           NULL);
+        sqlite3_bind_text(q1, 1, json, -1, SQLITE_STATIC);
+        if (sqlite3_step(q1) == SQLITE_ROW)
+            rd_buf_printf(&got, "%s|", sqlite3_column_text(q1, 0));
+        sqlite3_finalize(q1);
+        for (size_t k = 0; k < sizeof paths / sizeof *paths; k++) {
+            int count = paths[k][0] == '#';
+            sqlite3_prepare_v2(h,
+                               count ? "SELECT coalesce(json_array_length(?1, ?2), '')"
+                                     : "SELECT coalesce(json_extract(?1, ?2), '')",
+                               -1, &q1, NULL);
+            sqlite3_bind_text(q1, 1, json, -1, SQLITE_STATIC);
+            sqlite3_bind_text(q1, 2, paths[k] + count, -1, SQLITE_STATIC);
+            if (sqlite3_step(q1) == SQLITE_ROW)
+                rd_buf_printf(&got, "%s%s", k ? "|" : "", sqlite3_column_text(q1, 0));
+            sqlite3_finalize(q1);
+        }
+        sqlite3_close(h);
+        char want[128];
+        snprintf(want, sizeof want, "1,%s", cases[i].want);
+        CHECK_STR(got.data ? got.data : "", want);
+        rd_buf_free(&got);
+        free(json);
+    }
+}
+
 RD_TEST(bad_databases)
 {
     rd_db *db = NULL;

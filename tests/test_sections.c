@@ -128,8 +128,9 @@ static void same_both_ways(const char *name, const char *text, size_t len)
     rd_catalog_free(whole);
 }
 
-/* Every .md file in dir (and every file, with any_name). */
-static int each_file(const char *dir, int any_name)
+/* check on every .md file in dir (and every file, with any_name). */
+static int each_file_with(const char *dir, int any_name,
+                          void (*check)(const char *, const char *, size_t))
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -147,12 +148,17 @@ static int each_file(const char *dir, int any_name)
         rd_error err = {0};
         if (rd_read_file(path, RD_DEFAULT_MAX_INPUT, &text, &len, &err) != RD_OK)
             continue;
-        same_both_ways(path, text, len);
+        check(path, text, len);
         free(text);
         n++;
     }
     closedir(d);
     return n;
+}
+
+static int each_file(const char *dir, int any_name)
+{
+    return each_file_with(dir, any_name, same_both_ways);
 }
 
 RD_TEST(sections_real_lists)
@@ -423,5 +429,210 @@ RD_TEST(sections_read_ahead_bad_tail)
     CHECK(sum > 0);
     CHECK(strstr(err.msg, "deep.md:") != NULL);
     rd_buf_free(&b);
+    free(text);
+}
+
+/* ---- lint, a section at a time ---- */
+
+static void put_diag(rd_buf *b, const rd_diag *d)
+{
+    rd_buf_printf(b, "%d:%d %s %s %s\n", d->pos.line, d->pos.col, rd_severity_name(d->severity),
+                  d->rule, d->message);
+}
+
+static int put_emitted(const rd_diag *d, void *ud)
+{
+    put_diag(ud, d);
+    return 0;
+}
+
+typedef struct linting {
+    rd_linter *l;
+    rd_buf *out;
+    rd_error *err;
+    size_t sections;
+} linting;
+
+static int lint_first(void *ud, const rd_catalog *cat)
+{
+    linting *x = ud;
+    x->sections++;
+    return rd_linter_first(x->l, cat);
+}
+
+static int lint_second(void *ud, const rd_catalog *cat)
+{
+    linting *x = ud;
+    return rd_linter_section(x->l, cat, put_emitted, x->out, x->err);
+}
+
+/* What lint says of the text read whole, and read twice a section at a time
+ * (section_bytes as rd_catalog_read takes it; 0: rd_catalog_stream), with
+ * every rule on: the same diagnostics in the same order. Stores the
+ * sections of the streamed reading in *sections. */
+static void lint_same(const char *name, const char *text, size_t len, size_t section_bytes,
+                      size_t *sections)
+{
+    rd_lint_opts all = {~0ull};
+    rd_linter *x0 = NULL;
+    rd_catalog *whole = NULL, *rest = NULL;
+    rd_error err = {0};
+    rd_diag *d = NULL;
+    size_t n = 0;
+    rd_buf want = {0}, got = {0};
+    *sections = 0;
+    if (rd_catalog_parse(name, text, len, 0, &whole, &err) == RD_EINPUT) {
+        /* bad input: the first reading refuses it too, and nothing is said */
+        REQUIRE(rd_linter_new(name, &all, &x0, &err) == RD_OK);
+        linting bad = {x0, &got, &err, 0};
+        CHECK_INT(rd_catalog_read(name, text, len, 0, section_bytes ? section_bytes : 1, lint_first,
+                                  &bad, &rest, &err),
+                  RD_EINPUT);
+        rd_linter_free(x0);
+        return;
+    }
+    REQUIRE(whole);
+    REQUIRE(rd_lint(whole, &all, &d, &n, &err) == RD_OK);
+    for (size_t i = 0; i < n; i++)
+        put_diag(&want, &d[i]);
+    rd_diags_free(d, n);
+    rd_catalog_free(whole);
+    linting x = {NULL, &got, &err, 0};
+    REQUIRE(rd_linter_new(name, &all, &x.l, &err) == RD_OK);
+    for (int pass = 0; pass < 2; pass++) {
+        int (*fn)(void *, const rd_catalog *) = pass ? lint_second : lint_first;
+        if (pass)
+            REQUIRE(rd_linter_whole(x.l, rest, &err) == RD_OK);
+        rd_catalog_free(rest);
+        rest = NULL;
+        if (section_bytes)
+            REQUIRE(rd_catalog_read(name, text, len, 0, section_bytes, fn, &x, &rest, &err) ==
+                    RD_OK);
+        else
+            REQUIRE(rd_catalog_stream(name, text, len, 0, fn, &x, &rest, &err) == RD_OK);
+    }
+    CHECK_INT(rd_linter_end(x.l, put_emitted, &got), 0);
+    rd_linter_free(x.l);
+    rd_catalog_free(rest);
+    const char *diff = first_difference(want.data ? want.data : "", got.data ? got.data : "");
+    if (diff)
+        fprintf(stderr, "%s linted in sections of %zu: differs from here:\n%.300s\n", name,
+                section_bytes, diff);
+    CHECK(diff == NULL);
+    rd_buf_free(&want);
+    rd_buf_free(&got);
+    *sections = x.sections;
+}
+
+static void lint_both_ways(const char *name, const char *text, size_t len)
+{
+    size_t sections;
+    lint_same(name, text, len, 1, &sections);
+    lint_same(name, text, len, 4096, &sections);
+}
+
+/* lint reads a catalog twice a section at a time, and says what it said of
+ * the whole text: on every list in tests/, at every split point. */
+RD_TEST(sections_lint_test_lists)
+{
+    CHECK(each_file_with(RD_TEST_DIR "/data", 0, lint_both_ways) >= 8);
+    CHECK(each_file_with(RD_TEST_DIR "/parse", 0, lint_both_ways) >= 10);
+    CHECK(each_file_with(RD_TEST_DIR "/lint", 0, lint_both_ways) >= 2);
+    CHECK(each_file_with(RD_TEST_DIR "/fmt", 0, lint_both_ways) > 5);
+    CHECK(each_file_with(RD_TEST_DIR "/../fuzz/corpus", 1, lint_both_ways) > 3);
+}
+
+/* What crosses sections: a URL linked again sections later (and by a group
+ * label), a table of contents at the end naming headings of the first
+ * section, a second title, the order of a category's entries across a
+ * split; read as ingest reads, a section ahead. */
+RD_TEST(sections_lint_across_sections)
+{
+    size_t len;
+    char *text = repeated_list(3, &len);
+    REQUIRE(text);
+    rd_buf b = {0};
+    rd_buf_append(&b, text, len);
+    rd_buf_puts(&b, "\n## Contents\n\n- [Copy 0](#copy-0)\n- [Copy 1](#copy-1)\n"
+                    "- [Nowhere](#nowhere)\n\n"
+                    "- Gin group - [gin](https://github.com/gin-gonic/gin)\n"
+                    "  - [x](https://x.example/) - An entry under it.\n");
+    REQUIRE(!b.oom);
+    size_t sections;
+    lint_same("three.md", b.data, b.len, 0, &sections);
+    CHECK(sections >= 3);
+    lint_same("three.md", b.data, b.len, 64 << 10, &sections);
+    CHECK(sections > 10);
+    rd_buf_free(&b);
+    free(text);
+}
+
+/* ---- parse's dump, a section at a time ---- */
+
+static int dump_one(void *ud, const rd_catalog *cat)
+{
+    return rd_dumper_section(ud, cat);
+}
+
+/* What `parse` prints of the text read whole and read a section at a time
+ * (section_bytes as rd_catalog_read takes it): the same bytes. */
+static void dump_same(const char *name, const char *text, size_t len, size_t section_bytes)
+{
+    rd_catalog *whole = NULL, *rest = NULL;
+    rd_error err = {0};
+    if (rd_catalog_parse(name, text, len, 0, &whole, &err) != RD_OK)
+        return; /* bad input: refused before anything is printed (cli/dump.c) */
+    char *want = NULL, *got = NULL;
+    size_t nwant = 0, ngot = 0;
+    FILE *w = open_memstream(&want, &nwant), *g = open_memstream(&got, &ngot);
+    REQUIRE(w && g);
+    rd_dumper *d = NULL;
+    REQUIRE(rd_dumper_new(w, &d) == RD_OK);
+    CHECK_INT(rd_dumper_section(d, whole), RD_OK);
+    CHECK_INT(rd_dumper_end(d, whole), RD_OK);
+    rd_dumper_free(d);
+    rd_catalog_free(whole);
+    REQUIRE(rd_dumper_new(g, &d) == RD_OK);
+    if (section_bytes)
+        CHECK_INT(rd_catalog_read(name, text, len, 0, section_bytes, dump_one, d, &rest, &err),
+                  RD_OK);
+    else
+        CHECK_INT(rd_catalog_stream(name, text, len, 0, dump_one, d, &rest, &err), RD_OK);
+    if (rest)
+        CHECK_INT(rd_dumper_end(d, rest), RD_OK);
+    rd_dumper_free(d);
+    rd_catalog_free(rest);
+    fclose(w);
+    fclose(g);
+    const char *diff = first_difference(want, got);
+    if (diff)
+        fprintf(stderr, "%s dumped in sections of %zu: differs from here:\n%.300s\n", name,
+                section_bytes, diff);
+    CHECK(diff == NULL);
+    CHECK(nwant > 0 || len == 0);
+    free(want);
+    free(got);
+}
+
+static void dump_both_ways(const char *name, const char *text, size_t len)
+{
+    dump_same(name, text, len, 1);
+    dump_same(name, text, len, 4096);
+}
+
+/* parse prints a catalog a section at a time, and prints what it printed
+ * of the whole text: on every list in tests/, at every split point (each
+ * category whole, its groups, notes and sub-entries after its entries). */
+RD_TEST(sections_dump_test_lists)
+{
+    CHECK(each_file_with(RD_TEST_DIR "/data", 0, dump_both_ways) >= 8);
+    CHECK(each_file_with(RD_TEST_DIR "/parse", 0, dump_both_ways) >= 10);
+    CHECK(each_file_with(RD_TEST_DIR "/lint", 0, dump_both_ways) >= 2);
+    CHECK(each_file_with(RD_TEST_DIR "/fmt", 0, dump_both_ways) > 5);
+    CHECK(each_file_with(RD_TEST_DIR "/../fuzz/corpus", 1, dump_both_ways) > 3);
+    size_t len;
+    char *text = repeated_list(3, &len);
+    REQUIRE(text);
+    dump_same("three.md", text, len, 0); /* read ahead, as the command reads */
     free(text);
 }
