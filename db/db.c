@@ -274,10 +274,8 @@ static const char *const migrations[] = {
     "DROP TABLE urls;"
     "ALTER TABLE urls_new RENAME TO urls;"
     "CREATE INDEX urls_key ON urls(key);"
-    /* and the entries' search index written out less often: FTS5 keeps up
-     * to 16 MB of new index in memory (1 MB by default) and merges 16 of its
-     * segments at a time (4): a third less of its work on a large ingest */
-    "INSERT INTO entries_fts(entries_fts, rank) VALUES ('hashsize', 16777216);"
+    /* and the entries' search index merges 16 of its segments at a time (4
+     * by default); ingest sets how much new index it keeps in memory */
     "INSERT INTO entries_fts(entries_fts, rank) VALUES ('automerge', 16);",
 };
 
