@@ -26,6 +26,7 @@ const char *rd_size_text(long long bytes, char *buf, size_t n)
  * at most max_bytes (0: any size); its size in *size. */
 static int open_regular(const char *path, long long max_bytes, int *fd, off_t *size, rd_error *err)
 {
+    *size = 0;
     *fd = open(path, O_RDONLY | O_CLOEXEC);
     if (*fd < 0)
         return rd_error_set(err, errno == ENOENT ? RD_ENOTFOUND : RD_EINPUT, "%s: %s", path,
@@ -56,7 +57,7 @@ static int open_regular(const char *path, long long max_bytes, int *fd, off_t *s
 int rd_hash_file(const char *path, long long max_bytes, uint64_t *hash, rd_error *err)
 {
     int fd;
-    off_t size;
+    off_t size = 0;
     int rc = open_regular(path, max_bytes, &fd, &size, err);
     if (rc < 0)
         return rc;
@@ -95,7 +96,7 @@ int rd_read_file(const char *path, long long max_bytes, char **data, size_t *len
     *data = NULL;
     *len = 0;
     int fd;
-    off_t size;
+    off_t size = 0;
     int rc = open_regular(path, max_bytes, &fd, &size, err);
     if (rc < 0)
         return rc;
