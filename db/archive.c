@@ -93,6 +93,9 @@ static const char *read_answer(sqlite3_stmt *st, rd_archive *a)
 /* Whether body is JSON, as SQLite reads it. */
 static int is_json(rd_db *db, const char *body, int len, int *valid, rd_error *err)
 {
+    *valid = 0;
+    if (!rd_db_json_keys_ok(body, (size_t)len))
+        return RD_OK; /* a key that is not a string (rd_db_json_keys_ok) */
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, valid_sql, &st, err);
     if (rc < 0)

@@ -461,6 +461,38 @@ static void sql_url_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int64(ctx, rd_db_url_key(url ? url : ""));
 }
 
+int rd_db_json_keys_ok(const char *text, size_t n)
+{
+    enum { MAX_DEPTH = 2000 };          /* SQLite's own limit of nesting */
+    unsigned char in_object[MAX_DEPTH]; /* per level: an object, not an array */
+    size_t depth = 0;
+    int want = 0; /* 1: a key or '}' (after '{'); 2: a key (after ',' in an object) */
+    for (size_t i = 0; i < n; i++) {
+        char c = text[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            continue;
+        if (want && c != '"' && !(want == 1 && c == '}'))
+            return 0;
+        want = 0;
+        if (c == '"') { /* a string: to its closing quote */
+            for (i++; i < n && text[i] != '"'; i++)
+                if (text[i] == '\\')
+                    i++;
+        } else if (c == '{' || c == '[') {
+            if (depth == MAX_DEPTH)
+                return 0;
+            in_object[depth++] = c == '{';
+            want = c == '{';
+        } else if (c == '}' || c == ']') {
+            if (depth > 0)
+                depth--;
+        } else if (c == ',' && depth > 0 && in_object[depth - 1]) {
+            want = 2;
+        }
+    }
+    return 1;
+}
+
 /* rd_fts_spaced(text): text as the search index takes it (see db.h). */
 static void sql_fts_spaced(sqlite3_context *c, int argc, sqlite3_value **argv)
 {

@@ -39,6 +39,14 @@ static inline int64_t rd_db_url_key(const char *url)
     return key;
 }
 
+/* Whether every key of every object in the JSON text is a string. SQLite
+ * 3.40's JSON parser (Debian 12's) takes an object or array as an object's
+ * key when that key's last value is a string ({"a": {{"b": "c"}: 1}}), and
+ * json_extract on such a text reads wild memory: a text from outside is
+ * looked at here before SQLite's JSON functions see it. Nothing else is
+ * checked (json_valid does the rest). */
+int rd_db_json_keys_ok(const char *text, size_t n);
+
 /* A link's status, as every view shows it: the latest conclusive check of
  * the URL in column url_id, joined as `alias` (NULL columns when it has
  * none). The one definition; checks.c decides what is conclusive. */

@@ -193,6 +193,9 @@ static const char *const rest_cols[] = {
 /* Checks that json is a JSON object; RD_EINPUT saying so when not. */
 static int json_object(rd_db *db, const char *json, size_t len, const char *what, rd_error *err)
 {
+    if (!rd_db_json_keys_ok(json, len)) /* before SQLite's JSON functions see it */
+        return rd_error_set(err, RD_EINPUT, "%s: the answer is not JSON (a key not a string)",
+                            what);
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, "SELECT json_valid(?1) AND json_type(?1) = 'object'", &st, err);
     if (rc < 0)
@@ -220,9 +223,12 @@ int rd_repos_answer_graphql(rd_db *db, const char *json, size_t len, const rd_re
                       "  EXISTS (SELECT 1 FROM json_each(?1, '$.errors') e"
                       "   WHERE e.value ->> '$.type' = 'NOT_FOUND' AND e.value ->> '$.path[0]' = "
                       "i) AS nf"
+                      /* each alias asked once, by its path: an answer that names one
+                       * twice is read as json_extract reads it (the first) */
                       "  FROM (SELECT a.value ->> '$.key' AS asked, a.value ->> '$.name' AS name,"
-                      "   a.value ->> '$.i' AS i, d.type AS t, d.value AS v FROM json_each(?2) a"
-                      "   LEFT JOIN json_each(?1, '$.data') d ON d.key = a.value ->> '$.i'))"
+                      "   a.value ->> '$.i' AS i, json_type(?1, '$.data.' || (a.value ->> '$.i'))"
+                      "   AS t, json_extract(?1, '$.data.' || (a.value ->> '$.i')) AS v"
+                      "   FROM json_each(?2) a))"
                       " WHERE (t = 'object' AND rd_repo_name_ok('github', n))"
                       "  OR (coalesce(t, 'null') = 'null' AND nf)";
     *bad = 0;
@@ -255,7 +261,7 @@ int rd_repos_answer_graphql(rd_db *db, const char *json, size_t len, const rd_re
     if (sqlite3_step(st) != SQLITE_DONE)
         rc = rd_db_fail(db, err, "reading GitHub's answer");
     else
-        *bad = n - (size_t)sqlite3_changes(db->h);
+        *bad = n - ((size_t)sqlite3_changes(db->h) < n ? (size_t)sqlite3_changes(db->h) : n);
     sqlite3_finalize(st);
     rd_buf_free(&asked);
     return rc;

@@ -389,6 +389,12 @@ static const struct {
     {"repos-git-git.bin", RD_EINPUT, "NUL byte", 0, 0, 0},
     /* fuzz_repos: ".git" off a GitLab name left "-", where its own pages start */
     {"repos-gitlab-dash.bin", RD_EINPUT, "NUL byte", 0, 0, 0},
+    /* fuzz_repos: an answer naming one alias twice ("r1" twice in "data")
+     * was counted twice, and "bad" wrapped below 0 */
+    {"repos-duplicate-alias.bin", RD_OK, NULL, 1, 0, 1},
+    /* fuzz_archive: an object as an object's key, ending in a string, which
+     * SQLite 3.40's json_valid takes and its json_extract crashes on */
+    {"archive-object-as-key.json", RD_OK, NULL, 1, 0, 1},
 };
 
 RD_TEST(fuzz_crashes)

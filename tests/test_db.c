@@ -6,9 +6,11 @@
 
 #include "catalog/catalog.h"
 #include "common/result.h"
+#include "db/archive.h"
 #include "db/db.h"
 #include "db/hosts.h"
 #include "db/ingest.h"
+#include "db/internal.h"
 #include "db/query.h"
 #include "harness.h"
 
@@ -895,4 +897,37 @@ RD_TEST(host_stats)
     REQUIRE(rd_db_hosts(db, 0, "2026-01-02", collect_host, out, &err) == RD_OK);
     CHECK_STR(out, "");
     rd_db_close(db);
+}
+
+/* JSON from outside is looked at before SQLite's JSON functions: SQLite
+ * 3.40 takes an object as an object's key when it ends in a string, and its
+ * json_extract then crashes (fuzz/crashes/archive-object-as-key.json). */
+RD_TEST(json_keys_checked_first)
+{
+    static const char *const good[] = {"{}",
+                                       "[]",
+                                       "{\"a\":1}",
+                                       "{ \"a\" : [1, {\"b\": \"}\"}] }",
+                                       "{\"a\\\"{\":{\"c\":[]} ,\r\n \"d\":\"e\"}",
+                                       "\"x\"",
+                                       "[{}, []]"};
+    static const char *const bad[] = {"{{\"a\":\"b\"}:1}", "{\"k\":{[\"a\"]:1}}", "{\"a\":1, 2:3}",
+                                      "{1:2}"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        CHECK(rd_db_json_keys_ok(good[i], strlen(good[i])));
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        CHECK(!rd_db_json_keys_ok(bad[i], strlen(bad[i])));
+    char *text;
+    size_t len;
+    rd_error err = {0};
+    REQUIRE(rd_read_file(RD_TEST_DIR "/../fuzz/crashes/archive-object-as-key.json", 0, &text, &len,
+                         &err) == RD_OK);
+    CHECK(!rd_db_json_keys_ok(text, len));
+    rd_db *db = NULL;
+    REQUIRE(rd_db_open(":memory:", 0, &db, &err) == RD_OK);
+    rd_archive a;
+    CHECK_INT(rd_archive_parse(db, text, len, &a, &err), RD_EINPUT);
+    CHECK(strstr(err.msg, "not a JSON object") != NULL);
+    rd_db_close(db);
+    free(text);
 }
