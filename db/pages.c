@@ -30,47 +30,46 @@ static int read_summary(rd_db *db, sqlite3_stmt *st, rd_site_summary *s, rd_erro
     return RD_OK;
 }
 
-static int summary_row(rd_db *db, sqlite3_stmt *st, rd_site_summary *s, rd_error *err)
+/* A summary's columns after its counts: the last check, the file, the title
+ * (the first heading when it is a `#` one: a list of `##` sections has
+ * none; substr counts characters, so UTF-8 stays whole) and whether the last
+ * run found no network. */
+#define SUMMARY_REST                                                                               \
+    " coalesce((SELECT max(checked_at) FROM checks WHERE conclusive = 1), ''),"                    \
+    " coalesce((SELECT file FROM catalog WHERE id = 1), ''),"                                      \
+    " coalesce((SELECT substr(name, 1, 300) FROM (SELECT name, level FROM categories"              \
+    "   WHERE kind = 'heading' ORDER BY ord LIMIT 1) WHERE level = 1), ''),"                       \
+    " coalesce((SELECT outcome = 'offline' FROM runs ORDER BY id DESC LIMIT 1), 0)"
+
+/* *s from the one row of sql (read_summary's columns). */
+static int summary_of(rd_db *db, const char *sql, rd_site_summary *s, rd_error *err)
 {
-    int rc = read_summary(db, st, s, err);
+    sqlite3_stmt *st;
+    memset(s, 0, sizeof *s);
+    int rc = rd_db_prepare(db, sql, &st, err);
+    if (rc < 0)
+        return rc;
+    rc = read_summary(db, st, s, err);
     sqlite3_finalize(st);
     return rc;
 }
 
 int rd_db_site_summary(rd_db *db, rd_site_summary *s, rd_error *err)
 {
-    /* the title: the first heading when it is a `#` one (a list of `##`
-     * sections has none); substr counts characters, so UTF-8 stays whole */
     static const char sql[] =
         "SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM categories),"
         " (SELECT count(DISTINCT url_id) FROM entries),"
         " (SELECT count(DISTINCT e.url_id) FROM entries e" LATEST_CHECK " WHERE k.id IS NOT NULL),"
         " (SELECT count(*) FROM (SELECT DISTINCT e.url_id FROM entries e" LATEST_CHECK
-        "   WHERE rd_fails(k.result, 0))),"
-        " coalesce((SELECT max(checked_at) FROM checks WHERE conclusive = 1), ''),"
-        " coalesce((SELECT file FROM catalog WHERE id = 1), ''),"
-        " coalesce((SELECT substr(name, 1, 300) FROM (SELECT name, level FROM categories"
-        "   WHERE kind = 'heading' ORDER BY ord LIMIT 1) WHERE level = 1), ''),"
-        " coalesce((SELECT outcome = 'offline' FROM runs ORDER BY id DESC LIMIT 1), 0)";
-    sqlite3_stmt *st;
-    memset(s, 0, sizeof *s);
-    int rc = rd_db_prepare(db, sql, &st, err);
-    return rc < 0 ? rc : summary_row(db, st, s, err);
+        "   WHERE rd_fails(k.result, 0)))," SUMMARY_REST;
+    return summary_of(db, sql, s, err);
 }
 
 int rd_db_site_head(rd_db *db, rd_site_summary *s, rd_error *err)
 {
-    static const char sql[] =
-        "SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM categories), 0, 0, 0,"
-        " coalesce((SELECT max(checked_at) FROM checks WHERE conclusive = 1), ''),"
-        " coalesce((SELECT file FROM catalog WHERE id = 1), ''),"
-        " coalesce((SELECT substr(name, 1, 300) FROM (SELECT name, level FROM categories"
-        "   WHERE kind = 'heading' ORDER BY ord LIMIT 1) WHERE level = 1), ''),"
-        " coalesce((SELECT outcome = 'offline' FROM runs ORDER BY id DESC LIMIT 1), 0)";
-    sqlite3_stmt *st;
-    memset(s, 0, sizeof *s);
-    int rc = rd_db_prepare(db, sql, &st, err);
-    return rc < 0 ? rc : summary_row(db, st, s, err);
+    static const char sql[] = "SELECT (SELECT count(*) FROM entries),"
+                              " (SELECT count(*) FROM categories), 0, 0, 0," SUMMARY_REST;
+    return summary_of(db, sql, s, err);
 }
 
 typedef struct link_cb {
