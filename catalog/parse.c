@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/queue.h"
 #include "catalog.h"
 #include "internal.h"
 
@@ -1067,20 +1068,14 @@ typedef struct piece {
     rd_category *added; /* the catalog's categories since the piece before */
     size_t nadded;
     rd_arena *strings;
-    struct piece *next;
 } piece;
 
 typedef struct ahead {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    piece *first, *last;
+    rd_queue q;        /* the pieces, AHEAD_MAX at most waiting */
     size_t passed;     /* categories passed on so far (the reading thread's) */
     rd_category *cats; /* the categories handed to fn (the caller's thread's) */
     size_t ncats, cap_cats;
-    size_t waiting;
-    int done;    /* the reading has ended (rc, err, out say how) */
-    int stopped; /* fn failed: the reading stops at its next section */
-    /* the reading's arguments and result */
+    /* the reading's arguments and result (read once q is closed) */
     const char *file, *text;
     size_t len;
     long long max_input;
@@ -1137,26 +1132,12 @@ static int pass_on(parser *p, rd_error *err)
         }
         return rd_error_set(err, RD_ENOMEM, "%s: out of memory", cat->file);
     }
-    pthread_mutex_lock(&a->mu);
-    while (a->waiting >= AHEAD_MAX && !a->stopped)
-        pthread_cond_wait(&a->cv, &a->mu);
-    int stopped = a->stopped;
-    if (!stopped) {
-        a->passed = cat->ncategories;
-        if (a->last)
-            a->last->next = pc;
-        else
-            a->first = pc;
-        a->last = pc;
-        a->waiting++;
-        pthread_cond_broadcast(&a->cv);
-    }
-    pthread_mutex_unlock(&a->mu);
-    if (stopped) {
+    if (rd_queue_put(&a->q, pc) < 0) { /* fn failed: the reading stops here */
         piece_free(pc);
         p->sect = NULL;      /* freed with the piece */
         return RD_EINTERNAL; /* the caller's error is the one returned */
     }
+    a->passed = cat->ncategories;
     return RD_OK;
 }
 
@@ -1188,10 +1169,7 @@ static void *read_ahead(void *arg)
     ahead *a = arg;
     a->rc = read_catalog(a->file, a->text, a->len, a->max_input, RD_SECTION_BYTES, NULL, NULL, a,
                          &a->out, &a->err);
-    pthread_mutex_lock(&a->mu);
-    a->done = 1;
-    pthread_cond_broadcast(&a->cv);
-    pthread_mutex_unlock(&a->mu);
+    rd_queue_close(&a->q); /* after a->rc: the caller's thread reads it once closed */
     return NULL;
 }
 
@@ -1204,32 +1182,14 @@ int rd_catalog_stream(const char *file, const char *text, size_t len, long long 
     *out = NULL;
     ahead a = {.file = file, .text = text, .len = len, .max_input = max_input};
     pthread_t t;
-    if (pthread_mutex_init(&a.mu, NULL))
+    if (rd_queue_init(&a.q, AHEAD_MAX) < 0)
         return rd_error_set(err, RD_ENOMEM, "%s: cannot start reading", file);
-    if (pthread_cond_init(&a.cv, NULL)) {
-        pthread_mutex_destroy(&a.mu);
-        return rd_error_set(err, RD_ENOMEM, "%s: cannot start reading", file);
-    }
     if (pthread_create(&t, NULL, read_ahead, &a)) { /* no thread: read here, as before */
-        pthread_cond_destroy(&a.cv);
-        pthread_mutex_destroy(&a.mu);
+        rd_queue_destroy(&a.q);
         return rd_catalog_read(file, text, len, max_input, RD_SECTION_BYTES, fn, ud, out, err);
     }
     int rc = RD_OK;
-    for (;;) {
-        pthread_mutex_lock(&a.mu);
-        while (!a.first && !a.done)
-            pthread_cond_wait(&a.cv, &a.mu);
-        piece *pc = a.first;
-        if (pc) {
-            if (!(a.first = pc->next))
-                a.last = NULL;
-            a.waiting--;
-            pthread_cond_broadcast(&a.cv);
-        }
-        pthread_mutex_unlock(&a.mu);
-        if (!pc)
-            break;
+    for (piece *pc; (pc = rd_queue_take(&a.q));) {
         if (rc == RD_OK) {
             rc = hand_to(&a, pc, fn, ud);
             if (rc == RD_ENOMEM && err->code == 0)
@@ -1237,18 +1197,14 @@ int rd_catalog_stream(const char *file, const char *text, size_t len, long long 
             if (rc < 0) {
                 if (err->code == 0)
                     rd_error_set(err, rc, "%s: stopped while reading", file);
-                pthread_mutex_lock(&a.mu);
-                a.stopped = 1;
-                pthread_cond_broadcast(&a.cv);
-                pthread_mutex_unlock(&a.mu);
+                rd_queue_stop(&a.q); /* what still waits is taken and freed */
             }
         }
         piece_free(pc);
     }
     pthread_join(t, NULL);
     free(a.cats);
-    pthread_cond_destroy(&a.cv);
-    pthread_mutex_destroy(&a.mu);
+    rd_queue_destroy(&a.q);
     if (rc < 0) {
         rd_catalog_free(a.out);
         return rc;
