@@ -3,6 +3,7 @@
  *     refdex_bench_render CATALOG.md [--repeat N] [--checked]
  *     refdex_bench_render --prepare DB CATALOG.md [--checked]
  *     refdex_bench_render --db DB [--repeat N] [--target-ms MS] [--target-mb MB] [--keep DIR]
+ *                         [--sites DIR] [--one-thread]
  *
  * The first form ingests CATALOG into a fresh database (not timed); with
  * --checked, stores a check for every URL first (every 20th broken, every
@@ -14,7 +15,14 @@
  * ingested anything, so the peak RSS is render's own (a million entries take
  * half a minute and gigabytes to ingest: they are ingested once). --keep
  * renders into DIR too, after the timed runs, and keeps it there (to compare
- * the bytes of two builds). */
+ * the bytes of two builds). --sites DIR writes the timed sites under DIR
+ * instead of $TMPDIR and leaves them there for the caller to remove: on an
+ * ext4 volume without a journal, making files in the minute after many were
+ * deleted costs several times what it costs otherwise (the allocator passes
+ * over recently freed inodes), so a benchmark that removes its sites
+ * between runs measures its own cleanup. --one-thread reads the rows in
+ * the thread that writes the HTML (rd_render_opts.one_thread), as render
+ * did before it read them ahead. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,8 +139,8 @@ static int prepare(rd_db *db, const char *path, int checked, rd_error *err)
 }
 
 typedef struct args {
-    const char *catalog, *db, *prepare, *keep;
-    int repeat, checked;
+    const char *catalog, *db, *prepare, *keep, *sites;
+    int repeat, checked, one_thread;
     double target_ms, target_mb;
 } args;
 
@@ -151,6 +159,10 @@ static int parse_args(int argc, char **argv, args *a)
             a->prepare = argv[++i];
         else if (!strcmp(argv[i], "--keep") && v)
             a->keep = argv[++i];
+        else if (!strcmp(argv[i], "--one-thread"))
+            a->one_thread = 1;
+        else if (!strcmp(argv[i], "--sites") && v)
+            a->sites = argv[++i];
         else if (!strcmp(argv[i], "--target-ms") && v)
             a->target_ms = atof(argv[++i]);
         else if (!strcmp(argv[i], "--target-mb") && v)
@@ -173,13 +185,14 @@ int main(int argc, char **argv)
         fprintf(stderr,
                 "usage: %s CATALOG.md [--repeat N] [--checked]\n"
                 "       %s --prepare DB CATALOG.md [--checked]\n"
-                "       %s --db DB [--repeat N] [--target-ms MS] [--target-mb MB] [--keep DIR]\n",
+                "       %s --db DB [--repeat N] [--target-ms MS] [--target-mb MB] [--keep DIR]\n"
+                "              [--sites DIR] [--one-thread]\n",
                 argv[0], argv[0], argv[0]);
         return 2;
     }
-    /* the site goes under $TMPDIR (default /tmp): a tmpfs there leaves the
-     * file system's share out of the time */
-    const char *tmp = getenv("TMPDIR");
+    /* the site goes under $TMPDIR (default /tmp), or under --sites: a tmpfs
+     * there leaves the file system's share out of the time */
+    const char *tmp = a.sites ? a.sites : getenv("TMPDIR");
     char dir[512], db_path[600], out[600];
     snprintf(dir, sizeof dir, "%s/refdex-bench-render-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(dir))
@@ -204,7 +217,8 @@ int main(int argc, char **argv)
     for (int i = 0; rc == RD_OK && !a.prepare && i < a.repeat; i++) {
         snprintf(out, sizeof out, "%s/site-%d", dir, i); /* a fresh folder: every file is made */
         double t0 = now_ms(), c0 = cpu_ms();
-        rc = rd_render_site(db, out, &err);
+        rd_render_opts o = {.one_thread = a.one_thread};
+        rc = rd_render_site_with(db, out, &o, &err);
         ms[i] = now_ms() - t0;
         cpu[i] = cpu_ms() - c0;
     }
@@ -248,7 +262,7 @@ int main(int argc, char **argv)
     }
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
+    if (!a.sites && system(cmd) != 0)
         fprintf(stderr, "bench_render: could not remove %s\n", dir);
     rd_db_close(db);
     free(ms);

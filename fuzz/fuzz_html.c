@@ -6,8 +6,10 @@
  * folder; then every page must parse with libxml2 and hold only elements and
  * attributes of an allow-list, links only to http, https and mailto URLs or
  * relative ones, one script and one style sheet, always the same. The site
- * is rendered with its sections written out an entry at a time, and again
- * with each section whole: every file must have the same bytes. */
+ * is rendered with its sections written out an entry at a time (its rows
+ * read ahead in a thread of their own and handed over a row at a time), and
+ * again with each section whole (the rows read in the thread that writes):
+ * every file must have the same bytes. */
 #include <dirent.h>
 #include <ftw.h>
 #include <libxml/HTMLparser.h>
@@ -310,13 +312,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(rd_db_ingest(db, cat, text, mdlen, RD_INGEST_REPLACE, &st, &err) == RD_OK);
     if (checks)
         store_checks(db, checks, (size_t)(text + size - checks));
-    rd_render_opts o = {.force = 1, .remote_images = (int)(size & 1), .section_every = 1};
+    rd_render_opts o = {
+        .force = 1, .remote_images = (int)(size & 1), .section_every = 1, .read_chunk = 1};
     int rc = rd_render_site_with(db, site, &o, &err);
     if (rc != RD_OK)
         fprintf(stderr, "fuzz_html: %s\n", err.msg);
     CHECK(rc == RD_OK);
     check_site();
     o.section_every = SIZE_MAX;
+    o.one_thread = 1;
     CHECK(rd_render_site_with(db, whole, &o, &err) == RD_OK);
     nftw(site, same_as_whole, 16, FTW_PHYS);
     rd_db_close(db);

@@ -51,6 +51,7 @@ typedef struct id_index {
 typedef struct site {
     rd_db *db;
     rd_pages *pages;
+    rd_feed feed; /* what the sections read, through pages */
     rd_render_opts opts;
     rd_site_summary sum;
     rd_error *err;
@@ -66,6 +67,7 @@ typedef struct site {
     rd_outdir out;
     rd_outstream *index, *page, *json; /* the files being written */
     FILE *json_file;                   /* index.json, through json */
+    rd_error json_err;                 /* what failed in writing it (in the thread that reads) */
     int to_index, to_page;             /* whether the section being made goes to each */
     rd_buf index_tail, page_tail;
     int whole;        /* index.html holds every section (not only the tree) */
@@ -366,7 +368,7 @@ static int build_section(site *s, cat *c, int probe)
     rd_section_info info = {0};
     rd_section_out out = {&s->section, put_section, s, s->opts.section_every};
     rd_buf_reset(&s->section);
-    int rc = rd_section_add(s->pages, &c->row, s->scratch.data ? s->scratch.data : "",
+    int rc = rd_section_add(&s->feed, &c->row, s->scratch.data ? s->scratch.data : "",
                             s->opts.remote_images, holder, probe ? NULL : &out, &info, s->err);
     c->info.content = info.content;
     if (rc == RD_OK && !probe && !info.content) {
@@ -551,6 +553,17 @@ static int open_index(site *s, const char *title)
  * at its first category and closed after its last. */
 static int write_pages(site *s, const char *title)
 {
+    /* the rows are read (and index.json written) in a thread of their own,
+     * a few hundred kilobytes ahead of the HTML made of them */
+    int64_t *ids = malloc((s->n + 1) * sizeof *ids);
+    if (!ids)
+        return rd_error_set(s->err, RD_ENOMEM, "out of memory");
+    for (size_t i = 0; i < s->n; i++)
+        ids[i] = s->cats[i].row.id;
+    if (s->opts.one_thread)
+        rd_feed_here(&s->feed, s->pages, 1);
+    else
+        rd_feed_start(&s->feed, s->pages, ids, s->n, s->opts.read_chunk);
     int rc = open_index(s, title);
     size_t unit = NO_UNIT;
     s->to_page = 0;
@@ -565,16 +578,14 @@ static int write_pages(site *s, const char *title)
             s->to_page = 1;
         s->to_index = s->whole || c->unit == NO_UNIT;
         if (rc == RD_OK)
-            rc = rd_pages_json_category(s->pages, c->row.id, s->err);
-        if (rc == RD_OK)
             rc = build_section(s, c, 0);
-        if (rc == RD_OK)
-            rc = rd_pages_json_category_end(s->pages);
     }
     if (rc == RD_OK && s->to_page) {
         s->to_page = 0;
         rc = close_framed(s->page, &s->page_tail);
     }
+    rc = rd_feed_finish(&s->feed, rc, s->err);
+    free(ids);
     if (rc == RD_OK)
         return close_framed(s->index, &s->index_tail);
     if (s->to_page)
@@ -595,6 +606,7 @@ static int json_open(site *s)
     int rc = rd_outdir_stream(&s->out, "index.json", s->json);
     if (rc < 0)
         return rc;
+    s->json->err = &s->json_err;
     FILE *f = fopencookie(s->json, "w", (cookie_io_functions_t){.write = json_write});
     if (!f) {
         rd_outstream_abort(s->json);
@@ -616,8 +628,12 @@ static int json_close(site *s, int rc)
     if (rc == RD_OK)
         rc = rd_pages_json_end(s->pages, s->err);
     int written = !ferror(f), closed = fclose(f) == 0; /* the last bytes go out here */
-    if (rc == RD_OK && !(written && closed))
+    if (rc == RD_OK && s->json_err.code) {
+        *s->err = s->json_err;
+        rc = s->json_err.code;
+    } else if (rc == RD_OK && !(written && closed)) {
         rc = rd_error_set(s->err, RD_EIO, "%s/index.json: cannot write", s->out.dir);
+    }
     if (rc == RD_OK)
         return rd_outstream_commit(s->json);
     rd_outstream_abort(s->json);
@@ -666,6 +682,7 @@ static int read_categories(site *s)
         find_units(s);
         rc = rd_db_link_rows(s->db, count_link, s, s->err);
     }
+    rd_feed_here(&s->feed, s->pages, 0);
     if (rc == RD_OK)
         rc = find_content(s);
     for (size_t i = 0; rc == RD_OK && i < s->n; i++)

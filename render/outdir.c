@@ -362,6 +362,7 @@ static int planned(rd_outdir *o, const char *path, rd_outfile **f, char **full)
 int rd_outdir_stream(rd_outdir *o, const char *path, rd_outstream *s)
 {
     s->o = o;
+    s->err = o->err;
     s->old = NULL;
     s->same = 0;
     s->writing = 0;
@@ -383,7 +384,7 @@ int rd_outdir_stream(rd_outdir *o, const char *path, rd_outstream *s)
  * matched (read back from the file), then what follows. */
 static int diverge(rd_outstream *s)
 {
-    int rc = rd_replace_begin(&s->r, s->full, 0, s->o->err);
+    int rc = rd_replace_begin(&s->r, s->full, 0, s->err);
     if (rc < 0)
         return rc;
     s->writing = 1;
@@ -391,7 +392,7 @@ static int diverge(rd_outstream *s)
     for (size_t left = s->same, n; left > 0; left -= n) {
         n = fread(s->cmp, 1, left < sizeof s->cmp ? left : sizeof s->cmp, s->old);
         if (!n || fwrite(s->cmp, 1, n, s->r.f) != n)
-            return rd_error_set(s->o->err, RD_EIO, "%s: cannot copy: %s", s->full, strerror(errno));
+            return rd_error_set(s->err, RD_EIO, "%s: cannot copy: %s", s->full, strerror(errno));
     }
     fclose(s->old);
     s->old = NULL;
@@ -417,7 +418,7 @@ int rd_outstream_put(rd_outstream *s, const char *data, size_t n)
         }
     }
     if (done < n && fwrite(data + done, 1, n - done, s->r.f) != n - done)
-        return rd_error_set(s->o->err, RD_EIO, "%s: cannot write: %s", s->full, strerror(errno));
+        return rd_error_set(s->err, RD_EIO, "%s: cannot write: %s", s->full, strerror(errno));
     return RD_OK;
 }
 

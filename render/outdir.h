@@ -71,6 +71,8 @@ int rd_outdir_begin(rd_outdir *o);
  * left alone, with its time, and no file is made. */
 typedef struct rd_outstream {
     rd_outdir *o;
+    rd_error *err; /* where rd_outstream_put says what failed: o->err, unless
+                      the stream is written in a thread of its own */
     rd_outfile *f;
     char *full;  /* the file's full name */
     FILE *old;   /* the file as it is, while the pieces match it */

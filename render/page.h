@@ -8,6 +8,7 @@
 #include <libxml/tree.h>
 #include <stddef.h>
 
+#include "../common/queue.h"
 #include "render.h"
 
 /* A child element of parent, with text (escaped by libxml2) when not NULL. */
@@ -49,6 +50,48 @@ typedef struct rd_section_out {
     size_t every;
 } rd_section_out;
 
+/* What the sections read of each category (feed.c): the pages' notes and
+ * entries, read in the caller's thread as they are asked for, or read ahead
+ * in a thread of its own, which also writes index.json from the rows. */
+typedef struct rd_feed {
+    rd_pages *pages;
+    int json;           /* index.json is written as the categories are read */
+    int threaded;       /* read ahead: the rest is the two threads' */
+    const int64_t *ids; /* the categories, in the order they are asked for */
+    size_t n;
+    size_t chunk_bytes;
+    rd_queue q;
+    pthread_t thread;
+    struct chunk *fill; /* the reading thread's: the chunk being filled */
+    int64_t reading;    /* and the category it reads */
+    int rc;             /* and how the reading ended, once q is closed */
+    rd_error err;
+    struct chunk *in; /* the caller's: the chunk being taken */
+} rd_feed;
+
+/* Reads in the caller's thread: rd_feed_notes and rd_feed_entries are
+ * rd_pages_notes and rd_pages_entries, and with json they open and close
+ * each category's object of index.json around them (rd_pages_json_*). */
+void rd_feed_here(rd_feed *f, rd_pages *pages, int json);
+
+/* Starts reading the categories ids[0..n) ahead (their index.json objects
+ * written as they are read), in chunks of chunk_bytes (0: 256 KiB); with
+ * no thread to be had, reads as rd_feed_here(f, pages, 1) does. ids stays
+ * the caller's until rd_feed_finish. */
+void rd_feed_start(rd_feed *f, rd_pages *pages, const int64_t *ids, size_t n, size_t chunk_bytes);
+
+/* The notes, then the entries, of the next category, which must be
+ * category_id: what rd_pages_notes and rd_pages_entries give, in order. */
+int rd_feed_notes(rd_feed *f, int64_t category_id,
+                  int (*cb)(const char *kind, const char *markdown, int line, void *), void *ud,
+                  rd_error *err);
+int rd_feed_entries(rd_feed *f, int64_t category_id, int (*cb)(const rd_site_entry *, void *),
+                    void *ud, rd_error *err);
+
+/* Ends the reading (stopped, if the caller did not take everything) and
+ * returns rc, or the reading's error when rc is RD_OK. */
+int rd_feed_finish(rd_feed *f, int rc, rd_error *err);
+
 /* Adds the section of category c to parent: heading (linked to page_href),
  * then its notes and entries interleaved in source order. Notes are cmark's
  * safe HTML; images in them become their alt text unless remote_images. A
@@ -60,7 +103,7 @@ typedef struct rd_section_out {
  * out of parent, the last of its bytes left in out->buf: parent is then as
  * it was, and the section (which has entries, so content) is all in out.
  * Without out (NULL), the whole section stays in parent. */
-int rd_section_add(rd_pages *pages, const rd_category_row *c, const char *page_href,
+int rd_section_add(rd_feed *feed, const rd_category_row *c, const char *page_href,
                    int remote_images, xmlNodePtr parent, const rd_section_out *out,
                    rd_section_info *info, rd_error *err);
 

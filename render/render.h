@@ -110,6 +110,11 @@ typedef struct rd_render_opts {
     /* the entries of a section held in memory before they are written out
      * (the bytes are the same whatever it is); 0: a default of 1024 */
     size_t section_every;
+    /* the rows are read in the thread that writes the HTML, not in one of
+     * their own, and in chunks of read_chunk bytes (0: 256 KiB) when they
+     * are (the bytes written are the same either way) */
+    int one_thread;
+    size_t read_chunk;
 } rd_render_opts;
 
 /* Writes the site into outdir (made if missing): index.html with every

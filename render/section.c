@@ -649,7 +649,7 @@ static int add_entry(const rd_site_entry *e, void *ud)
     return 0;
 }
 
-int rd_section_add(rd_pages *pages, const rd_category_row *c, const char *page_href,
+int rd_section_add(rd_feed *feed, const rd_category_row *c, const char *page_href,
                    int remote_images, xmlNodePtr parent, const rd_section_out *out,
                    rd_section_info *info, rd_error *err)
 {
@@ -673,11 +673,11 @@ int rd_section_add(rd_pages *pages, const rd_category_row *c, const char *page_h
             rd_attr(link, "href", c->url);
         info->content = 1;
     }
-    int rc = rd_pages_notes(pages, c->id, keep_note, &s, err);
+    int rc = rd_feed_notes(feed, c->id, keep_note, &s, err);
     if (rc == RD_ENOMEM)
         rc = rd_error_set(err, RD_ENOMEM, "out of memory");
     if (rc == RD_OK)
-        rc = rd_pages_entries(pages, c->id, add_entry, &s, err);
+        rc = rd_feed_entries(feed, c->id, add_entry, &s, err);
     if (rc == RD_OK)
         place_notes(&s, -1);
     if (rc == RD_OK && (s.oom || s.scratch.oom))

@@ -237,6 +237,44 @@ case_out_folder() {
     expect_in docs/c/brand-new.html mine
 }
 
+# A disk that fills up while the site is written (a tmpfs of a few hundred
+# kilobytes, in a mount namespace of the test's own): the render ends with
+# the disk's error and exit 3, never hangs (index.json and the pages are
+# written by two threads), and the site that was there is left as it was,
+# with no temporary file beside it. Twice: with the pages on the full disk,
+# and with only index.html and index.json there (the pages on a disk of
+# their own), where index.json fills it.
+case_disk_full() {
+    cp "$DATA/seed.md" seed.md
+    cp "$DATA/awesome-go.md" catalog.md
+    for where in pages json; do
+        rm -rf site before && mkdir site
+        checks=$((checks + 1))
+        unshare -m sh -c '
+            mount -t tmpfs -o size=400k tmpfs site || exit 9
+            "$0" render seed.md --out site --db seed.db >/dev/null || exit 8
+            cp -r site before
+            if [ "$1" = json ]; then
+                mount -t tmpfs -o size=16m tmpfs site/c && cp before/c/* site/c/ || exit 9
+            fi
+            timeout 60 "$0" render catalog.md --out site --db go.db --index-max 1 >out.txt 2>err.txt
+            echo $? >rc.txt
+            ls -A site site/c >files.txt
+            for f in $(cd before && find . -type f ! -name .refdex-manifest); do
+                cmp -s "before/$f" "site/$f" || echo "$f" >>changed.txt
+            done' "$REFDEX" "$where"
+        got=$(cat rc.txt 2>/dev/null)
+        [ "$got" = 3 ] || { fail "$where: a render onto a full disk exited '$got', expected 3"; cat err.txt >&2; }
+        expect_in err.txt "No space left on device"
+        checks=$((checks + 1))
+        [ ! -s changed.txt ] || fail "$where: the render that failed changed $(cat changed.txt)"
+        checks=$((checks + 1))
+        left=$(grep '^\.' files.txt | grep -v '^\.refdex-manifest$')
+        [ -z "$left" ] || fail "$where: temporary files were left: $left"
+        rm -f changed.txt rc.txt
+    done
+}
+
 # Headings whose slugs are too long for a file name: bounded, unique, stable,
 # and the links point at them.
 case_long_names() {

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "db/checks.h"
 #include "db/db.h"
 #include "db/ingest.h"
 #include "harness.h"
@@ -142,6 +143,112 @@ RD_TEST(large_section_same_bytes)
         }
         free(whole);
     }
+}
+
+/* ---- reading ahead ---- */
+
+/* Stores a check of each URL of db in one run: every 7th broken (with why),
+ * every 11th moved, the rest ok with a page title; every 13th with a
+ * finding. */
+static int store_checks(rd_db *db, rd_error *err)
+{
+    rd_target *t;
+    size_t n;
+    int64_t run;
+    rd_run_options o = {0};
+    int rc = rd_db_targets(db, 0, &t, &n, err);
+    if (rc == RD_OK)
+        rc = rd_db_run_begin(db, &o, t, n, &run, err);
+    rd_page_finding finding = {"title-mismatch", NULL, "the page is called \"A page\""};
+    for (size_t i = 0; rc == RD_OK && i < n; i++) {
+        int broken = i % 7 == 3, moved = i % 11 == 5;
+        rd_check_row row = {.result = broken  ? "broken"
+                                      : moved ? "redirect"
+                                              : "ok",
+                            .status_code = broken ? 404 : 200,
+                            .final_url = moved ? "https://moved.example/new" : NULL,
+                            .redirects = moved,
+                            .elapsed_ms = 120,
+                            .bytes = 5000,
+                            .error = broken ? "HTTP 404" : NULL,
+                            .title = broken ? NULL : "A page <with> & \"quotes\"",
+                            .attempts = 1,
+                            .findings = i % 13 == 4 ? &finding : NULL,
+                            .nfindings = i % 13 == 4};
+        rc = rd_db_check_add(db, run, t[i].url_id, &row, err);
+    }
+    if (rc == RD_OK)
+        rc = rd_db_run_end(db, run, "completed", err);
+    rd_targets_free(t, rc == RD_OK ? n : 0);
+    return rc;
+}
+
+/* The bytes of the file at dir/name (in the build tree), or NULL. */
+static char *site_file(const char *dir, const char *name, size_t *len)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s/%s", RD_BINARY_DIR, dir, name);
+    char *text = NULL;
+    rd_error err = {0};
+    return rd_read_file(path, 0, &text, len, &err) == RD_OK ? text : NULL;
+}
+
+/* The rows read in a thread of their own, handed over in chunks of 256 KiB
+ * or of one row each (the reading thread then waits at every fourth), give
+ * the site that reading them as they are wanted gives, byte for byte:
+ * every page, the index and index.json, for a real list with notes,
+ * sub-entries and checks. */
+RD_TEST(read_ahead_same_bytes)
+{
+    size_t len;
+    char *text = NULL;
+    rd_error err = {0};
+    REQUIRE(rd_read_file(RD_TEST_DIR "/data/awesome-go.md", 0, &text, &len, &err) == RD_OK);
+    rd_db *db = ingest_list("read_ahead", text, len);
+    free(text);
+    REQUIRE(db);
+    REQUIRE(store_checks(db, &err) == RD_OK);
+    const char *dirs[] = {"read_ahead_here", "read_ahead_default", "read_ahead_row"};
+    rd_render_opts opts[] = {
+        {.force = 1, .one_thread = 1}, {.force = 1}, {.force = 1, .read_chunk = 1}};
+    for (size_t k = 0; k < 3; k++) {
+        char out[512];
+        snprintf(out, sizeof out, "%s/%s", RD_BINARY_DIR, dirs[k]);
+        int rc = rd_render_site_with(db, out, &opts[k], &err);
+        if (rc < 0)
+            fprintf(stderr, "render: %s\n", err.msg);
+        REQUIRE(rc == RD_OK);
+    }
+    rd_db_close(db);
+    size_t n_manifest;
+    char *manifest = site_file(dirs[0], ".refdex-manifest", &n_manifest);
+    REQUIRE(manifest);
+    size_t files = 0, entries = 0;
+    char *line = strchr(manifest, '\n'); /* after its first line, a hash and a path a line */
+    for (char *end; line && (end = strchr(++line, '\n')); line = end) {
+        *end = 0;
+        if (!(line = strchr(line, ' ')))
+            break;
+        line++;
+        size_t here_len, n;
+        char *here = site_file(dirs[0], line, &here_len);
+        REQUIRE(here);
+        entries += count(here, here_len, "<li class=\"entry\"");
+        for (size_t k = 1; k < 3; k++) {
+            char *other = site_file(dirs[k], line, &n);
+            int same = other && n == here_len && !memcmp(other, here, n);
+            if (!same)
+                printf("%s differs read %s\n", line, k == 1 ? "ahead" : "a row at a time");
+            CHECK(same);
+            free(other);
+        }
+        free(here);
+        files++;
+    }
+    free(manifest);
+    printf("%zu files the same read three ways (%zu entries on the pages)\n", files, entries);
+    CHECK(files > 40);         /* index.html, index.json and a page per section */
+    CHECK(entries > 2 * 3000); /* on the index and on their pages */
 }
 
 #if defined(__SANITIZE_ADDRESS__)
