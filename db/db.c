@@ -272,8 +272,7 @@ static const char *const migrations[] = {
     "INSERT INTO urls_new(id, url, kind, first_seen, key)"
     " SELECT id, url, kind, first_seen, rd_url_key(url) FROM urls;"
     "DROP TABLE urls;"
-    "ALTER TABLE urls_new RENAME TO urls;"
-    "CREATE INDEX urls_key ON urls(key);"
+    "ALTER TABLE urls_new RENAME TO urls;" RD_URLS_KEY_INDEX ";"
     /* and the entries' search index merges 16 of its segments at a time (4
      * by default); ingest sets how much new index it keeps in memory */
     "INSERT INTO entries_fts(entries_fts, rank) VALUES ('automerge', 16);",

@@ -28,6 +28,10 @@ struct rd_db {
     int wal;                   /* this connection put the file in WAL mode */
 };
 
+/* The index a URL is found by (migration 11; a first ingest drops it and
+ * builds it whole at the end). */
+#define RD_URLS_KEY_INDEX "CREATE INDEX urls_key ON urls(key)"
+
 /* The key a URL's row is found by (urls.key; rd_url_key in SQL): FNV-1a of
  * its text, 64 bits, as SQLite's signed integer. Different URLs may share a
  * key: a lookup compares the text too. */

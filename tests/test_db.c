@@ -447,6 +447,80 @@ RD_TEST(failed_ingest_rolls_back)
     free_source(&s);
 }
 
+/* A first ingest finds its URLs in memory, with their index dropped and
+ * built at the end: 3,000 URLs each linked from two or three entries (the
+ * table grows nine times), and two URLs whose keys share their top 32 bits
+ * (the table's tag: found by a search over generated names), each linked
+ * twice, give one row per URL and every entry its own URL's. The index is
+ * there after, and a second ingest finds the URLs through it. */
+RD_TEST(first_ingest_finds_urls_in_memory)
+{
+    const char *path = fresh_db("first_ingest");
+    rd_buf b = {0};
+    rd_buf_puts(&b, "## ref\n");
+    for (int i = 0; i < 8000; i++)
+        rd_buf_printf(&b, "- [e%d](https://u%d.example/%d)\n", i, i % 3000, i % 3000);
+    const char *pair[] = {"https://c.example/44381", "https://c.example/317203"};
+    CHECK((uint64_t)rd_fnv1a64(pair[0], strlen(pair[0])) >> 32 ==
+          (uint64_t)rd_fnv1a64(pair[1], strlen(pair[1])) >> 32);
+    for (int k = 0; k < 4; k++)
+        rd_buf_printf(&b, "- [pair%d](%s)\n", k, pair[k % 2]);
+    source s;
+    REQUIRE(parse_source(&s, "catalog.md", rd_buf_take(&b)) == 0);
+    rd_ingest_stats st;
+    REQUIRE(ingest(path, &s, &st) == RD_OK);
+    CHECK_INT(st.urls_new, 3002);
+    CHECK_SQL(path, "SELECT count(*) || ' ' || count(DISTINCT url) FROM urls", "3002 3002");
+    CHECK_SQL(path,
+              "SELECT count(*) FROM entries e JOIN urls u ON u.id = e.url_id"
+              " WHERE u.url = 'https://u' || (substr(e.name, 2) % 3000) || '.example/'"
+              " || (substr(e.name, 2) % 3000)",
+              "8000");
+    CHECK_SQL(path,
+              "SELECT group_concat(n, ' ') FROM (SELECT count(*) AS n FROM entries e"
+              " JOIN urls u ON u.id = e.url_id WHERE e.name LIKE 'pair%' GROUP BY u.url)",
+              "2 2");
+    CHECK_SQL(path,
+              "SELECT count(*) FROM entries e JOIN urls u ON u.id = e.url_id"
+              " WHERE e.name IN ('pair0', 'pair2') AND u.url = 'https://c.example/44381'",
+              "2");
+    CHECK_SQL(path, "SELECT sql FROM sqlite_master WHERE name = 'urls_key'",
+              "CREATE INDEX urls_key ON urls(key)");
+    CHECK_SQL(path, "PRAGMA integrity_check", "ok");
+    free_source(&s);
+    REQUIRE(parse_source(&s, "catalog.md",
+                         strdup("## ref\n- [again](https://u7.example/7)\n"
+                                "- [pair](https://c.example/317203)\n"
+                                "- [new](https://new.example/)\n")) == 0);
+    REQUIRE(ingest(path, &s, &st) == RD_OK);
+    CHECK_INT(st.urls_new, 1);
+    CHECK_SQL(path, "SELECT count(*) FROM urls", "3003");
+    free_source(&s);
+}
+
+/* A first ingest that fails leaves the URLs' index it dropped in place. */
+RD_TEST(failed_first_ingest_keeps_url_index)
+{
+    const char *path = fresh_db("first_rollback");
+    rd_db *db = NULL;
+    rd_error err = {0};
+    REQUIRE(rd_db_open(path, 0, &db, &err) == RD_OK);
+    CHECK(sqlite3_exec(db->h,
+                       "CREATE TRIGGER boom BEFORE INSERT ON entries WHEN new.name = 'boom'"
+                       " BEGIN SELECT RAISE(ABORT, 'boom refused'); END",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    source s;
+    REQUIRE(parse_source(
+                &s, "catalog.md",
+                strdup("## x\n- [a](https://a.example/)\n- [boom](https://b.example/)\n")) == 0);
+    rd_ingest_stats st;
+    CHECK_INT(rd_db_ingest(db, s.cat, s.text, s.len, 0, &st, &err), RD_EDB);
+    rd_db_close(db);
+    CHECK_SQL(path, "SELECT count(*) FROM urls", "0");
+    CHECK_SQL(path, "SELECT count(*) FROM sqlite_master WHERE name = 'urls_key'", "1");
+    free_source(&s);
+}
+
 /* Collects "name/depth" of every row a query gives, joined by spaces. */
 static int collect(const rd_entry_row *r, void *ud)
 {
