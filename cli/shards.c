@@ -42,7 +42,7 @@ static int same_catalog(const rd_config *cfg, const rd_run_info *info)
         return rd_exit_for(rc);
     }
     char hash[17];
-    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)h);
+    rd_hash_hex(h, hash);
     if (strcmp(hash, info->catalog_hash)) {
         fprintf(stderr,
                 "refdex: %s is not the catalog %s holds (source %s, the file's %s): edited "

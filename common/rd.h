@@ -106,6 +106,9 @@ uint64_t rd_fnv1a64(const void *data, size_t n);
 /* The same, going on from h, the hash of the bytes before data (so that
  * rd_fnv1a64(ab) = rd_fnv1a64_more(rd_fnv1a64(a), b)). */
 uint64_t rd_fnv1a64_more(uint64_t h, const void *data, size_t n);
+/* h as 16 hex digits: how a catalog's source is named (catalog.source_hash,
+ * the runs' catalog_hash). */
+void rd_hash_hex(uint64_t h, char out[17]);
 
 enum { RD_MAX_SHARDS = 1000 };
 

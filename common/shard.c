@@ -22,6 +22,11 @@ uint64_t rd_fnv1a64(const void *data, size_t n)
     return rd_fnv1a64_more(14695981039346656037ULL, data, n);
 }
 
+void rd_hash_hex(uint64_t h, char out[17])
+{
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
 int rd_shard_of_host(const char *host, int shards)
 {
     uint32_t h = 2166136261u; /* FNV-1a, 32 bits, over the host's bytes in ASCII lower case */

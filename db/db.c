@@ -446,9 +446,7 @@ static void sql_source_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv
     (void)argc;
     const void *text = sqlite3_value_text(argv[0]);
     char hex[17];
-    snprintf(
-        hex, sizeof hex, "%016llx",
-        (unsigned long long)rd_fnv1a64(text ? text : "", (size_t)sqlite3_value_bytes(argv[0])));
+    rd_hash_hex(rd_fnv1a64(text ? text : "", (size_t)sqlite3_value_bytes(argv[0])), hex);
     sqlite3_result_text(ctx, hex, 16, SQLITE_TRANSIENT);
 }
 

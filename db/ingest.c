@@ -371,7 +371,7 @@ static int other_catalog(rd_db *db, const char *file, int replace, rd_error *err
  * digits (rd_source_hash in SQL gives the same); the size is compared too. */
 static void source_hash(const char *source, size_t len, char out[17])
 {
-    snprintf(out, 17, "%016llx", (unsigned long long)rd_fnv1a64(source, len));
+    rd_hash_hex(rd_fnv1a64(source, len), out);
 }
 
 /* What the source of an ingest is: a parsed catalog, or a text to read a
