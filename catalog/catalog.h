@@ -182,6 +182,15 @@ int rd_hash_file(const char *path, long long max_bytes, uint64_t *hash, rd_error
  * or "\r", as cmark counts them); len when it lies past the end. */
 size_t rd_text_offset(const char *text, size_t len, rd_pos pos);
 
+/* The same, going on from where the last call through c left off (c
+ * zeroed at first): positions asked for in order cost one pass over the
+ * text, not one each. */
+typedef struct rd_text_cursor {
+    size_t at; /* where line `line` starts */
+    int line;
+} rd_text_cursor;
+size_t rd_text_offset_from(const char *text, size_t len, rd_pos pos, rd_text_cursor *c);
+
 /* Frees the catalog and all it holds; NULL is harmless. */
 void rd_catalog_free(rd_catalog *cat);
 
@@ -280,9 +289,12 @@ typedef struct rd_fix {
  * archived copy when the lookup gives one, a scheme-less one gets https://. A
  * target that is a login page, the site's root, not http(s), or not found in
  * the text is skipped. Stores a malloc'd array in *out (free it with
- * rd_fix_free) and its length in *n. */
-int rd_fix_plan(const rd_catalog *cat, const char *text, size_t len, rd_fix_lookup lookup, void *ud,
-                rd_fix **out, size_t *n, rd_error *err);
+ * rd_fix_free) and its length in *n. The links are looked for in text from
+ * where c (not NULL) was left by the section before (zeroed for the first),
+ * so that the sections of a catalog, planned in order, cost one pass over
+ * the text. */
+int rd_fix_plan(const rd_catalog *cat, const char *text, size_t len, rd_text_cursor *c,
+                rd_fix_lookup lookup, void *ud, rd_fix **out, size_t *n, rd_error *err);
 
 /* Applies the planned fixes that are not skipped (sorting f by offset) and
  * stores the new text in *out (the caller frees it). Refuses, with

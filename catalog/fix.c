@@ -45,10 +45,12 @@ static const char *suspicious_target(const char *from, const char *to)
     return why;
 }
 
-/* Where the entry's destination starts in text: after its "](" (and a "<"). */
-static int find_destination(const char *text, size_t len, const rd_entry *e, size_t *at)
+/* Where the entry's destination starts in text: after its "](" (and a "<").
+ * The entries come in source order: c keeps the place of the one before. */
+static int find_destination(const char *text, size_t len, const rd_entry *e, size_t *at,
+                            rd_text_cursor *c)
 {
-    size_t start = rd_text_offset(text, len, e->link_pos), n = strlen(e->url_raw);
+    size_t start = rd_text_offset_from(text, len, e->link_pos, c), n = strlen(e->url_raw);
     for (size_t i = start; i + 2 <= len && i < start + 8192; i++) {
         if (text[i] != ']' || text[i + 1] != '(')
             continue;
@@ -107,7 +109,7 @@ static int reads_as(const char *written, const char *url)
 
 /* Decides what happens to one entry: a change, a refusal, or nothing (0). */
 static int plan_entry(const rd_catalog *cat, int i, const char *text, size_t len,
-                      rd_fix_lookup lookup, void *ud, rd_fix *f)
+                      rd_fix_lookup lookup, void *ud, rd_fix *f, rd_text_cursor *c)
 {
     const rd_entry *e = &cat->entries[i];
     if (!e->url_raw || !e->url)
@@ -152,7 +154,7 @@ static int plan_entry(const rd_catalog *cat, int i, const char *text, size_t len
         rd_buf_free(&b);
         return 0;
     }
-    if (!find_destination(text, len, e, &f->at)) {
+    if (!find_destination(text, len, e, &f->at, c)) {
         f->skipped = 1;
         snprintf(f->note, sizeof f->note, "cannot find %s in the source", e->url_raw);
         rd_buf_free(&b);
@@ -163,8 +165,8 @@ static int plan_entry(const rd_catalog *cat, int i, const char *text, size_t len
     return 1;
 }
 
-int rd_fix_plan(const rd_catalog *cat, const char *text, size_t len, rd_fix_lookup lookup, void *ud,
-                rd_fix **out, size_t *n, rd_error *err)
+int rd_fix_plan(const rd_catalog *cat, const char *text, size_t len, rd_text_cursor *c,
+                rd_fix_lookup lookup, void *ud, rd_fix **out, size_t *n, rd_error *err)
 {
     *out = NULL;
     *n = 0;
@@ -172,7 +174,7 @@ int rd_fix_plan(const rd_catalog *cat, const char *text, size_t len, rd_fix_look
     if (!v)
         return rd_error_set(err, RD_ENOMEM, "out of memory");
     for (size_t i = 0; i < cat->nentries; i++) {
-        int r = plan_entry(cat, (int)i, text, len, lookup, ud, &v[*n]);
+        int r = plan_entry(cat, (int)i, text, len, lookup, ud, &v[*n], c);
         if (r < 0) {
             rd_fix_free(v, *n);
             *n = 0;
@@ -185,7 +187,8 @@ int rd_fix_plan(const rd_catalog *cat, const char *text, size_t len, rd_fix_look
 }
 
 /* Whether after holds before's catalog with exactly the planned links
- * changed: the same entries, names, descriptions and nesting. */
+ * changed: the same entries, names, descriptions and nesting. -1 when out
+ * of memory. */
 static int only_links_changed(const rd_catalog *before, const rd_catalog *after, const rd_fix *f,
                               size_t n, char *why, size_t wn)
 {
@@ -194,20 +197,25 @@ static int only_links_changed(const rd_catalog *before, const rd_catalog *after,
         snprintf(why, wn, "the changed text reads as another catalog");
         return 0;
     }
+    const char **with_of = calloc(before->nentries + 1, sizeof *with_of); /* by entry */
+    if (!with_of)
+        return -1;
+    for (size_t k = 0; k < n; k++)
+        if (!f[k].skipped && f[k].entry >= 0 && (size_t)f[k].entry < before->nentries)
+            with_of[f[k].entry] = f[k].with;
     for (size_t i = 0; i < before->nentries; i++) {
         const rd_entry *x = &before->entries[i], *y = &after->entries[i];
-        const char *with = NULL;
-        for (size_t k = 0; k < n; k++)
-            if (!f[k].skipped && f[k].entry == (int)i)
-                with = f[k].with;
+        const char *with = with_of[i];
         if (strcmp(x->name, y->name) || strcmp(x->description, y->description) ||
             x->parent != y->parent || x->category != y->category || !x->url_raw != !y->url_raw ||
             (with ? !reads_as(with, y->url_raw) : x->url_raw && strcmp(x->url_raw, y->url_raw))) {
             snprintf(why, wn, "'%s' (line %d) would not read back as its new link", x->name,
                      x->link_pos.line);
+            free(with_of);
             return 0;
         }
     }
+    free(with_of);
     return 1;
 }
 
@@ -239,7 +247,10 @@ int rd_fix_apply(const rd_catalog *cat, const char *text, size_t len, rd_fix *f,
     rd_catalog *after = NULL;
     char why[300];
     int rc = rd_catalog_parse(cat->file, b.data, b.len, (long long)b.len + 1, &after, err);
-    if (rc == RD_OK && !only_links_changed(cat, after, f, n, why, sizeof why))
+    int same = rc == RD_OK ? only_links_changed(cat, after, f, n, why, sizeof why) : 1;
+    if (same < 0)
+        rc = rd_error_set(err, RD_ENOMEM, "out of memory");
+    else if (!same)
         rc = rd_error_set(err, RD_EINTERNAL,
                           "%s: fixing would change more than links (%s); "
                           "nothing written",

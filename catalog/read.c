@@ -255,15 +255,26 @@ int rd_closing_fence(const char *p, size_t n, int strip, char c, size_t len)
     return col >= strip && col - strip <= 3 && run >= len && j == n;
 }
 
-size_t rd_text_offset(const char *text, size_t len, rd_pos pos)
+size_t rd_text_offset_from(const char *text, size_t len, rd_pos pos, rd_text_cursor *c)
 {
-    size_t i = 0;
-    for (int line = 1; line < pos.line && i < len; i++) {
+    if (c->line < 1 || pos.line < c->line) /* first, or backwards: from the start */
+        *c = (rd_text_cursor){0, 1};
+    size_t i = c->at;
+    int line = c->line;
+    for (; line < pos.line && i < len; i++) {
         if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
             i++;
         if (text[i] == '\n' || text[i] == '\r')
             line++;
     }
+    c->at = i;
+    c->line = line;
     i += pos.col > 0 ? (size_t)pos.col - 1 : 0;
     return i < len ? i : len;
+}
+
+size_t rd_text_offset(const char *text, size_t len, rd_pos pos)
+{
+    rd_text_cursor c = {0, 1};
+    return rd_text_offset_from(text, len, pos, &c);
 }

@@ -296,6 +296,7 @@ typedef struct fix_pass {
     latest *l;
     rd_fix *v;
     size_t n, cap, changes;
+    rd_text_cursor at; /* where the last section's links were looked for */
     rd_error *err;
 } fix_pass;
 
@@ -304,7 +305,7 @@ static int fix_section(void *ud, const rd_catalog *cat)
     fix_pass *p = ud;
     rd_fix *f = NULL;
     size_t n = 0;
-    int rc = rd_fix_plan(cat, p->text, p->len, lookup_latest, p->l, &f, &n, p->err);
+    int rc = rd_fix_plan(cat, p->text, p->len, &p->at, lookup_latest, p->l, &f, &n, p->err);
     if (rc < 0)
         return rc;
     p->changes += say_fixes(p->cfg, cat, f, n);
@@ -368,7 +369,7 @@ int rd_cmd_fix(rd_config *cfg)
     if (e == RD_OK && db)
         e = rd_repos_renamed(db, add_renamed, &l, &err);
     rd_db_close(db);
-    fix_pass p = {cfg, text, len, &l, NULL, 0, 0, 0, &err};
+    fix_pass p = {.cfg = cfg, .text = text, .len = len, .l = &l, .err = &err};
     if (e == RD_OK)
         e = rd_catalog_stream(cfg->file, text, len, cfg->max_input, fix_section, &p, &rest, &err);
     size_t changes = p.changes;

@@ -204,7 +204,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         rd_fix *f = NULL;
         size_t nf = 0;
         char *out = NULL;
-        CHECK(rd_fix_plan(cat, md, len, lookup, &t, &f, &nf, &err) == RD_OK);
+        CHECK(rd_fix_plan(cat, md, len, &(rd_text_cursor){0, 0}, lookup, &t, &f, &nf, &err) ==
+              RD_OK);
         for (size_t k = 0; k < nf; k++)
             CHECK(f[k].skipped ? f[k].note[0] != '\0' : f[k].with != NULL);
         int rc = rd_fix_apply(cat, md, len, f, nf, &out, &err);

@@ -278,6 +278,25 @@ RD_TEST(bad_input_is_refused)
     }
 }
 
+/* A source position's byte offset, with lines ended by "\n", "\r\n" or
+ * "\r": asked for in order through one cursor, asked for backwards (the
+ * cursor starts over), and past the end. */
+RD_TEST(text_offsets_through_a_cursor)
+{
+    const char text[] = "ab\ncd\r\nef\rgh\n\nij";
+    size_t len = sizeof text - 1;
+    const struct {
+        rd_pos pos;
+        size_t at;
+    } want[] = {{{1, 2}, 1}, {{2, 1}, 3},  {{3, 2}, 8},  {{4, 1}, 10},
+                {{2, 2}, 4}, {{6, 2}, 15}, {{6, 9}, 16}, {{9, 1}, 16}};
+    rd_text_cursor c = {0, 0};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        CHECK_INT(rd_text_offset_from(text, len, want[i].pos, &c), want[i].at);
+        CHECK_INT(rd_text_offset(text, len, want[i].pos), want[i].at);
+    }
+}
+
 /* A file hashed a MiB at a time gives the hash of its bytes read whole, and
  * refuses what reading it would. */
 RD_TEST(hash_file_in_chunks)
@@ -468,7 +487,8 @@ static char *fix_text(const char *text, fake_checks *fc, rd_fix **f, size_t *n, 
 {
     rd_error err = {0};
     *cat = parse_text(text);
-    if (!*cat || rd_fix_plan(*cat, text, strlen(text), fake_lookup, fc, f, n, &err) < 0)
+    if (!*cat || rd_fix_plan(*cat, text, strlen(text), &(rd_text_cursor){0, 0}, fake_lookup, fc, f,
+                             n, &err) < 0)
         return NULL;
     char *out = NULL;
     if (rd_fix_apply(*cat, text, strlen(text), *f, *n, &out, &err) < 0)
