@@ -453,6 +453,7 @@ static int report_row(sqlite3_stmt *st, void *ud)
         .archive_url = RD_COL(st, 19),
         .archive_at = RD_COL(st, 20),
         .findings = RD_COL(st, 21),
+        .link_findings = RD_COL(st, 22),
     };
     return c->cb(&r, c->ud);
 }
@@ -469,7 +470,16 @@ int rd_db_report(rd_db *db, int64_t run_id, int strict, int (*cb)(const rd_repor
                   " (SELECT group_concat((j.value ->> 'kind') || char(9) || (j.value ->> 'detail'),"
                   "   char(10)) FROM json_each(coalesce(k.findings, f.findings)) j"
                   "   WHERE (j.value ->> 'entry') IS NULL OR (j.value ->> 'entry') = "
-                  "e.name)" REPORT_FROM " ORDER BY e.cord IS NULL, e.cord, e.ord, k.id";
+                  "e.name), CASE WHEN coalesce(k.findings, f.findings) IS NOT NULL"
+                  " AND e.url_id IS NOT NULL THEN (SELECT group_concat(x, char(10)) FROM"
+                  " (SELECT l.line || char(9) || l.col || char(9) || (j.value ->> 'kind')"
+                  "   || char(9) || (j.value ->> 'detail') AS x FROM (SELECT * FROM"
+                  "   temp.run_links WHERE url_id = k.url_id) l,"
+                  "   json_each(coalesce(k.findings, f.findings)) j"
+                  "   WHERE (j.value ->> 'entry') = l.name"
+                  "   OR ((j.value ->> 'entry') IS NULL AND l.ord = e.ord)"
+                  "   ORDER BY l.ord, j.key)) END" REPORT_FROM
+                  " ORDER BY e.cord IS NULL, e.cord, e.ord, k.id";
     sqlite3_stmt *st;
     int rc = rd_db_prepare(db, sql, &st, err);
     if (rc < 0)

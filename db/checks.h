@@ -126,6 +126,11 @@ typedef struct rd_report_row {
     /* what was found wrong with the page that concerns this entry: one line
      * "kind<TAB>detail" each, or NULL (DESIGN: "Findings") */
     const char *findings;
+    /* what was found wrong with the page, for every entry that links it: one
+     * line "line<TAB>col<TAB>kind<TAB>detail" each, by entry (a finding of
+     * the page itself at this row's entry), or NULL: for a report that
+     * says a link once (JUnit) */
+    const char *link_findings;
 } rd_report_row;
 
 /* Calls cb for every check of the run, by category and catalog order, with

@@ -426,21 +426,12 @@ typedef struct junit_state {
     xmlTextWriterPtr w;
     const char *file;
     int strict, failed;
-    const char *where; /* of the row whose findings are written */
-    int nfound;
 } junit_state;
 
-static void junit_finding(const rd_report_row *r, const char *kind, const char *why, void *ud)
-{
-    junit_state *j = ud;
-    (void)r;
-    xmlTextWriterWriteFormatString(j->w, "%s%s: %s (%s): %s", j->nfound++ ? "\n" : "", j->where,
-                                   kind, j->strict ? "error" : "warning", why);
-}
-
-/* The link's findings: a failure of type "findings" (--strict) or its
- * system-out, a line each with where it is. */
-static void junit_findings(junit_state *j, const rd_report_row *r, const char *where, int fail)
+/* The link's findings, for every entry that links it (link_findings): a
+ * failure of type "findings" (--strict) or its system-out, a line each with
+ * the entry's place. */
+static void junit_findings(junit_state *j, const rd_report_row *r, int fail)
 {
     xmlTextWriterPtr w = j->w;
     xmlTextWriterStartElement(w, BAD_CAST(fail ? "failure" : "system-out"));
@@ -448,9 +439,19 @@ static void junit_findings(junit_state *j, const rd_report_row *r, const char *w
         xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "findings");
         xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST "the page has findings");
     }
-    j->where = where;
-    j->nfound = 0;
-    each_finding(r, junit_finding, j);
+    int n = 0;
+    for (const char *l = r->link_findings; l && *l;) { /* line<TAB>col<TAB>kind<TAB>detail */
+        size_t len = strcspn(l, "\n"), f[3], k = 0;
+        for (size_t i = 0; i < len && k < 3; i++)
+            if (l[i] == '\t')
+                f[k++] = i;
+        if (k == 3)
+            xmlTextWriterWriteFormatString(
+                w, "%s%s:%.*s:%.*s: %.*s (%s): %.*s", n++ ? "\n" : "", j->file, (int)f[0], l,
+                (int)(f[1] - f[0] - 1), l + f[0] + 1, (int)(f[2] - f[1] - 1), l + f[1] + 1,
+                j->strict ? "error" : "warning", (int)(len - f[2] - 1), l + f[2] + 1);
+        l += len + (l[len] != 0);
+    }
     xmlTextWriterEndElement(w);
 }
 
@@ -472,9 +473,9 @@ static int junit_row(const rd_report_row *r, void *ud)
     xmlTextWriterWriteAttribute(w, BAD_CAST "file", BAD_CAST j->file);
     xmlTextWriterWriteFormatAttribute(w, BAD_CAST "line", "%d", r->line);
     xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST time);
-    if (is_failing(r) || (j->strict && r->findings)) {
+    if (is_failing(r) || (j->strict && r->link_findings)) {
         if (!is_failing(r)) { /* --strict: its findings fail it */
-            junit_findings(j, r, where, 1);
+            junit_findings(j, r, 1);
         } else {
             xmlTextWriterStartElement(w, BAD_CAST "failure");
             char msg[4096]; /* the reason alone: CI tools group failures by it */
@@ -484,8 +485,8 @@ static int junit_row(const rd_report_row *r, void *ud)
             xmlTextWriterWriteFormatString(w, "%s: %s %s", where, r->url, why);
             xmlTextWriterEndElement(w);
         }
-    } else if (r->findings) {
-        junit_findings(j, r, where, 0);
+    } else if (r->link_findings) {
+        junit_findings(j, r, 0);
     } else if (!strcmp(r->result, "excluded") || !strcmp(r->result, "cancelled") ||
                !strcmp(r->result, "unchanged")) {
         xmlTextWriterStartElement(w, BAD_CAST "skipped");
@@ -536,7 +537,7 @@ static int write_junit(rd_db *db, int64_t run_id, const char *file, const rd_rep
                                           s->count[RD_RES_UNCHANGED] +
                                           (s->strict ? 0 : s->count[RD_RES_BLOCKED]) + missing);
     xmlTextWriterWriteFormatAttribute(w, BAD_CAST "time", "%.3f", s->elapsed_ms / 1000.0);
-    junit_state j = {w, file, s->strict, 0, NULL, 0};
+    junit_state j = {w, file, s->strict, 0};
     int rc = rd_db_report(db, run_id, s->strict, junit_row, &j, err);
     for (const char *m = s->missing; rc == RD_OK && m && *m;
          m += strcspn(m, ",") + (m[strcspn(m, ",")] != 0)) {

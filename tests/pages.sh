@@ -194,4 +194,28 @@ case_seed_title_mismatch() {
     expect_in out.txt 'catalog.md:120:3: title-mismatch (error): casbin '
 }
 
+# Two entries link one page, and only the second one's name is not the
+# page's: JUnit's one testcase for the link (at its first entry) carries the
+# second entry's finding at the second entry's line, a warning, or with
+# --strict a failure, as the other formats say it.
+case_shared_link_findings() {
+    start_fixture
+    cat > catalog.md <<EOC
+# Pages
+
+## meta
+- [meta page]($BASE/page/meta.html) - the page's own name.
+- [rocket engine]($BASE/page/meta.html) - another name for it.
+EOC
+    expect_exit 0 "$REFDEX" check catalog.md $CHECK_OPTS
+    expect_in out.txt 'catalog.md:5:3: title-mismatch (warning): rocket engine '
+    expect_exit 0 "$REFDEX" report catalog.md --format junit
+    expect_in out.txt 'tests="1" failures="0"'
+    expect_in out.txt 'catalog.md:5:3: title-mismatch (warning): the link says'
+    expect_not_in out.txt 'catalog.md:4:3: title-mismatch'
+    expect_exit 1 "$REFDEX" report catalog.md --format junit --strict
+    expect_in out.txt 'failures="1"'
+    expect_in out.txt 'catalog.md:5:3: title-mismatch (error): the link says'
+}
+
 run_case pages
