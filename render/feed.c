@@ -68,7 +68,8 @@ static rec *reserve(rd_feed *f, size_t bytes, char **strings)
     chunk *c = f->fill;
     if (c && (c->nrec + 1) * sizeof(rec) + bytes > c->high) {
         if (ship(f) < 0) {
-            f->rc = RD_EINTERNAL; /* the caller stopped: its error is the one kept */
+            f->stopped = 1; /* the caller stopped: its error is the one kept */
+            f->rc = RD_EINTERNAL;
             return NULL;
         }
         c = NULL;
@@ -182,8 +183,10 @@ static void *read_ahead(void *arg)
     int rc = RD_OK;
     for (size_t i = 0; rc == RD_OK && i < f->n; i++)
         rc = read_category(f, f->ids[i]);
-    if (rc == RD_OK && ship(f) < 0)
+    if (rc == RD_OK && ship(f) < 0) {
+        f->stopped = 1;
         rc = RD_EINTERNAL;
+    }
     free(f->fill); /* after a failure: what was read is not wanted */
     f->fill = NULL;
     f->rc = rc;
@@ -220,7 +223,7 @@ static rec *next(rd_feed *f, int64_t id, int *rc, rd_error *err)
     while (!f->in || f->in->next == f->in->nrec) {
         free(f->in);
         if (!(f->in = rd_queue_take(&f->q))) { /* closed: f->rc is final */
-            if (f->rc < 0 && f->rc != RD_EINTERNAL) {
+            if (f->rc < 0 && !f->stopped) {
                 *err = f->err;
                 *rc = f->rc;
             } else {

@@ -65,6 +65,7 @@ typedef struct rd_feed {
     struct chunk *fill; /* the reading thread's: the chunk being filled */
     int64_t reading;    /* and the category it reads */
     int rc;             /* and how the reading ended, once q is closed */
+    int stopped;        /* and whether it ended because the caller stopped it */
     rd_error err;
     struct chunk *in; /* the caller's: the chunk being taken */
 } rd_feed;
