@@ -82,9 +82,15 @@ typedef struct site {
 static htmlDocPtr page_new(const site *s, const char *title, xmlNodePtr *body)
 {
     htmlDocPtr doc = htmlNewDocNoDtD(NULL, NULL);
+    *body = NULL;
+    if (!doc)
+        return NULL; /* out of memory: open_framed says it */
     /* UTF-8 in and out: notes are parsed as UTF-8, and text is written as is
      * rather than as character references */
-    doc->encoding = xmlStrdup(BAD_CAST "UTF-8");
+    if (!(doc->encoding = xmlStrdup(BAD_CAST "UTF-8"))) {
+        xmlFreeDoc(doc);
+        return NULL;
+    }
     xmlCreateIntSubset(doc, BAD_CAST "html", NULL, NULL);
     xmlNodePtr html = xmlNewDocNode(doc, NULL, BAD_CAST "html", NULL);
     xmlDocSetRootElement(doc, html);
@@ -213,7 +219,12 @@ static void add_script(xmlNodePtr body)
 static int open_framed(site *s, htmlDocPtr doc, xmlNodePtr main, const char *path,
                        rd_outstream *out, rd_buf *tail)
 {
-    xmlAddChild(main, xmlNewDocComment(doc, BAD_CAST "refdex:sections"));
+    xmlNodePtr mark = xmlNewDocComment(doc, BAD_CAST "refdex:sections");
+    if (!doc || !main || !mark || !xmlAddChild(main, mark) || rd_tree_failed()) {
+        if (mark && !mark->parent)
+            xmlFreeNode(mark);
+        return rd_error_set(s->err, RD_ENOMEM, "out of memory");
+    }
     rd_buf all = {0};
     xmlOutputBufferPtr ob = xmlAllocOutputBuffer(NULL);
     int rc = RD_ENOMEM;
@@ -221,7 +232,7 @@ static int open_framed(site *s, htmlDocPtr doc, xmlNodePtr main, const char *pat
         htmlDocContentDumpFormatOutput(ob, doc, "UTF-8", 0);
         rc = rd_html_take(ob, &all);
     }
-    const char *m = rc == RD_OK ? strstr(all.data, SECTIONS_MARK) : NULL;
+    const char *m = rc == RD_OK && all.data ? strstr(all.data, SECTIONS_MARK) : NULL;
     rd_buf_reset(tail);
     if (m)
         rd_buf_puts(tail, m + strlen(SECTIONS_MARK));
@@ -378,6 +389,8 @@ static int build_section(site *s, cat *c, int probe)
         xmlNodePtr anchor = rd_el(holder, "span", NULL);
         rd_attr(anchor, "id", c->row.slug);
         rd_attr(anchor, "class", "anchor");
+        if (rd_tree_failed())
+            rc = rd_error_set(s->err, RD_ENOMEM, "out of memory");
     }
     if (rc == RD_OK && !probe && rd_html_dump(holder->children, 1, &s->section) < 0)
         rc = rd_error_set(s->err, RD_ENOMEM, "out of memory");
@@ -484,7 +497,7 @@ static void add_nav(site *s, xmlNodePtr layout)
         else
             rd_buf_printf(&s->scratch, "c/%s.html#%s", s->cats[c->unit].page, c->row.slug);
         nav_item(lists[d], c, s->scratch.data ? s->scratch.data : "#");
-        last_li[d] = lists[d]->last;
+        last_li[d] = lists[d] ? lists[d]->last : NULL; /* NULL: out of memory, said after */
     }
 }
 
@@ -506,7 +519,13 @@ static int open_page(site *s, size_t i, const char *site_title)
     htmlDocPtr doc = page_new(s, s->scratch.data ? s->scratch.data : "", &body);
     xmlNodePtr base = xmlNewDocNode(doc, NULL, BAD_CAST "base", NULL);
     rd_attr(base, "href", "../"); /* links are relative to the site's root */
-    xmlAddPrevSibling(xmlDocGetRootElement(doc)->children->children, base);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL, head = root ? root->children : NULL;
+    if (!base || !head || !head->children) { /* out of memory */
+        xmlFreeNode(base);
+        xmlFreeDoc(doc);
+        return rd_error_set(s->err, RD_ENOMEM, "out of memory");
+    }
+    xmlAddPrevSibling(head->children, base); /* first in head: before what refers to links */
     header(s, body, c->row.name, &sum, c);
     xmlNodePtr layout = rd_el(body, "div", NULL);
     rd_attr(layout, "class", "layout");
@@ -700,8 +719,17 @@ static int read_categories(site *s)
     return rc;
 }
 
+/* libxml2's messages: none. What fails is said by the return codes (and its
+ * default, printing to stderr, printed garbage when out of memory). */
+static void quiet(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 int rd_render_site_with(rd_db *db, const char *outdir, const rd_render_opts *opts, rd_error *err)
 {
+    xmlSetGenericErrorFunc(NULL, quiet);
     site s = {.db = db, .err = err};
     if (opts)
         s.opts = *opts;

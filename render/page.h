@@ -11,9 +11,14 @@
 #include "../common/queue.h"
 #include "render.h"
 
-/* A child element of parent, with text (escaped by libxml2) when not NULL. */
+/* A child element of parent, with text (escaped by libxml2) when not NULL;
+ * NULL when it cannot be made (out of memory, or parent NULL). */
 xmlNodePtr rd_el(xmlNodePtr parent, const char *name, const char *text);
+/* An attribute of n (NULL: nothing). */
 void rd_attr(xmlNodePtr n, const char *name, const char *value);
+/* Whether rd_el or rd_attr failed in this thread since the last call (which
+ * it forgets): a tree built so is not whole, and must not be written. */
+int rd_tree_failed(void);
 
 /* Whether url may become a link: http, https and mailto only. */
 int rd_safe_href(const char *url);

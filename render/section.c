@@ -21,14 +21,30 @@
 
 #include "page.h"
 
+/* Whether a node or attribute could not be made (libxml2 out of memory)
+ * since rd_tree_failed was last asked, in this thread. */
+static _Thread_local int tree_failed;
+
+int rd_tree_failed(void)
+{
+    int failed = tree_failed;
+    tree_failed = 0;
+    return failed;
+}
+
 xmlNodePtr rd_el(xmlNodePtr parent, const char *name, const char *text)
 {
-    return xmlNewTextChild(parent, NULL, BAD_CAST name, text ? BAD_CAST text : NULL);
+    xmlNodePtr n =
+        parent ? xmlNewTextChild(parent, NULL, BAD_CAST name, text ? BAD_CAST text : NULL) : NULL;
+    if (!n)
+        tree_failed = 1;
+    return n;
 }
 
 void rd_attr(xmlNodePtr n, const char *name, const char *value)
 {
-    xmlSetProp(n, BAD_CAST name, BAD_CAST value);
+    if (!n || !xmlSetProp(n, BAD_CAST name, BAD_CAST value))
+        tree_failed = 1;
 }
 
 static int is_http(const char *url)
@@ -78,10 +94,11 @@ int rd_html_take(xmlOutputBufferPtr ob, rd_buf *out)
 {
     const xmlChar *data = xmlOutputBufferGetContent(ob);
     size_t n = xmlOutputBufferGetSize(ob);
-    if (data)
+    int failed = ob->error != 0; /* out of memory while serialising: what is there is cut */
+    if (data && !failed)
         rd_buf_append(out, (const char *)data, n);
     xmlOutputBufferClose(ob);
-    return (data || !n) && !out->oom ? RD_OK : RD_ENOMEM;
+    return !failed && (data || !n) && !out->oom ? RD_OK : RD_ENOMEM;
 }
 
 int rd_html_dump(xmlNodePtr first, int siblings, rd_buf *out)
@@ -298,17 +315,21 @@ static int tidy_note(section *s, xmlNodePtr box)
 /* Appends note n to div; returns whether it has content. */
 static int add_note(section *s, xmlNodePtr div, const note *n)
 {
-    char *html = cmark_markdown_to_html(n->markdown, strlen(n->markdown), CMARK_OPT_DEFAULT);
+    char *html =
+        div ? cmark_markdown_to_html(n->markdown, strlen(n->markdown), CMARK_OPT_DEFAULT) : NULL;
     if (!html)
         return s->oom = 1, 0;
     xmlNodePtr box = xmlNewDocNode(div->doc, NULL, BAD_CAST "div", NULL), list = NULL;
     int content = 0;
-    if (box &&
-        xmlParseInNodeContext(div, html, (int)strlen(html),
-                              HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                                  HTML_PARSE_NOIMPLIED,
-                              &list) == XML_ERR_OK &&
-        list) {
+    xmlParserErrors parsed =
+        box ? xmlParseInNodeContext(div, html, (int)strlen(html),
+                                    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                                        HTML_PARSE_NOIMPLIED,
+                                    &list)
+            : XML_ERR_NO_MEMORY;
+    if (parsed == XML_ERR_NO_MEMORY)
+        s->oom = 1;
+    if (parsed == XML_ERR_OK && list) {
         xmlAddChildList(box, list);
         content = tidy_note(s, box);
         while (box->children) {
@@ -627,6 +648,8 @@ static int add_entry(const rd_site_entry *e, void *ud)
     xmlNodePtr ul = s->stack[d];
     s->info->content = 1;
     xmlNodePtr li = rd_el(ul, "li", NULL);
+    if (!li)
+        return rd_error_set(s->err, RD_ENOMEM, "out of memory");
     rd_attr(li, "class", "entry");
     int link = rd_safe_href(e->url);
     w_start(s, link ? "a" : "span");
@@ -655,7 +678,8 @@ int rd_section_add(rd_feed *feed, const rd_category_row *c, const char *page_hre
 {
     section s = {.remote_images = remote_images, .info = info, .out = out, .err = err};
     memset(info, 0, sizeof *info);
-    s.sec = rd_el(parent, "section", NULL);
+    if (!(s.sec = rd_el(parent, "section", NULL)))
+        return rd_error_set(err, RD_ENOMEM, "out of memory");
     rd_attr(s.sec, "class", "category");
     rd_attr(s.sec, "id", c->slug);
     xmlNodePtr h2 = rd_el(s.sec, "h2", NULL);
@@ -680,7 +704,7 @@ int rd_section_add(rd_feed *feed, const rd_category_row *c, const char *page_hre
         rc = rd_feed_entries(feed, c->id, add_entry, &s, err);
     if (rc == RD_OK)
         place_notes(&s, -1);
-    if (rc == RD_OK && (s.oom || s.scratch.oom))
+    if (rc == RD_OK && (s.oom || s.scratch.oom || rd_tree_failed()))
         rc = rd_error_set(err, RD_ENOMEM, "out of memory");
     if (rc == RD_OK && s.started && write_done(&s, 1) < 0)
         rc = rd_error_set(err, RD_ENOMEM, "out of memory");

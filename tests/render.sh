@@ -275,6 +275,58 @@ case_disk_full() {
     done
 }
 
+# Memory running out at every point of a render: the address space capped
+# with ulimit -v, from the least the program loads in upwards, 2.5 MB at a
+# time, on a list of 20,000 entries. Each capped render ends with "out of
+# memory" and exit 3, or writes the same site as one with no cap; never a
+# crash, and no temporary file is left. (libxml2 out of memory used to crash
+# it: a NULL node dereferenced, an empty serialisation searched.) Not under
+# AddressSanitizer, which needs more address space than any cap here.
+case_out_of_memory() {
+    if [ "${RD_SANITIZED:-OFF}" = ON ]; then
+        echo "  (not under AddressSanitizer: ulimit -v leaves it no room)"
+        return
+    fi
+    awk 'BEGIN { print "# Big list\n"
+        for (c = 0; c < 200; c++) {
+            printf "## Category %d\n\nWhat category %d holds, in a note.\n\n", c, c
+            for (i = 0; i < 100; i++)
+                printf "- [entry %d-%d](https://host%d.example/p/%d/%d) - About entry %d.\n", c, i, (c * 100 + i) % 997, c, i, i
+            print ""
+        } }' > catalog.md
+    expect_exit 0 "$REFDEX" ingest catalog.md
+    expect_exit 0 "$REFDEX" render catalog.md --out ref
+    kb=20000 ran_out=0 wrote=0
+    while [ "$kb" -lt 400000 ]; do # the least it loads in: below, exit 127 from the loader
+        (ulimit -v "$kb" && exec "$REFDEX" --version) >/dev/null 2>&1 && break
+        kb=$((kb + 2500))
+    done
+    top=$((kb + 45000))
+    while [ "$kb" -le "$top" ]; do
+        rm -rf capped
+        (ulimit -v "$kb" && exec "$REFDEX" render catalog.md --out capped) >out.txt 2>err.txt
+        rc=$?
+        checks=$((checks + 1))
+        if [ "$rc" = 3 ]; then
+            ran_out=$((ran_out + 1))
+            grep -q "out of memory" err.txt ||
+                fail "capped at $kb KB: exit 3 without 'out of memory': $(head -c 300 err.txt)"
+        elif [ "$rc" = 0 ]; then
+            wrote=$((wrote + 1))
+            diff -r -x .refdex-manifest ref capped >/dev/null || fail "capped at $kb KB: exit 0, another site"
+        elif ! grep -q "error while loading shared libraries" err.txt; then
+            fail "capped at $kb KB: exit $rc: $(head -c 300 err.txt)"
+        fi
+        left=$(ls -A capped capped/c 2>/dev/null | grep '^\.' | grep -v '^\.refdex-manifest$')
+        [ -z "$left" ] || fail "capped at $kb KB: temporary files left: $left"
+        kb=$((kb + 2500))
+    done
+    checks=$((checks + 1))
+    [ "$ran_out" -ge 3 ] && [ "$wrote" -ge 1 ] ||
+        fail "of the capped renders $ran_out ran out of memory and $wrote wrote the site: the range missed"
+    echo "  capped renders: $ran_out ran out of memory cleanly, $wrote wrote the site"
+}
+
 # Headings whose slugs are too long for a file name: bounded, unique, stable,
 # and the links point at them.
 case_long_names() {
