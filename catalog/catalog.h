@@ -191,6 +191,11 @@ typedef struct rd_text_cursor {
 } rd_text_cursor;
 size_t rd_text_offset_from(const char *text, size_t len, rd_pos pos, rd_text_cursor *c);
 
+/* cmark_markdown_to_html, but out of memory ends the process with
+ * "refdex: out of memory" and exit code 3, as everywhere cmark is used
+ * here, rather than with cmark's abort (catalog/cmem.c). Free the result. */
+char *rd_markdown_to_html(const char *text, size_t len, int options);
+
 /* Frees the catalog and all it holds; NULL is harmless. */
 void rd_catalog_free(rd_catalog *cat);
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -37,11 +38,19 @@ static size_t round_up(size_t n)
     return (n + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
 }
 
-/* cmark aborts on a NULL from its allocator, as it does with its own. */
+/* cmark cannot take a NULL from its allocator (with its own it aborts):
+ * the process ends here, with exit code 3, an internal error, as any
+ * other out of memory ends it. Nothing is half written: the database's
+ * transaction was not committed, and files are replaced only whole. _exit,
+ * not exit: another thread may be storing, and nothing of the process's
+ * state is to be trusted. */
 static void *out_of_memory(void)
 {
-    fputs("refdex: out of memory\n", stderr);
-    abort();
+    static const char msg[] = "refdex: out of memory\n";
+    if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) {
+        /* nowhere to say it */
+    }
+    _exit(3);
 }
 
 static void *bump(size_t size)
@@ -99,6 +108,39 @@ static void cm_free(void *p)
 }
 
 static cmark_mem mem = {cm_calloc, cm_realloc, cm_free};
+
+/* malloc's, but out of memory ends the process as above (cmark's own
+ * allocator aborts) */
+static void *plain_calloc(size_t n, size_t size)
+{
+    void *p = calloc(n, size);
+    return p ? p : out_of_memory();
+}
+
+static void *plain_realloc(void *p, size_t size)
+{
+    void *q = realloc(p, size);
+    return q || !size ? q : out_of_memory();
+}
+
+static cmark_mem plain = {plain_calloc, plain_realloc, free};
+
+cmark_node *rd_cmark_parse(const char *text, size_t len, int options)
+{
+    cmark_parser *p = cmark_parser_new_with_mem(options, &plain);
+    cmark_parser_feed(p, text, len);
+    cmark_node *doc = cmark_parser_finish(p);
+    cmark_parser_free(p);
+    return doc;
+}
+
+char *rd_markdown_to_html(const char *text, size_t len, int options)
+{
+    cmark_node *doc = rd_cmark_parse(text, len, options);
+    char *html = cmark_render_html(doc, options);
+    cmark_node_free(doc);
+    return html;
+}
 
 cmark_mem *rd_cmark_mem(void)
 {

@@ -34,8 +34,8 @@ static int same_note(const rd_note *a, const rd_note *b)
 {
     if (a->kind != b->kind || a->category != b->category)
         return 0;
-    char *x = cmark_markdown_to_html(a->markdown, strlen(a->markdown), CMARK_OPT_DEFAULT);
-    char *y = cmark_markdown_to_html(b->markdown, strlen(b->markdown), CMARK_OPT_DEFAULT);
+    char *x = rd_markdown_to_html(a->markdown, strlen(a->markdown), CMARK_OPT_DEFAULT);
+    char *y = rd_markdown_to_html(b->markdown, strlen(b->markdown), CMARK_OPT_DEFAULT);
     if (x && y) {
         join_lists(x);
         join_lists(y);

@@ -822,7 +822,7 @@ static int src_read(const char *text, size_t len, fmt_src *src)
     *src = (fmt_src){.text = text, .len = len};
     rd_error err = {0};
     if (rd_text_lines("", text, len, &src->line, &src->nlines, &err) < 0 ||
-        !(src->doc = cmark_parse_document(text, len, CMARK_OPT_SOURCEPOS))) {
+        !(src->doc = rd_cmark_parse(text, len, CMARK_OPT_SOURCEPOS))) {
         free(src->line);
         *src = (fmt_src){0};
         return -1;

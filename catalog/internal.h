@@ -89,6 +89,9 @@ int rd_url_normalise_curl(const char *raw, rd_url_info *info);
  * all that tree at once (per thread; nothing may be kept from it). */
 cmark_mem *rd_cmark_mem(void);
 void rd_cmark_mem_release(void);
+/* cmark_parse_document with malloc's memory, out of memory ending the
+ * process as in cmem.c (cmark's own allocator aborts). */
+cmark_node *rd_cmark_parse(const char *text, size_t len, int options);
 
 /* ---- parse.c ---- */
 

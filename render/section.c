@@ -316,7 +316,7 @@ static int tidy_note(section *s, xmlNodePtr box)
 static int add_note(section *s, xmlNodePtr div, const note *n)
 {
     char *html =
-        div ? cmark_markdown_to_html(n->markdown, strlen(n->markdown), CMARK_OPT_DEFAULT) : NULL;
+        div ? rd_markdown_to_html(n->markdown, strlen(n->markdown), CMARK_OPT_DEFAULT) : NULL;
     if (!html)
         return s->oom = 1, 0;
     xmlNodePtr box = xmlNewDocNode(div->doc, NULL, BAD_CAST "div", NULL), list = NULL;

@@ -275,7 +275,9 @@ case_disk_full() {
     done
 }
 
-# Memory running out at every point of a render: the address space capped
+# Memory running out at every point of a render, and of fmt (cmark's tree
+# whole: cmark cannot take a failed allocation, so refdex ends the process
+# there, with exit 3, rather than cmark's abort): the address space capped
 # with ulimit -v, from the least the program loads in upwards, 2.5 MB at a
 # time, on a list of 20,000 entries. Each capped render ends with "out of
 # memory" and exit 3, or writes the same site as one with no cap; never a
@@ -325,6 +327,26 @@ case_out_of_memory() {
     [ "$ran_out" -ge 3 ] && [ "$wrote" -ge 1 ] ||
         fail "of the capped renders $ran_out ran out of memory and $wrote wrote the site: the range missed"
     echo "  capped renders: $ran_out ran out of memory cleanly, $wrote wrote the site"
+    # cmark out of memory (fmt holds its whole tree): exit 3 and the words,
+    # not cmark's abort
+    "$REFDEX" fmt catalog.md >ref.md
+    kb=$((top - 45000)) ran_out=0
+    while [ "$kb" -le $((top + 30000)) ]; do
+        (ulimit -v "$kb" && exec "$REFDEX" fmt catalog.md) >out.txt 2>err.txt
+        rc=$?
+        checks=$((checks + 1))
+        if [ "$rc" = 3 ]; then
+            ran_out=$((ran_out + 1))
+            grep -q "out of memory" err.txt || fail "fmt capped at $kb KB: exit 3: $(head -c 300 err.txt)"
+        elif [ "$rc" = 0 ]; then
+            cmp -s out.txt ref.md || fail "fmt capped at $kb KB: exit 0, other bytes"
+        elif ! grep -q "error while loading shared libraries" err.txt; then
+            fail "fmt capped at $kb KB: exit $rc: $(head -c 300 err.txt)"
+        fi
+        kb=$((kb + 5000))
+    done
+    checks=$((checks + 1))
+    [ "$ran_out" -ge 2 ] || fail "only $ran_out capped fmt runs ran out of memory: the range missed"
 }
 
 # Headings whose slugs are too long for a file name: bounded, unique, stable,
