@@ -128,33 +128,23 @@ static int put_note(const char *kind, const char *markdown, int line, void *ud)
 static int put_entry(const rd_site_entry *e, void *ud)
 {
     rd_feed *f = ud;
-    const char *const s[] = {e->name,          e->url,       e->url_raw,    e->description,
-                             e->result,        e->final_url, e->checked_at, e->error,
-                             e->failing_since, e->title,     e->findings,   e->archive_url,
-                             e->archive_at,    e->repo,      e->pushed_at};
+    rec row = {.kind = REC_ENTRY, .category_id = f->reading, .e = *e};
+    /* its strings, copied after the record */
+    const char **const s[] = {&row.e.name,        &row.e.url,      &row.e.url_raw,
+                              &row.e.description, &row.e.result,   &row.e.final_url,
+                              &row.e.checked_at,  &row.e.error,    &row.e.failing_since,
+                              &row.e.title,       &row.e.findings, &row.e.archive_url,
+                              &row.e.archive_at,  &row.e.repo,     &row.e.pushed_at};
     size_t bytes = 0;
     for (size_t i = 0; i < sizeof s / sizeof *s; i++)
-        bytes += size_of(s[i]);
+        bytes += size_of(*s[i]);
     char *at;
     rec *r = reserve(f, bytes, &at);
     if (!r)
         return f->rc;
-    *r = (rec){.kind = REC_ENTRY, .category_id = f->reading, .e = *e};
-    r->e.name = put(&at, e->name);
-    r->e.url = put(&at, e->url);
-    r->e.url_raw = put(&at, e->url_raw);
-    r->e.description = put(&at, e->description);
-    r->e.result = put(&at, e->result);
-    r->e.final_url = put(&at, e->final_url);
-    r->e.checked_at = put(&at, e->checked_at);
-    r->e.error = put(&at, e->error);
-    r->e.failing_since = put(&at, e->failing_since);
-    r->e.title = put(&at, e->title);
-    r->e.findings = put(&at, e->findings);
-    r->e.archive_url = put(&at, e->archive_url);
-    r->e.archive_at = put(&at, e->archive_at);
-    r->e.repo = put(&at, e->repo);
-    r->e.pushed_at = put(&at, e->pushed_at);
+    for (size_t i = 0; i < sizeof s / sizeof *s; i++)
+        *s[i] = put(&at, *s[i]);
+    *r = row;
     return RD_OK;
 }
 
